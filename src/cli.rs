@@ -1,0 +1,152 @@
+//! Command-line interface (binary only): clap definitions. Defaults come from the library's
+//! constants so that `--help`, the README and the library agree.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use reprint::corpus::{DEFAULT_ID_FIELD, DEFAULT_MAX_DOC_BYTES, DEFAULT_TEXT_FIELD};
+use reprint::pipeline::{DEFAULT_MAX_HAMMING, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_THRESHOLD};
+use reprint::shingle::ShingleConfig;
+use std::path::PathBuf;
+
+/// Find near-duplicate and partially reprinted texts and group them into clusters.
+#[derive(Debug, Parser)]
+#[command(name = "reprint", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Cluster the documents of one or more inputs and write clusters.json.
+    ///
+    /// Exit status: 0 on success, 2 on an error (nothing written), 3 when the run completed but
+    /// some records were skipped (listed in clusters.json and on stderr).
+    Cluster(ClusterArgs),
+}
+
+/// Arguments of `reprint cluster`.
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    /// Inputs: directories of .txt files (read recursively, id = relative path), .jsonl or
+    /// .jsonl.gz files, .txt files, or - for JSON Lines on stdin. Default: seeds/
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    /// Directory for clusters.json (created if missing).
+    #[arg(short, long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+
+    /// Shingles: word:N (word n-grams) or char:N (character n-grams).
+    #[arg(long, value_name = "KIND:N", default_value = "word:5", value_parser = parse_shingle)]
+    pub shingle: ShingleConfig,
+
+    /// Normalization profile: default (NFKC, case, marks, Arabic letters and digits) or none.
+    #[arg(long, value_enum, default_value_t = NormalizeArg::Default)]
+    pub normalize: NormalizeArg,
+
+    /// Signature method for LSH candidates.
+    #[arg(long, value_enum, default_value_t = MethodArg::Minhash)]
+    pub method: MethodArg,
+
+    /// Candidate generation: lsh (signatures) or exact (prefix-filtered join; no misses).
+    #[arg(long, value_enum, default_value_t = CandidatesArg::Lsh)]
+    pub candidates: CandidatesArg,
+
+    /// Jaccard similarity of shingle sets a pair must reach to be linked (0 < t <= 1).
+    #[arg(short, long, default_value_t = DEFAULT_THRESHOLD)]
+    pub threshold: f64,
+
+    /// MinHash permutations (signature length).
+    #[arg(long, default_value_t = DEFAULT_NUM_PERM)]
+    pub num_perm: usize,
+
+    /// Seed of shingle hashes and MinHash permutations.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+
+    /// LSH bands (with --rows; default: chosen from --threshold).
+    #[arg(long, requires = "rows")]
+    pub bands: Option<usize>,
+
+    /// LSH rows per band (with --bands).
+    #[arg(long, requires = "bands")]
+    pub rows: Option<usize>,
+
+    /// SimHash: largest Hamming distance proposed as a candidate.
+    #[arg(long, default_value_t = DEFAULT_MAX_HAMMING)]
+    pub max_hamming: u32,
+
+    /// Representative of each cluster: first (in input order) or longest.
+    #[arg(long, default_value = "first", value_parser = ["first", "longest"])]
+    pub keep: String,
+
+    /// JSON field with the document id (dotted paths reach nested objects).
+    #[arg(long, default_value = DEFAULT_ID_FIELD)]
+    pub id_field: String,
+
+    /// JSON field with the document text (dotted paths reach nested objects).
+    #[arg(long, default_value = DEFAULT_TEXT_FIELD)]
+    pub text_field: String,
+
+    /// File extensions read from directories, comma-separated; * reads every file.
+    #[arg(long, value_name = "EXT,...", default_value = "txt", value_delimiter = ',')]
+    pub ext: Vec<String>,
+
+    /// Skip documents larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DOC_BYTES)]
+    pub max_doc_bytes: usize,
+
+    /// A record that cannot be read: skip it (reported; exit status 3) or fail the run.
+    #[arg(long, value_enum, default_value_t = OnErrorArg::Skip)]
+    pub on_error: OnErrorArg,
+
+    /// Worker threads (default: one per core; RAYON_NUM_THREADS also works).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+
+    /// No progress bars and no summary on stdout.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+fn parse_shingle(s: &str) -> Result<ShingleConfig, String> {
+    s.parse()
+}
+
+/// `--normalize` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum NormalizeArg {
+    /// NFKC, case folding, mark removal, Arabic letter and digit folding.
+    Default,
+    /// Text as is; only word segmentation.
+    None,
+}
+
+/// `--method` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MethodArg {
+    /// MinHash signatures, banded LSH.
+    Minhash,
+    /// SimHash fingerprints, Hamming block tables.
+    Simhash,
+}
+
+/// `--candidates` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CandidatesArg {
+    /// Locality-sensitive hashing.
+    Lsh,
+    /// Exact prefix-filtered similarity join.
+    Exact,
+}
+
+/// `--on-error` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OnErrorArg {
+    /// Skip and report.
+    Skip,
+    /// Stop at the first bad record.
+    Fail,
+}

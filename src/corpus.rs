@@ -1,0 +1,583 @@
+//! Reading documents: directories of text files, JSON Lines files (plain or gzip), and JSON
+//! Lines on standard input. The only library code that reads files.
+//!
+//! Documents arrive in batches of a few megabytes, so a corpus is never held as raw input: the
+//! pipeline keeps each document's text and signature and drops the rest of the batch.
+//!
+//! Per-record problems (a line that is not JSON, a missing field, a file that is not UTF-8) are
+//! data: they become [`Skipped`] entries naming the file and line, and reading goes on. Only
+//! problems that make the whole run meaningless are errors: an input that cannot be opened, or
+//! two documents with the same id.
+
+use flate2::read::MultiGzDecoder;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// One place a corpus is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A directory of text files, read recursively; a document's id is its relative path.
+    Dir(PathBuf),
+    /// A JSON Lines file, gzip-compressed or not (detected from the content).
+    Jsonl(PathBuf),
+    /// A single text file; its id is its file name.
+    TextFile(PathBuf),
+    /// JSON Lines on standard input.
+    Stdin,
+}
+
+impl Input {
+    /// Interprets a command-line argument: `-` is standard input, a directory is a directory of
+    /// text files, `*.jsonl`, `*.ndjson` (optionally `.gz`) are JSON Lines, `*.txt` is one text
+    /// document.
+    pub fn from_arg(arg: &str) -> Result<Input, CorpusError> {
+        if arg == "-" {
+            return Ok(Input::Stdin);
+        }
+        let path = PathBuf::from(arg);
+        let meta = std::fs::metadata(&path)
+            .map_err(|source| CorpusError::Open { path: path.clone(), source })?;
+        if meta.is_dir() {
+            return Ok(Input::Dir(path));
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let stem = name.strip_suffix(".gz").unwrap_or(&name);
+        if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") {
+            Ok(Input::Jsonl(path))
+        } else if name.ends_with(".txt") {
+            Ok(Input::TextFile(path))
+        } else {
+            Err(CorpusError::UnknownFormat { path })
+        }
+    }
+
+    /// How the input is named in messages and reports.
+    pub fn display_name(&self) -> String {
+        match self {
+            Input::Dir(p) | Input::Jsonl(p) | Input::TextFile(p) => p.display().to_string(),
+            Input::Stdin => "<stdin>".to_owned(),
+        }
+    }
+}
+
+/// How records are read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CorpusConfig {
+    /// JSON field holding the document id (dotted paths reach into nested objects).
+    pub id_field: String,
+    /// JSON field holding the document text (dotted paths allowed).
+    pub text_field: String,
+    /// File extensions read from directories (without dot, lowercase); `*` reads every file.
+    pub extensions: Vec<String>,
+    /// Documents larger than this many bytes are skipped with a diagnostic.
+    pub max_doc_bytes: usize,
+}
+
+/// Default JSON id field.
+pub const DEFAULT_ID_FIELD: &str = "id";
+/// Default JSON text field.
+pub const DEFAULT_TEXT_FIELD: &str = "text";
+/// Default extension of text files read from directories.
+pub const DEFAULT_EXTENSION: &str = "txt";
+/// Default size limit of one document (256 MiB).
+pub const DEFAULT_MAX_DOC_BYTES: usize = 256 << 20;
+
+impl Default for CorpusConfig {
+    fn default() -> Self {
+        CorpusConfig {
+            id_field: DEFAULT_ID_FIELD.to_owned(),
+            text_field: DEFAULT_TEXT_FIELD.to_owned(),
+            extensions: vec![DEFAULT_EXTENSION.to_owned()],
+            max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
+        }
+    }
+}
+
+/// Where a document came from: the input file and, for JSON Lines, the 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// The file the document was read from (`<stdin>` for standard input).
+    pub source: String,
+    /// 1-based line number in a JSON Lines input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{l}", self.source),
+            None => write!(f, "{}", self.source),
+        }
+    }
+}
+
+/// A document as read.
+#[derive(Debug, Clone)]
+pub struct RawDoc {
+    /// Unique id.
+    pub id: String,
+    /// Original text.
+    pub text: String,
+    /// Where it came from.
+    pub origin: Origin,
+}
+
+/// A record that could not be used, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// The file (`<stdin>` for standard input).
+    pub source: String,
+    /// 1-based line in a JSON Lines input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// The record's id, when it could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What was wrong.
+    pub reason: String,
+}
+
+/// One item of a batch.
+#[derive(Debug, Clone)]
+pub enum Record {
+    /// A usable document.
+    Doc(RawDoc),
+    /// A record that was skipped.
+    Skip(Skipped),
+}
+
+/// Errors that stop reading altogether.
+#[derive(Debug, Error)]
+pub enum CorpusError {
+    /// The input could not be opened or listed.
+    #[error("cannot read input `{}`: {source}", path.display())]
+    Open {
+        /// The input path.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// A file argument whose format cannot be told from its name.
+    #[error("cannot tell the format of `{}`: give a directory of .txt files, a .jsonl / .jsonl.gz file, a .txt file, or - for JSON Lines on stdin", path.display())]
+    UnknownFormat {
+        /// The input path.
+        path: PathBuf,
+    },
+    /// Two documents share an id.
+    #[error("duplicate document id `{id}`: first at {first}, again at {second} (ids must be unique across all inputs; use --id-field to pick another field)")]
+    DuplicateId {
+        /// The repeated id.
+        id: String,
+        /// Where it was seen first.
+        first: Origin,
+        /// Where it was seen again.
+        second: Origin,
+    },
+    /// A record was bad and the policy is to stop at the first bad record.
+    #[error("{}{}: {reason}", source_name, line.map(|l| format!(":{l}")).unwrap_or_default())]
+    BadRecord {
+        /// The file.
+        source_name: String,
+        /// The line.
+        line: Option<u64>,
+        /// What was wrong.
+        reason: String,
+    },
+}
+
+/// Approximate bytes of input per batch.
+const BATCH_BYTES: usize = 8 << 20;
+
+/// Reads inputs in order, batch by batch, and checks that ids are unique.
+pub struct CorpusReader {
+    config: CorpusConfig,
+    inputs: std::vec::IntoIter<Input>,
+    current: Option<Source>,
+    seen: HashMap<String, Origin>,
+    /// Bytes read so far, for progress.
+    bytes_read: u64,
+}
+
+enum Source {
+    Lines { name: String, reader: Box<dyn BufRead + Send>, line: u64 },
+    Files { root: PathBuf, files: std::vec::IntoIter<PathBuf> },
+    One(PathBuf),
+}
+
+impl CorpusReader {
+    /// A reader over `inputs`, in the order given.
+    pub fn new(inputs: Vec<Input>, config: CorpusConfig) -> Self {
+        CorpusReader { config, inputs: inputs.into_iter(), current: None, seen: HashMap::new(), bytes_read: 0 }
+    }
+
+    /// Total size in bytes of the file inputs (directories and stdin count as 0), for progress.
+    pub fn total_bytes(inputs: &[Input]) -> u64 {
+        inputs
+            .iter()
+            .map(|i| match i {
+                Input::Jsonl(p) | Input::TextFile(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+                _ => 0,
+            })
+            .sum()
+    }
+
+    /// Bytes of input consumed so far (compressed size is not tracked; this counts the bytes
+    /// of lines and files handed out).
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+
+    /// The next batch of records, `None` when every input is exhausted.
+    pub fn next_batch(&mut self) -> Result<Option<Vec<Record>>, CorpusError> {
+        loop {
+            if self.current.is_none() {
+                match self.inputs.next() {
+                    None => return Ok(None),
+                    Some(input) => self.current = Some(open(input, &self.config)?),
+                }
+            }
+            let batch = match self.current.as_mut() {
+                Some(src) => read_batch(src, &self.config, &mut self.bytes_read)?,
+                None => continue,
+            };
+            match batch {
+                Some(mut records) => {
+                    self.check_ids(&mut records)?;
+                    return Ok(Some(records));
+                }
+                None => self.current = None,
+            }
+        }
+    }
+
+    fn check_ids(&mut self, records: &mut [Record]) -> Result<(), CorpusError> {
+        for r in records.iter() {
+            if let Record::Doc(d) = r {
+                if let Some(first) = self.seen.get(&d.id) {
+                    return Err(CorpusError::DuplicateId {
+                        id: d.id.clone(),
+                        first: first.clone(),
+                        second: d.origin.clone(),
+                    });
+                }
+                self.seen.insert(d.id.clone(), d.origin.clone());
+            }
+        }
+        Ok(())
+    }
+}
+
+fn open(input: Input, config: &CorpusConfig) -> Result<Source, CorpusError> {
+    match input {
+        Input::Stdin => Ok(Source::Lines {
+            name: "<stdin>".to_owned(),
+            reader: Box::new(BufReader::new(io::stdin())),
+            line: 0,
+        }),
+        Input::Jsonl(path) => {
+            let err = |source| CorpusError::Open { path: path.clone(), source };
+            let mut file = BufReader::new(File::open(&path).map_err(err)?);
+            let gz = file.fill_buf().map_err(err)?.starts_with(&[0x1f, 0x8b]);
+            let reader: Box<dyn BufRead + Send> = if gz {
+                Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(file)))
+            } else {
+                Box::new(file)
+            };
+            Ok(Source::Lines { name: path.display().to_string(), reader, line: 0 })
+        }
+        Input::Dir(root) => {
+            let mut files = Vec::new();
+            list_files(&root, &root, config, &mut files)?;
+            files.sort();
+            Ok(Source::Files { root, files: files.into_iter() })
+        }
+        Input::TextFile(path) => Ok(Source::One(path)),
+    }
+}
+
+/// Lists the files under `dir` with an accepted extension, skipping hidden entries.
+fn list_files(root: &Path, dir: &Path, config: &CorpusConfig, out: &mut Vec<PathBuf>) -> Result<(), CorpusError> {
+    let err = |source| CorpusError::Open { path: dir.to_path_buf(), source };
+    for entry in std::fs::read_dir(dir).map_err(err)? {
+        let entry = entry.map_err(err)?;
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let ty = entry.file_type().map_err(err)?;
+        let (is_dir, is_file) = if ty.is_symlink() {
+            match std::fs::metadata(&path) {
+                Ok(m) => (m.is_dir(), m.is_file()),
+                Err(_) => (false, false),
+            }
+        } else {
+            (ty.is_dir(), ty.is_file())
+        };
+        if is_dir {
+            list_files(root, &path, config, out)?;
+        } else if is_file && accepts(&path, config) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn accepts(path: &Path, config: &CorpusConfig) -> bool {
+    if config.extensions.iter().any(|e| e == "*") {
+        return true;
+    }
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    config.extensions.iter().any(|e| *e == ext)
+}
+
+fn read_batch(src: &mut Source, config: &CorpusConfig, bytes_read: &mut u64) -> Result<Option<Vec<Record>>, CorpusError> {
+    use rayon::prelude::*;
+    match src {
+        Source::Lines { name, reader, line } => {
+            let mut lines: Vec<(u64, Vec<u8>)> = Vec::new();
+            let mut size = 0;
+            let mut trailer = None;
+            while size < BATCH_BYTES {
+                let mut buf = Vec::new();
+                match reader.read_until(b'\n', &mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        *line += 1;
+                        size += n;
+                        *bytes_read += n as u64;
+                        lines.push((*line, buf));
+                    }
+                    Err(e) => {
+                        // A read error (a truncated or corrupt gzip stream) ends this input;
+                        // what was read before it is kept.
+                        trailer = Some(Skipped {
+                            source: name.clone(),
+                            line: Some(*line + 1),
+                            id: None,
+                            reason: format!("input ends in a read error, rest of file not read: {e}"),
+                        });
+                        *reader = Box::new(io::empty());
+                        break;
+                    }
+                }
+            }
+            if lines.is_empty() && trailer.is_none() {
+                return Ok(None);
+            }
+            let name = name.as_str();
+            let mut records: Vec<Record> = lines
+                .into_par_iter()
+                .filter_map(|(n, bytes)| parse_line(name, n, &bytes, config))
+                .collect();
+            records.extend(trailer.map(Record::Skip));
+            Ok(Some(records))
+        }
+        Source::Files { root, files } => {
+            let mut batch = Vec::new();
+            let mut size = 0u64;
+            for path in files.by_ref() {
+                size += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                batch.push(path);
+                if size as usize >= BATCH_BYTES {
+                    break;
+                }
+            }
+            if batch.is_empty() {
+                return Ok(None);
+            }
+            *bytes_read += size;
+            let root = root.as_path();
+            let records = batch
+                .into_par_iter()
+                .map(|path| {
+                    let id = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                    read_text_file(&path, id, config)
+                })
+                .collect();
+            Ok(Some(records))
+        }
+        Source::One(path) => {
+            let path = std::mem::take(path);
+            if path.as_os_str().is_empty() {
+                return Ok(None);
+            }
+            let id = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            *bytes_read += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            Ok(Some(vec![read_text_file(&path, id, config)]))
+        }
+    }
+}
+
+fn read_text_file(path: &Path, id: String, config: &CorpusConfig) -> Record {
+    let source = path.display().to_string();
+    let skip = |reason: String, line: Option<u64>| {
+        Record::Skip(Skipped { source: source.clone(), line, id: Some(id.clone()), reason })
+    };
+    let mut bytes = Vec::new();
+    let read = File::open(path).and_then(|f| f.take(config.max_doc_bytes as u64 + 1).read_to_end(&mut bytes));
+    if let Err(e) = read {
+        return skip(format!("cannot read file: {e}"), None);
+    }
+    if bytes.len() > config.max_doc_bytes {
+        return skip(format!("larger than --max-doc-bytes ({} bytes)", config.max_doc_bytes), None);
+    }
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return skip("binary file (contains NUL bytes)".to_owned(), None);
+    }
+    let bytes = strip_bom(bytes);
+    match String::from_utf8(bytes) {
+        Ok(text) => Record::Doc(RawDoc { id, text, origin: Origin { source, line: None } }),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            skip(format!("not valid UTF-8 (at byte {at})"), Some(line))
+        }
+    }
+}
+
+fn strip_bom(mut bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    bytes
+}
+
+/// Parses one JSON line into a record; blank lines give nothing.
+fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusConfig) -> Option<Record> {
+    let mut bytes = bytes;
+    if line == 1 && bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes = &bytes[3..];
+    }
+    while let Some((&last, rest)) = bytes.split_last() {
+        if last == b'\n' || last == b'\r' {
+            bytes = rest;
+        } else {
+            break;
+        }
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return None;
+    }
+    let skip = |reason: String, id: Option<String>| {
+        Some(Record::Skip(Skipped { source: source.to_owned(), line: Some(line), id, reason }))
+    };
+    if bytes.len() > config.max_doc_bytes {
+        return skip(format!("line longer than --max-doc-bytes ({} bytes)", config.max_doc_bytes), None);
+    }
+    let value: Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => return skip(format!("invalid JSON: {e}"), None),
+    };
+    if !value.is_object() {
+        return skip(format!("expected a JSON object, found {}", kind(&value)), None);
+    }
+    let id = match lookup(&value, &config.id_field) {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(_)) => return skip(format!("id field `{}` is empty", config.id_field), None),
+        Some(other) => {
+            return skip(format!("id field `{}` is {}, expected a string or number", config.id_field, kind(other)), None)
+        }
+        None => return skip(format!("no id field `{}` (see --id-field)", config.id_field), None),
+    };
+    let text = match lookup(&value, &config.text_field) {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => {
+            return skip(format!("text field `{}` is {}, expected a string", config.text_field, kind(other)), Some(id))
+        }
+        None => return skip(format!("no text field `{}` (see --text-field)", config.text_field), Some(id)),
+    };
+    Some(Record::Doc(RawDoc { id, text, origin: Origin { source: source.to_owned(), line: Some(line) } }))
+}
+
+/// Looks up `path` in a JSON object: the exact key first, then a dotted path.
+fn lookup<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+    if let Some(v) = value.get(path) {
+        return Some(v);
+    }
+    if !path.contains('.') {
+        return None;
+    }
+    path.split('.').try_fold(value, |v, key| v.get(key))
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Record {
+        parse_line("f.jsonl", 3, line.as_bytes(), &CorpusConfig::default()).expect("a record")
+    }
+
+    fn reason(r: Record) -> String {
+        match r {
+            Record::Skip(s) => s.reason,
+            Record::Doc(d) => panic!("expected a skip, got document {}", d.id),
+        }
+    }
+
+    #[test]
+    fn reads_id_and_text() {
+        match parse(r#"{"id": "a", "text": "hello", "x": 1}"#) {
+            Record::Doc(d) => {
+                assert_eq!((d.id.as_str(), d.text.as_str()), ("a", "hello"));
+                assert_eq!(d.origin.to_string(), "f.jsonl:3");
+            }
+            Record::Skip(s) => panic!("{s:?}"),
+        }
+    }
+
+    #[test]
+    fn numeric_ids_and_dotted_paths() {
+        let cfg = CorpusConfig { id_field: "meta.id".into(), text_field: "body.text".into(), ..Default::default() };
+        let r = parse_line("f", 1, br#"{"meta": {"id": 7}, "body": {"text": "t"}}"#, &cfg);
+        assert!(matches!(r, Some(Record::Doc(d)) if d.id == "7" && d.text == "t"));
+    }
+
+    #[test]
+    fn bad_records_are_skipped_with_reasons() {
+        assert!(reason(parse("{not json")).starts_with("invalid JSON"));
+        assert_eq!(reason(parse("[1, 2]")), "expected a JSON object, found an array");
+        assert!(reason(parse(r#"{"text": "x"}"#)).starts_with("no id field `id`"));
+        assert!(reason(parse(r#"{"id": "a", "text": null}"#)).contains("is null"));
+        assert!(reason(parse(r#"{"id": "a", "text": 5}"#)).contains("is a number"));
+        assert!(reason(parse(r#"{"id": "", "text": "x"}"#)).contains("is empty"));
+        assert!(parse_line("f", 2, b"  \r\n", &CorpusConfig::default()).is_none());
+    }
+
+    #[test]
+    fn input_kinds_from_names() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.jsonl", "b.JSONL.gz", "c.ndjson", "d.txt", "e.csv"] {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        let arg = |n: &str| dir.path().join(n).display().to_string();
+        assert!(matches!(Input::from_arg(&arg("a.jsonl")), Ok(Input::Jsonl(_))));
+        assert!(matches!(Input::from_arg(&arg("b.JSONL.gz")), Ok(Input::Jsonl(_))));
+        assert!(matches!(Input::from_arg(&arg("c.ndjson")), Ok(Input::Jsonl(_))));
+        assert!(matches!(Input::from_arg(&arg("d.txt")), Ok(Input::TextFile(_))));
+        assert!(matches!(Input::from_arg(&arg("e.csv")), Err(CorpusError::UnknownFormat { .. })));
+        assert!(matches!(Input::from_arg(&arg("missing")), Err(CorpusError::Open { .. })));
+        assert!(matches!(Input::from_arg(&dir.path().display().to_string()), Ok(Input::Dir(_))));
+        assert_eq!(Input::from_arg("-").unwrap(), Input::Stdin);
+    }
+}

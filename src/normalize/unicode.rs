@@ -1,0 +1,75 @@
+//! Per-character Unicode folding for the default profile: compatibility decomposition, mark
+//! and format-character removal, case folding, then the Arabic rules, then the separator test.
+
+use super::arabic;
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// What one original character contributes after folding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Folded {
+    /// A character that belongs to a word.
+    Char(char),
+    /// A word separator (punctuation, symbol, whitespace, control).
+    Separator,
+}
+
+/// Default-ignorable format characters removed inside words: soft hyphen, ZWNJ/ZWJ, word
+/// joiner, bidi marks, embeddings, overrides and isolates, BOM / zero-width no-break space.
+#[inline]
+pub fn is_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Folds `c`, calling `emit` for each resulting character or separator. Removed characters
+/// (marks, tatweel, ignorables) emit nothing.
+#[inline]
+pub fn fold_char(c: char, mut emit: impl FnMut(Folded)) {
+    decompose_compatible(c, |d| {
+        if is_combining_mark(d) || d == arabic::TATWEEL || is_ignorable(d) {
+            return;
+        }
+        case_fold(d, |l| {
+            let l = arabic::fold(l);
+            if l.is_alphanumeric() {
+                emit(Folded::Char(l));
+            } else {
+                emit(Folded::Separator);
+            }
+        });
+    });
+}
+
+/// Full lowercase mapping, plus the two case-folding differences that matter for matching
+/// words: sharp s folds to `ss` and final sigma to `σ`.
+#[inline]
+fn case_fold(c: char, mut emit: impl FnMut(char)) {
+    match c {
+        'ß' | 'ẞ' => {
+            emit('s');
+            emit('s');
+        }
+        'ς' => emit('σ'),
+        _ if c.is_lowercase() || !c.is_alphabetic() => emit(c),
+        _ => c.to_lowercase().for_each(emit),
+    }
+}
+
+/// Characters of scripts written without spaces between words, where a run of letters may hold
+/// several words and UAX #29 must decide: ideographs, kana, and the Southeast Asian scripts.
+#[inline]
+pub fn needs_segmenter(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0EFF}'       // Thai, Lao
+        | '\u{1000}'..='\u{109F}'     // Myanmar
+        | '\u{1780}'..='\u{17FF}'     // Khmer
+        | '\u{1950}'..='\u{19DF}'     // Tai Le, New Tai Lue
+        | '\u{1A20}'..='\u{1AAF}'     // Tai Tham
+        | '\u{3040}'..='\u{30FF}'     // Hiragana, Katakana
+        | '\u{31F0}'..='\u{31FF}'     // Katakana extensions
+        | '\u{3400}'..='\u{4DBF}'     // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}'     // CJK unified ideographs
+        | '\u{F900}'..='\u{FAFF}'     // CJK compatibility ideographs
+        | '\u{20000}'..='\u{3FFFF}') // CJK extensions B and beyond
+}

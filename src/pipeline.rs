@@ -1,0 +1,513 @@
+//! The one place that knows every stage: read → normalize → shingle → sketch → candidates →
+//! verify → cluster.
+//!
+//! [`Params`] holds the user's choices (every field has a documented default); [`Params::resolve`]
+//! validates them once and returns a [`Config`] in which every derived value (bands and rows)
+//! is fixed, so that no stage has an error branch in its hot loop. [`run`] executes a `Config`
+//! and returns a [`RunResult`] that the report module turns into files.
+
+use crate::cluster::{self, Cluster, DocKeys, Keep};
+use crate::corpus::{CorpusConfig, CorpusError, CorpusReader, Input, Origin, Record, Skipped};
+use crate::lsh::{self, banding::Banding, Pair};
+use crate::normalize::{Normalized, Normalizer, Profile};
+use crate::shingle::{ShingleConfig, Shingler};
+use crate::sketch::{simhash, MinHasher};
+use crate::verify::{self, VerifiedPair};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::time::{Duration, Instant};
+use thiserror::Error;
+
+/// How signatures are computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// MinHash signatures with banded LSH.
+    #[default]
+    Minhash,
+    /// 64-bit SimHash fingerprints with Hamming block tables.
+    Simhash,
+}
+
+/// How candidate pairs are proposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CandidateMode {
+    /// Locality-sensitive hashing over the signatures of `--method`.
+    #[default]
+    Lsh,
+    /// Every pair that can reach the threshold, through prefix filtering (no misses).
+    Exact,
+}
+
+/// What to do with a record that cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnError {
+    /// Skip it, report it, and go on.
+    #[default]
+    Skip,
+    /// Stop the run with an error.
+    Fail,
+}
+
+/// Default Jaccard threshold.
+pub const DEFAULT_THRESHOLD: f64 = 0.5;
+/// Default number of MinHash permutations.
+pub const DEFAULT_NUM_PERM: usize = 128;
+/// Default seed of shingle hashes and permutations.
+pub const DEFAULT_SEED: u64 = 42;
+/// Default maximum Hamming distance for SimHash candidates.
+pub const DEFAULT_MAX_HAMMING: u32 = 3;
+
+/// The user's choices, before validation. `Default` gives the documented defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    /// How records are read.
+    pub corpus: CorpusConfig,
+    /// Normalization profile.
+    pub normalize: Profile,
+    /// Shingle kind and size.
+    pub shingle: ShingleConfig,
+    /// Signature method.
+    pub method: Method,
+    /// Candidate generation.
+    pub candidates: CandidateMode,
+    /// Jaccard threshold a verified pair must reach.
+    pub threshold: f64,
+    /// MinHash signature length.
+    pub num_perm: usize,
+    /// Seed for shingle hashing and permutations.
+    pub seed: u64,
+    /// Explicit number of bands (with `rows`), or `None` to choose from the threshold.
+    pub bands: Option<usize>,
+    /// Explicit rows per band (with `bands`).
+    pub rows: Option<usize>,
+    /// SimHash: largest Hamming distance proposed as a candidate.
+    pub max_hamming: u32,
+    /// Representative choice.
+    pub keep: Keep,
+    /// Bad-record policy.
+    pub on_error: OnError,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            corpus: CorpusConfig::default(),
+            normalize: Profile::Default,
+            shingle: ShingleConfig::default(),
+            method: Method::Minhash,
+            candidates: CandidateMode::Lsh,
+            threshold: DEFAULT_THRESHOLD,
+            num_perm: DEFAULT_NUM_PERM,
+            seed: DEFAULT_SEED,
+            bands: None,
+            rows: None,
+            max_hamming: DEFAULT_MAX_HAMMING,
+            keep: Keep::First,
+            on_error: OnError::Skip,
+        }
+    }
+}
+
+/// A combination of parameters that cannot work, found before any work starts.
+#[derive(Debug, Error, PartialEq)]
+pub enum ConfigError {
+    /// Threshold outside (0, 1].
+    #[error("--threshold must be greater than 0 and at most 1, got {0}")]
+    Threshold(f64),
+    /// Zero or absurd signature length.
+    #[error("--num-perm must be between 1 and 4096, got {0}")]
+    NumPerm(usize),
+    /// Only one of bands / rows.
+    #[error("--bands and --rows go together: give both, or neither to choose them from --threshold")]
+    BandsRowsPair,
+    /// Zero bands or rows.
+    #[error("--bands and --rows must be at least 1")]
+    BandsRowsZero,
+    /// Bands × rows exceeds the signature.
+    #[error("--bands {bands} x --rows {rows} = {} is more than --num-perm {num_perm}", bands * rows)]
+    BandsRowsTooMany {
+        /// Bands.
+        bands: usize,
+        /// Rows.
+        rows: usize,
+        /// Signature length.
+        num_perm: usize,
+    },
+    /// Hamming distance too large for 64-bit fingerprints.
+    #[error("--max-hamming must be below 32 for 64-bit fingerprints, got {0}")]
+    MaxHamming(u32),
+    /// Banding flags with SimHash.
+    #[error("--bands/--rows apply to --method minhash, not simhash (use --max-hamming)")]
+    BandsWithSimhash,
+    /// Empty field names.
+    #[error("--id-field and --text-field must not be empty")]
+    EmptyField,
+    /// No extension to read.
+    #[error("--ext needs at least one extension (or * for every file)")]
+    NoExtension,
+}
+
+/// Validated parameters with every derived value resolved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Config {
+    /// How records are read.
+    pub corpus: CorpusConfig,
+    /// Normalization profile.
+    pub normalize: Profile,
+    /// Shingle kind and size.
+    pub shingle: ShingleConfig,
+    /// Signature method.
+    pub method: Method,
+    /// Candidate generation.
+    pub candidates: CandidateMode,
+    /// Jaccard threshold.
+    pub threshold: f64,
+    /// MinHash signature length.
+    pub num_perm: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Bands and rows (MinHash LSH only).
+    pub banding: Option<Banding>,
+    /// Whether bands and rows were chosen from the threshold (true) or given.
+    pub banding_from_threshold: bool,
+    /// SimHash Hamming radius (SimHash only).
+    pub max_hamming: Option<u32>,
+    /// Representative choice.
+    pub keep: Keep,
+    /// Bad-record policy.
+    pub on_error: OnError,
+}
+
+impl Params {
+    /// Validates the parameters and resolves derived ones.
+    pub fn resolve(&self) -> Result<Config, ConfigError> {
+        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
+            return Err(ConfigError::Threshold(self.threshold));
+        }
+        if !(1..=4096).contains(&self.num_perm) {
+            return Err(ConfigError::NumPerm(self.num_perm));
+        }
+        if self.corpus.id_field.is_empty() || self.corpus.text_field.is_empty() {
+            return Err(ConfigError::EmptyField);
+        }
+        if self.corpus.extensions.is_empty() {
+            return Err(ConfigError::NoExtension);
+        }
+        let explicit = match (self.bands, self.rows) {
+            (None, None) => None,
+            (Some(b), Some(r)) => {
+                if b == 0 || r == 0 {
+                    return Err(ConfigError::BandsRowsZero);
+                }
+                if b * r > self.num_perm {
+                    return Err(ConfigError::BandsRowsTooMany { bands: b, rows: r, num_perm: self.num_perm });
+                }
+                Some(Banding { bands: b, rows: r })
+            }
+            _ => return Err(ConfigError::BandsRowsPair),
+        };
+        let lsh_minhash = self.candidates == CandidateMode::Lsh && self.method == Method::Minhash;
+        if self.method == Method::Simhash && explicit.is_some() {
+            return Err(ConfigError::BandsWithSimhash);
+        }
+        if self.max_hamming >= 32 {
+            return Err(ConfigError::MaxHamming(self.max_hamming));
+        }
+        let banding = if lsh_minhash {
+            Some(explicit.unwrap_or_else(|| Banding::optimal(self.threshold, self.num_perm)))
+        } else {
+            None
+        };
+        Ok(Config {
+            corpus: self.corpus.clone(),
+            normalize: self.normalize,
+            shingle: self.shingle,
+            method: self.method,
+            candidates: self.candidates,
+            threshold: self.threshold,
+            num_perm: self.num_perm,
+            seed: self.seed,
+            banding,
+            banding_from_threshold: lsh_minhash && explicit.is_none(),
+            max_hamming: (self.method == Method::Simhash && self.candidates == CandidateMode::Lsh)
+                .then_some(self.max_hamming),
+            keep: self.keep,
+            on_error: self.on_error,
+        })
+    }
+}
+
+/// Errors that stop a run.
+#[derive(Debug, Error)]
+pub enum RunError {
+    /// Reading the corpus failed.
+    #[error(transparent)]
+    Corpus(#[from] CorpusError),
+}
+
+/// Receives progress from a run. The library never prints; the binary draws bars.
+pub trait Progress: Sync {
+    /// A stage starts; `total` is its size in `unit`s when known.
+    fn start(&self, stage: &'static str, total: Option<u64>, unit: &'static str);
+    /// The current stage advanced to `done` units.
+    fn set(&self, done: u64);
+    /// The current stage is over.
+    fn finish(&self);
+}
+
+/// Progress that goes nowhere.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: &'static str, _: Option<u64>, _: &'static str) {}
+    fn set(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+/// One document after sketching.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// Unique id.
+    pub id: String,
+    /// Original text.
+    pub text: String,
+    /// Where it was read.
+    pub origin: Origin,
+    /// Sorted, deduplicated shingle hashes (empty for documents without words).
+    pub shingles: Vec<u64>,
+    /// MinHash signature (empty unless the method is MinHash with LSH).
+    pub signature: Vec<u32>,
+    /// SimHash fingerprint (0 unless the method is SimHash).
+    pub fingerprint: u64,
+    /// Length in characters.
+    pub chars: usize,
+}
+
+impl Doc {
+    /// Whether the document has no shingles (and is therefore never clustered).
+    pub fn is_empty(&self) -> bool {
+        self.shingles.is_empty()
+    }
+}
+
+/// Counts and timings of a run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    /// Documents read (including empty ones).
+    pub documents: usize,
+    /// Documents with no words after normalization (never clustered).
+    pub empty_documents: usize,
+    /// Records skipped.
+    pub skipped: usize,
+    /// Bytes of input read.
+    pub input_bytes: u64,
+    /// Total distinct shingles over all documents (sum of set sizes).
+    pub shingles: u64,
+    /// Candidate pairs proposed.
+    pub candidate_pairs: usize,
+    /// Pairs that passed verification.
+    pub verified_pairs: usize,
+    /// Clusters of two or more documents.
+    pub clusters: usize,
+    /// Documents in clusters.
+    pub clustered_documents: usize,
+    /// Wall time per stage.
+    #[serde(skip)]
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Everything a run produced.
+#[derive(Debug)]
+pub struct RunResult {
+    /// The resolved configuration.
+    pub config: Config,
+    /// Documents in input order.
+    pub docs: Vec<Doc>,
+    /// Records that were skipped.
+    pub skipped: Vec<Skipped>,
+    /// Candidate pairs.
+    pub candidates: Vec<Pair>,
+    /// Verified pairs (Jaccard ≥ threshold).
+    pub verified: Vec<VerifiedPair>,
+    /// Clusters of two or more documents.
+    pub clusters: Vec<Cluster>,
+    /// Counts and timings.
+    pub stats: Stats,
+}
+
+impl DocKeys for [Doc] {
+    fn id(&self, doc: u32) -> &str {
+        &self[doc as usize].id
+    }
+    fn char_len(&self, doc: u32) -> usize {
+        self[doc as usize].chars
+    }
+}
+
+/// Reads and sketches every document of `inputs`.
+pub fn read_and_sketch(
+    inputs: Vec<Input>,
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<(Vec<Doc>, Vec<Skipped>, u64), RunError> {
+    let total = CorpusReader::total_bytes(&inputs);
+    progress.start("read+sketch", (total > 0).then_some(total), "bytes");
+    let mut reader = CorpusReader::new(inputs, config.corpus.clone());
+    let normalizer = Normalizer::new(config.normalize);
+    let shingler = Shingler::new(config.shingle, config.seed);
+    let minhasher = (config.method == Method::Minhash && config.candidates == CandidateMode::Lsh)
+        .then(|| MinHasher::new(config.num_perm, config.seed));
+    let simhash_on = config.method == Method::Simhash && config.candidates == CandidateMode::Lsh;
+    let mut docs = Vec::new();
+    let mut skipped = Vec::new();
+    while let Some(batch) = reader.next_batch()? {
+        let processed: Vec<Result<Doc, Skipped>> = batch
+            .into_par_iter()
+            .map_init(Normalized::default, |norm, record| match record {
+                Record::Skip(s) => Err(s),
+                Record::Doc(raw) => {
+                    normalizer.normalize_into(&raw.text, norm);
+                    let mut shingles = Vec::new();
+                    shingler.set_into(norm, &mut shingles);
+                    let signature = match (&minhasher, shingles.is_empty()) {
+                        (Some(m), false) => m.signature(&shingles),
+                        _ => Vec::new(),
+                    };
+                    let fingerprint = if simhash_on { simhash(&shingles) } else { 0 };
+                    let chars = raw.text.chars().count();
+                    Ok(Doc { id: raw.id, text: raw.text, origin: raw.origin, shingles, signature, fingerprint, chars })
+                }
+            })
+            .collect();
+        for p in processed {
+            match p {
+                Ok(d) => docs.push(d),
+                Err(s) => {
+                    if config.on_error == OnError::Fail {
+                        return Err(RunError::Corpus(CorpusError::BadRecord {
+                            source_name: s.source,
+                            line: s.line,
+                            reason: s.reason,
+                        }));
+                    }
+                    skipped.push(s)
+                }
+            }
+        }
+        progress.set(reader.bytes_read());
+    }
+    progress.finish();
+    Ok((docs, skipped, reader.bytes_read()))
+}
+
+/// Proposes candidate pairs among `docs` as `config` says.
+pub fn candidates(docs: &[Doc], config: &Config) -> Vec<Pair> {
+    match (config.candidates, config.method, config.banding) {
+        (CandidateMode::Exact, _, _) => {
+            let sets: Vec<Option<&[u64]>> =
+                docs.iter().map(|d| (!d.is_empty()).then_some(d.shingles.as_slice())).collect();
+            lsh::exact::candidates(&sets, config.threshold)
+        }
+        (CandidateMode::Lsh, Method::Simhash, _) => {
+            let fps: Vec<Option<u64>> = docs.iter().map(|d| (!d.is_empty()).then_some(d.fingerprint)).collect();
+            lsh::hamming::candidates(&fps, config.max_hamming.unwrap_or(DEFAULT_MAX_HAMMING))
+        }
+        (CandidateMode::Lsh, Method::Minhash, banding) => {
+            let sigs: Vec<Option<&[u32]>> =
+                docs.iter().map(|d| (!d.is_empty()).then_some(d.signature.as_slice())).collect();
+            let banding = banding.unwrap_or_else(|| Banding::optimal(config.threshold, config.num_perm));
+            banding.candidates(&sigs, config.seed)
+        }
+    }
+}
+
+/// Runs the whole pipeline on `inputs`.
+pub fn run(inputs: Vec<Input>, config: &Config, progress: &dyn Progress) -> Result<RunResult, RunError> {
+    let mut stats = Stats::default();
+    let t = Instant::now();
+    let (docs, skipped, input_bytes) = read_and_sketch(inputs, config, progress)?;
+    stats.timings.push(("read+sketch", t.elapsed()));
+
+    let t = Instant::now();
+    progress.start("candidates", None, "pairs");
+    let candidates = candidates(&docs, config);
+    progress.finish();
+    stats.timings.push(("candidates", t.elapsed()));
+
+    let t = Instant::now();
+    progress.start("verify", Some(candidates.len() as u64), "pairs");
+    let sets: Vec<&[u64]> = docs.iter().map(|d| d.shingles.as_slice()).collect();
+    let verified = verify::verify(&candidates, &sets, config.threshold);
+    progress.finish();
+    stats.timings.push(("verify", t.elapsed()));
+
+    let t = Instant::now();
+    let clusters = cluster::cluster(docs.len(), &verified, docs.as_slice(), config.keep);
+    stats.timings.push(("cluster", t.elapsed()));
+
+    stats.documents = docs.len();
+    stats.empty_documents = docs.iter().filter(|d| d.is_empty()).count();
+    stats.skipped = skipped.len();
+    stats.input_bytes = input_bytes;
+    stats.shingles = docs.iter().map(|d| d.shingles.len() as u64).sum();
+    stats.candidate_pairs = candidates.len();
+    stats.verified_pairs = verified.len();
+    stats.clusters = clusters.len();
+    stats.clustered_documents = clusters.iter().map(|c| c.members.len()).sum();
+    Ok(RunResult { config: config.clone(), docs, skipped, candidates, verified, clusters, stats })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pins the documented defaults: README, `--help` and this test change together.
+    #[test]
+    fn defaults_are_pinned() {
+        let c = Params::default().resolve().unwrap();
+        assert_eq!(c.threshold, 0.5);
+        assert_eq!(c.num_perm, 128);
+        assert_eq!(c.seed, 42);
+        assert_eq!(c.shingle.to_string(), "word:5");
+        assert_eq!(c.normalize, Profile::Default);
+        assert_eq!(c.method, Method::Minhash);
+        assert_eq!(c.candidates, CandidateMode::Lsh);
+        assert_eq!(c.keep, Keep::First);
+        assert_eq!(c.corpus.id_field, "id");
+        assert_eq!(c.corpus.text_field, "text");
+        assert_eq!(c.corpus.extensions, vec!["txt"]);
+        assert_eq!(c.banding, Some(Banding::optimal(0.5, 128)));
+    }
+
+    #[test]
+    fn impossible_combinations_are_config_errors() {
+        let with = |f: fn(&mut Params)| {
+            let mut p = Params::default();
+            f(&mut p);
+            p.resolve().unwrap_err()
+        };
+        assert_eq!(with(|p| p.threshold = 0.0), ConfigError::Threshold(0.0));
+        assert_eq!(with(|p| p.threshold = 1.5), ConfigError::Threshold(1.5));
+        assert_eq!(with(|p| p.num_perm = 0), ConfigError::NumPerm(0));
+        assert_eq!(with(|p| p.bands = Some(4)), ConfigError::BandsRowsPair);
+        assert_eq!(
+            with(|p| {
+                p.bands = Some(20);
+                p.rows = Some(7);
+            }),
+            ConfigError::BandsRowsTooMany { bands: 20, rows: 7, num_perm: 128 }
+        );
+        assert_eq!(
+            with(|p| {
+                p.method = Method::Simhash;
+                p.bands = Some(2);
+                p.rows = Some(2);
+            }),
+            ConfigError::BandsWithSimhash
+        );
+        assert_eq!(with(|p| p.max_hamming = 40), ConfigError::MaxHamming(40));
+    }
+}

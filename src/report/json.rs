@@ -1,0 +1,278 @@
+//! The `clusters.json` format, version [`SCHEMA_VERSION`].
+//!
+//! ```text
+//! {
+//!   "schema_version": 1,
+//!   "tool": { "name": "reprint", "version": "0.1.0" },
+//!   "params": {                      // every resolved parameter: rerunning with these
+//!     "normalize": { "profile": "default", "steps": [...] },   // reproduces the file
+//!     "shingle": "word:5", "method": "minhash", "candidates": "lsh",
+//!     "threshold": 0.5, "num_perm": 128, "seed": 42,
+//!     "bands": 9, "rows": 13, "banding_from_threshold": true,  // MinHash LSH only
+//!     "max_hamming": null,                                     // SimHash only
+//!     "keep": "first", "on_error": "skip",
+//!     "id_field": "id", "text_field": "text", "extensions": ["txt"], "max_doc_bytes": N
+//!   },
+//!   "input": {
+//!     "sources": ["seeds"],          // inputs in the order given
+//!     "documents": 5,                // documents read, empty ones included
+//!     "empty": [ { "id": ..., "source": ..., "line": ... } ],  // no words: never clustered
+//!     "skipped": [ { "source": ..., "line": ..., "id": ..., "reason": ... } ]
+//!   },
+//!   "summary": { "candidate_pairs": N, "verified_pairs": N, "clusters": N,
+//!                "clustered_documents": N, "singletons": N },
+//!   "clusters": [                    // clusters of 2+ documents, by smallest member id
+//!     { "id": 1,                     // 1-based, in this order
+//!       "size": 2,
+//!       "representative": "<doc id>",
+//!       "members": ["<doc id>", ...],                        // sorted by id
+//!       "pairs": [ { "a": "<id>", "b": "<id>",               // a < b by id
+//!                    "jaccard": x, "containment_a_in_b": x, "containment_b_in_a": x } ] }
+//!   ]
+//! }
+//! ```
+//!
+//! Scores are exact (computed from the shingle sets, not estimated) and rounded to 6 decimals.
+//! `line` is 1-based and present for JSON Lines input only. Documents not in any cluster are
+//! singletons. The file holds no timings: the same input and parameters give a byte-identical
+//! file. Fields are only ever added; a field that changes meaning bumps `schema_version`.
+
+use super::round6;
+use crate::corpus::Skipped;
+use crate::pipeline::{Config, RunResult};
+use serde::Serialize;
+
+/// Version of the `clusters.json` schema.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Name and version of this tool.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    /// Always `reprint`.
+    pub name: &'static str,
+    /// Crate version.
+    pub version: &'static str,
+}
+
+impl Tool {
+    /// This build.
+    pub fn current() -> Self {
+        Tool { name: "reprint", version: env!("CARGO_PKG_VERSION") }
+    }
+}
+
+/// The normalization profile as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct NormalizeParams {
+    /// Profile name.
+    pub profile: &'static str,
+    /// Steps, in order.
+    pub steps: &'static [&'static str],
+}
+
+/// Every resolved parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParamsReport {
+    /// Normalization.
+    pub normalize: NormalizeParams,
+    /// Shingles, as `word:N` or `char:N`.
+    pub shingle: String,
+    /// Signature method.
+    pub method: crate::pipeline::Method,
+    /// Candidate generation.
+    pub candidates: crate::pipeline::CandidateMode,
+    /// Jaccard threshold.
+    pub threshold: f64,
+    /// MinHash permutations.
+    pub num_perm: usize,
+    /// Seed.
+    pub seed: u64,
+    /// LSH bands (MinHash LSH).
+    pub bands: Option<usize>,
+    /// LSH rows per band (MinHash LSH).
+    pub rows: Option<usize>,
+    /// Whether bands/rows were chosen from the threshold.
+    pub banding_from_threshold: bool,
+    /// SimHash Hamming radius.
+    pub max_hamming: Option<u32>,
+    /// Representative policy.
+    pub keep: crate::cluster::Keep,
+    /// Bad-record policy.
+    pub on_error: crate::pipeline::OnError,
+    /// JSON id field.
+    pub id_field: String,
+    /// JSON text field.
+    pub text_field: String,
+    /// Extensions read from directories.
+    pub extensions: Vec<String>,
+    /// Largest document read, in bytes.
+    pub max_doc_bytes: usize,
+}
+
+impl ParamsReport {
+    /// The report form of a resolved configuration.
+    pub fn new(c: &Config) -> Self {
+        ParamsReport {
+            normalize: NormalizeParams { profile: c.normalize.name(), steps: c.normalize.steps() },
+            shingle: c.shingle.to_string(),
+            method: c.method,
+            candidates: c.candidates,
+            threshold: c.threshold,
+            num_perm: c.num_perm,
+            seed: c.seed,
+            bands: c.banding.map(|b| b.bands),
+            rows: c.banding.map(|b| b.rows),
+            banding_from_threshold: c.banding_from_threshold,
+            max_hamming: c.max_hamming,
+            keep: c.keep,
+            on_error: c.on_error,
+            id_field: c.corpus.id_field.clone(),
+            text_field: c.corpus.text_field.clone(),
+            extensions: c.corpus.extensions.clone(),
+            max_doc_bytes: c.corpus.max_doc_bytes,
+        }
+    }
+}
+
+/// A document with no words.
+#[derive(Debug, Clone, Serialize)]
+pub struct EmptyDoc {
+    /// Document id.
+    pub id: String,
+    /// File it came from.
+    pub source: String,
+    /// JSON Lines line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+}
+
+/// What was read.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputReport {
+    /// Inputs in the order given.
+    pub sources: Vec<String>,
+    /// Documents read, empty ones included.
+    pub documents: usize,
+    /// Documents with no words.
+    pub empty: Vec<EmptyDoc>,
+    /// Records that could not be read.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Run totals.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Candidate pairs proposed.
+    pub candidate_pairs: usize,
+    /// Pairs at or above the threshold.
+    pub verified_pairs: usize,
+    /// Clusters of two or more.
+    pub clusters: usize,
+    /// Documents in clusters.
+    pub clustered_documents: usize,
+    /// Non-empty documents in no cluster.
+    pub singletons: usize,
+}
+
+/// A verified pair as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairReport {
+    /// Id of the first document (smaller id).
+    pub a: String,
+    /// Id of the second document.
+    pub b: String,
+    /// Exact Jaccard similarity of the shingle sets.
+    pub jaccard: f64,
+    /// Share of `a`'s shingles found in `b`.
+    pub containment_a_in_b: f64,
+    /// Share of `b`'s shingles found in `a`.
+    pub containment_b_in_a: f64,
+}
+
+/// A cluster as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterEntry {
+    /// 1-based number.
+    pub id: usize,
+    /// Number of members.
+    pub size: usize,
+    /// Representative document id.
+    pub representative: String,
+    /// Member ids, sorted.
+    pub members: Vec<String>,
+    /// Verified pairs inside the cluster.
+    pub pairs: Vec<PairReport>,
+}
+
+/// The whole `clusters.json` document.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterReport {
+    /// Schema version.
+    pub schema_version: u32,
+    /// Tool name and version.
+    pub tool: Tool,
+    /// Resolved parameters.
+    pub params: ParamsReport,
+    /// What was read.
+    pub input: InputReport,
+    /// Totals.
+    pub summary: Summary,
+    /// Clusters of two or more documents.
+    pub clusters: Vec<ClusterEntry>,
+}
+
+impl ClusterReport {
+    /// Builds the report of a run; `sources` names the inputs in order.
+    pub fn new(run: &RunResult, sources: Vec<String>) -> Self {
+        let id = |d: u32| run.docs[d as usize].id.clone();
+        let clusters = run
+            .clusters
+            .iter()
+            .map(|c| ClusterEntry {
+                id: c.id,
+                size: c.members.len(),
+                representative: id(c.representative),
+                members: c.members.iter().map(|&m| id(m)).collect(),
+                pairs: c
+                    .pairs
+                    .iter()
+                    .map(|p| PairReport {
+                        a: id(p.a),
+                        b: id(p.b),
+                        jaccard: round6(p.scores.jaccard),
+                        containment_a_in_b: round6(p.scores.containment_a_in_b),
+                        containment_b_in_a: round6(p.scores.containment_b_in_a),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let empty: Vec<EmptyDoc> = run
+            .docs
+            .iter()
+            .filter(|d| d.is_empty())
+            .map(|d| EmptyDoc { id: d.id.clone(), source: d.origin.source.clone(), line: d.origin.line })
+            .collect();
+        let s = &run.stats;
+        ClusterReport {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool::current(),
+            params: ParamsReport::new(&run.config),
+            summary: Summary {
+                candidate_pairs: s.candidate_pairs,
+                verified_pairs: s.verified_pairs,
+                clusters: s.clusters,
+                clustered_documents: s.clustered_documents,
+                singletons: s.documents - s.empty_documents - s.clustered_documents,
+            },
+            input: InputReport { sources, documents: s.documents, empty, skipped: run.skipped.clone() },
+            clusters,
+        }
+    }
+
+    /// The report as pretty-printed JSON with a trailing newline.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut out = serde_json::to_vec_pretty(self).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
+}

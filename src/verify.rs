@@ -1,0 +1,103 @@
+//! Exact scores for candidate pairs, from the two sorted shingle sets: Jaccard similarity and
+//! containment in both directions. The only place that decides whether a pair is similar.
+
+use crate::lsh::Pair;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Exact similarity of two documents.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Scores {
+    /// |A ∩ B| / |A ∪ B|.
+    pub jaccard: f64,
+    /// |A ∩ B| / |A|: how much of A is found in B.
+    pub containment_a_in_b: f64,
+    /// |A ∩ B| / |B|: how much of B is found in A.
+    pub containment_b_in_a: f64,
+    /// |A ∩ B|, in shingles.
+    #[serde(skip)]
+    pub shared: usize,
+}
+
+/// Size of the intersection of two sorted, deduplicated slices.
+pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
+    // Galloping would help very unequal sizes; news articles are of similar length, so a
+    // linear merge is the fast path.
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Exact Jaccard similarity of two sorted, deduplicated slices (0 when both are empty).
+pub fn jaccard_sorted(a: &[u64], b: &[u64]) -> f64 {
+    score(a, b).jaccard
+}
+
+/// All scores of two sorted, deduplicated shingle sets.
+pub fn score(a: &[u64], b: &[u64]) -> Scores {
+    let shared = intersection_size(a, b);
+    let union = a.len() + b.len() - shared;
+    let ratio = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };
+    Scores {
+        jaccard: ratio(shared, union),
+        containment_a_in_b: ratio(shared, a.len()),
+        containment_b_in_a: ratio(shared, b.len()),
+        shared,
+    }
+}
+
+/// A candidate pair with its exact scores.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VerifiedPair {
+    /// Smaller document index.
+    pub a: u32,
+    /// Larger document index.
+    pub b: u32,
+    /// Exact scores.
+    pub scores: Scores,
+}
+
+/// Scores every candidate and keeps those with Jaccard ≥ `threshold`, in candidate order.
+pub fn verify(candidates: &[Pair], sets: &[&[u64]], threshold: f64) -> Vec<VerifiedPair> {
+    candidates
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let scores = score(sets[a as usize], sets[b as usize]);
+            (scores.jaccard >= threshold).then_some(VerifiedPair { a, b, scores })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_of_small_sets() {
+        let s = score(&[1, 2, 3, 4], &[3, 4, 5, 6, 7, 8]);
+        assert_eq!(s.shared, 2);
+        assert_eq!(s.jaccard, 2.0 / 8.0);
+        assert_eq!(s.containment_a_in_b, 0.5);
+        assert_eq!(s.containment_b_in_a, 2.0 / 6.0);
+        assert_eq!(score(&[], &[]).jaccard, 0.0);
+        assert_eq!(score(&[1], &[1]).jaccard, 1.0);
+    }
+
+    #[test]
+    fn verify_drops_pairs_below_threshold() {
+        let sets: Vec<&[u64]> = vec![&[1, 2, 3], &[1, 2, 3], &[1, 9, 10]];
+        let v = verify(&[(0, 1), (0, 2), (1, 2)], &sets, 0.5);
+        assert_eq!(v.len(), 1);
+        assert_eq!((v[0].a, v[0].b), (0, 1));
+    }
+}
