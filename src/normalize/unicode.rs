@@ -2,6 +2,7 @@
 //! and format-character removal, case folding, then the Arabic rules, then the separator test.
 
 use super::arabic;
+use std::sync::OnceLock;
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 /// What one original character contributes after folding.
@@ -22,10 +23,51 @@ pub fn is_ignorable(c: char) -> bool {
         | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
+/// Characters below this code point are folded through a precomputed table (Latin, Greek,
+/// Cyrillic, Hebrew, Arabic and their neighbours): the common case costs one array read.
+const TABLE_END: u32 = 0x0800;
+const REMOVED: u32 = u32::MAX;
+const SEPARATOR: u32 = u32::MAX - 1;
+const SLOW: u32 = u32::MAX - 2;
+
+fn table() -> &'static [u32] {
+    static TABLE: OnceLock<Vec<u32>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..TABLE_END)
+            .map(|cp| {
+                let Some(c) = char::from_u32(cp) else { return SLOW };
+                let mut out = Vec::new();
+                fold_char_slow(c, |f| out.push(f));
+                match out.as_slice() {
+                    [] => REMOVED,
+                    [Folded::Separator] => SEPARATOR,
+                    [Folded::Char(d)] => *d as u32,
+                    _ => SLOW,
+                }
+            })
+            .collect()
+    })
+}
+
 /// Folds `c`, calling `emit` for each resulting character or separator. Removed characters
 /// (marks, tatweel, ignorables) emit nothing.
 #[inline]
 pub fn fold_char(c: char, mut emit: impl FnMut(Folded)) {
+    if (c as u32) < TABLE_END {
+        match table()[c as usize] {
+            REMOVED => {}
+            SEPARATOR => emit(Folded::Separator),
+            SLOW => fold_char_slow(c, emit),
+            // The table holds only values made from chars.
+            d => emit(char::from_u32(d).map_or(Folded::Separator, Folded::Char)),
+        }
+        return;
+    }
+    fold_char_slow(c, emit)
+}
+
+/// [`fold_char`] without the table: the definition the table is built from.
+pub fn fold_char_slow(c: char, mut emit: impl FnMut(Folded)) {
     decompose_compatible(c, |d| {
         if is_combining_mark(d) || d == arabic::TATWEEL || is_ignorable(d) {
             return;
@@ -72,4 +114,20 @@ pub fn needs_segmenter(c: char) -> bool {
         | '\u{4E00}'..='\u{9FFF}'     // CJK unified ideographs
         | '\u{F900}'..='\u{FAFF}'     // CJK compatibility ideographs
         | '\u{20000}'..='\u{3FFFF}') // CJK extensions B and beyond
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_agrees_with_definition() {
+        for cp in 0..TABLE_END {
+            let Some(c) = char::from_u32(cp) else { continue };
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            fold_char(c, |f| fast.push(f));
+            fold_char_slow(c, |f| slow.push(f));
+            assert_eq!(fast, slow, "U+{cp:04X}");
+        }
+    }
 }
