@@ -91,9 +91,10 @@ pub fn cluster<D: DocKeys + ?Sized>(n: usize, pairs: &[VerifiedPair], docs: &D, 
         .map(|(root, mut members)| {
             let representative = match keep {
                 Keep::First => members[0],
-                Keep::Longest => {
-                    *members.iter().max_by_key(|&&d| (docs.char_len(d), std::cmp::Reverse(d))).unwrap_or(&members[0])
-                }
+                Keep::Longest => *members
+                    .iter()
+                    .max_by_key(|&&d| (docs.char_len(d), std::cmp::Reverse(d)))
+                    .unwrap_or(&members[0]),
             };
             members.sort_by(|&x, &y| docs.id(x).cmp(docs.id(y)));
             let mut pairs = pairs_by_root.remove(&root).unwrap_or_default();
@@ -144,7 +145,7 @@ mod tests {
         assert_eq!(cl[0].id, 1);
         assert_eq!(cl[0].representative, 2); // b came first in input order
         assert_eq!(cl[1].members, vec![1, 0, 4]); // c, d, e
-        // Pairs are re-oriented so that `a` has the smaller id, with containments swapped.
+                                                  // Pairs are re-oriented so that `a` has the smaller id, with containments swapped.
         let p = cl[0].pairs[0];
         assert_eq!((p.a, p.b), (3, 2));
         assert_eq!(p.scores.containment_a_in_b, 0.75);

@@ -41,8 +41,8 @@ impl Input {
             return Ok(Input::Stdin);
         }
         let path = PathBuf::from(arg);
-        let meta = std::fs::metadata(&path)
-            .map_err(|source| CorpusError::Open { path: path.clone(), source })?;
+        let meta =
+            std::fs::metadata(&path).map_err(|source| CorpusError::Open { path: path.clone(), source })?;
         if meta.is_dir() {
             return Ok(Input::Dir(path));
         }
@@ -214,7 +214,13 @@ enum Source {
 impl CorpusReader {
     /// A reader over `inputs`, in the order given.
     pub fn new(inputs: Vec<Input>, config: CorpusConfig) -> Self {
-        CorpusReader { config, inputs: inputs.into_iter(), current: None, seen: HashMap::new(), bytes_read: 0 }
+        CorpusReader {
+            config,
+            inputs: inputs.into_iter(),
+            current: None,
+            seen: HashMap::new(),
+            bytes_read: 0,
+        }
     }
 
     /// Total size in bytes of the file inputs (directories and stdin count as 0), for progress.
@@ -294,7 +300,7 @@ fn open(input: Input, config: &CorpusConfig) -> Result<Source, CorpusError> {
         }
         Input::Dir(root) => {
             let mut files = Vec::new();
-            list_files(&root, &root, config, &mut files)?;
+            list_files(&root, config, &mut files)?;
             files.sort();
             Ok(Source::Files { root, files: files.into_iter() })
         }
@@ -303,7 +309,7 @@ fn open(input: Input, config: &CorpusConfig) -> Result<Source, CorpusError> {
 }
 
 /// Lists the files under `dir` with an accepted extension, skipping hidden entries.
-fn list_files(root: &Path, dir: &Path, config: &CorpusConfig, out: &mut Vec<PathBuf>) -> Result<(), CorpusError> {
+fn list_files(dir: &Path, config: &CorpusConfig, out: &mut Vec<PathBuf>) -> Result<(), CorpusError> {
     let err = |source| CorpusError::Open { path: dir.to_path_buf(), source };
     for entry in std::fs::read_dir(dir).map_err(err)? {
         let entry = entry.map_err(err)?;
@@ -322,7 +328,7 @@ fn list_files(root: &Path, dir: &Path, config: &CorpusConfig, out: &mut Vec<Path
             (ty.is_dir(), ty.is_file())
         };
         if is_dir {
-            list_files(root, &path, config, out)?;
+            list_files(&path, config, out)?;
         } else if is_file && accepts(&path, config) {
             out.push(path);
         }
@@ -335,10 +341,14 @@ fn accepts(path: &Path, config: &CorpusConfig) -> bool {
         return true;
     }
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    config.extensions.iter().any(|e| *e == ext)
+    config.extensions.contains(&ext)
 }
 
-fn read_batch(src: &mut Source, config: &CorpusConfig, bytes_read: &mut u64) -> Result<Option<Vec<Record>>, CorpusError> {
+fn read_batch(
+    src: &mut Source,
+    config: &CorpusConfig,
+    bytes_read: &mut u64,
+) -> Result<Option<Vec<Record>>, CorpusError> {
     use rayon::prelude::*;
     match src {
         Source::Lines { name, reader, line } => {
@@ -373,10 +383,8 @@ fn read_batch(src: &mut Source, config: &CorpusConfig, bytes_read: &mut u64) -> 
                 return Ok(None);
             }
             let name = name.as_str();
-            let mut records: Vec<Record> = lines
-                .into_par_iter()
-                .filter_map(|(n, bytes)| parse_line(name, n, &bytes, config))
-                .collect();
+            let mut records: Vec<Record> =
+                lines.into_par_iter().filter_map(|(n, bytes)| parse_line(name, n, &bytes, config)).collect();
             records.extend(trailer.map(Record::Skip));
             Ok(Some(records))
         }
@@ -484,14 +492,20 @@ fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusConfig) -> O
         Some(Value::Number(n)) => n.to_string(),
         Some(Value::String(_)) => return skip(format!("id field `{}` is empty", config.id_field), None),
         Some(other) => {
-            return skip(format!("id field `{}` is {}, expected a string or number", config.id_field, kind(other)), None)
+            return skip(
+                format!("id field `{}` is {}, expected a string or number", config.id_field, kind(other)),
+                None,
+            )
         }
         None => return skip(format!("no id field `{}` (see --id-field)", config.id_field), None),
     };
     let text = match lookup(&value, &config.text_field) {
         Some(Value::String(s)) => s.clone(),
         Some(other) => {
-            return skip(format!("text field `{}` is {}, expected a string", config.text_field, kind(other)), Some(id))
+            return skip(
+                format!("text field `{}` is {}, expected a string", config.text_field, kind(other)),
+                Some(id),
+            )
         }
         None => return skip(format!("no text field `{}` (see --text-field)", config.text_field), Some(id)),
     };
@@ -548,7 +562,8 @@ mod tests {
 
     #[test]
     fn numeric_ids_and_dotted_paths() {
-        let cfg = CorpusConfig { id_field: "meta.id".into(), text_field: "body.text".into(), ..Default::default() };
+        let cfg =
+            CorpusConfig { id_field: "meta.id".into(), text_field: "body.text".into(), ..Default::default() };
         let r = parse_line("f", 1, br#"{"meta": {"id": 7}, "body": {"text": "t"}}"#, &cfg);
         assert!(matches!(r, Some(Record::Doc(d)) if d.id == "7" && d.text == "t"));
     }

@@ -30,12 +30,12 @@
 
 #![warn(missing_docs)]
 
+pub mod cluster;
 pub mod corpus;
+pub mod lsh;
 pub mod normalize;
+pub mod pipeline;
+pub mod report;
 pub mod shingle;
 pub mod sketch;
-pub mod lsh;
 pub mod verify;
-pub mod cluster;
-pub mod report;
-pub mod pipeline;

@@ -131,7 +131,10 @@ fn report_skipped(run: &RunResult) {
         eprintln!("reprint: skipped {}{line}: {}", s.source, s.reason);
     }
     if run.skipped.len() > SHOWN {
-        eprintln!("reprint: ... and {} more skipped records (all listed in clusters.json)", run.skipped.len() - SHOWN);
+        eprintln!(
+            "reprint: ... and {} more skipped records (all listed in clusters.json)",
+            run.skipped.len() - SHOWN
+        );
     }
 }
 

@@ -378,7 +378,15 @@ pub fn read_and_sketch(
                     };
                     let fingerprint = if simhash_on { simhash(&shingles) } else { 0 };
                     let chars = raw.text.chars().count();
-                    Ok(Doc { id: raw.id, text: raw.text, origin: raw.origin, shingles, signature, fingerprint, chars })
+                    Ok(Doc {
+                        id: raw.id,
+                        text: raw.text,
+                        origin: raw.origin,
+                        shingles,
+                        signature,
+                        fingerprint,
+                        chars,
+                    })
                 }
             })
             .collect();
@@ -412,7 +420,8 @@ pub fn candidates(docs: &[Doc], config: &Config) -> Vec<Pair> {
             lsh::exact::candidates(&sets, config.threshold)
         }
         (CandidateMode::Lsh, Method::Simhash, _) => {
-            let fps: Vec<Option<u64>> = docs.iter().map(|d| (!d.is_empty()).then_some(d.fingerprint)).collect();
+            let fps: Vec<Option<u64>> =
+                docs.iter().map(|d| (!d.is_empty()).then_some(d.fingerprint)).collect();
             lsh::hamming::candidates(&fps, config.max_hamming.unwrap_or(DEFAULT_MAX_HAMMING))
         }
         (CandidateMode::Lsh, Method::Minhash, banding) => {
@@ -479,7 +488,8 @@ mod tests {
         assert_eq!(c.corpus.id_field, "id");
         assert_eq!(c.corpus.text_field, "text");
         assert_eq!(c.corpus.extensions, vec!["txt"]);
-        assert_eq!(c.banding, Some(Banding::optimal(0.5, 128)));
+        assert_eq!(c.banding, Some(Banding { bands: 35, rows: 3 }));
+        assert!(c.banding_from_threshold);
     }
 
     #[test]

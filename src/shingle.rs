@@ -56,17 +56,14 @@ impl FromStr for ShingleConfig {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (kind, size) = s
-            .split_once(':')
-            .ok_or_else(|| format!("expected word:N or char:N, got `{s}`"))?;
+        let (kind, size) =
+            s.split_once(':').ok_or_else(|| format!("expected word:N or char:N, got `{s}`"))?;
         let kind = match kind {
             "word" => ShingleKind::Word,
             "char" => ShingleKind::Char,
             other => return Err(format!("unknown shingle kind `{other}` (use word or char)")),
         };
-        let size: usize = size
-            .parse()
-            .map_err(|_| format!("shingle size `{size}` is not a whole number"))?;
+        let size: usize = size.parse().map_err(|_| format!("shingle size `{size}` is not a whole number"))?;
         if !(1..=64).contains(&size) {
             return Err(format!("shingle size must be between 1 and 64, got {size}"));
         }

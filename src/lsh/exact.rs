@@ -59,8 +59,7 @@ pub fn candidates(sets: &[Option<&[u64]>], threshold: f64) -> Vec<Pair> {
 
     // Processing order: by size, then index. A document probes only documents before it.
     let size = |i: usize| sets[i].map_or(0, |s| s.len());
-    let mut order: Vec<u32> =
-        (0..sets.len() as u32).filter(|&i| sets[i as usize].is_some()).collect();
+    let mut order: Vec<u32> = (0..sets.len() as u32).filter(|&i| sets[i as usize].is_some()).collect();
     order.sort_unstable_by_key(|&i| (size(i as usize), i));
     let mut position = vec![u32::MAX; sets.len()];
     for (p, &i) in order.iter().enumerate() {

@@ -44,7 +44,7 @@ mod tests {
     #[test]
     fn letters() {
         let s: String = "أإآٱىةؤئ".chars().map(fold).collect();
-        assert_eq!(s, "ااااي" .to_owned() + "هوي");
+        assert_eq!(s, "ااااي".to_owned() + "هوي");
     }
 
     #[test]

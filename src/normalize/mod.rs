@@ -200,10 +200,10 @@ fn fold_text(text: &str, base: usize, out: &mut Normalized, segment_complex: boo
             continue;
         }
         unicode::fold_char(c, |d| match d {
-                unicode::Folded::Char(d) => {
-                    let complex = unicode::needs_segmenter(d);
-                    extend(&mut open, out, base + i, base + c_end, d, complex);
-                }
+            unicode::Folded::Char(d) => {
+                let complex = unicode::needs_segmenter(d);
+                extend(&mut open, out, base + i, base + c_end, d, complex);
+            }
             unicode::Folded::Separator => close(&mut open, out, segment_complex, text, base),
         });
     }

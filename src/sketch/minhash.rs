@@ -51,7 +51,9 @@ impl MinHasher {
         let mut sig = vec![u64::MAX; self.a.len()];
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("avx512dq") {
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512dq")
+            {
                 // SAFETY: the CPU supports the features the function is compiled for.
                 unsafe { update_avx512(&mut sig, &self.a, &self.b, shingles) };
             } else if std::arch::is_x86_feature_detected!("avx2") {

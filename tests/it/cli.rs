@@ -1,0 +1,368 @@
+//! The real binary, run in temporary directories: default run, bad arguments, input formats,
+//! skipped records, determinism.
+
+use crate::common::{clusters, read_json, reprint, root, seeds};
+use predicates::prelude::*;
+use std::fs;
+use tempfile::TempDir;
+
+fn tmp() -> TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+#[test]
+fn default_run_reads_seeds_and_writes_versioned_report() {
+    let out = tmp();
+    reprint()
+        .current_dir(root())
+        .args(["cluster", "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("5 documents (0 empty, 0 skipped)"))
+        .stdout(predicate::str::contains("clusters.json"));
+    let r = read_json(&out.path().join("clusters.json"));
+    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["tool"]["name"], "reprint");
+    assert_eq!(r["input"]["documents"], 5);
+    assert_eq!(r["input"]["sources"][0], "seeds");
+    let p = &r["params"];
+    assert_eq!(p["shingle"], "word:5");
+    assert_eq!(p["threshold"], 0.5);
+    assert_eq!(p["num_perm"], 128);
+    assert_eq!(p["seed"], 42);
+    assert_eq!(p["normalize"]["profile"], "default");
+    let (b, rows) = (p["bands"].as_u64().unwrap(), p["rows"].as_u64().unwrap());
+    assert!(b * rows <= 128);
+}
+
+#[test]
+fn seeds_000_and_002_share_a_fifth_of_their_word_5_grams() {
+    // Exact join at a low threshold: the one pair above 0.15 is the 1037-soldiers reprint,
+    // whole-document Jaccard about 0.19.
+    let out = tmp();
+    reprint()
+        .args(["cluster", "--candidates", "exact", "--threshold", "0.15", "--out"])
+        .arg(out.path())
+        .arg(seeds())
+        .assert()
+        .success();
+    let r = read_json(&out.path().join("clusters.json"));
+    assert_eq!(clusters(&r), vec![vec!["000_19cceab3956b993e.txt", "002_f827d458276c570b.txt"]]);
+    let pair = &r["clusters"][0]["pairs"][0];
+    let j = pair["jaccard"].as_f64().unwrap();
+    assert!((0.18..0.21).contains(&j), "jaccard {j}");
+    let c = pair["containment_a_in_b"].as_f64().unwrap();
+    assert!((0.3..0.36).contains(&c), "containment {c}");
+}
+
+#[test]
+fn bands_times_rows_over_num_perm_is_an_error() {
+    reprint()
+        .args(["cluster", "--bands", "20", "--rows", "7"])
+        .arg(seeds())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--bands 20 x --rows 7 = 140 is more than --num-perm 128"));
+}
+
+#[test]
+fn bad_arguments_fail_with_clear_messages() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--threshold", "0"], "--threshold must be greater than 0"),
+        (&["--threshold", "1.2"], "--threshold must be greater than 0"),
+        (&["--num-perm", "0"], "--num-perm must be between 1 and 4096"),
+        (&["--shingle", "word:0"], "shingle size must be between 1 and 64"),
+        (&["--shingle", "line:3"], "unknown shingle kind `line`"),
+        (&["--bands", "4"], "--rows"),
+        (&["--method", "simhash", "--bands", "2", "--rows", "2"], "--bands/--rows apply to --method minhash"),
+        (&["--max-hamming", "40", "--method", "simhash"], "--max-hamming must be below 32"),
+        (&["--keep", "oldest"], "oldest"),
+    ];
+    for (args, msg) in cases {
+        reprint()
+            .arg("cluster")
+            .args(*args)
+            .arg(seeds())
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(*msg));
+    }
+}
+
+#[test]
+fn missing_input_and_unknown_format_name_the_path() {
+    let dir = tmp();
+    let csv = dir.path().join("corpus.csv");
+    fs::write(&csv, "id,text\n").unwrap();
+    reprint()
+        .args(["cluster", "no/such/dir"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read input `no/such/dir`"));
+    reprint().arg("cluster").arg(&csv).assert().code(2).stderr(
+        predicate::str::contains("cannot tell the format of").and(predicate::str::contains("corpus.csv")),
+    );
+}
+
+#[test]
+fn output_path_that_is_a_file_is_an_error() {
+    let dir = tmp();
+    let file = dir.path().join("taken");
+    fs::write(&file, "x").unwrap();
+    reprint()
+        .arg("cluster")
+        .arg(seeds())
+        .arg("--out")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("exists and is not a directory"));
+    assert_eq!(fs::read(&file).unwrap(), b"x");
+}
+
+const STORY: &str = "فر ١٠٣٧ جنديا أفغانيا إلى طاجيكستان بعد اشتباكات مع مقاتلي حركة طالبان في ولاية بدخشان \
+    شمال شرقي البلاد حسبما أعلنت لجنة الأمن القومي في طاجيكستان يوم الاثنين";
+
+fn jsonl(lines: &[String]) -> String {
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+fn doc(id: &str, text: &str) -> String {
+    serde_json::json!({ "id": id, "text": text }).to_string()
+}
+
+#[test]
+fn stdin_jsonl_with_bad_lines_skips_them_and_exits_3() {
+    let out = tmp();
+    let input = jsonl(&[
+        doc("a", STORY),
+        "{not json".to_owned(),
+        doc("b", &STORY.replace("أفغانيا", "افغانيا")),
+        r#"{"id": "c", "text": null}"#.to_owned(),
+    ]);
+    reprint()
+        .args(["cluster", "-", "--threshold", "0.9", "--out"])
+        .arg(out.path())
+        .write_stdin(input)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("skipped <stdin>:2: invalid JSON"))
+        .stderr(predicate::str::contains("skipped <stdin>:4: text field `text` is null"));
+    let r = read_json(&out.path().join("clusters.json"));
+    assert_eq!(clusters(&r), vec![vec!["a", "b"]]);
+    let skipped = r["input"]["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 2);
+    assert_eq!(skipped[0]["line"], 2);
+    assert_eq!(skipped[1]["id"], "c");
+}
+
+#[test]
+fn on_error_fail_stops_at_the_first_bad_record() {
+    let out = tmp();
+    reprint()
+        .args(["cluster", "-", "--on-error", "fail", "--out"])
+        .arg(out.path())
+        .write_stdin(jsonl(&[doc("a", STORY), "[]".to_owned()]))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("<stdin>:2: expected a JSON object, found an array"));
+    assert!(!out.path().join("clusters.json").exists());
+}
+
+#[test]
+fn duplicate_ids_across_inputs_name_both_places() {
+    let dir = tmp();
+    let a = dir.path().join("a.jsonl");
+    let b = dir.path().join("b.jsonl");
+    fs::write(&a, jsonl(&[doc("x", "one two"), doc("y", "three four")])).unwrap();
+    fs::write(&b, jsonl(&[doc("z", "five"), doc("y", "six")])).unwrap();
+    reprint()
+        .arg("cluster")
+        .arg(&a)
+        .arg(&b)
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("duplicate document id `y`"))
+        .stderr(predicate::str::contains("a.jsonl:2"))
+        .stderr(predicate::str::contains("b.jsonl:2"));
+}
+
+#[test]
+fn empty_documents_are_reported_and_never_clustered() {
+    let out = tmp();
+    let input = jsonl(&[doc("e1", ""), doc("e2", " ... ، ؟ "), doc("e3", "\n\n"), doc("w", "word")]);
+    reprint()
+        .args(["cluster", "-", "--candidates", "exact", "--threshold", "0.1", "--out"])
+        .arg(out.path())
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("4 documents (3 empty, 0 skipped)"));
+    let r = read_json(&out.path().join("clusters.json"));
+    let empty: Vec<&str> =
+        r["input"]["empty"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(empty, ["e1", "e2", "e3"]);
+    assert!(clusters(&r).is_empty());
+}
+
+#[test]
+fn arabic_spelling_variants_do_not_hide_a_reprint_unless_normalization_is_off() {
+    let variant = STORY
+        .replace("١٠٣٧", "1037")
+        .replace("أفغانيا", "أفغـانيًا")
+        .replace("إلى", "الى")
+        .replace("الأمن", "الامن");
+    let input = jsonl(&[doc("wire", STORY), doc("outlet", &variant)]);
+    for (profile, expected) in [("default", 1), ("none", 0)] {
+        let out = tmp();
+        reprint()
+            .args(["cluster", "-", "--threshold", "0.95", "--normalize", profile, "--out"])
+            .arg(out.path())
+            .write_stdin(input.clone())
+            .assert()
+            .success();
+        let r = read_json(&out.path().join("clusters.json"));
+        assert_eq!(clusters(&r).len(), expected, "--normalize {profile}");
+        assert_eq!(r["params"]["normalize"]["profile"], profile);
+    }
+}
+
+/// A corpus with known structure: three families of near-copies plus unrelated documents.
+fn family_corpus() -> Vec<String> {
+    let words: Vec<String> = (0..3000).map(|i| format!("w{}", (i * 7919) % 1009)).collect();
+    let mut lines = Vec::new();
+    for fam in 0..3 {
+        let base: Vec<&str> = words[fam * 300..fam * 300 + 200].iter().map(String::as_str).collect();
+        for copy in 0..4 {
+            let mut text = base.clone();
+            // Each copy changes a few words: Jaccard with the base stays high.
+            for k in 0..copy {
+                text[20 + k * 40] = "edited";
+            }
+            lines.push(doc(&format!("f{fam}-c{copy}"), &text.join(" ")));
+        }
+    }
+    for u in 0..10 {
+        let text: Vec<&str> = words[1500 + u * 100..1500 + u * 100 + 80].iter().map(String::as_str).collect();
+        lines.push(doc(&format!("u{u}"), &text.join(" ")));
+    }
+    lines
+}
+
+#[test]
+fn clusters_do_not_depend_on_input_order_threads_or_method() {
+    let dir = tmp();
+    let lines = family_corpus();
+    let fwd = dir.path().join("fwd.jsonl");
+    let rev = dir.path().join("rev.jsonl");
+    fs::write(&fwd, jsonl(&lines)).unwrap();
+    let mut reversed = lines.clone();
+    reversed.reverse();
+    fs::write(&rev, jsonl(&reversed)).unwrap();
+
+    let run = |input: &std::path::Path, extra: &[&str], threads: &str| {
+        let out = tmp();
+        reprint()
+            .env("RAYON_NUM_THREADS", threads)
+            .arg("cluster")
+            .arg(input)
+            .args(extra)
+            .args(["--threshold", "0.8", "--out"])
+            .arg(out.path())
+            .assert()
+            .success();
+        fs::read(out.path().join("clusters.json")).unwrap()
+    };
+    let one = run(&fwd, &[], "1");
+    let two = run(&fwd, &[], "2");
+    assert_eq!(one, two, "output must be byte-identical across thread counts");
+    assert_eq!(one, run(&fwd, &[], "2"), "and across runs");
+
+    let expected: Vec<Vec<String>> = (0..3).map(|f| (0..4).map(|c| format!("f{f}-c{c}")).collect()).collect();
+    let v = |bytes: &[u8]| serde_json::from_slice::<serde_json::Value>(bytes).unwrap();
+    assert_eq!(clusters(&v(&one)), expected);
+    assert_eq!(clusters(&v(&run(&rev, &[], "2"))), expected, "reversed input");
+    assert_eq!(clusters(&v(&run(&fwd, &["--candidates", "exact"], "2"))), expected, "exact");
+    assert_eq!(clusters(&v(&run(&fwd, &["--shingle", "char:12"], "2"))), expected, "char shingles");
+}
+
+#[test]
+fn simhash_finds_exact_and_near_exact_copies() {
+    let out = tmp();
+    let lines = family_corpus();
+    reprint()
+        .args(["cluster", "-", "--method", "simhash", "--threshold", "0.9", "--out"])
+        .arg(out.path())
+        .write_stdin(jsonl(&lines))
+        .assert()
+        .success();
+    let r = read_json(&out.path().join("clusters.json"));
+    assert_eq!(r["params"]["method"], "simhash");
+    assert_eq!(r["params"]["max_hamming"], 3);
+    // c0 and c1 differ in one word of 200: Jaccard 0.95, SimHash within 3 bits.
+    for c in clusters(&r) {
+        assert!(c.iter().all(|m| m.starts_with(&c[0][..2])), "{c:?} mixes families");
+    }
+    assert!(!clusters(&r).is_empty());
+}
+
+#[test]
+fn directories_are_read_recursively_with_relative_ids() {
+    let dir = tmp();
+    let corpus = dir.path().join("corpus");
+    fs::create_dir_all(corpus.join("sub")).unwrap();
+    fs::write(corpus.join("a.txt"), STORY).unwrap();
+    fs::write(corpus.join("sub/b.txt"), format!("\u{feff}{STORY}")).unwrap();
+    fs::write(corpus.join("notes.md"), STORY).unwrap();
+    fs::write(corpus.join(".hidden.txt"), STORY).unwrap();
+    fs::write(corpus.join("bin.txt"), b"\x00\x01binary").unwrap();
+    let out = dir.path().join("out");
+    reprint()
+        .arg("cluster")
+        .arg(&corpus)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("bin.txt: binary file"));
+    let r = read_json(&out.join("clusters.json"));
+    assert_eq!(r["input"]["documents"], 2);
+    assert_eq!(clusters(&r), vec![vec!["a.txt", "sub/b.txt"]]);
+}
+
+#[test]
+fn help_lists_every_parameter_with_its_default() {
+    let assert = reprint().args(["cluster", "--help"]).assert().success();
+    let help = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    for flag in [
+        "--out",
+        "--shingle",
+        "--normalize",
+        "--method",
+        "--candidates",
+        "--threshold",
+        "--num-perm",
+        "--seed",
+        "--bands",
+        "--rows",
+        "--max-hamming",
+        "--keep",
+        "--id-field",
+        "--text-field",
+        "--ext",
+        "--max-doc-bytes",
+        "--on-error",
+        "--threads",
+        "--quiet",
+    ] {
+        assert!(help.contains(flag), "--help lacks {flag}");
+    }
+    for default in
+        ["[default: reports]", "[default: word:5]", "[default: 0.5]", "[default: 128]", "[default: 42]"]
+    {
+        assert!(help.contains(default), "--help lacks {default}");
+    }
+}

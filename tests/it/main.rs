@@ -1,0 +1,7 @@
+//! Integration tests: one binary, modules by topic. CLI tests run the real `reprint` binary in
+//! a temporary directory; real-data tests read `../shared/data/` and skip with a message when
+//! it is absent.
+
+mod cli;
+mod common;
+mod real_data;
