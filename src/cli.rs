@@ -3,6 +3,8 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use reprint::corpus::{DEFAULT_ID_FIELD, DEFAULT_MAX_DOC_BYTES, DEFAULT_TEXT_FIELD};
+use reprint::lsh::winnow::{DEFAULT_MAX_DF, DEFAULT_MIN_SHARED, DEFAULT_WINDOW};
+use reprint::overlap::{DEFAULT_MAX_GAP, DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE};
 use reprint::pipeline::{DEFAULT_MAX_HAMMING, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_THRESHOLD};
 use reprint::shingle::ShingleConfig;
 use std::path::PathBuf;
@@ -77,6 +79,40 @@ pub struct ClusterArgs {
     /// SimHash: largest Hamming distance proposed as a candidate.
     #[arg(long, default_value_t = DEFAULT_MAX_HAMMING)]
     pub max_hamming: u32,
+
+    /// Turn off passage detection: link documents by whole-document Jaccard only.
+    #[arg(long, help_heading = "Passages (partial reprints)")]
+    pub no_passages: bool,
+
+    /// Shortest shared passage, in words, that counts toward a link.
+    #[arg(long, value_name = "WORDS", default_value_t = DEFAULT_MIN_PASSAGE, help_heading = "Passages (partial reprints)")]
+    pub min_passage: usize,
+
+    /// Share of the shorter document that passages of --min-passage words must cover to link
+    /// two documents whose Jaccard is below --threshold.
+    #[arg(long, value_name = "SHARE", default_value_t = DEFAULT_MIN_COVERAGE, help_heading = "Passages (partial reprints)")]
+    pub min_coverage: f64,
+
+    /// Largest edit, in words, bridged inside one passage.
+    #[arg(long, value_name = "WORDS", default_value_t = DEFAULT_MAX_GAP, help_heading = "Passages (partial reprints)")]
+    pub max_gap: usize,
+
+    /// Winnowing window in shingles: shared runs of window + k - 1 words are always found.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_WINDOW, help_heading = "Passages (partial reprints)")]
+    pub winnow_window: usize,
+
+    /// Ignore passage fingerprints held by more than this many documents (boilerplate).
+    #[arg(long, value_name = "DOCS", default_value_t = DEFAULT_MAX_DF, help_heading = "Passages (partial reprints)")]
+    pub max_df: usize,
+
+    /// Fingerprints two documents must share before their passages are aligned.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MIN_SHARED, help_heading = "Passages (partial reprints)")]
+    pub min_shared: usize,
+
+    /// How links become clusters: components (every chain of links) or center (stars around
+    /// a center document; never chains).
+    #[arg(long, value_name = "METHOD", default_value = "components", value_parser = ["components", "center"])]
+    pub cluster: String,
 
     /// Representative of each cluster: first (in input order) or longest.
     #[arg(long, default_value = "first", value_parser = ["first", "longest"])]

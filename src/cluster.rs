@@ -1,14 +1,19 @@
-//! Clusters from verified pairs: a petgraph graph whose nodes are documents and whose edges
-//! are verified pairs; clusters are its connected components of two or more documents.
+//! Clusters from linked pairs: a petgraph graph whose nodes are documents and whose edges
+//! are linked pairs; clusters are its connected components of two or more documents
+//! ([`ClusterMethod::Components`]) or stars around centers ([`ClusterMethod::Center`]), with
+//! cohesion diagnostics that expose chaining.
 //!
 //! Invariants: the clusters depend only on the set of verified pairs, never on input order or
 //! thread count. Members are listed by id, clusters by their smallest member id, and cluster
 //! ids number clusters in that order, starting at 1.
 
-use crate::verify::VerifiedPair;
+use crate::verify::{score, VerifiedPair};
+use petgraph::algo::bridges::bridges;
 use petgraph::graph::UnGraph;
 use petgraph::unionfind::UnionFind;
+use petgraph::visit::EdgeRef;
 use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
 use std::str::FromStr;
 
 /// Which member of a cluster represents it (and is kept by deduplication).
@@ -33,6 +38,55 @@ impl FromStr for Keep {
     }
 }
 
+/// How verified pairs become clusters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClusterMethod {
+    /// Connected components: every chain of links joins one cluster (A~B~C even when A and C
+    /// share nothing). Nothing linked is ever split.
+    #[default]
+    Components,
+    /// Star clustering around centers (CENTER, Haveliwala et al. 2000): links are taken from
+    /// the strongest down; a document joins the first center it is linked to, and a link
+    /// between two unassigned documents makes one of them (chosen by `--keep`) a center.
+    /// Every member is linked directly to its center, so clusters never chain.
+    Center,
+}
+
+impl FromStr for ClusterMethod {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "components" => Ok(ClusterMethod::Components),
+            "center" => Ok(ClusterMethod::Center),
+            _ => Err(format!("unknown cluster method `{s}` (use components or center)")),
+        }
+    }
+}
+
+/// How tightly a cluster holds together: the diagnostics for chaining.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cohesion {
+    /// Member pairs whose shingle sets were compared exactly (all pairs up to
+    /// [`MAX_COMPARED_MEMBERS`] members, else only the linked ones).
+    pub compared_pairs: usize,
+    /// Smallest Jaccard similarity among the compared member pairs.
+    pub min_jaccard: f64,
+    /// Smallest link score (the larger of Jaccard and passage coverage) among linked pairs.
+    pub min_link_score: f64,
+    /// Member pairs that are linked directly.
+    pub linked_pairs: usize,
+    /// Member pairs that are not linked directly (together only through others).
+    pub unlinked_pairs: usize,
+    /// Links whose removal would split the cluster (for clusters of 3 or more), as document
+    /// indices.
+    #[serde(skip)]
+    pub bridges: Vec<(u32, u32)>,
+}
+
+/// Clusters larger than this compare only their linked pairs for [`Cohesion::min_jaccard`].
+pub const MAX_COMPARED_MEMBERS: usize = 64;
+
 /// One cluster of two or more documents.
 #[derive(Debug, Clone)]
 pub struct Cluster {
@@ -42,8 +96,10 @@ pub struct Cluster {
     pub representative: u32,
     /// Member document indices, ordered by document id.
     pub members: Vec<u32>,
-    /// The verified pairs inside the cluster, ordered by the two ids.
+    /// The linked pairs inside the cluster, ordered by the two ids (`a` before `b`).
     pub pairs: Vec<VerifiedPair>,
+    /// Chaining diagnostics.
+    pub cohesion: Cohesion,
 }
 
 /// What the clusterer needs to know about each document.
@@ -52,61 +108,56 @@ pub trait DocKeys {
     fn id(&self, doc: u32) -> &str;
     /// The document's length in characters (for `Keep::Longest`).
     fn char_len(&self, doc: u32) -> usize;
+    /// The document's sorted shingle set (for cohesion).
+    fn shingles(&self, doc: u32) -> &[u64];
 }
 
 /// Groups `n` documents linked by `pairs` into clusters.
-pub fn cluster<D: DocKeys + ?Sized>(n: usize, pairs: &[VerifiedPair], docs: &D, keep: Keep) -> Vec<Cluster> {
-    let mut graph: UnGraph<(), f64, u32> = UnGraph::with_capacity(n, pairs.len());
-    for _ in 0..n {
-        graph.add_node(());
-    }
-    for p in pairs {
-        graph.add_edge(p.a.into(), p.b.into(), p.scores.jaccard);
-    }
-    let mut uf: UnionFind<u32> = UnionFind::new(n);
-    for e in graph.edge_indices() {
-        if let Some((a, b)) = graph.edge_endpoints(e) {
-            uf.union(a.index() as u32, b.index() as u32);
+pub fn cluster<D: DocKeys + ?Sized>(
+    n: usize,
+    pairs: &[VerifiedPair],
+    docs: &D,
+    keep: Keep,
+    method: ClusterMethod,
+) -> Vec<Cluster> {
+    let labels = match method {
+        ClusterMethod::Components => components(n, pairs),
+        ClusterMethod::Center => centers(n, pairs, docs, keep),
+    };
+    // Members and pairs by label; documents in no cluster carry `u32::MAX`.
+    let mut by_label: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for (doc, &label) in labels.iter().enumerate() {
+        if label != u32::MAX {
+            by_label.entry(label).or_default().push(doc as u32);
         }
     }
-    let labels = uf.into_labeling();
-
-    // Group members by component root.
-    let mut by_root: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
+    let mut pairs_by_label: BTreeMap<u32, Vec<VerifiedPair>> = BTreeMap::new();
     for p in pairs {
-        by_root.entry(labels[p.a as usize]).or_default();
-    }
-    for (doc, &root) in labels.iter().enumerate() {
-        if let Some(m) = by_root.get_mut(&root) {
-            m.push(doc as u32);
+        let (la, lb) = (labels[p.a as usize], labels[p.b as usize]);
+        if la == lb && la != u32::MAX {
+            pairs_by_label.entry(la).or_default().push(p.clone());
         }
     }
-    let mut pairs_by_root: std::collections::BTreeMap<u32, Vec<VerifiedPair>> = Default::default();
-    for p in pairs {
-        pairs_by_root.entry(labels[p.a as usize]).or_default().push(*p);
-    }
+    let bridges = bridge_set(n, pairs);
 
-    let mut clusters: Vec<Cluster> = by_root
+    let mut clusters: Vec<Cluster> = by_label
         .into_iter()
-        .map(|(root, mut members)| {
-            let representative = match keep {
-                Keep::First => members[0],
-                Keep::Longest => *members
-                    .iter()
-                    .max_by_key(|&&d| (docs.char_len(d), std::cmp::Reverse(d)))
-                    .unwrap_or(&members[0]),
+        .filter(|(_, members)| members.len() >= 2)
+        .map(|(label, mut members)| {
+            let representative = match method {
+                ClusterMethod::Center => label,
+                ClusterMethod::Components => pick(&members, docs, keep),
             };
             members.sort_by(|&x, &y| docs.id(x).cmp(docs.id(y)));
-            let mut pairs = pairs_by_root.remove(&root).unwrap_or_default();
+            let mut pairs = pairs_by_label.remove(&label).unwrap_or_default();
             for p in &mut pairs {
                 if docs.id(p.a) > docs.id(p.b) {
-                    std::mem::swap(&mut p.a, &mut p.b);
-                    let s = &mut p.scores;
-                    std::mem::swap(&mut s.containment_a_in_b, &mut s.containment_b_in_a);
+                    p.swap();
                 }
             }
             pairs.sort_by(|p, q| (docs.id(p.a), docs.id(p.b)).cmp(&(docs.id(q.a), docs.id(q.b))));
-            Cluster { id: 0, representative, members, pairs }
+            let cohesion = cohesion(&members, &pairs, docs, &bridges);
+            Cluster { id: 0, representative, members, pairs, cohesion }
         })
         .collect();
     clusters.sort_by(|x, y| docs.id(x.members[0]).cmp(docs.id(y.members[0])));
@@ -116,12 +167,129 @@ pub fn cluster<D: DocKeys + ?Sized>(n: usize, pairs: &[VerifiedPair], docs: &D, 
     clusters
 }
 
+/// The representative among `members` under `keep`.
+fn pick<D: DocKeys + ?Sized>(members: &[u32], docs: &D, keep: Keep) -> u32 {
+    match keep {
+        Keep::First => members.iter().copied().min().unwrap_or(0),
+        Keep::Longest => {
+            members.iter().copied().max_by_key(|&d| (docs.char_len(d), std::cmp::Reverse(d))).unwrap_or(0)
+        }
+    }
+}
+
+/// Component label (root) of every document in a petgraph graph of the links; unlinked
+/// documents get `u32::MAX`.
+fn components(n: usize, pairs: &[VerifiedPair]) -> Vec<u32> {
+    let graph = graph(n, pairs);
+    let mut uf: UnionFind<u32> = UnionFind::new(n);
+    let mut linked = vec![false; n];
+    for e in graph.edge_indices() {
+        if let Some((a, b)) = graph.edge_endpoints(e) {
+            uf.union(a.index() as u32, b.index() as u32);
+            linked[a.index()] = true;
+            linked[b.index()] = true;
+        }
+    }
+    uf.into_labeling().into_iter().zip(linked).map(|(l, on)| if on { l } else { u32::MAX }).collect()
+}
+
+/// Center label of every document (the center's own index); unassigned documents get
+/// `u32::MAX`.
+fn centers<D: DocKeys + ?Sized>(n: usize, pairs: &[VerifiedPair], docs: &D, keep: Keep) -> Vec<u32> {
+    let mut order: Vec<&VerifiedPair> = pairs.iter().collect();
+    order.sort_by(|p, q| {
+        let key = |p: &VerifiedPair| {
+            let (x, y) = (docs.id(p.a), docs.id(p.b));
+            if x <= y {
+                (x, y)
+            } else {
+                (y, x)
+            }
+        };
+        q.score().total_cmp(&p.score()).then_with(|| key(p).cmp(&key(q)))
+    });
+    let mut label = vec![u32::MAX; n];
+    let mut is_center = vec![false; n];
+    for p in order {
+        let (a, b) = (p.a as usize, p.b as usize);
+        match (label[a] == u32::MAX, label[b] == u32::MAX) {
+            (true, true) => {
+                let c = pick(&[p.a, p.b], docs, keep);
+                label[a] = c;
+                label[b] = c;
+                is_center[c as usize] = true;
+            }
+            (true, false) if is_center[b] => label[a] = p.b,
+            (false, true) if is_center[a] => label[b] = p.a,
+            _ => {}
+        }
+    }
+    label
+}
+
+fn graph(n: usize, pairs: &[VerifiedPair]) -> UnGraph<(), (), u32> {
+    let mut graph: UnGraph<(), (), u32> = UnGraph::with_capacity(n, pairs.len());
+    for _ in 0..n {
+        graph.add_node(());
+    }
+    for p in pairs {
+        graph.add_edge(p.a.into(), p.b.into(), ());
+    }
+    graph
+}
+
+/// Every bridge of the link graph, as ordered index pairs.
+fn bridge_set(n: usize, pairs: &[VerifiedPair]) -> HashSet<(u32, u32)> {
+    let graph = graph(n, pairs);
+    bridges(&graph)
+        .map(|e| {
+            let (a, b) = (e.source().index() as u32, e.target().index() as u32);
+            (a.min(b), a.max(b))
+        })
+        .collect()
+}
+
+fn cohesion<D: DocKeys + ?Sized>(
+    members: &[u32],
+    pairs: &[VerifiedPair],
+    docs: &D,
+    bridges: &HashSet<(u32, u32)>,
+) -> Cohesion {
+    let total = members.len() * (members.len() - 1) / 2;
+    let linked = pairs.len();
+    let min_link_score = pairs.iter().map(VerifiedPair::score).fold(f64::INFINITY, f64::min);
+    let (compared_pairs, min_jaccard) = if members.len() <= MAX_COMPARED_MEMBERS {
+        let mut min = f64::INFINITY;
+        for (k, &x) in members.iter().enumerate() {
+            for &y in &members[k + 1..] {
+                min = min.min(score(docs.shingles(x), docs.shingles(y)).jaccard);
+            }
+        }
+        (total, min)
+    } else {
+        (linked, pairs.iter().map(|p| p.scores.jaccard).fold(f64::INFINITY, f64::min))
+    };
+    let bridges = if members.len() >= 3 {
+        pairs.iter().filter(|p| bridges.contains(&(p.a.min(p.b), p.a.max(p.b)))).map(|p| (p.a, p.b)).collect()
+    } else {
+        Vec::new()
+    };
+    Cohesion {
+        compared_pairs,
+        min_jaccard: if min_jaccard.is_finite() { min_jaccard } else { 0.0 },
+        min_link_score: if min_link_score.is_finite() { min_link_score } else { 0.0 },
+        linked_pairs: linked,
+        unlinked_pairs: total - linked,
+        bridges,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verify::Scores;
+    use crate::verify::{LinkedBy, Scores};
 
-    struct Docs(Vec<(&'static str, usize)>);
+    struct Docs(Vec<(&'static str, usize, Vec<u64>)>);
     impl DocKeys for Docs {
         fn id(&self, d: u32) -> &str {
             self.0[d as usize].0
@@ -129,32 +297,80 @@ mod tests {
         fn char_len(&self, d: u32) -> usize {
             self.0[d as usize].1
         }
+        fn shingles(&self, d: u32) -> &[u64] {
+            &self.0[d as usize].2
+        }
+    }
+
+    fn docs(v: &[(&'static str, usize)]) -> Docs {
+        Docs(v.iter().enumerate().map(|(i, &(id, len))| (id, len, vec![i as u64, 100])).collect())
+    }
+
+    fn pair_scored(a: u32, b: u32, jaccard: f64) -> VerifiedPair {
+        let scores = Scores { jaccard, containment_a_in_b: 0.25, containment_b_in_a: 0.75, shared: 1 };
+        VerifiedPair { a, b, scores, linked_by: LinkedBy::Jaccard, alignment: None }
     }
 
     fn pair(a: u32, b: u32) -> VerifiedPair {
-        let scores = Scores { jaccard: 1.0, containment_a_in_b: 0.25, containment_b_in_a: 0.75, shared: 1 };
-        VerifiedPair { a, b, scores }
+        pair_scored(a, b, 1.0)
     }
 
     #[test]
     fn components_are_ordered_by_smallest_id_and_numbered() {
-        let docs = Docs(vec![("d", 1), ("c", 5), ("b", 2), ("a", 9), ("e", 1)]);
-        let cl = cluster(5, &[pair(0, 1), pair(2, 3), pair(1, 4)], &docs, Keep::First);
+        let docs = docs(&[("d", 1), ("c", 5), ("b", 2), ("a", 9), ("e", 1)]);
+        let cl =
+            cluster(5, &[pair(0, 1), pair(2, 3), pair(1, 4)], &docs, Keep::First, ClusterMethod::Components);
         assert_eq!(cl.len(), 2);
         assert_eq!(cl[0].members, vec![3, 2]); // a, b
         assert_eq!(cl[0].id, 1);
         assert_eq!(cl[0].representative, 2); // b came first in input order
         assert_eq!(cl[1].members, vec![1, 0, 4]); // c, d, e
                                                   // Pairs are re-oriented so that `a` has the smaller id, with containments swapped.
-        let p = cl[0].pairs[0];
+        let p = &cl[0].pairs[0];
         assert_eq!((p.a, p.b), (3, 2));
         assert_eq!(p.scores.containment_a_in_b, 0.75);
     }
 
     #[test]
     fn keep_longest() {
-        let docs = Docs(vec![("a", 1), ("b", 5), ("c", 5)]);
-        let cl = cluster(3, &[pair(0, 1), pair(1, 2)], &docs, Keep::Longest);
+        let docs = docs(&[("a", 1), ("b", 5), ("c", 5)]);
+        let cl = cluster(3, &[pair(0, 1), pair(1, 2)], &docs, Keep::Longest, ClusterMethod::Components);
         assert_eq!(cl[0].representative, 1);
+    }
+
+    #[test]
+    fn cohesion_exposes_a_chain() {
+        // a~b~c: a and c are not linked; both links are bridges; a and c share only one
+        // shingle of three.
+        let docs = docs(&[("a", 1), ("b", 1), ("c", 1)]);
+        let cl = cluster(
+            3,
+            &[pair_scored(0, 1, 0.6), pair_scored(1, 2, 0.7)],
+            &docs,
+            Keep::First,
+            ClusterMethod::Components,
+        );
+        let c = &cl[0].cohesion;
+        assert_eq!((c.compared_pairs, c.linked_pairs, c.unlinked_pairs), (3, 2, 1));
+        assert_eq!(c.bridges.len(), 2);
+        assert_eq!(c.min_link_score, 0.6);
+        assert!((c.min_jaccard - 1.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn center_clustering_does_not_chain() {
+        // a~b strong, b~c weaker, c~d strong: stars {a,b} and {c,d}, not one chain.
+        let docs = docs(&[("a", 1), ("b", 1), ("c", 1), ("d", 1)]);
+        let links = [pair_scored(0, 1, 0.9), pair_scored(1, 2, 0.6), pair_scored(2, 3, 0.8)];
+        let comp = cluster(4, &links, &docs, Keep::First, ClusterMethod::Components);
+        assert_eq!(comp.len(), 1);
+        let star = cluster(4, &links, &docs, Keep::First, ClusterMethod::Center);
+        assert_eq!(star.iter().map(|c| c.members.clone()).collect::<Vec<_>>(), vec![vec![0, 1], vec![2, 3]]);
+        assert!(star.iter().all(|c| c.cohesion.unlinked_pairs == 0));
+        // A document linked to a center joins it.
+        let links = [pair_scored(0, 1, 0.9), pair_scored(0, 2, 0.6)];
+        let star = cluster(4, &links, &docs, Keep::First, ClusterMethod::Center);
+        assert_eq!(star[0].members, vec![0, 1, 2]);
+        assert_eq!(star[0].representative, 0);
     }
 }

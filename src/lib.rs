@@ -5,7 +5,8 @@
 //! The pipeline, in module order: [`corpus`] reads documents; [`normalize`] folds spelling
 //! variants while keeping offsets into the original text; [`shingle`] cuts word or character
 //! n-grams; [`sketch`] computes MinHash or SimHash signatures; [`lsh`] proposes candidate
-//! pairs; [`verify`] scores them exactly; [`cluster`] groups verified pairs; [`report`] writes
+//! pairs; [`verify`] scores them exactly; [`overlap`] finds the passages two documents share, as
+//! ranges of the original texts; [`cluster`] groups linked pairs; [`report`] writes
 //! versioned JSON. [`pipeline`] ties the stages together.
 //!
 //! ```
@@ -34,6 +35,7 @@ pub mod cluster;
 pub mod corpus;
 pub mod lsh;
 pub mod normalize;
+pub mod overlap;
 pub mod pipeline;
 pub mod report;
 pub mod shingle;

@@ -9,7 +9,8 @@ use cli::{CandidatesArg, Cli, ClusterArgs, Command, MethodArg, NormalizeArg, OnE
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use reprint::corpus::{CorpusConfig, Input};
 use reprint::normalize::Profile;
-use reprint::pipeline::{self, CandidateMode, Method, OnError, Params, Progress, RunResult};
+use reprint::overlap::PassageConfig;
+use reprint::pipeline::{self, CandidateMode, Method, OnError, Params, PassageParams, Progress, RunResult};
 use reprint::report::{self, ClusterReport};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -73,6 +74,18 @@ fn params(args: &ClusterArgs) -> Result<Params> {
             OnErrorArg::Skip => OnError::Skip,
             OnErrorArg::Fail => OnError::Fail,
         },
+        passages: (!args.no_passages).then_some(PassageParams {
+            rule: PassageConfig {
+                min_passage: args.min_passage,
+                min_coverage: args.min_coverage,
+                max_gap: args.max_gap,
+                ..PassageConfig::default()
+            },
+            window: args.winnow_window,
+            max_df: args.max_df,
+            min_shared: args.min_shared,
+        }),
+        cluster: args.cluster.parse().map_err(anyhow::Error::msg)?,
     })
 }
 
@@ -159,6 +172,12 @@ fn print_summary(run: &RunResult, names: &[String], path: &Path, secs: f64) {
     );
     println!("  candidates {:>10} pairs  ({how}, {} shingles)", s.candidate_pairs, c.shingle);
     println!("  verified   {:>10} pairs  (Jaccard >= {})", s.verified_pairs, c.threshold);
+    if let Some(p) = &c.passages {
+        println!(
+            "  passages   {:>10} pairs  linked by shared passages of {}+ words covering {}+ of the shorter document ({} aligned)",
+            s.passage_links, p.rule.min_passage, p.rule.min_coverage, s.passage_candidates
+        );
+    }
     println!(
         "  clusters   {:>10}        ({} documents in clusters, {} singletons)",
         s.clusters,

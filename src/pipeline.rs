@@ -1,18 +1,19 @@
 //! The one place that knows every stage: read → normalize → shingle → sketch → candidates →
-//! verify → cluster.
+//! verify → passages → cluster.
 //!
 //! [`Params`] holds the user's choices (every field has a documented default); [`Params::resolve`]
 //! validates them once and returns a [`Config`] in which every derived value (bands and rows)
 //! is fixed, so that no stage has an error branch in its hot loop. [`run`] executes a `Config`
 //! and returns a [`RunResult`] that the report module turns into files.
 
-use crate::cluster::{self, Cluster, DocKeys, Keep};
+use crate::cluster::{self, Cluster, ClusterMethod, DocKeys, Keep};
 use crate::corpus::{CorpusConfig, CorpusError, CorpusReader, Input, Origin, Record, Skipped};
-use crate::lsh::{self, banding::Banding, Pair};
+use crate::lsh::{self, banding::Banding, winnow, Pair};
 use crate::normalize::{Normalized, Normalizer, Profile};
-use crate::shingle::{ShingleConfig, Shingler};
+use crate::overlap::{self, PassageConfig, Sequence};
+use crate::shingle::{ShingleConfig, ShingleKind, Shingler};
 use crate::sketch::{simhash, MinHasher};
-use crate::verify::{self, VerifiedPair};
+use crate::verify::{self, LinkedBy, VerifiedPair};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::time::{Duration, Instant};
@@ -89,6 +90,35 @@ pub struct Params {
     pub keep: Keep,
     /// Bad-record policy.
     pub on_error: OnError,
+    /// Passage-level detection (partial reprints); `None` turns it off.
+    pub passages: Option<PassageParams>,
+    /// How linked pairs become clusters.
+    pub cluster: ClusterMethod,
+}
+
+/// Passage-level detection: winnowing candidates, then alignment and the linking rule.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PassageParams {
+    /// Alignment and linking rule.
+    #[serde(flatten)]
+    pub rule: PassageConfig,
+    /// Winnowing window, in shingles.
+    pub window: usize,
+    /// Fingerprints held by more documents than this are ignored.
+    pub max_df: usize,
+    /// Fingerprints two documents must share to be aligned.
+    pub min_shared: usize,
+}
+
+impl Default for PassageParams {
+    fn default() -> Self {
+        PassageParams {
+            rule: PassageConfig::default(),
+            window: winnow::DEFAULT_WINDOW,
+            max_df: winnow::DEFAULT_MAX_DF,
+            min_shared: winnow::DEFAULT_MIN_SHARED,
+        }
+    }
 }
 
 impl Default for Params {
@@ -107,6 +137,8 @@ impl Default for Params {
             max_hamming: DEFAULT_MAX_HAMMING,
             keep: Keep::First,
             on_error: OnError::Skip,
+            passages: Some(PassageParams::default()),
+            cluster: ClusterMethod::Components,
         }
     }
 }
@@ -148,6 +180,9 @@ pub enum ConfigError {
     /// No extension to read.
     #[error("--ext needs at least one extension (or * for every file)")]
     NoExtension,
+    /// Passage parameters out of range.
+    #[error("{0}")]
+    Passage(&'static str),
 }
 
 /// Validated parameters with every derived value resolved.
@@ -179,6 +214,12 @@ pub struct Config {
     pub keep: Keep,
     /// Bad-record policy.
     pub on_error: OnError,
+    /// Passage-level detection, if on.
+    pub passages: Option<PassageParams>,
+    /// Words per shingle used for passages (the word shingle size, or 5 with `char:N`).
+    pub passage_k: usize,
+    /// How linked pairs become clusters.
+    pub cluster: ClusterMethod,
 }
 
 impl Params {
@@ -216,6 +257,22 @@ impl Params {
         if self.max_hamming >= 32 {
             return Err(ConfigError::MaxHamming(self.max_hamming));
         }
+        if let Some(p) = &self.passages {
+            if p.rule.min_passage == 0 {
+                return Err(ConfigError::Passage("--min-passage must be at least 1 word"));
+            }
+            if !(0.0..=1.0).contains(&p.rule.min_coverage) {
+                return Err(ConfigError::Passage("--min-coverage must be between 0 and 1"));
+            }
+            if p.window == 0 || p.min_shared == 0 || p.rule.max_repeats == 0 {
+                return Err(ConfigError::Passage("--winnow-window and --min-shared must be at least 1"));
+            }
+            if p.max_df < 2 {
+                return Err(ConfigError::Passage(
+                    "--max-df must be at least 2 (a fingerprint links two documents)",
+                ));
+            }
+        }
         let banding = if lsh_minhash {
             Some(explicit.unwrap_or_else(|| Banding::optimal(self.threshold, self.num_perm)))
         } else {
@@ -236,6 +293,12 @@ impl Params {
                 .then_some(self.max_hamming),
             keep: self.keep,
             on_error: self.on_error,
+            passages: self.passages,
+            passage_k: match self.shingle.kind {
+                ShingleKind::Word => self.shingle.size,
+                ShingleKind::Char => crate::shingle::DEFAULT_WORD_SHINGLE,
+            },
+            cluster: self.cluster,
         })
     }
 }
@@ -282,6 +345,8 @@ pub struct Doc {
     pub signature: Vec<u32>,
     /// SimHash fingerprint (0 unless the method is SimHash).
     pub fingerprint: u64,
+    /// Winnowing fingerprints of the word shingles (empty unless passages are on).
+    pub winnowed: Vec<u64>,
     /// Length in characters.
     pub chars: usize,
 }
@@ -308,8 +373,14 @@ pub struct Stats {
     pub shingles: u64,
     /// Candidate pairs proposed.
     pub candidate_pairs: usize,
-    /// Pairs that passed verification.
+    /// Pairs that passed verification (Jaccard ≥ threshold).
     pub verified_pairs: usize,
+    /// Pairs proposed by passage fingerprints.
+    pub passage_candidates: usize,
+    /// Pairs linked by shared passages only (below the Jaccard threshold).
+    pub passage_links: usize,
+    /// All linked pairs.
+    pub linked_pairs: usize,
     /// Clusters of two or more documents.
     pub clusters: usize,
     /// Documents in clusters.
@@ -330,8 +401,8 @@ pub struct RunResult {
     pub skipped: Vec<Skipped>,
     /// Candidate pairs.
     pub candidates: Vec<Pair>,
-    /// Verified pairs (Jaccard ≥ threshold).
-    pub verified: Vec<VerifiedPair>,
+    /// Linked pairs: Jaccard ≥ threshold, or shared passages (when on).
+    pub links: Vec<VerifiedPair>,
     /// Clusters of two or more documents.
     pub clusters: Vec<Cluster>,
     /// Counts and timings.
@@ -344,6 +415,9 @@ impl DocKeys for [Doc] {
     }
     fn char_len(&self, doc: u32) -> usize {
         self[doc as usize].chars
+    }
+    fn shingles(&self, doc: u32) -> &[u64] {
+        &self[doc as usize].shingles
     }
 }
 
@@ -361,6 +435,7 @@ pub fn read_and_sketch(
     let minhasher = (config.method == Method::Minhash && config.candidates == CandidateMode::Lsh)
         .then(|| MinHasher::new(config.num_perm, config.seed));
     let simhash_on = config.method == Method::Simhash && config.candidates == CandidateMode::Lsh;
+    let passage_shingler = passage_shingler(config);
     let mut docs = Vec::new();
     let mut skipped = Vec::new();
     while let Some(batch) = reader.next_batch()? {
@@ -371,7 +446,18 @@ pub fn read_and_sketch(
                 Record::Doc(raw) => {
                     normalizer.normalize_into(&raw.text, norm);
                     let mut shingles = Vec::new();
-                    shingler.set_into(norm, &mut shingles);
+                    shingler.hashes_into(norm, &mut shingles);
+                    let winnowed = match (&config.passages, &passage_shingler) {
+                        (None, _) => Vec::new(),
+                        (Some(p), None) => winnow::fingerprints(&shingles, p.window),
+                        (Some(p), Some(ps)) => {
+                            let mut words = Vec::new();
+                            ps.hashes_into(norm, &mut words);
+                            winnow::fingerprints(&words, p.window)
+                        }
+                    };
+                    shingles.sort_unstable();
+                    shingles.dedup();
                     let signature = match (&minhasher, shingles.is_empty()) {
                         (Some(m), false) => m.signature(&shingles),
                         _ => Vec::new(),
@@ -385,6 +471,7 @@ pub fn read_and_sketch(
                         shingles,
                         signature,
                         fingerprint,
+                        winnowed,
                         chars,
                     })
                 }
@@ -433,6 +520,84 @@ pub fn candidates(docs: &[Doc], config: &Config) -> Vec<Pair> {
     }
 }
 
+/// The word shingler for passages when it differs from the main shingler (`char:N` mode).
+fn passage_shingler(config: &Config) -> Option<Shingler> {
+    (config.passages.is_some() && config.shingle.kind != ShingleKind::Word).then(|| {
+        Shingler::new(ShingleConfig { kind: ShingleKind::Word, size: config.passage_k }, config.seed)
+    })
+}
+
+/// The alignment sequence of one document: its word shingles in order with token ranges.
+pub fn sequence(text: &str, config: &Config) -> Sequence {
+    let doc = Normalizer::new(config.normalize).normalize(text);
+    let shingler =
+        Shingler::new(ShingleConfig { kind: ShingleKind::Word, size: config.passage_k }, config.seed);
+    let mut hashes = Vec::new();
+    shingler.hashes_into(&doc, &mut hashes);
+    Sequence::new(&doc, hashes, config.passage_k)
+}
+
+/// Adds passage links to the verified pairs: aligns every verified pair (for its passages) and
+/// every pair proposed by shared winnowing fingerprints, and keeps the latter when their
+/// passages satisfy the linking rule. Returns the links and the number of passage candidates.
+pub fn link_passages(
+    docs: &[Doc],
+    verified: Vec<VerifiedPair>,
+    config: &Config,
+) -> (Vec<VerifiedPair>, usize) {
+    let Some(params) = config.passages else { return (verified, 0) };
+    let fps: Vec<Option<&[u64]>> =
+        docs.iter().map(|d| (!d.is_empty()).then_some(d.winnowed.as_slice())).collect();
+    let proposed = winnow::candidates(&fps, params.max_df, params.min_shared);
+    let mut is_verified: std::collections::HashSet<Pair> = verified.iter().map(|p| (p.a, p.b)).collect();
+    let extra: Vec<Pair> = proposed.iter().copied().filter(|p| !is_verified.contains(p)).collect();
+    is_verified.clear();
+
+    let mut involved = vec![false; docs.len()];
+    for &(a, b) in verified.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>().iter().chain(&extra) {
+        involved[a as usize] = true;
+        involved[b as usize] = true;
+    }
+    let sequences: Vec<Option<Sequence>> = docs
+        .par_iter()
+        .zip(involved.par_iter())
+        .map(|(d, &on)| on.then(|| sequence(&d.text, config)))
+        .collect();
+    let seq = |i: u32| sequences[i as usize].as_ref();
+    let align = |a: u32, b: u32| match (seq(a), seq(b)) {
+        (Some(x), Some(y)) => overlap::align(x, y, &params.rule),
+        _ => overlap::Alignment::default(),
+    };
+
+    let mut links: Vec<VerifiedPair> = verified
+        .into_par_iter()
+        .map(|mut p| {
+            let al = align(p.a, p.b);
+            if al.links(&params.rule) {
+                p.linked_by = LinkedBy::Both;
+            }
+            p.alignment = Some(al);
+            p
+        })
+        .collect();
+    let passage_links: Vec<VerifiedPair> = extra
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let al = align(a, b);
+            al.links(&params.rule).then(|| VerifiedPair {
+                a,
+                b,
+                scores: verify::score(&docs[a as usize].shingles, &docs[b as usize].shingles),
+                linked_by: LinkedBy::Passage,
+                alignment: Some(al),
+            })
+        })
+        .collect();
+    links.extend(passage_links);
+    links.sort_by_key(|p| (p.a, p.b));
+    (links, proposed.len())
+}
+
 /// Runs the whole pipeline on `inputs`.
 pub fn run(inputs: Vec<Input>, config: &Config, progress: &dyn Progress) -> Result<RunResult, RunError> {
     let mut stats = Stats::default();
@@ -453,8 +618,17 @@ pub fn run(inputs: Vec<Input>, config: &Config, progress: &dyn Progress) -> Resu
     progress.finish();
     stats.timings.push(("verify", t.elapsed()));
 
+    stats.verified_pairs = verified.len();
     let t = Instant::now();
-    let clusters = cluster::cluster(docs.len(), &verified, docs.as_slice(), config.keep);
+    progress.start("passages", None, "pairs");
+    let (links, passage_candidates) = link_passages(&docs, verified, config);
+    progress.finish();
+    if config.passages.is_some() {
+        stats.timings.push(("passages", t.elapsed()));
+    }
+
+    let t = Instant::now();
+    let clusters = cluster::cluster(docs.len(), &links, docs.as_slice(), config.keep, config.cluster);
     stats.timings.push(("cluster", t.elapsed()));
 
     stats.documents = docs.len();
@@ -463,10 +637,12 @@ pub fn run(inputs: Vec<Input>, config: &Config, progress: &dyn Progress) -> Resu
     stats.input_bytes = input_bytes;
     stats.shingles = docs.iter().map(|d| d.shingles.len() as u64).sum();
     stats.candidate_pairs = candidates.len();
-    stats.verified_pairs = verified.len();
+    stats.passage_candidates = passage_candidates;
+    stats.passage_links = links.iter().filter(|p| p.linked_by == LinkedBy::Passage).count();
+    stats.linked_pairs = links.len();
     stats.clusters = clusters.len();
     stats.clustered_documents = clusters.iter().map(|c| c.members.len()).sum();
-    Ok(RunResult { config: config.clone(), docs, skipped, candidates, verified, clusters, stats })
+    Ok(RunResult { config: config.clone(), docs, skipped, candidates, links, clusters, stats })
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! containment in both directions. The only place that decides whether a pair is similar.
 
 use crate::lsh::Pair;
+use crate::overlap::Alignment;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -56,15 +57,55 @@ pub fn score(a: &[u64], b: &[u64]) -> Scores {
     }
 }
 
-/// A candidate pair with its exact scores.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Why a pair is linked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkedBy {
+    /// Whole-document Jaccard reached the threshold.
+    Jaccard,
+    /// Shared passages cover enough of the shorter document.
+    Passage,
+    /// Both.
+    Both,
+}
+
+/// A linked pair with its exact scores and, when passage detection is on, its alignment.
+#[derive(Debug, Clone, PartialEq)]
 pub struct VerifiedPair {
-    /// Smaller document index.
+    /// First document index.
     pub a: u32,
-    /// Larger document index.
+    /// Second document index.
     pub b: u32,
     /// Exact scores.
     pub scores: Scores,
+    /// Why the pair is linked.
+    pub linked_by: LinkedBy,
+    /// Shared passages (passage detection on).
+    pub alignment: Option<Alignment>,
+}
+
+impl VerifiedPair {
+    /// The strength of the link in [0, 1]: the larger of Jaccard and the passage coverage of
+    /// the shorter document.
+    pub fn score(&self) -> f64 {
+        let coverage = self.alignment.as_ref().map_or(0.0, |al| al.coverage_shorter);
+        self.scores.jaccard.max(coverage)
+    }
+
+    /// Swaps the roles of `a` and `b` (scores and passages follow).
+    pub fn swap(&mut self) {
+        std::mem::swap(&mut self.a, &mut self.b);
+        let s = &mut self.scores;
+        std::mem::swap(&mut s.containment_a_in_b, &mut s.containment_b_in_a);
+        if let Some(al) = &mut self.alignment {
+            std::mem::swap(&mut al.coverage_a, &mut al.coverage_b);
+            for p in &mut al.passages {
+                std::mem::swap(&mut p.a, &mut p.b);
+                std::mem::swap(&mut p.a_tokens, &mut p.b_tokens);
+            }
+            al.passages.sort_by_key(|p| (p.a, p.b));
+        }
+    }
 }
 
 /// Scores every candidate and keeps those with Jaccard ≥ `threshold`, in candidate order.
@@ -73,7 +114,13 @@ pub fn verify(candidates: &[Pair], sets: &[&[u64]], threshold: f64) -> Vec<Verif
         .par_iter()
         .filter_map(|&(a, b)| {
             let scores = score(sets[a as usize], sets[b as usize]);
-            (scores.jaccard >= threshold).then_some(VerifiedPair { a, b, scores })
+            (scores.jaccard >= threshold).then_some(VerifiedPair {
+                a,
+                b,
+                scores,
+                linked_by: LinkedBy::Jaccard,
+                alignment: None,
+            })
         })
         .collect()
 }

@@ -3,7 +3,8 @@
 //!
 //! * [`banding`]: MinHash LSH with `b` bands of `r` rows (the S-curve `1 − (1 − s^r)^b`);
 //! * [`hamming`]: block tables over SimHash fingerprints (Manku et al. 2007);
-//! * [`exact`]: all pairs above a Jaccard threshold via prefix filtering (no false negatives).
+//! * [`exact`]: all pairs above a Jaccard threshold via prefix filtering (no false negatives);
+//! * [`winnow`]: pairs sharing winnowing fingerprints, for passage-level (partial) reprints.
 //!
 //! Every generator returns pairs `(i, j)` of document indices with `i < j`, sorted and
 //! without repeats, so the result is independent of thread count.
@@ -11,6 +12,7 @@
 pub mod banding;
 pub mod exact;
 pub mod hamming;
+pub mod winnow;
 
 /// A candidate pair of document indices, smaller index first.
 pub type Pair = (u32, u32);

@@ -40,6 +40,7 @@
 use super::round6;
 use crate::corpus::Skipped;
 use crate::pipeline::{Config, RunResult};
+use crate::verify::VerifiedPair;
 use serde::Serialize;
 
 /// Version of the `clusters.json` schema.
@@ -107,6 +108,31 @@ pub struct ParamsReport {
     pub extensions: Vec<String>,
     /// Largest document read, in bytes.
     pub max_doc_bytes: usize,
+    /// Passage detection parameters (`null` when off).
+    pub passages: Option<PassageParamsReport>,
+    /// Clustering method.
+    pub cluster: crate::cluster::ClusterMethod,
+}
+
+/// Passage detection parameters as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassageParamsReport {
+    /// Words per shingle used for alignment.
+    pub shingle_words: usize,
+    /// Shortest passage that counts, in words.
+    pub min_passage: usize,
+    /// Coverage of the shorter document needed to link.
+    pub min_coverage: f64,
+    /// Largest edit bridged inside a passage, in words.
+    pub max_gap: usize,
+    /// Shingles repeated more often within one document are ignored.
+    pub max_repeats: usize,
+    /// Winnowing window, in shingles.
+    pub winnow_window: usize,
+    /// Document-frequency cap of fingerprints.
+    pub max_df: usize,
+    /// Shared fingerprints needed before aligning.
+    pub min_shared: usize,
 }
 
 impl ParamsReport {
@@ -130,6 +156,17 @@ impl ParamsReport {
             text_field: c.corpus.text_field.clone(),
             extensions: c.corpus.extensions.clone(),
             max_doc_bytes: c.corpus.max_doc_bytes,
+            passages: c.passages.map(|p| PassageParamsReport {
+                shingle_words: c.passage_k,
+                min_passage: p.rule.min_passage,
+                min_coverage: p.rule.min_coverage,
+                max_gap: p.rule.max_gap,
+                max_repeats: p.rule.max_repeats,
+                winnow_window: p.window,
+                max_df: p.max_df,
+                min_shared: p.min_shared,
+            }),
+            cluster: c.cluster,
         }
     }
 }
@@ -164,8 +201,14 @@ pub struct InputReport {
 pub struct Summary {
     /// Candidate pairs proposed.
     pub candidate_pairs: usize,
-    /// Pairs at or above the threshold.
+    /// Pairs at or above the Jaccard threshold.
     pub verified_pairs: usize,
+    /// Pairs proposed by passage fingerprints.
+    pub passage_candidates: usize,
+    /// Pairs linked by shared passages only.
+    pub passage_links: usize,
+    /// All linked pairs (the edges of the cluster graph).
+    pub linked_pairs: usize,
     /// Clusters of two or more.
     pub clusters: usize,
     /// Documents in clusters.
@@ -187,6 +230,48 @@ pub struct PairReport {
     pub containment_a_in_b: f64,
     /// Share of `b`'s shingles found in `a`.
     pub containment_b_in_a: f64,
+    /// Why the pair is linked: `jaccard`, `passage` or `both`.
+    pub linked_by: crate::verify::LinkedBy,
+    /// Share of `a`'s words inside the passages (passage detection on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage_a: Option<f64>,
+    /// Share of `b`'s words inside the passages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage_b: Option<f64>,
+    /// Shared passages of at least `min_passage` words (passage detection on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passages: Option<Vec<PassageReport>>,
+}
+
+/// A shared passage as reported: half-open ranges of Unicode scalar values (characters, not
+/// bytes) into the original texts.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassageReport {
+    /// `[start, end)` in `a`'s original text, in characters.
+    pub a: [u64; 2],
+    /// `[start, end)` in `b`'s original text, in characters.
+    pub b: [u64; 2],
+    /// Length in words (the smaller side).
+    pub words: usize,
+    /// Share of the passage's shingles matching verbatim (1.0: no edits).
+    pub exact: f64,
+}
+
+/// Chaining diagnostics as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct CohesionReport {
+    /// Member pairs compared exactly.
+    pub compared_pairs: usize,
+    /// Smallest Jaccard among compared member pairs.
+    pub min_jaccard: f64,
+    /// Smallest link score (max of Jaccard and passage coverage) among linked pairs.
+    pub min_link_score: f64,
+    /// Member pairs linked directly.
+    pub linked_pairs: usize,
+    /// Member pairs together only through other members.
+    pub unlinked_pairs: usize,
+    /// Links whose removal would split the cluster (clusters of 3 or more).
+    pub bridges: Vec<[String; 2]>,
 }
 
 /// A cluster as reported.
@@ -200,7 +285,9 @@ pub struct ClusterEntry {
     pub representative: String,
     /// Member ids, sorted.
     pub members: Vec<String>,
-    /// Verified pairs inside the cluster.
+    /// How tightly the cluster holds together.
+    pub cohesion: CohesionReport,
+    /// Linked pairs inside the cluster.
     pub pairs: Vec<PairReport>,
 }
 
@@ -233,17 +320,15 @@ impl ClusterReport {
                 size: c.members.len(),
                 representative: id(c.representative),
                 members: c.members.iter().map(|&m| id(m)).collect(),
-                pairs: c
-                    .pairs
-                    .iter()
-                    .map(|p| PairReport {
-                        a: id(p.a),
-                        b: id(p.b),
-                        jaccard: round6(p.scores.jaccard),
-                        containment_a_in_b: round6(p.scores.containment_a_in_b),
-                        containment_b_in_a: round6(p.scores.containment_b_in_a),
-                    })
-                    .collect(),
+                cohesion: CohesionReport {
+                    compared_pairs: c.cohesion.compared_pairs,
+                    min_jaccard: round6(c.cohesion.min_jaccard),
+                    min_link_score: round6(c.cohesion.min_link_score),
+                    linked_pairs: c.cohesion.linked_pairs,
+                    unlinked_pairs: c.cohesion.unlinked_pairs,
+                    bridges: c.cohesion.bridges.iter().map(|&(a, b)| [id(a), id(b)]).collect(),
+                },
+                pairs: c.pairs.iter().map(|p| pair_report(run, p)).collect(),
             })
             .collect();
         let empty: Vec<EmptyDoc> = run
@@ -260,6 +345,9 @@ impl ClusterReport {
             summary: Summary {
                 candidate_pairs: s.candidate_pairs,
                 verified_pairs: s.verified_pairs,
+                passage_candidates: s.passage_candidates,
+                passage_links: s.passage_links,
+                linked_pairs: s.linked_pairs,
                 clusters: s.clusters,
                 clustered_documents: s.clustered_documents,
                 singletons: s.documents - s.empty_documents - s.clustered_documents,
@@ -275,4 +363,54 @@ impl ClusterReport {
         out.push(b'\n');
         out
     }
+}
+
+/// The report form of a linked pair, with passage offsets converted to characters.
+pub fn pair_report(run: &RunResult, p: &VerifiedPair) -> PairReport {
+    let (da, db) = (&run.docs[p.a as usize], &run.docs[p.b as usize]);
+    let passages = p.alignment.as_ref().map(|al| {
+        let mut offs_a: Vec<u32> = al.passages.iter().flat_map(|x| [x.a.0, x.a.1]).collect();
+        let mut offs_b: Vec<u32> = al.passages.iter().flat_map(|x| [x.b.0, x.b.1]).collect();
+        let ca = char_offsets(&da.text, &mut offs_a);
+        let cb = char_offsets(&db.text, &mut offs_b);
+        al.passages
+            .iter()
+            .map(|x| PassageReport {
+                a: [ca(x.a.0), ca(x.a.1)],
+                b: [cb(x.b.0), cb(x.b.1)],
+                words: x.words,
+                exact: round6(x.exact),
+            })
+            .collect()
+    });
+    PairReport {
+        a: da.id.clone(),
+        b: db.id.clone(),
+        jaccard: round6(p.scores.jaccard),
+        containment_a_in_b: round6(p.scores.containment_a_in_b),
+        containment_b_in_a: round6(p.scores.containment_b_in_a),
+        linked_by: p.linked_by,
+        coverage_a: p.alignment.as_ref().map(|al| round6(al.coverage_a)),
+        coverage_b: p.alignment.as_ref().map(|al| round6(al.coverage_b)),
+        passages,
+    }
+}
+
+/// Converts byte offsets of `text` (on char boundaries) to character offsets in one pass;
+/// returns a lookup from byte offset to character offset.
+pub fn char_offsets(text: &str, bytes: &mut [u32]) -> impl Fn(u32) -> u64 {
+    bytes.sort_unstable();
+    let mut map: Vec<(u32, u64)> = Vec::with_capacity(bytes.len());
+    let mut chars = 0u64;
+    let mut pos = 0usize;
+    for &b in bytes.iter() {
+        let b_us = (b as usize).min(text.len());
+        if b_us >= pos {
+            // Characters are the bytes that are not UTF-8 continuation bytes.
+            chars += text.as_bytes()[pos..b_us].iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64;
+            pos = b_us;
+        }
+        map.push((b, chars));
+    }
+    move |b| map.binary_search_by_key(&b, |&(k, _)| k).map(|i| map[i].1).unwrap_or(0)
 }
