@@ -146,44 +146,53 @@ struct Chain {
     matched: usize,
 }
 
+/// A chain with its token ranges on both sides and its length in words.
+struct Span {
+    chain: Chain,
+    ta: (usize, usize),
+    tb: (usize, usize),
+    words: usize,
+}
+
 /// Aligns `a` and `b` (built with the same shingle size and seed).
 pub fn align(a: &Sequence, b: &Sequence, config: &PassageConfig) -> Alignment {
     let runs = runs(a, b, config.max_repeats);
     let chains = chain(runs, a.k + config.max_gap);
     // Greedy tiling: longest chains first, none overlapping another on either side.
-    let mut chains: Vec<(Chain, (usize, usize), (usize, usize), usize)> = chains
+    let mut spans: Vec<Span> = chains
         .into_iter()
-        .map(|c| {
-            let ta = a.token_range(c.i0, c.i1);
-            let tb = b.token_range(c.j0, c.j1);
-            let words = (ta.1 - ta.0).min(tb.1 - tb.0);
-            (c, ta, tb, words)
+        .map(|chain| {
+            let ta = a.token_range(chain.i0, chain.i1);
+            let tb = b.token_range(chain.j0, chain.j1);
+            Span { chain, ta, tb, words: (ta.1 - ta.0).min(tb.1 - tb.0) }
         })
-        .filter(|&(_, _, _, words)| words >= config.min_passage)
+        .filter(|s| s.words >= config.min_passage)
         .collect();
-    chains.sort_by(|x, y| y.3.cmp(&x.3).then(x.0.i0.cmp(&y.0.i0)).then(x.0.j0.cmp(&y.0.j0)));
-    let mut taken: Vec<(Chain, (usize, usize), (usize, usize), usize)> = Vec::new();
-    for c in chains {
-        let overlaps = |r: (usize, usize), s: (usize, usize)| r.0 < s.1 && s.0 < r.1;
-        if taken.iter().all(|t| !overlaps(t.1, c.1) && !overlaps(t.2, c.2)) {
-            taken.push(c);
+    spans.sort_by(|x, y| {
+        y.words.cmp(&x.words).then(x.chain.i0.cmp(&y.chain.i0)).then(x.chain.j0.cmp(&y.chain.j0))
+    });
+    let mut taken: Vec<Span> = Vec::new();
+    for s in spans {
+        let overlaps = |r: (usize, usize), q: (usize, usize)| r.0 < q.1 && q.0 < r.1;
+        if taken.iter().all(|t| !overlaps(t.ta, s.ta) && !overlaps(t.tb, s.tb)) {
+            taken.push(s);
         }
     }
-    taken.sort_by_key(|t| (t.1 .0, t.2 .0));
+    taken.sort_by_key(|t| (t.ta.0, t.tb.0));
     let mut covered_a = 0;
     let mut covered_b = 0;
     let passages = taken
         .iter()
-        .map(|&(c, ta, tb, words)| {
-            covered_a += ta.1 - ta.0;
-            covered_b += tb.1 - tb.0;
+        .map(|s| {
+            covered_a += s.ta.1 - s.ta.0;
+            covered_b += s.tb.1 - s.tb.0;
             Passage {
-                a: (a.tokens[ta.0].0, a.tokens[ta.1 - 1].1),
-                b: (b.tokens[tb.0].0, b.tokens[tb.1 - 1].1),
-                a_tokens: (ta.0 as u32, ta.1 as u32),
-                b_tokens: (tb.0 as u32, tb.1 as u32),
-                words,
-                exact: c.matched as f64 / (c.i1 - c.i0) as f64,
+                a: (a.tokens[s.ta.0].0, a.tokens[s.ta.1 - 1].1),
+                b: (b.tokens[s.tb.0].0, b.tokens[s.tb.1 - 1].1),
+                a_tokens: (s.ta.0 as u32, s.ta.1 as u32),
+                b_tokens: (s.tb.0 as u32, s.tb.1 as u32),
+                words: s.words,
+                exact: s.chain.matched as f64 / (s.chain.i1 - s.chain.i0) as f64,
             }
         })
         .collect();
