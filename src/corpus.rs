@@ -458,6 +458,38 @@ fn strip_bom(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
+/// Reads a small JSON Lines file (plain or gzip) of auxiliary data — labels, labelled pairs —
+/// into `(line number, object)` pairs. Unlike documents, a bad line here is an error naming
+/// the file and line: labels with holes would give wrong figures.
+pub fn read_json_objects(path: &Path) -> Result<Vec<(u64, serde_json::Map<String, Value>)>, CorpusError> {
+    let err = |source| CorpusError::Open { path: path.to_path_buf(), source };
+    let mut file = BufReader::new(File::open(path).map_err(err)?);
+    let gz = file.fill_buf().map_err(err)?.starts_with(&[0x1f, 0x8b]);
+    let reader: Box<dyn BufRead> =
+        if gz { Box::new(BufReader::new(MultiGzDecoder::new(file))) } else { Box::new(file) };
+    let name = path.display().to_string();
+    let mut out = Vec::new();
+    for (n, line) in reader.lines().enumerate() {
+        let line_no = n as u64 + 1;
+        let bad = |reason: String| CorpusError::BadRecord {
+            source_name: name.clone(),
+            line: Some(line_no),
+            reason,
+        };
+        let line = line.map_err(|e| bad(format!("cannot read: {e}")))?;
+        let line = line.trim_start_matches('\u{feff}').trim();
+        if line.is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Value>(line) {
+            Ok(Value::Object(map)) => out.push((line_no, map)),
+            Ok(other) => return Err(bad(format!("expected a JSON object, found {}", kind(&other)))),
+            Err(e) => return Err(bad(format!("invalid JSON: {e}"))),
+        }
+    }
+    Ok(out)
+}
+
 /// Parses one JSON line into a record; blank lines give nothing.
 fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusConfig) -> Option<Record> {
     let mut bytes = bytes;

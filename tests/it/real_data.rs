@@ -75,3 +75,84 @@ fn bbc_exact_copies_share_a_cluster() {
         assert!(g.iter().all(|&m| cluster_of[m as usize] == first), "copies split across clusters");
     }
 }
+
+/// The labelled reprint development set: default settings must reach ARI ≥ 0.98, recall ≥ 0.95
+/// on true pairs whose whole-document Jaccard is below 0.35, and merge at most 2% of the
+/// hard-negative pairs.
+#[test]
+fn reprints_dev_set_with_default_settings() {
+    use reprint::eval::{agreement, pair_outcome, predicted_labels, read_labels, read_pairs};
+    let (Some(docs), Some(labels), Some(pairs)) = (
+        shared_data("reprints_dev_ar/docs.jsonl.gz"),
+        shared_data("reprints_dev_ar/labels.jsonl.gz"),
+        shared_data("reprints_dev_ar/pairs.jsonl.gz"),
+    ) else {
+        return;
+    };
+    let config = Params::default().resolve().unwrap();
+    let run = pipeline::run(vec![Input::Jsonl(docs)], &config, &NoProgress).unwrap();
+    let labels = read_labels(&labels).unwrap();
+    let truth: Vec<&str> =
+        run.docs.iter().map(|d| labels.get(&d.id).map(String::as_str).unwrap_or(&d.id)).collect();
+    let predicted = predicted_labels(run.docs.len(), &run.clusters);
+    let a = agreement(&truth, &predicted);
+    let cluster_of: HashMap<&str, usize> =
+        run.docs.iter().zip(&predicted).map(|(d, &c)| (d.id.as_str(), c)).collect();
+    let index: HashMap<&str, usize> = run.docs.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
+    let pairs = read_pairs(&pairs).unwrap();
+    let bands = [0.0, 0.35, 0.5, 1.0];
+    let by_file = pair_outcome(&pairs, &cluster_of, |p| p.jaccard, &bands);
+    let by_reprint = pair_outcome(
+        &pairs,
+        &cluster_of,
+        |p| {
+            let (x, y) = (index.get(p.a.as_str())?, index.get(p.b.as_str())?);
+            Some(verify::jaccard_sorted(&run.docs[*x].shingles, &run.docs[*y].shingles))
+        },
+        &bands,
+    );
+    eprintln!("dev set: {a:?}");
+    eprintln!("pairs (bands by the file's jaccard): {by_file:?}");
+    eprintln!("pairs (bands by reprint's jaccard): {by_reprint:?}");
+    assert!(a.ari >= 0.98, "ARI {}", a.ari);
+    for o in [&by_file, &by_reprint] {
+        let low = &o.recall_by_jaccard[0];
+        assert!(low.pairs > 100, "the dev set has many low-Jaccard true pairs");
+        assert!(
+            low.together as f64 >= 0.95 * low.pairs as f64,
+            "low-Jaccard recall {}/{}",
+            low.together,
+            low.pairs
+        );
+        assert!(o.negative_pairs_merged as f64 <= 0.02 * o.negative_pairs as f64, "merged negatives {o:?}");
+    }
+}
+
+/// Clough–Stevenson: containment of each answer in its source separates copied answers
+/// (cut + light) from independent ones (non) with ROC AUC ≥ 0.95.
+#[test]
+fn clough_stevenson_containment_separates_copied_answers() {
+    let Some(path) = shared_data("clough_stevenson.jsonl.gz") else { return };
+    let meta = reprint::corpus::read_json_objects(&path).unwrap();
+    let docs = read(path);
+    let by_id: HashMap<&str, &Doc> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
+    let mut scored = Vec::new();
+    for (_, obj) in &meta {
+        let s = |k: &str| obj.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+        let positive = match s("category") {
+            "cut" | "light" => true,
+            "non" => false,
+            _ => continue,
+        };
+        let (answer, source) = (by_id[s("id")], by_id[s("source_doc")]);
+        let c = verify::score(&answer.shingles, &source.shingles).containment_a_in_b;
+        scored.push((c, positive));
+    }
+    let auc = reprint::eval::roc_auc(&scored);
+    eprintln!(
+        "Clough-Stevenson: {} answers, ROC AUC of containment (cut+light vs non) = {auc:.4}",
+        scored.len()
+    );
+    assert_eq!(scored.len(), 76);
+    assert!(auc >= 0.95, "AUC {auc}");
+}
