@@ -458,10 +458,13 @@ fn strip_bom(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
+/// A JSON object, as read from an auxiliary file.
+pub type JsonObject = serde_json::Map<String, Value>;
+
 /// Reads a small JSON Lines file (plain or gzip) of auxiliary data — labels, labelled pairs —
 /// into `(line number, object)` pairs. Unlike documents, a bad line here is an error naming
 /// the file and line: labels with holes would give wrong figures.
-pub fn read_json_objects(path: &Path) -> Result<Vec<(u64, serde_json::Map<String, Value>)>, CorpusError> {
+pub fn read_json_objects(path: &Path) -> Result<Vec<(u64, JsonObject)>, CorpusError> {
     let err = |source| CorpusError::Open { path: path.to_path_buf(), source };
     let mut file = BufReader::new(File::open(path).map_err(err)?);
     let gz = file.fill_buf().map_err(err)?.starts_with(&[0x1f, 0x8b]);
