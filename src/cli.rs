@@ -26,6 +26,42 @@ pub enum Command {
     /// Exit status: 0 on success, 2 on an error (nothing written), 3 when the run completed but
     /// some records were skipped (listed in clusters.json and on stderr).
     Cluster(ClusterArgs),
+    /// Compare two documents: similarity figures and the passages they share, side by side.
+    ///
+    /// A and B are .txt files, or document ids when --in names the corpus that holds them.
+    /// Exit status: 0 when the two are linked (Jaccard >= --threshold, or shared passages
+    /// covering --min-coverage of the shorter one), 1 when they are not, 2 on an error.
+    Compare(CompareArgs),
+}
+
+/// Arguments of `reprint compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// First document: a .txt file, or an id with --in.
+    #[arg(value_name = "A")]
+    pub a: String,
+
+    /// Second document: a .txt file, or an id with --in.
+    #[arg(value_name = "B")]
+    pub b: String,
+
+    /// Find A and B as document ids in these inputs (directories, .jsonl, .jsonl.gz).
+    #[arg(long = "in", value_name = "INPUT")]
+    pub corpus: Vec<String>,
+
+    /// Print JSON instead of the side-by-side terminal view.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Width of the terminal view in columns (default: $COLUMNS, else 100).
+    #[arg(long, value_name = "COLUMNS")]
+    pub width: Option<usize>,
+
+    #[command(flatten)]
+    pub matching: MatchOptions,
+
+    #[command(flatten)]
+    pub input: InputOptions,
 }
 
 /// Arguments of `reprint cluster`.
@@ -40,6 +76,30 @@ pub struct ClusterArgs {
     #[arg(short, long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
 
+    #[command(flatten)]
+    pub matching: MatchOptions,
+
+    #[command(flatten)]
+    pub index: IndexOptions,
+
+    #[command(flatten)]
+    pub input: InputOptions,
+
+    /// Do not write overlap.html.
+    #[arg(long)]
+    pub no_html: bool,
+
+    /// Linked pairs whose texts overlap.html shows (the rest are counted).
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub html_max_pairs: usize,
+
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+/// How two documents are compared and when they are linked.
+#[derive(Debug, Args)]
+pub struct MatchOptions {
     /// Shingles: word:N (word n-grams) or char:N (character n-grams).
     #[arg(long, value_name = "KIND:N", default_value = "word:5", value_parser = parse_shingle)]
     pub shingle: ShingleConfig,
@@ -48,37 +108,13 @@ pub struct ClusterArgs {
     #[arg(long, value_enum, default_value_t = NormalizeArg::Default)]
     pub normalize: NormalizeArg,
 
-    /// Signature method for LSH candidates.
-    #[arg(long, value_enum, default_value_t = MethodArg::Minhash)]
-    pub method: MethodArg,
-
-    /// Candidate generation: lsh (signatures) or exact (prefix-filtered join; no misses).
-    #[arg(long, value_enum, default_value_t = CandidatesArg::Lsh)]
-    pub candidates: CandidatesArg,
-
     /// Jaccard similarity of shingle sets a pair must reach to be linked (0 < t <= 1).
     #[arg(short, long, default_value_t = DEFAULT_THRESHOLD)]
     pub threshold: f64,
 
-    /// MinHash permutations (signature length).
-    #[arg(long, default_value_t = DEFAULT_NUM_PERM)]
-    pub num_perm: usize,
-
     /// Seed of shingle hashes and MinHash permutations.
     #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
-
-    /// LSH bands (with --rows; default: chosen from --threshold).
-    #[arg(long, requires = "rows")]
-    pub bands: Option<usize>,
-
-    /// LSH rows per band (with --bands).
-    #[arg(long, requires = "bands")]
-    pub rows: Option<usize>,
-
-    /// SimHash: largest Hamming distance proposed as a candidate.
-    #[arg(long, default_value_t = DEFAULT_MAX_HAMMING)]
-    pub max_hamming: u32,
 
     /// Turn off passage detection: link documents by whole-document Jaccard only.
     #[arg(long, help_heading = "Passages (partial reprints)")]
@@ -108,36 +144,78 @@ pub struct ClusterArgs {
     /// Fingerprints two documents must share before their passages are aligned.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MIN_SHARED, help_heading = "Passages (partial reprints)")]
     pub min_shared: usize,
+}
+
+/// How candidate pairs are found and how links become clusters.
+#[derive(Debug, Args)]
+pub struct IndexOptions {
+    /// Signature method for LSH candidates.
+    #[arg(long, value_enum, default_value_t = MethodArg::Minhash, help_heading = "Candidates and clusters")]
+    pub method: MethodArg,
+
+    /// Candidate generation: lsh (signatures) or exact (prefix-filtered join; no misses).
+    #[arg(long, value_enum, default_value_t = CandidatesArg::Lsh, help_heading = "Candidates and clusters")]
+    pub candidates: CandidatesArg,
+
+    /// MinHash permutations (signature length).
+    #[arg(long, default_value_t = DEFAULT_NUM_PERM, help_heading = "Candidates and clusters")]
+    pub num_perm: usize,
+
+    /// LSH bands (with --rows; default: chosen from --threshold).
+    #[arg(long, requires = "rows", help_heading = "Candidates and clusters")]
+    pub bands: Option<usize>,
+
+    /// LSH rows per band (with --bands).
+    #[arg(long, requires = "bands", help_heading = "Candidates and clusters")]
+    pub rows: Option<usize>,
+
+    /// SimHash: largest Hamming distance proposed as a candidate.
+    #[arg(long, default_value_t = DEFAULT_MAX_HAMMING, help_heading = "Candidates and clusters")]
+    pub max_hamming: u32,
 
     /// How links become clusters: components (every chain of links) or center (stars around
     /// a center document; never chains).
-    #[arg(long, value_name = "METHOD", default_value = "components", value_parser = ["components", "center"])]
+    #[arg(long, value_name = "METHOD", default_value = "components", value_parser = ["components", "center"], help_heading = "Candidates and clusters")]
     pub cluster: String,
 
     /// Representative of each cluster: first (in input order) or longest.
-    #[arg(long, default_value = "first", value_parser = ["first", "longest"])]
+    #[arg(long, default_value = "first", value_parser = ["first", "longest"], help_heading = "Candidates and clusters")]
     pub keep: String,
+}
 
+/// How records are read.
+#[derive(Debug, Args)]
+pub struct InputOptions {
     /// JSON field with the document id (dotted paths reach nested objects).
-    #[arg(long, default_value = DEFAULT_ID_FIELD)]
+    #[arg(long, default_value = DEFAULT_ID_FIELD, help_heading = "Input")]
     pub id_field: String,
 
     /// JSON field with the document text (dotted paths reach nested objects).
-    #[arg(long, default_value = DEFAULT_TEXT_FIELD)]
+    #[arg(long, default_value = DEFAULT_TEXT_FIELD, help_heading = "Input")]
     pub text_field: String,
 
     /// File extensions read from directories, comma-separated; * reads every file.
-    #[arg(long, value_name = "EXT,...", default_value = "txt", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "EXT,...",
+        default_value = "txt",
+        value_delimiter = ',',
+        help_heading = "Input"
+    )]
     pub ext: Vec<String>,
 
     /// Skip documents larger than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DOC_BYTES)]
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DOC_BYTES, help_heading = "Input")]
     pub max_doc_bytes: usize,
 
     /// A record that cannot be read: skip it (reported; exit status 3) or fail the run.
-    #[arg(long, value_enum, default_value_t = OnErrorArg::Skip)]
+    #[arg(long, value_enum, default_value_t = OnErrorArg::Skip, help_heading = "Input")]
     pub on_error: OnErrorArg,
+}
 
+/// Threads and terminal output.
+#[derive(Debug, Args)]
+pub struct RunOptions {
     /// Worker threads (default: one per core; RAYON_NUM_THREADS also works).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,

@@ -280,6 +280,24 @@ impl CorpusReader {
     }
 }
 
+/// Reads every record of `inputs` at once (for small jobs such as `reprint compare`).
+pub fn read_all(
+    inputs: Vec<Input>,
+    config: &CorpusConfig,
+) -> Result<(Vec<RawDoc>, Vec<Skipped>), CorpusError> {
+    let mut reader = CorpusReader::new(inputs, config.clone());
+    let (mut docs, mut skipped) = (Vec::new(), Vec::new());
+    while let Some(batch) = reader.next_batch()? {
+        for r in batch {
+            match r {
+                Record::Doc(d) => docs.push(d),
+                Record::Skip(s) => skipped.push(s),
+            }
+        }
+    }
+    Ok((docs, skipped))
+}
+
 fn open(input: Input, config: &CorpusConfig) -> Result<Source, CorpusError> {
     match input {
         Input::Stdin => Ok(Source::Lines {

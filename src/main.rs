@@ -5,9 +5,12 @@ mod cli;
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use cli::{CandidatesArg, Cli, ClusterArgs, Command, MethodArg, NormalizeArg, OnErrorArg};
+use cli::{
+    CandidatesArg, Cli, ClusterArgs, Command, CompareArgs, IndexOptions, InputOptions, MatchOptions,
+    MethodArg, NormalizeArg, OnErrorArg, RunOptions,
+};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use reprint::corpus::{CorpusConfig, Input};
+use reprint::corpus::{self, CorpusConfig, Input, RawDoc};
 use reprint::normalize::Profile;
 use reprint::overlap::PassageConfig;
 use reprint::pipeline::{self, CandidateMode, Method, OnError, Params, PassageParams, Progress, RunResult};
@@ -18,6 +21,21 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::Instant;
 
+/// Appends a formatted line to a String (writing to a String cannot fail).
+macro_rules! outln {
+    ($o:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($o, $($arg)*);
+    }};
+}
+
+/// Writes to stdout; a closed pipe (`reprint ... | head`) is not an error.
+fn emit(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
 /// Exit status when the run completed but some records were skipped.
 const EXIT_SKIPPED: u8 = 3;
 /// Exit status on an error.
@@ -27,6 +45,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Cluster(args) => cluster(args),
+        Command::Compare(args) => compare(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -37,66 +56,75 @@ fn main() -> ExitCode {
     }
 }
 
-fn params(args: &ClusterArgs) -> Result<Params> {
-    Ok(Params {
-        corpus: CorpusConfig {
-            id_field: args.id_field.clone(),
-            text_field: args.text_field.clone(),
-            extensions: args
-                .ext
-                .iter()
-                .map(|e| e.trim().trim_start_matches('.').to_lowercase())
-                .filter(|e| !e.is_empty())
-                .collect(),
-            max_doc_bytes: args.max_doc_bytes,
-        },
-        normalize: match args.normalize {
+fn corpus_config(input: &InputOptions) -> CorpusConfig {
+    CorpusConfig {
+        id_field: input.id_field.clone(),
+        text_field: input.text_field.clone(),
+        extensions: input
+            .ext
+            .iter()
+            .map(|e| e.trim().trim_start_matches('.').to_lowercase())
+            .filter(|e| !e.is_empty())
+            .collect(),
+        max_doc_bytes: input.max_doc_bytes,
+    }
+}
+
+fn params(m: &MatchOptions, index: Option<&IndexOptions>, input: &InputOptions) -> Result<Params> {
+    let defaults = Params::default();
+    let mut p = Params {
+        corpus: corpus_config(input),
+        normalize: match m.normalize {
             NormalizeArg::Default => Profile::Default,
             NormalizeArg::None => Profile::None,
         },
-        shingle: args.shingle,
-        method: match args.method {
-            MethodArg::Minhash => Method::Minhash,
-            MethodArg::Simhash => Method::Simhash,
-        },
-        candidates: match args.candidates {
-            CandidatesArg::Lsh => CandidateMode::Lsh,
-            CandidatesArg::Exact => CandidateMode::Exact,
-        },
-        threshold: args.threshold,
-        num_perm: args.num_perm,
-        seed: args.seed,
-        bands: args.bands,
-        rows: args.rows,
-        max_hamming: args.max_hamming,
-        keep: args.keep.parse().map_err(anyhow::Error::msg)?,
-        on_error: match args.on_error {
+        shingle: m.shingle,
+        threshold: m.threshold,
+        seed: m.seed,
+        on_error: match input.on_error {
             OnErrorArg::Skip => OnError::Skip,
             OnErrorArg::Fail => OnError::Fail,
         },
-        passages: (!args.no_passages).then_some(PassageParams {
+        passages: (!m.no_passages).then_some(PassageParams {
             rule: PassageConfig {
-                min_passage: args.min_passage,
-                min_coverage: args.min_coverage,
-                max_gap: args.max_gap,
+                min_passage: m.min_passage,
+                min_coverage: m.min_coverage,
+                max_gap: m.max_gap,
                 ..PassageConfig::default()
             },
-            window: args.winnow_window,
-            max_df: args.max_df,
-            min_shared: args.min_shared,
+            window: m.winnow_window,
+            max_df: m.max_df,
+            min_shared: m.min_shared,
         }),
-        cluster: args.cluster.parse().map_err(anyhow::Error::msg)?,
-    })
+        ..defaults
+    };
+    if let Some(ix) = index {
+        p.method = match ix.method {
+            MethodArg::Minhash => Method::Minhash,
+            MethodArg::Simhash => Method::Simhash,
+        };
+        p.candidates = match ix.candidates {
+            CandidatesArg::Lsh => CandidateMode::Lsh,
+            CandidatesArg::Exact => CandidateMode::Exact,
+        };
+        p.num_perm = ix.num_perm;
+        p.bands = ix.bands;
+        p.rows = ix.rows;
+        p.max_hamming = ix.max_hamming;
+        p.keep = ix.keep.parse().map_err(anyhow::Error::msg)?;
+        p.cluster = ix.cluster.parse().map_err(anyhow::Error::msg)?;
+    }
+    Ok(p)
 }
 
-fn inputs(args: &ClusterArgs) -> Result<(Vec<Input>, Vec<String>)> {
-    let names: Vec<String> = if args.inputs.is_empty() {
+fn inputs(args: &[String]) -> Result<(Vec<Input>, Vec<String>)> {
+    let names: Vec<String> = if args.is_empty() {
         if !Path::new("seeds").is_dir() {
             bail!("no INPUT given and no seeds/ directory here: pass a directory of .txt files, a .jsonl(.gz) file, or - for stdin");
         }
         vec!["seeds".to_owned()]
     } else {
-        args.inputs.clone()
+        args.to_vec()
     };
     if names.iter().filter(|n| *n == "-").count() > 1 {
         bail!("standard input (-) can be given only once");
@@ -112,46 +140,106 @@ fn prepare_out_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("--out {}: cannot create directory", dir.display()))
 }
 
-fn cluster(args: ClusterArgs) -> Result<u8> {
-    let config = params(&args)?.resolve()?;
-    if let Some(n) = args.threads {
+fn set_threads(run: &RunOptions) -> Result<()> {
+    if let Some(n) = run.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build_global()
             .context("--threads: cannot start the thread pool")?;
     }
-    let (inputs, names) = inputs(&args)?;
+    Ok(())
+}
+
+fn cluster(args: ClusterArgs) -> Result<u8> {
+    let config = params(&args.matching, Some(&args.index), &args.input)?.resolve()?;
+    set_threads(&args.run)?;
+    let (inputs, names) = inputs(&args.inputs)?;
     prepare_out_dir(&args.out)?;
-    let progress = Bars::new(args.quiet);
+    let progress = Bars::new(args.run.quiet);
     let started = Instant::now();
     let run = pipeline::run(inputs, &config, &progress)?;
     let report = ClusterReport::new(&run, names.clone());
     let path = args.out.join("clusters.json");
     report::write_atomically(&path, &report.to_json())
         .with_context(|| format!("cannot write {}", path.display()))?;
+    let mut written = vec![path];
+    if !args.no_html {
+        let page =
+            report::html::render(&run, &names, report::html::HtmlLimits { max_pairs: args.html_max_pairs });
+        let path = args.out.join("overlap.html");
+        report::write_atomically(&path, page.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        written.push(path);
+    }
     let elapsed = started.elapsed();
-    report_skipped(&run);
-    if !args.quiet {
-        print_summary(&run, &names, &path, elapsed.as_secs_f64());
+    report_skipped(&run.skipped);
+    if !args.run.quiet {
+        print_summary(&run, &names, &written, elapsed.as_secs_f64());
     }
     Ok(if run.skipped.is_empty() { 0 } else { EXIT_SKIPPED })
 }
 
-fn report_skipped(run: &RunResult) {
+/// Loads the two documents of `reprint compare`: ids in `--in` inputs, or two files.
+fn compare_docs(args: &CompareArgs, config: &CorpusConfig) -> Result<[RawDoc; 2]> {
+    if args.corpus.is_empty() {
+        let load = |arg: &str| -> Result<RawDoc> {
+            let input = Input::TextFile(arg.into());
+            if !Path::new(arg).is_file() {
+                bail!("{arg}: no such file (to compare documents of a corpus by id, name it with --in)");
+            }
+            let (mut docs, skipped) = corpus::read_all(vec![input], config)?;
+            if let Some(s) = skipped.first() {
+                bail!("{}: {}", s.source, s.reason);
+            }
+            docs.pop().with_context(|| format!("{arg}: nothing read"))
+        };
+        return Ok([load(&args.a)?, load(&args.b)?]);
+    }
+    let (inputs, names) = inputs(&args.corpus)?;
+    let (docs, _) = corpus::read_all(inputs, config)?;
+    let find = |id: &str| -> Result<RawDoc> {
+        docs.iter()
+            .find(|d| d.id == id)
+            .cloned()
+            .with_context(|| format!("no document with id `{id}` in {}", names.join(", ")))
+    };
+    Ok([find(&args.a)?, find(&args.b)?])
+}
+
+fn compare(args: CompareArgs) -> Result<u8> {
+    let config = params(&args.matching, None, &args.input)?.resolve()?;
+    let [a, b] = compare_docs(&args, &config.corpus)?;
+    let cmp = pipeline::compare(&a.text, &b.text, &config);
+    if args.json {
+        let json = report::json::comparison_json(&a, &b, &cmp, &config);
+        emit(&format!("{}\n", serde_json::to_string_pretty(&json)?));
+    } else {
+        let width = args
+            .width
+            .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
+            .unwrap_or(100)
+            .max(40);
+        emit(&report::terminal::comparison(&a, &b, &cmp, &config, width));
+    }
+    Ok(if cmp.linked_by.is_some() { 0 } else { 1 })
+}
+
+fn report_skipped(skipped: &[reprint::corpus::Skipped]) {
     const SHOWN: usize = 20;
-    for s in run.skipped.iter().take(SHOWN) {
+    for s in skipped.iter().take(SHOWN) {
         let line = s.line.map(|l| format!(":{l}")).unwrap_or_default();
         eprintln!("reprint: skipped {}{line}: {}", s.source, s.reason);
     }
-    if run.skipped.len() > SHOWN {
+    if skipped.len() > SHOWN {
         eprintln!(
             "reprint: ... and {} more skipped records (all listed in clusters.json)",
-            run.skipped.len() - SHOWN
+            skipped.len() - SHOWN
         );
     }
 }
 
-fn print_summary(run: &RunResult, names: &[String], path: &Path, secs: f64) {
+fn print_summary(run: &RunResult, names: &[String], written: &[std::path::PathBuf], secs: f64) {
+    let mut o = String::new();
     let s = &run.stats;
     let c = &run.config;
     let how = match (c.candidates, c.method, c.banding, c.max_hamming) {
@@ -161,7 +249,8 @@ fn print_summary(run: &RunResult, names: &[String], path: &Path, secs: f64) {
         _ => "LSH".to_owned(),
     };
     let mb = s.input_bytes as f64 / 1e6;
-    println!(
+    outln!(
+        o,
         "reprint {}: {} documents ({} empty, {} skipped), {:.1} MB from {}",
         env!("CARGO_PKG_VERSION"),
         s.documents,
@@ -170,15 +259,16 @@ fn print_summary(run: &RunResult, names: &[String], path: &Path, secs: f64) {
         mb,
         names.join(", ")
     );
-    println!("  candidates {:>10} pairs  ({how}, {} shingles)", s.candidate_pairs, c.shingle);
-    println!("  verified   {:>10} pairs  (Jaccard >= {})", s.verified_pairs, c.threshold);
+    outln!(o, "  candidates {:>10} pairs  ({how}, {} shingles)", s.candidate_pairs, c.shingle);
+    outln!(o, "  verified   {:>10} pairs  (Jaccard >= {})", s.verified_pairs, c.threshold);
     if let Some(p) = &c.passages {
-        println!(
+        outln!(o,
             "  passages   {:>10} pairs  linked by shared passages of {}+ words covering {}+ of the shorter document ({} aligned)",
             s.passage_links, p.rule.min_passage, p.rule.min_coverage, s.passage_candidates
         );
     }
-    println!(
+    outln!(
+        o,
         "  clusters   {:>10}        ({} documents in clusters, {} singletons)",
         s.clusters,
         s.clustered_documents,
@@ -186,8 +276,10 @@ fn print_summary(run: &RunResult, names: &[String], path: &Path, secs: f64) {
     );
     let stages: Vec<String> =
         s.timings.iter().map(|(name, d)| format!("{name} {:.2} s", d.as_secs_f64())).collect();
-    println!("  time       {secs:>10.2} s      ({})", stages.join(", "));
-    println!("  wrote      {}", path.display());
+    outln!(o, "  time       {secs:>10.2} s      ({})", stages.join(", "));
+    let written: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    outln!(o, "  wrote      {}", written.join(", "));
+    emit(&o);
 }
 
 /// Progress bars on stderr; hidden when stderr is not a terminal or with --quiet.

@@ -598,6 +598,44 @@ pub fn link_passages(
     (links, proposed.len())
 }
 
+/// The similarity of two texts, as `reprint compare` reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// Exact shingle-set scores.
+    pub scores: verify::Scores,
+    /// Shared passages (computed even when passage linking is off).
+    pub alignment: overlap::Alignment,
+    /// Why the two are linked under `config`, or `None`.
+    pub linked_by: Option<LinkedBy>,
+    /// Words in A and in B.
+    pub words: (usize, usize),
+}
+
+/// Compares two texts with the shingles, normalization, threshold and passage rule of
+/// `config`.
+pub fn compare(a: &str, b: &str, config: &Config) -> Comparison {
+    let normalizer = Normalizer::new(config.normalize);
+    let shingler = Shingler::new(config.shingle, config.seed);
+    let set = |t: &str| {
+        let mut s = Vec::new();
+        shingler.set_into(&normalizer.normalize(t), &mut s);
+        s
+    };
+    let scores = verify::score(&set(a), &set(b));
+    let rule = config.passages.map(|p| p.rule).unwrap_or_default();
+    let (sa, sb) = (sequence(a, config), sequence(b, config));
+    let alignment = overlap::align(&sa, &sb, &rule);
+    let by_jaccard = scores.jaccard >= config.threshold && scores.shared > 0;
+    let by_passage = config.passages.is_some() && alignment.links(&rule);
+    let linked_by = match (by_jaccard, by_passage) {
+        (true, true) => Some(LinkedBy::Both),
+        (true, false) => Some(LinkedBy::Jaccard),
+        (false, true) => Some(LinkedBy::Passage),
+        (false, false) => None,
+    };
+    Comparison { scores, alignment, linked_by, words: (sa.words(), sb.words()) }
+}
+
 /// Runs the whole pipeline on `inputs`.
 pub fn run(inputs: Vec<Input>, config: &Config, progress: &dyn Progress) -> Result<RunResult, RunError> {
     let mut stats = Stats::default();

@@ -414,3 +414,49 @@ pub fn char_offsets(text: &str, bytes: &mut [u32]) -> impl Fn(u32) -> u64 {
     }
     move |b| map.binary_search_by_key(&b, |&(k, _)| k).map(|i| map[i].1).unwrap_or(0)
 }
+
+/// The `reprint compare --json` document: both documents, the exact scores, the link verdict,
+/// and every passage with character offsets and its text on both sides.
+pub fn comparison_json(
+    a: &crate::corpus::RawDoc,
+    b: &crate::corpus::RawDoc,
+    cmp: &crate::pipeline::Comparison,
+    config: &Config,
+) -> serde_json::Value {
+    let mut offs_a: Vec<u32> = cmp.alignment.passages.iter().flat_map(|x| [x.a.0, x.a.1]).collect();
+    let mut offs_b: Vec<u32> = cmp.alignment.passages.iter().flat_map(|x| [x.b.0, x.b.1]).collect();
+    let ca = char_offsets(&a.text, &mut offs_a);
+    let cb = char_offsets(&b.text, &mut offs_b);
+    let slice = |t: &str, r: (u32, u32)| t.get(r.0 as usize..r.1 as usize).unwrap_or_default().to_owned();
+    let passages: Vec<serde_json::Value> = cmp
+        .alignment
+        .passages
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "a": [ca(p.a.0), ca(p.a.1)],
+                "b": [cb(p.b.0), cb(p.b.1)],
+                "words": p.words,
+                "exact": round6(p.exact),
+                "text_a": slice(&a.text, p.a),
+                "text_b": slice(&b.text, p.b),
+            })
+        })
+        .collect();
+    let s = &cmp.scores;
+    serde_json::json!({
+        "schema_version": SCHEMA_VERSION,
+        "tool": Tool::current(),
+        "params": ParamsReport::new(config),
+        "a": { "id": a.id, "source": a.origin.to_string(), "words": cmp.words.0 },
+        "b": { "id": b.id, "source": b.origin.to_string(), "words": cmp.words.1 },
+        "jaccard": round6(s.jaccard),
+        "containment_a_in_b": round6(s.containment_a_in_b),
+        "containment_b_in_a": round6(s.containment_b_in_a),
+        "coverage_a": round6(cmp.alignment.coverage_a),
+        "coverage_b": round6(cmp.alignment.coverage_b),
+        "linked": cmp.linked_by.is_some(),
+        "linked_by": cmp.linked_by,
+        "passages": passages,
+    })
+}

@@ -1,10 +1,13 @@
-//! Output files: the only module that knows JSON. See [`json`] for the `clusters.json` schema.
+//! Output files: the only module that knows JSON and HTML. See [`json`] for the
+//! `clusters.json` schema and [`html`] for the `overlap.html` page.
 //!
 //! Every file is written atomically: into a temporary file in the destination directory, synced,
 //! then renamed over the final name. A run killed at any moment leaves either the previous file
 //! or the complete new one, never a partial file under the final name.
 
+pub mod html;
 pub mod json;
+pub mod terminal;
 
 pub use json::{ClusterReport, SCHEMA_VERSION};
 
@@ -20,6 +23,14 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir)?;
     tmp.write_all(bytes)?;
+    // Temporary files are private (0600); a report is an ordinary file. Keep the mode of the
+    // file being replaced, else use 0644.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map(|m| m.permissions().mode() & 0o7777).unwrap_or(0o644);
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())

@@ -393,3 +393,54 @@ fn help_lists_every_parameter_with_its_default() {
         assert!(help.contains(default), "--help lacks {default}");
     }
 }
+
+#[test]
+fn overlap_html_escapes_every_payload() {
+    let out = tmp();
+    reprint()
+        .arg("cluster")
+        .arg(root().join("tests/fixtures/html_injection.jsonl"))
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let html = fs::read_to_string(out.path().join("overlap.html")).unwrap();
+    let body = html.split("<body>").nth(1).expect("a body");
+    for tag in ["<script", "<img", "<svg", "<iframe", "<style", "<a ", "<object", "<embed", "<base"] {
+        assert!(!body.contains(tag), "{tag} reached the page unescaped");
+    }
+    assert!(!html.contains('\u{202E}'), "a raw bidi override reached the page");
+    assert!(body.contains("&lt;script&gt;document.title="));
+    assert_eq!(body.matches("<mark class=").count(), 66, "each of the 33 pairs highlighted on both sides");
+    assert!(!html.contains("<script"), "the page itself holds no script");
+}
+
+#[test]
+fn compare_two_files_and_ids_in_a_corpus() {
+    let a = seeds().join("000_19cceab3956b993e.txt");
+    let b = seeds().join("002_f827d458276c570b.txt");
+    let assert = reprint().arg("compare").arg(&a).arg(&b).arg("--json").assert().success();
+    let v: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(v["linked_by"], "passage");
+    let text_a = fs::read_to_string(&a).unwrap();
+    let p = &v["passages"][0];
+    let (s, e) = (p["a"][0].as_u64().unwrap() as usize, p["a"][1].as_u64().unwrap() as usize);
+    let sliced: String = text_a.chars().skip(s).take(e - s).collect();
+    assert_eq!(sliced, p["text_a"].as_str().unwrap());
+    assert!(sliced.contains("1037 جنديا"));
+
+    reprint()
+        .args(["compare", "--in"])
+        .arg(seeds())
+        .args(["001_2829b539c0b17180.txt", "003_1a55989438145c7f.txt", "--width", "80"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("not linked"));
+    reprint()
+        .args(["compare", "--in"])
+        .arg(seeds())
+        .args(["nope.txt", "003_1a55989438145c7f.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no document with id `nope.txt`"));
+}
