@@ -26,12 +26,60 @@ pub enum Command {
     /// Exit status: 0 on success, 2 on an error (nothing written), 3 when the run completed but
     /// some records were skipped (listed in clusters.json and on stderr).
     Cluster(ClusterArgs),
+    /// Remove duplicates: write the kept records (byte for byte), the removed ones with what
+    /// they duplicate, and a run manifest.
+    ///
+    /// Exit status: 0 on success; 1 with --check when duplicates were found; 2 on an error;
+    /// 3 when the run completed but some records were skipped.
+    Dedup(DedupArgs),
     /// Compare two documents: similarity figures and the passages they share, side by side.
     ///
     /// A and B are .txt files, or document ids when --in names the corpus that holds them.
     /// Exit status: 0 when the two are linked (Jaccard >= --threshold, or shared passages
     /// covering --min-coverage of the shorter one), 1 when they are not, 2 on an error.
     Compare(CompareArgs),
+}
+
+/// Arguments of `reprint dedup`.
+#[derive(Debug, Args)]
+pub struct DedupArgs {
+    /// Inputs to deduplicate: directories of .txt files, .jsonl or .jsonl.gz files.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<String>,
+
+    /// Output directory: kept.jsonl[.gz] and/or kept.txt, removed.jsonl, manifest.json.
+    #[arg(short, long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Reference corpora: remove documents of INPUT that duplicate a reference document.
+    /// The reference is never modified; duplicates inside it or inside INPUT are not removed.
+    #[arg(long, value_name = "REF", num_args = 1..)]
+    pub against: Vec<String>,
+
+    /// Write every record with `cluster`, `duplicate_of`, `is_representative` added
+    /// (annotated.jsonl[.gz]) instead of removing duplicates.
+    #[arg(long)]
+    pub annotate: bool,
+
+    /// Exit with status 1 when any duplicate is found (for CI pipelines).
+    #[arg(long)]
+    pub check: bool,
+
+    /// Copy the kept text files into this directory (relative paths preserved).
+    #[arg(long, value_name = "DIR")]
+    pub copy_to: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub matching: MatchOptions,
+
+    #[command(flatten)]
+    pub index: IndexOptions,
+
+    #[command(flatten)]
+    pub input: InputOptions,
+
+    #[command(flatten)]
+    pub run: RunOptions,
 }
 
 /// Arguments of `reprint compare`.
@@ -153,7 +201,8 @@ pub struct IndexOptions {
     #[arg(long, value_enum, default_value_t = MethodArg::Minhash, help_heading = "Candidates and clusters")]
     pub method: MethodArg,
 
-    /// Candidate generation: lsh (signatures) or exact (prefix-filtered join; no misses).
+    /// Candidate generation: lsh (signatures), exact (prefix-filtered join; no misses), or
+    /// identical (byte-identical texts only; no passage links).
     #[arg(long, value_enum, default_value_t = CandidatesArg::Lsh, help_heading = "Candidates and clusters")]
     pub candidates: CandidatesArg,
 
@@ -178,8 +227,10 @@ pub struct IndexOptions {
     #[arg(long, value_name = "METHOD", default_value = "components", value_parser = ["components", "center"], help_heading = "Candidates and clusters")]
     pub cluster: String,
 
-    /// Representative of each cluster: first (in input order) or longest.
-    #[arg(long, default_value = "first", value_parser = ["first", "longest"], help_heading = "Candidates and clusters")]
+    /// Representative of each cluster (the document kept by dedup): first (in input order),
+    /// longest, shortest, earliest:FIELD or latest:FIELD (smallest / largest value of a JSON
+    /// field, e.g. earliest:date).
+    #[arg(long, value_name = "POLICY", default_value = "first", help_heading = "Candidates and clusters")]
     pub keep: String,
 }
 
@@ -254,6 +305,8 @@ pub enum CandidatesArg {
     Lsh,
     /// Exact prefix-filtered similarity join.
     Exact,
+    /// Byte-identical texts only (exact-copy dedup; no passage links).
+    Identical,
 }
 
 /// `--on-error` values.

@@ -25,6 +25,31 @@ pub enum Keep {
     First,
     /// The longest member (in characters); ties go to the first in input order.
     Longest,
+    /// The shortest member (in characters); ties go to the first in input order.
+    Shortest,
+    /// The member with the smallest value of the key field (`earliest:FIELD`, e.g. a date);
+    /// members without the field come last; ties go to the first in input order.
+    Earliest,
+    /// The member with the largest value of the key field (`latest:FIELD`).
+    Latest,
+}
+
+impl Keep {
+    /// The policy's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Keep::First => "first",
+            Keep::Longest => "longest",
+            Keep::Shortest => "shortest",
+            Keep::Earliest => "earliest",
+            Keep::Latest => "latest",
+        }
+    }
+
+    /// Whether the policy reads a key field of the records.
+    pub fn needs_key(self) -> bool {
+        matches!(self, Keep::Earliest | Keep::Latest)
+    }
 }
 
 impl FromStr for Keep {
@@ -33,8 +58,22 @@ impl FromStr for Keep {
         match s {
             "first" => Ok(Keep::First),
             "longest" => Ok(Keep::Longest),
-            _ => Err(format!("unknown keep policy `{s}` (use first or longest)")),
+            "shortest" => Ok(Keep::Shortest),
+            "earliest" => Ok(Keep::Earliest),
+            "latest" => Ok(Keep::Latest),
+            _ => Err(format!(
+                "unknown keep policy `{s}` (use first, longest, shortest, earliest:FIELD or latest:FIELD)"
+            )),
         }
+    }
+}
+
+/// Compares two key values: numerically when both are numbers, else as strings (ISO dates
+/// order correctly as strings).
+pub fn compare_keys(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
+        (Ok(x), Ok(y)) => x.total_cmp(&y),
+        _ => a.cmp(b),
     }
 }
 
@@ -110,6 +149,10 @@ pub trait DocKeys {
     fn char_len(&self, doc: u32) -> usize;
     /// The document's sorted shingle set (for cohesion).
     fn shingles(&self, doc: u32) -> &[u64];
+    /// The document's key-field value (for `Keep::Earliest` / `Keep::Latest`).
+    fn key(&self, _doc: u32) -> Option<&str> {
+        None
+    }
 }
 
 /// Groups `n` documents linked by `pairs` into clusters.
@@ -167,14 +210,38 @@ pub fn cluster<D: DocKeys + ?Sized>(
     clusters
 }
 
-/// The representative among `members` under `keep`.
-fn pick<D: DocKeys + ?Sized>(members: &[u32], docs: &D, keep: Keep) -> u32 {
-    match keep {
-        Keep::First => members.iter().copied().min().unwrap_or(0),
-        Keep::Longest => {
-            members.iter().copied().max_by_key(|&d| (docs.char_len(d), std::cmp::Reverse(d))).unwrap_or(0)
+/// The representative among `members` under `keep`. Ties always go to the smallest index
+/// (first in input order), so the choice never depends on iteration order.
+pub fn pick<D: DocKeys + ?Sized>(members: &[u32], docs: &D, keep: Keep) -> u32 {
+    use std::cmp::Ordering;
+    let better = |x: u32, y: u32| -> bool {
+        let ord = match keep {
+            Keep::First => Ordering::Equal,
+            Keep::Longest => docs.char_len(y).cmp(&docs.char_len(x)),
+            Keep::Shortest => docs.char_len(x).cmp(&docs.char_len(y)),
+            Keep::Earliest | Keep::Latest => match (docs.key(x), docs.key(y)) {
+                (Some(a), Some(b)) => {
+                    let o = compare_keys(a, b);
+                    if keep == Keep::Earliest {
+                        o
+                    } else {
+                        o.reverse()
+                    }
+                }
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            },
+        };
+        ord.then(x.cmp(&y)) == Ordering::Less
+    };
+    let mut best = members.first().copied().unwrap_or(0);
+    for &m in members.iter().skip(1) {
+        if better(m, best) {
+            best = m;
         }
     }
+    best
 }
 
 /// Component label (root) of every document in a petgraph graph of the links; unlinked
@@ -329,6 +396,35 @@ mod tests {
         let p = &cl[0].pairs[0];
         assert_eq!((p.a, p.b), (3, 2));
         assert_eq!(p.scores.containment_a_in_b, 0.75);
+    }
+
+    #[test]
+    fn keep_policies() {
+        struct Keyed(Vec<(usize, Option<&'static str>)>);
+        impl DocKeys for Keyed {
+            fn id(&self, _: u32) -> &str {
+                ""
+            }
+            fn char_len(&self, d: u32) -> usize {
+                self.0[d as usize].0
+            }
+            fn shingles(&self, _: u32) -> &[u64] {
+                &[]
+            }
+            fn key(&self, d: u32) -> Option<&str> {
+                self.0[d as usize].1
+            }
+        }
+        let docs =
+            Keyed(vec![(5, Some("2015-08-02")), (9, None), (2, Some("2015-07-30")), (9, Some("2015-07-30"))]);
+        let all = [0, 1, 2, 3];
+        assert_eq!(pick(&all, &docs, Keep::First), 0);
+        assert_eq!(pick(&all, &docs, Keep::Longest), 1);
+        assert_eq!(pick(&all, &docs, Keep::Shortest), 2);
+        assert_eq!(pick(&all, &docs, Keep::Earliest), 2, "ties go to input order");
+        assert_eq!(pick(&all, &docs, Keep::Latest), 0, "documents without the key never win");
+        let nums = Keyed(vec![(1, Some("10")), (1, Some("9"))]);
+        assert_eq!(pick(&[0, 1], &nums, Keep::Earliest), 1, "numbers compare as numbers");
     }
 
     #[test]

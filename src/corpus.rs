@@ -77,6 +77,8 @@ pub struct CorpusConfig {
     pub extensions: Vec<String>,
     /// Documents larger than this many bytes are skipped with a diagnostic.
     pub max_doc_bytes: usize,
+    /// A JSON field read alongside each document (for `--keep earliest:FIELD`).
+    pub key_field: Option<String>,
 }
 
 /// Default JSON id field.
@@ -95,6 +97,7 @@ impl Default for CorpusConfig {
             text_field: DEFAULT_TEXT_FIELD.to_owned(),
             extensions: vec![DEFAULT_EXTENSION.to_owned()],
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
+            key_field: None,
         }
     }
 }
@@ -107,6 +110,9 @@ pub struct Origin {
     /// 1-based line number in a JSON Lines input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
+    /// Index of the input (in the order given) the document came from.
+    #[serde(skip)]
+    pub input: usize,
 }
 
 impl fmt::Display for Origin {
@@ -127,6 +133,8 @@ pub struct RawDoc {
     pub text: String,
     /// Where it came from.
     pub origin: Origin,
+    /// Value of the key field (`CorpusConfig::key_field`), when asked for and present.
+    pub key: Option<String>,
 }
 
 /// A record that could not be used, and why.
@@ -203,6 +211,8 @@ pub struct CorpusReader {
     seen: HashMap<String, Origin>,
     /// Bytes read so far, for progress.
     bytes_read: u64,
+    /// Index of the input being read.
+    input_index: usize,
 }
 
 enum Source {
@@ -220,6 +230,7 @@ impl CorpusReader {
             current: None,
             seen: HashMap::new(),
             bytes_read: 0,
+            input_index: 0,
         }
     }
 
@@ -249,16 +260,25 @@ impl CorpusReader {
                     Some(input) => self.current = Some(open(input, &self.config)?),
                 }
             }
+            let index = self.input_index;
             let batch = match self.current.as_mut() {
                 Some(src) => read_batch(src, &self.config, &mut self.bytes_read)?,
                 None => continue,
             };
             match batch {
                 Some(mut records) => {
+                    for r in &mut records {
+                        if let Record::Doc(d) = r {
+                            d.origin.input = index;
+                        }
+                    }
                     self.check_ids(&mut records)?;
                     return Ok(Some(records));
                 }
-                None => self.current = None,
+                None => {
+                    self.current = None;
+                    self.input_index += 1;
+                }
             }
         }
     }
@@ -306,14 +326,7 @@ fn open(input: Input, config: &CorpusConfig) -> Result<Source, CorpusError> {
             line: 0,
         }),
         Input::Jsonl(path) => {
-            let err = |source| CorpusError::Open { path: path.clone(), source };
-            let mut file = BufReader::new(File::open(&path).map_err(err)?);
-            let gz = file.fill_buf().map_err(err)?.starts_with(&[0x1f, 0x8b]);
-            let reader: Box<dyn BufRead + Send> = if gz {
-                Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(file)))
-            } else {
-                Box::new(file)
-            };
+            let reader = open_lines(&path)?;
             Ok(Source::Lines { name: path.display().to_string(), reader, line: 0 })
         }
         Input::Dir(root) => {
@@ -460,7 +473,9 @@ fn read_text_file(path: &Path, id: String, config: &CorpusConfig) -> Record {
     }
     let bytes = strip_bom(bytes);
     match String::from_utf8(bytes) {
-        Ok(text) => Record::Doc(RawDoc { id, text, origin: Origin { source, line: None } }),
+        Ok(text) => {
+            Record::Doc(RawDoc { id, text, origin: Origin { source, line: None, input: 0 }, key: None })
+        }
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
@@ -474,6 +489,85 @@ fn strip_bom(mut bytes: Vec<u8>) -> Vec<u8> {
         bytes.drain(..3);
     }
     bytes
+}
+
+/// Opens a JSON Lines file for reading lines, decompressing gzip (detected by content).
+pub fn open_lines(path: &Path) -> Result<Box<dyn BufRead + Send>, CorpusError> {
+    let err = |source| CorpusError::Open { path: path.to_path_buf(), source };
+    let mut file = BufReader::new(File::open(path).map_err(err)?);
+    let gz = file.fill_buf().map_err(err)?.starts_with(&[0x1f, 0x8b]);
+    Ok(if gz {
+        Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(file)))
+    } else {
+        Box::new(file)
+    })
+}
+
+/// Calls `f(line_number, raw_line)` for every line of a JSON Lines file, numbering lines
+/// exactly as the reader does (1-based, every `\n`-terminated line counts). `raw_line`
+/// includes its line ending.
+pub fn for_each_line(
+    path: &Path,
+    mut f: impl FnMut(u64, &[u8]) -> io::Result<()>,
+) -> Result<(), CorpusError> {
+    let mut reader = open_lines(path)?;
+    let mut buf = Vec::new();
+    let mut line = 0u64;
+    loop {
+        buf.clear();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|source| CorpusError::Open { path: path.to_path_buf(), source })?;
+        if n == 0 {
+            return Ok(());
+        }
+        line += 1;
+        f(line, &buf).map_err(|source| CorpusError::Open { path: path.to_path_buf(), source })?;
+    }
+}
+
+/// Size and xxh3-64 checksum of an input, for run manifests: a file's bytes as stored
+/// (compressed files are hashed compressed); a directory's accepted files in sorted order,
+/// each contributing its relative path and content. Standard input has no checksum.
+pub fn checksum(input: &Input, config: &CorpusConfig) -> Result<Option<(u64, u64)>, CorpusError> {
+    use xxhash_rust::xxh3::Xxh3;
+    fn feed(path: &Path, hasher: &mut Xxh3) -> Result<u64, CorpusError> {
+        let err = |source| CorpusError::Open { path: path.to_path_buf(), source };
+        let mut file = File::open(path).map_err(err)?;
+        let mut buf = vec![0u8; 1 << 16];
+        let mut total = 0u64;
+        loop {
+            let n = file.read(&mut buf).map_err(err)?;
+            if n == 0 {
+                return Ok(total);
+            }
+            hasher.update(&buf[..n]);
+            total += n as u64;
+        }
+    }
+    let mut hasher = Xxh3::new();
+    let bytes = match input {
+        Input::Stdin => return Ok(None),
+        Input::Jsonl(p) | Input::TextFile(p) => feed(p, &mut hasher)?,
+        Input::Dir(root) => {
+            let mut files = Vec::new();
+            list_files(root, config, &mut files)?;
+            files.sort();
+            let mut total = 0;
+            for f in files {
+                hasher.update(f.strip_prefix(root).unwrap_or(&f).to_string_lossy().as_bytes());
+                hasher.update(&[0]);
+                total += feed(&f, &mut hasher)?;
+            }
+            total
+        }
+    };
+    Ok(Some((bytes, hasher.digest())))
+}
+
+/// The bytes of a file (for copying kept text files).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CorpusError> {
+    std::fs::read(path).map_err(|source| CorpusError::Open { path: path.to_path_buf(), source })
 }
 
 /// A JSON object, as read from an auxiliary file.
@@ -562,7 +656,17 @@ fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusConfig) -> O
         }
         None => return skip(format!("no text field `{}` (see --text-field)", config.text_field), Some(id)),
     };
-    Some(Record::Doc(RawDoc { id, text, origin: Origin { source: source.to_owned(), line: Some(line) } }))
+    let key = config.key_field.as_deref().and_then(|f| match lookup(&value, f) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    });
+    Some(Record::Doc(RawDoc {
+        id,
+        text,
+        origin: Origin { source: source.to_owned(), line: Some(line), input: 0 },
+        key,
+    }))
 }
 
 /// Looks up `path` in a JSON object: the exact key first, then a dotted path.

@@ -7,7 +7,7 @@
 //! n-grams; [`sketch`] computes MinHash or SimHash signatures; [`lsh`] proposes candidate
 //! pairs; [`verify`] scores them exactly; [`overlap`] finds the passages two documents share, as
 //! ranges of the original texts; [`cluster`] groups linked pairs; [`report`] writes
-//! versioned JSON. [`pipeline`] ties the stages together; [`eval`] scores clusterings against labels.
+//! versioned JSON. [`pipeline`] ties the stages together; [`dedup`] decides what a clean corpus keeps; [`eval`] scores clusterings against labels.
 //!
 //! ```
 //! use reprint::pipeline::{Params, CandidateMode};
@@ -33,6 +33,7 @@
 
 pub mod cluster;
 pub mod corpus;
+pub mod dedup;
 pub mod eval;
 pub mod lsh;
 pub mod normalize;

@@ -6,14 +6,16 @@ mod cli;
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use cli::{
-    CandidatesArg, Cli, ClusterArgs, Command, CompareArgs, IndexOptions, InputOptions, MatchOptions,
-    MethodArg, NormalizeArg, OnErrorArg, RunOptions,
+    CandidatesArg, Cli, ClusterArgs, Command, CompareArgs, DedupArgs, IndexOptions, InputOptions,
+    MatchOptions, MethodArg, NormalizeArg, OnErrorArg, RunOptions,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use reprint::corpus::{self, CorpusConfig, Input, RawDoc};
+use reprint::dedup;
 use reprint::normalize::Profile;
 use reprint::overlap::PassageConfig;
 use reprint::pipeline::{self, CandidateMode, Method, OnError, Params, PassageParams, Progress, RunResult};
+use reprint::report::manifest::{InputInfo, Manifest, OutputFile};
 use reprint::report::{self, ClusterReport};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -36,6 +38,8 @@ fn emit(text: &str) {
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
+/// Exit status of `dedup --check` when duplicates were found.
+const EXIT_DUPLICATES: u8 = 1;
 /// Exit status when the run completed but some records were skipped.
 const EXIT_SKIPPED: u8 = 3;
 /// Exit status on an error.
@@ -46,6 +50,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Cluster(args) => cluster(args),
         Command::Compare(args) => compare(args),
+        Command::Dedup(args) => dedup(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -67,6 +72,7 @@ fn corpus_config(input: &InputOptions) -> CorpusConfig {
             .filter(|e| !e.is_empty())
             .collect(),
         max_doc_bytes: input.max_doc_bytes,
+        key_field: None,
     }
 }
 
@@ -106,12 +112,18 @@ fn params(m: &MatchOptions, index: Option<&IndexOptions>, input: &InputOptions) 
         p.candidates = match ix.candidates {
             CandidatesArg::Lsh => CandidateMode::Lsh,
             CandidatesArg::Exact => CandidateMode::Exact,
+            CandidatesArg::Identical => CandidateMode::Identical,
         };
         p.num_perm = ix.num_perm;
         p.bands = ix.bands;
         p.rows = ix.rows;
         p.max_hamming = ix.max_hamming;
-        p.keep = ix.keep.parse().map_err(anyhow::Error::msg)?;
+        let (policy, field) = match ix.keep.split_once(':') {
+            Some((policy, field)) => (policy, Some(field.to_owned())),
+            None => (ix.keep.as_str(), None),
+        };
+        p.keep = policy.parse().map_err(|e: String| anyhow::anyhow!("--keep: {e}"))?;
+        p.corpus.key_field = field.filter(|f| !f.is_empty());
         p.cluster = ix.cluster.parse().map_err(anyhow::Error::msg)?;
     }
     Ok(p)
@@ -155,28 +167,206 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
     set_threads(&args.run)?;
     let (inputs, names) = inputs(&args.inputs)?;
     prepare_out_dir(&args.out)?;
+    let manifest_path = start_manifest(&args.out)?;
     let progress = Bars::new(args.run.quiet);
     let started = Instant::now();
-    let run = pipeline::run(inputs, &config, &progress)?;
+    let run = pipeline::run(inputs.clone(), &config, &progress)?;
     let report = ClusterReport::new(&run, names.clone());
-    let path = args.out.join("clusters.json");
-    report::write_atomically(&path, &report.to_json())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    let mut written = vec![path];
+    let mut written = Vec::new();
+    write_output(&args.out.join("clusters.json"), &report.to_json(), &mut written)?;
     if !args.no_html {
         let page =
             report::html::render(&run, &names, report::html::HtmlLimits { max_pairs: args.html_max_pairs });
-        let path = args.out.join("overlap.html");
-        report::write_atomically(&path, page.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        written.push(path);
+        write_output(&args.out.join("overlap.html"), page.as_bytes(), &mut written)?;
     }
-    let elapsed = started.elapsed();
+    let manifest = manifest("cluster", &run, &inputs, &names, &config.corpus, started, &written)?;
+    write_output(&manifest_path, &manifest, &mut written)?;
     report_skipped(&run.skipped);
     if !args.run.quiet {
-        print_summary(&run, &names, &written, elapsed.as_secs_f64());
+        print_summary(&run, &names, &written, started.elapsed().as_secs_f64());
     }
     Ok(if run.skipped.is_empty() { 0 } else { EXIT_SKIPPED })
+}
+
+fn dedup(args: DedupArgs) -> Result<u8> {
+    let config = params(&args.matching, Some(&args.index), &args.input)?.resolve()?;
+    set_threads(&args.run)?;
+    if args.inputs.iter().chain(&args.against).any(|i| i == "-") {
+        bail!("dedup reads its inputs twice (to copy kept records byte for byte): save standard input to a file first");
+    }
+    let (mut inputs, mut names) = inputs(&args.inputs)?;
+    let only_inputs = inputs.len();
+    if !args.against.is_empty() {
+        let (refs, ref_names) = self::inputs(&args.against)?;
+        inputs.extend(refs);
+        names.extend(ref_names);
+    }
+    prepare_out_dir(&args.out)?;
+    if let Some(dir) = &args.copy_to {
+        prepare_out_dir(dir).context("--copy-to")?;
+    }
+    let manifest_path = start_manifest(&args.out)?;
+    let progress = Bars::new(args.run.quiet);
+    let started = Instant::now();
+    let run = pipeline::run(inputs.clone(), &config, &progress)?;
+    let t = Instant::now();
+    let plan = if args.against.is_empty() {
+        dedup::plan(&run)
+    } else {
+        let is_ref: Vec<bool> = run.docs.iter().map(|d| d.origin.input >= only_inputs).collect();
+        dedup::plan_against(&run, &is_ref)
+    };
+    let out = dedup::DedupOutput {
+        dir: &args.out,
+        inputs: &inputs,
+        annotate: args.annotate,
+        copy_to: args.copy_to.as_deref(),
+    };
+    let files = dedup::write_outputs(&run, &plan, &out, only_inputs)?;
+    let mut written: Vec<std::path::PathBuf> = files.iter().map(|w| w.file.clone().into()).collect();
+    let mut m = manifest_struct("dedup", &run, &inputs, &names, &config.corpus, started, &written)?;
+    m.timings_ms.insert("write".to_owned(), t.elapsed().as_secs_f64() * 1e3);
+    let considered = run.docs.iter().filter(|d| d.origin.input < only_inputs).count();
+    m.counts.removed = Some(plan.removed.len());
+    m.counts.kept = Some(considered - plan.removed.len());
+    let bytes = manifest_bytes(&m);
+    write_output(&manifest_path, &bytes, &mut written)?;
+    report_skipped(&run.skipped);
+    if !args.run.quiet {
+        let mut o = String::new();
+        outln!(
+            o,
+            "reprint {}: {} documents read, {} removed as duplicates, {} kept{}",
+            env!("CARGO_PKG_VERSION"),
+            considered,
+            plan.removed.len(),
+            considered - plan.removed.len(),
+            if args.against.is_empty() {
+                String::new()
+            } else {
+                format!(" (against {} reference documents)", run.docs.len() - considered)
+            }
+        );
+        let w: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+        outln!(o, "  time  {:.2} s\n  wrote {}", started.elapsed().as_secs_f64(), w.join(", "));
+        emit(&o);
+    }
+    Ok(if args.check && !plan.removed.is_empty() {
+        EXIT_DUPLICATES
+    } else if !run.skipped.is_empty() {
+        EXIT_SKIPPED
+    } else {
+        0
+    })
+}
+
+/// Names of the files reprint writes into an output directory.
+const OUTPUT_NAMES: [&str; 8] = [
+    "clusters.json",
+    "overlap.html",
+    "manifest.json",
+    "kept.jsonl",
+    "kept.jsonl.gz",
+    "annotated.jsonl",
+    "annotated.jsonl.gz",
+    "removed.jsonl",
+];
+
+/// Deletes an old manifest before a run starts, so that a manifest in the directory always
+/// belongs to a completed run, and the hidden temporary files a killed run left behind.
+fn start_manifest(dir: &Path) -> Result<std::path::PathBuf> {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stale = name.ends_with(".tmp")
+                && OUTPUT_NAMES
+                    .iter()
+                    .chain(["kept.txt"].iter())
+                    .any(|o| name.starts_with(&format!(".{o}.")));
+            if stale {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let path = dir.join("manifest.json");
+    match std::fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot remove the old {}", path.display())),
+    }
+    Ok(path)
+}
+
+fn write_output(path: &Path, bytes: &[u8], written: &mut Vec<std::path::PathBuf>) -> Result<()> {
+    report::write_atomically(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    written.push(path.to_path_buf());
+    Ok(())
+}
+
+fn manifest_struct(
+    command: &str,
+    run: &RunResult,
+    inputs: &[Input],
+    names: &[String],
+    corpus_config: &CorpusConfig,
+    started: Instant,
+    written: &[std::path::PathBuf],
+) -> Result<Manifest> {
+    let infos = inputs
+        .iter()
+        .zip(names)
+        .map(|(input, name)| {
+            let sum = corpus::checksum(input, corpus_config)?;
+            Ok(InputInfo {
+                name: name.clone(),
+                kind: match input {
+                    Input::Dir(_) => "directory",
+                    Input::Jsonl(_) => "jsonl",
+                    Input::TextFile(_) => "text",
+                    Input::Stdin => "stdin",
+                },
+                bytes: sum.map(|s| s.0),
+                xxh3: sum.map(|s| format!("{:016x}", s.1)),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut m = Manifest::new(command, run, infos);
+    m.wall_ms = started.elapsed().as_secs_f64() * 1e3;
+    m.peak_rss_bytes = peak_rss_bytes();
+    m.outputs = written
+        .iter()
+        .map(|p| OutputFile {
+            file: p.display().to_string(),
+            bytes: std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+        })
+        .collect();
+    Ok(m)
+}
+
+fn manifest_bytes(m: &Manifest) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(m).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+fn manifest(
+    command: &str,
+    run: &RunResult,
+    inputs: &[Input],
+    names: &[String],
+    corpus_config: &CorpusConfig,
+    started: Instant,
+    written: &[std::path::PathBuf],
+) -> Result<Vec<u8>> {
+    Ok(manifest_bytes(&manifest_struct(command, run, inputs, names, corpus_config, started, written)?))
+}
+
+/// Peak resident set size of this process (Linux: VmHWM in /proc/self/status).
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// Loads the two documents of `reprint compare`: ids in `--in` inputs, or two files.
@@ -244,6 +434,7 @@ fn print_summary(run: &RunResult, names: &[String], written: &[std::path::PathBu
     let c = &run.config;
     let how = match (c.candidates, c.method, c.banding, c.max_hamming) {
         (CandidateMode::Exact, ..) => "exact prefix-filtered join".to_owned(),
+        (CandidateMode::Identical, ..) => "byte-identical texts".to_owned(),
         (_, Method::Minhash, Some(b), _) => format!("MinHash LSH, {} bands x {} rows", b.bands, b.rows),
         (_, Method::Simhash, _, Some(k)) => format!("SimHash, Hamming <= {k}"),
         _ => "LSH".to_owned(),

@@ -39,6 +39,9 @@ pub enum CandidateMode {
     Lsh,
     /// Every pair that can reach the threshold, through prefix filtering (no misses).
     Exact,
+    /// Only documents whose original texts are byte-identical (exact-copy deduplication;
+    /// implies no passage links).
+    Identical,
 }
 
 /// What to do with a record that cannot be read.
@@ -180,6 +183,9 @@ pub enum ConfigError {
     /// No extension to read.
     #[error("--ext needs at least one extension (or * for every file)")]
     NoExtension,
+    /// `earliest`/`latest` without a field, or a field without them.
+    #[error("--keep earliest and latest need a field: --keep earliest:FIELD (e.g. earliest:date)")]
+    KeepField,
     /// Passage parameters out of range.
     #[error("{0}")]
     Passage(&'static str),
@@ -237,6 +243,9 @@ impl Params {
         if self.corpus.extensions.is_empty() {
             return Err(ConfigError::NoExtension);
         }
+        if self.keep.needs_key() != self.corpus.key_field.is_some() {
+            return Err(ConfigError::KeepField);
+        }
         let explicit = match (self.bands, self.rows) {
             (None, None) => None,
             (Some(b), Some(r)) => {
@@ -293,7 +302,7 @@ impl Params {
                 .then_some(self.max_hamming),
             keep: self.keep,
             on_error: self.on_error,
-            passages: self.passages,
+            passages: if self.candidates == CandidateMode::Identical { None } else { self.passages },
             passage_k: match self.shingle.kind {
                 ShingleKind::Word => self.shingle.size,
                 ShingleKind::Char => crate::shingle::DEFAULT_WORD_SHINGLE,
@@ -349,6 +358,8 @@ pub struct Doc {
     pub winnowed: Vec<u64>,
     /// Length in characters.
     pub chars: usize,
+    /// Key-field value (for `--keep earliest:FIELD` / `latest:FIELD`).
+    pub key: Option<String>,
 }
 
 impl Doc {
@@ -419,6 +430,9 @@ impl DocKeys for [Doc] {
     fn shingles(&self, doc: u32) -> &[u64] {
         &self[doc as usize].shingles
     }
+    fn key(&self, doc: u32) -> Option<&str> {
+        self[doc as usize].key.as_deref()
+    }
 }
 
 /// Reads and sketches every document of `inputs`.
@@ -473,6 +487,7 @@ pub fn read_and_sketch(
                         fingerprint,
                         winnowed,
                         chars,
+                        key: raw.key,
                     })
                 }
             })
@@ -501,6 +516,28 @@ pub fn read_and_sketch(
 /// Proposes candidate pairs among `docs` as `config` says.
 pub fn candidates(docs: &[Doc], config: &Config) -> Vec<Pair> {
     match (config.candidates, config.method, config.banding) {
+        (CandidateMode::Identical, _, _) => {
+            // Group by a 128-bit hash of the original text, then compare the texts themselves.
+            let mut keyed: Vec<(u128, u32)> = docs
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| !d.is_empty())
+                .map(|(i, d)| (xxhash_rust::xxh3::xxh3_128(d.text.as_bytes()), i as u32))
+                .collect();
+            keyed.sort_unstable();
+            let mut pairs = Vec::new();
+            for run in keyed.chunk_by(|x, y| x.0 == y.0) {
+                for (k, &(_, i)) in run.iter().enumerate() {
+                    for &(_, j) in &run[k + 1..] {
+                        if docs[i as usize].text == docs[j as usize].text {
+                            pairs.push((i.min(j), i.max(j)));
+                        }
+                    }
+                }
+            }
+            pairs.sort_unstable();
+            pairs
+        }
         (CandidateMode::Exact, _, _) => {
             let sets: Vec<Option<&[u64]>> =
                 docs.iter().map(|d| (!d.is_empty()).then_some(d.shingles.as_slice())).collect();

@@ -49,8 +49,11 @@ def main() -> None:
     )
     # "MinHashIndex<u32> { threshold = 0.5, num_hashes = 126, bands = 42, rows_per_band = 3, ...}"
     desc = str(index)
-    bands = int(desc.split("bands = ")[1].split(",")[0])
-    rows = int(desc.split("rows_per_band = ")[1].split(",")[0])
+    try:
+        bands = int(desc.split(" bands = ")[1].split(",")[0])
+        rows = int(desc.split("rows_per_band = ")[1].split(",")[0])
+    except (IndexError, ValueError):
+        bands = rows = 0  # unknown: only shown in the report
 
     ids: list[str] = []
     documents = empty = 0

@@ -96,8 +96,8 @@ pub struct ParamsReport {
     pub banding_from_threshold: bool,
     /// SimHash Hamming radius.
     pub max_hamming: Option<u32>,
-    /// Representative policy.
-    pub keep: crate::cluster::Keep,
+    /// Representative policy (`first`, `longest`, `shortest`, `earliest:FIELD`, `latest:FIELD`).
+    pub keep: String,
     /// Bad-record policy.
     pub on_error: crate::pipeline::OnError,
     /// JSON id field.
@@ -150,7 +150,10 @@ impl ParamsReport {
             rows: c.banding.map(|b| b.rows),
             banding_from_threshold: c.banding_from_threshold,
             max_hamming: c.max_hamming,
-            keep: c.keep,
+            keep: match &c.corpus.key_field {
+                Some(f) => format!("{}:{f}", c.keep.name()),
+                None => c.keep.name().to_owned(),
+            },
             on_error: c.on_error,
             id_field: c.corpus.id_field.clone(),
             text_field: c.corpus.text_field.clone(),

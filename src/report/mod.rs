@@ -7,6 +7,7 @@
 
 pub mod html;
 pub mod json;
+pub mod manifest;
 pub mod terminal;
 
 pub use json::{ClusterReport, SCHEMA_VERSION};
@@ -16,24 +17,57 @@ use std::path::Path;
 
 /// Writes `bytes` to `path` atomically (temporary file in the same directory, fsync, rename).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    // Temporary files are private (0600); a report is an ordinary file. Keep the mode of the
-    // file being replaced, else use 0644.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map(|m| m.permissions().mode() & 0o7777).unwrap_or(0o644);
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
+    let mut f = AtomicFile::create(path)?;
+    f.write_all(bytes)?;
+    f.commit()
+}
+
+/// A file written under a temporary name in its destination directory and renamed over the
+/// final name by [`AtomicFile::commit`]. Dropped without commit (an error, a panic), the
+/// temporary file is removed; killed, it leaves only a hidden `.NAME.*.tmp` file, never a
+/// partial file under the final name.
+pub struct AtomicFile {
+    tmp: io::BufWriter<tempfile::NamedTempFile>,
+    path: std::path::PathBuf,
+}
+
+impl AtomicFile {
+    /// Starts writing `path`.
+    pub fn create(path: &Path) -> io::Result<AtomicFile> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir)?;
+        Ok(AtomicFile { tmp: io::BufWriter::with_capacity(1 << 16, tmp), path: path.to_path_buf() })
     }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+
+    /// Flushes, syncs and renames the file to its final name.
+    pub fn commit(self) -> io::Result<()> {
+        let tmp = self.tmp.into_inner().map_err(|e| e.into_error())?;
+        // Temporary files are private (0600); an output is an ordinary file. Keep the mode of
+        // the file being replaced, else use 0644.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode =
+                std::fs::metadata(&self.path).map(|m| m.permissions().mode() & 0o7777).unwrap_or(0o644);
+            tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
+        }
+        tmp.as_file().sync_all()?;
+        tmp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.tmp.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.tmp.flush()
+    }
 }
 
 /// Rounds a score to 6 decimals so reports stay readable and stable.

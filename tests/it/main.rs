@@ -4,4 +4,5 @@
 
 mod cli;
 mod common;
+mod dedup;
 mod real_data;

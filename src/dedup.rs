@@ -1,0 +1,431 @@
+//! Deduplication decisions and the clean corpus: which documents are removed, which kept
+//! document each one duplicates, and the output files.
+//!
+//! * Within a corpus ([`plan`]): every cluster keeps its representative (`--keep`); every
+//!   other member is removed as a duplicate of it.
+//! * Across corpora ([`plan_against`]): a document of the inputs linked to a document of the
+//!   reference is removed as a duplicate of its best-linked reference document; the reference
+//!   is never modified, and links inside the reference or inside the inputs do not count.
+//!
+//! Kept JSON Lines records are copied byte for byte from the input (a second read of the
+//! input files), never re-serialized. Every output is written through
+//! [`crate::report::AtomicFile`].
+
+use crate::corpus::{self, CorpusError, Input};
+use crate::pipeline::RunResult;
+use crate::report::{round6, AtomicFile};
+use crate::verify::{LinkedBy, VerifiedPair};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// One removed document.
+#[derive(Debug, Clone)]
+pub struct Removal {
+    /// The removed document.
+    pub doc: u32,
+    /// The kept document it duplicates.
+    pub duplicate_of: u32,
+    /// Its cluster id, when clustered.
+    pub cluster: Option<usize>,
+    /// The link that decides the removal: with the kept document when they are linked
+    /// directly, else the strongest link of the removed document inside its cluster.
+    pub link: Option<VerifiedPair>,
+    /// The other end of `link` when it is not the kept document.
+    pub via: Option<u32>,
+}
+
+/// What deduplication decided.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Removed documents, in input order.
+    pub removed: Vec<Removal>,
+    /// For every document: removed or not.
+    pub is_removed: Vec<bool>,
+}
+
+/// Within-corpus deduplication of a finished run.
+pub fn plan(run: &RunResult) -> Plan {
+    let n = run.docs.len();
+    let mut removed = Vec::new();
+    for c in &run.clusters {
+        let rep = c.representative;
+        for &m in c.members.iter().filter(|&&m| m != rep) {
+            let touches = |p: &&VerifiedPair| p.a == m || p.b == m;
+            let direct = c.pairs.iter().find(|p| (p.a == m && p.b == rep) || (p.b == m && p.a == rep));
+            let (link, via) = match direct {
+                Some(p) => (Some(p.clone()), None),
+                None => {
+                    let best = c.pairs.iter().filter(touches).max_by(|p, q| {
+                        p.score().total_cmp(&q.score()).then_with(|| (q.a, q.b).cmp(&(p.a, p.b)))
+                    });
+                    (best.cloned(), best.map(|p| if p.a == m { p.b } else { p.a }))
+                }
+            };
+            removed.push(Removal { doc: m, duplicate_of: rep, cluster: Some(c.id), link, via });
+        }
+    }
+    finish(n, removed)
+}
+
+/// Cross-corpus deduplication: `is_reference[i]` marks documents of the reference corpus.
+pub fn plan_against(run: &RunResult, is_reference: &[bool]) -> Plan {
+    let n = run.docs.len();
+    let mut best: HashMap<u32, &VerifiedPair> = HashMap::new();
+    let cluster_of = cluster_ids(run);
+    for p in &run.links {
+        let (ra, rb) = (is_reference[p.a as usize], is_reference[p.b as usize]);
+        if ra == rb {
+            continue;
+        }
+        let (input_doc, ref_doc) = if ra { (p.b, p.a) } else { (p.a, p.b) };
+        let better = |old: &&VerifiedPair| {
+            let old_ref = if old.a == input_doc { old.b } else { old.a };
+            p.score()
+                .total_cmp(&old.score())
+                .then_with(|| run.docs[old_ref as usize].id.cmp(&run.docs[ref_doc as usize].id))
+                .is_gt()
+        };
+        match best.get(&input_doc) {
+            Some(old) if !better(old) => {}
+            _ => {
+                best.insert(input_doc, p);
+            }
+        }
+    }
+    let removed = best
+        .into_iter()
+        .map(|(doc, p)| Removal {
+            doc,
+            duplicate_of: if p.a == doc { p.b } else { p.a },
+            cluster: cluster_of.get(&doc).copied(),
+            link: Some(p.clone()),
+            via: None,
+        })
+        .collect();
+    finish(n, removed)
+}
+
+fn cluster_ids(run: &RunResult) -> HashMap<u32, usize> {
+    run.clusters.iter().flat_map(|c| c.members.iter().map(move |&m| (m, c.id))).collect()
+}
+
+fn finish(n: usize, mut removed: Vec<Removal>) -> Plan {
+    removed.sort_by_key(|r| r.doc);
+    let mut is_removed = vec![false; n];
+    for r in &removed {
+        is_removed[r.doc as usize] = true;
+    }
+    Plan { removed, is_removed }
+}
+
+/// A line of `removed.jsonl`.
+#[derive(Debug, Serialize)]
+pub struct RemovedRecord<'a> {
+    /// Removed document id.
+    pub id: &'a str,
+    /// Where it was read.
+    pub source: &'a str,
+    /// Its JSON Lines line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// The kept document it duplicates.
+    pub duplicate_of: &'a str,
+    /// Where that document was read (the reference file with `--against`).
+    pub duplicate_of_source: &'a str,
+    /// Cluster id (`null` with `--against` when not clustered).
+    pub cluster: Option<usize>,
+    /// Why the deciding pair is linked.
+    pub linked_by: Option<LinkedBy>,
+    /// Jaccard similarity of the deciding pair.
+    pub jaccard: Option<f64>,
+    /// Share of the removed document's shingles found in the other document of the pair.
+    pub containment: Option<f64>,
+    /// Words of the longest shared passage (passage detection on).
+    pub passage_words: Option<usize>,
+    /// Share of the removed document covered by shared passages.
+    pub coverage: Option<f64>,
+    /// When the removed document is not linked directly to the kept one: the cluster member
+    /// it is linked to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<&'a str>,
+}
+
+/// The `removed.jsonl` record of a removal.
+pub fn removed_record<'a>(run: &'a RunResult, r: &'a Removal) -> RemovedRecord<'a> {
+    let d = &run.docs[r.doc as usize];
+    let k = &run.docs[r.duplicate_of as usize];
+    let link = r.link.as_ref();
+    let removed_is_a = link.is_some_and(|p| p.a == r.doc);
+    RemovedRecord {
+        id: &d.id,
+        source: &d.origin.source,
+        line: d.origin.line,
+        duplicate_of: &k.id,
+        duplicate_of_source: &k.origin.source,
+        cluster: r.cluster,
+        linked_by: link.map(|p| p.linked_by),
+        jaccard: link.map(|p| round6(p.scores.jaccard)),
+        containment: link.map(|p| {
+            round6(if removed_is_a { p.scores.containment_a_in_b } else { p.scores.containment_b_in_a })
+        }),
+        passage_words: link.and_then(|p| p.alignment.as_ref().map(|al| al.longest())),
+        coverage: link.and_then(|p| {
+            p.alignment.as_ref().map(|al| round6(if removed_is_a { al.coverage_a } else { al.coverage_b }))
+        }),
+        via: r.via.map(|v| run.docs[v as usize].id.as_str()),
+    }
+}
+
+/// Errors while writing deduplication outputs.
+#[derive(Debug, Error)]
+pub enum DedupError {
+    /// Re-reading an input failed.
+    #[error(transparent)]
+    Corpus(#[from] CorpusError),
+    /// Writing an output failed.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The output.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+}
+
+/// What to write.
+#[derive(Debug, Clone)]
+pub struct DedupOutput<'a> {
+    /// Output directory.
+    pub dir: &'a Path,
+    /// Inputs in the order read (JSON Lines inputs are copied line by line).
+    pub inputs: &'a [Input],
+    /// Write every record with `cluster`, `duplicate_of`, `is_representative` added instead of
+    /// only the kept ones.
+    pub annotate: bool,
+    /// Copy kept text files into this directory (relative paths kept).
+    pub copy_to: Option<&'a Path>,
+}
+
+/// Names and sizes of the files written.
+#[derive(Debug, Clone, Serialize)]
+pub struct Written {
+    /// File path.
+    pub file: String,
+    /// Size in bytes.
+    pub bytes: u64,
+}
+
+/// Fields `--annotate` adds.
+pub const ANNOTATE_FIELDS: [&str; 3] = ["cluster", "duplicate_of", "is_representative"];
+
+/// Writes `kept.jsonl[.gz]` (or `annotated.jsonl[.gz]`), `kept.txt` for text inputs,
+/// `removed.jsonl`, and copies kept text files with `copy_to`. Documents of inputs not listed
+/// in `only_inputs` (the reference corpus of `--against`) are never written.
+pub fn write_outputs(
+    run: &RunResult,
+    plan: &Plan,
+    out: &DedupOutput<'_>,
+    only_inputs: usize,
+) -> Result<Vec<Written>, DedupError> {
+    let mut written = Vec::new();
+    let wrap = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source: io::Error| DedupError::Write { path: path.clone(), source }
+    };
+    // Documents by (input, line) for JSON Lines inputs, by input for text inputs.
+    let mut by_line: HashMap<(usize, u64), u32> = HashMap::new();
+    let mut text_docs: Vec<u32> = Vec::new();
+    for (i, d) in run.docs.iter().enumerate() {
+        if d.origin.input >= only_inputs {
+            continue;
+        }
+        match d.origin.line {
+            Some(l) => {
+                by_line.insert((d.origin.input, l), i as u32);
+            }
+            None => text_docs.push(i as u32),
+        }
+    }
+    let cluster_of = cluster_ids(run);
+    let rep_of: HashMap<u32, u32> = plan.removed.iter().map(|r| (r.doc, r.duplicate_of)).collect();
+
+    let jsonl: Vec<(usize, &PathBuf)> = out.inputs[..only_inputs.min(out.inputs.len())]
+        .iter()
+        .enumerate()
+        .filter_map(|(k, i)| match i {
+            Input::Jsonl(p) => Some((k, p)),
+            _ => None,
+        })
+        .collect();
+    if !jsonl.is_empty() {
+        let gz = jsonl.iter().all(|(_, p)| p.to_string_lossy().to_lowercase().ends_with(".gz"));
+        let stem = if out.annotate { "annotated" } else { "kept" };
+        let path = out.dir.join(if gz { format!("{stem}.jsonl.gz") } else { format!("{stem}.jsonl") });
+        let err = wrap(&path);
+        let file = AtomicFile::create(&path).map_err(&err)?;
+        let mut sink: Box<dyn WriteCommit> = if gz {
+            Box::new(flate2::write::GzEncoder::new(file, flate2::Compression::fast()))
+        } else {
+            Box::new(file)
+        };
+        for &(k, p) in &jsonl {
+            corpus::for_each_line(p, |line, raw| {
+                let Some(&doc) = by_line.get(&(k, line)) else { return Ok(()) };
+                if out.annotate {
+                    let d = &run.docs[doc as usize];
+                    let dup = rep_of.get(&doc).map(|&r| run.docs[r as usize].id.as_str());
+                    annotate_line(raw, cluster_of.get(&doc).copied(), dup, &mut sink).map_err(|e| match e {
+                        AnnotateError::Io(e) => e,
+                        AnnotateError::Clash(field) => io::Error::other(format!(
+                            "{}:{line}: the record already has a field `{field}`, which --annotate adds",
+                            d.origin.source
+                        )),
+                    })
+                } else if !plan.is_removed[doc as usize] {
+                    sink.write_all(raw)?;
+                    if !raw.ends_with(b"\n") {
+                        sink.write_all(b"\n")?;
+                    }
+                    Ok(())
+                } else {
+                    Ok(())
+                }
+            })?;
+        }
+        sink.commit_all().map_err(&err)?;
+        written.push(Written { file: path.display().to_string(), bytes: file_size(&path) });
+    }
+
+    if !text_docs.is_empty() {
+        let path = out.dir.join("kept.txt");
+        let err = wrap(&path);
+        let mut f = AtomicFile::create(&path).map_err(&err)?;
+        for &d in &text_docs {
+            if !plan.is_removed[d as usize] {
+                writeln!(f, "{}", run.docs[d as usize].origin.source).map_err(&err)?;
+            }
+        }
+        f.commit().map_err(&err)?;
+        written.push(Written { file: path.display().to_string(), bytes: file_size(&path) });
+        if let Some(dest) = out.copy_to {
+            for &d in &text_docs {
+                if plan.is_removed[d as usize] {
+                    continue;
+                }
+                let doc = &run.docs[d as usize];
+                let target = dest.join(&doc.id);
+                let err = wrap(&target);
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent).map_err(&err)?;
+                }
+                let mut f = AtomicFile::create(&target).map_err(&err)?;
+                f.write_all(&corpus::read_bytes(Path::new(&doc.origin.source))?).map_err(&err)?;
+                f.commit().map_err(&err)?;
+            }
+        }
+    }
+
+    let path = out.dir.join("removed.jsonl");
+    let err = wrap(&path);
+    let mut f = AtomicFile::create(&path).map_err(&err)?;
+    for r in &plan.removed {
+        let line = serde_json::to_string(&removed_record(run, r)).map_err(|e| err(io::Error::other(e)))?;
+        writeln!(f, "{line}").map_err(&err)?;
+    }
+    f.commit().map_err(&err)?;
+    written.push(Written { file: path.display().to_string(), bytes: file_size(&path) });
+    Ok(written)
+}
+
+fn file_size(p: &Path) -> u64 {
+    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
+
+/// A writer that can be committed (plain atomic file, or gzip over one).
+trait WriteCommit: Write {
+    fn commit_all(self: Box<Self>) -> io::Result<()>;
+}
+
+impl WriteCommit for AtomicFile {
+    fn commit_all(self: Box<Self>) -> io::Result<()> {
+        (*self).commit()
+    }
+}
+
+impl WriteCommit for flate2::write::GzEncoder<AtomicFile> {
+    fn commit_all(self: Box<Self>) -> io::Result<()> {
+        (*self).finish()?.commit()
+    }
+}
+
+enum AnnotateError {
+    Io(io::Error),
+    Clash(&'static str),
+}
+
+/// Appends the annotation fields to a raw JSON object line, keeping every original byte of
+/// the object before its closing brace.
+fn annotate_line(
+    raw: &[u8],
+    cluster: Option<usize>,
+    duplicate_of: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<(), AnnotateError> {
+    let value: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(raw).map_err(|e| AnnotateError::Io(io::Error::other(e)))?;
+    if let Some(f) = ANNOTATE_FIELDS.iter().find(|f| value.contains_key(**f)) {
+        return Err(AnnotateError::Clash(f));
+    }
+    let body = raw.trim_ascii_end();
+    let close = body.len().saturating_sub(1);
+    let head = &body[..close];
+    let empty = value.is_empty();
+    let fields = serde_json::json!({
+        "cluster": cluster,
+        "duplicate_of": duplicate_of,
+        "is_representative": duplicate_of.is_none(),
+    });
+    let mut extra = String::new();
+    for (i, k) in ANNOTATE_FIELDS.iter().enumerate() {
+        if i > 0 || !empty {
+            extra.push_str(", ");
+        }
+        extra.push_str(&format!("\"{k}\": {}", fields[*k]));
+    }
+    let io = AnnotateError::Io;
+    out.write_all(head).map_err(io)?;
+    out.write_all(extra.as_bytes()).map_err(io)?;
+    out.write_all(b"}\n").map_err(io)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn annotate(raw: &str, cluster: Option<usize>, dup: Option<&str>) -> String {
+        let mut out = Vec::new();
+        assert!(annotate_line(raw.as_bytes(), cluster, dup, &mut out).is_ok());
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn annotation_appends_fields_and_keeps_original_bytes() {
+        assert_eq!(
+            annotate("{\"id\":\"a\",  \"text\":\"x\"}\r\n", Some(3), Some("b")),
+            "{\"id\":\"a\",  \"text\":\"x\", \"cluster\": 3, \"duplicate_of\": \"b\", \"is_representative\": false}\n"
+        );
+        assert_eq!(
+            annotate("{}", None, None),
+            "{\"cluster\": null, \"duplicate_of\": null, \"is_representative\": true}\n"
+        );
+        let mut out = Vec::new();
+        assert!(matches!(
+            annotate_line(b"{\"cluster\": 1}", None, None, &mut out),
+            Err(AnnotateError::Clash("cluster"))
+        ));
+    }
+}

@@ -1,0 +1,137 @@
+//! `manifest.json`: the record of one run, written last. It names the tool version, every
+//! resolved parameter, the inputs with sizes and xxh3 checksums, counts per stage, skipped
+//! records by reason, wall time per stage, peak memory and the files written. Timings live
+//! here and only here, so results files stay byte-identical between runs.
+//!
+//! A manifest present in an output directory means the run that wrote it completed: the
+//! binary deletes an old manifest before starting and writes the new one after every other
+//! file.
+
+use super::json::{ParamsReport, Tool, SCHEMA_VERSION};
+use crate::pipeline::RunResult;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One input as recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputInfo {
+    /// The argument as given.
+    pub name: String,
+    /// `directory`, `jsonl`, `text` or `stdin`.
+    pub kind: &'static str,
+    /// Size in bytes (files as stored; directories: the files read).
+    pub bytes: Option<u64>,
+    /// xxh3-64 of the content, hex.
+    pub xxh3: Option<String>,
+}
+
+/// Counts per stage.
+#[derive(Debug, Clone, Serialize)]
+pub struct Counts {
+    /// Documents read.
+    pub documents: usize,
+    /// Documents with no words.
+    pub empty_documents: usize,
+    /// Records skipped.
+    pub skipped: usize,
+    /// Skipped records by reason.
+    pub skipped_by_reason: BTreeMap<String, usize>,
+    /// Distinct shingles summed over documents.
+    pub shingles: u64,
+    /// Candidate pairs proposed by LSH or the exact join.
+    pub candidate_pairs: usize,
+    /// Pairs with Jaccard at or above the threshold.
+    pub verified_pairs: usize,
+    /// Pairs proposed by passage fingerprints.
+    pub passage_candidates: usize,
+    /// Pairs linked by passages only.
+    pub passage_links: usize,
+    /// All links.
+    pub linked_pairs: usize,
+    /// Clusters of two or more.
+    pub clusters: usize,
+    /// Documents in clusters.
+    pub clustered_documents: usize,
+    /// Documents removed (dedup).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed: Option<usize>,
+    /// Documents kept (dedup).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kept: Option<usize>,
+}
+
+/// A file written by the run.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutputFile {
+    /// Path.
+    pub file: String,
+    /// Size in bytes.
+    pub bytes: u64,
+}
+
+/// The whole manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    /// Schema version (shared with clusters.json).
+    pub schema_version: u32,
+    /// Tool name and version.
+    pub tool: Tool,
+    /// `cluster` or `dedup`.
+    pub command: String,
+    /// Every resolved parameter.
+    pub params: ParamsReport,
+    /// Inputs with sizes and checksums.
+    pub inputs: Vec<InputInfo>,
+    /// Counts per stage.
+    pub counts: Counts,
+    /// Wall time per stage, in milliseconds.
+    pub timings_ms: BTreeMap<String, f64>,
+    /// Wall time of the whole run, in milliseconds.
+    pub wall_ms: f64,
+    /// Peak resident memory in bytes, where the platform tells.
+    pub peak_rss_bytes: Option<u64>,
+    /// Worker threads.
+    pub threads: usize,
+    /// Files written, in order.
+    pub outputs: Vec<OutputFile>,
+}
+
+impl Manifest {
+    /// The manifest of `run`.
+    pub fn new(command: &str, run: &RunResult, inputs: Vec<InputInfo>) -> Self {
+        let s = &run.stats;
+        let mut skipped_by_reason = BTreeMap::new();
+        for k in &run.skipped {
+            let reason = k.reason.split(':').next().unwrap_or(&k.reason).trim().to_owned();
+            *skipped_by_reason.entry(reason).or_insert(0) += 1;
+        }
+        Manifest {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool::current(),
+            command: command.to_owned(),
+            params: ParamsReport::new(&run.config),
+            inputs,
+            counts: Counts {
+                documents: s.documents,
+                empty_documents: s.empty_documents,
+                skipped: s.skipped,
+                skipped_by_reason,
+                shingles: s.shingles,
+                candidate_pairs: s.candidate_pairs,
+                verified_pairs: s.verified_pairs,
+                passage_candidates: s.passage_candidates,
+                passage_links: s.passage_links,
+                linked_pairs: s.linked_pairs,
+                clusters: s.clusters,
+                clustered_documents: s.clustered_documents,
+                removed: None,
+                kept: None,
+            },
+            timings_ms: s.timings.iter().map(|(k, d)| ((*k).to_owned(), d.as_secs_f64() * 1e3)).collect(),
+            wall_ms: 0.0,
+            peak_rss_bytes: None,
+            threads: rayon::current_num_threads(),
+            outputs: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! `reprint dedup`: exact copies on BBC News, byte-identical kept lines, cross-corpus mode,
+//! determinism, annotate, --check, and outputs that survive SIGKILL.
+
+use crate::common::{reprint, root, shared_data};
+use flate2::read::MultiGzDecoder;
+use std::collections::HashSet;
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+fn lines_of(path: &Path) -> Vec<Vec<u8>> {
+    let raw = fs::read(path).unwrap();
+    let mut bytes = Vec::new();
+    if raw.starts_with(&[0x1f, 0x8b]) {
+        MultiGzDecoder::new(&raw[..]).read_to_end(&mut bytes).unwrap();
+    } else {
+        bytes = raw;
+    }
+    bytes.split_inclusive(|&b| b == b'\n').map(|l| l.to_vec()).collect()
+}
+
+fn removed_ids(dir: &Path) -> Vec<serde_json::Value> {
+    fs::read_to_string(dir.join("removed.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("removed.jsonl line is JSON"))
+        .collect()
+}
+
+/// BBC News has 98 extra exact copies: identical-text dedup removes exactly those, and every
+/// kept line is byte-identical to its input line.
+#[test]
+fn bbc_exact_copies_are_removed_and_kept_lines_are_byte_identical() {
+    let Some(input) = shared_data("bbc_news.jsonl.gz") else { return };
+    let out = tempfile::tempdir().unwrap();
+    reprint()
+        .arg("dedup")
+        .arg(&input)
+        .arg("--out")
+        .arg(out.path())
+        .args(["--candidates", "identical", "-q"])
+        .assert()
+        .success();
+    let removed = removed_ids(out.path());
+    assert_eq!(removed.len(), 98);
+    // Oracle: a document is an extra copy when an earlier line has the same text.
+    let input_lines = lines_of(&input);
+    let mut seen = HashSet::new();
+    let mut expected_kept = Vec::new();
+    let mut expected_removed = HashSet::new();
+    for (k, line) in input_lines.iter().enumerate() {
+        let v: serde_json::Value = serde_json::from_slice(line).unwrap();
+        if seen.insert(v["text"].as_str().unwrap().to_owned()) {
+            expected_kept.push(line.clone());
+        } else {
+            expected_removed.insert((k + 1) as u64);
+        }
+    }
+    let got: HashSet<u64> = removed.iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    assert_eq!(got, expected_removed);
+    let kept = lines_of(&out.path().join("kept.jsonl.gz"));
+    assert_eq!(kept.len(), input_lines.len() - 98);
+    assert!(kept == expected_kept, "kept lines must be the input lines, byte for byte");
+    for r in &removed {
+        assert_eq!(r["jaccard"], 1.0);
+        assert_ne!(r["id"], r["duplicate_of"]);
+    }
+    let m: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.path().join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["counts"]["removed"], 98);
+    assert_eq!(m["counts"]["kept"], 2127);
+    assert_eq!(m["inputs"][0]["bytes"], fs::metadata(&input).unwrap().len());
+    assert!(m["peak_rss_bytes"].as_u64().unwrap() > 0);
+}
+
+fn write_lines(path: &Path, lines: &[Vec<u8>]) {
+    fs::write(path, lines.concat()).unwrap();
+}
+
+/// Cross-corpus mode on a split of BBC News: the documents of the second half whose text also
+/// appears in the first half are removed with `duplicate_of` naming the reference document;
+/// the reference file is not touched and duplicates inside either half are not reported.
+#[test]
+fn against_removes_what_the_reference_already_has() {
+    let Some(input) = shared_data("bbc_news.jsonl.gz") else { return };
+    let lines = lines_of(&input);
+    let dir = tempfile::tempdir().unwrap();
+    let (reference, today) = (dir.path().join("archive.jsonl"), dir.path().join("today.jsonl"));
+    let half = lines.len() / 2;
+    write_lines(&reference, &lines[..half]);
+    write_lines(&today, &lines[half..]);
+    let before = fs::read(&reference).unwrap();
+    let mtime = fs::metadata(&reference).unwrap().modified().unwrap();
+
+    let out = dir.path().join("out");
+    reprint()
+        .arg("dedup")
+        .arg(&today)
+        .arg("--against")
+        .arg(&reference)
+        .args(["--candidates", "identical", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(fs::read(&reference).unwrap(), before);
+    assert_eq!(fs::metadata(&reference).unwrap().modified().unwrap(), mtime);
+
+    let text = |l: &Vec<u8>| {
+        serde_json::from_slice::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_owned()
+    };
+    let in_reference: HashSet<String> = lines[..half].iter().map(text).collect();
+    let expected: HashSet<String> = lines[half..]
+        .iter()
+        .filter(|l| in_reference.contains(&text(l)))
+        .map(|l| serde_json::from_slice::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!expected.is_empty(), "the split puts some copies on both sides");
+    let removed = removed_ids(&out);
+    let got: HashSet<String> = removed.iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(got, expected);
+    for r in &removed {
+        assert_eq!(r["duplicate_of_source"], reference.display().to_string());
+    }
+    let kept = lines_of(&out.join("kept.jsonl"));
+    assert_eq!(kept.len(), lines.len() - half - expected.len());
+}
+
+#[test]
+fn outputs_are_identical_across_thread_counts_and_runs() {
+    let Some(input) = shared_data("reprints_dev_ar/docs.jsonl.gz") else { return };
+    let run = |threads: &str| {
+        let out = tempfile::tempdir().unwrap();
+        reprint()
+            .env("RAYON_NUM_THREADS", threads)
+            .arg("dedup")
+            .arg(&input)
+            .arg("-q")
+            .arg("--out")
+            .arg(out.path())
+            .assert()
+            .success();
+        (
+            fs::read(out.path().join("kept.jsonl.gz")).unwrap(),
+            fs::read(out.path().join("removed.jsonl")).unwrap(),
+        )
+    };
+    let one = run("1");
+    assert!(one == run("2"), "thread count changed the output");
+    assert!(one == run("2"), "two runs differ");
+}
+
+#[test]
+fn annotate_check_and_text_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // --annotate on the seeds JSONL form: every record comes back with three fields added.
+    let jsonl = dir.path().join("seeds.jsonl");
+    let mut lines = String::new();
+    for e in fs::read_dir(root().join("seeds")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            let id = p.file_name().unwrap().to_string_lossy().into_owned();
+            lines.push_str(
+                &serde_json::json!({"id": id, "text": fs::read_to_string(&p).unwrap(), "x": [1, 2]})
+                    .to_string(),
+            );
+            lines.push('\n');
+        }
+    }
+    fs::write(&jsonl, &lines).unwrap();
+    reprint().arg("dedup").arg(&jsonl).args(["--annotate", "-q", "--out"]).arg(&out).assert().success();
+    let annotated = fs::read_to_string(out.join("annotated.jsonl")).unwrap();
+    assert_eq!(annotated.lines().count(), 5);
+    let reps: usize = annotated
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .inspect(|v| assert_eq!(v["x"], serde_json::json!([1, 2])))
+        .filter(|v| v["is_representative"] == true)
+        .count();
+    assert_eq!(reps, 4, "one of the 000/002 pair is marked a duplicate");
+
+    // --check: status 1 when duplicates exist, 0 when not.
+    reprint()
+        .arg("dedup")
+        .arg(root().join("seeds"))
+        .args(["--check", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    reprint()
+        .arg("dedup")
+        .arg(root().join("seeds"))
+        .args(["--check", "--no-passages", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .code(0);
+
+    // Text directories: kept.txt lists kept files, --copy-to copies them.
+    let copies = dir.path().join("copies");
+    reprint()
+        .arg("dedup")
+        .arg(root().join("seeds"))
+        .args(["-q", "--out"])
+        .arg(&out)
+        .arg("--copy-to")
+        .arg(&copies)
+        .assert()
+        .success();
+    let kept = fs::read_to_string(out.join("kept.txt")).unwrap();
+    assert_eq!(kept.lines().count(), 4);
+    assert!(!kept.contains("002_f827d458276c570b.txt"));
+    assert_eq!(fs::read_dir(&copies).unwrap().count(), 4);
+    assert_eq!(
+        fs::read(copies.join("000_19cceab3956b993e.txt")).unwrap(),
+        fs::read(root().join("seeds/000_19cceab3956b993e.txt")).unwrap()
+    );
+    let removed = removed_ids(&out);
+    assert_eq!(removed[0]["duplicate_of"], "000_19cceab3956b993e.txt");
+    assert_eq!(removed[0]["linked_by"], "passage");
+    assert!(removed[0]["passage_words"].as_u64().unwrap() >= 50);
+
+    // Standard input cannot be read twice.
+    reprint().args(["dedup", "-", "--out"]).arg(&out).assert().code(2);
+}
+
+/// Kills `reprint dedup` with SIGKILL at several moments of a large run: every output under its
+/// final name is either absent or byte-identical to the output of an uninterrupted run.
+#[cfg(unix)]
+#[test]
+fn sigkill_never_leaves_a_partial_output() {
+    use std::time::{Duration, Instant};
+    let Some(input) = shared_data("saudinewsnet.jsonl.gz") else { return };
+    let bin = assert_cmd::cargo::cargo_bin("reprint");
+    let reference = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(&bin)
+        .arg("dedup")
+        .arg(&input)
+        .arg("-q")
+        .arg("--out")
+        .arg(reference.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let names = ["kept.jsonl.gz", "removed.jsonl"];
+    let expected: Vec<Vec<u8>> = names.iter().map(|n| fs::read(reference.path().join(n)).unwrap()).collect();
+    let mut outcomes = Vec::new();
+    for delay_ms in [50u64, 400, 900, 1500, 2200, 3000, 3800, 4600] {
+        let out = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new(&bin)
+            .arg("dedup")
+            .arg(&input)
+            .arg("-q")
+            .arg("--out")
+            .arg(out.path())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_millis(delay_ms) {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let mut present = Vec::new();
+        for (name, want) in names.iter().zip(&expected) {
+            let p = out.path().join(name);
+            if p.exists() {
+                assert!(fs::read(&p).unwrap() == *want, "{name} is partial after a kill at {delay_ms} ms");
+                present.push(*name);
+            }
+        }
+        let manifest = out.path().join("manifest.json");
+        if manifest.exists() {
+            let m: serde_json::Value =
+                serde_json::from_slice(&fs::read(&manifest).unwrap()).expect("complete manifest");
+            assert_eq!(m["counts"]["documents"], 31_030);
+            assert_eq!(present.len(), names.len(), "a manifest means every output is there");
+            present.push("manifest.json");
+        }
+        outcomes.push((delay_ms, present));
+    }
+    eprintln!("kill outcomes (delay ms, complete files present): {outcomes:?}");
+}
