@@ -21,7 +21,7 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Cluster the documents of one or more inputs and write clusters.json.
+    /// Cluster the documents of one or more inputs: clusters.json, overlap.html, manifest.json.
     ///
     /// Exit status: 0 on success, 2 on an error (nothing written), 3 when the run completed but
     /// some records were skipped (listed in clusters.json and on stderr).
@@ -120,7 +120,7 @@ pub struct ClusterArgs {
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
-    /// Directory for clusters.json (created if missing).
+    /// Directory for clusters.json, overlap.html and manifest.json (created if missing).
     #[arg(short, long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
 

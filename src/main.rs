@@ -454,7 +454,7 @@ fn print_summary(run: &RunResult, names: &[String], written: &[std::path::PathBu
     outln!(o, "  verified   {:>10} pairs  (Jaccard >= {})", s.verified_pairs, c.threshold);
     if let Some(p) = &c.passages {
         outln!(o,
-            "  passages   {:>10} pairs  linked by shared passages of {}+ words covering {}+ of the shorter document ({} aligned)",
+            "  passages   {:>10} pairs  (shared passages of {}+ words covering {}+ of the shorter document; {} pairs aligned)",
             s.passage_links, p.rule.min_passage, p.rule.min_coverage, s.passage_candidates
         );
     }
