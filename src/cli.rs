@@ -32,6 +32,9 @@ pub enum Command {
     /// Exit status: 0 on success; 1 with --check when duplicates were found; 2 on an error;
     /// 3 when the run completed but some records were skipped.
     Dedup(DedupArgs),
+    /// Measure: score clusterings against labels, LSH against the exact answer, and sweep
+    /// parameters; writes eval.json, eval.csv and SVG plots.
+    Eval(EvalArgs),
     /// Compare two documents: similarity figures and the passages they share, side by side.
     ///
     /// A and B are .txt files, or document ids when --in names the corpus that holds them.
@@ -68,6 +71,53 @@ pub struct DedupArgs {
     /// Copy the kept text files into this directory (relative paths preserved).
     #[arg(long, value_name = "DIR")]
     pub copy_to: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub matching: MatchOptions,
+
+    #[command(flatten)]
+    pub index: IndexOptions,
+
+    #[command(flatten)]
+    pub input: InputOptions,
+
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+/// Arguments of `reprint eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The corpus to run on (directories, .jsonl, .jsonl.gz). Optional with --clusters.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    /// Labels: JSON Lines of {"id": ..., "cluster": ...}; unlisted documents are singletons.
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
+
+    /// Labelled pairs: JSON Lines of {"a": id, "b": id, "same": bool, "jaccard": x}: recall of
+    /// true pairs by Jaccard band and the share of negative pairs merged.
+    #[arg(long, value_name = "FILE")]
+    pub pairs: Option<PathBuf>,
+
+    /// Score an existing clusters.json instead of running (needs --labels).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["sweep", "exact"])]
+    pub clusters: Option<PathBuf>,
+
+    /// Also measure LSH against the exact answer (all pairs above the threshold, found by the
+    /// prefix-filtered join): recall, and candidates dropped by verification.
+    #[arg(long)]
+    pub exact: bool,
+
+    /// Sweep a parameter: threshold=0.3:0.9:0.05 (start:end:step) or num-perm=64,128,256,
+    /// shingle=word:3,word:5, min-passage=30,50, min-coverage=0.1,0.2. Repeat for a grid.
+    #[arg(long, value_name = "NAME=VALUES")]
+    pub sweep: Vec<String>,
+
+    /// Output directory for eval.json, eval.csv and the SVG plots.
+    #[arg(short, long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
 
     #[command(flatten)]
     pub matching: MatchOptions,

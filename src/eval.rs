@@ -312,3 +312,304 @@ mod tests {
         assert_eq!(roc_auc(&[(0.1, true), (0.9, false), (0.95, true)]), 0.5);
     }
 }
+
+/// One swept parameter: `threshold=0.3:0.9:0.05` (start:end:step, inclusive) or
+/// `num-perm=64,128,256` (a list). Sweepable: `threshold`, `num-perm`, `shingle`,
+/// `min-passage`, `min-coverage`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepAxis {
+    /// Parameter name as on the command line (without `--`).
+    pub name: String,
+    /// Values, as text.
+    pub values: Vec<String>,
+}
+
+/// Parameters `--sweep` accepts.
+pub const SWEEPABLE: [&str; 5] = ["threshold", "num-perm", "shingle", "min-passage", "min-coverage"];
+
+impl std::str::FromStr for SweepAxis {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (name, spec) = s.split_once('=').ok_or_else(|| format!("expected NAME=VALUES, got `{s}`"))?;
+        if !SWEEPABLE.contains(&name) {
+            return Err(format!("cannot sweep `{name}` (sweepable: {})", SWEEPABLE.join(", ")));
+        }
+        let parts: Vec<&str> = spec.split(':').collect();
+        let numeric = parts.len() == 3 && parts.iter().all(|p| p.parse::<f64>().is_ok());
+        let values = if numeric {
+            let v: Vec<f64> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+            let (start, end, step) = (v[0], v[1], v[2]);
+            if step <= 0.0 || end < start {
+                return Err(format!("`{spec}`: need start <= end and a positive step"));
+            }
+            let n = ((end - start) / step + 1e-9).floor() as usize + 1;
+            if n > 1000 {
+                return Err(format!("`{spec}` gives {n} values; at most 1000"));
+            }
+            (0..n).map(|k| format!("{}", ((start + k as f64 * step) * 1e6).round() / 1e6)).collect()
+        } else {
+            spec.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned).collect::<Vec<_>>()
+        };
+        if values.is_empty() {
+            return Err(format!("`{s}` has no values"));
+        }
+        Ok(SweepAxis { name: name.to_owned(), values })
+    }
+}
+
+/// Every combination of the axes' values, as (name, value) lists in axis order.
+pub fn settings(axes: &[SweepAxis]) -> Vec<Vec<(String, String)>> {
+    let mut out: Vec<Vec<(String, String)>> = vec![Vec::new()];
+    for axis in axes {
+        out = out
+            .into_iter()
+            .flat_map(|prefix| {
+                axis.values.iter().map(move |v| {
+                    let mut p = prefix.clone();
+                    p.push((axis.name.clone(), v.clone()));
+                    p
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+/// Sets one swept parameter on `params`.
+pub fn apply(params: &mut crate::pipeline::Params, name: &str, value: &str) -> Result<(), String> {
+    let bad = |e: &dyn std::fmt::Display| format!("--sweep {name}={value}: {e}");
+    match name {
+        "threshold" => params.threshold = value.parse().map_err(|e| bad(&e))?,
+        "num-perm" => params.num_perm = value.parse().map_err(|e| bad(&e))?,
+        "shingle" => params.shingle = value.parse().map_err(|e: String| bad(&e))?,
+        "min-passage" | "min-coverage" => {
+            let p =
+                params.passages.as_mut().ok_or_else(|| bad(&"passage detection is off (--no-passages)"))?;
+            if name == "min-passage" {
+                p.rule.min_passage = value.parse().map_err(|e| bad(&e))?;
+            } else {
+                p.rule.min_coverage = value.parse().map_err(|e| bad(&e))?;
+            }
+        }
+        _ => return Err(bad(&"not sweepable")),
+    }
+    Ok(())
+}
+
+/// LSH against the exact answer on the same corpus: how many of the pairs with Jaccard ≥ the
+/// threshold the candidate stage found, and how much verification had to drop.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LshFigures {
+    /// Pairs at or above the threshold (exact prefix-filtered join).
+    pub exact_pairs: usize,
+    /// Of which LSH proposed (and verification kept).
+    pub found: usize,
+    /// found / exact_pairs.
+    pub recall: f64,
+    /// Candidates LSH proposed.
+    pub candidates: usize,
+    /// Candidates below the threshold, dropped by verification.
+    pub dropped_by_verification: usize,
+    /// Share of candidates that were true pairs (before verification).
+    pub candidate_precision: f64,
+}
+
+/// Compares the run's candidates (LSH) with the exact join at the run's threshold.
+pub fn lsh_vs_exact(run: &crate::pipeline::RunResult) -> LshFigures {
+    let sets: Vec<&[u64]> = run.docs.iter().map(|d| d.shingles.as_slice()).collect();
+    let indexed: Vec<Option<&[u64]>> =
+        run.docs.iter().map(|d| (!d.is_empty()).then_some(d.shingles.as_slice())).collect();
+    let t = run.config.threshold;
+    let exact = crate::verify::verify(&crate::lsh::exact::candidates(&indexed, t), &sets, t);
+    let found = exact.iter().filter(|p| run.candidates.binary_search(&(p.a, p.b)).is_ok()).count();
+    let kept = run.stats.verified_pairs;
+    let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+    LshFigures {
+        exact_pairs: exact.len(),
+        found,
+        recall: ratio(found, exact.len()),
+        candidates: run.candidates.len(),
+        dropped_by_verification: run.candidates.len() - kept,
+        candidate_precision: ratio(kept, run.candidates.len()),
+    }
+}
+
+/// For pairs with exact Jaccard ≥ `floor` (exact join), the share the candidate stage proposed,
+/// per Jaccard bin of width `width`: `(lo, hi, pairs, proposed)`. Set against the banding's
+/// S-curve, it shows LSH behaving as the theory says.
+pub fn candidate_rate_by_jaccard(
+    run: &crate::pipeline::RunResult,
+    floor: f64,
+    width: f64,
+) -> Vec<(f64, f64, usize, usize)> {
+    let sets: Vec<&[u64]> = run.docs.iter().map(|d| d.shingles.as_slice()).collect();
+    let indexed: Vec<Option<&[u64]>> =
+        run.docs.iter().map(|d| (!d.is_empty()).then_some(d.shingles.as_slice())).collect();
+    let pairs = crate::verify::verify(&crate::lsh::exact::candidates(&indexed, floor), &sets, floor);
+    let nbins = ((1.0 - floor) / width).ceil().max(1.0) as usize;
+    let mut bins: Vec<(f64, f64, usize, usize)> = (0..nbins)
+        .map(|k| (floor + k as f64 * width, (floor + (k + 1) as f64 * width).min(1.0), 0, 0))
+        .collect();
+    for p in &pairs {
+        let k = (((p.scores.jaccard - floor) / width) as usize).min(nbins - 1);
+        bins[k].2 += 1;
+        bins[k].3 += run.candidates.binary_search(&(p.a, p.b)).is_ok() as usize;
+    }
+    bins
+}
+
+/// The figures of one evaluated setting.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figures {
+    /// Swept parameter values of this setting (empty without `--sweep`).
+    pub setting: BTreeMap<String, String>,
+    /// Documents.
+    pub documents: usize,
+    /// Candidate pairs.
+    pub candidate_pairs: usize,
+    /// Pairs with Jaccard ≥ threshold.
+    pub verified_pairs: usize,
+    /// Pairs linked by passages only.
+    pub passage_links: usize,
+    /// All links.
+    pub linked_pairs: usize,
+    /// Clusters.
+    pub clusters: usize,
+    /// Agreement with the labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Agreement>,
+    /// Labelled pairs, banded by the pairs file's own `jaccard`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pairs: Option<PairOutcome>,
+    /// Labelled pairs, banded by reprint's exact Jaccard.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pairs_by_reprint_jaccard: Option<PairOutcome>,
+    /// LSH against the exact answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lsh: Option<LshFigures>,
+    /// Wall time of the stages after reading, in seconds.
+    pub seconds: f64,
+}
+
+/// Jaccard bands used for labelled pairs.
+pub const PAIR_BANDS: [f64; 4] = [0.0, 0.35, 0.5, 1.0];
+
+/// Scores a finished run against labels and labelled pairs.
+pub fn figures(
+    run: &crate::pipeline::RunResult,
+    labels: Option<&HashMap<String, String>>,
+    pairs: Option<&[LabelledPair]>,
+) -> Figures {
+    let predicted = predicted_labels(run.docs.len(), &run.clusters);
+    let agreement_figs = labels.map(|labels| {
+        let truth: Vec<&str> =
+            run.docs.iter().map(|d| labels.get(&d.id).map(String::as_str).unwrap_or(d.id.as_str())).collect();
+        // Unlabelled documents are singletons: their own id is a label no cluster shares
+        // unless a labelled cluster happens to have that name, which ids and cluster names
+        // of one file do not.
+        agreement(&truth, &predicted)
+    });
+    let (by_file, by_reprint) = match pairs {
+        None => (None, None),
+        Some(pairs) => {
+            let cluster_of: HashMap<&str, usize> =
+                run.docs.iter().zip(&predicted).map(|(d, &c)| (d.id.as_str(), c)).collect();
+            let index: HashMap<&str, usize> =
+                run.docs.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
+            let by_file = pair_outcome(pairs, &cluster_of, |p| p.jaccard, &PAIR_BANDS);
+            let by_reprint = pair_outcome(
+                pairs,
+                &cluster_of,
+                |p| {
+                    let (x, y) = (index.get(p.a.as_str())?, index.get(p.b.as_str())?);
+                    Some(crate::verify::jaccard_sorted(&run.docs[*x].shingles, &run.docs[*y].shingles))
+                },
+                &PAIR_BANDS,
+            );
+            (Some(by_file), Some(by_reprint))
+        }
+    };
+    let s = &run.stats;
+    Figures {
+        setting: BTreeMap::new(),
+        documents: s.documents,
+        candidate_pairs: s.candidate_pairs,
+        verified_pairs: s.verified_pairs,
+        passage_links: s.passage_links,
+        linked_pairs: s.linked_pairs,
+        clusters: s.clusters,
+        labels: agreement_figs,
+        pairs: by_file,
+        pairs_by_reprint_jaccard: by_reprint,
+        lsh: None,
+        seconds: s.timings.iter().filter(|(k, _)| *k != "read+sketch").map(|(_, d)| d.as_secs_f64()).sum(),
+    }
+}
+
+/// The rows as CSV: one line per setting, a header first.
+pub fn to_csv(rows: &[Figures]) -> String {
+    let axes: Vec<String> = rows.first().map(|r| r.setting.keys().cloned().collect()).unwrap_or_default();
+    let mut out = String::new();
+    let mut header: Vec<String> = axes.clone();
+    header.extend(
+        [
+            "documents",
+            "candidate_pairs",
+            "verified_pairs",
+            "passage_links",
+            "linked_pairs",
+            "clusters",
+            "precision",
+            "recall",
+            "f1",
+            "ari",
+            "nmi",
+            "low_jaccard_recall",
+            "negatives_merged",
+            "lsh_recall",
+            "seconds",
+        ]
+        .map(str::to_owned),
+    );
+    out.push_str(&header.join(","));
+    out.push('\n');
+    let f = |x: Option<f64>| x.map(|v| format!("{v:.6}")).unwrap_or_default();
+    for r in rows {
+        let mut cells: Vec<String> =
+            axes.iter().map(|a| r.setting.get(a).cloned().unwrap_or_default()).collect();
+        let low = r.pairs.as_ref().and_then(|p| p.recall_by_jaccard.first()).map(|b| {
+            if b.pairs == 0 {
+                1.0
+            } else {
+                b.together as f64 / b.pairs as f64
+            }
+        });
+        let neg = r.pairs.as_ref().map(|p| {
+            if p.negative_pairs == 0 {
+                0.0
+            } else {
+                p.negative_pairs_merged as f64 / p.negative_pairs as f64
+            }
+        });
+        cells.extend([
+            r.documents.to_string(),
+            r.candidate_pairs.to_string(),
+            r.verified_pairs.to_string(),
+            r.passage_links.to_string(),
+            r.linked_pairs.to_string(),
+            r.clusters.to_string(),
+            f(r.labels.map(|a| a.precision)),
+            f(r.labels.map(|a| a.recall)),
+            f(r.labels.map(|a| a.f1)),
+            f(r.labels.map(|a| a.ari)),
+            f(r.labels.map(|a| a.nmi)),
+            f(low),
+            f(neg),
+            f(r.lsh.as_ref().map(|l| l.recall)),
+            format!("{:.4}", r.seconds),
+        ]);
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    out
+}

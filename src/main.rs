@@ -6,7 +6,7 @@ mod cli;
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use cli::{
-    CandidatesArg, Cli, ClusterArgs, Command, CompareArgs, DedupArgs, IndexOptions, InputOptions,
+    CandidatesArg, Cli, ClusterArgs, Command, CompareArgs, DedupArgs, EvalArgs, IndexOptions, InputOptions,
     MatchOptions, MethodArg, NormalizeArg, OnErrorArg, RunOptions,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -51,6 +51,7 @@ fn main() -> ExitCode {
         Command::Cluster(args) => cluster(args),
         Command::Compare(args) => compare(args),
         Command::Dedup(args) => dedup(args),
+        Command::Eval(args) => eval(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -367,6 +368,304 @@ fn peak_rss_bytes() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
+}
+
+fn eval(args: EvalArgs) -> Result<u8> {
+    use reprint::eval::{self as ev, SweepAxis};
+    set_threads(&args.run)?;
+    let base = params(&args.matching, Some(&args.index), &args.input)?;
+    let base_config = base.resolve()?;
+    let axes: Vec<SweepAxis> = args
+        .sweep
+        .iter()
+        .map(|s| s.parse::<SweepAxis>().map_err(|e| anyhow::anyhow!("--sweep: {e}")))
+        .collect::<Result<_>>()?;
+    let labels = args.labels.as_deref().map(ev::read_labels).transpose()?;
+    let pairs = args.pairs.as_deref().map(ev::read_pairs).transpose()?;
+    prepare_out_dir(&args.out)?;
+    let started = Instant::now();
+
+    if let Some(clusters_path) = &args.clusters {
+        let Some(labels) = &labels else { bail!("--clusters needs --labels (or --pairs) to score against") };
+        return eval_clusters_file(&args, clusters_path, labels, pairs.as_deref());
+    }
+    if args.inputs.is_empty() {
+        bail!("reprint eval needs an INPUT corpus to run on (or --clusters FILE with --labels)");
+    }
+    if labels.is_none() && pairs.is_none() && !args.exact {
+        bail!("nothing to measure: give --labels, --pairs or --exact");
+    }
+    let (inputs, names) = inputs(&args.inputs)?;
+    let progress = Bars::new(args.run.quiet);
+    let mut rows = Vec::new();
+    let mut cached: Option<(pipeline::Config, Vec<pipeline::Doc>, Vec<reprint::corpus::Skipped>, u64)> = None;
+    let mut extras: Option<(
+        Vec<(f64, f64, usize, usize)>,
+        reprint::lsh::banding::Banding,
+        Vec<(f64, f64, usize)>,
+    )> = None;
+    for setting in ev::settings(&axes) {
+        let mut p = base.clone();
+        for (name, value) in &setting {
+            ev::apply(&mut p, name, value).map_err(anyhow::Error::msg)?;
+        }
+        let config = p.resolve()?;
+        let t = Instant::now();
+        let (docs, skipped, bytes) = match cached.take() {
+            Some((c, docs, skipped, bytes)) if pipeline::same_sketch(&c, &config) => (docs, skipped, bytes),
+            _ => pipeline::read_and_sketch(inputs.clone(), &config, &progress)?,
+        };
+        let run = pipeline::run_on(docs, skipped, bytes, t.elapsed(), &config, &progress);
+        let mut f = ev::figures(&run, labels.as_ref(), pairs.as_deref());
+        f.setting = setting.iter().cloned().collect();
+        if args.exact && config.candidates == CandidateMode::Lsh {
+            f.lsh = Some(ev::lsh_vs_exact(&run));
+            if extras.is_none() {
+                if let Some(banding) = config.banding {
+                    let floor = (config.threshold - 0.4).max(0.1);
+                    let rate = ev::candidate_rate_by_jaccard(&run, floor, 0.05);
+                    let hist = rate.iter().map(|&(lo, hi, n, _)| (lo, hi, n)).collect();
+                    extras = Some((rate, banding, hist));
+                }
+            }
+        }
+        if !args.run.quiet {
+            emit(&format!("{}\n", eval_line(&f)));
+        }
+        rows.push(f);
+        cached = Some((config, run.docs, run.skipped, bytes));
+    }
+
+    // Outputs: eval.json, eval.csv, plots.
+    let mut written = Vec::new();
+    let infos = inputs
+        .iter()
+        .zip(&names)
+        .map(|(i, n)| {
+            let sum = corpus::checksum(i, &base_config.corpus)?;
+            Ok(serde_json::json!({"name": n, "bytes": sum.map(|s| s.0), "xxh3": sum.map(|s| format!("{:016x}", s.1))}))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let file_sum = |p: &Option<std::path::PathBuf>| -> Result<serde_json::Value> {
+        Ok(match p {
+            None => serde_json::Value::Null,
+            Some(p) => {
+                let sum = corpus::checksum(&Input::TextFile(p.clone()), &base_config.corpus)?;
+                serde_json::json!({"name": p.display().to_string(), "xxh3": sum.map(|s| format!("{:016x}", s.1))})
+            }
+        })
+    };
+    let doc = serde_json::json!({
+        "schema_version": report::SCHEMA_VERSION,
+        "tool": report::json::Tool::current(),
+        "command": "eval",
+        "params": report::json::ParamsReport::new(&base_config),
+        "sweep": axes.iter().map(|a| serde_json::json!({"name": a.name, "values": a.values})).collect::<Vec<_>>(),
+        "inputs": infos,
+        "labels": file_sum(&args.labels)?,
+        "pairs": file_sum(&args.pairs)?,
+        "rows": rows,
+        "candidate_rate_by_jaccard": extras.as_ref().map(|(rate, banding, _)| serde_json::json!({
+            "bands": banding.bands, "rows": banding.rows,
+            "bins": rate.iter().map(|&(lo, hi, n, k)| serde_json::json!({
+                "lo": lo, "hi": hi, "pairs": n, "proposed": k,
+                "s_curve": banding.probability((lo + hi) / 2.0)})).collect::<Vec<_>>()
+        })),
+    });
+    let mut json = serde_json::to_vec_pretty(&doc)?;
+    json.push(b'\n');
+    write_output(&args.out.join("eval.json"), &json, &mut written)?;
+    write_output(&args.out.join("eval.csv"), ev::to_csv(&rows).as_bytes(), &mut written)?;
+    for (name, svg) in eval_plots(&rows, &axes, extras.as_ref()) {
+        write_output(&args.out.join(name), svg.as_bytes(), &mut written)?;
+    }
+    if !args.run.quiet {
+        let w: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+        emit(&format!("  time  {:.2} s\n  wrote {}\n", started.elapsed().as_secs_f64(), w.join(", ")));
+    }
+    Ok(0)
+}
+
+/// One summary line of an evaluated setting.
+fn eval_line(f: &reprint::eval::Figures) -> String {
+    let mut parts: Vec<String> = f.setting.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    parts.push(format!("{} docs, {} linked pairs, {} clusters", f.documents, f.linked_pairs, f.clusters));
+    if let Some(a) = &f.labels {
+        parts.push(format!(
+            "P {:.4} R {:.4} F1 {:.4} ARI {:.4} NMI {:.4}",
+            a.precision, a.recall, a.f1, a.ari, a.nmi
+        ));
+    }
+    if let Some(p) = &f.pairs {
+        let bands: Vec<String> = p
+            .recall_by_jaccard
+            .iter()
+            .map(|b| format!("J[{:.2},{:.2}) {}/{}", b.lo, b.hi, b.together, b.pairs))
+            .collect();
+        parts.push(format!(
+            "true pairs together {}/{} ({}), negatives merged {}/{}",
+            p.true_pairs_together,
+            p.true_pairs,
+            bands.join(", "),
+            p.negative_pairs_merged,
+            p.negative_pairs
+        ));
+    }
+    if let Some(l) = &f.lsh {
+        parts.push(format!(
+            "LSH recall {:.4} ({}/{} exact pairs), {} candidates, {} dropped by verification",
+            l.recall, l.found, l.exact_pairs, l.candidates, l.dropped_by_verification
+        ));
+    }
+    parts.join("; ")
+}
+
+type Extras = (Vec<(f64, f64, usize, usize)>, reprint::lsh::banding::Banding, Vec<(f64, f64, usize)>);
+
+fn eval_plots(
+    rows: &[reprint::eval::Figures],
+    axes: &[reprint::eval::SweepAxis],
+    extras: Option<&Extras>,
+) -> Vec<(String, String)> {
+    use reprint::report::svg;
+    let mut out = Vec::new();
+    if axes.iter().any(|a| a.name == "threshold") {
+        let x = |r: &reprint::eval::Figures| r.setting.get("threshold").and_then(|v| v.parse::<f64>().ok());
+        let mut series: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
+        let mut add = |name: &str, get: &dyn Fn(&reprint::eval::Figures) -> Option<f64>| {
+            let pts: Vec<(f64, f64)> = rows.iter().filter_map(|r| Some((x(r)?, get(r)?))).collect();
+            if !pts.is_empty() {
+                series.push((name.to_owned(), pts));
+            }
+        };
+        add("precision", &|r| r.labels.map(|a| a.precision));
+        add("recall", &|r| r.labels.map(|a| a.recall));
+        add("F1", &|r| r.labels.map(|a| a.f1));
+        add("ARI", &|r| r.labels.map(|a| a.ari));
+        add("LSH recall", &|r| r.lsh.as_ref().map(|l| l.recall));
+        add("low-J pair recall", &|r| {
+            r.pairs
+                .as_ref()
+                .and_then(|p| p.recall_by_jaccard.first())
+                .filter(|b| b.pairs > 0)
+                .map(|b| b.together as f64 / b.pairs as f64)
+        });
+        if !series.is_empty() {
+            out.push((
+                "eval_threshold.svg".to_owned(),
+                svg::line_chart("Figures vs threshold", "threshold", "score", &series, (0.0, 1.0)),
+            ));
+        }
+    }
+    if let Some((rate, banding, hist)) = extras {
+        let measured: Vec<(f64, f64)> = rate
+            .iter()
+            .filter(|b| b.2 > 0)
+            .map(|&(lo, hi, n, k)| ((lo + hi) / 2.0, k as f64 / n as f64))
+            .collect();
+        let lo = rate.first().map_or(0.0, |b| b.0);
+        let theory: Vec<(f64, f64)> = (0..=50)
+            .map(|i| lo + (1.0 - lo) * i as f64 / 50.0)
+            .map(|s| (s, banding.probability(s)))
+            .collect();
+        let title = format!("Candidate probability: {} bands x {} rows", banding.bands, banding.rows);
+        out.push((
+            "eval_scurve.svg".to_owned(),
+            svg::line_chart(
+                &title,
+                "exact Jaccard",
+                "share proposed",
+                &[("S-curve".into(), theory), ("measured".into(), measured)],
+                (0.0, 1.0),
+            ),
+        ));
+        out.push((
+            "eval_jaccard_hist.svg".to_owned(),
+            svg::histogram("Pairs by exact Jaccard", "Jaccard", hist),
+        ));
+    }
+    out
+}
+
+fn eval_clusters_file(
+    args: &EvalArgs,
+    path: &Path,
+    labels: &std::collections::HashMap<String, String>,
+    pairs: Option<&[reprint::eval::LabelledPair]>,
+) -> Result<u8> {
+    use reprint::eval as ev;
+    let report: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?,
+    )
+    .with_context(|| format!("{} is not JSON", path.display()))?;
+    let clusters =
+        report["clusters"].as_array().with_context(|| format!("{}: no `clusters` array", path.display()))?;
+    let mut cluster_of: std::collections::HashMap<String, usize> = Default::default();
+    for (k, c) in clusters.iter().enumerate() {
+        for m in c["members"].as_array().into_iter().flatten() {
+            if let Some(id) = m.as_str() {
+                cluster_of.insert(id.to_owned(), k + 1);
+            }
+        }
+    }
+    // The universe: the corpus when given, else every labelled or clustered id.
+    let mut ids: Vec<String> = if args.inputs.is_empty() {
+        labels.keys().chain(cluster_of.keys()).cloned().collect()
+    } else {
+        let (inputs, _) = inputs(&args.inputs)?;
+        corpus::read_all(inputs, &corpus_config(&args.input))?.0.into_iter().map(|d| d.id).collect()
+    };
+    ids.sort();
+    ids.dedup();
+    let truth: Vec<&str> = ids.iter().map(|id| labels.get(id).map(String::as_str).unwrap_or(id)).collect();
+    let base = clusters.len() + 1;
+    let predicted: Vec<usize> =
+        ids.iter().enumerate().map(|(i, id)| cluster_of.get(id).copied().unwrap_or(base + i)).collect();
+    let a = ev::agreement(&truth, &predicted);
+    let mut o = String::new();
+    outln!(
+        o,
+        "{}: {} documents; P {:.4} R {:.4} F1 {:.4} ARI {:.4} NMI {:.4}",
+        path.display(),
+        a.documents,
+        a.precision,
+        a.recall,
+        a.f1,
+        a.ari,
+        a.nmi
+    );
+    let outcome = pairs.map(|pairs| {
+        let map: std::collections::HashMap<&str, usize> =
+            ids.iter().zip(&predicted).map(|(id, &c)| (id.as_str(), c)).collect();
+        ev::pair_outcome(pairs, &map, |p| p.jaccard, &ev::PAIR_BANDS)
+    });
+    if let Some(p) = &outcome {
+        outln!(
+            o,
+            "true pairs together {}/{}, negatives merged {}/{}",
+            p.true_pairs_together,
+            p.true_pairs,
+            p.negative_pairs_merged,
+            p.negative_pairs
+        );
+    }
+    let doc = serde_json::json!({
+        "schema_version": report::SCHEMA_VERSION,
+        "tool": report::json::Tool::current(),
+        "command": "eval",
+        "clusters": path.display().to_string(),
+        "labels": args.labels.as_ref().map(|p| p.display().to_string()),
+        "agreement": a,
+        "pairs": outcome,
+    });
+    let mut json = serde_json::to_vec_pretty(&doc)?;
+    json.push(b'\n');
+    let mut written = Vec::new();
+    write_output(&args.out.join("eval.json"), &json, &mut written)?;
+    if !args.run.quiet {
+        emit(&o);
+    }
+    Ok(0)
 }
 
 /// Loads the two documents of `reprint compare`: ids in `--in` inputs, or two files.

@@ -675,10 +675,25 @@ pub fn compare(a: &str, b: &str, config: &Config) -> Comparison {
 
 /// Runs the whole pipeline on `inputs`.
 pub fn run(inputs: Vec<Input>, config: &Config, progress: &dyn Progress) -> Result<RunResult, RunError> {
-    let mut stats = Stats::default();
     let t = Instant::now();
     let (docs, skipped, input_bytes) = read_and_sketch(inputs, config, progress)?;
-    stats.timings.push(("read+sketch", t.elapsed()));
+    let read = t.elapsed();
+    Ok(run_on(docs, skipped, input_bytes, read, config, progress))
+}
+
+/// The stages after reading, on documents sketched by [`read_and_sketch`] with the same
+/// normalization, shingles, seed, signature method and length as `config` (what `reprint eval`
+/// reuses across a threshold sweep). `read` is the time reading took, for the stats.
+pub fn run_on(
+    docs: Vec<Doc>,
+    skipped: Vec<Skipped>,
+    input_bytes: u64,
+    read: Duration,
+    config: &Config,
+    progress: &dyn Progress,
+) -> RunResult {
+    let mut stats = Stats::default();
+    stats.timings.push(("read+sketch", read));
 
     let t = Instant::now();
     progress.start("candidates", None, "pairs");
@@ -717,7 +732,21 @@ pub fn run(inputs: Vec<Input>, config: &Config, progress: &dyn Progress) -> Resu
     stats.linked_pairs = links.len();
     stats.clusters = clusters.len();
     stats.clustered_documents = clusters.iter().map(|c| c.members.len()).sum();
-    Ok(RunResult { config: config.clone(), docs, skipped, candidates, links, clusters, stats })
+    RunResult { config: config.clone(), docs, skipped, candidates, links, clusters, stats }
+}
+
+/// Whether documents sketched under `a` can be reused under `b` (same tokens, shingles,
+/// signatures and fingerprints).
+pub fn same_sketch(a: &Config, b: &Config) -> bool {
+    a.corpus == b.corpus
+        && a.normalize == b.normalize
+        && a.shingle == b.shingle
+        && a.seed == b.seed
+        && a.num_perm == b.num_perm
+        && a.method == b.method
+        && a.candidates == b.candidates
+        && a.passages.map(|p| p.window) == b.passages.map(|p| p.window)
+        && a.passage_k == b.passage_k
 }
 
 #[cfg(test)]

@@ -250,8 +250,9 @@ def main() -> None:
     mb = raw_bytes / 1e6
     base_runs = [r for r in runs.get(BASE, []) if r["code"] in (0, 3) and r["wall"] is not None]
     base_wall = statistics.median(r["wall"] for r in base_runs) if base_runs else None
+    base_best = min(r["wall"] for r in base_runs) if base_runs else None
     base_rss = statistics.median(r["rss"] for r in base_runs) if base_runs else None
-    header = ("| tool | banding (b×r) | wall s, median of {n} | × reprint time | CPU s (user+sys) | peak RSS MB | × reprint RSS "
+    header = ("| tool | banding (b×r) | wall s, median of {n} (range) | × reprint time, median (best run) | CPU s (user+sys) | peak RSS MB | × reprint RSS "
               "| docs/s | MB/s | pairs reported | of which unverified | pairs with J ≥ T | recall | "
               "false positives (J < T) | clusters as reported | clusters after exact verification |").format(n=args.runs)
     ncols = header.count("|") - 1
@@ -271,6 +272,8 @@ def main() -> None:
             lines.append(f"| {name} | " + " | ".join([why] + ["—"] * (ncols - 2)) + " |")
             continue
         wall = statistics.median(r["wall"] for r in ok)
+        best = min(r["wall"] for r in ok)
+        worst = max(r["wall"] for r in ok)
         rss = statistics.median(r["rss"] for r in ok)
         cells = [name]
         rep = reports.get(key)
@@ -282,8 +285,9 @@ def main() -> None:
         else:
             cells.append("—")
         cells += [
-            fmt_f(wall),
-            fmt_f(wall / base_wall) + "×" if base_wall else "—",
+            fmt_f(wall) + (f" ({best:.2f}–{worst:.2f})" if len(ok) > 1 else ""),
+            (f"{wall / base_wall:.2f}× ({best / base_best:.2f}×)" if len(ok) > 1 else f"{wall / base_wall:.2f}×")
+            if base_wall else "—",
             fmt_f(statistics.median(r["cpu"] for r in ok)) if all(r["cpu"] is not None for r in ok) else "—",
             fmt_f(rss, 0),
             fmt_f(rss / base_rss) + "×" if base_rss else "—",
@@ -392,8 +396,10 @@ def main() -> None:
         "",
         f"- Times are end to end for one process: reading the gzipped JSONL, normalizing, shingling, hashing, "
         f"LSH, clustering and writing a clusters JSON. docs/s counts all {documents:,} documents; MB/s is the "
-        f"uncompressed JSONL size ({raw_bytes / 1e6:.1f} MB) over the wall time. × columns divide by the "
-        "`reprint --no-passages` row. CPU s above wall s means the tool used several cores: reprint "
+        f"uncompressed JSONL size ({raw_bytes / 1e6:.1f} MB) over the median wall time. × columns divide by "
+        "the `reprint --no-passages` row; in brackets, the ratio of the fastest runs, which is less "
+        "sensitive to other load on the machine (it slows the multi-threaded reprint more than the "
+        "mostly single-threaded peers). CPU s above wall s means the tool used several cores: reprint "
         "uses one thread per core by default, gaoya's bulk calls and rensa's batch sketching may use "
         "threads too, datasketch runs on one.",
         "- Peers run as Python processes that read the corpus, apply the same normalization and shingles as "

@@ -8,6 +8,7 @@
 pub mod html;
 pub mod json;
 pub mod manifest;
+pub mod svg;
 pub mod terminal;
 
 pub use json::{ClusterReport, SCHEMA_VERSION};
