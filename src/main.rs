@@ -398,12 +398,8 @@ fn eval(args: EvalArgs) -> Result<u8> {
     let (inputs, names) = inputs(&args.inputs)?;
     let progress = Bars::new(args.run.quiet);
     let mut rows = Vec::new();
-    let mut cached: Option<(pipeline::Config, Vec<pipeline::Doc>, Vec<reprint::corpus::Skipped>, u64)> = None;
-    let mut extras: Option<(
-        Vec<(f64, f64, usize, usize)>,
-        reprint::lsh::banding::Banding,
-        Vec<(f64, f64, usize)>,
-    )> = None;
+    let mut cached: Option<Sketched> = None;
+    let mut extras: Option<Extras> = None;
     for setting in ev::settings(&axes) {
         let mut p = base.clone();
         for (name, value) in &setting {
@@ -520,6 +516,10 @@ fn eval_line(f: &reprint::eval::Figures) -> String {
     parts.join("; ")
 }
 
+/// Documents sketched for one configuration, kept across sweep settings.
+type Sketched = (pipeline::Config, Vec<pipeline::Doc>, Vec<reprint::corpus::Skipped>, u64);
+
+/// Candidate rate by Jaccard bin, the banding, and the Jaccard histogram.
 type Extras = (Vec<(f64, f64, usize, usize)>, reprint::lsh::banding::Banding, Vec<(f64, f64, usize)>);
 
 fn eval_plots(
