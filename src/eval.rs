@@ -613,3 +613,34 @@ pub fn to_csv(rows: &[Figures]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod sweep_tests {
+    use super::*;
+
+    #[test]
+    fn sweep_specs_parse() {
+        let a: SweepAxis = "threshold=0.3:0.5:0.1".parse().unwrap();
+        assert_eq!(a.values, ["0.3", "0.4", "0.5"]);
+        let b: SweepAxis = "shingle=word:3,word:5".parse().unwrap();
+        assert_eq!(b.values, ["word:3", "word:5"]);
+        assert!("seed=1,2".parse::<SweepAxis>().is_err());
+        assert!("threshold=0.9:0.1:0.1".parse::<SweepAxis>().is_err());
+        assert!("threshold".parse::<SweepAxis>().is_err());
+        let grid = settings(&[a, b]);
+        assert_eq!(grid.len(), 6);
+        assert_eq!(grid[1], vec![("threshold".into(), "0.3".into()), ("shingle".into(), "word:5".into())]);
+    }
+
+    #[test]
+    fn apply_sets_parameters() {
+        let mut p = crate::pipeline::Params::default();
+        apply(&mut p, "threshold", "0.7").unwrap();
+        apply(&mut p, "min-passage", "30").unwrap();
+        apply(&mut p, "shingle", "char:9").unwrap();
+        assert_eq!(p.threshold, 0.7);
+        assert_eq!(p.passages.unwrap().rule.min_passage, 30);
+        assert_eq!(p.shingle.to_string(), "char:9");
+        assert!(apply(&mut p, "num-perm", "many").is_err());
+    }
+}

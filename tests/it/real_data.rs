@@ -156,3 +156,61 @@ fn clough_stevenson_containment_separates_copied_answers() {
     assert_eq!(scored.len(), 76);
     assert!(auc >= 0.95, "AUC {auc}");
 }
+
+/// `reprint eval` end to end on the development set: a threshold sweep writes eval.json,
+/// eval.csv and the plots, and the default threshold's row meets the targets; an existing
+/// clusters.json scores the same.
+#[test]
+fn eval_command_on_the_dev_set() {
+    let (Some(docs), Some(labels), Some(pairs)) = (
+        shared_data("reprints_dev_ar/docs.jsonl.gz"),
+        shared_data("reprints_dev_ar/labels.jsonl.gz"),
+        shared_data("reprints_dev_ar/pairs.jsonl.gz"),
+    ) else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    crate::common::reprint()
+        .arg("eval")
+        .arg(&docs)
+        .arg("--labels")
+        .arg(&labels)
+        .arg("--pairs")
+        .arg(&pairs)
+        .args(["--exact", "--sweep", "threshold=0.4:0.6:0.1", "-q", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    for f in ["eval.json", "eval.csv", "eval_threshold.svg", "eval_scurve.svg", "eval_jaccard_hist.svg"] {
+        assert!(out.path().join(f).exists(), "{f}");
+    }
+    let v = crate::common::read_json(&out.path().join("eval.json"));
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    let row = rows.iter().find(|r| r["setting"]["threshold"] == "0.5").unwrap();
+    assert!(row["labels"]["ari"].as_f64().unwrap() >= 0.98);
+    assert!(row["lsh"]["recall"].as_f64().unwrap() >= 0.95);
+    assert_eq!(v["inputs"][0]["bytes"], std::fs::metadata(&docs).unwrap().len());
+    assert_eq!(std::fs::read_to_string(out.path().join("eval.csv")).unwrap().lines().count(), 4);
+
+    // Score a clusters.json written by `cluster`.
+    let run_dir = tempfile::tempdir().unwrap();
+    crate::common::reprint()
+        .arg("cluster")
+        .arg(&docs)
+        .args(["-q", "--no-html", "--out"])
+        .arg(run_dir.path())
+        .assert()
+        .success();
+    crate::common::reprint()
+        .arg("eval")
+        .arg("--clusters")
+        .arg(run_dir.path().join("clusters.json"))
+        .arg("--labels")
+        .arg(&labels)
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("ARI 1.0000"));
+}
