@@ -87,8 +87,9 @@ pub const DEFAULT_ID_FIELD: &str = "id";
 pub const DEFAULT_TEXT_FIELD: &str = "text";
 /// Default extension of text files read from directories.
 pub const DEFAULT_EXTENSION: &str = "txt";
-/// Default size limit of one document (256 MiB).
-pub const DEFAULT_MAX_DOC_BYTES: usize = 256 << 20;
+/// Default size limit of one document, and of one JSON line (128 MiB): a 100 MB document is
+/// read; a runaway line without newlines is not.
+pub const DEFAULT_MAX_DOC_BYTES: usize = 128 << 20;
 
 impl Default for CorpusConfig {
     fn default() -> Self {
@@ -201,7 +202,7 @@ pub enum CorpusError {
 }
 
 /// Approximate bytes of input per batch.
-const BATCH_BYTES: usize = 8 << 20;
+const BATCH_BYTES: usize = 2 << 20;
 
 /// Reads inputs in order, batch by batch, and checks that ids are unique.
 pub struct CorpusReader {
@@ -383,22 +384,23 @@ fn read_batch(
     use rayon::prelude::*;
     match src {
         Source::Lines { name, reader, line } => {
-            let mut lines: Vec<(u64, Vec<u8>)> = Vec::new();
-            let mut size = 0;
+            // One contiguous buffer per batch; each line is a span of it.
+            let mut data: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (64 << 10));
+            let mut spans: Vec<(u64, usize, usize, bool)> = Vec::new();
             let mut trailer = None;
-            while size < BATCH_BYTES {
-                let mut buf = Vec::new();
-                match reader.read_until(b'\n', &mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => {
+            while data.len() < BATCH_BYTES {
+                let start = data.len();
+                match read_line_capped(reader.as_mut(), &mut data, config.max_doc_bytes) {
+                    Ok((0, _)) => break,
+                    Ok((n, too_long)) => {
                         *line += 1;
-                        size += n;
                         *bytes_read += n as u64;
-                        lines.push((*line, buf));
+                        spans.push((*line, start, data.len(), too_long));
                     }
                     Err(e) => {
                         // A read error (a truncated or corrupt gzip stream) ends this input;
                         // what was read before it is kept.
+                        data.truncate(start);
                         trailer = Some(Skipped {
                             source: name.clone(),
                             line: Some(*line + 1),
@@ -410,12 +412,28 @@ fn read_batch(
                     }
                 }
             }
-            if lines.is_empty() && trailer.is_none() {
+            if spans.is_empty() && trailer.is_none() {
                 return Ok(None);
             }
             let name = name.as_str();
-            let mut records: Vec<Record> =
-                lines.into_par_iter().filter_map(|(n, bytes)| parse_line(name, n, &bytes, config)).collect();
+            let data = &data;
+            let mut records: Vec<Record> = spans
+                .into_par_iter()
+                .filter_map(|(n, start, end, too_long)| {
+                    if too_long {
+                        return Some(Record::Skip(Skipped {
+                            source: name.to_owned(),
+                            line: Some(n),
+                            id: None,
+                            reason: format!(
+                                "line longer than --max-doc-bytes ({} bytes); not read",
+                                config.max_doc_bytes
+                            ),
+                        }));
+                    }
+                    parse_line(name, n, &data[start..end], config)
+                })
+                .collect();
             records.extend(trailer.map(Record::Skip));
             Ok(Some(records))
         }
@@ -489,6 +507,43 @@ fn strip_bom(mut bytes: Vec<u8>) -> Vec<u8> {
         bytes.drain(..3);
     }
     bytes
+}
+
+/// Appends one line (up to and including `\n`) from `reader` to `buf` and returns the bytes
+/// consumed. A line longer than `cap` is consumed but not kept (`buf` is left as it was) and
+/// flagged, so one giant line never has to fit in memory.
+fn read_line_capped(reader: &mut dyn BufRead, buf: &mut Vec<u8>, cap: usize) -> io::Result<(usize, bool)> {
+    let start = buf.len();
+    let mut consumed = 0;
+    let mut too_long = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(a) => a,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            break;
+        }
+        let (take, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        if !too_long {
+            if buf.len() - start + take > cap.saturating_add(2) {
+                too_long = true;
+                buf.truncate(start);
+            } else {
+                buf.extend_from_slice(&available[..take]);
+            }
+        }
+        reader.consume(take);
+        consumed += take;
+        if done {
+            break;
+        }
+    }
+    Ok((consumed, too_long))
 }
 
 /// Opens a JSON Lines file for reading lines, decompressing gzip (detected by content).
@@ -646,8 +701,15 @@ fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusConfig) -> O
         }
         None => return skip(format!("no id field `{}` (see --id-field)", config.id_field), None),
     };
-    let text = match lookup(&value, &config.text_field) {
-        Some(Value::String(s)) => s.clone(),
+    let key = config.key_field.as_deref().and_then(|f| match lookup(&value, f) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    });
+    let mut value = value;
+    let text = match lookup_mut(&mut value, &config.text_field) {
+        // Taken, not cloned: the parsed line is dropped right after.
+        Some(Value::String(s)) => std::mem::take(s),
         Some(other) => {
             return skip(
                 format!("text field `{}` is {}, expected a string", config.text_field, kind(other)),
@@ -656,11 +718,6 @@ fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusConfig) -> O
         }
         None => return skip(format!("no text field `{}` (see --text-field)", config.text_field), Some(id)),
     };
-    let key = config.key_field.as_deref().and_then(|f| match lookup(&value, f) {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    });
     Some(Record::Doc(RawDoc {
         id,
         text,
@@ -678,6 +735,14 @@ fn lookup<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
         return None;
     }
     path.split('.').try_fold(value, |v, key| v.get(key))
+}
+
+/// [`lookup`], mutable.
+fn lookup_mut<'v>(value: &'v mut Value, path: &str) -> Option<&'v mut Value> {
+    if value.get(path).is_some() || !path.contains('.') {
+        return value.get_mut(path);
+    }
+    path.split('.').try_fold(value, |v, key| v.get_mut(key))
 }
 
 fn kind(v: &Value) -> &'static str {

@@ -414,8 +414,11 @@ pub struct LshFigures {
     pub candidate_precision: f64,
 }
 
-/// Compares the run's candidates (LSH) with the exact join at the run's threshold.
-pub fn lsh_vs_exact(run: &crate::pipeline::RunResult) -> LshFigures {
+/// Compares the run's candidates (LSH) with the exact join at the run's threshold. Recomputes
+/// the shingle sets of every document.
+pub fn lsh_vs_exact(run: &mut crate::pipeline::RunResult) -> LshFigures {
+    let all = vec![true; run.docs.len()];
+    crate::pipeline::fill_sets(&mut run.docs, &all, &run.config);
     let sets: Vec<&[u64]> = run.docs.iter().map(|d| d.shingles.as_slice()).collect();
     let indexed: Vec<Option<&[u64]>> =
         run.docs.iter().map(|d| (!d.is_empty()).then_some(d.shingles.as_slice())).collect();
@@ -438,10 +441,12 @@ pub fn lsh_vs_exact(run: &crate::pipeline::RunResult) -> LshFigures {
 /// per Jaccard bin of width `width`: `(lo, hi, pairs, proposed)`. Set against the banding's
 /// S-curve, it shows LSH behaving as the theory says.
 pub fn candidate_rate_by_jaccard(
-    run: &crate::pipeline::RunResult,
+    run: &mut crate::pipeline::RunResult,
     floor: f64,
     width: f64,
 ) -> Vec<(f64, f64, usize, usize)> {
+    let all = vec![true; run.docs.len()];
+    crate::pipeline::fill_sets(&mut run.docs, &all, &run.config);
     let sets: Vec<&[u64]> = run.docs.iter().map(|d| d.shingles.as_slice()).collect();
     let indexed: Vec<Option<&[u64]>> =
         run.docs.iter().map(|d| (!d.is_empty()).then_some(d.shingles.as_slice())).collect();
@@ -494,12 +499,27 @@ pub struct Figures {
 /// Jaccard bands used for labelled pairs.
 pub const PAIR_BANDS: [f64; 4] = [0.0, 0.35, 0.5, 1.0];
 
-/// Scores a finished run against labels and labelled pairs.
+/// Scores a finished run against labels and labelled pairs (recomputing the shingle sets of
+/// the documents in labelled pairs).
 pub fn figures(
-    run: &crate::pipeline::RunResult,
+    run: &mut crate::pipeline::RunResult,
     labels: Option<&HashMap<String, String>>,
     pairs: Option<&[LabelledPair]>,
 ) -> Figures {
+    if let Some(pairs) = pairs {
+        let index: HashMap<&str, usize> =
+            run.docs.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
+        let mut wanted = vec![false; run.docs.len()];
+        for p in pairs {
+            for id in [&p.a, &p.b] {
+                if let Some(&i) = index.get(id.as_str()) {
+                    wanted[i] = true;
+                }
+            }
+        }
+        crate::pipeline::fill_sets(&mut run.docs, &wanted, &run.config);
+    }
+    let run: &crate::pipeline::RunResult = run;
     let predicted = predicted_labels(run.docs.len(), &run.clusters);
     let agreement_figs = labels.map(|labels| {
         let truth: Vec<&str> =

@@ -411,15 +411,15 @@ fn eval(args: EvalArgs) -> Result<u8> {
             Some((c, docs, skipped, bytes)) if pipeline::same_sketch(&c, &config) => (docs, skipped, bytes),
             _ => pipeline::read_and_sketch(inputs.clone(), &config, &progress)?,
         };
-        let run = pipeline::run_on(docs, skipped, bytes, t.elapsed(), &config, &progress);
-        let mut f = ev::figures(&run, labels.as_ref(), pairs.as_deref());
+        let mut run = pipeline::run_on(docs, skipped, bytes, t.elapsed(), &config, &progress);
+        let mut f = ev::figures(&mut run, labels.as_ref(), pairs.as_deref());
         f.setting = setting.iter().cloned().collect();
         if args.exact && config.candidates == CandidateMode::Lsh {
-            f.lsh = Some(ev::lsh_vs_exact(&run));
+            f.lsh = Some(ev::lsh_vs_exact(&mut run));
             if extras.is_none() {
                 if let Some(banding) = config.banding {
                     let floor = (config.threshold - 0.4).max(0.1);
-                    let rate = ev::candidate_rate_by_jaccard(&run, floor, 0.05);
+                    let rate = ev::candidate_rate_by_jaccard(&mut run, floor, 0.05);
                     let hist = rate.iter().map(|&(lo, hi, n, _)| (lo, hi, n)).collect();
                     extras = Some((rate, banding, hist));
                 }

@@ -50,12 +50,10 @@ impl Default for PassageConfig {
     }
 }
 
-/// A document prepared for alignment: its word-shingle hashes in order and its tokens'
-/// original byte ranges.
+/// A document prepared for alignment: its word-shingle hashes with their positions, sorted by
+/// hash, and its tokens' original byte ranges.
 #[derive(Debug, Clone, Default)]
 pub struct Sequence {
-    /// Hash of the shingle starting at each token position.
-    pub hashes: Vec<u64>,
     /// Original byte range of every token.
     pub tokens: Vec<(u32, u32)>,
     /// Shingle size in words.
@@ -69,7 +67,7 @@ impl Sequence {
     pub fn new(doc: &Normalized, hashes: Vec<u64>, k: usize) -> Self {
         let mut sorted: Vec<(u64, u32)> = hashes.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
         sorted.sort_unstable();
-        Sequence { hashes, tokens: doc.tokens.iter().map(|t| (t.start, t.end)).collect(), k, sorted }
+        Sequence { tokens: doc.tokens.iter().map(|t| (t.start, t.end)).collect(), k, sorted }
     }
 
     /// Number of words.

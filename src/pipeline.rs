@@ -348,8 +348,12 @@ pub struct Doc {
     pub text: String,
     /// Where it was read.
     pub origin: Origin,
-    /// Sorted, deduplicated shingle hashes (empty for documents without words).
+    /// Sorted, deduplicated shingle hashes. Held only while needed: for every document with
+    /// `--candidates exact`, otherwise only for documents in candidate pairs (filled by
+    /// [`fill_sets`]), so memory holds texts and signatures, not shingle sets.
     pub shingles: Vec<u64>,
+    /// Number of distinct shingles (0: no words; never clustered).
+    pub shingle_count: usize,
     /// MinHash signature (empty unless the method is MinHash with LSH).
     pub signature: Vec<u32>,
     /// SimHash fingerprint (0 unless the method is SimHash).
@@ -365,7 +369,7 @@ pub struct Doc {
 impl Doc {
     /// Whether the document has no shingles (and is therefore never clustered).
     pub fn is_empty(&self) -> bool {
-        self.shingles.is_empty()
+        self.shingle_count == 0
     }
 }
 
@@ -450,6 +454,7 @@ pub fn read_and_sketch(
         .then(|| MinHasher::new(config.num_perm, config.seed));
     let simhash_on = config.method == Method::Simhash && config.candidates == CandidateMode::Lsh;
     let passage_shingler = passage_shingler(config);
+    let keep_sets = config.candidates == CandidateMode::Exact;
     let mut docs = Vec::new();
     let mut skipped = Vec::new();
     while let Some(batch) = reader.next_batch()? {
@@ -472,17 +477,25 @@ pub fn read_and_sketch(
                     };
                     shingles.sort_unstable();
                     shingles.dedup();
+                    let shingle_count = shingles.len();
                     let signature = match (&minhasher, shingles.is_empty()) {
                         (Some(m), false) => m.signature(&shingles),
                         _ => Vec::new(),
                     };
                     let fingerprint = if simhash_on { simhash(&shingles) } else { 0 };
+                    if keep_sets {
+                        // Kept for the whole run: no spare capacity.
+                        shingles.shrink_to_fit();
+                    } else {
+                        shingles = Vec::new();
+                    }
                     let chars = raw.text.chars().count();
                     Ok(Doc {
                         id: raw.id,
                         text: raw.text,
                         origin: raw.origin,
                         shingles,
+                        shingle_count,
                         signature,
                         fingerprint,
                         winnowed,
@@ -557,11 +570,49 @@ pub fn candidates(docs: &[Doc], config: &Config) -> Vec<Pair> {
     }
 }
 
+/// Pairs of documents sharing enough winnowing fingerprints to be aligned (empty when passage
+/// detection is off).
+pub fn passage_candidates(docs: &[Doc], config: &Config) -> Vec<Pair> {
+    let Some(params) = config.passages else { return Vec::new() };
+    let fps: Vec<Option<&[u64]>> =
+        docs.iter().map(|d| (!d.is_empty()).then_some(d.winnowed.as_slice())).collect();
+    winnow::candidates(&fps, params.max_df, params.min_shared)
+}
+
 /// The word shingler for passages when it differs from the main shingler (`char:N` mode).
 fn passage_shingler(config: &Config) -> Option<Shingler> {
     (config.passages.is_some() && config.shingle.kind != ShingleKind::Word).then(|| {
         Shingler::new(ShingleConfig { kind: ShingleKind::Word, size: config.passage_k }, config.seed)
     })
+}
+
+/// The sorted shingle set of a text under `config`.
+pub fn shingle_set(text: &str, config: &Config) -> Vec<u64> {
+    let doc = Normalizer::new(config.normalize).normalize(text);
+    let mut set = Vec::new();
+    Shingler::new(config.shingle, config.seed).set_into(&doc, &mut set);
+    set
+}
+
+/// Recomputes the shingle sets of the documents `wanted` marks (when not held already), in
+/// parallel. Verification, passages, cohesion and evaluation call it for the documents they
+/// score.
+pub fn fill_sets(docs: &mut [Doc], wanted: &[bool], config: &Config) {
+    docs.par_iter_mut().zip(wanted.par_iter()).for_each(|(d, &want)| {
+        if want && d.shingles.is_empty() && d.shingle_count > 0 {
+            d.shingles = shingle_set(&d.text, config);
+        }
+    });
+}
+
+/// Marks the documents that appear in `pairs`.
+pub fn involved(n: usize, pairs: &[Pair]) -> Vec<bool> {
+    let mut on = vec![false; n];
+    for &(a, b) in pairs {
+        on[a as usize] = true;
+        on[b as usize] = true;
+    }
+    on
 }
 
 /// The alignment sequence of one document: its word shingles in order with token ranges.
@@ -578,23 +629,22 @@ pub fn sequence(text: &str, config: &Config) -> Sequence {
 /// every pair proposed by shared winnowing fingerprints, and keeps the latter when their
 /// passages satisfy the linking rule. Returns the links and the number of passage candidates.
 pub fn link_passages(
-    docs: &[Doc],
+    docs: &mut [Doc],
     verified: Vec<VerifiedPair>,
+    proposed: &[Pair],
     config: &Config,
 ) -> (Vec<VerifiedPair>, usize) {
     let Some(params) = config.passages else { return (verified, 0) };
-    let fps: Vec<Option<&[u64]>> =
-        docs.iter().map(|d| (!d.is_empty()).then_some(d.winnowed.as_slice())).collect();
-    let proposed = winnow::candidates(&fps, params.max_df, params.min_shared);
     let mut is_verified: std::collections::HashSet<Pair> = verified.iter().map(|p| (p.a, p.b)).collect();
     let extra: Vec<Pair> = proposed.iter().copied().filter(|p| !is_verified.contains(p)).collect();
     is_verified.clear();
+    let wanted = involved(docs.len(), &extra);
+    fill_sets(docs, &wanted, config);
+    let docs: &[Doc] = docs;
 
-    let mut involved = vec![false; docs.len()];
-    for &(a, b) in verified.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>().iter().chain(&extra) {
-        involved[a as usize] = true;
-        involved[b as usize] = true;
-    }
+    let mut pairs: Vec<Pair> = verified.iter().map(|p| (p.a, p.b)).collect();
+    pairs.extend(&extra);
+    let involved = involved(docs.len(), &pairs);
     let sequences: Vec<Option<Sequence>> = docs
         .par_iter()
         .zip(involved.par_iter())
@@ -703,6 +753,9 @@ pub fn run_on(
 
     let t = Instant::now();
     progress.start("verify", Some(candidates.len() as u64), "pairs");
+    let mut docs = docs;
+    let wanted = involved(docs.len(), &candidates);
+    fill_sets(&mut docs, &wanted, config);
     let sets: Vec<&[u64]> = docs.iter().map(|d| d.shingles.as_slice()).collect();
     let verified = verify::verify(&candidates, &sets, config.threshold);
     progress.finish();
@@ -711,7 +764,8 @@ pub fn run_on(
     stats.verified_pairs = verified.len();
     let t = Instant::now();
     progress.start("passages", None, "pairs");
-    let (links, passage_candidates) = link_passages(&docs, verified, config);
+    let proposed = passage_candidates(&docs, config);
+    let (links, passage_candidates) = link_passages(&mut docs, verified, &proposed, config);
     progress.finish();
     if config.passages.is_some() {
         stats.timings.push(("passages", t.elapsed()));
@@ -725,7 +779,7 @@ pub fn run_on(
     stats.empty_documents = docs.iter().filter(|d| d.is_empty()).count();
     stats.skipped = skipped.len();
     stats.input_bytes = input_bytes;
-    stats.shingles = docs.iter().map(|d| d.shingles.len() as u64).sum();
+    stats.shingles = docs.iter().map(|d| d.shingle_count as u64).sum();
     stats.candidate_pairs = candidates.len();
     stats.passage_candidates = passage_candidates;
     stats.passage_links = links.iter().filter(|p| p.linked_by == LinkedBy::Passage).count();

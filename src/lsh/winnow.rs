@@ -58,6 +58,7 @@ pub fn fingerprints(hashes: &[u64], window: usize) -> Vec<u64> {
     }
     out.sort_unstable();
     out.dedup();
+    out.shrink_to_fit();
     out
 }
 

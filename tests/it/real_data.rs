@@ -8,11 +8,14 @@ use reprint::pipeline::{self, Doc, NoProgress, Params};
 use reprint::verify;
 use std::collections::{HashMap, HashSet};
 
+/// Reads and sketches a corpus with the default settings, with every shingle set held.
 fn read(path: std::path::PathBuf) -> Vec<Doc> {
     let config = Params::default().resolve().unwrap();
-    let (docs, skipped, _) =
+    let (mut docs, skipped, _) =
         pipeline::read_and_sketch(vec![Input::Jsonl(path)], &config, &NoProgress).unwrap();
     assert!(skipped.is_empty(), "{skipped:?}");
+    let all = vec![true; docs.len()];
+    pipeline::fill_sets(&mut docs, &all, &config);
     docs
 }
 
@@ -90,7 +93,9 @@ fn reprints_dev_set_with_default_settings() {
         return;
     };
     let config = Params::default().resolve().unwrap();
-    let run = pipeline::run(vec![Input::Jsonl(docs)], &config, &NoProgress).unwrap();
+    let mut run = pipeline::run(vec![Input::Jsonl(docs)], &config, &NoProgress).unwrap();
+    let all = vec![true; run.docs.len()];
+    pipeline::fill_sets(&mut run.docs, &all, &config);
     let labels = read_labels(&labels).unwrap();
     let truth: Vec<&str> =
         run.docs.iter().map(|d| labels.get(&d.id).map(String::as_str).unwrap_or(&d.id)).collect();
