@@ -351,11 +351,10 @@ fn list_files(dir: &Path, config: &CorpusConfig, out: &mut Vec<PathBuf>) -> Resu
         }
         let path = entry.path();
         let ty = entry.file_type().map_err(err)?;
+        // Links to files are read; links to directories are not followed (a link loop would
+        // never end), as ripgrep and fd do by default.
         let (is_dir, is_file) = if ty.is_symlink() {
-            match std::fs::metadata(&path) {
-                Ok(m) => (m.is_dir(), m.is_file()),
-                Err(_) => (false, false),
-            }
+            (false, std::fs::metadata(&path).map(|m| m.is_file()).unwrap_or(false))
         } else {
             (ty.is_dir(), ty.is_file())
         };
@@ -799,6 +798,59 @@ mod tests {
         assert!(reason(parse(r#"{"id": "a", "text": 5}"#)).contains("is a number"));
         assert!(reason(parse(r#"{"id": "", "text": "x"}"#)).contains("is empty"));
         assert!(parse_line("f", 2, b"  \r\n", &CorpusConfig::default()).is_none());
+    }
+
+    proptest::proptest! {
+        /// Fuzz target: arbitrary bytes as a JSON line never panic, and a document comes out
+        /// only with an id and a text.
+        #[test]
+        fn parse_line_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+            if let Some(Record::Doc(d)) = parse_line("f", 1, &bytes, &CorpusConfig::default()) {
+                proptest::prop_assert!(!d.id.is_empty());
+            }
+        }
+
+        /// Fuzz target: JSON-shaped lines with odd values.
+        #[test]
+        fn parse_line_on_json_like_lines(
+            s in r#"\{("(id|text|meta|x)": ?("[^"\\]{0,12}"|-?[0-9]{1,4}(\.[0-9])?|null|true|\[\]|\{\}|\{"id": ?"a"\}), ?){0,4}"z": 0\}"#
+        ) {
+            let cfg = CorpusConfig { id_field: "meta.id".into(), ..CorpusConfig::default() };
+            let _ = parse_line("f", 1, s.as_bytes(), &CorpusConfig::default());
+            let _ = parse_line("f", 1, s.as_bytes(), &cfg);
+        }
+
+        /// Fuzz target: the capped line reader returns every line, or flags it, whatever the
+        /// line lengths.
+        #[test]
+        fn capped_reader_splits_like_read_until(
+            lines in proptest::collection::vec("[a-z]{0,40}", 0..20), cap in 1usize..30,
+        ) {
+            let text = lines.join("\n");
+            let mut reader = io::BufReader::with_capacity(7, text.as_bytes());
+            let mut got = Vec::new();
+            loop {
+                let mut buf = Vec::new();
+                let (n, too_long) = read_line_capped(&mut reader, &mut buf, cap).unwrap();
+                if n == 0 {
+                    break;
+                }
+                let line = String::from_utf8(buf).unwrap();
+                let bare = line.trim_end_matches('\n').to_owned();
+                if too_long {
+                    proptest::prop_assert!(line.is_empty());
+                    got.push(None);
+                } else {
+                    got.push(Some(bare));
+                }
+            }
+            // What read_until would give, with over-long lines flagged.
+            let want: Vec<Option<String>> = text
+                .split_inclusive('\n')
+                .map(|l| (l.len() <= cap + 2).then(|| l.trim_end_matches('\n').to_owned()))
+                .collect();
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 
     #[test]

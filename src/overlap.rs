@@ -339,6 +339,36 @@ mod tests {
         assert!(al.coverage_b <= 1.0);
     }
 
+    proptest::proptest! {
+        /// Fuzz target: random texts over a small vocabulary (so that runs, repeats and edits
+        /// happen) never panic, and every passage respects the invariants.
+        #[test]
+        fn alignment_invariants(
+            a in proptest::collection::vec(0u8..12, 0..150),
+            b in proptest::collection::vec(0u8..12, 0..150),
+            min_passage in 1usize..30,
+            max_gap in 0usize..8,
+        ) {
+            let words = ["الجيش", "wire", "١٠٣٧", "x", "Straße", "«q»", "a-b", "جندي", "ٱل", "...", "y", "z"];
+            let text = |v: &[u8]| v.iter().map(|&i| words[i as usize]).collect::<Vec<_>>().join(" ");
+            let (ta, tb) = (text(&a), text(&b));
+            let cfg = PassageConfig { min_passage, max_gap, ..PassageConfig::default() };
+            let (sa, sb) = (seq(&ta), seq(&tb));
+            let al = align(&sa, &sb, &cfg);
+            proptest::prop_assert!((0.0..=1.0).contains(&al.coverage_a) && (0.0..=1.0).contains(&al.coverage_b));
+            for (k, p) in al.passages.iter().enumerate() {
+                proptest::prop_assert!(p.words >= min_passage);
+                proptest::prop_assert!(p.exact > 0.0 && p.exact <= 1.0);
+                proptest::prop_assert!(ta.get(p.a.0 as usize..p.a.1 as usize).is_some());
+                proptest::prop_assert!(tb.get(p.b.0 as usize..p.b.1 as usize).is_some());
+                for q in &al.passages[k + 1..] {
+                    proptest::prop_assert!(p.a_tokens.1 <= q.a_tokens.0 || q.a_tokens.1 <= p.a_tokens.0);
+                    proptest::prop_assert!(p.b_tokens.1 <= q.b_tokens.0 || q.b_tokens.1 <= p.b_tokens.0);
+                }
+            }
+        }
+    }
+
     #[test]
     fn empty_documents_align_to_nothing() {
         let al = align(&seq(""), &seq("a b c"), &cfg(1));

@@ -2,6 +2,7 @@
 //! a temporary directory; real-data tests read `../shared/data/` and skip with a message when
 //! it is absent.
 
+mod bad_input;
 mod cli;
 mod common;
 mod dedup;

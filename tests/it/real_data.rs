@@ -219,3 +219,27 @@ fn eval_command_on_the_dev_set() {
         .success()
         .stdout(predicates::str::contains("ARI 1.0000"));
 }
+
+/// Determinism on a real corpus: `cluster` (passages on) gives byte-identical clusters.json and
+/// overlap.html with 1, 2 and 4 threads and across runs.
+#[test]
+fn cluster_output_is_identical_for_1_2_4_threads() {
+    let Some(docs) = shared_data("reprints_dev_ar/docs.jsonl.gz") else { return };
+    let run = |threads: &str| {
+        let out = tempfile::tempdir().unwrap();
+        crate::common::reprint()
+            .env("RAYON_NUM_THREADS", threads)
+            .arg("cluster")
+            .arg(&docs)
+            .args(["-q", "--out"])
+            .arg(out.path())
+            .assert()
+            .success();
+        let read = |f: &str| std::fs::read(out.path().join(f)).unwrap();
+        (read("clusters.json"), read("overlap.html"))
+    };
+    let one = run("1");
+    assert!(one == run("2"), "2 threads differ from 1");
+    assert!(one == run("4"), "4 threads differ from 1");
+    assert!(one == run("4"), "two runs differ");
+}

@@ -1,0 +1,604 @@
+//! The bad-input suite: malformed and hostile inputs, each with its pinned behaviour (skip
+//! with a diagnostic naming file and line, or fail with a clear message), its exit status, and
+//! never a panic. The policy is documented in the README ("Bad input").
+
+use crate::common::reprint;
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+/// What a case does to the run.
+enum Expect {
+    /// Exit 0; `documents` read, `empty` of them with no words.
+    Ok { documents: u64, empty: u64 },
+    /// Exit 3: the run completes; `skipped` records skipped, each message in stderr.
+    Skipped { documents: u64, skipped: u64, messages: &'static [&'static str] },
+    /// Exit 2 with these messages in stderr; no clusters.json written.
+    Fails { messages: &'static [&'static str] },
+}
+
+struct Case {
+    name: &'static str,
+    /// Files to create in the case's directory: relative path and bytes.
+    files: Vec<(&'static str, Vec<u8>)>,
+    /// Arguments after `reprint` (the output directory is appended for `cluster`).
+    args: Vec<&'static str>,
+    stdin: Option<Vec<u8>>,
+    expect: Expect,
+}
+
+fn jsonl(lines: &[&str]) -> Vec<u8> {
+    lines.iter().flat_map(|l| format!("{l}\n").into_bytes()).collect()
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+/// For a truncated stream: the documents before the damage, however many that is (at least one).
+const SOME: u64 = u64::MAX;
+
+const OK_LINE: &str = r#"{"id": "ok", "text": "a perfectly ordinary document with enough words in it"}"#;
+
+fn cases() -> Vec<Case> {
+    let text = |s: &str| s.as_bytes().to_vec();
+    let small_gz = gzip(&jsonl(&[OK_LINE, r#"{"id": "two", "text": "second document text here and more"}"#]));
+    let many: Vec<String> = (0..3000)
+        .map(|i| format!(r#"{{"id": "d{i}", "text": "document number {i} with a few words"}}"#))
+        .collect();
+    let many_refs: Vec<&str> = many.iter().map(String::as_str).collect();
+    let full = gzip(&jsonl(&many_refs));
+    let truncated = full[..full.len() / 2].to_vec();
+    let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let nested_line = format!(r#"{{"id": "deep", "text": "x", "n": {nested}}}"#);
+    vec![
+        // --- text files and directories ---
+        Case {
+            name: "invalid UTF-8 in a text file",
+            files: vec![
+                ("c/good.txt", text("fine words here")),
+                ("c/bad.txt", b"line one\nline \xff\xfe two".to_vec()),
+            ],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["bad.txt:2: not valid UTF-8 (at byte 14)"],
+            },
+        },
+        Case {
+            name: "UTF-8 byte-order mark in a text file",
+            files: vec![("c/bom.txt", b"\xef\xbb\xbfhello world".to_vec())],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Ok { documents: 1, empty: 0 },
+        },
+        Case {
+            name: "CRLF line endings in a text file",
+            files: vec![("c/crlf.txt", text("one\r\ntwo\r\nthree\r\n"))],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Ok { documents: 1, empty: 0 },
+        },
+        Case {
+            name: "NUL bytes in a text file",
+            files: vec![("c/nul.txt", b"abc\x00def".to_vec()), ("c/ok.txt", text("words"))],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["nul.txt: binary file (contains NUL bytes)"],
+            },
+        },
+        Case {
+            name: "a binary file in a text directory",
+            files: vec![
+                ("c/image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec()),
+                ("c/ok.txt", text("words")),
+            ],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Skipped { documents: 1, skipped: 1, messages: &["image.txt: binary file"] },
+        },
+        Case {
+            name: "an empty text file",
+            files: vec![("c/empty.txt", Vec::new())],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Ok { documents: 1, empty: 1 },
+        },
+        Case {
+            name: "a punctuation-only text file",
+            files: vec![("c/p.txt", text("... ، ؛ ؟ « » !!! --- ***"))],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Ok { documents: 1, empty: 1 },
+        },
+        Case {
+            name: "an empty directory",
+            files: vec![("c/.keep", Vec::new())],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Ok { documents: 0, empty: 0 },
+        },
+        Case {
+            name: "a directory with no .txt file",
+            files: vec![("c/a.md", text("markdown")), ("c/b.json", text("{}"))],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Ok { documents: 0, empty: 0 },
+        },
+        Case {
+            name: "hidden files and directories are not read",
+            files: vec![("c/.hidden.txt", text("x")), ("c/.git/x.txt", text("y")), ("c/seen.txt", text("z"))],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Ok { documents: 1, empty: 0 },
+        },
+        Case {
+            name: "bidi control characters in a text",
+            files: vec![("c/bidi.txt", text("abc \u{202e}evil\u{202c} \u{2066}x\u{2069} \u{200f}"))],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Ok { documents: 1, empty: 0 },
+        },
+        Case {
+            name: "documents shorter than one shingle",
+            files: vec![
+                ("c/a.txt", text("two words")),
+                ("c/b.txt", text("two words")),
+                ("c/c.txt", text("one")),
+            ],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Ok { documents: 3, empty: 0 },
+        },
+        Case {
+            name: "a text file over --max-doc-bytes",
+            files: vec![("c/big.txt", vec![b'a'; 5000]), ("c/ok.txt", text("small"))],
+            args: vec!["cluster", "c", "--max-doc-bytes", "1000"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["big.txt: larger than --max-doc-bytes (1000 bytes)"],
+            },
+        },
+        // --- JSON Lines ---
+        Case {
+            name: "invalid UTF-8 inside a JSON string",
+            files: vec![(
+                "in.jsonl",
+                [jsonl(&[OK_LINE]), b"{\"id\": \"b\", \"text\": \"bad \xff byte\"}\n".to_vec()].concat(),
+            )],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Skipped { documents: 1, skipped: 1, messages: &["in.jsonl:2: invalid JSON"] },
+        },
+        Case {
+            name: "UTF-8 byte-order mark before the first JSON line",
+            files: vec![("in.jsonl", [b"\xef\xbb\xbf".to_vec(), jsonl(&[OK_LINE])].concat())],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Ok { documents: 1, empty: 0 },
+        },
+        Case {
+            name: "CRLF line endings in JSON Lines",
+            files: vec![(
+                "in.jsonl",
+                format!("{OK_LINE}\r\n{{\"id\": \"b\", \"text\": \"t\"}}\r\n").into_bytes(),
+            )],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Ok { documents: 2, empty: 0 },
+        },
+        Case {
+            name: "a truncated .gz file",
+            files: vec![("in.jsonl.gz", truncated)],
+            args: vec!["cluster", "in.jsonl.gz"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: SOME,
+                skipped: 1,
+                messages: &["input ends in a read error, rest of file not read"],
+            },
+        },
+        Case {
+            name: "a corrupt .gz file",
+            files: vec![("in.jsonl.gz", [vec![0x1f, 0x8b, 8, 0], vec![0xAB; 200]].concat())],
+            args: vec!["cluster", "in.jsonl.gz"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 0,
+                skipped: 1,
+                messages: &["in.jsonl.gz:1: input ends in a read error"],
+            },
+        },
+        Case {
+            name: "a valid .gz file",
+            files: vec![("in.jsonl.gz", small_gz)],
+            args: vec!["cluster", "in.jsonl.gz"],
+            stdin: None,
+            expect: Expect::Ok { documents: 2, empty: 0 },
+        },
+        Case {
+            name: "an invalid JSON line among valid ones",
+            files: vec![(
+                "in.jsonl",
+                jsonl(&[OK_LINE, "{\"id\": \"x\", \"text\": ", r#"{"id": "c", "text": "c"}"#]),
+            )],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 2,
+                skipped: 1,
+                messages: &["in.jsonl:2: invalid JSON: EOF while parsing"],
+            },
+        },
+        Case {
+            name: "a JSON array instead of an object",
+            files: vec![("in.jsonl", jsonl(&[OK_LINE, r#"["id", "text"]"#]))],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.jsonl:2: expected a JSON object, found an array"],
+            },
+        },
+        Case {
+            name: "a bare JSON string instead of an object",
+            files: vec![("in.jsonl", jsonl(&[r#""just text""#, OK_LINE]))],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.jsonl:1: expected a JSON object, found a string"],
+            },
+        },
+        Case {
+            name: "a missing text field",
+            files: vec![("in.jsonl", jsonl(&[r#"{"id": "a", "body": "x"}"#, OK_LINE]))],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.jsonl:1: no text field `text` (see --text-field)"],
+            },
+        },
+        Case {
+            name: "a null text",
+            files: vec![("in.jsonl", jsonl(&[r#"{"id": "a", "text": null}"#]))],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 0,
+                skipped: 1,
+                messages: &["in.jsonl:1: text field `text` is null, expected a string"],
+            },
+        },
+        Case {
+            name: "a numeric text",
+            files: vec![("in.jsonl", jsonl(&[r#"{"id": "a", "text": 42}"#]))],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 0,
+                skipped: 1,
+                messages: &["text field `text` is a number"],
+            },
+        },
+        Case {
+            name: "an empty text",
+            files: vec![("in.jsonl", jsonl(&[r#"{"id": "a", "text": ""}"#, OK_LINE]))],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Ok { documents: 2, empty: 1 },
+        },
+        Case {
+            name: "a missing id",
+            files: vec![("in.jsonl", jsonl(&[OK_LINE, r#"{"text": "no id here"}"#]))],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.jsonl:2: no id field `id` (see --id-field)"],
+            },
+        },
+        Case {
+            name: "a null id",
+            files: vec![("in.jsonl", jsonl(&[r#"{"id": null, "text": "t"}"#]))],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Skipped { documents: 0, skipped: 1, messages: &["id field `id` is null"] },
+        },
+        Case {
+            name: "numeric ids are accepted",
+            files: vec![("in.jsonl", jsonl(&[r#"{"id": 7, "text": "t"}"#, r#"{"id": 8.5, "text": "u"}"#]))],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Ok { documents: 2, empty: 0 },
+        },
+        Case {
+            name: "duplicate ids within one input",
+            files: vec![("in.jsonl", jsonl(&[OK_LINE, r#"{"id": "b", "text": "t"}"#, OK_LINE]))],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Fails {
+                messages: &["duplicate document id `ok`: first at in.jsonl:1, again at in.jsonl:3"],
+            },
+        },
+        Case {
+            name: "duplicate ids across inputs",
+            files: vec![("a.jsonl", jsonl(&[OK_LINE])), ("b.jsonl", jsonl(&[OK_LINE]))],
+            args: vec!["cluster", "a.jsonl", "b.jsonl"],
+            stdin: None,
+            expect: Expect::Fails {
+                messages: &["duplicate document id `ok`: first at a.jsonl:1, again at b.jsonl:1"],
+            },
+        },
+        Case {
+            name: "deeply nested JSON",
+            files: vec![("in.jsonl", jsonl(&[&nested_line, OK_LINE]))],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.jsonl:1: invalid JSON: recursion limit exceeded"],
+            },
+        },
+        Case {
+            name: "a very long line without newline",
+            files: vec![(
+                "in.jsonl",
+                [
+                    jsonl(&[OK_LINE]),
+                    format!(r#"{{"id": "long", "text": "{}"#, "w ".repeat(600_000)).into_bytes(),
+                ]
+                .concat(),
+            )],
+            args: vec!["cluster", "in.jsonl", "--max-doc-bytes", "100000"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.jsonl:2: line longer than --max-doc-bytes (100000 bytes); not read"],
+            },
+        },
+        Case {
+            name: "an escaped NUL inside a JSON string",
+            files: vec![("in.jsonl", jsonl(&[r#"{"id": "a", "text": "before\u0000after"}"#]))],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Ok { documents: 1, empty: 0 },
+        },
+        Case {
+            name: "a raw NUL byte in a JSON line",
+            files: vec![(
+                "in.jsonl",
+                [jsonl(&[OK_LINE]), b"{\"id\": \"n\", \"text\": \"a\x00b\"}\n".to_vec()].concat(),
+            )],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.jsonl:2: invalid JSON: control character"],
+            },
+        },
+        Case {
+            name: "blank lines and a last line without newline",
+            files: vec![(
+                "in.jsonl",
+                format!("\n{OK_LINE}\n   \n\n{{\"id\": \"z\", \"text\": \"last\"}}").into_bytes(),
+            )],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Ok { documents: 2, empty: 0 },
+        },
+        Case {
+            name: "an empty JSON Lines file",
+            files: vec![("in.jsonl", Vec::new())],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Ok { documents: 0, empty: 0 },
+        },
+        Case {
+            name: "a dotted id path that is missing",
+            files: vec![("in.jsonl", jsonl(&[r#"{"meta": {"other": 1}, "text": "t"}"#]))],
+            args: vec!["cluster", "in.jsonl", "--id-field", "meta.id"],
+            stdin: None,
+            expect: Expect::Skipped { documents: 0, skipped: 1, messages: &["no id field `meta.id`"] },
+        },
+        Case {
+            name: "JSON Lines on standard input with a bad line",
+            files: vec![],
+            args: vec!["cluster", "-"],
+            stdin: Some(jsonl(&[OK_LINE, "nonsense"])),
+            expect: Expect::Skipped { documents: 1, skipped: 1, messages: &["<stdin>:2: invalid JSON"] },
+        },
+        Case {
+            name: "--on-error fail stops at the first bad record",
+            files: vec![("in.jsonl", jsonl(&[OK_LINE, "[]", "{"]))],
+            args: vec!["cluster", "in.jsonl", "--on-error", "fail"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["in.jsonl:2: expected a JSON object, found an array"] },
+        },
+        // --- paths, outputs and arguments ---
+        Case {
+            name: "a nonexistent input path",
+            files: vec![],
+            args: vec!["cluster", "missing/dir"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["cannot read input `missing/dir`"] },
+        },
+        Case {
+            name: "an input whose format cannot be told",
+            files: vec![("data.csv", text("id,text\n"))],
+            args: vec!["cluster", "data.csv"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["cannot tell the format of `data.csv`"] },
+        },
+        Case {
+            name: "an output path that is a file",
+            files: vec![("in.jsonl", jsonl(&[OK_LINE])), ("taken", text("x"))],
+            args: vec!["cluster", "in.jsonl", "--out", "taken"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["--out taken: exists and is not a directory"] },
+        },
+        Case {
+            name: "an output directory that cannot be created",
+            files: vec![("in.jsonl", jsonl(&[OK_LINE])), ("file", text("x"))],
+            args: vec!["cluster", "in.jsonl", "--out", "file/sub"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["--out file/sub: cannot create directory"] },
+        },
+        Case {
+            name: "an output directory on a read-only file system",
+            files: vec![("in.jsonl", jsonl(&[OK_LINE]))],
+            args: vec!["cluster", "in.jsonl", "--out", "/proc/reprint-out"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["--out /proc/reprint-out: cannot create directory"] },
+        },
+        Case {
+            name: "standard input given twice",
+            files: vec![],
+            args: vec!["cluster", "-", "-"],
+            stdin: Some(Vec::new()),
+            expect: Expect::Fails { messages: &["standard input (-) can be given only once"] },
+        },
+        Case {
+            name: "conflicting flags: --bands without --rows",
+            files: vec![("in.jsonl", jsonl(&[OK_LINE]))],
+            args: vec!["cluster", "in.jsonl", "--bands", "4"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["--rows"] },
+        },
+        Case {
+            name: "conflicting flags: simhash with banding",
+            files: vec![("in.jsonl", jsonl(&[OK_LINE]))],
+            args: vec!["cluster", "in.jsonl", "--method", "simhash", "--bands", "2", "--rows", "2"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["--bands/--rows apply to --method minhash"] },
+        },
+        Case {
+            name: "a threshold that is not a number in range",
+            files: vec![("in.jsonl", jsonl(&[OK_LINE]))],
+            args: vec!["cluster", "in.jsonl", "--threshold", "NaN"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["--threshold must be greater than 0 and at most 1"] },
+        },
+        Case {
+            name: "--keep earliest without a field",
+            files: vec![("in.jsonl", jsonl(&[OK_LINE]))],
+            args: vec!["cluster", "in.jsonl", "--keep", "earliest"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["--keep earliest and latest need a field"] },
+        },
+        Case {
+            name: "--min-coverage above 1",
+            files: vec![("in.jsonl", jsonl(&[OK_LINE]))],
+            args: vec!["cluster", "in.jsonl", "--min-coverage", "1.5"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["--min-coverage must be between 0 and 1"] },
+        },
+        Case {
+            name: "dedup of standard input",
+            files: vec![],
+            args: vec!["dedup", "-", "--out", "o"],
+            stdin: Some(jsonl(&[OK_LINE])),
+            expect: Expect::Fails { messages: &["save standard input to a file first"] },
+        },
+    ]
+}
+
+fn run_case(case: &Case) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, bytes) in &case.files {
+        let p = dir.path().join(path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, bytes).unwrap();
+    }
+    let mut cmd = reprint();
+    cmd.current_dir(dir.path()).args(&case.args);
+    let default_out = !case.args.contains(&"--out");
+    if default_out {
+        cmd.args(["--out", "out"]);
+    }
+    if let Some(input) = &case.stdin {
+        cmd.write_stdin(input.clone());
+    }
+    let output = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let code = output.status.code();
+    assert!(!stderr.contains("panicked"), "{}: panicked\n{stderr}", case.name);
+    let report = |dir: &Path| -> serde_json::Value {
+        let bytes = fs::read(dir.join("out/clusters.json"))
+            .unwrap_or_else(|e| panic!("{}: no clusters.json: {e}", case.name));
+        serde_json::from_slice(&bytes).unwrap()
+    };
+    match &case.expect {
+        Expect::Ok { documents, empty } => {
+            assert_eq!(code, Some(0), "{}: exit status\n{stderr}", case.name);
+            let r = report(dir.path());
+            assert_eq!(r["input"]["documents"], *documents, "{}: documents", case.name);
+            assert_eq!(r["input"]["empty"].as_array().unwrap().len() as u64, *empty, "{}: empty", case.name);
+            assert!(r["input"]["skipped"].as_array().unwrap().is_empty(), "{}", case.name);
+        }
+        Expect::Skipped { documents, skipped, messages } => {
+            assert_eq!(code, Some(3), "{}: exit status\n{stderr}", case.name);
+            let r = report(dir.path());
+            if *documents == SOME {
+                assert!(r["input"]["documents"].as_u64().unwrap() > 0, "{}: documents", case.name);
+            } else {
+                assert_eq!(r["input"]["documents"], *documents, "{}: documents", case.name);
+            }
+            let listed = r["input"]["skipped"].as_array().unwrap().len() as u64;
+            assert_eq!(listed, *skipped, "{}: skipped\n{stderr}", case.name);
+            for m in *messages {
+                assert!(stderr.contains(m), "{}: stderr lacks {m:?}\n{stderr}", case.name);
+            }
+        }
+        Expect::Fails { messages } => {
+            assert_eq!(code, Some(2), "{}: exit status\n{stderr}", case.name);
+            for m in *messages {
+                assert!(stderr.contains(m), "{}: stderr lacks {m:?}\n{stderr}", case.name);
+            }
+            assert!(!dir.path().join("out/clusters.json").exists(), "{}: wrote output", case.name);
+        }
+    }
+}
+
+#[test]
+fn every_bad_input_has_its_pinned_behaviour() {
+    let cases = cases();
+    assert!(cases.len() >= 40, "the suite covers at least 40 inputs");
+    for case in &cases {
+        run_case(case);
+    }
+    eprintln!("bad-input suite: {} inputs, 0 panics", cases.len());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_in_a_directory_terminates() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    fs::create_dir_all(c.join("sub")).unwrap();
+    fs::write(c.join("sub/a.txt"), "words in a file").unwrap();
+    std::os::unix::fs::symlink(&c, c.join("sub/loop")).unwrap();
+    std::os::unix::fs::symlink(c.join("sub/a.txt"), c.join("link.txt")).unwrap();
+    let out = dir.path().join("out");
+    reprint().arg("cluster").arg(&c).arg("--out").arg(&out).assert().success();
+    let r: serde_json::Value = serde_json::from_slice(&fs::read(out.join("clusters.json")).unwrap()).unwrap();
+    // The linked file is read; the linked directory is not followed.
+    assert_eq!(r["input"]["documents"], 2);
+}
