@@ -85,7 +85,7 @@ fn stages(c: &mut Criterion) {
     c.bench_function("seeds/pipeline_exact_0.15", |b| {
         b.iter(|| {
             let run = pipeline::run(vec![Input::Dir(dir.clone())], &exact, &NoProgress).unwrap();
-            // The one reprint in the seeds: 000 and 002.
+            // The one reprint in the seeds: 000 and 002 (cluster stage included).
             assert_eq!(run.clusters.len(), 1);
             assert_eq!(run.clusters[0].members.len(), 2);
             run.stats.verified_pairs

@@ -20,7 +20,7 @@ declare -A outputs=(
   [cluster]="clusters.json overlap.html"
   [dedup]="kept.jsonl.gz removed.jsonl"
 )
-total=0; absent=0; complete=0; partial=0; some=0; rerun_ok=0
+total=0; absent=0; complete=0; partial=0; some=0; rerun_ok=0; mid_write=0
 for cmd in cluster dedup; do
   ref="$work/ref-$cmd"
   start=$(date +%s%N)
@@ -29,7 +29,13 @@ for cmd in cluster dedup; do
   echo "kill test: $cmd takes ${dur_ms} ms uninterrupted"
   for i in $(seq 1 "$kills"); do
     out="$work/$cmd-$i"
-    delay_ms=$(( RANDOM % (dur_ms * 11 / 10 + 1) ))
+    # Half the kill points anywhere in the run, half in its last quarter, where the outputs
+    # are being written.
+    if (( i % 2 )); then
+      delay_ms=$(( RANDOM % (dur_ms * 11 / 10 + 1) ))
+    else
+      delay_ms=$(( dur_ms * 3 / 4 + RANDOM % (dur_ms * 3 / 10 + 1) ))
+    fi
     "$bin" "$cmd" "$corpus" -q --out "$out" & pid=$!
     sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
     kill -9 "$pid" 2>/dev/null || true
@@ -50,6 +56,9 @@ for cmd in cluster dedup; do
     elif [ "$present" = 0 ]; then absent=$((absent + 1));
     elif [ "$present" = $(( $(wc -w <<<"${outputs[$cmd]}") + 1 )) ]; then complete=$((complete + 1));
     else some=$((some + 1)); fi
+    # Temporary files left behind mean the kill landed while an output was being written.
+    tmps=$(find "$out" -name '.*.tmp' 2>/dev/null | wc -l)
+    [ "$tmps" -gt 0 ] && mid_write=$((mid_write + 1))
     # Rerun in the same directory: the result must be the uninterrupted run's.
     "$bin" "$cmd" "$corpus" -q --out "$out"
     same=1
@@ -57,8 +66,8 @@ for cmd in cluster dedup; do
     leftovers=$(find "$out" -name '.*.tmp' | wc -l)
     [ "$leftovers" = 0 ] || same=0
     [ "$same" = 1 ] && rerun_ok=$((rerun_ok + 1)) || echo "RERUN DIFFERS: $cmd kill $i"
-    echo "kill test: $cmd killed at ${delay_ms} ms: $present final files present; rerun $([ $same = 1 ] && echo identical || echo DIFFERENT)"
+    echo "kill test: $cmd killed at ${delay_ms} ms: $present final files present, $tmps temporary; rerun $([ $same = 1 ] && echo identical || echo DIFFERENT)"
   done
 done
-echo "kill test: $total kill points: $absent left no output, $some left some complete outputs, $complete left every output complete, $partial left a partial file; $rerun_ok/$total reruns identical to the uninterrupted run"
+echo "kill test: $total kill points ($mid_write while an output was being written): $absent left no output, $some left some complete outputs, $complete left every output complete, $partial left a partial file; $rerun_ok/$total reruns identical to the uninterrupted run"
 [ "$partial" = 0 ] && [ "$rerun_ok" = "$total" ]

@@ -283,3 +283,35 @@ fn sigkill_never_leaves_a_partial_output() {
     }
     eprintln!("kill outcomes (delay ms, complete files present): {outcomes:?}");
 }
+
+/// `--keep earliest:date` keeps the first publication of a story, wherever it sits in the
+/// input; `latest:date` the last; documents without the field never win.
+#[test]
+fn keep_earliest_and_latest_by_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let story = (0..80).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
+    let input = dir.path().join("in.jsonl");
+    let lines = [
+        serde_json::json!({"id": "late", "date": "2015-08-03", "text": story}),
+        serde_json::json!({"id": "undated", "text": story}),
+        serde_json::json!({"id": "early", "date": "2015-07-29", "text": story}),
+        serde_json::json!({"id": "middle", "date": "2015-08-01", "text": story}),
+    ];
+    fs::write(&input, lines.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+    for (policy, kept) in [("earliest:date", "early"), ("latest:date", "late"), ("first", "late")] {
+        let out = dir.path().join(policy.replace(':', "_"));
+        reprint()
+            .arg("dedup")
+            .arg(&input)
+            .args(["--keep", policy, "-q", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let kept_lines = fs::read_to_string(out.join("kept.jsonl")).unwrap();
+        assert_eq!(kept_lines.lines().count(), 1, "{policy}");
+        assert!(kept_lines.contains(&format!("\"id\":\"{kept}\"")), "{policy}: {kept_lines}");
+        for r in removed_ids(&out) {
+            assert_eq!(r["duplicate_of"], kept, "{policy}");
+        }
+    }
+}
