@@ -77,7 +77,86 @@ fn stages(c: &mut Criterion) {
             fps
         })
     });
+    let banding = reprint::lsh::banding::Banding::optimal(0.5, 128);
+    // Seeds plus edited copies, so that LSH has buckets to fill.
+    let mut many: Vec<Vec<u64>> = Vec::new();
+    for k in 0..40u64 {
+        for set in &sets {
+            many.push(set.iter().map(|&h| if h % 50 == k { h ^ 1 } else { h }).collect());
+        }
+    }
+    let sigs: Vec<Vec<u32>> = many.iter().map(|s| minhasher.signature(s)).collect();
+    let sig_refs: Vec<Option<&[u32]>> = sigs.iter().map(|s| Some(s.as_slice())).collect();
+    g.bench_function("lsh_banding_200_docs", |b| {
+        b.iter(|| {
+            let pairs = banding.candidates(&sig_refs, 42);
+            // The 40 edited copies of each seed find each other: 5 x C(40, 2) pairs at least.
+            assert!(pairs.len() >= 5 * 780, "{} candidates", pairs.len());
+            pairs.len()
+        })
+    });
+    let pairs = banding.candidates(&sig_refs, 42);
+    let set_refs: Vec<&[u64]> = many.iter().map(Vec::as_slice).collect();
+    g.bench_function("verify_200_docs", |b| {
+        b.iter(|| {
+            let v = reprint::verify::verify(&pairs, &set_refs, 0.5);
+            assert!(v.len() >= 5 * 780);
+            v.len()
+        })
+    });
+    let config = Params::default().resolve().unwrap();
+    let a = pipeline::sequence(&texts[0], &config);
+    let b2 = pipeline::sequence(&texts[2], &config);
+    g.bench_function("align_000_002", |b| {
+        b.iter(|| {
+            let al = reprint::overlap::align(&a, &b2, &reprint::overlap::PassageConfig::default());
+            // The 1037-soldiers reprint: two passages of 50+ words.
+            assert_eq!(al.passages.len(), 2);
+            al.coverage_a
+        })
+    });
     g.finish();
+
+    // Clustering: 10,000 documents in 1,000 chains of 10 linked documents.
+    struct Keys(Vec<String>);
+    impl reprint::cluster::DocKeys for Keys {
+        fn id(&self, d: u32) -> &str {
+            &self.0[d as usize]
+        }
+        fn char_len(&self, _: u32) -> usize {
+            1
+        }
+        fn shingles(&self, _: u32) -> &[u64] {
+            &[]
+        }
+    }
+    let keys = Keys((0..10_000).map(|i| format!("doc{i:05}")).collect());
+    let scores =
+        reprint::verify::Scores { jaccard: 0.9, containment_a_in_b: 0.9, containment_b_in_a: 0.9, shared: 9 };
+    let links: Vec<reprint::verify::VerifiedPair> = (0..10_000u32)
+        .filter(|i| i % 10 != 9)
+        .map(|i| reprint::verify::VerifiedPair {
+            a: i,
+            b: i + 1,
+            scores,
+            linked_by: reprint::verify::LinkedBy::Jaccard,
+            alignment: None,
+        })
+        .collect();
+    c.bench_function("cluster_10k_docs_9k_links", |b| {
+        b.iter(|| {
+            let cl = reprint::cluster::cluster(
+                10_000,
+                &links,
+                &keys,
+                reprint::cluster::Keep::First,
+                reprint::cluster::ClusterMethod::Components,
+            );
+            assert_eq!(cl.len(), 1_000);
+            assert!(cl.iter().all(|c| c.members.len() == 10 && c.cohesion.unlinked_pairs == 36));
+            cl.len()
+        })
+    });
 
     let exact =
         Params { candidates: CandidateMode::Exact, threshold: 0.15, ..Params::default() }.resolve().unwrap();
@@ -99,11 +178,12 @@ fn saudinewsnet(c: &mut Criterion) {
         eprintln!("skipping saudinewsnet benches: {} not found", path.display());
         return;
     }
-    let config = Params::default().resolve().unwrap();
+    // Whole-document mode: the configuration of the speed bar (peers have no passage stage).
+    let config = Params { passages: None, ..Params::default() }.resolve().unwrap();
     let mut g = c.benchmark_group("saudinewsnet");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0)));
-    g.bench_function("cluster_minhash_0.5", |b| {
+    g.bench_function("cluster_minhash_0.5_no_passages", |b| {
         b.iter(|| {
             let run = pipeline::run(vec![Input::Jsonl(path.clone())], &config, &NoProgress).unwrap();
             assert_eq!(run.stats.documents, 31_030);
