@@ -73,13 +73,7 @@ pub struct DedupArgs {
     pub copy_to: Option<PathBuf>,
 
     #[command(flatten)]
-    pub matching: MatchOptions,
-
-    #[command(flatten)]
-    pub index: IndexOptions,
-
-    #[command(flatten)]
-    pub input: InputOptions,
+    pub pipeline: PipelineOptions,
 
     #[command(flatten)]
     pub run: RunOptions,
@@ -120,13 +114,7 @@ pub struct EvalArgs {
     pub out: PathBuf,
 
     #[command(flatten)]
-    pub matching: MatchOptions,
-
-    #[command(flatten)]
-    pub index: IndexOptions,
-
-    #[command(flatten)]
-    pub input: InputOptions,
+    pub pipeline: PipelineOptions,
 
     #[command(flatten)]
     pub run: RunOptions,
@@ -175,13 +163,7 @@ pub struct ClusterArgs {
     pub out: PathBuf,
 
     #[command(flatten)]
-    pub matching: MatchOptions,
-
-    #[command(flatten)]
-    pub index: IndexOptions,
-
-    #[command(flatten)]
-    pub input: InputOptions,
+    pub pipeline: PipelineOptions,
 
     /// Do not write overlap.html.
     #[arg(long)]
@@ -193,6 +175,19 @@ pub struct ClusterArgs {
 
     #[command(flatten)]
     pub run: RunOptions,
+}
+
+/// Everything that configures a pipeline run (shared by cluster, dedup and eval).
+#[derive(Debug, Args)]
+pub struct PipelineOptions {
+    #[command(flatten)]
+    pub matching: MatchOptions,
+
+    #[command(flatten)]
+    pub index: IndexOptions,
+
+    #[command(flatten)]
+    pub input: InputOptions,
 }
 
 /// How two documents are compared and when they are linked.

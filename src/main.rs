@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use cli::{
     CandidatesArg, Cli, ClusterArgs, Command, CompareArgs, DedupArgs, EvalArgs, IndexOptions, InputOptions,
-    MatchOptions, MethodArg, NormalizeArg, OnErrorArg, RunOptions,
+    MatchOptions, MethodArg, NormalizeArg, OnErrorArg, PipelineOptions, RunOptions,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use reprint::corpus::{self, CorpusConfig, Input, RawDoc};
@@ -75,6 +75,10 @@ fn corpus_config(input: &InputOptions) -> CorpusConfig {
         max_doc_bytes: input.max_doc_bytes,
         key_field: None,
     }
+}
+
+fn pipeline_params(o: &PipelineOptions) -> Result<Params> {
+    params(&o.matching, Some(&o.index), &o.input)
 }
 
 fn params(m: &MatchOptions, index: Option<&IndexOptions>, input: &InputOptions) -> Result<Params> {
@@ -164,7 +168,7 @@ fn set_threads(run: &RunOptions) -> Result<()> {
 }
 
 fn cluster(args: ClusterArgs) -> Result<u8> {
-    let config = params(&args.matching, Some(&args.index), &args.input)?.resolve()?;
+    let config = pipeline_params(&args.pipeline)?.resolve()?;
     set_threads(&args.run)?;
     let (inputs, names) = inputs(&args.inputs)?;
     prepare_out_dir(&args.out)?;
@@ -180,7 +184,15 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
             report::html::render(&run, &names, report::html::HtmlLimits { max_pairs: args.html_max_pairs });
         write_output(&args.out.join("overlap.html"), page.as_bytes(), &mut written)?;
     }
-    let manifest = manifest("cluster", &run, &inputs, &names, &config.corpus, started, &written)?;
+    let manifest = manifest_bytes(&manifest_struct(
+        "cluster",
+        &run,
+        &inputs,
+        &names,
+        &config.corpus,
+        started,
+        &written,
+    )?);
     write_output(&manifest_path, &manifest, &mut written)?;
     report_skipped(&run.skipped);
     if !args.run.quiet {
@@ -190,7 +202,7 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
 }
 
 fn dedup(args: DedupArgs) -> Result<u8> {
-    let config = params(&args.matching, Some(&args.index), &args.input)?.resolve()?;
+    let config = pipeline_params(&args.pipeline)?.resolve()?;
     set_threads(&args.run)?;
     if args.inputs.iter().chain(&args.against).any(|i| i == "-") {
         bail!("dedup reads its inputs twice (to copy kept records byte for byte): save standard input to a file first");
@@ -350,18 +362,6 @@ fn manifest_bytes(m: &Manifest) -> Vec<u8> {
     out
 }
 
-fn manifest(
-    command: &str,
-    run: &RunResult,
-    inputs: &[Input],
-    names: &[String],
-    corpus_config: &CorpusConfig,
-    started: Instant,
-    written: &[std::path::PathBuf],
-) -> Result<Vec<u8>> {
-    Ok(manifest_bytes(&manifest_struct(command, run, inputs, names, corpus_config, started, written)?))
-}
-
 /// Peak resident set size of this process (Linux: VmHWM in /proc/self/status).
 fn peak_rss_bytes() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -373,7 +373,7 @@ fn peak_rss_bytes() -> Option<u64> {
 fn eval(args: EvalArgs) -> Result<u8> {
     use reprint::eval::{self as ev, SweepAxis};
     set_threads(&args.run)?;
-    let base = params(&args.matching, Some(&args.index), &args.input)?;
+    let base = pipeline_params(&args.pipeline)?;
     let base_config = base.resolve()?;
     let axes: Vec<SweepAxis> = args
         .sweep
@@ -613,7 +613,7 @@ fn eval_clusters_file(
         labels.keys().chain(cluster_of.keys()).cloned().collect()
     } else {
         let (inputs, _) = inputs(&args.inputs)?;
-        corpus::read_all(inputs, &corpus_config(&args.input))?.0.into_iter().map(|d| d.id).collect()
+        corpus::read_all(inputs, &corpus_config(&args.pipeline.input))?.0.into_iter().map(|d| d.id).collect()
     };
     ids.sort();
     ids.dedup();

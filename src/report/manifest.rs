@@ -8,7 +8,7 @@
 //! file.
 
 use super::json::{ParamsReport, Tool, SCHEMA_VERSION};
-use crate::pipeline::RunResult;
+use crate::pipeline::{RunResult, Stats};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -25,33 +25,14 @@ pub struct InputInfo {
     pub xxh3: Option<String>,
 }
 
-/// Counts per stage.
+/// Counts per stage: the run's [`Stats`], skipped records by reason, and what dedup decided.
 #[derive(Debug, Clone, Serialize)]
 pub struct Counts {
-    /// Documents read.
-    pub documents: usize,
-    /// Documents with no words.
-    pub empty_documents: usize,
-    /// Records skipped.
-    pub skipped: usize,
+    /// Documents, shingles, candidates, links, clusters.
+    #[serde(flatten)]
+    pub run: Stats,
     /// Skipped records by reason.
     pub skipped_by_reason: BTreeMap<String, usize>,
-    /// Distinct shingles summed over documents.
-    pub shingles: u64,
-    /// Candidate pairs proposed by LSH or the exact join.
-    pub candidate_pairs: usize,
-    /// Pairs with Jaccard at or above the threshold.
-    pub verified_pairs: usize,
-    /// Pairs proposed by passage fingerprints.
-    pub passage_candidates: usize,
-    /// Pairs linked by passages only.
-    pub passage_links: usize,
-    /// All links.
-    pub linked_pairs: usize,
-    /// Clusters of two or more.
-    pub clusters: usize,
-    /// Documents in clusters.
-    pub clustered_documents: usize,
     /// Documents removed (dedup).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub removed: Option<usize>,
@@ -111,22 +92,7 @@ impl Manifest {
             command: command.to_owned(),
             params: ParamsReport::new(&run.config),
             inputs,
-            counts: Counts {
-                documents: s.documents,
-                empty_documents: s.empty_documents,
-                skipped: s.skipped,
-                skipped_by_reason,
-                shingles: s.shingles,
-                candidate_pairs: s.candidate_pairs,
-                verified_pairs: s.verified_pairs,
-                passage_candidates: s.passage_candidates,
-                passage_links: s.passage_links,
-                linked_pairs: s.linked_pairs,
-                clusters: s.clusters,
-                clustered_documents: s.clustered_documents,
-                removed: None,
-                kept: None,
-            },
+            counts: Counts { run: s.clone(), skipped_by_reason, removed: None, kept: None },
             timings_ms: s.timings.iter().map(|(k, d)| ((*k).to_owned(), d.as_secs_f64() * 1e3)).collect(),
             wall_ms: 0.0,
             peak_rss_bytes: None,
