@@ -17,6 +17,8 @@ use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use thiserror::Error;
 
 /// One place a corpus is read from.
@@ -210,16 +212,19 @@ pub struct CorpusReader {
     inputs: std::vec::IntoIter<Input>,
     current: Option<Source>,
     seen: HashMap<String, Origin>,
-    /// Bytes read so far, for progress.
+    /// Bytes of documents read so far (uncompressed lines and files).
     bytes_read: u64,
+    /// Bytes of input files consumed as stored (compressed for gzip), for progress against
+    /// [`CorpusReader::total_bytes`].
+    stored_bytes: Arc<AtomicU64>,
     /// Index of the input being read.
     input_index: usize,
 }
 
 enum Source {
     Lines { name: String, reader: Box<dyn BufRead + Send>, line: u64 },
-    Files { root: PathBuf, files: std::vec::IntoIter<PathBuf> },
-    One(PathBuf),
+    Files { root: PathBuf, files: std::vec::IntoIter<PathBuf>, stored: Arc<AtomicU64> },
+    One(PathBuf, Arc<AtomicU64>),
 }
 
 impl CorpusReader {
@@ -231,6 +236,7 @@ impl CorpusReader {
             current: None,
             seen: HashMap::new(),
             bytes_read: 0,
+            stored_bytes: Arc::new(AtomicU64::new(0)),
             input_index: 0,
         }
     }
@@ -252,13 +258,19 @@ impl CorpusReader {
         self.bytes_read
     }
 
+    /// Bytes of the input files consumed as stored on disk (compressed for gzip): progress
+    /// against [`CorpusReader::total_bytes`].
+    pub fn stored_bytes_read(&self) -> u64 {
+        self.stored_bytes.load(Ordering::Relaxed)
+    }
+
     /// The next batch of records, `None` when every input is exhausted.
     pub fn next_batch(&mut self) -> Result<Option<Vec<Record>>, CorpusError> {
         loop {
             if self.current.is_none() {
                 match self.inputs.next() {
                     None => return Ok(None),
-                    Some(input) => self.current = Some(open(input, &self.config)?),
+                    Some(input) => self.current = Some(open(input, &self.config, &self.stored_bytes)?),
                 }
             }
             let index = self.input_index;
@@ -319,7 +331,7 @@ pub fn read_all(
     Ok((docs, skipped))
 }
 
-fn open(input: Input, config: &CorpusConfig) -> Result<Source, CorpusError> {
+fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<Source, CorpusError> {
     match input {
         Input::Stdin => Ok(Source::Lines {
             name: "<stdin>".to_owned(),
@@ -327,16 +339,16 @@ fn open(input: Input, config: &CorpusConfig) -> Result<Source, CorpusError> {
             line: 0,
         }),
         Input::Jsonl(path) => {
-            let reader = open_lines(&path)?;
+            let reader = open_counted(&path, Some(stored.clone()))?;
             Ok(Source::Lines { name: path.display().to_string(), reader, line: 0 })
         }
         Input::Dir(root) => {
             let mut files = Vec::new();
             list_files(&root, config, &mut files)?;
             files.sort();
-            Ok(Source::Files { root, files: files.into_iter() })
+            Ok(Source::Files { root, files: files.into_iter(), stored: stored.clone() })
         }
-        Input::TextFile(path) => Ok(Source::One(path)),
+        Input::TextFile(path) => Ok(Source::One(path, stored.clone())),
     }
 }
 
@@ -436,7 +448,7 @@ fn read_batch(
             records.extend(trailer.map(Record::Skip));
             Ok(Some(records))
         }
-        Source::Files { root, files } => {
+        Source::Files { root, files, stored } => {
             let mut batch = Vec::new();
             let mut size = 0u64;
             for path in files.by_ref() {
@@ -450,6 +462,7 @@ fn read_batch(
                 return Ok(None);
             }
             *bytes_read += size;
+            stored.fetch_add(size, Ordering::Relaxed);
             let root = root.as_path();
             let records = batch
                 .into_par_iter()
@@ -460,13 +473,15 @@ fn read_batch(
                 .collect();
             Ok(Some(records))
         }
-        Source::One(path) => {
+        Source::One(path, stored) => {
             let path = std::mem::take(path);
             if path.as_os_str().is_empty() {
                 return Ok(None);
             }
             let id = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            *bytes_read += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            *bytes_read += size;
+            stored.fetch_add(size, Ordering::Relaxed);
             Ok(Some(vec![read_text_file(&path, id, config)]))
         }
     }
@@ -547,8 +562,31 @@ fn read_line_capped(reader: &mut dyn BufRead, buf: &mut Vec<u8>, cap: usize) -> 
 
 /// Opens a JSON Lines file for reading lines, decompressing gzip (detected by content).
 pub fn open_lines(path: &Path) -> Result<Box<dyn BufRead + Send>, CorpusError> {
+    open_counted(path, None)
+}
+
+/// A reader that adds the bytes it reads to a shared counter.
+struct Counted<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// [`open_lines`], counting the bytes read from the file as stored into `count`.
+fn open_counted(path: &Path, count: Option<Arc<AtomicU64>>) -> Result<Box<dyn BufRead + Send>, CorpusError> {
     let err = |source| CorpusError::Open { path: path.to_path_buf(), source };
-    let mut file = BufReader::new(File::open(path).map_err(err)?);
+    let raw: Box<dyn Read + Send> = match count {
+        Some(count) => Box::new(Counted { inner: File::open(path).map_err(err)?, count }),
+        None => Box::new(File::open(path).map_err(err)?),
+    };
+    let mut file = BufReader::new(raw);
     let gz = file.fill_buf().map_err(err)?.starts_with(&[0x1f, 0x8b]);
     Ok(if gz {
         Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(file)))

@@ -520,7 +520,7 @@ pub fn read_and_sketch(
                 }
             }
         }
-        progress.set(reader.bytes_read());
+        progress.set(reader.stored_bytes_read());
     }
     progress.finish();
     Ok((docs, skipped, reader.bytes_read()))
@@ -752,7 +752,7 @@ pub fn run_on(
     stats.timings.push(("candidates", t.elapsed()));
 
     let t = Instant::now();
-    progress.start("verify", Some(candidates.len() as u64), "pairs");
+    progress.start("verify", None, "pairs");
     let mut docs = docs;
     let wanted = involved(docs.len(), &candidates);
     fill_sets(&mut docs, &wanted, config);
