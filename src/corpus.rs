@@ -264,6 +264,12 @@ impl CorpusReader {
         self.stored_bytes.load(Ordering::Relaxed)
     }
 
+    /// The counter behind [`CorpusReader::stored_bytes_read`], to watch progress while the
+    /// reader works on another thread.
+    pub fn stored_counter(&self) -> Arc<AtomicU64> {
+        self.stored_bytes.clone()
+    }
+
     /// The next batch of records, `None` when every input is exhausted.
     pub fn next_batch(&mut self) -> Result<Option<Vec<Record>>, CorpusError> {
         loop {
