@@ -58,14 +58,6 @@ impl Input {
             Err(CorpusError::UnknownFormat { path })
         }
     }
-
-    /// How the input is named in messages and reports.
-    pub fn display_name(&self) -> String {
-        match self {
-            Input::Dir(p) | Input::Jsonl(p) | Input::TextFile(p) => p.display().to_string(),
-            Input::Stdin => "<stdin>".to_owned(),
-        }
-    }
 }
 
 /// How records are read.

@@ -1,25 +1,14 @@
 //! Document signatures: MinHash (for Jaccard-threshold LSH) and SimHash (for Hamming tables).
 //!
-//! A signature is only meaningful next to the parameters it was made with; the pipeline keeps
-//! one [`SketchParams`] per run and echoes it in every report, and signatures made with
-//! different parameters are never compared.
+//! A signature is only meaningful next to the parameters it was made with (signature length,
+//! seed, shingle kind and size, normalization): every report echoes them, and signatures are
+//! only compared within one run (`pipeline::same_sketch` guards reuse across settings).
 
 pub mod minhash;
 pub mod simhash;
 
 pub use minhash::MinHasher;
 pub use simhash::simhash;
-
-use serde::Serialize;
-
-/// The parameters a set of signatures was made with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct SketchParams {
-    /// Number of MinHash permutations (signature length).
-    pub num_perm: usize,
-    /// Seed of the shingle hash and of the permutation coefficients.
-    pub seed: u64,
-}
 
 /// SplitMix64: a fixed, documented generator used to derive coefficients from the seed, so
 /// that signatures never change with a dependency's version.
