@@ -70,6 +70,13 @@ impl Sequence {
         Sequence { tokens: doc.tokens.iter().map(|t| (t.start, t.end)).collect(), k, sorted }
     }
 
+    /// The sorted, deduplicated shingle hashes: the document's shingle set.
+    pub fn shingle_set(&self) -> Vec<u64> {
+        let mut set: Vec<u64> = self.sorted.iter().map(|&(h, _)| h).collect();
+        set.dedup();
+        set
+    }
+
     /// Number of words.
     pub fn words(&self) -> usize {
         self.tokens.len()

@@ -663,9 +663,6 @@ pub fn link_passages(
     let mut is_verified: std::collections::HashSet<Pair> = verified.iter().map(|p| (p.a, p.b)).collect();
     let extra: Vec<Pair> = proposed.iter().copied().filter(|p| !is_verified.contains(p)).collect();
     is_verified.clear();
-    let wanted = involved(docs.len(), &extra);
-    fill_sets(docs, &wanted, config);
-    let docs: &[Doc] = docs;
 
     let mut pairs: Vec<Pair> = verified.iter().map(|p| (p.a, p.b)).collect();
     pairs.extend(&extra);
@@ -675,6 +672,18 @@ pub fn link_passages(
         .zip(involved.par_iter())
         .map(|(d, &on)| on.then(|| sequence(&d.text, config)))
         .collect();
+    // The passage candidates need their shingle sets for scoring. With word shingles the
+    // sequences just computed hold exactly those hashes, so no document is normalized twice.
+    if config.shingle.kind == ShingleKind::Word {
+        docs.par_iter_mut().zip(sequences.par_iter()).for_each(|(d, s)| {
+            if let (Some(s), true) = (s, d.shingles.is_empty() && d.shingle_count > 0) {
+                d.shingles = s.shingle_set();
+            }
+        });
+    } else {
+        fill_sets(docs, &involved, config);
+    }
+    let docs: &[Doc] = docs;
     let seq = |i: u32| sequences[i as usize].as_ref();
     let align = |a: u32, b: u32| match (seq(a), seq(b)) {
         (Some(x), Some(y)) => overlap::align(x, y, &params.rule),
