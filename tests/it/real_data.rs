@@ -256,30 +256,16 @@ fn eval_command_on_clough_and_bbc_labels() {
     };
     let dir = tempfile::tempdir().unwrap();
     // Clough labels, derived as benches/labels/derive.py does.
-    let mut labels = String::new();
-    for (_, obj) in reprint::corpus::read_json_objects(&clough).unwrap() {
+    let clough_labels = reprint::corpus::read_json_objects(&clough).unwrap().into_iter().map(|(_, obj)| {
         let s = |k: &str| obj.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
         let cluster = match s("category").as_str() {
             "cut" | "light" | "heavy" => format!("src:{}", s("source_doc")),
             "orig" => format!("src:{}", s("id")),
             _ => format!("single:{}", s("id")),
         };
-        labels.push_str(&serde_json::json!({"id": s("id"), "cluster": cluster}).to_string());
-        labels.push('\n');
-    }
-    let clough_labels = dir.path().join("clough_labels.jsonl");
-    std::fs::write(&clough_labels, labels).unwrap();
-    let out = dir.path().join("clough");
-    crate::common::reprint()
-        .arg("eval")
-        .arg(&clough)
-        .arg("--labels")
-        .arg(&clough_labels)
-        .args(["--sweep", "threshold=0.1,0.3", "-q", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    let v = crate::common::read_json(&out.join("eval.json"));
+        (s("id"), cluster)
+    });
+    let v = eval_with_labels(dir.path(), "clough", &clough, clough_labels, &["--sweep", "threshold=0.1,0.3"]);
     for row in v["rows"].as_array().unwrap() {
         // Linking by wording is precise on this corpus; heavily rewritten answers are missed.
         assert!(row["labels"]["precision"].as_f64().unwrap() >= 0.99, "{row}");
@@ -288,26 +274,41 @@ fn eval_command_on_clough_and_bbc_labels() {
 
     // BBC exact copies: labels from identical texts.
     let mut first: HashMap<String, String> = HashMap::new();
-    let mut labels = String::new();
-    for (_, obj) in reprint::corpus::read_json_objects(&bbc).unwrap() {
+    let bbc_labels = reprint::corpus::read_json_objects(&bbc).unwrap().into_iter().map(|(_, obj)| {
         let id = obj["id"].as_str().unwrap().to_owned();
         let text = obj["text"].as_str().unwrap().to_owned();
         let cluster = first.entry(text).or_insert_with(|| id.clone()).clone();
-        labels.push_str(&serde_json::json!({"id": id, "cluster": cluster}).to_string());
-        labels.push('\n');
-    }
-    let bbc_labels = dir.path().join("bbc_labels.jsonl");
-    std::fs::write(&bbc_labels, labels).unwrap();
-    let out = dir.path().join("bbc");
+        (id, cluster)
+    });
+    let v = eval_with_labels(dir.path(), "bbc", &bbc, bbc_labels, &["--candidates", "identical"]);
+    assert_eq!(v["rows"][0]["labels"]["ari"], 1.0);
+}
+
+/// Writes `labels` as a labels file under `dir`, runs `reprint eval CORPUS --labels` with
+/// `args`, and returns its eval.json.
+fn eval_with_labels(
+    dir: &std::path::Path,
+    name: &str,
+    corpus: &std::path::Path,
+    labels: impl IntoIterator<Item = (String, String)>,
+    args: &[&str],
+) -> serde_json::Value {
+    let lines: String = labels
+        .into_iter()
+        .map(|(id, cluster)| format!("{}\n", serde_json::json!({"id": id, "cluster": cluster})))
+        .collect();
+    let path = dir.join(format!("{name}_labels.jsonl"));
+    std::fs::write(&path, lines).unwrap();
+    let out = dir.join(name);
     crate::common::reprint()
         .arg("eval")
-        .arg(&bbc)
+        .arg(corpus)
         .arg("--labels")
-        .arg(&bbc_labels)
-        .args(["--candidates", "identical", "-q", "--out"])
+        .arg(&path)
+        .args(args)
+        .args(["-q", "--out"])
         .arg(&out)
         .assert()
         .success();
-    let v = crate::common::read_json(&out.join("eval.json"));
-    assert_eq!(v["rows"][0]["labels"]["ari"], 1.0);
+    crate::common::read_json(&out.join("eval.json"))
 }
