@@ -276,6 +276,36 @@ def write_clusters(path: str, tool: dict, params: dict, ids: list[str], pairs: s
     os.replace(tmp, path)
 
 
+class Batches:
+    """The non-empty documents of a corpus as batches of shingle lists, for bulk APIs.
+
+    Iterating yields (index of the batch's first document, shingle lists); afterwards `ids`
+    holds the ids of the yielded documents in order, `documents` counts every document read
+    and `empty` those without words (never yielded).
+    """
+
+    def __init__(self, path: str, size: int) -> None:
+        self.path, self.size = path, size
+        self.ids: list[str] = []
+        self.documents = self.empty = 0
+
+    def __iter__(self) -> Iterator[tuple[int, list[list[str]]]]:
+        batch: list[list[str]] = []
+        for doc_id, text in read_corpus(self.path):
+            self.documents += 1
+            sh = shingle_list(text)
+            if not sh:
+                self.empty += 1
+                continue
+            self.ids.append(doc_id)
+            batch.append(sh)
+            if len(batch) >= self.size:
+                yield len(self.ids) - len(batch), batch
+                batch = []
+        if batch:
+            yield len(self.ids) - len(batch), batch
+
+
 def pairs_from_candidates(candidate_lists) -> set[tuple[int, int]]:
     """Turns per-document candidate lists (query results by document index) into pairs a < b."""
     pairs = set()

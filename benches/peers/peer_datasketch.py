@@ -21,22 +21,12 @@ import common
 def main() -> None:
     args = common.peer_args(__doc__.splitlines()[0])
     t0 = time.perf_counter()
-    ids: list[str] = []
-    counts = {"documents": 0, "empty": 0}
-
-    def shingle_bytes():
-        # One document at a time: only its shingles are in memory while it is hashed.
-        for doc_id, text in common.read_corpus(args.corpus):
-            counts["documents"] += 1
-            sh = common.shingle_list(text)
-            if not sh:
-                counts["empty"] += 1
-                continue
-            ids.append(doc_id)
-            yield [s.encode("utf-8") for s in sh]
-
-    lean = [LeanMinHash(m) for m in MinHash.generator(shingle_bytes(), num_perm=args.num_perm, seed=args.seed)]
+    # One document at a time: only its shingles are in memory while it is hashed.
+    batches = common.Batches(args.corpus, 1)
+    shingle_bytes = ([s.encode("utf-8") for s in batch[0]] for _, batch in batches)
+    lean = [LeanMinHash(m) for m in MinHash.generator(shingle_bytes, num_perm=args.num_perm, seed=args.seed)]
     t1 = time.perf_counter()
+    ids, documents, empty = batches.ids, batches.documents, batches.empty
 
     lsh = MinHashLSH(threshold=args.threshold, num_perm=args.num_perm)
     with lsh.insertion_session() as session:
@@ -51,10 +41,10 @@ def main() -> None:
         {"threshold": args.threshold, "num_perm": args.num_perm, "bands": lsh.b, "rows": lsh.r,
          "api": "MinHash.generator + LeanMinHash + MinHashLSH.insertion_session + query",
          "verified": False},
-        ids, pairs, counts["documents"], counts["empty"],
+        ids, pairs, documents, empty,
     )
     t3 = time.perf_counter()
-    print(f"datasketch: {counts['documents']} docs ({counts['empty']} empty), bands {lsh.b}x{lsh.r}, "
+    print(f"datasketch: {documents} docs ({empty} empty), bands {lsh.b}x{lsh.r}, "
           f"{len(pairs)} candidate pairs; read+sketch {t1 - t0:.1f}s, lsh {t2 - t1:.1f}s, "
           f"write {t3 - t2:.1f}s", file=sys.stderr)
 

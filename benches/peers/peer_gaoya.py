@@ -55,34 +55,16 @@ def main() -> None:
     except (IndexError, ValueError):
         bands = rows = 0  # unknown: only shown in the report
 
-    ids: list[str] = []
-    documents = empty = 0
     pairs: set[tuple[int, int]] = set()
-    batch: list[list[str]] = []
     t_index = 0.0
-
-    def flush() -> None:
-        nonlocal t_index
-        start = len(ids) - len(batch)
+    batches = common.Batches(args.corpus, args.batch)
+    for start, batch in batches:
         a = time.perf_counter()
         index.par_bulk_insert_docs(list(range(start, start + len(batch))), batch)
         found = index.par_bulk_query(batch)
         pairs.update(common.pairs_from_candidates(zip(range(start, start + len(batch)), found)))
         t_index += time.perf_counter() - a
-        batch.clear()
-
-    for doc_id, text in common.read_corpus(args.corpus):
-        documents += 1
-        sh = common.shingle_list(text)
-        if not sh:
-            empty += 1
-            continue
-        ids.append(doc_id)
-        batch.append(sh)
-        if len(batch) >= args.batch:
-            flush()
-    if batch:
-        flush()
+    ids, documents, empty = batches.ids, batches.documents, batches.empty
     t1 = time.perf_counter()
 
     common.write_clusters(

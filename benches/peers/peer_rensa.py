@@ -41,15 +41,10 @@ def main() -> None:
     t0 = time.perf_counter()
     bands = optimal_num_bands(args.threshold, args.num_perm)
     lsh = RMinHashLSH(threshold=args.threshold, num_perm=args.num_perm, num_bands=bands)
-    ids: list[str] = []
-    documents = empty = 0
     pairs: set[tuple[int, int]] = set()
-    batch: list[list[str]] = []
     t_sketch = t_lsh = 0.0
-
-    def flush() -> None:
-        nonlocal t_sketch, t_lsh
-        start = len(ids) - len(batch)
+    batches = common.Batches(args.corpus, args.batch)
+    for start, batch in batches:
         a = time.perf_counter()
         sketches = RMinHash.from_token_sets(batch, num_perm=args.num_perm, seed=args.seed)
         b = time.perf_counter()
@@ -58,20 +53,7 @@ def main() -> None:
         pairs.update(common.pairs_from_candidates(zip(range(start, start + len(batch)), found)))
         t_sketch += b - a
         t_lsh += time.perf_counter() - b
-        batch.clear()
-
-    for doc_id, text in common.read_corpus(args.corpus):
-        documents += 1
-        sh = common.shingle_list(text)
-        if not sh:
-            empty += 1
-            continue
-        ids.append(doc_id)
-        batch.append(sh)
-        if len(batch) >= args.batch:
-            flush()
-    if batch:
-        flush()
+    ids, documents, empty = batches.ids, batches.documents, batches.empty
     t1 = time.perf_counter()
 
     common.write_clusters(
