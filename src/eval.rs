@@ -566,6 +566,95 @@ pub fn figures(
     }
 }
 
+/// The truth a run is scored against.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Truth<'a> {
+    /// id → cluster label.
+    pub labels: Option<&'a HashMap<String, String>>,
+    /// Labelled pairs.
+    pub pairs: Option<&'a [LabelledPair]>,
+}
+
+/// The share of pairs the candidate stage proposed per exact-Jaccard bin, with the banding
+/// whose S-curve it should follow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CandidateRate {
+    /// The banding of the measured setting.
+    pub banding: crate::lsh::banding::Banding,
+    /// `(lo, hi, pairs, proposed)` per bin.
+    pub bins: Vec<(f64, f64, usize, usize)>,
+}
+
+/// The result of a sweep: one row per setting, and the candidate rate of the first LSH setting
+/// (with `exact`).
+#[derive(Debug, Clone)]
+pub struct SweepResult {
+    /// Figures per setting, in sweep order.
+    pub rows: Vec<Figures>,
+    /// Candidate rate by Jaccard bin (with `exact`).
+    pub candidate_rate: Option<CandidateRate>,
+}
+
+/// Errors of a sweep.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// A swept value does not fit its parameter.
+    #[error("{0}")]
+    Setting(String),
+    /// A setting gives an impossible configuration.
+    #[error(transparent)]
+    Config(#[from] crate::pipeline::ConfigError),
+    /// Reading the corpus failed.
+    #[error(transparent)]
+    Run(#[from] crate::pipeline::RunError),
+}
+
+/// Runs the pipeline on `inputs` for every setting of `axes` applied to `base` and scores each
+/// run against `truth` (and, with `exact`, LSH against the exact join). Documents are read and
+/// sketched once per distinct sketch configuration, not once per setting. `on_row` sees each
+/// row as soon as it is measured.
+pub fn sweep(
+    base: &crate::pipeline::Params,
+    axes: &[SweepAxis],
+    inputs: &[crate::corpus::Input],
+    truth: Truth<'_>,
+    exact: bool,
+    progress: &dyn crate::pipeline::Progress,
+    on_row: &mut dyn FnMut(&Figures),
+) -> Result<SweepResult, SweepError> {
+    use crate::pipeline::{self, CandidateMode};
+    let mut rows = Vec::new();
+    let mut candidate_rate = None;
+    let mut cached: Option<(pipeline::Config, Vec<pipeline::Doc>, Vec<crate::corpus::Skipped>, u64)> = None;
+    for setting in settings(axes) {
+        let mut p = base.clone();
+        for (name, value) in &setting {
+            apply(&mut p, name, value).map_err(SweepError::Setting)?;
+        }
+        let config = p.resolve()?;
+        let t = std::time::Instant::now();
+        let (docs, skipped, bytes) = match cached.take() {
+            Some((c, docs, skipped, bytes)) if pipeline::same_sketch(&c, &config) => (docs, skipped, bytes),
+            _ => pipeline::read_and_sketch(inputs.to_vec(), &config, progress)?,
+        };
+        let mut run = pipeline::run_on(docs, skipped, bytes, t.elapsed(), &config, progress);
+        let mut f = figures(&mut run, truth.labels, truth.pairs);
+        f.setting = setting.iter().cloned().collect();
+        if exact && config.candidates == CandidateMode::Lsh {
+            f.lsh = Some(lsh_vs_exact(&mut run));
+            if let (None, Some(banding)) = (&candidate_rate, config.banding) {
+                let floor = (config.threshold - 0.4).max(0.1);
+                candidate_rate =
+                    Some(CandidateRate { banding, bins: candidate_rate_by_jaccard(&mut run, floor, 0.05) });
+            }
+        }
+        on_row(&f);
+        rows.push(f);
+        cached = Some((config, run.docs, run.skipped, bytes));
+    }
+    Ok(SweepResult { rows, candidate_rate })
+}
+
 /// The rows as CSV: one line per setting, a header first.
 pub fn to_csv(rows: &[Figures]) -> String {
     let axes: Vec<String> = rows.first().map(|r| r.setting.keys().cloned().collect()).unwrap_or_default();

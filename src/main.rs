@@ -397,40 +397,21 @@ fn eval(args: EvalArgs) -> Result<u8> {
     }
     let (inputs, names) = inputs(&args.inputs)?;
     let progress = Bars::new(args.run.quiet);
-    let mut rows = Vec::new();
-    let mut cached: Option<Sketched> = None;
-    let mut extras: Option<Extras> = None;
-    for setting in ev::settings(&axes) {
-        let mut p = base.clone();
-        for (name, value) in &setting {
-            ev::apply(&mut p, name, value).map_err(anyhow::Error::msg)?;
-        }
-        let config = p.resolve()?;
-        let t = Instant::now();
-        let (docs, skipped, bytes) = match cached.take() {
-            Some((c, docs, skipped, bytes)) if pipeline::same_sketch(&c, &config) => (docs, skipped, bytes),
-            _ => pipeline::read_and_sketch(inputs.clone(), &config, &progress)?,
-        };
-        let mut run = pipeline::run_on(docs, skipped, bytes, t.elapsed(), &config, &progress);
-        let mut f = ev::figures(&mut run, labels.as_ref(), pairs.as_deref());
-        f.setting = setting.iter().cloned().collect();
-        if args.exact && config.candidates == CandidateMode::Lsh {
-            f.lsh = Some(ev::lsh_vs_exact(&mut run));
-            if extras.is_none() {
-                if let Some(banding) = config.banding {
-                    let floor = (config.threshold - 0.4).max(0.1);
-                    let rate = ev::candidate_rate_by_jaccard(&mut run, floor, 0.05);
-                    let hist = rate.iter().map(|&(lo, hi, n, _)| (lo, hi, n)).collect();
-                    extras = Some((rate, banding, hist));
-                }
+    let quiet = args.run.quiet;
+    let result = ev::sweep(
+        &base,
+        &axes,
+        &inputs,
+        ev::Truth { labels: labels.as_ref(), pairs: pairs.as_deref() },
+        args.exact,
+        &progress,
+        &mut |f| {
+            if !quiet {
+                emit(&format!("{}\n", report::terminal::eval_line(f)));
             }
-        }
-        if !args.run.quiet {
-            emit(&format!("{}\n", eval_line(&f)));
-        }
-        rows.push(f);
-        cached = Some((config, run.docs, run.skipped, bytes));
-    }
+        },
+    )?;
+    let rows = &result.rows;
 
     // Outputs: eval.json, eval.csv, plots.
     let mut written = Vec::new();
@@ -461,18 +442,18 @@ fn eval(args: EvalArgs) -> Result<u8> {
         "labels": file_sum(&args.labels)?,
         "pairs": file_sum(&args.pairs)?,
         "rows": rows,
-        "candidate_rate_by_jaccard": extras.as_ref().map(|(rate, banding, _)| serde_json::json!({
-            "bands": banding.bands, "rows": banding.rows,
-            "bins": rate.iter().map(|&(lo, hi, n, k)| serde_json::json!({
+        "candidate_rate_by_jaccard": result.candidate_rate.as_ref().map(|c| serde_json::json!({
+            "bands": c.banding.bands, "rows": c.banding.rows,
+            "bins": c.bins.iter().map(|&(lo, hi, n, k)| serde_json::json!({
                 "lo": lo, "hi": hi, "pairs": n, "proposed": k,
-                "s_curve": banding.probability((lo + hi) / 2.0)})).collect::<Vec<_>>()
+                "s_curve": c.banding.probability((lo + hi) / 2.0)})).collect::<Vec<_>>()
         })),
     });
     let mut json = serde_json::to_vec_pretty(&doc)?;
     json.push(b'\n');
     write_output(&args.out.join("eval.json"), &json, &mut written)?;
-    write_output(&args.out.join("eval.csv"), ev::to_csv(&rows).as_bytes(), &mut written)?;
-    for (name, svg) in eval_plots(&rows, &axes, extras.as_ref()) {
+    write_output(&args.out.join("eval.csv"), ev::to_csv(rows).as_bytes(), &mut written)?;
+    for (name, svg) in report::svg::eval_plots(rows, &axes, result.candidate_rate.as_ref()) {
         write_output(&args.out.join(name), svg.as_bytes(), &mut written)?;
     }
     if !args.run.quiet {
@@ -480,111 +461,6 @@ fn eval(args: EvalArgs) -> Result<u8> {
         emit(&format!("  time  {:.2} s\n  wrote {}\n", started.elapsed().as_secs_f64(), w.join(", ")));
     }
     Ok(0)
-}
-
-/// One summary line of an evaluated setting.
-fn eval_line(f: &reprint::eval::Figures) -> String {
-    let mut parts: Vec<String> = f.setting.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    parts.push(format!("{} docs, {} linked pairs, {} clusters", f.documents, f.linked_pairs, f.clusters));
-    if let Some(a) = &f.labels {
-        parts.push(format!(
-            "P {:.4} R {:.4} F1 {:.4} ARI {:.4} NMI {:.4}",
-            a.precision, a.recall, a.f1, a.ari, a.nmi
-        ));
-    }
-    if let Some(p) = &f.pairs {
-        let bands: Vec<String> = p
-            .recall_by_jaccard
-            .iter()
-            .map(|b| format!("J[{:.2},{:.2}) {}/{}", b.lo, b.hi, b.together, b.pairs))
-            .collect();
-        parts.push(format!(
-            "true pairs together {}/{} ({}), negatives merged {}/{}",
-            p.true_pairs_together,
-            p.true_pairs,
-            bands.join(", "),
-            p.negative_pairs_merged,
-            p.negative_pairs
-        ));
-    }
-    if let Some(l) = &f.lsh {
-        parts.push(format!(
-            "LSH recall {:.4} ({}/{} exact pairs), {} candidates, {} dropped by verification",
-            l.recall, l.found, l.exact_pairs, l.candidates, l.dropped_by_verification
-        ));
-    }
-    parts.join("; ")
-}
-
-/// Documents sketched for one configuration, kept across sweep settings.
-type Sketched = (pipeline::Config, Vec<pipeline::Doc>, Vec<reprint::corpus::Skipped>, u64);
-
-/// Candidate rate by Jaccard bin, the banding, and the Jaccard histogram.
-type Extras = (Vec<(f64, f64, usize, usize)>, reprint::lsh::banding::Banding, Vec<(f64, f64, usize)>);
-
-fn eval_plots(
-    rows: &[reprint::eval::Figures],
-    axes: &[reprint::eval::SweepAxis],
-    extras: Option<&Extras>,
-) -> Vec<(String, String)> {
-    use reprint::report::svg;
-    let mut out = Vec::new();
-    if axes.iter().any(|a| a.name == "threshold") {
-        let x = |r: &reprint::eval::Figures| r.setting.get("threshold").and_then(|v| v.parse::<f64>().ok());
-        let mut series: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
-        let mut add = |name: &str, get: &dyn Fn(&reprint::eval::Figures) -> Option<f64>| {
-            let pts: Vec<(f64, f64)> = rows.iter().filter_map(|r| Some((x(r)?, get(r)?))).collect();
-            if !pts.is_empty() {
-                series.push((name.to_owned(), pts));
-            }
-        };
-        add("precision", &|r| r.labels.map(|a| a.precision));
-        add("recall", &|r| r.labels.map(|a| a.recall));
-        add("F1", &|r| r.labels.map(|a| a.f1));
-        add("ARI", &|r| r.labels.map(|a| a.ari));
-        add("LSH recall", &|r| r.lsh.as_ref().map(|l| l.recall));
-        add("low-J pair recall", &|r| {
-            r.pairs
-                .as_ref()
-                .and_then(|p| p.recall_by_jaccard.first())
-                .filter(|b| b.pairs > 0)
-                .map(|b| b.together as f64 / b.pairs as f64)
-        });
-        if !series.is_empty() {
-            out.push((
-                "eval_threshold.svg".to_owned(),
-                svg::line_chart("Figures vs threshold", "threshold", "score", &series, (0.0, 1.0)),
-            ));
-        }
-    }
-    if let Some((rate, banding, hist)) = extras {
-        let measured: Vec<(f64, f64)> = rate
-            .iter()
-            .filter(|b| b.2 > 0)
-            .map(|&(lo, hi, n, k)| ((lo + hi) / 2.0, k as f64 / n as f64))
-            .collect();
-        let lo = rate.first().map_or(0.0, |b| b.0);
-        let theory: Vec<(f64, f64)> = (0..=50)
-            .map(|i| lo + (1.0 - lo) * i as f64 / 50.0)
-            .map(|s| (s, banding.probability(s)))
-            .collect();
-        let title = format!("Candidate probability: {} bands x {} rows", banding.bands, banding.rows);
-        out.push((
-            "eval_scurve.svg".to_owned(),
-            svg::line_chart(
-                &title,
-                "exact Jaccard",
-                "share proposed",
-                &[("S-curve".into(), theory), ("measured".into(), measured)],
-                (0.0, 1.0),
-            ),
-        ));
-        out.push((
-            "eval_jaccard_hist.svg".to_owned(),
-            svg::histogram("Pairs by exact Jaccard", "Jaccard", hist),
-        ));
-    }
-    out
 }
 
 fn eval_clusters_file(

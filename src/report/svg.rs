@@ -129,6 +129,71 @@ pub fn histogram(title: &str, x_label: &str, bins: &[(f64, f64, usize)]) -> Stri
     s
 }
 
+/// The charts of an `eval` run, as (file name, SVG): figures against the threshold when it is
+/// swept, and with `--exact` the S-curve against the measured candidate rate and the histogram
+/// of pair similarities.
+pub fn eval_plots(
+    rows: &[crate::eval::Figures],
+    axes: &[crate::eval::SweepAxis],
+    candidate_rate: Option<&crate::eval::CandidateRate>,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if axes.iter().any(|a| a.name == "threshold") {
+        let x = |r: &crate::eval::Figures| r.setting.get("threshold").and_then(|v| v.parse::<f64>().ok());
+        let mut series: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
+        let mut add = |name: &str, get: &dyn Fn(&crate::eval::Figures) -> Option<f64>| {
+            let pts: Vec<(f64, f64)> = rows.iter().filter_map(|r| Some((x(r)?, get(r)?))).collect();
+            if !pts.is_empty() {
+                series.push((name.to_owned(), pts));
+            }
+        };
+        add("precision", &|r| r.labels.map(|a| a.precision));
+        add("recall", &|r| r.labels.map(|a| a.recall));
+        add("F1", &|r| r.labels.map(|a| a.f1));
+        add("ARI", &|r| r.labels.map(|a| a.ari));
+        add("LSH recall", &|r| r.lsh.as_ref().map(|l| l.recall));
+        add("low-J pair recall", &|r| {
+            r.pairs
+                .as_ref()
+                .and_then(|p| p.recall_by_jaccard.first())
+                .filter(|b| b.pairs > 0)
+                .map(|b| b.together as f64 / b.pairs as f64)
+        });
+        if !series.is_empty() {
+            out.push((
+                "eval_threshold.svg".to_owned(),
+                line_chart("Figures vs threshold", "threshold", "score", &series, (0.0, 1.0)),
+            ));
+        }
+    }
+    if let Some(crate::eval::CandidateRate { banding, bins: rate }) = candidate_rate {
+        let hist: Vec<(f64, f64, usize)> = rate.iter().map(|&(lo, hi, n, _)| (lo, hi, n)).collect();
+        let measured: Vec<(f64, f64)> = rate
+            .iter()
+            .filter(|b| b.2 > 0)
+            .map(|&(lo, hi, n, k)| ((lo + hi) / 2.0, k as f64 / n as f64))
+            .collect();
+        let lo = rate.first().map_or(0.0, |b| b.0);
+        let theory: Vec<(f64, f64)> = (0..=50)
+            .map(|i| lo + (1.0 - lo) * i as f64 / 50.0)
+            .map(|s| (s, banding.probability(s)))
+            .collect();
+        let title = format!("Candidate probability: {} bands x {} rows", banding.bands, banding.rows);
+        out.push((
+            "eval_scurve.svg".to_owned(),
+            line_chart(
+                &title,
+                "exact Jaccard",
+                "share proposed",
+                &[("S-curve".into(), theory), ("measured".into(), measured)],
+                (0.0, 1.0),
+            ),
+        ));
+        out.push(("eval_jaccard_hist.svg".to_owned(), histogram("Pairs by exact Jaccard", "Jaccard", &hist)));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,5 @@
-//! The terminal view of `reprint compare`: figures, then each shared passage with the two
-//! texts side by side, wrapped to the terminal width.
+//! Terminal views: `reprint compare` (figures, then each shared passage with the two texts
+//! side by side, wrapped to the terminal width) and the one-line summary of an `eval` setting.
 //!
 //! Each column line is wrapped in Unicode first-strong isolates (U+2068 … U+2069), so a
 //! terminal that implements the bidirectional algorithm lays out an Arabic column right to
@@ -108,6 +108,40 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// One summary line of an evaluated setting.
+pub fn eval_line(f: &crate::eval::Figures) -> String {
+    let mut parts: Vec<String> = f.setting.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    parts.push(format!("{} docs, {} linked pairs, {} clusters", f.documents, f.linked_pairs, f.clusters));
+    if let Some(a) = &f.labels {
+        parts.push(format!(
+            "P {:.4} R {:.4} F1 {:.4} ARI {:.4} NMI {:.4}",
+            a.precision, a.recall, a.f1, a.ari, a.nmi
+        ));
+    }
+    if let Some(p) = &f.pairs {
+        let bands: Vec<String> = p
+            .recall_by_jaccard
+            .iter()
+            .map(|b| format!("J[{:.2},{:.2}) {}/{}", b.lo, b.hi, b.together, b.pairs))
+            .collect();
+        parts.push(format!(
+            "true pairs together {}/{} ({}), negatives merged {}/{}",
+            p.true_pairs_together,
+            p.true_pairs,
+            bands.join(", "),
+            p.negative_pairs_merged,
+            p.negative_pairs
+        ));
+    }
+    if let Some(l) = &f.lsh {
+        parts.push(format!(
+            "LSH recall {:.4} ({}/{} exact pairs), {} candidates, {} dropped by verification",
+            l.recall, l.found, l.exact_pairs, l.candidates, l.dropped_by_verification
+        ));
+    }
+    parts.join("; ")
 }
 
 #[cfg(test)]
