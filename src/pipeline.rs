@@ -735,16 +735,14 @@ pub struct Comparison {
 /// Compares two texts with the shingles, normalization, threshold and passage rule of
 /// `config`.
 pub fn compare(a: &str, b: &str, config: &Config) -> Comparison {
-    let normalizer = Normalizer::new(config.normalize);
-    let shingler = Shingler::new(config.shingle, config.seed);
-    let set = |t: &str| {
-        let mut s = Vec::new();
-        shingler.set_into(&normalizer.normalize(t), &mut s);
-        s
-    };
-    let scores = verify::score(&set(a), &set(b));
-    let rule = config.passages.map(|p| p.rule).unwrap_or_default();
     let (sa, sb) = (sequence(a, config), sequence(b, config));
+    // With word shingles the alignment sequences already hold the shingle sets.
+    let set = |text: &str, seq: &Sequence| match config.shingle.kind {
+        ShingleKind::Word => seq.shingle_set(),
+        ShingleKind::Char => shingle_set(text, config),
+    };
+    let scores = verify::score(&set(a, &sa), &set(b, &sb));
+    let rule = config.passages.map(|p| p.rule).unwrap_or_default();
     let alignment = overlap::align(&sa, &sb, &rule);
     let by_jaccard = scores.jaccard >= config.threshold && scores.shared > 0;
     let by_passage = config.passages.is_some() && alignment.links(&rule);
