@@ -12,9 +12,9 @@ secs=${1:-120}
 targets=(
   "normalize::tests::token_ranges_are_char_boundaries_and_monotone"
   "normalize::tests::fast_path_agrees_with_uax29"
-  "corpus::tests::parse_line_never_panics"
-  "corpus::tests::parse_line_on_json_like_lines"
-  "corpus::tests::capped_reader_splits_like_read_until"
+  "corpus::record::tests::parse_line_never_panics"
+  "corpus::record::tests::parse_line_on_json_like_lines"
+  "corpus::lines::tests::capped_reader_splits_like_read_until"
   "overlap::tests::alignment_invariants"
 )
 cargo test --release --lib --no-run --quiet

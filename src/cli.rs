@@ -2,10 +2,14 @@
 //! constants so that `--help`, the README and the library agree.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use reprint::corpus::{DEFAULT_ID_FIELD, DEFAULT_MAX_DOC_BYTES, DEFAULT_TEXT_FIELD};
+use reprint::corpus::{CorpusConfig, DEFAULT_ID_FIELD, DEFAULT_MAX_DOC_BYTES, DEFAULT_TEXT_FIELD};
 use reprint::lsh::winnow::{DEFAULT_MAX_DF, DEFAULT_MIN_SHARED, DEFAULT_WINDOW};
-use reprint::overlap::{DEFAULT_MAX_GAP, DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE};
-use reprint::pipeline::{DEFAULT_MAX_HAMMING, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_THRESHOLD};
+use reprint::normalize::Profile;
+use reprint::overlap::{PassageConfig, DEFAULT_MAX_GAP, DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE};
+use reprint::pipeline::{
+    CandidateMode, Method, OnError, Params, PassageParams, DEFAULT_MAX_HAMMING, DEFAULT_NUM_PERM,
+    DEFAULT_SEED, DEFAULT_THRESHOLD,
+};
 use reprint::shingle::ShingleConfig;
 use std::path::PathBuf;
 
@@ -319,6 +323,89 @@ pub struct RunOptions {
     /// No progress bars and no summary on stdout.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+impl InputOptions {
+    /// How records are read.
+    pub fn corpus_config(&self) -> CorpusConfig {
+        CorpusConfig {
+            id_field: self.id_field.clone(),
+            text_field: self.text_field.clone(),
+            extensions: self
+                .ext
+                .iter()
+                .map(|e| e.trim().trim_start_matches('.').to_lowercase())
+                .filter(|e| !e.is_empty())
+                .collect(),
+            max_doc_bytes: self.max_doc_bytes,
+            key_field: None,
+        }
+    }
+}
+
+impl PipelineOptions {
+    /// The library parameters these flags give (not yet validated).
+    pub fn params(&self) -> anyhow::Result<Params> {
+        self.matching.params(Some(&self.index), &self.input)
+    }
+}
+
+impl MatchOptions {
+    /// The library parameters these flags give, with the candidate and cluster flags of
+    /// `index` when the command has them.
+    pub fn params(&self, index: Option<&IndexOptions>, input: &InputOptions) -> anyhow::Result<Params> {
+        let m = self;
+        let defaults = Params::default();
+        let mut p = Params {
+            corpus: input.corpus_config(),
+            normalize: match m.normalize {
+                NormalizeArg::Default => Profile::Default,
+                NormalizeArg::None => Profile::None,
+            },
+            shingle: m.shingle,
+            threshold: m.threshold,
+            seed: m.seed,
+            on_error: match input.on_error {
+                OnErrorArg::Skip => OnError::Skip,
+                OnErrorArg::Fail => OnError::Fail,
+            },
+            passages: (!m.no_passages).then_some(PassageParams {
+                rule: PassageConfig {
+                    min_passage: m.min_passage,
+                    min_coverage: m.min_coverage,
+                    max_gap: m.max_gap,
+                    ..PassageConfig::default()
+                },
+                window: m.winnow_window,
+                max_df: m.max_df,
+                min_shared: m.min_shared,
+            }),
+            ..defaults
+        };
+        if let Some(ix) = index {
+            p.method = match ix.method {
+                MethodArg::Minhash => Method::Minhash,
+                MethodArg::Simhash => Method::Simhash,
+            };
+            p.candidates = match ix.candidates {
+                CandidatesArg::Lsh => CandidateMode::Lsh,
+                CandidatesArg::Exact => CandidateMode::Exact,
+                CandidatesArg::Identical => CandidateMode::Identical,
+            };
+            p.num_perm = ix.num_perm;
+            p.bands = ix.bands;
+            p.rows = ix.rows;
+            p.max_hamming = ix.max_hamming;
+            let (policy, field) = match ix.keep.split_once(':') {
+                Some((policy, field)) => (policy, Some(field.to_owned())),
+                None => (ix.keep.as_str(), None),
+            };
+            p.keep = policy.parse().map_err(|e: String| anyhow::anyhow!("--keep: {e}"))?;
+            p.corpus.key_field = field.filter(|f| !f.is_empty());
+            p.cluster = ix.cluster.parse().map_err(anyhow::Error::msg)?;
+        }
+        Ok(p)
+    }
 }
 
 fn parse_shingle(s: &str) -> Result<ShingleConfig, String> {

@@ -402,6 +402,31 @@ fn annotate_line(
     Ok(())
 }
 
+/// How many documents a deduplication considered, removed and kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    /// Documents of the inputs (reference documents excluded).
+    pub considered: usize,
+    /// Removed as duplicates.
+    pub removed: usize,
+    /// Kept.
+    pub kept: usize,
+    /// Documents of the reference corpora (`--against`).
+    pub reference: usize,
+}
+
+/// Counts the documents of `run` that come from the first `only_inputs` inputs, and what
+/// `plan` removed of them.
+pub fn tally(run: &RunResult, plan: &Plan, only_inputs: usize) -> Tally {
+    let considered = run.docs.iter().filter(|d| d.origin.input < only_inputs).count();
+    Tally {
+        considered,
+        removed: plan.removed.len(),
+        kept: considered - plan.removed.len(),
+        reference: run.docs.len() - considered,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

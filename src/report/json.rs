@@ -362,9 +362,7 @@ impl ClusterReport {
 
     /// The report as pretty-printed JSON with a trailing newline.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(self).unwrap_or_default();
-        out.push(b'\n');
-        out
+        super::pretty_json(self)
     }
 }
 

@@ -8,9 +8,11 @@
 //! file.
 
 use super::json::{ParamsReport, Tool, SCHEMA_VERSION};
+use crate::corpus::{self, CorpusConfig, CorpusError, Input};
 use crate::pipeline::{RunResult, Stats};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// One input as recorded.
 #[derive(Debug, Clone, Serialize)]
@@ -100,4 +102,66 @@ impl Manifest {
             outputs: Vec::new(),
         }
     }
+}
+
+impl InputInfo {
+    /// The record of every input (names as given), with sizes and checksums.
+    pub fn all(
+        inputs: &[Input],
+        names: &[String],
+        config: &CorpusConfig,
+    ) -> Result<Vec<InputInfo>, CorpusError> {
+        inputs
+            .iter()
+            .zip(names)
+            .map(|(input, name)| {
+                let sum = corpus::checksum(input, config)?;
+                Ok(InputInfo {
+                    name: name.clone(),
+                    kind: input.kind(),
+                    bytes: sum.map(|s| s.0),
+                    xxh3: sum.map(|s| super::xxh3_hex(s.1)),
+                })
+            })
+            .collect()
+    }
+}
+
+impl Manifest {
+    /// The manifest of a finished `run` of `command`: its inputs (names as given) with
+    /// checksums, the wall time since `started`, peak memory and the files `written` so far.
+    pub fn of_run(
+        command: &str,
+        run: &RunResult,
+        inputs: &[Input],
+        names: &[String],
+        started: std::time::Instant,
+        written: &[PathBuf],
+    ) -> Result<Manifest, CorpusError> {
+        let infos = InputInfo::all(inputs, names, &run.config.corpus)?;
+        let mut m = Manifest::new(command, run, infos);
+        m.wall_ms = started.elapsed().as_secs_f64() * 1e3;
+        m.peak_rss_bytes = peak_rss_bytes();
+        m.outputs = written
+            .iter()
+            .map(|p| OutputFile {
+                file: p.display().to_string(),
+                bytes: std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            })
+            .collect();
+        Ok(m)
+    }
+
+    /// The manifest as pretty-printed JSON with a trailing newline.
+    pub fn to_json(&self) -> Vec<u8> {
+        super::pretty_json(self)
+    }
+}
+
+/// Peak resident set size of this process (Linux: VmHWM in /proc/self/status).
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }

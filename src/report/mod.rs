@@ -1,10 +1,12 @@
 //! Output files: the only module that knows JSON and HTML. See [`json`] for the
-//! `clusters.json` schema and [`html`] for the `overlap.html` page.
+//! `clusters.json` schema, [`html`] for the `overlap.html` page, [`eval`] for `eval.json`,
+//! [`manifest`] for `manifest.json`, [`terminal`] for what the commands print.
 //!
 //! Every file is written atomically: into a temporary file in the destination directory, synced,
 //! then renamed over the final name. A run killed at any moment leaves either the previous file
 //! or the complete new one, never a partial file under the final name.
 
+pub mod eval;
 pub mod html;
 pub mod json;
 pub mod manifest;
@@ -14,7 +16,7 @@ pub mod terminal;
 pub use json::{ClusterReport, SCHEMA_VERSION};
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically (temporary file in the same directory, fsync, rename).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -44,6 +46,11 @@ impl AtomicFile {
         Ok(AtomicFile { tmp: io::BufWriter::with_capacity(1 << 16, tmp), path: path.to_path_buf() })
     }
 
+    /// Whether `name` is the temporary name [`AtomicFile::create`] gives a file named `final_name`.
+    pub fn is_temp_of(name: &str, final_name: &str) -> bool {
+        name.ends_with(".tmp") && name.starts_with(&format!(".{final_name}."))
+    }
+
     /// Flushes, syncs and renames the file to its final name.
     pub fn commit(self) -> io::Result<()> {
         let tmp = self.tmp.into_inner().map_err(|e| e.into_error())?;
@@ -69,6 +76,64 @@ impl Write for AtomicFile {
     fn flush(&mut self) -> io::Result<()> {
         self.tmp.flush()
     }
+}
+
+/// Names of the files reprint writes into an output directory.
+pub const OUTPUT_NAMES: [&str; 9] = [
+    "clusters.json",
+    "overlap.html",
+    "manifest.json",
+    "kept.jsonl",
+    "kept.jsonl.gz",
+    "annotated.jsonl",
+    "annotated.jsonl.gz",
+    "removed.jsonl",
+    "kept.txt",
+];
+
+/// An old manifest that could not be removed before a run.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot remove the old {}", path.display())]
+pub struct StartError {
+    /// The manifest.
+    pub path: PathBuf,
+    /// The I/O error.
+    #[source]
+    pub source: io::Error,
+}
+
+/// Prepares an output directory for a run and returns the path of its manifest: deletes an old
+/// manifest, so that a manifest in the directory always belongs to a completed run, and the
+/// hidden temporary files ([`AtomicFile`]) a killed run left behind.
+pub fn start_run(dir: &Path) -> Result<PathBuf, StartError> {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if OUTPUT_NAMES.iter().any(|o| AtomicFile::is_temp_of(&name, o)) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let path = dir.join("manifest.json");
+    match std::fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(source) => return Err(StartError { path, source }),
+    }
+    Ok(path)
+}
+
+/// `value` as pretty-printed JSON with a trailing newline: the form of every JSON file reprint
+/// writes.
+pub fn pretty_json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(value).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// An xxh3-64 checksum as reports write it: 16 lowercase hex digits.
+pub fn xxh3_hex(sum: u64) -> String {
+    format!("{sum:016x}")
 }
 
 /// Rounds a score to 6 decimals so reports stay readable and stable.

@@ -1,14 +1,16 @@
 //! Terminal views: `reprint compare` (figures, then each shared passage with the two texts
-//! side by side, wrapped to the terminal width) and the one-line summary of an `eval` setting.
+//! side by side, wrapped to the terminal width), the summaries `cluster`, `dedup` and `eval`
+//! print, and the skipped-record lines on stderr.
 //!
 //! Each column line is wrapped in Unicode first-strong isolates (U+2068 … U+2069), so a
 //! terminal that implements the bidirectional algorithm lays out an Arabic column right to
 //! left without reordering it across the divider; terminals without bidi support ignore them.
 
-use crate::corpus::RawDoc;
-use crate::pipeline::{Comparison, Config};
+use crate::corpus::{RawDoc, Skipped};
+use crate::pipeline::{CandidateMode, Comparison, Config, Method, RunResult};
 use crate::verify::LinkedBy;
 use std::fmt::Write;
+use std::path::{Path, PathBuf};
 
 /// Renders the comparison for a terminal `width` columns wide.
 pub fn comparison(a: &RawDoc, b: &RawDoc, cmp: &Comparison, config: &Config, width: usize) -> String {
@@ -142,6 +144,120 @@ pub fn eval_line(f: &crate::eval::Figures) -> String {
         ));
     }
     parts.join("; ")
+}
+
+/// The summary `reprint cluster` prints: counts per stage, how candidates were proposed, time
+/// per stage, the files written.
+pub fn run_summary(run: &RunResult, names: &[String], written: &[PathBuf], secs: f64) -> String {
+    let mut o = String::new();
+    let s = &run.stats;
+    let c = &run.config;
+    let how = match (c.candidates, c.method, c.banding, c.max_hamming) {
+        (CandidateMode::Exact, ..) => "exact prefix-filtered join".to_owned(),
+        (CandidateMode::Identical, ..) => "byte-identical texts".to_owned(),
+        (_, Method::Minhash, Some(b), _) => format!("MinHash LSH, {} bands x {} rows", b.bands, b.rows),
+        (_, Method::Simhash, _, Some(k)) => format!("SimHash, Hamming <= {k}"),
+        _ => "LSH".to_owned(),
+    };
+    let mb = s.input_bytes as f64 / 1e6;
+    let _ = writeln!(
+        o,
+        "reprint {}: {} documents ({} empty, {} skipped), {:.1} MB from {}",
+        env!("CARGO_PKG_VERSION"),
+        s.documents,
+        s.empty_documents,
+        s.skipped,
+        mb,
+        names.join(", ")
+    );
+    let _ = writeln!(o, "  candidates {:>10} pairs  ({how}, {} shingles)", s.candidate_pairs, c.shingle);
+    let _ = writeln!(o, "  verified   {:>10} pairs  (Jaccard >= {})", s.verified_pairs, c.threshold);
+    if let Some(p) = &c.passages {
+        let _ = writeln!(o,
+            "  passages   {:>10} pairs  (shared passages of {}+ words covering {}+ of the shorter document; {} pairs aligned)",
+            s.passage_links, p.rule.min_passage, p.rule.min_coverage, s.passage_candidates
+        );
+    }
+    let _ = writeln!(
+        o,
+        "  clusters   {:>10}        ({} documents in clusters, {} singletons)",
+        s.clusters,
+        s.clustered_documents,
+        s.documents - s.empty_documents - s.clustered_documents
+    );
+    let stages: Vec<String> =
+        s.timings.iter().map(|(name, d)| format!("{name} {:.2} s", d.as_secs_f64())).collect();
+    let _ = writeln!(o, "  time       {secs:>10.2} s      ({})", stages.join(", "));
+    let _ = writeln!(o, "  wrote      {}", paths(written));
+    o
+}
+
+/// The summary `reprint dedup` prints.
+pub fn dedup_summary(tally: &crate::dedup::Tally, against: bool, written: &[PathBuf], secs: f64) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "reprint {}: {} documents read, {} removed as duplicates, {} kept{}",
+        env!("CARGO_PKG_VERSION"),
+        tally.considered,
+        tally.removed,
+        tally.kept,
+        if against { format!(" (against {} reference documents)", tally.reference) } else { String::new() }
+    );
+    let _ = writeln!(o, "{}", time_and_files(written, secs));
+    o
+}
+
+/// The closing lines of `dedup` and `eval`: wall time and the files written.
+pub fn time_and_files(written: &[PathBuf], secs: f64) -> String {
+    format!("  time  {secs:.2} s\n  wrote {}", paths(written))
+}
+
+/// What `reprint eval --clusters` prints.
+pub fn rescore_lines(path: &Path, r: &crate::eval::Rescored) -> String {
+    let mut o = String::new();
+    let a = &r.agreement;
+    let _ = writeln!(
+        o,
+        "{}: {} documents; P {:.4} R {:.4} F1 {:.4} ARI {:.4} NMI {:.4}",
+        path.display(),
+        a.documents,
+        a.precision,
+        a.recall,
+        a.f1,
+        a.ari,
+        a.nmi
+    );
+    if let Some(p) = &r.pairs {
+        let _ = writeln!(
+            o,
+            "true pairs together {}/{}, negatives merged {}/{}",
+            p.true_pairs_together, p.true_pairs, p.negative_pairs_merged, p.negative_pairs
+        );
+    }
+    o
+}
+
+/// The stderr lines naming skipped records (the first 20, then how many more).
+pub fn skipped_lines(skipped: &[Skipped]) -> String {
+    const SHOWN: usize = 20;
+    let mut o = String::new();
+    for s in skipped.iter().take(SHOWN) {
+        let line = s.line.map(|l| format!(":{l}")).unwrap_or_default();
+        let _ = writeln!(o, "reprint: skipped {}{line}: {}", s.source, s.reason);
+    }
+    if skipped.len() > SHOWN {
+        let _ = writeln!(
+            o,
+            "reprint: ... and {} more skipped records (all listed in clusters.json)",
+            skipped.len() - SHOWN
+        );
+    }
+    o
+}
+
+fn paths(written: &[PathBuf]) -> String {
+    written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

@@ -1,0 +1,374 @@
+//! Parameters and their validation: [`Params`] holds the user's choices (every field has a
+//! documented default); [`Params::resolve`] validates them once and returns a [`Config`] in
+//! which every derived value (bands and rows) is fixed, so that no stage has an error branch in
+//! its hot loop. [`same_sketch`] says when documents sketched under one configuration can be
+//! reused under another.
+
+use crate::cluster::{ClusterMethod, Keep};
+use crate::corpus::CorpusConfig;
+use crate::lsh::{banding::Banding, winnow};
+use crate::normalize::Profile;
+use crate::overlap::PassageConfig;
+use crate::shingle::{ShingleConfig, ShingleKind};
+use serde::Serialize;
+use thiserror::Error;
+
+/// How signatures are computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// MinHash signatures with banded LSH.
+    #[default]
+    Minhash,
+    /// 64-bit SimHash fingerprints with Hamming block tables.
+    Simhash,
+}
+
+/// How candidate pairs are proposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CandidateMode {
+    /// Locality-sensitive hashing over the signatures of `--method`.
+    #[default]
+    Lsh,
+    /// Every pair that can reach the threshold, through prefix filtering (no misses).
+    Exact,
+    /// Only documents whose original texts are byte-identical (exact-copy deduplication;
+    /// implies no passage links).
+    Identical,
+}
+
+/// What to do with a record that cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnError {
+    /// Skip it, report it, and go on.
+    #[default]
+    Skip,
+    /// Stop the run with an error.
+    Fail,
+}
+
+/// Default Jaccard threshold.
+pub const DEFAULT_THRESHOLD: f64 = 0.5;
+/// Default number of MinHash permutations.
+pub const DEFAULT_NUM_PERM: usize = 128;
+/// Default seed of shingle hashes and permutations.
+pub const DEFAULT_SEED: u64 = 42;
+/// Default maximum Hamming distance for SimHash candidates.
+pub const DEFAULT_MAX_HAMMING: u32 = 3;
+
+/// The user's choices, before validation. `Default` gives the documented defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    /// How records are read.
+    pub corpus: CorpusConfig,
+    /// Normalization profile.
+    pub normalize: Profile,
+    /// Shingle kind and size.
+    pub shingle: ShingleConfig,
+    /// Signature method.
+    pub method: Method,
+    /// Candidate generation.
+    pub candidates: CandidateMode,
+    /// Jaccard threshold a verified pair must reach.
+    pub threshold: f64,
+    /// MinHash signature length.
+    pub num_perm: usize,
+    /// Seed for shingle hashing and permutations.
+    pub seed: u64,
+    /// Explicit number of bands (with `rows`), or `None` to choose from the threshold.
+    pub bands: Option<usize>,
+    /// Explicit rows per band (with `bands`).
+    pub rows: Option<usize>,
+    /// SimHash: largest Hamming distance proposed as a candidate.
+    pub max_hamming: u32,
+    /// Representative choice.
+    pub keep: Keep,
+    /// Bad-record policy.
+    pub on_error: OnError,
+    /// Passage-level detection (partial reprints); `None` turns it off.
+    pub passages: Option<PassageParams>,
+    /// How linked pairs become clusters.
+    pub cluster: ClusterMethod,
+}
+
+/// Passage-level detection: winnowing candidates, then alignment and the linking rule.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PassageParams {
+    /// Alignment and linking rule.
+    #[serde(flatten)]
+    pub rule: PassageConfig,
+    /// Winnowing window, in shingles.
+    pub window: usize,
+    /// Fingerprints held by more documents than this are ignored.
+    pub max_df: usize,
+    /// Fingerprints two documents must share to be aligned.
+    pub min_shared: usize,
+}
+
+impl Default for PassageParams {
+    fn default() -> Self {
+        PassageParams {
+            rule: PassageConfig::default(),
+            window: winnow::DEFAULT_WINDOW,
+            max_df: winnow::DEFAULT_MAX_DF,
+            min_shared: winnow::DEFAULT_MIN_SHARED,
+        }
+    }
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            corpus: CorpusConfig::default(),
+            normalize: Profile::Default,
+            shingle: ShingleConfig::default(),
+            method: Method::Minhash,
+            candidates: CandidateMode::Lsh,
+            threshold: DEFAULT_THRESHOLD,
+            num_perm: DEFAULT_NUM_PERM,
+            seed: DEFAULT_SEED,
+            bands: None,
+            rows: None,
+            max_hamming: DEFAULT_MAX_HAMMING,
+            keep: Keep::First,
+            on_error: OnError::Skip,
+            passages: Some(PassageParams::default()),
+            cluster: ClusterMethod::Components,
+        }
+    }
+}
+
+/// A combination of parameters that cannot work, found before any work starts.
+#[derive(Debug, Error, PartialEq)]
+pub enum ConfigError {
+    /// Threshold outside (0, 1].
+    #[error("--threshold must be greater than 0 and at most 1, got {0}")]
+    Threshold(f64),
+    /// Zero or absurd signature length.
+    #[error("--num-perm must be between 1 and 4096, got {0}")]
+    NumPerm(usize),
+    /// Only one of bands / rows.
+    #[error("--bands and --rows go together: give both, or neither to choose them from --threshold")]
+    BandsRowsPair,
+    /// Zero bands or rows.
+    #[error("--bands and --rows must be at least 1")]
+    BandsRowsZero,
+    /// Bands × rows exceeds the signature.
+    #[error("--bands {bands} x --rows {rows} = {} is more than --num-perm {num_perm}", bands * rows)]
+    BandsRowsTooMany {
+        /// Bands.
+        bands: usize,
+        /// Rows.
+        rows: usize,
+        /// Signature length.
+        num_perm: usize,
+    },
+    /// Hamming distance too large for 64-bit fingerprints.
+    #[error("--max-hamming must be below 32 for 64-bit fingerprints, got {0}")]
+    MaxHamming(u32),
+    /// Banding flags with SimHash.
+    #[error("--bands/--rows apply to --method minhash, not simhash (use --max-hamming)")]
+    BandsWithSimhash,
+    /// Empty field names.
+    #[error("--id-field and --text-field must not be empty")]
+    EmptyField,
+    /// No extension to read.
+    #[error("--ext needs at least one extension (or * for every file)")]
+    NoExtension,
+    /// `earliest`/`latest` without a field, or a field without them.
+    #[error("--keep earliest and latest need a field: --keep earliest:FIELD (e.g. earliest:date)")]
+    KeepField,
+    /// Passage parameters out of range.
+    #[error("{0}")]
+    Passage(&'static str),
+}
+
+/// Validated parameters with every derived value resolved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Config {
+    /// How records are read.
+    pub corpus: CorpusConfig,
+    /// Normalization profile.
+    pub normalize: Profile,
+    /// Shingle kind and size.
+    pub shingle: ShingleConfig,
+    /// Signature method.
+    pub method: Method,
+    /// Candidate generation.
+    pub candidates: CandidateMode,
+    /// Jaccard threshold.
+    pub threshold: f64,
+    /// MinHash signature length.
+    pub num_perm: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Bands and rows (MinHash LSH only).
+    pub banding: Option<Banding>,
+    /// Whether bands and rows were chosen from the threshold (true) or given.
+    pub banding_from_threshold: bool,
+    /// SimHash Hamming radius (SimHash only).
+    pub max_hamming: Option<u32>,
+    /// Representative choice.
+    pub keep: Keep,
+    /// Bad-record policy.
+    pub on_error: OnError,
+    /// Passage-level detection, if on.
+    pub passages: Option<PassageParams>,
+    /// Words per shingle used for passages (the word shingle size, or 5 with `char:N`).
+    pub passage_k: usize,
+    /// How linked pairs become clusters.
+    pub cluster: ClusterMethod,
+}
+
+impl Params {
+    /// Validates the parameters and resolves derived ones.
+    pub fn resolve(&self) -> Result<Config, ConfigError> {
+        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
+            return Err(ConfigError::Threshold(self.threshold));
+        }
+        if !(1..=4096).contains(&self.num_perm) {
+            return Err(ConfigError::NumPerm(self.num_perm));
+        }
+        if self.corpus.id_field.is_empty() || self.corpus.text_field.is_empty() {
+            return Err(ConfigError::EmptyField);
+        }
+        if self.corpus.extensions.is_empty() {
+            return Err(ConfigError::NoExtension);
+        }
+        if self.keep.needs_key() != self.corpus.key_field.is_some() {
+            return Err(ConfigError::KeepField);
+        }
+        let explicit = match (self.bands, self.rows) {
+            (None, None) => None,
+            (Some(b), Some(r)) => {
+                if b == 0 || r == 0 {
+                    return Err(ConfigError::BandsRowsZero);
+                }
+                if b * r > self.num_perm {
+                    return Err(ConfigError::BandsRowsTooMany { bands: b, rows: r, num_perm: self.num_perm });
+                }
+                Some(Banding { bands: b, rows: r })
+            }
+            _ => return Err(ConfigError::BandsRowsPair),
+        };
+        let lsh_minhash = self.candidates == CandidateMode::Lsh && self.method == Method::Minhash;
+        if self.method == Method::Simhash && explicit.is_some() {
+            return Err(ConfigError::BandsWithSimhash);
+        }
+        if self.max_hamming >= 32 {
+            return Err(ConfigError::MaxHamming(self.max_hamming));
+        }
+        if let Some(p) = &self.passages {
+            if p.rule.min_passage == 0 {
+                return Err(ConfigError::Passage("--min-passage must be at least 1 word"));
+            }
+            if !(0.0..=1.0).contains(&p.rule.min_coverage) {
+                return Err(ConfigError::Passage("--min-coverage must be between 0 and 1"));
+            }
+            if p.window == 0 || p.min_shared == 0 || p.rule.max_repeats == 0 {
+                return Err(ConfigError::Passage("--winnow-window and --min-shared must be at least 1"));
+            }
+            if p.max_df < 2 {
+                return Err(ConfigError::Passage(
+                    "--max-df must be at least 2 (a fingerprint links two documents)",
+                ));
+            }
+        }
+        let banding = if lsh_minhash {
+            Some(explicit.unwrap_or_else(|| Banding::optimal(self.threshold, self.num_perm)))
+        } else {
+            None
+        };
+        Ok(Config {
+            corpus: self.corpus.clone(),
+            normalize: self.normalize,
+            shingle: self.shingle,
+            method: self.method,
+            candidates: self.candidates,
+            threshold: self.threshold,
+            num_perm: self.num_perm,
+            seed: self.seed,
+            banding,
+            banding_from_threshold: lsh_minhash && explicit.is_none(),
+            max_hamming: (self.method == Method::Simhash && self.candidates == CandidateMode::Lsh)
+                .then_some(self.max_hamming),
+            keep: self.keep,
+            on_error: self.on_error,
+            passages: if self.candidates == CandidateMode::Identical { None } else { self.passages },
+            passage_k: match self.shingle.kind {
+                ShingleKind::Word => self.shingle.size,
+                ShingleKind::Char => crate::shingle::DEFAULT_WORD_SHINGLE,
+            },
+            cluster: self.cluster,
+        })
+    }
+}
+
+/// Whether documents sketched under `a` can be reused under `b` (same tokens, shingles,
+/// signatures and fingerprints).
+pub fn same_sketch(a: &Config, b: &Config) -> bool {
+    a.corpus == b.corpus
+        && a.normalize == b.normalize
+        && a.shingle == b.shingle
+        && a.seed == b.seed
+        && a.num_perm == b.num_perm
+        && a.method == b.method
+        && a.candidates == b.candidates
+        && a.passages.map(|p| p.window) == b.passages.map(|p| p.window)
+        && a.passage_k == b.passage_k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pins the documented defaults: README, `--help` and this test change together.
+    #[test]
+    fn defaults_are_pinned() {
+        let c = Params::default().resolve().unwrap();
+        assert_eq!(c.threshold, 0.5);
+        assert_eq!(c.num_perm, 128);
+        assert_eq!(c.seed, 42);
+        assert_eq!(c.shingle.to_string(), "word:5");
+        assert_eq!(c.normalize, Profile::Default);
+        assert_eq!(c.method, Method::Minhash);
+        assert_eq!(c.candidates, CandidateMode::Lsh);
+        assert_eq!(c.keep, Keep::First);
+        assert_eq!(c.corpus.id_field, "id");
+        assert_eq!(c.corpus.text_field, "text");
+        assert_eq!(c.corpus.extensions, vec!["txt"]);
+        assert_eq!(c.banding, Some(Banding { bands: 35, rows: 3 }));
+        assert!(c.banding_from_threshold);
+    }
+
+    #[test]
+    fn impossible_combinations_are_config_errors() {
+        let with = |f: fn(&mut Params)| {
+            let mut p = Params::default();
+            f(&mut p);
+            p.resolve().unwrap_err()
+        };
+        assert_eq!(with(|p| p.threshold = 0.0), ConfigError::Threshold(0.0));
+        assert_eq!(with(|p| p.threshold = 1.5), ConfigError::Threshold(1.5));
+        assert_eq!(with(|p| p.num_perm = 0), ConfigError::NumPerm(0));
+        assert_eq!(with(|p| p.bands = Some(4)), ConfigError::BandsRowsPair);
+        assert_eq!(
+            with(|p| {
+                p.bands = Some(20);
+                p.rows = Some(7);
+            }),
+            ConfigError::BandsRowsTooMany { bands: 20, rows: 7, num_perm: 128 }
+        );
+        assert_eq!(
+            with(|p| {
+                p.method = Method::Simhash;
+                p.bands = Some(2);
+                p.rows = Some(2);
+            }),
+            ConfigError::BandsWithSimhash
+        );
+        assert_eq!(with(|p| p.max_hamming = 40), ConfigError::MaxHamming(40));
+    }
+}

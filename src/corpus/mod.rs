@@ -1,0 +1,262 @@
+//! Reading documents: directories of text files, JSON Lines files (plain or gzip), and JSON
+//! Lines on standard input. The only library code that reads files.
+//!
+//! Documents arrive in batches of a few megabytes, so a corpus is never held as raw input: the
+//! pipeline keeps each document's text and signature and drops the rest of the batch.
+//!
+//! Per-record problems (a line that is not JSON, a missing field, a file that is not UTF-8) are
+//! data: they become [`Skipped`] entries naming the file and line, and reading goes on. Only
+//! problems that make the whole run meaningless are errors: an input that cannot be opened, or
+//! two documents with the same id.
+//!
+//! One file per concern: [`reader`](CorpusReader) turns inputs into batches of records,
+//! `record` parses one JSON line, `lines` is the one opener (gzip detected by content) and the
+//! capped line reader, and `reread` reads inputs a second time after a run (dedup's
+//! byte-for-byte copy, manifest checksums).
+
+mod lines;
+mod reader;
+mod record;
+mod reread;
+
+pub use lines::open_lines;
+pub use reader::{read_all, read_two, CorpusReader};
+pub use record::{read_json_objects, JsonObject};
+pub use reread::{checksum, for_each_line, read_bytes};
+
+use serde::Serialize;
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+use thiserror::Error;
+
+/// One place a corpus is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A directory of text files, read recursively; a document's id is its relative path.
+    Dir(PathBuf),
+    /// A JSON Lines file, gzip-compressed or not (detected from the content).
+    Jsonl(PathBuf),
+    /// A single text file; its id is its file name.
+    TextFile(PathBuf),
+    /// JSON Lines on standard input.
+    Stdin,
+}
+
+impl Input {
+    /// Interprets a command-line argument: `-` is standard input, a directory is a directory of
+    /// text files, `*.jsonl`, `*.ndjson` (optionally `.gz`) are JSON Lines, `*.txt` is one text
+    /// document.
+    pub fn from_arg(arg: &str) -> Result<Input, CorpusError> {
+        if arg == "-" {
+            return Ok(Input::Stdin);
+        }
+        let path = PathBuf::from(arg);
+        let meta =
+            std::fs::metadata(&path).map_err(|source| CorpusError::Open { path: path.clone(), source })?;
+        if meta.is_dir() {
+            return Ok(Input::Dir(path));
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let stem = name.strip_suffix(".gz").unwrap_or(&name);
+        if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") {
+            Ok(Input::Jsonl(path))
+        } else if name.ends_with(".txt") {
+            Ok(Input::TextFile(path))
+        } else {
+            Err(CorpusError::UnknownFormat { path })
+        }
+    }
+
+    /// Interprets the INPUT arguments of a command ([`Input::from_arg`] each), with the names
+    /// as given; no argument reads `seeds/` in the current directory.
+    pub fn from_args(args: &[String]) -> Result<(Vec<Input>, Vec<String>), CorpusError> {
+        let names: Vec<String> = if args.is_empty() {
+            if !std::path::Path::new("seeds").is_dir() {
+                return Err(CorpusError::NoInput);
+            }
+            vec!["seeds".to_owned()]
+        } else {
+            args.to_vec()
+        };
+        if names.iter().filter(|n| *n == "-").count() > 1 {
+            return Err(CorpusError::StdinTwice);
+        }
+        let inputs = names.iter().map(|n| Input::from_arg(n)).collect::<Result<Vec<_>, _>>()?;
+        Ok((inputs, names))
+    }
+
+    /// What kind of input this is, as manifests record it: `directory`, `jsonl`, `text` or
+    /// `stdin`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Input::Dir(_) => "directory",
+            Input::Jsonl(_) => "jsonl",
+            Input::TextFile(_) => "text",
+            Input::Stdin => "stdin",
+        }
+    }
+}
+
+/// How records are read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CorpusConfig {
+    /// JSON field holding the document id (dotted paths reach into nested objects).
+    pub id_field: String,
+    /// JSON field holding the document text (dotted paths allowed).
+    pub text_field: String,
+    /// File extensions read from directories (without dot, lowercase); `*` reads every file.
+    pub extensions: Vec<String>,
+    /// Documents larger than this many bytes are skipped with a diagnostic.
+    pub max_doc_bytes: usize,
+    /// A JSON field read alongside each document (for `--keep earliest:FIELD`).
+    pub key_field: Option<String>,
+}
+
+/// Default JSON id field.
+pub const DEFAULT_ID_FIELD: &str = "id";
+/// Default JSON text field.
+pub const DEFAULT_TEXT_FIELD: &str = "text";
+/// Default extension of text files read from directories.
+pub const DEFAULT_EXTENSION: &str = "txt";
+/// Default size limit of one document, and of one JSON line (128 MiB): a 100 MB document is
+/// read; a runaway line without newlines is not.
+pub const DEFAULT_MAX_DOC_BYTES: usize = 128 << 20;
+
+impl Default for CorpusConfig {
+    fn default() -> Self {
+        CorpusConfig {
+            id_field: DEFAULT_ID_FIELD.to_owned(),
+            text_field: DEFAULT_TEXT_FIELD.to_owned(),
+            extensions: vec![DEFAULT_EXTENSION.to_owned()],
+            max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
+            key_field: None,
+        }
+    }
+}
+
+/// Where a document came from: the input file and, for JSON Lines, the 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// The file the document was read from (`<stdin>` for standard input).
+    pub source: String,
+    /// 1-based line number in a JSON Lines input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// Index of the input (in the order given) the document came from.
+    #[serde(skip)]
+    pub input: usize,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{l}", self.source),
+            None => write!(f, "{}", self.source),
+        }
+    }
+}
+
+/// A document as read.
+#[derive(Debug, Clone)]
+pub struct RawDoc {
+    /// Unique id.
+    pub id: String,
+    /// Original text.
+    pub text: String,
+    /// Where it came from.
+    pub origin: Origin,
+    /// Value of the key field (`CorpusConfig::key_field`), when asked for and present.
+    pub key: Option<String>,
+}
+
+/// A record that could not be used, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// The file (`<stdin>` for standard input).
+    pub source: String,
+    /// 1-based line in a JSON Lines input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// The record's id, when it could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What was wrong.
+    pub reason: String,
+}
+
+/// One item of a batch.
+#[derive(Debug, Clone)]
+pub enum Record {
+    /// A usable document.
+    Doc(RawDoc),
+    /// A record that was skipped.
+    Skip(Skipped),
+}
+
+/// Errors that stop reading altogether.
+#[derive(Debug, Error)]
+pub enum CorpusError {
+    /// The input could not be opened or listed.
+    #[error("cannot read input `{}`: {source}", path.display())]
+    Open {
+        /// The input path.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// A file argument whose format cannot be told from its name.
+    #[error("cannot tell the format of `{}`: give a directory of .txt files, a .jsonl / .jsonl.gz file, a .txt file, or - for JSON Lines on stdin", path.display())]
+    UnknownFormat {
+        /// The input path.
+        path: PathBuf,
+    },
+    /// Two documents share an id.
+    #[error("duplicate document id `{id}`: first at {first}, again at {second} (ids must be unique across all inputs; use --id-field to pick another field)")]
+    DuplicateId {
+        /// The repeated id.
+        id: String,
+        /// Where it was seen first.
+        first: Origin,
+        /// Where it was seen again.
+        second: Origin,
+    },
+    /// A record was bad and the policy is to stop at the first bad record.
+    #[error("{}{}: {reason}", source_name, line.map(|l| format!(":{l}")).unwrap_or_default())]
+    BadRecord {
+        /// The file.
+        source_name: String,
+        /// The line.
+        line: Option<u64>,
+        /// What was wrong.
+        reason: String,
+    },
+    /// No INPUT and no `seeds/` directory to fall back on.
+    #[error("no INPUT given and no seeds/ directory here: pass a directory of .txt files, a .jsonl(.gz) file, or - for stdin")]
+    NoInput,
+    /// `-` given more than once.
+    #[error("standard input (-) can be given only once")]
+    StdinTwice,
+    /// `compare A B` without `--in`: A or B is not a file.
+    #[error("{0}: no such file (to compare documents of a corpus by id, name it with --in)")]
+    NoSuchFile(String),
+    /// A document to compare could not be used.
+    #[error("{source_name}: {reason}")]
+    Unusable {
+        /// The file.
+        source_name: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// A file to compare gave no document.
+    #[error("{0}: nothing read")]
+    NothingRead(String),
+    /// No document with this id in the corpus named by `--in`.
+    #[error("no document with id `{id}` in {inputs}")]
+    NoSuchId {
+        /// The id.
+        id: String,
+        /// The inputs searched, comma-separated.
+        inputs: String,
+    },
+}

@@ -1,0 +1,400 @@
+//! [`CorpusReader`]: inputs in order, batch by batch, with unique ids. A JSON Lines batch is
+//! one contiguous buffer of capped lines parsed in parallel; a directory batch is a group of
+//! text files read in parallel.
+
+use super::lines::{open_counted, read_line_capped};
+use super::record::parse_line;
+use super::{CorpusConfig, CorpusError, Input, Origin, RawDoc, Record, Skipped};
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Approximate bytes of input per batch.
+const BATCH_BYTES: usize = 2 << 20;
+
+/// Reads inputs in order, batch by batch, and checks that ids are unique.
+pub struct CorpusReader {
+    config: CorpusConfig,
+    inputs: std::vec::IntoIter<Input>,
+    current: Option<Source>,
+    seen: HashMap<String, Origin>,
+    /// Bytes of documents read so far (uncompressed lines and files).
+    bytes_read: u64,
+    /// Bytes of input files consumed as stored (compressed for gzip), for progress against
+    /// [`CorpusReader::total_bytes`].
+    stored_bytes: Arc<AtomicU64>,
+    /// Index of the input being read.
+    input_index: usize,
+}
+
+enum Source {
+    Lines { name: String, reader: Box<dyn BufRead + Send>, line: u64 },
+    Files { root: PathBuf, files: std::vec::IntoIter<PathBuf>, stored: Arc<AtomicU64> },
+    One(PathBuf, Arc<AtomicU64>),
+}
+
+impl CorpusReader {
+    /// A reader over `inputs`, in the order given.
+    pub fn new(inputs: Vec<Input>, config: CorpusConfig) -> Self {
+        CorpusReader {
+            config,
+            inputs: inputs.into_iter(),
+            current: None,
+            seen: HashMap::new(),
+            bytes_read: 0,
+            stored_bytes: Arc::new(AtomicU64::new(0)),
+            input_index: 0,
+        }
+    }
+
+    /// Total size in bytes of the file inputs (directories and stdin count as 0), for progress.
+    pub fn total_bytes(inputs: &[Input]) -> u64 {
+        inputs
+            .iter()
+            .map(|i| match i {
+                Input::Jsonl(p) | Input::TextFile(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+                _ => 0,
+            })
+            .sum()
+    }
+
+    /// Bytes of input consumed so far (compressed size is not tracked; this counts the bytes
+    /// of lines and files handed out).
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+
+    /// Bytes of the input files consumed as stored on disk (compressed for gzip): progress
+    /// against [`CorpusReader::total_bytes`].
+    pub fn stored_bytes_read(&self) -> u64 {
+        self.stored_bytes.load(Ordering::Relaxed)
+    }
+
+    /// The counter behind [`CorpusReader::stored_bytes_read`], to watch progress while the
+    /// reader works on another thread.
+    pub fn stored_counter(&self) -> Arc<AtomicU64> {
+        self.stored_bytes.clone()
+    }
+
+    /// The next batch of records, `None` when every input is exhausted.
+    pub fn next_batch(&mut self) -> Result<Option<Vec<Record>>, CorpusError> {
+        loop {
+            if self.current.is_none() {
+                match self.inputs.next() {
+                    None => return Ok(None),
+                    Some(input) => self.current = Some(open(input, &self.config, &self.stored_bytes)?),
+                }
+            }
+            let index = self.input_index;
+            let batch = match self.current.as_mut() {
+                Some(src) => read_batch(src, &self.config, &mut self.bytes_read)?,
+                None => continue,
+            };
+            match batch {
+                Some(mut records) => {
+                    for r in &mut records {
+                        if let Record::Doc(d) = r {
+                            d.origin.input = index;
+                        }
+                    }
+                    self.check_ids(&mut records)?;
+                    return Ok(Some(records));
+                }
+                None => {
+                    self.current = None;
+                    self.input_index += 1;
+                }
+            }
+        }
+    }
+
+    fn check_ids(&mut self, records: &mut [Record]) -> Result<(), CorpusError> {
+        for r in records.iter() {
+            if let Record::Doc(d) = r {
+                if let Some(first) = self.seen.get(&d.id) {
+                    return Err(CorpusError::DuplicateId {
+                        id: d.id.clone(),
+                        first: first.clone(),
+                        second: d.origin.clone(),
+                    });
+                }
+                self.seen.insert(d.id.clone(), d.origin.clone());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads every record of `inputs` at once (for small jobs such as `reprint compare`).
+pub fn read_all(
+    inputs: Vec<Input>,
+    config: &CorpusConfig,
+) -> Result<(Vec<RawDoc>, Vec<Skipped>), CorpusError> {
+    let mut reader = CorpusReader::new(inputs, config.clone());
+    let (mut docs, mut skipped) = (Vec::new(), Vec::new());
+    while let Some(batch) = reader.next_batch()? {
+        for r in batch {
+            match r {
+                Record::Doc(d) => docs.push(d),
+                Record::Skip(s) => skipped.push(s),
+            }
+        }
+    }
+    Ok((docs, skipped))
+}
+
+/// The two documents of `reprint compare`: ids `a` and `b` in `corpus` (its inputs and their
+/// names) when given, else the text files `a` and `b`.
+pub fn read_two(
+    a: &str,
+    b: &str,
+    corpus: Option<(Vec<Input>, Vec<String>)>,
+    config: &CorpusConfig,
+) -> Result<[RawDoc; 2], CorpusError> {
+    let Some((inputs, names)) = corpus else {
+        let load = |arg: &str| -> Result<RawDoc, CorpusError> {
+            let input = Input::TextFile(arg.into());
+            if !Path::new(arg).is_file() {
+                return Err(CorpusError::NoSuchFile(arg.to_owned()));
+            }
+            let (mut docs, skipped) = read_all(vec![input], config)?;
+            if let Some(s) = skipped.first() {
+                return Err(CorpusError::Unusable {
+                    source_name: s.source.clone(),
+                    reason: s.reason.clone(),
+                });
+            }
+            docs.pop().ok_or_else(|| CorpusError::NothingRead(arg.to_owned()))
+        };
+        return Ok([load(a)?, load(b)?]);
+    };
+    let (docs, _) = read_all(inputs, config)?;
+    let find = |id: &str| -> Result<RawDoc, CorpusError> {
+        docs.iter()
+            .find(|d| d.id == id)
+            .cloned()
+            .ok_or_else(|| CorpusError::NoSuchId { id: id.to_owned(), inputs: names.join(", ") })
+    };
+    Ok([find(a)?, find(b)?])
+}
+
+fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<Source, CorpusError> {
+    match input {
+        Input::Stdin => Ok(Source::Lines {
+            name: "<stdin>".to_owned(),
+            reader: Box::new(BufReader::new(io::stdin())),
+            line: 0,
+        }),
+        Input::Jsonl(path) => {
+            let reader = open_counted(&path, Some(stored.clone()))?;
+            Ok(Source::Lines { name: path.display().to_string(), reader, line: 0 })
+        }
+        Input::Dir(root) => {
+            let mut files = Vec::new();
+            list_files(&root, config, &mut files)?;
+            files.sort();
+            Ok(Source::Files { root, files: files.into_iter(), stored: stored.clone() })
+        }
+        Input::TextFile(path) => Ok(Source::One(path, stored.clone())),
+    }
+}
+
+/// Lists the files under `dir` with an accepted extension, skipping hidden entries.
+pub(super) fn list_files(
+    dir: &Path,
+    config: &CorpusConfig,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), CorpusError> {
+    let err = |source| CorpusError::Open { path: dir.to_path_buf(), source };
+    for entry in std::fs::read_dir(dir).map_err(err)? {
+        let entry = entry.map_err(err)?;
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let ty = entry.file_type().map_err(err)?;
+        // Links to files are read; links to directories are not followed (a link loop would
+        // never end), as ripgrep and fd do by default.
+        let (is_dir, is_file) = if ty.is_symlink() {
+            (false, std::fs::metadata(&path).map(|m| m.is_file()).unwrap_or(false))
+        } else {
+            (ty.is_dir(), ty.is_file())
+        };
+        if is_dir {
+            list_files(&path, config, out)?;
+        } else if is_file && accepts(&path, config) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn accepts(path: &Path, config: &CorpusConfig) -> bool {
+    if config.extensions.iter().any(|e| e == "*") {
+        return true;
+    }
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    config.extensions.contains(&ext)
+}
+
+fn read_batch(
+    src: &mut Source,
+    config: &CorpusConfig,
+    bytes_read: &mut u64,
+) -> Result<Option<Vec<Record>>, CorpusError> {
+    use rayon::prelude::*;
+    match src {
+        Source::Lines { name, reader, line } => {
+            // One contiguous buffer per batch; each line is a span of it.
+            let mut data: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (64 << 10));
+            let mut spans: Vec<(u64, usize, usize, bool)> = Vec::new();
+            let mut trailer = None;
+            while data.len() < BATCH_BYTES {
+                let start = data.len();
+                match read_line_capped(reader.as_mut(), &mut data, config.max_doc_bytes) {
+                    Ok((0, _)) => break,
+                    Ok((n, too_long)) => {
+                        *line += 1;
+                        *bytes_read += n as u64;
+                        spans.push((*line, start, data.len(), too_long));
+                    }
+                    Err(e) => {
+                        // A read error (a truncated or corrupt gzip stream) ends this input;
+                        // what was read before it is kept.
+                        data.truncate(start);
+                        trailer = Some(Skipped {
+                            source: name.clone(),
+                            line: Some(*line + 1),
+                            id: None,
+                            reason: format!("input ends in a read error, rest of file not read: {e}"),
+                        });
+                        *reader = Box::new(io::empty());
+                        break;
+                    }
+                }
+            }
+            if spans.is_empty() && trailer.is_none() {
+                return Ok(None);
+            }
+            let name = name.as_str();
+            let data = &data;
+            let mut records: Vec<Record> = spans
+                .into_par_iter()
+                .filter_map(|(n, start, end, too_long)| {
+                    if too_long {
+                        return Some(Record::Skip(Skipped {
+                            source: name.to_owned(),
+                            line: Some(n),
+                            id: None,
+                            reason: format!(
+                                "line longer than --max-doc-bytes ({} bytes); not read",
+                                config.max_doc_bytes
+                            ),
+                        }));
+                    }
+                    parse_line(name, n, &data[start..end], config)
+                })
+                .collect();
+            records.extend(trailer.map(Record::Skip));
+            Ok(Some(records))
+        }
+        Source::Files { root, files, stored } => {
+            let mut batch = Vec::new();
+            let mut size = 0u64;
+            for path in files.by_ref() {
+                size += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                batch.push(path);
+                if size as usize >= BATCH_BYTES {
+                    break;
+                }
+            }
+            if batch.is_empty() {
+                return Ok(None);
+            }
+            *bytes_read += size;
+            stored.fetch_add(size, Ordering::Relaxed);
+            let root = root.as_path();
+            let records = batch
+                .into_par_iter()
+                .map(|path| {
+                    let id = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                    read_text_file(&path, id, config)
+                })
+                .collect();
+            Ok(Some(records))
+        }
+        Source::One(path, stored) => {
+            let path = std::mem::take(path);
+            if path.as_os_str().is_empty() {
+                return Ok(None);
+            }
+            let id = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            *bytes_read += size;
+            stored.fetch_add(size, Ordering::Relaxed);
+            Ok(Some(vec![read_text_file(&path, id, config)]))
+        }
+    }
+}
+
+fn read_text_file(path: &Path, id: String, config: &CorpusConfig) -> Record {
+    let source = path.display().to_string();
+    let skip = |reason: String, line: Option<u64>| {
+        Record::Skip(Skipped { source: source.clone(), line, id: Some(id.clone()), reason })
+    };
+    let mut bytes = Vec::new();
+    let read = File::open(path).and_then(|f| f.take(config.max_doc_bytes as u64 + 1).read_to_end(&mut bytes));
+    if let Err(e) = read {
+        return skip(format!("cannot read file: {e}"), None);
+    }
+    if bytes.len() > config.max_doc_bytes {
+        return skip(format!("larger than --max-doc-bytes ({} bytes)", config.max_doc_bytes), None);
+    }
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return skip("binary file (contains NUL bytes)".to_owned(), None);
+    }
+    let bytes = strip_bom(bytes);
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            Record::Doc(RawDoc { id, text, origin: Origin { source, line: None, input: 0 }, key: None })
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            skip(format!("not valid UTF-8 (at byte {at})"), Some(line))
+        }
+    }
+}
+
+fn strip_bom(mut bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_kinds_from_names() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.jsonl", "b.JSONL.gz", "c.ndjson", "d.txt", "e.csv"] {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        let arg = |n: &str| dir.path().join(n).display().to_string();
+        assert!(matches!(Input::from_arg(&arg("a.jsonl")), Ok(Input::Jsonl(_))));
+        assert!(matches!(Input::from_arg(&arg("b.JSONL.gz")), Ok(Input::Jsonl(_))));
+        assert!(matches!(Input::from_arg(&arg("c.ndjson")), Ok(Input::Jsonl(_))));
+        assert!(matches!(Input::from_arg(&arg("d.txt")), Ok(Input::TextFile(_))));
+        assert!(matches!(Input::from_arg(&arg("e.csv")), Err(CorpusError::UnknownFormat { .. })));
+        assert!(matches!(Input::from_arg(&arg("missing")), Err(CorpusError::Open { .. })));
+        assert!(matches!(Input::from_arg(&dir.path().display().to_string()), Ok(Input::Dir(_))));
+        assert_eq!(Input::from_arg("-").unwrap(), Input::Stdin);
+    }
+}

@@ -1,0 +1,208 @@
+//! Parsing one JSON Lines record into a document (id, text, key field; dotted paths), and
+//! small auxiliary JSON Lines files (labels, labelled pairs).
+
+use super::{CorpusConfig, CorpusError, Origin, RawDoc, Record, Skipped};
+use flate2::read::MultiGzDecoder;
+use serde_json::Value;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+/// A JSON object, as read from an auxiliary file.
+pub type JsonObject = serde_json::Map<String, Value>;
+
+/// Reads a small JSON Lines file (plain or gzip) of auxiliary data — labels, labelled pairs —
+/// into `(line number, object)` pairs. Unlike documents, a bad line here is an error naming
+/// the file and line: labels with holes would give wrong figures.
+pub fn read_json_objects(path: &Path) -> Result<Vec<(u64, JsonObject)>, CorpusError> {
+    let err = |source| CorpusError::Open { path: path.to_path_buf(), source };
+    let mut file = BufReader::new(File::open(path).map_err(err)?);
+    let gz = file.fill_buf().map_err(err)?.starts_with(&[0x1f, 0x8b]);
+    let reader: Box<dyn BufRead> =
+        if gz { Box::new(BufReader::new(MultiGzDecoder::new(file))) } else { Box::new(file) };
+    let name = path.display().to_string();
+    let mut out = Vec::new();
+    for (n, line) in reader.lines().enumerate() {
+        let line_no = n as u64 + 1;
+        let bad = |reason: String| CorpusError::BadRecord {
+            source_name: name.clone(),
+            line: Some(line_no),
+            reason,
+        };
+        let line = line.map_err(|e| bad(format!("cannot read: {e}")))?;
+        let line = line.trim_start_matches('\u{feff}').trim();
+        if line.is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Value>(line) {
+            Ok(Value::Object(map)) => out.push((line_no, map)),
+            Ok(other) => return Err(bad(format!("expected a JSON object, found {}", kind(&other)))),
+            Err(e) => return Err(bad(format!("invalid JSON: {e}"))),
+        }
+    }
+    Ok(out)
+}
+
+/// Parses one JSON line into a record; blank lines give nothing.
+pub(super) fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusConfig) -> Option<Record> {
+    let mut bytes = bytes;
+    if line == 1 && bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes = &bytes[3..];
+    }
+    while let Some((&last, rest)) = bytes.split_last() {
+        if last == b'\n' || last == b'\r' {
+            bytes = rest;
+        } else {
+            break;
+        }
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return None;
+    }
+    let skip = |reason: String, id: Option<String>| {
+        Some(Record::Skip(Skipped { source: source.to_owned(), line: Some(line), id, reason }))
+    };
+    if bytes.len() > config.max_doc_bytes {
+        return skip(format!("line longer than --max-doc-bytes ({} bytes)", config.max_doc_bytes), None);
+    }
+    let value: Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => return skip(format!("invalid JSON: {e}"), None),
+    };
+    if !value.is_object() {
+        return skip(format!("expected a JSON object, found {}", kind(&value)), None);
+    }
+    let id = match lookup(&value, &config.id_field) {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(_)) => return skip(format!("id field `{}` is empty", config.id_field), None),
+        Some(other) => {
+            return skip(
+                format!("id field `{}` is {}, expected a string or number", config.id_field, kind(other)),
+                None,
+            )
+        }
+        None => return skip(format!("no id field `{}` (see --id-field)", config.id_field), None),
+    };
+    let key = config.key_field.as_deref().and_then(|f| match lookup(&value, f) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    });
+    let mut value = value;
+    let text = match lookup_mut(&mut value, &config.text_field) {
+        // Taken, not cloned: the parsed line is dropped right after.
+        Some(Value::String(s)) => std::mem::take(s),
+        Some(other) => {
+            return skip(
+                format!("text field `{}` is {}, expected a string", config.text_field, kind(other)),
+                Some(id),
+            )
+        }
+        None => return skip(format!("no text field `{}` (see --text-field)", config.text_field), Some(id)),
+    };
+    Some(Record::Doc(RawDoc {
+        id,
+        text,
+        origin: Origin { source: source.to_owned(), line: Some(line), input: 0 },
+        key,
+    }))
+}
+
+/// Looks up `path` in a JSON object: the exact key first, then a dotted path.
+fn lookup<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+    if let Some(v) = value.get(path) {
+        return Some(v);
+    }
+    if !path.contains('.') {
+        return None;
+    }
+    path.split('.').try_fold(value, |v, key| v.get(key))
+}
+
+/// [`lookup`], mutable.
+fn lookup_mut<'v>(value: &'v mut Value, path: &str) -> Option<&'v mut Value> {
+    if value.get(path).is_some() || !path.contains('.') {
+        return value.get_mut(path);
+    }
+    path.split('.').try_fold(value, |v, key| v.get_mut(key))
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Record {
+        parse_line("f.jsonl", 3, line.as_bytes(), &CorpusConfig::default()).expect("a record")
+    }
+
+    fn reason(r: Record) -> String {
+        match r {
+            Record::Skip(s) => s.reason,
+            Record::Doc(d) => panic!("expected a skip, got document {}", d.id),
+        }
+    }
+
+    #[test]
+    fn reads_id_and_text() {
+        match parse(r#"{"id": "a", "text": "hello", "x": 1}"#) {
+            Record::Doc(d) => {
+                assert_eq!((d.id.as_str(), d.text.as_str()), ("a", "hello"));
+                assert_eq!(d.origin.to_string(), "f.jsonl:3");
+            }
+            Record::Skip(s) => panic!("{s:?}"),
+        }
+    }
+
+    #[test]
+    fn numeric_ids_and_dotted_paths() {
+        let cfg =
+            CorpusConfig { id_field: "meta.id".into(), text_field: "body.text".into(), ..Default::default() };
+        let r = parse_line("f", 1, br#"{"meta": {"id": 7}, "body": {"text": "t"}}"#, &cfg);
+        assert!(matches!(r, Some(Record::Doc(d)) if d.id == "7" && d.text == "t"));
+    }
+
+    #[test]
+    fn bad_records_are_skipped_with_reasons() {
+        assert!(reason(parse("{not json")).starts_with("invalid JSON"));
+        assert_eq!(reason(parse("[1, 2]")), "expected a JSON object, found an array");
+        assert!(reason(parse(r#"{"text": "x"}"#)).starts_with("no id field `id`"));
+        assert!(reason(parse(r#"{"id": "a", "text": null}"#)).contains("is null"));
+        assert!(reason(parse(r#"{"id": "a", "text": 5}"#)).contains("is a number"));
+        assert!(reason(parse(r#"{"id": "", "text": "x"}"#)).contains("is empty"));
+        assert!(parse_line("f", 2, b"  \r\n", &CorpusConfig::default()).is_none());
+    }
+
+    proptest::proptest! {
+        /// Fuzz target: arbitrary bytes as a JSON line never panic, and a document comes out
+        /// only with an id and a text.
+        #[test]
+        fn parse_line_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+            if let Some(Record::Doc(d)) = parse_line("f", 1, &bytes, &CorpusConfig::default()) {
+                proptest::prop_assert!(!d.id.is_empty());
+            }
+        }
+
+        /// Fuzz target: JSON-shaped lines with odd values.
+        #[test]
+        fn parse_line_on_json_like_lines(
+            s in r#"\{("(id|text|meta|x)": ?("[^"\\]{0,12}"|-?[0-9]{1,4}(\.[0-9])?|null|true|\[\]|\{\}|\{"id": ?"a"\}), ?){0,4}"z": 0\}"#
+        ) {
+            let cfg = CorpusConfig { id_field: "meta.id".into(), ..CorpusConfig::default() };
+            let _ = parse_line("f", 1, s.as_bytes(), &CorpusConfig::default());
+            let _ = parse_line("f", 1, s.as_bytes(), &cfg);
+        }
+
+    }
+}

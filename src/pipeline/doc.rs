@@ -1,0 +1,53 @@
+//! [`Doc`]: one document after reading and sketching, as the later stages see it.
+
+use crate::cluster::DocKeys;
+use crate::corpus::Origin;
+
+/// One document after sketching.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// Unique id.
+    pub id: String,
+    /// Original text.
+    pub text: String,
+    /// Where it was read.
+    pub origin: Origin,
+    /// Sorted, deduplicated shingle hashes. Held only while needed: for every document with
+    /// `--candidates exact`, otherwise only for documents in candidate pairs (filled by
+    /// [`fill_sets`](super::fill_sets)), so memory holds texts and signatures, not shingle sets.
+    pub shingles: Vec<u64>,
+    /// Number of distinct shingles (0: no words; never clustered).
+    pub shingle_count: usize,
+    /// MinHash signature (empty unless the method is MinHash with LSH).
+    pub signature: Vec<u32>,
+    /// SimHash fingerprint (0 unless the method is SimHash).
+    pub fingerprint: u64,
+    /// Winnowing fingerprints of the word shingles (empty unless passages are on).
+    pub winnowed: Vec<u64>,
+    /// Length in characters.
+    pub chars: usize,
+    /// Key-field value (for `--keep earliest:FIELD` / `latest:FIELD`).
+    pub key: Option<String>,
+}
+
+impl Doc {
+    /// Whether the document has no shingles (and is therefore never clustered).
+    pub fn is_empty(&self) -> bool {
+        self.shingle_count == 0
+    }
+}
+
+impl DocKeys for [Doc] {
+    fn id(&self, doc: u32) -> &str {
+        &self[doc as usize].id
+    }
+    fn char_len(&self, doc: u32) -> usize {
+        self[doc as usize].chars
+    }
+    fn shingles(&self, doc: u32) -> &[u64] {
+        &self[doc as usize].shingles
+    }
+    fn key(&self, doc: u32) -> Option<&str> {
+        self[doc as usize].key.as_deref()
+    }
+}

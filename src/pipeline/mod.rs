@@ -1,0 +1,178 @@
+//! The one place that knows every stage: read → normalize → shingle → sketch → candidates →
+//! verify → passages → cluster.
+//!
+//! [`run`] executes a validated [`Config`] (see [`crate::config`]) and returns a [`RunResult`]
+//! that the report module turns into files. One file per stage:
+//! [`read`](read_and_sketch) reads and sketches, [`candidates()`] proposes pairs, [`link_passages`]
+//! aligns and links by passages, [`compare()`] scores two texts; [`fill_sets`] and [`sequence`]
+//! rebuild shingle sets and alignment sequences from the text when a stage needs them.
+
+mod candidates;
+mod compare;
+mod doc;
+mod passages;
+mod read;
+mod sets;
+
+pub use crate::config::{
+    same_sketch, CandidateMode, Config, ConfigError, Method, OnError, Params, PassageParams,
+    DEFAULT_MAX_HAMMING, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_THRESHOLD,
+};
+pub use candidates::{candidates, passage_candidates};
+pub use compare::{compare, Comparison};
+pub use doc::Doc;
+pub use passages::link_passages;
+pub use read::read_and_sketch;
+pub use sets::{fill_sets, involved, sequence, shingle_set};
+
+use crate::cluster::{self, Cluster};
+use crate::corpus::{CorpusError, Input, Skipped};
+use crate::lsh::Pair;
+use crate::verify::{self, LinkedBy, VerifiedPair};
+use serde::Serialize;
+use std::time::{Duration, Instant};
+use thiserror::Error;
+
+/// Errors that stop a run.
+#[derive(Debug, Error)]
+pub enum RunError {
+    /// Reading the corpus failed.
+    #[error(transparent)]
+    Corpus(#[from] CorpusError),
+}
+
+/// Receives progress from a run. The library never prints; the binary draws bars.
+pub trait Progress: Sync {
+    /// A stage starts; `total` is its size in `unit`s when known.
+    fn start(&self, stage: &'static str, total: Option<u64>, unit: &'static str);
+    /// The current stage advanced to `done` units.
+    fn set(&self, done: u64);
+    /// The current stage is over.
+    fn finish(&self);
+}
+
+/// Progress that goes nowhere.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: &'static str, _: Option<u64>, _: &'static str) {}
+    fn set(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+/// Counts and timings of a run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    /// Documents read (including empty ones).
+    pub documents: usize,
+    /// Documents with no words after normalization (never clustered).
+    pub empty_documents: usize,
+    /// Records skipped.
+    pub skipped: usize,
+    /// Bytes of input read.
+    pub input_bytes: u64,
+    /// Total distinct shingles over all documents (sum of set sizes).
+    pub shingles: u64,
+    /// Candidate pairs proposed.
+    pub candidate_pairs: usize,
+    /// Pairs that passed verification (Jaccard ≥ threshold).
+    pub verified_pairs: usize,
+    /// Pairs proposed by passage fingerprints.
+    pub passage_candidates: usize,
+    /// Pairs linked by shared passages only (below the Jaccard threshold).
+    pub passage_links: usize,
+    /// All linked pairs.
+    pub linked_pairs: usize,
+    /// Clusters of two or more documents.
+    pub clusters: usize,
+    /// Documents in clusters.
+    pub clustered_documents: usize,
+    /// Wall time per stage.
+    #[serde(skip)]
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Everything a run produced.
+#[derive(Debug)]
+pub struct RunResult {
+    /// The resolved configuration.
+    pub config: Config,
+    /// Documents in input order.
+    pub docs: Vec<Doc>,
+    /// Records that were skipped.
+    pub skipped: Vec<Skipped>,
+    /// Candidate pairs.
+    pub candidates: Vec<Pair>,
+    /// Linked pairs: Jaccard ≥ threshold, or shared passages (when on).
+    pub links: Vec<VerifiedPair>,
+    /// Clusters of two or more documents.
+    pub clusters: Vec<Cluster>,
+    /// Counts and timings.
+    pub stats: Stats,
+}
+
+/// Runs the whole pipeline on `inputs`.
+pub fn run(inputs: Vec<Input>, config: &Config, progress: &dyn Progress) -> Result<RunResult, RunError> {
+    let t = Instant::now();
+    let (docs, skipped, input_bytes) = read_and_sketch(inputs, config, progress)?;
+    let read = t.elapsed();
+    Ok(run_on(docs, skipped, input_bytes, read, config, progress))
+}
+
+/// The stages after reading, on documents sketched by [`read_and_sketch`] with the same
+/// normalization, shingles, seed, signature method and length as `config` (what `reprint eval`
+/// reuses across a threshold sweep). `read` is the time reading took, for the stats.
+pub fn run_on(
+    docs: Vec<Doc>,
+    skipped: Vec<Skipped>,
+    input_bytes: u64,
+    read: Duration,
+    config: &Config,
+    progress: &dyn Progress,
+) -> RunResult {
+    let mut stats = Stats::default();
+    stats.timings.push(("read+sketch", read));
+
+    let t = Instant::now();
+    progress.start("candidates", None, "pairs");
+    let candidates = candidates(&docs, config);
+    progress.finish();
+    stats.timings.push(("candidates", t.elapsed()));
+
+    let t = Instant::now();
+    progress.start("verify", None, "pairs");
+    let mut docs = docs;
+    let wanted = involved(docs.len(), &candidates);
+    fill_sets(&mut docs, &wanted, config);
+    let sets: Vec<&[u64]> = docs.iter().map(|d| d.shingles.as_slice()).collect();
+    let verified = verify::verify(&candidates, &sets, config.threshold);
+    progress.finish();
+    stats.timings.push(("verify", t.elapsed()));
+
+    stats.verified_pairs = verified.len();
+    let t = Instant::now();
+    progress.start("passages", None, "pairs");
+    let proposed = passage_candidates(&docs, config);
+    let (links, passage_candidates) = link_passages(&mut docs, verified, &proposed, config);
+    progress.finish();
+    if config.passages.is_some() {
+        stats.timings.push(("passages", t.elapsed()));
+    }
+
+    let t = Instant::now();
+    let clusters = cluster::cluster(docs.len(), &links, docs.as_slice(), config.keep, config.cluster);
+    stats.timings.push(("cluster", t.elapsed()));
+
+    stats.documents = docs.len();
+    stats.empty_documents = docs.iter().filter(|d| d.is_empty()).count();
+    stats.skipped = skipped.len();
+    stats.input_bytes = input_bytes;
+    stats.shingles = docs.iter().map(|d| d.shingle_count as u64).sum();
+    stats.candidate_pairs = candidates.len();
+    stats.passage_candidates = passage_candidates;
+    stats.passage_links = links.iter().filter(|p| p.linked_by == LinkedBy::Passage).count();
+    stats.linked_pairs = links.len();
+    stats.clusters = clusters.len();
+    stats.clustered_documents = clusters.iter().map(|c| c.members.len()).sum();
+    RunResult { config: config.clone(), docs, skipped, candidates, links, clusters, stats }
+}

@@ -1,0 +1,50 @@
+//! Shingle sets and alignment sequences recomputed from a document's text: memory holds texts
+//! and signatures, and the stages that score pairs rebuild what they need for the documents
+//! they score.
+
+use super::Doc;
+use crate::config::Config;
+use crate::lsh::Pair;
+use crate::normalize::Normalizer;
+use crate::overlap::Sequence;
+use crate::shingle::{ShingleConfig, ShingleKind, Shingler};
+use rayon::prelude::*;
+
+/// The sorted shingle set of a text under `config`.
+pub fn shingle_set(text: &str, config: &Config) -> Vec<u64> {
+    let doc = Normalizer::new(config.normalize).normalize(text);
+    let mut set = Vec::new();
+    Shingler::new(config.shingle, config.seed).set_into(&doc, &mut set);
+    set
+}
+
+/// Recomputes the shingle sets of the documents `wanted` marks (when not held already), in
+/// parallel. Verification, passages, cohesion and evaluation call it for the documents they
+/// score.
+pub fn fill_sets(docs: &mut [Doc], wanted: &[bool], config: &Config) {
+    docs.par_iter_mut().zip(wanted.par_iter()).for_each(|(d, &want)| {
+        if want && d.shingles.is_empty() && d.shingle_count > 0 {
+            d.shingles = shingle_set(&d.text, config);
+        }
+    });
+}
+
+/// Marks the documents that appear in `pairs`.
+pub fn involved(n: usize, pairs: &[Pair]) -> Vec<bool> {
+    let mut on = vec![false; n];
+    for &(a, b) in pairs {
+        on[a as usize] = true;
+        on[b as usize] = true;
+    }
+    on
+}
+
+/// The alignment sequence of one document: its word shingles in order with token ranges.
+pub fn sequence(text: &str, config: &Config) -> Sequence {
+    let doc = Normalizer::new(config.normalize).normalize(text);
+    let shingler =
+        Shingler::new(ShingleConfig { kind: ShingleKind::Word, size: config.passage_k }, config.seed);
+    let mut hashes = Vec::new();
+    shingler.hashes_into(&doc, &mut hashes);
+    Sequence::new(&doc, hashes, config.passage_k)
+}
