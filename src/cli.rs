@@ -143,7 +143,7 @@ pub struct CompareArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// Width of the terminal view in columns (default: $COLUMNS, else 100).
+    /// Width of the terminal view in columns, 40 to 1000 (default: $COLUMNS, else 100).
     #[arg(long, value_name = "COLUMNS")]
     pub width: Option<usize>,
 
@@ -316,7 +316,7 @@ pub struct InputOptions {
 /// Threads and terminal output.
 #[derive(Debug, Args)]
 pub struct RunOptions {
-    /// Worker threads (default: one per core; RAYON_NUM_THREADS also works).
+    /// Worker threads, at most 1024 (default or 0: one per core; RAYON_NUM_THREADS also works).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
 

@@ -156,7 +156,7 @@ pub enum ConfigError {
     #[error("--bands and --rows must be at least 1")]
     BandsRowsZero,
     /// Bands × rows exceeds the signature.
-    #[error("--bands {bands} x --rows {rows} = {} is more than --num-perm {num_perm}", bands * rows)]
+    #[error("--bands {bands} x --rows {rows} = {} is more than --num-perm {num_perm}", *bands as u128 * *rows as u128)]
     BandsRowsTooMany {
         /// Bands.
         bands: usize,
@@ -183,6 +183,32 @@ pub enum ConfigError {
     /// Passage parameters out of range.
     #[error("{0}")]
     Passage(&'static str),
+    /// A value above the largest the stage can represent.
+    #[error("{flag} must be at most {max}, got {value} ({why})")]
+    TooLarge {
+        /// The flag.
+        flag: &'static str,
+        /// The value given.
+        value: u64,
+        /// The largest value accepted.
+        max: u64,
+        /// Why the limit exists.
+        why: &'static str,
+    },
+}
+
+/// The largest `--max-doc-bytes`: byte offsets into a document are 32-bit.
+pub const MAX_DOC_BYTES: usize = u32::MAX as usize;
+/// The largest word count a flag can give (`--min-passage`, `--max-gap`, `--winnow-window`):
+/// word and shingle positions in a document are 32-bit.
+pub const MAX_WORDS: usize = u32::MAX as usize;
+
+/// `Err(TooLarge)` when `value > max`.
+fn at_most(flag: &'static str, value: usize, max: usize, why: &'static str) -> Result<(), ConfigError> {
+    if value > max {
+        return Err(ConfigError::TooLarge { flag, value: value as u64, max: max as u64, why });
+    }
+    Ok(())
 }
 
 /// Validated parameters with every derived value resolved.
@@ -234,6 +260,12 @@ impl Params {
         if self.corpus.id_field.is_empty() || self.corpus.text_field.is_empty() {
             return Err(ConfigError::EmptyField);
         }
+        at_most(
+            "--max-doc-bytes",
+            self.corpus.max_doc_bytes,
+            MAX_DOC_BYTES,
+            "byte offsets into a document are 32-bit",
+        )?;
         if self.corpus.extensions.is_empty() {
             return Err(ConfigError::NoExtension);
         }
@@ -246,7 +278,7 @@ impl Params {
                 if b == 0 || r == 0 {
                     return Err(ConfigError::BandsRowsZero);
                 }
-                if b * r > self.num_perm {
+                if !b.checked_mul(r).is_some_and(|slots| slots <= self.num_perm) {
                     return Err(ConfigError::BandsRowsTooMany { bands: b, rows: r, num_perm: self.num_perm });
                 }
                 Some(Banding { bands: b, rows: r })
@@ -275,6 +307,10 @@ impl Params {
                     "--max-df must be at least 2 (a fingerprint links two documents)",
                 ));
             }
+            let words = "word positions in a document are 32-bit";
+            at_most("--min-passage", p.rule.min_passage, MAX_WORDS, words)?;
+            at_most("--max-gap", p.rule.max_gap, MAX_WORDS, words)?;
+            at_most("--winnow-window", p.window, MAX_WORDS, words)?;
         }
         let banding = if lsh_minhash {
             Some(explicit.unwrap_or_else(|| Banding::optimal(self.threshold, self.num_perm)))
@@ -370,5 +406,25 @@ mod tests {
             ConfigError::BandsWithSimhash
         );
         assert_eq!(with(|p| p.max_hamming = 40), ConfigError::MaxHamming(40));
+        // bands x rows overflows usize: still an error, never a wrapped product that passes.
+        let e = with(|p| {
+            p.bands = Some(1 << 63);
+            p.rows = Some(2);
+        });
+        assert_eq!(
+            e.to_string(),
+            "--bands 9223372036854775808 x --rows 2 = 18446744073709551616 is more than --num-perm 128"
+        );
+        assert!(matches!(
+            with(|p| p.corpus.max_doc_bytes = usize::MAX),
+            ConfigError::TooLarge { flag: "--max-doc-bytes", max: 4294967295, .. }
+        ));
+        for f in [
+            |p: &mut Params| p.passages.as_mut().unwrap().rule.max_gap = usize::MAX,
+            |p: &mut Params| p.passages.as_mut().unwrap().rule.min_passage = usize::MAX,
+            |p: &mut Params| p.passages.as_mut().unwrap().window = usize::MAX,
+        ] {
+            assert!(matches!(with(f), ConfigError::TooLarge { max: 4294967295, .. }));
+        }
     }
 }

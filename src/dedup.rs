@@ -272,18 +272,22 @@ pub fn write_outputs(
             Box::new(file)
         };
         for &(k, p) in &jsonl {
-            corpus::for_each_line(p, |line, raw| {
-                let Some(&doc) = by_line.get(&(k, line)) else { return Ok(()) };
+            corpus::for_each_line(p, run.config.corpus.max_doc_bytes, |line, raw| {
+                // Over-long lines were skipped by the first read too: they hold no document.
+                let (Some(raw), Some(&doc)) = (raw, by_line.get(&(k, line))) else { return Ok(()) };
                 if out.annotate {
                     let d = &run.docs[doc as usize];
                     let dup = rep_of.get(&doc).map(|&r| run.docs[r as usize].id.as_str());
-                    annotate_line(raw, cluster_of.get(&doc).copied(), dup, &mut sink).map_err(|e| match e {
-                        AnnotateError::Io(e) => e,
-                        AnnotateError::Clash(field) => io::Error::other(format!(
-                            "{}:{line}: the record already has a field `{field}`, which --annotate adds",
-                            d.origin.source
-                        )),
-                    })
+                    let record = if line == 1 { corpus::without_bom(raw) } else { raw };
+                    annotate_line(record, cluster_of.get(&doc).copied(), dup, &mut sink).map_err(
+                        |e| match e {
+                            AnnotateError::Io(e) => e,
+                            AnnotateError::Clash(field) => io::Error::other(format!(
+                                "{}:{line}: the record already has a field `{field}`, which --annotate adds",
+                                d.origin.source
+                            )),
+                        },
+                    )
                 } else if !plan.is_removed[doc as usize] {
                     sink.write_all(raw)?;
                     if !raw.ends_with(b"\n") {

@@ -56,8 +56,15 @@ fn prepare_out_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("--out {}: cannot create directory", dir.display()))
 }
 
+/// The most worker threads `--threads` accepts: each thread reserves a stack, and threads
+/// beyond the cores only add overhead.
+const MAX_THREADS: usize = 1024;
+
 fn set_threads(run: &RunOptions) -> Result<()> {
     if let Some(n) = run.threads {
+        if n > MAX_THREADS {
+            bail!("--threads must be at most {MAX_THREADS}, got {n} (0: one per core)");
+        }
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build_global()
@@ -226,11 +233,7 @@ fn compare(args: CompareArgs) -> Result<u8> {
         let json = report::json::comparison_json(&a, &b, &cmp, &config);
         emit(&format!("{}\n", serde_json::to_string_pretty(&json)?));
     } else {
-        let width = args
-            .width
-            .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
-            .unwrap_or(100)
-            .max(40);
+        let width = terminal::view_width(args.width, std::env::var("COLUMNS").ok().as_deref())?;
         emit(&terminal::comparison(&a, &b, &cmp, &config, width));
     }
     Ok(if cmp.linked_by.is_some() { 0 } else { 1 })

@@ -1,5 +1,6 @@
 //! The one opener of line-oriented inputs (gzip detected by content, bytes counted for
-//! progress) and the capped line reader that never holds a line longer than the cap.
+//! progress), the capped line reader that never holds a line longer than the cap, and
+//! byte-order-mark handling.
 
 use super::CorpusError;
 use flate2::read::MultiGzDecoder;
@@ -8,6 +9,15 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+
+/// The UTF-8 byte-order mark some editors put at the start of a file.
+const BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+
+/// `bytes` without a leading UTF-8 byte-order mark: how every reader treats the first line of
+/// a JSON Lines file and the start of a text file.
+pub fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(BOM).unwrap_or(bytes)
+}
 
 /// Appends one line (up to and including `\n`) from `reader` to `buf` and returns the bytes
 /// consumed. A line longer than `cap` is consumed but not kept (`buf` is left as it was) and

@@ -19,7 +19,7 @@ mod reader;
 mod record;
 mod reread;
 
-pub use lines::open_lines;
+pub use lines::{open_lines, without_bom};
 pub use reader::{read_all, read_two, CorpusReader};
 pub use record::{read_json_objects, JsonObject};
 pub use reread::{checksum, for_each_line, read_bytes};

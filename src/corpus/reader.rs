@@ -2,7 +2,7 @@
 //! one contiguous buffer of capped lines parsed in parallel; a directory batch is a group of
 //! text files read in parallel.
 
-use super::lines::{open_counted, read_line_capped};
+use super::lines::{open_counted, read_line_capped, without_bom};
 use super::record::parse_line;
 use super::{CorpusConfig, CorpusError, Input, Origin, RawDoc, Record, Skipped};
 use std::collections::HashMap;
@@ -347,7 +347,8 @@ fn read_text_file(path: &Path, id: String, config: &CorpusConfig) -> Record {
         Record::Skip(Skipped { source: source.clone(), line, id: Some(id.clone()), reason })
     };
     let mut bytes = Vec::new();
-    let read = File::open(path).and_then(|f| f.take(config.max_doc_bytes as u64 + 1).read_to_end(&mut bytes));
+    let read = File::open(path)
+        .and_then(|f| f.take((config.max_doc_bytes as u64).saturating_add(1)).read_to_end(&mut bytes));
     if let Err(e) = read {
         return skip(format!("cannot read file: {e}"), None);
     }
@@ -371,9 +372,8 @@ fn read_text_file(path: &Path, id: String, config: &CorpusConfig) -> Record {
 }
 
 fn strip_bom(mut bytes: Vec<u8>) -> Vec<u8> {
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
-    }
+    let bom = bytes.len() - without_bom(&bytes).len();
+    bytes.drain(..bom);
     bytes
 }
 

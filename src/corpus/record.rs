@@ -1,11 +1,11 @@
 //! Parsing one JSON Lines record into a document (id, text, key field; dotted paths), and
 //! small auxiliary JSON Lines files (labels, labelled pairs).
 
-use super::{CorpusConfig, CorpusError, Origin, RawDoc, Record, Skipped};
-use flate2::read::MultiGzDecoder;
+use super::lines::without_bom;
+use super::{
+    for_each_line, CorpusConfig, CorpusError, Origin, RawDoc, Record, Skipped, DEFAULT_MAX_DOC_BYTES,
+};
 use serde_json::Value;
-use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 /// A JSON object, as read from an auxiliary file.
@@ -15,40 +15,48 @@ pub type JsonObject = serde_json::Map<String, Value>;
 /// into `(line number, object)` pairs. Unlike documents, a bad line here is an error naming
 /// the file and line: labels with holes would give wrong figures.
 pub fn read_json_objects(path: &Path) -> Result<Vec<(u64, JsonObject)>, CorpusError> {
-    let err = |source| CorpusError::Open { path: path.to_path_buf(), source };
-    let mut file = BufReader::new(File::open(path).map_err(err)?);
-    let gz = file.fill_buf().map_err(err)?.starts_with(&[0x1f, 0x8b]);
-    let reader: Box<dyn BufRead> =
-        if gz { Box::new(BufReader::new(MultiGzDecoder::new(file))) } else { Box::new(file) };
     let name = path.display().to_string();
+    let bad = |line: u64, reason: String| CorpusError::BadRecord {
+        source_name: name.clone(),
+        line: Some(line),
+        reason,
+    };
     let mut out = Vec::new();
-    for (n, line) in reader.lines().enumerate() {
-        let line_no = n as u64 + 1;
-        let bad = |reason: String| CorpusError::BadRecord {
-            source_name: name.clone(),
-            line: Some(line_no),
-            reason,
+    let mut first_bad = None;
+    for_each_line(path, DEFAULT_MAX_DOC_BYTES, |n, raw| {
+        if first_bad.is_some() {
+            return Ok(());
+        }
+        let Some(raw) = raw else {
+            first_bad = Some(bad(n, format!("line longer than {DEFAULT_MAX_DOC_BYTES} bytes")));
+            return Ok(());
         };
-        let line = line.map_err(|e| bad(format!("cannot read: {e}")))?;
-        let line = line.trim_start_matches('\u{feff}').trim();
+        let line = match std::str::from_utf8(if n == 1 { without_bom(raw) } else { raw }) {
+            Ok(line) => line.trim(),
+            Err(e) => {
+                first_bad = Some(bad(n, format!("cannot read: {e}")));
+                return Ok(());
+            }
+        };
         if line.is_empty() {
-            continue;
+            return Ok(());
         }
         match serde_json::from_str::<Value>(line) {
-            Ok(Value::Object(map)) => out.push((line_no, map)),
-            Ok(other) => return Err(bad(format!("expected a JSON object, found {}", kind(&other)))),
-            Err(e) => return Err(bad(format!("invalid JSON: {e}"))),
+            Ok(Value::Object(map)) => out.push((n, map)),
+            Ok(other) => first_bad = Some(bad(n, format!("expected a JSON object, found {}", kind(&other)))),
+            Err(e) => first_bad = Some(bad(n, format!("invalid JSON: {e}"))),
         }
+        Ok(())
+    })?;
+    match first_bad {
+        Some(e) => Err(e),
+        None => Ok(out),
     }
-    Ok(out)
 }
 
 /// Parses one JSON line into a record; blank lines give nothing.
 pub(super) fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusConfig) -> Option<Record> {
-    let mut bytes = bytes;
-    if line == 1 && bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes = &bytes[3..];
-    }
+    let mut bytes = if line == 1 { without_bom(bytes) } else { bytes };
     while let Some((&last, rest)) = bytes.split_last() {
         if last == b'\n' || last == b'\r' {
             bytes = rest;

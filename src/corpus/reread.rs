@@ -1,33 +1,34 @@
 //! Reading inputs again after a run: the raw lines of a JSON Lines file (dedup copies kept
 //! records byte for byte), the bytes of a text file, and input checksums for manifests.
 
-use super::lines::open_lines;
+use super::lines::{open_lines, read_line_capped};
 use super::reader::list_files;
 use super::{CorpusConfig, CorpusError, Input};
 use std::fs::File;
-use std::io::{self, BufRead, Read};
+use std::io::{self, Read};
 use std::path::Path;
 
-/// Calls `f(line_number, raw_line)` for every line of a JSON Lines file, numbering lines
-/// exactly as the reader does (1-based, every `\n`-terminated line counts). `raw_line`
-/// includes its line ending.
+/// Calls `f(line_number, raw_line)` for every line of a JSON Lines file (plain or gzip),
+/// numbering lines exactly as the reader does (1-based, every `\n`-terminated line counts).
+/// `raw_line` includes its line ending and any byte-order mark; a line longer than `cap` bytes
+/// is consumed without being held and given as `None` (the reader skipped it too).
 pub fn for_each_line(
     path: &Path,
-    mut f: impl FnMut(u64, &[u8]) -> io::Result<()>,
+    cap: usize,
+    mut f: impl FnMut(u64, Option<&[u8]>) -> io::Result<()>,
 ) -> Result<(), CorpusError> {
+    let err = |source| CorpusError::Open { path: path.to_path_buf(), source };
     let mut reader = open_lines(path)?;
     let mut buf = Vec::new();
     let mut line = 0u64;
     loop {
         buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|source| CorpusError::Open { path: path.to_path_buf(), source })?;
+        let (n, too_long) = read_line_capped(reader.as_mut(), &mut buf, cap).map_err(err)?;
         if n == 0 {
             return Ok(());
         }
         line += 1;
-        f(line, &buf).map_err(|source| CorpusError::Open { path: path.to_path_buf(), source })?;
+        f(line, (!too_long).then_some(buf.as_slice())).map_err(err)?;
     }
 }
 

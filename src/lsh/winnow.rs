@@ -33,17 +33,17 @@ pub fn fingerprints(hashes: &[u64], window: usize) -> Vec<u64> {
     if hashes.is_empty() {
         return Vec::new();
     }
-    let mut out = Vec::with_capacity(2 * hashes.len() / (w + 1) + 1);
+    let mut out = Vec::with_capacity(2 * hashes.len() / w.saturating_add(1) + 1);
     // Monotone deque of positions whose hashes increase from front to back; ties keep the
     // rightmost position.
-    let mut deque: VecDeque<usize> = VecDeque::with_capacity(w);
+    let mut deque: VecDeque<usize> = VecDeque::with_capacity(w.min(hashes.len()));
     let mut last_selected = usize::MAX;
     for (i, &h) in hashes.iter().enumerate() {
         while deque.back().is_some_and(|&j| hashes[j] >= h) {
             deque.pop_back();
         }
         deque.push_back(i);
-        if deque.front().is_some_and(|&j| j + w <= i) {
+        if deque.front().is_some_and(|&j| i - j >= w) {
             deque.pop_front();
         }
         let window_complete = i + 1 >= w || i + 1 == hashes.len();

@@ -12,6 +12,32 @@ use crate::verify::LinkedBy;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+/// The narrowest terminal view: narrower widths are drawn this wide.
+pub const MIN_WIDTH: usize = 40;
+/// The widest terminal view: each passage's title rule is drawn this wide.
+pub const MAX_WIDTH: usize = 1000;
+/// The width of the view without `--width` or `$COLUMNS`.
+pub const DEFAULT_WIDTH: usize = 100;
+
+/// `--width` above [`MAX_WIDTH`].
+#[derive(Debug, thiserror::Error)]
+#[error("--width must be at most {MAX_WIDTH} columns, got {0}")]
+pub struct WidthError(pub usize);
+
+/// The width of the terminal view: `flag` (`--width`) when given, else `$COLUMNS` (`columns`)
+/// when it is a number, else [`DEFAULT_WIDTH`]; at least [`MIN_WIDTH`]. A `--width` above
+/// [`MAX_WIDTH`] is an error; a larger `$COLUMNS` is taken as [`MAX_WIDTH`].
+pub fn view_width(flag: Option<usize>, columns: Option<&str>) -> Result<usize, WidthError> {
+    let width = match flag {
+        Some(w) if w > MAX_WIDTH => return Err(WidthError(w)),
+        Some(w) => w,
+        None => columns
+            .and_then(|c| c.trim().parse::<u64>().ok())
+            .map_or(DEFAULT_WIDTH, |c| usize::try_from(c.min(MAX_WIDTH as u64)).unwrap_or(MAX_WIDTH)),
+    };
+    Ok(width.max(MIN_WIDTH))
+}
+
 /// Renders the comparison for a terminal `width` columns wide.
 pub fn comparison(a: &RawDoc, b: &RawDoc, cmp: &Comparison, config: &Config, width: usize) -> String {
     let mut out = String::new();

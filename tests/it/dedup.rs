@@ -315,3 +315,31 @@ fn keep_earliest_and_latest_by_field() {
         }
     }
 }
+
+/// Regression: `dedup --annotate` failed with "cannot read input" when the first line started
+/// with a UTF-8 byte-order mark, which `cluster` accepts. The annotated record is the record
+/// without the mark; a kept line is still copied byte for byte, mark included.
+#[test]
+fn annotate_and_keep_accept_a_byte_order_mark_on_the_first_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("bom.jsonl");
+    let text = "the same eight words in both of these records";
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(
+        format!("{{\"id\": \"a\", \"text\": \"{text}\"}}\n{{\"id\": \"b\", \"text\": \"{text}\"}}\n").bytes(),
+    );
+    fs::write(&input, &bytes).unwrap();
+    let out = dir.path().join("annotated");
+    reprint().arg("dedup").arg(&input).arg("--annotate").arg("-q").arg("--out").arg(&out).assert().success();
+    let lines = lines_of(&out.join("annotated.jsonl"));
+    assert_eq!(lines.len(), 2);
+    let first: serde_json::Value = serde_json::from_slice(&lines[0]).expect("annotated line is JSON");
+    assert_eq!((first["id"].as_str(), first["is_representative"].as_bool()), (Some("a"), Some(true)));
+    let second: serde_json::Value = serde_json::from_slice(&lines[1]).unwrap();
+    assert_eq!(second["duplicate_of"], "a");
+
+    let out = dir.path().join("kept");
+    reprint().arg("dedup").arg(&input).arg("-q").arg("--out").arg(&out).assert().success();
+    let first_line = bytes.split_inclusive(|&b| b == b'\n').next().unwrap().to_vec();
+    assert_eq!(lines_of(&out.join("kept.jsonl")), vec![first_line]);
+}

@@ -6,4 +6,5 @@ mod bad_input;
 mod cli;
 mod common;
 mod dedup;
+mod flags;
 mod real_data;
