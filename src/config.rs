@@ -10,6 +10,7 @@ use crate::lsh::{banding::Banding, winnow};
 use crate::normalize::Profile;
 use crate::overlap::PassageConfig;
 use crate::shingle::{ShingleConfig, ShingleKind};
+use crate::sketch::SketchKind;
 use serde::Serialize;
 use thiserror::Error;
 
@@ -211,8 +212,75 @@ fn at_most(flag: &'static str, value: usize, max: usize, why: &'static str) -> R
     Ok(())
 }
 
+/// The candidate stage as resolved: each mode carries exactly the parameters it uses, so no
+/// stage re-applies a default or meets a state validation never produces.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Candidates {
+    /// MinHash signatures (`num_perm` slots), banded.
+    MinHashLsh {
+        /// Bands and rows.
+        banding: Banding,
+        /// Whether bands and rows were chosen from the threshold (true) or given.
+        from_threshold: bool,
+    },
+    /// 64-bit SimHash fingerprints, Hamming block tables.
+    SimHashLsh {
+        /// Largest Hamming distance proposed.
+        max_hamming: u32,
+    },
+    /// Every pair that can reach the threshold (prefix-filtered join on the shingle sets).
+    Exact,
+    /// Byte-identical texts only.
+    Identical,
+}
+
+impl Candidates {
+    /// The mode, as `--candidates` names it.
+    pub fn mode(&self) -> CandidateMode {
+        match self {
+            Candidates::MinHashLsh { .. } | Candidates::SimHashLsh { .. } => CandidateMode::Lsh,
+            Candidates::Exact => CandidateMode::Exact,
+            Candidates::Identical => CandidateMode::Identical,
+        }
+    }
+
+    /// Bands and rows (MinHash LSH only).
+    pub fn banding(&self) -> Option<Banding> {
+        match self {
+            Candidates::MinHashLsh { banding, .. } => Some(*banding),
+            _ => None,
+        }
+    }
+
+    /// Whether bands and rows were chosen from the threshold (MinHash LSH only).
+    pub fn banding_from_threshold(&self) -> bool {
+        matches!(self, Candidates::MinHashLsh { from_threshold: true, .. })
+    }
+
+    /// The Hamming radius (SimHash LSH only).
+    pub fn max_hamming(&self) -> Option<u32> {
+        match self {
+            Candidates::SimHashLsh { max_hamming } => Some(*max_hamming),
+            _ => None,
+        }
+    }
+}
+
+impl Config {
+    /// The sketch the candidate stage needs from every document, if any.
+    pub fn sketch_kind(&self) -> Option<SketchKind> {
+        match self.candidates {
+            Candidates::MinHashLsh { .. } => {
+                Some(SketchKind::MinHash { num_perm: self.num_perm, seed: self.seed })
+            }
+            Candidates::SimHashLsh { .. } => Some(SketchKind::SimHash { seed: self.seed }),
+            Candidates::Exact | Candidates::Identical => None,
+        }
+    }
+}
+
 /// Validated parameters with every derived value resolved.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// How records are read.
     pub corpus: CorpusConfig,
@@ -220,22 +288,16 @@ pub struct Config {
     pub normalize: Profile,
     /// Shingle kind and size.
     pub shingle: ShingleConfig,
-    /// Signature method.
+    /// Signature method as given (reported; what is sketched follows from `candidates`).
     pub method: Method,
-    /// Candidate generation.
-    pub candidates: CandidateMode,
+    /// The candidate stage, with the parameters of its mode.
+    pub candidates: Candidates,
     /// Jaccard threshold.
     pub threshold: f64,
-    /// MinHash signature length.
+    /// MinHash signature length as given (used by [`Candidates::MinHashLsh`]).
     pub num_perm: usize,
     /// Seed.
     pub seed: u64,
-    /// Bands and rows (MinHash LSH only).
-    pub banding: Option<Banding>,
-    /// Whether bands and rows were chosen from the threshold (true) or given.
-    pub banding_from_threshold: bool,
-    /// SimHash Hamming radius (SimHash only).
-    pub max_hamming: Option<u32>,
     /// Representative choice.
     pub keep: Keep,
     /// Bad-record policy.
@@ -285,7 +347,6 @@ impl Params {
             }
             _ => return Err(ConfigError::BandsRowsPair),
         };
-        let lsh_minhash = self.candidates == CandidateMode::Lsh && self.method == Method::Minhash;
         if self.method == Method::Simhash && explicit.is_some() {
             return Err(ConfigError::BandsWithSimhash);
         }
@@ -312,27 +373,27 @@ impl Params {
             at_most("--max-gap", p.rule.max_gap, MAX_WORDS, words)?;
             at_most("--winnow-window", p.window, MAX_WORDS, words)?;
         }
-        let banding = if lsh_minhash {
-            Some(explicit.unwrap_or_else(|| Banding::optimal(self.threshold, self.num_perm)))
-        } else {
-            None
+        let candidates = match (self.candidates, self.method) {
+            (CandidateMode::Lsh, Method::Minhash) => Candidates::MinHashLsh {
+                banding: explicit.unwrap_or_else(|| Banding::optimal(self.threshold, self.num_perm)),
+                from_threshold: explicit.is_none(),
+            },
+            (CandidateMode::Lsh, Method::Simhash) => Candidates::SimHashLsh { max_hamming: self.max_hamming },
+            (CandidateMode::Exact, _) => Candidates::Exact,
+            (CandidateMode::Identical, _) => Candidates::Identical,
         };
         Ok(Config {
             corpus: self.corpus.clone(),
             normalize: self.normalize,
             shingle: self.shingle,
             method: self.method,
-            candidates: self.candidates,
+            candidates,
             threshold: self.threshold,
             num_perm: self.num_perm,
             seed: self.seed,
-            banding,
-            banding_from_threshold: lsh_minhash && explicit.is_none(),
-            max_hamming: (self.method == Method::Simhash && self.candidates == CandidateMode::Lsh)
-                .then_some(self.max_hamming),
             keep: self.keep,
             on_error: self.on_error,
-            passages: if self.candidates == CandidateMode::Identical { None } else { self.passages },
+            passages: if candidates == Candidates::Identical { None } else { self.passages },
             passage_k: match self.shingle.kind {
                 ShingleKind::Word => self.shingle.size,
                 ShingleKind::Char => crate::shingle::DEFAULT_WORD_SHINGLE,
@@ -350,8 +411,8 @@ pub fn same_sketch(a: &Config, b: &Config) -> bool {
         && a.shingle == b.shingle
         && a.seed == b.seed
         && a.num_perm == b.num_perm
-        && a.method == b.method
-        && a.candidates == b.candidates
+        && a.sketch_kind() == b.sketch_kind()
+        && a.candidates.mode() == b.candidates.mode()
         && a.passages.map(|p| p.window) == b.passages.map(|p| p.window)
         && a.passage_k == b.passage_k
 }
@@ -370,13 +431,14 @@ mod tests {
         assert_eq!(c.shingle.to_string(), "word:5");
         assert_eq!(c.normalize, Profile::Default);
         assert_eq!(c.method, Method::Minhash);
-        assert_eq!(c.candidates, CandidateMode::Lsh);
         assert_eq!(c.keep, Keep::First);
         assert_eq!(c.corpus.id_field, "id");
         assert_eq!(c.corpus.text_field, "text");
         assert_eq!(c.corpus.extensions, vec!["txt"]);
-        assert_eq!(c.banding, Some(Banding { bands: 35, rows: 3 }));
-        assert!(c.banding_from_threshold);
+        assert_eq!(
+            c.candidates,
+            Candidates::MinHashLsh { banding: Banding { bands: 35, rows: 3 }, from_threshold: true }
+        );
     }
 
     #[test]

@@ -138,12 +138,12 @@ pub fn sweep(
             Some((c, docs, skipped, bytes)) if pipeline::same_sketch(&c, &config) => (docs, skipped, bytes),
             _ => pipeline::read_and_sketch(inputs.to_vec(), &config, progress)?,
         };
-        let mut run = pipeline::run_on(docs, skipped, bytes, t.elapsed(), &config, progress);
+        let mut run = pipeline::run_on(docs, skipped, bytes, t.elapsed(), &config, progress)?;
         let mut f = figures(&mut run, truth.labels, truth.pairs);
         f.setting = setting.iter().cloned().collect();
-        if exact && config.candidates == CandidateMode::Lsh {
+        if exact && config.candidates.mode() == CandidateMode::Lsh {
             f.lsh = Some(lsh_vs_exact(&mut run));
-            if let (None, Some(banding)) = (&candidate_rate, config.banding) {
+            if let (None, Some(banding)) = (&candidate_rate, config.candidates.banding()) {
                 let floor = (config.threshold - 0.4).max(0.1);
                 candidate_rate =
                     Some(CandidateRate { banding, bins: candidate_rate_by_jaccard(&mut run, floor, 0.05) });

@@ -2,13 +2,20 @@
 //! SimHash or MinHash LSH) and of shared winnowing fingerprints (passages).
 
 use super::Doc;
-use crate::config::{CandidateMode, Config, Method, DEFAULT_MAX_HAMMING};
-use crate::lsh::{self, banding::Banding, winnow, Pair};
+use crate::config::{Candidates, Config};
+use crate::lsh::{self, winnow, Pair};
+use crate::sketch::SketchMismatch;
 
-/// Proposes candidate pairs among `docs` as `config` says.
-pub fn candidates(docs: &[Doc], config: &Config) -> Vec<Pair> {
-    match (config.candidates, config.method, config.banding) {
-        (CandidateMode::Identical, _, _) => {
+/// Proposes candidate pairs among `docs` as `config` says. Documents sketched with other
+/// parameters than `config`'s (another signature length, seed or method) are a typed error.
+pub fn candidates(docs: &[Doc], config: &Config) -> Result<Vec<Pair>, SketchMismatch> {
+    if let Some(expected) = config.sketch_kind() {
+        for d in docs.iter().filter(|d| !d.is_empty()) {
+            d.sketch.check(expected, &d.id)?;
+        }
+    }
+    Ok(match config.candidates {
+        Candidates::Identical => {
             // Group by a 128-bit hash of the original text, then compare the texts themselves.
             let mut keyed: Vec<(u128, u32)> = docs
                 .iter()
@@ -30,23 +37,21 @@ pub fn candidates(docs: &[Doc], config: &Config) -> Vec<Pair> {
             pairs.sort_unstable();
             pairs
         }
-        (CandidateMode::Exact, _, _) => {
+        Candidates::Exact => {
             let sets: Vec<Option<&[u64]>> =
                 docs.iter().map(|d| (!d.is_empty()).then_some(d.shingles.as_slice())).collect();
             lsh::exact::candidates(&sets, config.threshold)
         }
-        (CandidateMode::Lsh, Method::Simhash, _) => {
-            let fps: Vec<Option<u64>> =
-                docs.iter().map(|d| (!d.is_empty()).then_some(d.fingerprint)).collect();
-            lsh::hamming::candidates(&fps, config.max_hamming.unwrap_or(DEFAULT_MAX_HAMMING))
+        Candidates::SimHashLsh { max_hamming } => {
+            let fps: Vec<Option<u64>> = docs.iter().map(|d| d.sketch.fingerprint()).collect();
+            lsh::hamming::candidates(&fps, max_hamming)
         }
-        (CandidateMode::Lsh, Method::Minhash, banding) => {
+        Candidates::MinHashLsh { banding, .. } => {
             let sigs: Vec<Option<&[u32]>> =
-                docs.iter().map(|d| (!d.is_empty()).then_some(d.signature.as_slice())).collect();
-            let banding = banding.unwrap_or_else(|| Banding::optimal(config.threshold, config.num_perm));
+                docs.iter().map(|d| (!d.is_empty()).then_some(d.sketch.slots())).collect();
             banding.candidates(&sigs, config.seed)
         }
-    }
+    })
 }
 
 /// Pairs of documents sharing enough winnowing fingerprints to be aligned (empty when passage
@@ -56,4 +61,42 @@ pub fn passage_candidates(docs: &[Doc], config: &Config) -> Vec<Pair> {
     let fps: Vec<Option<&[u64]>> =
         docs.iter().map(|d| (!d.is_empty()).then_some(d.winnowed.as_slice())).collect();
     winnow::candidates(&fps, params.max_df, params.min_shared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Method, Params};
+    use crate::corpus::Input;
+    use crate::pipeline::{read_and_sketch, NoProgress};
+    use crate::sketch::SketchKind;
+
+    fn sketched(params: Params) -> Vec<Doc> {
+        let seeds = Input::Dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds"));
+        read_and_sketch(vec![seeds], &params.resolve().unwrap(), &NoProgress).unwrap().0
+    }
+
+    /// Documents sketched under other parameters are refused with a typed error naming both
+    /// sketches, never banded out of bounds.
+    #[test]
+    fn sketches_made_with_other_parameters_are_a_typed_error() {
+        let docs = sketched(Params { num_perm: 64, ..Params::default() });
+        let wider = Params::default().resolve().unwrap();
+        let e = candidates(&docs, &wider).unwrap_err();
+        assert_eq!(e.expected, SketchKind::MinHash { num_perm: 128, seed: 42 });
+        assert_eq!(e.found, "MinHash, 64 permutations, seed 42");
+
+        let other_seed = Params { num_perm: 64, seed: 7, ..Params::default() }.resolve().unwrap();
+        assert!(candidates(&docs, &other_seed).is_err());
+
+        let simhash = Params { method: Method::Simhash, ..Params::default() }.resolve().unwrap();
+        assert_eq!(candidates(&docs, &simhash).unwrap_err().expected, SketchKind::SimHash { seed: 42 });
+
+        let unsketched =
+            sketched(Params { candidates: crate::config::CandidateMode::Exact, ..Params::default() });
+        assert_eq!(candidates(&unsketched, &wider).unwrap_err().found, "none");
+
+        let same = Params { num_perm: 64, ..Params::default() }.resolve().unwrap();
+        assert_eq!(candidates(&docs, &same).unwrap().len(), 1, "the seed pair that shares passages");
+    }
 }

@@ -2,6 +2,7 @@
 
 use crate::cluster::DocKeys;
 use crate::corpus::Origin;
+use crate::sketch::Sketch;
 
 /// One document after sketching.
 #[derive(Debug, Clone)]
@@ -18,10 +19,9 @@ pub struct Doc {
     pub shingles: Vec<u64>,
     /// Number of distinct shingles (0: no words; never clustered).
     pub shingle_count: usize,
-    /// MinHash signature (empty unless the method is MinHash with LSH).
-    pub signature: Vec<u32>,
-    /// SimHash fingerprint (0 unless the method is SimHash).
-    pub fingerprint: u64,
+    /// The MinHash signature or SimHash fingerprint the candidate stage needs, with the
+    /// parameters it was made with ([`Sketch::None`] for other modes and for empty documents).
+    pub sketch: Sketch,
     /// Winnowing fingerprints of the word shingles (empty unless passages are on).
     pub winnowed: Vec<u64>,
     /// Length in characters.

@@ -39,6 +39,9 @@ pub enum RunError {
     /// Reading the corpus failed.
     #[error(transparent)]
     Corpus(#[from] CorpusError),
+    /// Documents were sketched with other parameters than the run's.
+    #[error(transparent)]
+    Sketch(#[from] crate::sketch::SketchMismatch),
 }
 
 /// Receives progress from a run. The library never prints; the binary draws bars.
@@ -116,7 +119,7 @@ pub fn run(inputs: Vec<Input>, config: &Config, progress: &dyn Progress) -> Resu
     let t = Instant::now();
     let (docs, skipped, input_bytes) = read_and_sketch(inputs, config, progress)?;
     let read = t.elapsed();
-    Ok(run_on(docs, skipped, input_bytes, read, config, progress))
+    run_on(docs, skipped, input_bytes, read, config, progress)
 }
 
 /// The stages after reading, on documents sketched by [`read_and_sketch`] with the same
@@ -129,13 +132,13 @@ pub fn run_on(
     read: Duration,
     config: &Config,
     progress: &dyn Progress,
-) -> RunResult {
+) -> Result<RunResult, RunError> {
     let mut stats = Stats::default();
     stats.timings.push(("read+sketch", read));
 
     let t = Instant::now();
     progress.start("candidates", None, "pairs");
-    let candidates = candidates(&docs, config);
+    let candidates = candidates(&docs, config)?;
     progress.finish();
     stats.timings.push(("candidates", t.elapsed()));
 
@@ -174,5 +177,5 @@ pub fn run_on(
     stats.linked_pairs = links.len();
     stats.clusters = clusters.len();
     stats.clustered_documents = clusters.iter().map(|c| c.members.len()).sum();
-    RunResult { config: config.clone(), docs, skipped, candidates, links, clusters, stats }
+    Ok(RunResult { config: config.clone(), docs, skipped, candidates, links, clusters, stats })
 }

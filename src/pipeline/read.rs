@@ -3,13 +3,13 @@
 //! while the reader thread fetches the next batch.
 
 use super::{Doc, Progress, RunError};
-use crate::config::{CandidateMode, Config, Method, OnError};
+use crate::config::{Candidates, Config, OnError};
 use crate::corpus::{CorpusError, CorpusReader, Input, Record, Skipped};
 use crate::lsh::winnow;
 use crate::normalize::Normalized;
 use crate::normalize::Normalizer;
 use crate::shingle::{ShingleConfig, ShingleKind, Shingler};
-use crate::sketch::{simhash, MinHasher};
+use crate::sketch::{simhash, MinHasher, Sketch, SketchKind};
 use rayon::prelude::*;
 
 /// Reads and sketches every document of `inputs`.
@@ -24,11 +24,15 @@ pub fn read_and_sketch(
     let stored = reader.stored_counter();
     let normalizer = Normalizer::new(config.normalize);
     let shingler = Shingler::new(config.shingle, config.seed);
-    let minhasher = (config.method == Method::Minhash && config.candidates == CandidateMode::Lsh)
-        .then(|| MinHasher::new(config.num_perm, config.seed));
-    let simhash_on = config.method == Method::Simhash && config.candidates == CandidateMode::Lsh;
+    let sketcher = match config.sketch_kind() {
+        Some(SketchKind::MinHash { num_perm, seed }) => {
+            Sketcher::MinHash(MinHasher::new(num_perm, seed), seed)
+        }
+        Some(SketchKind::SimHash { seed }) => Sketcher::SimHash(seed),
+        None => Sketcher::None,
+    };
     let passage_shingler = passage_shingler(config);
-    let keep_sets = config.candidates == CandidateMode::Exact;
+    let keep_sets = config.candidates == Candidates::Exact;
     let mut docs = Vec::new();
     let mut skipped = Vec::new();
     // The reader runs one batch ahead on its own thread, so that decompressing and splitting
@@ -74,11 +78,15 @@ pub fn read_and_sketch(
                         shingles.sort_unstable();
                         shingles.dedup();
                         let shingle_count = shingles.len();
-                        let signature = match (&minhasher, shingles.is_empty()) {
-                            (Some(m), false) => m.signature(&shingles),
-                            _ => Vec::new(),
+                        let sketch = match (&sketcher, shingles.is_empty()) {
+                            (_, true) | (Sketcher::None, _) => Sketch::None,
+                            (Sketcher::MinHash(m, seed), false) => {
+                                Sketch::MinHash { seed: *seed, slots: m.signature(&shingles) }
+                            }
+                            (Sketcher::SimHash(seed), false) => {
+                                Sketch::SimHash { seed: *seed, bits: simhash(&shingles) }
+                            }
                         };
-                        let fingerprint = if simhash_on { simhash(&shingles) } else { 0 };
                         if keep_sets {
                             // Kept for the whole run: no spare capacity.
                             shingles.shrink_to_fit();
@@ -92,8 +100,7 @@ pub fn read_and_sketch(
                             origin: raw.origin,
                             shingles,
                             shingle_count,
-                            signature,
-                            fingerprint,
+                            sketch,
                             winnowed,
                             chars,
                             key: raw.key,
@@ -129,4 +136,11 @@ fn passage_shingler(config: &Config) -> Option<Shingler> {
     (config.passages.is_some() && config.shingle.kind != ShingleKind::Word).then(|| {
         Shingler::new(ShingleConfig { kind: ShingleKind::Word, size: config.passage_k }, config.seed)
     })
+}
+
+/// What the read stage computes for each document's sketch.
+enum Sketcher {
+    None,
+    MinHash(MinHasher, u64),
+    SimHash(u64),
 }

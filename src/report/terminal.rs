@@ -6,8 +6,9 @@
 //! terminal that implements the bidirectional algorithm lays out an Arabic column right to
 //! left without reordering it across the divider; terminals without bidi support ignore them.
 
+use crate::config::Candidates;
 use crate::corpus::{RawDoc, Skipped};
-use crate::pipeline::{CandidateMode, Comparison, Config, Method, RunResult};
+use crate::pipeline::{Comparison, Config, RunResult};
 use crate::verify::LinkedBy;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -178,12 +179,13 @@ pub fn run_summary(run: &RunResult, names: &[String], written: &[PathBuf], secs:
     let mut o = String::new();
     let s = &run.stats;
     let c = &run.config;
-    let how = match (c.candidates, c.method, c.banding, c.max_hamming) {
-        (CandidateMode::Exact, ..) => "exact prefix-filtered join".to_owned(),
-        (CandidateMode::Identical, ..) => "byte-identical texts".to_owned(),
-        (_, Method::Minhash, Some(b), _) => format!("MinHash LSH, {} bands x {} rows", b.bands, b.rows),
-        (_, Method::Simhash, _, Some(k)) => format!("SimHash, Hamming <= {k}"),
-        _ => "LSH".to_owned(),
+    let how = match c.candidates {
+        Candidates::Exact => "exact prefix-filtered join".to_owned(),
+        Candidates::Identical => "byte-identical texts".to_owned(),
+        Candidates::MinHashLsh { banding: b, .. } => {
+            format!("MinHash LSH, {} bands x {} rows", b.bands, b.rows)
+        }
+        Candidates::SimHashLsh { max_hamming: k } => format!("SimHash, Hamming <= {k}"),
     };
     let mb = s.input_bytes as f64 / 1e6;
     let _ = writeln!(

@@ -30,7 +30,7 @@ fn lsh_recall_against_exact_join_on_saudinewsnet() {
     let indexed: Vec<Option<&[u64]>> =
         docs.iter().map(|d| (!d.is_empty()).then_some(d.shingles.as_slice())).collect();
     let sigs: Vec<Option<&[u32]>> =
-        docs.iter().map(|d| (!d.is_empty()).then_some(d.signature.as_slice())).collect();
+        docs.iter().map(|d| (!d.is_empty()).then_some(d.sketch.slots())).collect();
     for (threshold, min_recall) in [(0.8, 0.98), (0.5, 0.95)] {
         let exact: HashSet<(u32, u32)> =
             verify::verify(&lsh::exact::candidates(&indexed, threshold), &sets, threshold)
