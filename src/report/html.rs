@@ -29,12 +29,11 @@ impl Default for HtmlLimits {
 /// visible.
 pub fn escape(text: &str, out: &mut String) {
     for c in text.chars() {
+        if let Some(entity) = super::markup_entity(c) {
+            out.push_str(entity);
+            continue;
+        }
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
             '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
                 let _ = write!(
                     out,

@@ -37,6 +37,8 @@
 //! singletons. The file holds no timings: the same input and parameters give a byte-identical
 //! file. Fields are only ever added; a field that changes meaning bumps `schema_version`.
 
+pub use super::offsets::char_offsets;
+use super::offsets::passage_chars;
 use super::round6;
 use crate::corpus::Skipped;
 use crate::pipeline::{Config, RunResult};
@@ -370,18 +372,11 @@ impl ClusterReport {
 pub fn pair_report(run: &RunResult, p: &VerifiedPair) -> PairReport {
     let (da, db) = (&run.docs[p.a as usize], &run.docs[p.b as usize]);
     let passages = p.alignment.as_ref().map(|al| {
-        let mut offs_a: Vec<u32> = al.passages.iter().flat_map(|x| [x.a.0, x.a.1]).collect();
-        let mut offs_b: Vec<u32> = al.passages.iter().flat_map(|x| [x.b.0, x.b.1]).collect();
-        let ca = char_offsets(&da.text, &mut offs_a);
-        let cb = char_offsets(&db.text, &mut offs_b);
+        let chars = passage_chars(&da.text, &db.text, &al.passages);
         al.passages
             .iter()
-            .map(|x| PassageReport {
-                a: [ca(x.a.0), ca(x.a.1)],
-                b: [cb(x.b.0), cb(x.b.1)],
-                words: x.words,
-                exact: round6(x.exact),
-            })
+            .zip(chars)
+            .map(|(x, (a, b))| PassageReport { a, b, words: x.words, exact: round6(x.exact) })
             .collect()
     });
     PairReport {
@@ -397,25 +392,6 @@ pub fn pair_report(run: &RunResult, p: &VerifiedPair) -> PairReport {
     }
 }
 
-/// Converts byte offsets of `text` (on char boundaries) to character offsets in one pass;
-/// returns a lookup from byte offset to character offset.
-pub fn char_offsets(text: &str, bytes: &mut [u32]) -> impl Fn(u32) -> u64 {
-    bytes.sort_unstable();
-    let mut map: Vec<(u32, u64)> = Vec::with_capacity(bytes.len());
-    let mut chars = 0u64;
-    let mut pos = 0usize;
-    for &b in bytes.iter() {
-        let b_us = (b as usize).min(text.len());
-        if b_us >= pos {
-            // Characters are the bytes that are not UTF-8 continuation bytes.
-            chars += text.as_bytes()[pos..b_us].iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64;
-            pos = b_us;
-        }
-        map.push((b, chars));
-    }
-    move |b| map.binary_search_by_key(&b, |&(k, _)| k).map(|i| map[i].1).unwrap_or(0)
-}
-
 /// The `reprint compare --json` document: both documents, the exact scores, the link verdict,
 /// and every passage with character offsets and its text on both sides.
 pub fn comparison_json(
@@ -424,19 +400,17 @@ pub fn comparison_json(
     cmp: &crate::pipeline::Comparison,
     config: &Config,
 ) -> serde_json::Value {
-    let mut offs_a: Vec<u32> = cmp.alignment.passages.iter().flat_map(|x| [x.a.0, x.a.1]).collect();
-    let mut offs_b: Vec<u32> = cmp.alignment.passages.iter().flat_map(|x| [x.b.0, x.b.1]).collect();
-    let ca = char_offsets(&a.text, &mut offs_a);
-    let cb = char_offsets(&b.text, &mut offs_b);
+    let chars = passage_chars(&a.text, &b.text, &cmp.alignment.passages);
     let slice = |t: &str, r: (u32, u32)| t.get(r.0 as usize..r.1 as usize).unwrap_or_default().to_owned();
     let passages: Vec<serde_json::Value> = cmp
         .alignment
         .passages
         .iter()
-        .map(|p| {
+        .zip(chars)
+        .map(|(p, (ca, cb))| {
             serde_json::json!({
-                "a": [ca(p.a.0), ca(p.a.1)],
-                "b": [cb(p.b.0), cb(p.b.1)],
+                "a": ca,
+                "b": cb,
                 "words": p.words,
                 "exact": round6(p.exact),
                 "text_a": slice(&a.text, p.a),

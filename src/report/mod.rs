@@ -10,6 +10,7 @@ pub mod eval;
 pub mod html;
 pub mod json;
 pub mod manifest;
+pub mod offsets;
 pub mod svg;
 pub mod terminal;
 
@@ -134,6 +135,20 @@ pub fn pretty_json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
 /// An xxh3-64 checksum as reports write it: 16 lowercase hex digits.
 pub fn xxh3_hex(sum: u64) -> String {
     format!("{sum:016x}")
+}
+
+/// The entity that stands for `c` in HTML and SVG text and attribute values (`&`, `<`, `>`,
+/// `"`, `'`), or `None` when `c` needs none: the one markup escaper of the HTML page and the SVG
+/// charts.
+pub fn markup_entity(c: char) -> Option<&'static str> {
+    Some(match c {
+        '&' => "&amp;",
+        '<' => "&lt;",
+        '>' => "&gt;",
+        '"' => "&quot;",
+        '\'' => "&#39;",
+        _ => return None,
+    })
 }
 
 /// Rounds a score to 6 decimals so reports stay readable and stable.

@@ -67,21 +67,18 @@ pub fn comparison(a: &RawDoc, b: &RawDoc, cmp: &Comparison, config: &Config, wid
     };
     let _ = writeln!(out, "{verdict}");
     let col = (width.saturating_sub(3)) / 2;
-    let mut offs_a: Vec<u32> = al.passages.iter().flat_map(|x| [x.a.0, x.a.1]).collect();
-    let mut offs_b: Vec<u32> = al.passages.iter().flat_map(|x| [x.b.0, x.b.1]).collect();
-    let ca = super::json::char_offsets(&a.text, &mut offs_a);
-    let cb = super::json::char_offsets(&b.text, &mut offs_b);
-    for (k, p) in al.passages.iter().enumerate() {
+    let chars = super::offsets::passage_chars(&a.text, &b.text, &al.passages);
+    for (k, (p, (ca, cb))) in al.passages.iter().zip(chars).enumerate() {
         let _ = writeln!(out);
         let title = format!(
             "passage {} · {} words · {:.0}% verbatim · A chars {}..{} · B chars {}..{}",
             k + 1,
             p.words,
             100.0 * p.exact,
-            ca(p.a.0),
-            ca(p.a.1),
-            cb(p.b.0),
-            cb(p.b.1)
+            ca[0],
+            ca[1],
+            cb[0],
+            cb[1]
         );
         let _ = writeln!(out, "── {title} {}", "─".repeat(width.saturating_sub(title.chars().count() + 4)));
         let left = wrap(a.text.get(p.a.0 as usize..p.a.1 as usize).unwrap_or_default(), col);

@@ -1,0 +1,45 @@
+//! Byte offsets to character offsets: passages are found as byte ranges of the original texts
+//! (on character boundaries); reports give them in characters (Unicode scalar values).
+
+use crate::overlap::Passage;
+
+/// Converts byte offsets of `text` (on char boundaries) to character offsets in one pass;
+/// returns a lookup from byte offset to character offset.
+pub fn char_offsets(text: &str, bytes: &mut [u32]) -> impl Fn(u32) -> u64 {
+    bytes.sort_unstable();
+    let mut map: Vec<(u32, u64)> = Vec::with_capacity(bytes.len());
+    let mut chars = 0u64;
+    let mut pos = 0usize;
+    for &b in bytes.iter() {
+        let b_us = (b as usize).min(text.len());
+        if b_us >= pos {
+            // Characters are the bytes that are not UTF-8 continuation bytes.
+            chars += text.as_bytes()[pos..b_us].iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64;
+            pos = b_us;
+        }
+        map.push((b, chars));
+    }
+    move |b| map.binary_search_by_key(&b, |&(k, _)| k).map(|i| map[i].1).unwrap_or(0)
+}
+
+/// The `[start, end)` character ranges of `passages` in `a` and in `b`, in order.
+pub fn passage_chars(a: &str, b: &str, passages: &[Passage]) -> Vec<([u64; 2], [u64; 2])> {
+    let mut offs_a: Vec<u32> = passages.iter().flat_map(|x| [x.a.0, x.a.1]).collect();
+    let mut offs_b: Vec<u32> = passages.iter().flat_map(|x| [x.b.0, x.b.1]).collect();
+    let ca = char_offsets(a, &mut offs_a);
+    let cb = char_offsets(b, &mut offs_b);
+    passages.iter().map(|x| ([ca(x.a.0), ca(x.a.1)], [cb(x.b.0), cb(x.b.1)])).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn character_offsets_count_scalar_values_not_bytes() {
+        let text = "ab ج د e";
+        let mut bytes = [0, 3, 5, 8, 9];
+        let f = char_offsets(text, &mut bytes);
+        assert_eq!([f(0), f(3), f(5), f(8), f(9)], [0, 3, 4, 6, 7]);
+    }
+}
