@@ -78,7 +78,7 @@ pub fn compare_keys(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// How verified pairs become clusters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ClusterMethod {
     /// Connected components: every chain of links joins one cluster (A~B~C even when A and C

@@ -11,11 +11,11 @@ use crate::normalize::Profile;
 use crate::overlap::PassageConfig;
 use crate::shingle::{ShingleConfig, ShingleKind};
 use crate::sketch::SketchKind;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// How signatures are computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     /// MinHash signatures with banded LSH.
@@ -26,7 +26,7 @@ pub enum Method {
 }
 
 /// How candidate pairs are proposed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CandidateMode {
     /// Locality-sensitive hashing over the signatures of `--method`.
@@ -40,7 +40,7 @@ pub enum CandidateMode {
 }
 
 /// What to do with a record that cannot be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OnError {
     /// Skip it, report it, and go on.

@@ -12,6 +12,7 @@ use reprint::corpus::{self, Input};
 use reprint::dedup;
 use reprint::eval::{self, SweepAxis};
 use reprint::pipeline;
+use reprint::report::eval::{EvalReport, RescoreReport, SweepReport};
 use reprint::report::manifest::Manifest;
 use reprint::report::{self, terminal, ClusterReport};
 use std::path::{Path, PathBuf};
@@ -186,8 +187,9 @@ fn eval(args: EvalArgs) -> Result<u8> {
             Ok(Some(docs.into_iter().map(|d| d.id).collect()))
         };
         let scored = eval::rescore_clusters_file(clusters_path, labels, pairs.as_deref(), corpus_ids)?;
-        let json = report::eval::rescore_json(clusters_path, args.labels.as_ref(), &scored);
-        write_output(&args.out.join("eval.json"), &json, &mut Vec::new())?;
+        let report =
+            EvalReport::Rescore(Box::new(RescoreReport::new(clusters_path, args.labels.as_deref(), &scored)));
+        write_output(&args.out.join("eval.json"), &report.to_json(), &mut Vec::new())?;
         if !args.run.quiet {
             emit(&terminal::rescore_lines(clusters_path, &scored));
         }
@@ -211,9 +213,8 @@ fn eval(args: EvalArgs) -> Result<u8> {
 
     let mut written = Vec::new();
     let (labels_file, pairs_file) = (args.labels.as_deref(), args.pairs.as_deref());
-    let json =
-        report::eval::sweep_json(&base_config, &axes, &inputs, &names, labels_file, pairs_file, &result)?;
-    write_output(&args.out.join("eval.json"), &json, &mut written)?;
+    let report = SweepReport::new(&base_config, &axes, &inputs, &names, (labels_file, pairs_file), &result)?;
+    write_output(&args.out.join("eval.json"), &EvalReport::Sweep(Box::new(report)).to_json(), &mut written)?;
     write_output(&args.out.join("eval.csv"), eval::to_csv(&result.rows).as_bytes(), &mut written)?;
     for (name, svg) in report::svg::eval_plots(&result.rows, &axes, result.candidate_rate.as_ref()) {
         write_output(&args.out.join(name), svg.as_bytes(), &mut written)?;
@@ -230,8 +231,9 @@ fn compare(args: CompareArgs) -> Result<u8> {
     let [a, b] = corpus::read_two(&args.a, &args.b, corpus, &config.corpus)?;
     let cmp = pipeline::compare(&a.text, &b.text, &config);
     if args.json {
-        let json = report::json::comparison_json(&a, &b, &cmp, &config);
-        emit(&format!("{}\n", serde_json::to_string_pretty(&json)?));
+        emit(&String::from_utf8_lossy(
+            &report::compare::ComparisonReport::new(&a, &b, &cmp, &config).to_json(),
+        ));
     } else {
         let width = terminal::view_width(args.width, std::env::var("COLUMNS").ok().as_deref())?;
         emit(&terminal::comparison(&a, &b, &cmp, &config, width));

@@ -58,7 +58,7 @@ pub fn score(a: &[u64], b: &[u64]) -> Scores {
 }
 
 /// Why a pair is linked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LinkedBy {
     /// Whole-document Jaccard reached the threshold.

@@ -171,7 +171,7 @@ pub struct RawDoc {
 }
 
 /// A record that could not be used, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Skipped {
     /// The file (`<stdin>` for standard input).
     pub source: String,

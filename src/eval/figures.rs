@@ -1,11 +1,11 @@
 //! The figures of one evaluated run: counts, agreement with labels, labelled pairs by band.
 
 use super::{agreement, pair_outcome, predicted_labels, Agreement, LabelledPair, LshFigures, PairOutcome};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// The figures of one evaluated setting.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Figures {
     /// Swept parameter values of this setting (empty without `--sweep`).
     pub setting: BTreeMap<String, String>,

@@ -1,11 +1,11 @@
 //! LSH against the exact answer: recall of the candidate stage, and the share of pairs it
 //! proposes per exact-Jaccard bin (set against the banding's S-curve).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// LSH against the exact answer on the same corpus: how many of the pairs with Jaccard ≥ the
 /// threshold the candidate stage found, and how much verification had to drop.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LshFigures {
     /// Pairs at or above the threshold (exact prefix-filtered join).
     pub exact_pairs: usize,

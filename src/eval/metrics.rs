@@ -2,11 +2,11 @@
 //! outcomes by Jaccard band, and ROC AUC.
 
 use super::LabelledPair;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// Clustering agreement figures.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Agreement {
     /// Documents scored.
     pub documents: usize,
@@ -101,7 +101,7 @@ pub fn agreement<T: Ord, P: Ord>(truth: &[T], predicted: &[P]) -> Agreement {
 
 /// How labelled pairs fared: in `bands` of a Jaccard value, how many true pairs ended in one
 /// cluster, and how many negative pairs were merged.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairOutcome {
     /// True pairs scored.
     pub true_pairs: usize,
@@ -116,7 +116,7 @@ pub struct PairOutcome {
 }
 
 /// Recall of true pairs in one Jaccard band.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BandRecall {
     /// Lower bound (inclusive).
     pub lo: f64,

@@ -2,6 +2,7 @@
 //! pairs), without running the pipeline again.
 
 use super::{agreement, pair_outcome, Agreement, LabelledPair, PairOutcome, PAIR_BANDS};
+use crate::report::ClusterReport;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -18,42 +19,33 @@ pub enum RescoreError {
         #[source]
         source: std::io::Error,
     },
-    /// The file is not JSON.
-    #[error("{} is not JSON", path.display())]
-    NotJson {
+    /// The file is not a `clusters.json` (not JSON, or another schema).
+    #[error("{} is not a clusters.json file", path.display())]
+    NotClusters {
         /// The file.
         path: PathBuf,
-        /// The parse error.
+        /// What did not parse.
         #[source]
         source: serde_json::Error,
-    },
-    /// The file has no `clusters` array.
-    #[error("{}: no `clusters` array", path.display())]
-    NoClusters {
-        /// The file.
-        path: PathBuf,
     },
     /// The corpus the run read could not be read.
     #[error(transparent)]
     Corpus(#[from] crate::corpus::CorpusError),
 }
 
-/// The cluster of every clustered document of a `clusters.json` (1-based, in file order).
+/// The cluster of every clustered document of a `clusters.json` (1-based, in file order), read
+/// with the typed reader ([`ClusterReport::from_json`]), and the number of clusters.
 pub fn read_clusters_file(path: &Path) -> Result<(HashMap<String, usize>, usize), RescoreError> {
     let bytes = std::fs::read(path).map_err(|source| RescoreError::Read { path: path.into(), source })?;
-    let report: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|source| RescoreError::NotJson { path: path.into(), source })?;
-    let clusters =
-        report["clusters"].as_array().ok_or_else(|| RescoreError::NoClusters { path: path.into() })?;
+    let report = ClusterReport::from_json(&bytes)
+        .map_err(|source| RescoreError::NotClusters { path: path.into(), source })?;
     let mut cluster_of: HashMap<String, usize> = Default::default();
-    for (k, c) in clusters.iter().enumerate() {
-        for m in c["members"].as_array().into_iter().flatten() {
-            if let Some(id) = m.as_str() {
-                cluster_of.insert(id.to_owned(), k + 1);
-            }
+    for (k, c) in report.clusters.iter().enumerate() {
+        for id in &c.members {
+            cluster_of.insert(id.clone(), k + 1);
         }
     }
-    Ok((cluster_of, clusters.len()))
+    Ok((cluster_of, report.clusters.len()))
 }
 
 /// The figures of an earlier run's clusters.

@@ -1,17 +1,23 @@
-//! The `clusters.json` format, version [`SCHEMA_VERSION`].
+//! The `clusters.json` format, version [`SCHEMA_VERSION`]: [`ClusterReport`] writes it and
+//! reads it back ([`ClusterReport::from_json`]; `reprint eval --clusters` scores a file through
+//! it). Keys appear in the order below.
 //!
 //! ```text
 //! {
 //!   "schema_version": 1,
 //!   "tool": { "name": "reprint", "version": "0.1.0" },
 //!   "params": {                      // every resolved parameter: rerunning with these
-//!     "normalize": { "profile": "default", "steps": [...] },   // reproduces the file
-//!     "shingle": "word:5", "method": "minhash", "candidates": "lsh",
+//!     "normalize": { "profile": "default", "steps": ["nfkd", ...] },  // reproduces the file
+//!     "shingle": "word:5", "method": "minhash", "candidates": "lsh",  // or simhash; exact, identical
 //!     "threshold": 0.5, "num_perm": 128, "seed": 42,
-//!     "bands": 9, "rows": 13, "banding_from_threshold": true,  // MinHash LSH only
-//!     "max_hamming": null,                                     // SimHash only
-//!     "keep": "first", "on_error": "skip",
-//!     "id_field": "id", "text_field": "text", "extensions": ["txt"], "max_doc_bytes": N
+//!     "bands": 35, "rows": 3, "banding_from_threshold": true,   // MinHash LSH only, else null
+//!     "max_hamming": null,                                      // SimHash LSH only
+//!     "keep": "first", "on_error": "skip",                      // keep: also earliest:FIELD, ...
+//!     "id_field": "id", "text_field": "text", "extensions": ["txt"], "max_doc_bytes": 134217728,
+//!     "passages": {                  // null with --no-passages or --candidates identical
+//!       "shingle_words": 5, "min_passage": 50, "min_coverage": 0.2, "max_gap": 5,
+//!       "max_repeats": 8, "winnow_window": 8, "max_df": 100, "min_shared": 2 },
+//!     "cluster": "components"        // or "center"
 //!   },
 //!   "input": {
 //!     "sources": ["seeds"],          // inputs in the order given
@@ -19,165 +25,50 @@
 //!     "empty": [ { "id": ..., "source": ..., "line": ... } ],  // no words: never clustered
 //!     "skipped": [ { "source": ..., "line": ..., "id": ..., "reason": ... } ]
 //!   },
-//!   "summary": { "candidate_pairs": N, "verified_pairs": N, "clusters": N,
-//!                "clustered_documents": N, "singletons": N },
+//!   "summary": { "candidate_pairs": 1, "verified_pairs": 0, "passage_candidates": 1,
+//!                "passage_links": 1, "linked_pairs": 1, "clusters": 1,
+//!                "clustered_documents": 2, "singletons": 3 },
 //!   "clusters": [                    // clusters of 2+ documents, by smallest member id
 //!     { "id": 1,                     // 1-based, in this order
 //!       "size": 2,
-//!       "representative": "<doc id>",
-//!       "members": ["<doc id>", ...],                        // sorted by id
-//!       "pairs": [ { "a": "<id>", "b": "<id>",               // a < b by id
-//!                    "jaccard": x, "containment_a_in_b": x, "containment_b_in_a": x } ] }
+//!       "representative": "<doc id>",                     // --keep
+//!       "members": ["<doc id>", ...],                      // sorted by id
+//!       "cohesion": { "compared_pairs": 1,                 // member pairs scored exactly
+//!                     "min_jaccard": 0.192034, "min_link_score": 0.321256,
+//!                     "linked_pairs": 1, "unlinked_pairs": 0,   // linked directly or not
+//!                     "bridges": [["<id>", "<id>"]] },     // links whose removal splits it
+//!       "pairs": [ { "a": "<id>", "b": "<id>",             // linked pairs, a < b by id
+//!                    "jaccard": x, "containment_a_in_b": x, "containment_b_in_a": x,
+//!                    "linked_by": "passage",               // "jaccard", "passage" or "both"
+//!                    "coverage_a": x, "coverage_b": x,     // passage detection on only
+//!                    "passages": [ { "a": [1259, 1708], "b": [202, 654],  // [start, end)
+//!                                    "words": 73, "exact": 0.855072 } ] } ] }  // in characters
 //!   ]
 //! }
 //! ```
 //!
 //! Scores are exact (computed from the shingle sets, not estimated) and rounded to 6 decimals.
 //! `line` is 1-based and present for JSON Lines input only. Documents not in any cluster are
-//! singletons. The file holds no timings: the same input and parameters give a byte-identical
-//! file. Fields are only ever added; a field that changes meaning bumps `schema_version`.
+//! singletons. Passage ranges are half-open ranges of Unicode scalar values (characters, not
+//! bytes) of the original texts. The file holds no timings: the same input and parameters give
+//! a byte-identical file. Fields are only ever added; a field that changes meaning bumps
+//! `schema_version`. The `compare --json` and `eval.json` documents are described in
+//! [`super::compare`] and [`super::eval`].
 
 pub use super::offsets::char_offsets;
 use super::offsets::passage_chars;
+pub use super::params::{NormalizeParams, ParamsReport, PassageParamsReport, Tool};
 use super::round6;
 use crate::corpus::Skipped;
-use crate::pipeline::{Config, RunResult};
+use crate::pipeline::RunResult;
 use crate::verify::VerifiedPair;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Version of the `clusters.json` schema.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Name and version of this tool.
-#[derive(Debug, Clone, Serialize)]
-pub struct Tool {
-    /// Always `reprint`.
-    pub name: &'static str,
-    /// Crate version.
-    pub version: &'static str,
-}
-
-impl Tool {
-    /// This build.
-    pub fn current() -> Self {
-        Tool { name: "reprint", version: env!("CARGO_PKG_VERSION") }
-    }
-}
-
-/// The normalization profile as reported.
-#[derive(Debug, Clone, Serialize)]
-pub struct NormalizeParams {
-    /// Profile name.
-    pub profile: &'static str,
-    /// Steps, in order.
-    pub steps: &'static [&'static str],
-}
-
-/// Every resolved parameter.
-#[derive(Debug, Clone, Serialize)]
-pub struct ParamsReport {
-    /// Normalization.
-    pub normalize: NormalizeParams,
-    /// Shingles, as `word:N` or `char:N`.
-    pub shingle: String,
-    /// Signature method.
-    pub method: crate::pipeline::Method,
-    /// Candidate generation.
-    pub candidates: crate::pipeline::CandidateMode,
-    /// Jaccard threshold.
-    pub threshold: f64,
-    /// MinHash permutations.
-    pub num_perm: usize,
-    /// Seed.
-    pub seed: u64,
-    /// LSH bands (MinHash LSH).
-    pub bands: Option<usize>,
-    /// LSH rows per band (MinHash LSH).
-    pub rows: Option<usize>,
-    /// Whether bands/rows were chosen from the threshold.
-    pub banding_from_threshold: bool,
-    /// SimHash Hamming radius.
-    pub max_hamming: Option<u32>,
-    /// Representative policy (`first`, `longest`, `shortest`, `earliest:FIELD`, `latest:FIELD`).
-    pub keep: String,
-    /// Bad-record policy.
-    pub on_error: crate::pipeline::OnError,
-    /// JSON id field.
-    pub id_field: String,
-    /// JSON text field.
-    pub text_field: String,
-    /// Extensions read from directories.
-    pub extensions: Vec<String>,
-    /// Largest document read, in bytes.
-    pub max_doc_bytes: usize,
-    /// Passage detection parameters (`null` when off).
-    pub passages: Option<PassageParamsReport>,
-    /// Clustering method.
-    pub cluster: crate::cluster::ClusterMethod,
-}
-
-/// Passage detection parameters as reported.
-#[derive(Debug, Clone, Serialize)]
-pub struct PassageParamsReport {
-    /// Words per shingle used for alignment.
-    pub shingle_words: usize,
-    /// Shortest passage that counts, in words.
-    pub min_passage: usize,
-    /// Coverage of the shorter document needed to link.
-    pub min_coverage: f64,
-    /// Largest edit bridged inside a passage, in words.
-    pub max_gap: usize,
-    /// Shingles repeated more often within one document are ignored.
-    pub max_repeats: usize,
-    /// Winnowing window, in shingles.
-    pub winnow_window: usize,
-    /// Document-frequency cap of fingerprints.
-    pub max_df: usize,
-    /// Shared fingerprints needed before aligning.
-    pub min_shared: usize,
-}
-
-impl ParamsReport {
-    /// The report form of a resolved configuration.
-    pub fn new(c: &Config) -> Self {
-        ParamsReport {
-            normalize: NormalizeParams { profile: c.normalize.name(), steps: c.normalize.steps() },
-            shingle: c.shingle.to_string(),
-            method: c.method,
-            candidates: c.candidates.mode(),
-            threshold: c.threshold,
-            num_perm: c.num_perm,
-            seed: c.seed,
-            bands: c.candidates.banding().map(|b| b.bands),
-            rows: c.candidates.banding().map(|b| b.rows),
-            banding_from_threshold: c.candidates.banding_from_threshold(),
-            max_hamming: c.candidates.max_hamming(),
-            keep: match &c.corpus.key_field {
-                Some(f) => format!("{}:{f}", c.keep.name()),
-                None => c.keep.name().to_owned(),
-            },
-            on_error: c.on_error,
-            id_field: c.corpus.id_field.clone(),
-            text_field: c.corpus.text_field.clone(),
-            extensions: c.corpus.extensions.clone(),
-            max_doc_bytes: c.corpus.max_doc_bytes,
-            passages: c.passages.map(|p| PassageParamsReport {
-                shingle_words: c.passage_k,
-                min_passage: p.rule.min_passage,
-                min_coverage: p.rule.min_coverage,
-                max_gap: p.rule.max_gap,
-                max_repeats: p.rule.max_repeats,
-                winnow_window: p.window,
-                max_df: p.max_df,
-                min_shared: p.min_shared,
-            }),
-            cluster: c.cluster,
-        }
-    }
-}
-
 /// A document with no words.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EmptyDoc {
     /// Document id.
     pub id: String,
@@ -189,7 +80,7 @@ pub struct EmptyDoc {
 }
 
 /// What was read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputReport {
     /// Inputs in the order given.
     pub sources: Vec<String>,
@@ -202,7 +93,7 @@ pub struct InputReport {
 }
 
 /// Run totals.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// Candidate pairs proposed.
     pub candidate_pairs: usize,
@@ -223,7 +114,7 @@ pub struct Summary {
 }
 
 /// A verified pair as reported.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairReport {
     /// Id of the first document (smaller id).
     pub a: String,
@@ -250,7 +141,7 @@ pub struct PairReport {
 
 /// A shared passage as reported: half-open ranges of Unicode scalar values (characters, not
 /// bytes) into the original texts.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PassageReport {
     /// `[start, end)` in `a`'s original text, in characters.
     pub a: [u64; 2],
@@ -263,7 +154,7 @@ pub struct PassageReport {
 }
 
 /// Chaining diagnostics as reported.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohesionReport {
     /// Member pairs compared exactly.
     pub compared_pairs: usize,
@@ -280,7 +171,7 @@ pub struct CohesionReport {
 }
 
 /// A cluster as reported.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterEntry {
     /// 1-based number.
     pub id: usize,
@@ -297,7 +188,7 @@ pub struct ClusterEntry {
 }
 
 /// The whole `clusters.json` document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterReport {
     /// Schema version.
     pub schema_version: u32,
@@ -366,6 +257,12 @@ impl ClusterReport {
     pub fn to_json(&self) -> Vec<u8> {
         super::pretty_json(self)
     }
+
+    /// Reads a `clusters.json` (this schema version; unknown fields are ignored, so files of a
+    /// later version that only added fields are read too).
+    pub fn from_json(bytes: &[u8]) -> Result<ClusterReport, serde_json::Error> {
+        serde_json::from_slice(bytes)
+    }
 }
 
 /// The report form of a linked pair, with passage offsets converted to characters.
@@ -390,48 +287,4 @@ pub fn pair_report(run: &RunResult, p: &VerifiedPair) -> PairReport {
         coverage_b: p.alignment.as_ref().map(|al| round6(al.coverage_b)),
         passages,
     }
-}
-
-/// The `reprint compare --json` document: both documents, the exact scores, the link verdict,
-/// and every passage with character offsets and its text on both sides.
-pub fn comparison_json(
-    a: &crate::corpus::RawDoc,
-    b: &crate::corpus::RawDoc,
-    cmp: &crate::pipeline::Comparison,
-    config: &Config,
-) -> serde_json::Value {
-    let chars = passage_chars(&a.text, &b.text, &cmp.alignment.passages);
-    let slice = |t: &str, r: (u32, u32)| t.get(r.0 as usize..r.1 as usize).unwrap_or_default().to_owned();
-    let passages: Vec<serde_json::Value> = cmp
-        .alignment
-        .passages
-        .iter()
-        .zip(chars)
-        .map(|(p, (ca, cb))| {
-            serde_json::json!({
-                "a": ca,
-                "b": cb,
-                "words": p.words,
-                "exact": round6(p.exact),
-                "text_a": slice(&a.text, p.a),
-                "text_b": slice(&b.text, p.b),
-            })
-        })
-        .collect();
-    let s = &cmp.scores;
-    serde_json::json!({
-        "schema_version": SCHEMA_VERSION,
-        "tool": Tool::current(),
-        "params": ParamsReport::new(config),
-        "a": { "id": a.id, "source": a.origin.to_string(), "words": cmp.words.0 },
-        "b": { "id": b.id, "source": b.origin.to_string(), "words": cmp.words.1 },
-        "jaccard": round6(s.jaccard),
-        "containment_a_in_b": round6(s.containment_a_in_b),
-        "containment_b_in_a": round6(s.containment_b_in_a),
-        "coverage_a": round6(cmp.alignment.coverage_a),
-        "coverage_b": round6(cmp.alignment.coverage_b),
-        "linked": cmp.linked_by.is_some(),
-        "linked_by": cmp.linked_by,
-        "passages": passages,
-    })
 }

@@ -8,7 +8,7 @@
 //! file.
 
 use super::json::{ParamsReport, Tool, SCHEMA_VERSION};
-use crate::corpus::{self, CorpusConfig, CorpusError, Input};
+use crate::corpus::{CorpusConfig, CorpusError, Input};
 use crate::pipeline::{RunResult, Stats};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -21,10 +21,9 @@ pub struct InputInfo {
     pub name: String,
     /// `directory`, `jsonl`, `text` or `stdin`.
     pub kind: &'static str,
-    /// Size in bytes (files as stored; directories: the files read).
-    pub bytes: Option<u64>,
-    /// xxh3-64 of the content, hex.
-    pub xxh3: Option<String>,
+    /// Size in bytes (files as stored; directories: the files read) and xxh3-64 checksum.
+    #[serde(flatten)]
+    pub sum: super::Checksum,
 }
 
 /// Counts per stage: the run's [`Stats`], skipped records by reason, and what dedup decided.
@@ -115,12 +114,10 @@ impl InputInfo {
             .iter()
             .zip(names)
             .map(|(input, name)| {
-                let sum = corpus::checksum(input, config)?;
                 Ok(InputInfo {
                     name: name.clone(),
                     kind: input.kind(),
-                    bytes: sum.map(|s| s.0),
-                    xxh3: sum.map(|s| super::xxh3_hex(s.1)),
+                    sum: super::Checksum::of(input, config)?,
                 })
             })
             .collect()

@@ -6,11 +6,13 @@
 //! then renamed over the final name. A run killed at any moment leaves either the previous file
 //! or the complete new one, never a partial file under the final name.
 
+pub mod compare;
 pub mod eval;
 pub mod html;
 pub mod json;
 pub mod manifest;
 pub mod offsets;
+pub mod params;
 pub mod svg;
 pub mod terminal;
 
@@ -130,6 +132,37 @@ pub fn pretty_json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(value).unwrap_or_default();
     out.push(b'\n');
     out
+}
+
+/// `value` as pretty-printed JSON with the keys of every object sorted, and a trailing
+/// newline: the form of `compare --json` and `eval.json`.
+pub fn sorted_json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    // serde_json's map is ordered by key, so going through a `Value` sorts every object.
+    match serde_json::to_value(value) {
+        Ok(v) => pretty_json(&v),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// An input's size and checksum as reports record them: a file's bytes as stored, a
+/// directory's accepted files (see [`crate::corpus::checksum`]); both `null` for standard input.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Checksum {
+    /// Size in bytes.
+    pub bytes: Option<u64>,
+    /// xxh3-64 of the content, 16 lowercase hex digits.
+    pub xxh3: Option<String>,
+}
+
+impl Checksum {
+    /// The checksum of `input`, read as `config` says.
+    pub fn of(
+        input: &crate::corpus::Input,
+        config: &crate::corpus::CorpusConfig,
+    ) -> Result<Checksum, crate::corpus::CorpusError> {
+        let sum = crate::corpus::checksum(input, config)?;
+        Ok(Checksum { bytes: sum.map(|s| s.0), xxh3: sum.map(|s| xxh3_hex(s.1)) })
+    }
 }
 
 /// An xxh3-64 checksum as reports write it: 16 lowercase hex digits.

@@ -7,4 +7,5 @@ mod cli;
 mod common;
 mod dedup;
 mod flags;
+mod golden;
 mod real_data;
