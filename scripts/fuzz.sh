@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Bounded fuzzing of the three input-facing parts — the normalizer, the JSON Lines reader and
-# the passage aligner — through their property tests with many more cases than `cargo test`
+# Bounded fuzzing of the input-facing parts — the normalizer, the JSON Lines reader, the
+# passage aligner, and the validation of every numeric flag (random and extreme values, then
+# a comparison under each accepted configuration) — through their property tests with many more cases than `cargo test`
 # runs. (cargo-fuzz needs a nightly toolchain, which this project's machines do not have;
 # proptest gives the same randomized search on stable, with shrinking, and failures are saved
 # in proptest-regressions/ and replayed by every later `cargo test`.)
@@ -16,6 +17,7 @@ targets=(
   "corpus::record::tests::parse_line_on_json_like_lines"
   "corpus::lines::tests::capped_reader_splits_like_read_until"
   "overlap::tests::alignment_invariants"
+  "config::tests::validation_never_panics"
 )
 cargo test --release --lib --no-run --quiet
 failed=0

@@ -204,6 +204,15 @@ pub const MAX_DOC_BYTES: usize = u32::MAX as usize;
 /// word and shingle positions in a document are 32-bit.
 pub const MAX_WORDS: usize = u32::MAX as usize;
 
+/// The most worker threads `--threads` accepts: each thread reserves a stack, and threads
+/// beyond the cores only add overhead.
+pub const MAX_THREADS: usize = 1024;
+
+/// Checks `--threads` (0: one per core).
+pub fn check_threads(n: usize) -> Result<(), ConfigError> {
+    at_most("--threads", n, MAX_THREADS, "0: one per core; more threads than cores only add overhead")
+}
+
 /// `Err(TooLarge)` when `value > max`.
 fn at_most(flag: &'static str, value: usize, max: usize, why: &'static str) -> Result<(), ConfigError> {
     if value > max {
@@ -488,5 +497,98 @@ mod tests {
         ] {
             assert!(matches!(with(f), ConfigError::TooLarge { max: 4294967295, .. }));
         }
+    }
+
+    proptest::proptest! {
+        /// Fuzz target: any value of every numeric parameter, extremes and NaN included, is a
+        /// `ConfigError` or a valid configuration, never a panic; an accepted configuration
+        /// compares two texts without panicking, and the view width is bounded.
+        #[test]
+        fn validation_never_panics(
+            threshold in num_f64(),
+            min_coverage in num_f64(),
+            num_perm in num_usize(),
+            bands in proptest::option::of(num_usize()),
+            rows in proptest::option::of(num_usize()),
+            max_hamming in proptest::prop_oneof![proptest::prelude::any::<u32>(), 0u32..40],
+            min_passage in num_usize(),
+            max_gap in num_usize(),
+            window in num_usize(),
+            max_df in num_usize(),
+            min_shared in num_usize(),
+            max_doc_bytes in num_usize(),
+            seed in proptest::prelude::any::<u64>(),
+            simhash in proptest::prelude::any::<bool>(),
+            mode in 0u8..3,
+            threads in num_usize(),
+            width in proptest::option::of(num_usize()),
+            columns in proptest::option::of("[0-9]{0,25}"),
+        ) {
+            let mut p = Params {
+                threshold,
+                num_perm,
+                bands,
+                rows,
+                max_hamming,
+                seed,
+                method: if simhash { Method::Simhash } else { Method::Minhash },
+                candidates: [CandidateMode::Lsh, CandidateMode::Exact, CandidateMode::Identical][mode as usize],
+                ..Params::default()
+            };
+            p.corpus.max_doc_bytes = max_doc_bytes;
+            if let Some(pp) = p.passages.as_mut() {
+                pp.rule.min_coverage = min_coverage;
+                pp.rule.min_passage = min_passage;
+                pp.rule.max_gap = max_gap;
+                pp.window = window;
+                pp.max_df = max_df;
+                pp.min_shared = min_shared;
+            }
+            if let Ok(c) = p.resolve() {
+                if let Some(b) = c.candidates.banding() {
+                    proptest::prop_assert!(b.bands.checked_mul(b.rows).is_some_and(|s| s <= c.num_perm));
+                }
+                let text = "one two three four five six seven eight nine ten eleven twelve";
+                let _ = crate::pipeline::compare(text, &text[4..], &c);
+            }
+            let _ = check_threads(threads);
+            if let Ok(w) = crate::report::terminal::view_width(width, columns.as_deref()) {
+                proptest::prop_assert!((40..=1000).contains(&w));
+            }
+        }
+    }
+
+    /// Numbers a flag can be given: small ones, the type's edges, and anything.
+    fn num_usize() -> impl proptest::strategy::Strategy<Value = usize> {
+        proptest::prop_oneof![
+            0usize..10,
+            proptest::sample::select(vec![
+                usize::MAX,
+                usize::MAX - 1,
+                1 << 63,
+                1 << 32,
+                u32::MAX as usize,
+                4096,
+                4097
+            ]),
+            proptest::prelude::any::<usize>(),
+        ]
+    }
+
+    fn num_f64() -> impl proptest::strategy::Strategy<Value = f64> {
+        proptest::prop_oneof![
+            0.0f64..=1.0,
+            proptest::sample::select(vec![
+                0.0,
+                -0.0,
+                1.0,
+                f64::MAX,
+                f64::MIN,
+                f64::INFINITY,
+                f64::NAN,
+                f64::EPSILON
+            ]),
+            proptest::prelude::any::<f64>(),
+        ]
     }
 }

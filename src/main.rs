@@ -57,15 +57,9 @@ fn prepare_out_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("--out {}: cannot create directory", dir.display()))
 }
 
-/// The most worker threads `--threads` accepts: each thread reserves a stack, and threads
-/// beyond the cores only add overhead.
-const MAX_THREADS: usize = 1024;
-
 fn set_threads(run: &RunOptions) -> Result<()> {
     if let Some(n) = run.threads {
-        if n > MAX_THREADS {
-            bail!("--threads must be at most {MAX_THREADS}, got {n} (0: one per core)");
-        }
+        reprint::config::check_threads(n)?;
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build_global()
@@ -239,4 +233,16 @@ fn compare(args: CompareArgs) -> Result<u8> {
         emit(&terminal::comparison(&a, &b, &cmp, &config, width));
     }
     Ok(if cmp.linked_by.is_some() { 0 } else { 1 })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// clap's own consistency checks of every subcommand and flag (duplicate names, bad
+    /// defaults, conflicting requirements).
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

@@ -577,14 +577,89 @@ fn run_case(case: &Case) {
     }
 }
 
-#[test]
-fn every_bad_input_has_its_pinned_behaviour() {
-    let cases = cases();
-    assert!(cases.len() >= 40, "the suite covers at least 40 inputs");
-    for case in &cases {
-        run_case(case);
-    }
-    eprintln!("bad-input suite: {} inputs, 0 panics", cases.len());
+/// Runs the case named `name`.
+fn run_named(name: &str) {
+    let case =
+        cases().into_iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no case named {name:?}"));
+    run_case(&case);
+}
+
+/// One `#[test]` per case, named after it, so that a failure names the case and one case runs
+/// alone (`cargo test bad_input::a_truncated_gz_file`).
+macro_rules! bad_input_tests {
+    ($($test:ident: $name:literal;)*) => {
+        $(#[test]
+        fn $test() {
+            run_named($name);
+        })*
+
+        /// Every case has its test, and the suite keeps its breadth.
+        #[test]
+        fn every_case_has_its_own_test() {
+            let tested = [$($name),*];
+            let cases = cases();
+            assert!(cases.len() >= 40, "the suite covers at least 40 inputs");
+            for case in &cases {
+                assert!(tested.contains(&case.name), "case {:?} has no #[test] in bad_input_tests!", case.name);
+            }
+            assert_eq!(tested.len(), cases.len(), "every test names an existing case once");
+        }
+    };
+}
+
+bad_input_tests! {
+    invalid_utf_8_in_a_text_file: "invalid UTF-8 in a text file";
+    utf_8_byte_order_mark_in_a_text_file: "UTF-8 byte-order mark in a text file";
+    crlf_line_endings_in_a_text_file: "CRLF line endings in a text file";
+    nul_bytes_in_a_text_file: "NUL bytes in a text file";
+    a_binary_file_in_a_text_directory: "a binary file in a text directory";
+    an_empty_text_file: "an empty text file";
+    a_punctuation_only_text_file: "a punctuation-only text file";
+    an_empty_directory: "an empty directory";
+    a_directory_with_no_txt_file: "a directory with no .txt file";
+    hidden_files_and_directories_are_not_read: "hidden files and directories are not read";
+    bidi_control_characters_in_a_text: "bidi control characters in a text";
+    documents_shorter_than_one_shingle: "documents shorter than one shingle";
+    a_text_file_over_max_doc_bytes: "a text file over --max-doc-bytes";
+    invalid_utf_8_inside_a_json_string: "invalid UTF-8 inside a JSON string";
+    utf_8_byte_order_mark_before_the_first_json_line: "UTF-8 byte-order mark before the first JSON line";
+    crlf_line_endings_in_json_lines: "CRLF line endings in JSON Lines";
+    a_truncated_gz_file: "a truncated .gz file";
+    a_corrupt_gz_file: "a corrupt .gz file";
+    a_valid_gz_file: "a valid .gz file";
+    an_invalid_json_line_among_valid_ones: "an invalid JSON line among valid ones";
+    a_json_array_instead_of_an_object: "a JSON array instead of an object";
+    a_bare_json_string_instead_of_an_object: "a bare JSON string instead of an object";
+    a_missing_text_field: "a missing text field";
+    a_null_text: "a null text";
+    a_numeric_text: "a numeric text";
+    an_empty_text: "an empty text";
+    a_missing_id: "a missing id";
+    a_null_id: "a null id";
+    numeric_ids_are_accepted: "numeric ids are accepted";
+    duplicate_ids_within_one_input: "duplicate ids within one input";
+    duplicate_ids_across_inputs: "duplicate ids across inputs";
+    deeply_nested_json: "deeply nested JSON";
+    a_very_long_line_without_newline: "a very long line without newline";
+    an_escaped_nul_inside_a_json_string: "an escaped NUL inside a JSON string";
+    a_raw_nul_byte_in_a_json_line: "a raw NUL byte in a JSON line";
+    blank_lines_and_a_last_line_without_newline: "blank lines and a last line without newline";
+    an_empty_json_lines_file: "an empty JSON Lines file";
+    a_dotted_id_path_that_is_missing: "a dotted id path that is missing";
+    json_lines_on_standard_input_with_a_bad_line: "JSON Lines on standard input with a bad line";
+    on_error_fail_stops_at_the_first_bad_record: "--on-error fail stops at the first bad record";
+    a_nonexistent_input_path: "a nonexistent input path";
+    an_input_whose_format_cannot_be_told: "an input whose format cannot be told";
+    an_output_path_that_is_a_file: "an output path that is a file";
+    an_output_directory_that_cannot_be_created: "an output directory that cannot be created";
+    an_output_directory_on_a_read_only_file_system: "an output directory on a read-only file system";
+    standard_input_given_twice: "standard input given twice";
+    conflicting_flags_bands_without_rows: "conflicting flags: --bands without --rows";
+    conflicting_flags_simhash_with_banding: "conflicting flags: simhash with banding";
+    a_threshold_that_is_not_a_number_in_range: "a threshold that is not a number in range";
+    keep_earliest_without_a_field: "--keep earliest without a field";
+    min_coverage_above_1: "--min-coverage above 1";
+    dedup_of_standard_input: "dedup of standard input";
 }
 
 #[cfg(unix)]
