@@ -406,6 +406,17 @@ fn annotate_line(
     Ok(())
 }
 
+/// The plan of `reprint dedup`: within the corpus, or, when `against` is set, against the
+/// reference documents (those of input `only_inputs` and later).
+pub fn plan_for(run: &RunResult, only_inputs: usize, against: bool) -> Plan {
+    if against {
+        let is_ref: Vec<bool> = run.docs.iter().map(|d| d.origin.input >= only_inputs).collect();
+        plan_against(run, &is_ref)
+    } else {
+        plan(run)
+    }
+}
+
 /// How many documents a deduplication considered, removed and kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {

@@ -122,12 +122,7 @@ fn dedup(args: DedupArgs) -> Result<u8> {
     let started = Instant::now();
     let run = pipeline::run(inputs.clone(), &config, &progress)?;
     let t = Instant::now();
-    let plan = if args.against.is_empty() {
-        dedup::plan(&run)
-    } else {
-        let is_ref: Vec<bool> = run.docs.iter().map(|d| d.origin.input >= only_inputs).collect();
-        dedup::plan_against(&run, &is_ref)
-    };
+    let plan = dedup::plan_for(&run, only_inputs, !args.against.is_empty());
     let out = dedup::DedupOutput {
         dir: &args.out,
         inputs: &inputs,
