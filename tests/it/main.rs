@@ -7,3 +7,4 @@ mod cli;
 mod common;
 mod dedup;
 mod real_data;
+mod reliability;
