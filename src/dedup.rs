@@ -8,12 +8,12 @@
 //!   is never modified, and links inside the reference or inside the inputs do not count.
 //!
 //! Kept JSON Lines records are copied byte for byte from the input (a second read of the
-//! input files), never re-serialized. Every output is written through
-//! [`crate::report::AtomicFile`].
+//! input files), never re-serialized. Every output is staged under a temporary name
+//! ([`crate::report::Staged`]); the caller renames them all together once every file is ready.
 
 use crate::corpus::{self, CorpusError, Input};
 use crate::pipeline::RunResult;
-use crate::report::{round6, AtomicFile};
+use crate::report::{round6, AtomicFile, Staged};
 use crate::verify::{LinkedBy, VerifiedPair};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -209,27 +209,19 @@ pub struct DedupOutput<'a> {
     pub copy_to: Option<&'a Path>,
 }
 
-/// Names and sizes of the files written.
-#[derive(Debug, Clone, Serialize)]
-pub struct Written {
-    /// File path.
-    pub file: String,
-    /// Size in bytes.
-    pub bytes: u64,
-}
-
 /// Fields `--annotate` adds.
 pub const ANNOTATE_FIELDS: [&str; 3] = ["cluster", "duplicate_of", "is_representative"];
 
-/// Writes `kept.jsonl[.gz]` (or `annotated.jsonl[.gz]`), `kept.txt` for text inputs,
-/// `removed.jsonl`, and copies kept text files with `copy_to`. Documents of inputs not listed
+/// Stages `kept.jsonl[.gz]` (or `annotated.jsonl[.gz]`), `kept.txt` for text inputs,
+/// `removed.jsonl`, and copies of kept text files with `copy_to`, for
+/// [`crate::report::OutputDir::commit`]. Documents of inputs not listed
 /// in `only_inputs` (the reference corpus of `--against`) are never written.
 pub fn write_outputs(
     run: &RunResult,
     plan: &Plan,
     out: &DedupOutput<'_>,
     only_inputs: usize,
-) -> Result<Vec<Written>, DedupError> {
+) -> Result<Vec<Staged>, DedupError> {
     let mut written = Vec::new();
     let wrap = |path: &Path| {
         let path = path.to_path_buf();
@@ -295,8 +287,7 @@ pub fn write_outputs(
                 }
             })?;
         }
-        sink.commit_all().map_err(&err)?;
-        written.push(Written { file: path.display().to_string(), bytes: file_size(&path) });
+        written.push(sink.stage_all().map_err(&err)?);
     }
 
     if !text_docs.is_empty() {
@@ -308,8 +299,7 @@ pub fn write_outputs(
                 writeln!(f, "{}", run.docs[d as usize].origin.source).map_err(&err)?;
             }
         }
-        f.commit().map_err(&err)?;
-        written.push(Written { file: path.display().to_string(), bytes: file_size(&path) });
+        written.push(f.stage().map_err(&err)?);
         if let Some(dest) = out.copy_to {
             for &d in &text_docs {
                 if plan.is_removed[d as usize] {
@@ -323,7 +313,7 @@ pub fn write_outputs(
                 }
                 let mut f = AtomicFile::create(&target).map_err(&err)?;
                 f.write_all(&corpus::read_bytes(Path::new(&doc.origin.source))?).map_err(&err)?;
-                f.commit().map_err(&err)?;
+                written.push(f.stage().map_err(&err)?);
             }
         }
     }
@@ -335,29 +325,24 @@ pub fn write_outputs(
         let line = serde_json::to_string(&removed_record(run, r)).map_err(|e| err(io::Error::other(e)))?;
         writeln!(f, "{line}").map_err(&err)?;
     }
-    f.commit().map_err(&err)?;
-    written.push(Written { file: path.display().to_string(), bytes: file_size(&path) });
+    written.push(f.stage().map_err(&err)?);
     Ok(written)
 }
 
-fn file_size(p: &Path) -> u64 {
-    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
-}
-
-/// A writer that can be committed (plain atomic file, or gzip over one).
+/// A writer that can be staged (plain atomic file, or gzip over one).
 trait WriteCommit: Write {
-    fn commit_all(self: Box<Self>) -> io::Result<()>;
+    fn stage_all(self: Box<Self>) -> io::Result<Staged>;
 }
 
 impl WriteCommit for AtomicFile {
-    fn commit_all(self: Box<Self>) -> io::Result<()> {
-        (*self).commit()
+    fn stage_all(self: Box<Self>) -> io::Result<Staged> {
+        (*self).stage()
     }
 }
 
 impl WriteCommit for flate2::write::GzEncoder<AtomicFile> {
-    fn commit_all(self: Box<Self>) -> io::Result<()> {
-        (*self).finish()?.commit()
+    fn stage_all(self: Box<Self>) -> io::Result<Staged> {
+        (*self).finish()?.stage()
     }
 }
 

@@ -13,7 +13,7 @@ use reprint::dedup;
 use reprint::eval::{self, SweepAxis};
 use reprint::pipeline;
 use reprint::report::manifest::Manifest;
-use reprint::report::{self, terminal, ClusterReport};
+use reprint::report::{self, terminal, ClusterReport, OutputDir};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -25,7 +25,26 @@ const EXIT_SKIPPED: u8 = 3;
 /// Exit status on an error.
 const EXIT_ERROR: u8 = 2;
 
+/// What `cluster` writes into `--out`.
+const CLUSTER_WRITES: &[&str] = &["clusters.json", "overlap.html", "manifest.json"];
+/// What `dedup` writes into `--out`.
+const DEDUP_WRITES: &[&str] = &[
+    "kept.jsonl",
+    "kept.jsonl.gz",
+    "annotated.jsonl",
+    "annotated.jsonl.gz",
+    "kept.txt",
+    "removed.jsonl",
+    "manifest.json",
+];
+/// What `eval` writes into `--out`.
+const EVAL_WRITES: &[&str] =
+    &["eval.json", "eval.csv", "eval_threshold.svg", "eval_scurve.svg", "eval_jaccard_hist.svg"];
+/// Most worker threads accepted from `--threads` or `RAYON_NUM_THREADS`.
+const MAX_THREADS: usize = 1024;
+
 fn main() -> ExitCode {
+    guard_standard_streams();
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Cluster(args) => cluster(args),
@@ -36,70 +55,141 @@ fn main() -> ExitCode {
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("reprint: error: {e:#}");
+            warn(&format!("reprint: error: {}\n", message(&e)));
             ExitCode::from(EXIT_ERROR)
         }
     }
 }
 
-/// Writes to stdout; a closed pipe (`reprint ... | head`) is not an error.
-fn emit(text: &str) {
+/// An error and its causes on one line, each cause shown once (library errors often quote
+/// their cause in their own message).
+fn message(e: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if msg.contains(&text) {
+            continue;
+        }
+        if !msg.is_empty() {
+            msg.push_str(": ");
+        }
+        msg.push_str(&text);
+    }
+    msg
+}
+
+/// Set when the process started with standard output closed.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// A process started with standard input, output or error closed would hand those descriptor
+/// numbers to the next files it opens, and messages would land inside outputs. They are
+/// filled with `/dev/null` (kept open for the whole run), and a closed standard output is
+/// remembered so that printing to it fails.
+fn guard_standard_streams() {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        while let Ok(f) = std::fs::File::open("/dev/null") {
+            let fd = f.as_raw_fd();
+            if fd > 2 {
+                break;
+            }
+            if fd == 1 {
+                STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            std::mem::forget(f);
+        }
+    }
+}
+
+/// Writes to stdout; any failure (a full disk, a closed descriptor or pipe) is an error, so
+/// the run ends with a non-zero status.
+fn emit(text: &str) -> Result<()> {
     use std::io::Write as _;
+    if STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
+        bail!("cannot write to standard output: it is closed");
+    }
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).context("cannot write to standard output")
 }
 
-fn prepare_out_dir(dir: &Path) -> Result<()> {
-    if dir.exists() && !dir.is_dir() {
-        bail!("--out {}: exists and is not a directory", dir.display());
-    }
-    std::fs::create_dir_all(dir).with_context(|| format!("--out {}: cannot create directory", dir.display()))
+/// Writes to stderr; a failure there has nowhere to be reported.
+fn warn(text: &str) {
+    use std::io::Write as _;
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }
 
+/// Starts the worker pool with `--threads`, else `RAYON_NUM_THREADS`, refusing absurd counts.
 fn set_threads(run: &RunOptions) -> Result<()> {
-    if let Some(n) = run.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global()
-            .context("--threads: cannot start the thread pool")?;
+    let (n, from) = match run.threads {
+        Some(n) => (n, format!("--threads {n}")),
+        None => match std::env::var("RAYON_NUM_THREADS") {
+            Ok(v) => match v.trim().parse::<usize>() {
+                Ok(n) => (n, format!("RAYON_NUM_THREADS={n}")),
+                Err(_) => bail!("RAYON_NUM_THREADS={v:?}: expected a number of worker threads"),
+            },
+            Err(_) => return Ok(()),
+        },
+    };
+    if n > MAX_THREADS {
+        bail!("{from}: at most {MAX_THREADS} worker threads (0 means one per core)");
     }
-    Ok(())
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global()
+        .with_context(|| format!("{from}: cannot start the worker threads"))
 }
 
-fn write_output(path: &Path, bytes: &[u8], written: &mut Vec<PathBuf>) -> Result<()> {
-    report::write_atomically(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    written.push(path.to_path_buf());
-    Ok(())
+/// Opens `--out` for a run reading `inputs` (refusing an output that is an input), and keeps
+/// the run's own outputs out of directory inputs.
+fn open_out(
+    dir: &Path,
+    writes: &[&str],
+    inputs: &[Input],
+    names: &[String],
+    corpus: &mut corpus::CorpusConfig,
+) -> Result<OutputDir> {
+    let paths: Vec<(PathBuf, String)> = inputs
+        .iter()
+        .zip(names)
+        .filter_map(|(i, n)| i.path().map(|p| (p.to_path_buf(), n.clone())))
+        .collect();
+    let out = OutputDir::open(dir, writes, &paths)?;
+    if let Ok(canonical) = dir.canonicalize() {
+        corpus.exclude = writes.iter().map(|w| canonical.join(w)).collect();
+    }
+    Ok(out)
 }
 
 fn cluster(args: ClusterArgs) -> Result<u8> {
-    let config = args.pipeline.params()?.resolve()?;
+    let mut config = args.pipeline.params()?.resolve()?;
     set_threads(&args.run)?;
     let (inputs, names) = Input::from_args(&args.inputs)?;
-    prepare_out_dir(&args.out)?;
-    let manifest_path = report::start_run(&args.out)?;
+    let mut out = open_out(&args.out, CLUSTER_WRITES, &inputs, &names, &mut config.corpus)?;
     let progress = Bars::new(args.run.quiet);
     let started = Instant::now();
     let run = pipeline::run(inputs.clone(), &config, &progress)?;
     let report = ClusterReport::new(&run, names.clone());
-    let mut written = Vec::new();
-    write_output(&args.out.join("clusters.json"), &report.to_json(), &mut written)?;
+    out.stage("clusters.json", &report.to_json())?;
     if !args.no_html {
         let page =
             report::html::render(&run, &names, report::html::HtmlLimits { max_pairs: args.html_max_pairs });
-        write_output(&args.out.join("overlap.html"), page.as_bytes(), &mut written)?;
+        out.stage("overlap.html", page.as_bytes())?;
     }
-    let manifest = Manifest::of_run("cluster", &run, &inputs, &names, started, &written)?.to_json();
-    write_output(&manifest_path, &manifest, &mut written)?;
-    eprint!("{}", terminal::skipped_lines(&run.skipped));
+    let manifest = Manifest::of_run("cluster", &run, &inputs, &names, started, &out.staged())?.to_json();
+    out.stage("manifest.json", &manifest)?;
+    warn(&terminal::skipped_lines(&run.skipped));
     if !args.run.quiet {
-        emit(&terminal::run_summary(&run, &names, &written, started.elapsed().as_secs_f64()));
+        let written: Vec<PathBuf> = out.staged().into_iter().map(|(p, _)| p).collect();
+        emit(&terminal::run_summary(&run, &names, &written, started.elapsed().as_secs_f64()))?;
     }
+    out.commit()?;
     Ok(if run.skipped.is_empty() { 0 } else { EXIT_SKIPPED })
 }
 
 fn dedup(args: DedupArgs) -> Result<u8> {
-    let config = args.pipeline.params()?.resolve()?;
+    let mut config = args.pipeline.params()?.resolve()?;
     set_threads(&args.run)?;
     if args.inputs.iter().chain(&args.against).any(|i| i == "-") {
         bail!("dedup reads its inputs twice (to copy kept records byte for byte): save standard input to a file first");
@@ -111,11 +201,20 @@ fn dedup(args: DedupArgs) -> Result<u8> {
         inputs.extend(refs);
         names.extend(ref_names);
     }
-    prepare_out_dir(&args.out)?;
+    let mut out = open_out(&args.out, DEDUP_WRITES, &inputs, &names, &mut config.corpus)?;
     if let Some(dir) = &args.copy_to {
-        prepare_out_dir(dir).context("--copy-to")?;
+        if dir.exists() && !dir.is_dir() {
+            bail!("--copy-to {}: exists and is not a directory", dir.display());
+        }
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("--copy-to {}: cannot create directory", dir.display()))?;
+        let target = dir.canonicalize().with_context(|| format!("--copy-to {}", dir.display()))?;
+        for (input, name) in inputs.iter().zip(&names) {
+            if input.path().and_then(|p| p.canonicalize().ok()).is_some_and(|p| p == target) {
+                bail!("--copy-to {} is the input {name}: the copies would replace the files they copy; choose another directory", dir.display());
+            }
+        }
     }
-    let manifest_path = report::start_run(&args.out)?;
     let progress = Bars::new(args.run.quiet);
     let started = Instant::now();
     let run = pipeline::run(inputs.clone(), &config, &progress)?;
@@ -126,25 +225,30 @@ fn dedup(args: DedupArgs) -> Result<u8> {
         let is_ref: Vec<bool> = run.docs.iter().map(|d| d.origin.input >= only_inputs).collect();
         dedup::plan_against(&run, &is_ref)
     };
-    let out = dedup::DedupOutput {
+    let dedup_out = dedup::DedupOutput {
         dir: &args.out,
         inputs: &inputs,
         annotate: args.annotate,
         copy_to: args.copy_to.as_deref(),
     };
-    let files = dedup::write_outputs(&run, &plan, &out, only_inputs)?;
-    let mut written: Vec<PathBuf> = files.iter().map(|w| w.file.clone().into()).collect();
+    let (in_dir, copies): (Vec<_>, Vec<_>) = dedup::write_outputs(&run, &plan, &dedup_out, only_inputs)?
+        .into_iter()
+        .partition(|s| s.path().parent() == Some(args.out.as_path()));
+    out.adopt(in_dir);
     let tally = dedup::tally(&run, &plan, only_inputs);
-    let mut m = Manifest::of_run("dedup", &run, &inputs, &names, started, &written)?;
+    let mut m = Manifest::of_run("dedup", &run, &inputs, &names, started, &out.staged())?;
     m.timings_ms.insert("write".to_owned(), t.elapsed().as_secs_f64() * 1e3);
     m.counts.removed = Some(tally.removed);
     m.counts.kept = Some(tally.kept);
-    write_output(&manifest_path, &m.to_json(), &mut written)?;
-    eprint!("{}", terminal::skipped_lines(&run.skipped));
+    out.stage("manifest.json", &m.to_json())?;
+    warn(&terminal::skipped_lines(&run.skipped));
     if !args.run.quiet {
         let secs = started.elapsed().as_secs_f64();
-        emit(&terminal::dedup_summary(&tally, !args.against.is_empty(), &written, secs));
+        let written: Vec<PathBuf> = out.staged().into_iter().map(|(p, _)| p).collect();
+        emit(&terminal::dedup_summary(&tally, !args.against.is_empty(), &written, secs))?;
     }
+    out.adopt(copies);
+    out.commit()?;
     Ok(if args.check && tally.removed > 0 {
         EXIT_DUPLICATES
     } else if !run.skipped.is_empty() {
@@ -165,7 +269,15 @@ fn eval(args: EvalArgs) -> Result<u8> {
         .collect::<Result<_>>()?;
     let labels = args.labels.as_deref().map(eval::read_labels).transpose()?;
     let pairs = args.pairs.as_deref().map(eval::read_pairs).transpose()?;
-    prepare_out_dir(&args.out)?;
+    let mut read: Vec<(PathBuf, String)> = [&args.labels, &args.pairs, &args.clusters]
+        .into_iter()
+        .flatten()
+        .map(|p| (p.clone(), p.display().to_string()))
+        .collect();
+    for arg in &args.inputs {
+        read.push((PathBuf::from(arg), arg.clone()));
+    }
+    let mut out = OutputDir::open(&args.out, EVAL_WRITES, &read)?;
     let started = Instant::now();
 
     if let Some(clusters_path) = &args.clusters {
@@ -180,10 +292,11 @@ fn eval(args: EvalArgs) -> Result<u8> {
         };
         let scored = eval::rescore_clusters_file(clusters_path, labels, pairs.as_deref(), corpus_ids)?;
         let json = report::eval::rescore_json(clusters_path, args.labels.as_ref(), &scored);
-        write_output(&args.out.join("eval.json"), &json, &mut Vec::new())?;
+        out.stage("eval.json", &json)?;
         if !args.run.quiet {
-            emit(&terminal::rescore_lines(clusters_path, &scored));
+            emit(&terminal::rescore_lines(clusters_path, &scored))?;
         }
+        out.commit()?;
         return Ok(0);
     }
     if args.inputs.is_empty() {
@@ -196,24 +309,29 @@ fn eval(args: EvalArgs) -> Result<u8> {
     let progress = Bars::new(args.run.quiet);
     let quiet = args.run.quiet;
     let truth = eval::Truth { labels: labels.as_ref(), pairs: pairs.as_deref() };
+    let mut stdout_error = None;
     let result = eval::sweep(&base, &axes, &inputs, truth, args.exact, &progress, &mut |f| {
-        if !quiet {
-            emit(&format!("{}\n", terminal::eval_line(f)));
+        if !quiet && stdout_error.is_none() {
+            stdout_error = emit(&format!("{}\n", terminal::eval_line(f))).err();
         }
     })?;
+    if let Some(e) = stdout_error {
+        return Err(e);
+    }
 
-    let mut written = Vec::new();
     let (labels_file, pairs_file) = (args.labels.as_deref(), args.pairs.as_deref());
     let json =
         report::eval::sweep_json(&base_config, &axes, &inputs, &names, labels_file, pairs_file, &result)?;
-    write_output(&args.out.join("eval.json"), &json, &mut written)?;
-    write_output(&args.out.join("eval.csv"), eval::to_csv(&result.rows).as_bytes(), &mut written)?;
+    out.stage("eval.json", &json)?;
+    out.stage("eval.csv", eval::to_csv(&result.rows).as_bytes())?;
     for (name, svg) in report::svg::eval_plots(&result.rows, &axes, result.candidate_rate.as_ref()) {
-        write_output(&args.out.join(name), svg.as_bytes(), &mut written)?;
+        out.stage(&name, svg.as_bytes())?;
     }
     if !args.run.quiet {
-        emit(&format!("{}\n", terminal::time_and_files(&written, started.elapsed().as_secs_f64())));
+        let written: Vec<PathBuf> = out.staged().into_iter().map(|(p, _)| p).collect();
+        emit(&format!("{}\n", terminal::time_and_files(&written, started.elapsed().as_secs_f64())))?;
     }
+    out.commit()?;
     Ok(0)
 }
 
@@ -224,14 +342,14 @@ fn compare(args: CompareArgs) -> Result<u8> {
     let cmp = pipeline::compare(&a.text, &b.text, &config);
     if args.json {
         let json = report::json::comparison_json(&a, &b, &cmp, &config);
-        emit(&format!("{}\n", serde_json::to_string_pretty(&json)?));
+        emit(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
     } else {
         let width = args
             .width
             .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
             .unwrap_or(100)
             .max(40);
-        emit(&terminal::comparison(&a, &b, &cmp, &config, width));
+        emit(&terminal::comparison(&a, &b, &cmp, &config, width))?;
     }
     Ok(if cmp.linked_by.is_some() { 0 } else { 1 })
 }

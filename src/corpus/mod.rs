@@ -27,7 +27,7 @@ pub use reread::{checksum, for_each_line, read_bytes};
 use serde::Serialize;
 use std::fmt;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 /// One place a corpus is read from.
@@ -44,6 +44,14 @@ pub enum Input {
 }
 
 impl Input {
+    /// The file or directory read, `None` for standard input.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Input::Dir(p) | Input::Jsonl(p) | Input::TextFile(p) => Some(p),
+            Input::Stdin => None,
+        }
+    }
+
     /// Interprets a command-line argument: `-` is standard input, a directory is a directory of
     /// text files, `*.jsonl`, `*.ndjson` (optionally `.gz`) are JSON Lines, `*.txt` is one text
     /// document.
@@ -111,6 +119,10 @@ pub struct CorpusConfig {
     pub max_doc_bytes: usize,
     /// A JSON field read alongside each document (for `--keep earliest:FIELD`).
     pub key_field: Option<String>,
+    /// Files never read from a directory input (canonical paths): the outputs of the run,
+    /// when `--out` is inside an input directory.
+    #[serde(skip)]
+    pub exclude: Vec<PathBuf>,
 }
 
 /// Default JSON id field.
@@ -131,6 +143,7 @@ impl Default for CorpusConfig {
             extensions: vec![DEFAULT_EXTENSION.to_owned()],
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
             key_field: None,
+            exclude: Vec::new(),
         }
     }
 }

@@ -209,10 +209,15 @@ pub(super) fn list_files(
     out: &mut Vec<PathBuf>,
 ) -> Result<(), CorpusError> {
     let err = |source| CorpusError::Open { path: dir.to_path_buf(), source };
+    // The run's own outputs, when `--out` lies inside this input, are never read back.
+    let here = if config.exclude.is_empty() { None } else { dir.canonicalize().ok() };
     for entry in std::fs::read_dir(dir).map_err(err)? {
         let entry = entry.map_err(err)?;
         let name = entry.file_name();
         if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if here.as_ref().is_some_and(|h| config.exclude.contains(&h.join(&name))) {
             continue;
         }
         let path = entry.path();

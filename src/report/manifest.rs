@@ -129,14 +129,15 @@ impl InputInfo {
 
 impl Manifest {
     /// The manifest of a finished `run` of `command`: its inputs (names as given) with
-    /// checksums, the wall time since `started`, peak memory and the files `written` so far.
+    /// checksums, the wall time since `started`, peak memory and the files `written` so far
+    /// (final names and sizes).
     pub fn of_run(
         command: &str,
         run: &RunResult,
         inputs: &[Input],
         names: &[String],
         started: std::time::Instant,
-        written: &[PathBuf],
+        written: &[(PathBuf, u64)],
     ) -> Result<Manifest, CorpusError> {
         let infos = InputInfo::all(inputs, names, &run.config.corpus)?;
         let mut m = Manifest::new(command, run, infos);
@@ -144,10 +145,7 @@ impl Manifest {
         m.peak_rss_bytes = peak_rss_bytes();
         m.outputs = written
             .iter()
-            .map(|p| OutputFile {
-                file: p.display().to_string(),
-                bytes: std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
-            })
+            .map(|(p, bytes)| OutputFile { file: p.display().to_string(), bytes: *bytes })
             .collect();
         Ok(m)
     }

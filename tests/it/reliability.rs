@@ -58,7 +58,6 @@ impl Drop for Reaper {
 // --- 1. outputs never share a path with an input ---------------------------------------------
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn dedup_refuses_an_output_that_is_one_of_its_inputs() {
     let dir = tmp();
     let t = dir.path();
@@ -94,7 +93,6 @@ fn dedup_refuses_an_output_that_is_one_of_its_inputs() {
 // --- 2. a failed run leaves previous outputs untouched and writes no new ones -------------------
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn a_failed_run_leaves_previous_outputs_and_adds_none() {
     let dir = tmp();
     let o = dir.path().join("o");
@@ -276,7 +274,6 @@ fn an_eval_sweep_too_large_is_refused_before_any_work() {
 // --- 8. every write to stdout is checked ---------------------------------------------------------
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn a_failed_stdout_write_fails_the_run() {
     let dir = tmp();
     fs::write(dir.path().join("a.txt"), TEXT_A).unwrap();
@@ -378,7 +375,6 @@ fn control_characters_are_escaped_in_messages_and_views() {
 // --- 11. outputs are never read back as inputs ---------------------------------------------------
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn outputs_inside_an_input_directory_are_not_read_back() {
     let dir = tmp();
     let dd = dir.path().join("dd");
@@ -488,7 +484,6 @@ fn a_labels_file_that_never_ends_is_refused() {
 // --- 15. thread counts -----------------------------------------------------------------------------
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn absurd_thread_counts_are_refused_without_a_panic() {
     let out = reprint()
         .env("RAYON_NUM_THREADS", "100000")
@@ -627,7 +622,6 @@ fn a_repeated_sweep_parameter_is_an_error() {
 }
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn errors_do_not_repeat_their_cause() {
     let dir = tmp();
     std::os::unix::fs::symlink("loop.jsonl", dir.path().join("loop.jsonl")).unwrap();
