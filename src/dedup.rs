@@ -185,6 +185,14 @@ pub enum DedupError {
     /// Re-reading an input failed.
     #[error(transparent)]
     Corpus(#[from] CorpusError),
+    /// An input is not what the first read saw: a record differs or is missing.
+    #[error("{source_name}:{line}: the input changed since it was read (this record is not the one analysed); nothing was written, run dedup again")]
+    Changed {
+        /// The input.
+        source_name: String,
+        /// The first line that differs.
+        line: u64,
+    },
     /// Writing an output failed.
     #[error("cannot write {}: {source}", path.display())]
     Write {
@@ -263,9 +271,21 @@ pub fn write_outputs(
         } else {
             Box::new(file)
         };
+        let cap = run.config.corpus.max_doc_bytes;
         for &(k, p) in &jsonl {
-            corpus::for_each_line(p, |line, raw| {
+            // Every record copied is checked against the checksum taken when it was analysed,
+            // so a file replaced between the two reads is an error, never a silent mix.
+            let mut expected: Vec<u64> = by_line.keys().filter(|(i, _)| *i == k).map(|&(_, l)| l).collect();
+            expected.sort_unstable();
+            let mut matched = 0usize;
+            let mut changed = None;
+            let read = corpus::for_each_line(p, cap, |line, raw| {
                 let Some(&doc) = by_line.get(&(k, line)) else { return Ok(()) };
+                if xxhash_rust::xxh3::xxh3_64(raw) != run.docs[doc as usize].record_xxh3 {
+                    changed = Some(line);
+                    return Err(io::Error::other("changed"));
+                }
+                matched += 1;
                 if out.annotate {
                     let d = &run.docs[doc as usize];
                     let dup = rep_of.get(&doc).map(|&r| run.docs[r as usize].id.as_str());
@@ -285,7 +305,17 @@ pub fn write_outputs(
                 } else {
                     Ok(())
                 }
-            })?;
+            });
+            let source_name = p.display().to_string();
+            match (read, changed) {
+                (_, Some(line)) => return Err(DedupError::Changed { source_name, line }),
+                (Err(e), None) => return Err(e.into()),
+                (Ok(()), None) if matched < expected.len() => {
+                    let line = expected.get(matched).copied().unwrap_or_default();
+                    return Err(DedupError::Changed { source_name, line });
+                }
+                (Ok(()), None) => {}
+            }
         }
         written.push(sink.stage_all().map_err(&err)?);
     }
@@ -312,7 +342,11 @@ pub fn write_outputs(
                     std::fs::create_dir_all(parent).map_err(&err)?;
                 }
                 let mut f = AtomicFile::create(&target).map_err(&err)?;
-                f.write_all(&corpus::read_bytes(Path::new(&doc.origin.source))?).map_err(&err)?;
+                let bytes = corpus::read_bytes(Path::new(&doc.origin.source))?;
+                if xxhash_rust::xxh3::xxh3_64(&bytes) != doc.record_xxh3 {
+                    return Err(DedupError::Changed { source_name: doc.origin.source.clone(), line: 1 });
+                }
+                f.write_all(&bytes).map_err(&err)?;
                 written.push(f.stage().map_err(&err)?);
             }
         }

@@ -102,20 +102,22 @@ fn guard_standard_streams() {
     }
 }
 
-/// Writes to stdout; any failure (a full disk, a closed descriptor or pipe) is an error, so
+/// Writes to stdout, control characters escaped; any failure (a full disk, a closed descriptor or pipe) is an error, so
 /// the run ends with a non-zero status.
 fn emit(text: &str) -> Result<()> {
     use std::io::Write as _;
     if STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
         bail!("cannot write to standard output: it is closed");
     }
+    let text = terminal::escape_controls(text);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes()).and_then(|()| out.flush()).context("cannot write to standard output")
 }
 
-/// Writes to stderr; a failure there has nowhere to be reported.
+/// Writes to stderr, control characters escaped; a failure there has nowhere to be reported.
 fn warn(text: &str) {
     use std::io::Write as _;
+    let text = terminal::escape_controls(text);
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }

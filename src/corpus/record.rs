@@ -45,6 +45,7 @@ pub fn read_json_objects(path: &Path) -> Result<Vec<(u64, JsonObject)>, CorpusEr
 
 /// Parses one JSON line into a record; blank lines give nothing.
 pub(super) fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusConfig) -> Option<Record> {
+    let raw = bytes;
     let mut bytes = bytes;
     if line == 1 && bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes = &bytes[3..];
@@ -106,6 +107,7 @@ pub(super) fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusC
         text,
         origin: Origin { source: source.to_owned(), line: Some(line), input: 0 },
         key,
+        record_xxh3: xxhash_rust::xxh3::xxh3_64(raw),
     }))
 }
 

@@ -1,18 +1,19 @@
 //! Reading inputs again after a run: the raw lines of a JSON Lines file (dedup copies kept
 //! records byte for byte), the bytes of a text file, and input checksums for manifests.
 
-use super::lines::open_lines;
+use super::lines::{open_lines, read_line_capped};
 use super::reader::list_files;
 use super::{CorpusConfig, CorpusError, Input};
 use std::fs::File;
-use std::io::{self, BufRead, Read};
+use std::io::{self, Read};
 use std::path::Path;
 
-/// Calls `f(line_number, raw_line)` for every line of a JSON Lines file, numbering lines
-/// exactly as the reader does (1-based, every `\n`-terminated line counts). `raw_line`
-/// includes its line ending.
+/// Calls `f(line_number, raw_line)` for every line of a JSON Lines file of at most `cap` bytes,
+/// numbering lines exactly as the reader does (1-based, every `\n`-terminated line counts).
+/// `raw_line` includes its line ending. Longer lines (never documents) are counted, not held.
 pub fn for_each_line(
     path: &Path,
+    cap: usize,
     mut f: impl FnMut(u64, &[u8]) -> io::Result<()>,
 ) -> Result<(), CorpusError> {
     let mut reader = open_lines(path)?;
@@ -20,14 +21,15 @@ pub fn for_each_line(
     let mut line = 0u64;
     loop {
         buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
+        let (n, too_long) = read_line_capped(reader.as_mut(), &mut buf, cap)
             .map_err(|source| CorpusError::Open { path: path.to_path_buf(), source })?;
         if n == 0 {
             return Ok(());
         }
         line += 1;
-        f(line, &buf).map_err(|source| CorpusError::Open { path: path.to_path_buf(), source })?;
+        if !too_long {
+            f(line, &buf).map_err(|source| CorpusError::Open { path: path.to_path_buf(), source })?;
+        }
     }
 }
 

@@ -126,7 +126,7 @@ pub fn sweep(
     use crate::pipeline::{self, CandidateMode};
     let mut rows = Vec::new();
     let mut candidate_rate = None;
-    let mut cached: Option<(pipeline::Config, Vec<pipeline::Doc>, Vec<crate::corpus::Skipped>, u64)> = None;
+    let mut cached: Option<(pipeline::Config, Vec<pipeline::Doc>, pipeline::ReadSummary)> = None;
     for setting in settings(axes) {
         let mut p = base.clone();
         for (name, value) in &setting {
@@ -134,11 +134,11 @@ pub fn sweep(
         }
         let config = p.resolve()?;
         let t = std::time::Instant::now();
-        let (docs, skipped, bytes) = match cached.take() {
-            Some((c, docs, skipped, bytes)) if pipeline::same_sketch(&c, &config) => (docs, skipped, bytes),
+        let (docs, summary) = match cached.take() {
+            Some((c, docs, summary)) if pipeline::same_sketch(&c, &config) => (docs, summary),
             _ => pipeline::read_and_sketch(inputs.to_vec(), &config, progress)?,
         };
-        let mut run = pipeline::run_on(docs, skipped, bytes, t.elapsed(), &config, progress);
+        let mut run = pipeline::run_on(docs, summary, t.elapsed(), &config, progress);
         let mut f = figures(&mut run, truth.labels, truth.pairs);
         f.setting = setting.iter().cloned().collect();
         if exact && config.candidates == CandidateMode::Lsh {
@@ -151,7 +151,12 @@ pub fn sweep(
         }
         on_row(&f);
         rows.push(f);
-        cached = Some((config, run.docs, run.skipped, bytes));
+        let summary = pipeline::ReadSummary {
+            skipped: run.skipped,
+            input_bytes: run.stats.input_bytes,
+            inputs: run.inputs,
+        };
+        cached = Some((config, run.docs, summary));
     }
     Ok(SweepResult { rows, candidate_rate })
 }

@@ -22,11 +22,11 @@ pub use candidates::{candidates, passage_candidates};
 pub use compare::{compare, Comparison};
 pub use doc::Doc;
 pub use passages::link_passages;
-pub use read::read_and_sketch;
+pub use read::{read_and_sketch, ReadSummary};
 pub use sets::{fill_sets, involved, sequence, shingle_set};
 
 use crate::cluster::{self, Cluster};
-use crate::corpus::{CorpusError, Input, Skipped};
+use crate::corpus::{CorpusError, Input, InputSum, SkipLog};
 use crate::lsh::Pair;
 use crate::verify::{self, LinkedBy, VerifiedPair};
 use serde::Serialize;
@@ -99,8 +99,10 @@ pub struct RunResult {
     pub config: Config,
     /// Documents in input order.
     pub docs: Vec<Doc>,
-    /// Records that were skipped.
-    pub skipped: Vec<Skipped>,
+    /// Records that were skipped (counts by reason, a bounded sample).
+    pub skipped: SkipLog,
+    /// Size and checksum of each input, computed while reading.
+    pub inputs: Vec<InputSum>,
     /// Candidate pairs.
     pub candidates: Vec<Pair>,
     /// Linked pairs: Jaccard ≥ threshold, or shared passages (when on).
@@ -114,9 +116,9 @@ pub struct RunResult {
 /// Runs the whole pipeline on `inputs`.
 pub fn run(inputs: Vec<Input>, config: &Config, progress: &dyn Progress) -> Result<RunResult, RunError> {
     let t = Instant::now();
-    let (docs, skipped, input_bytes) = read_and_sketch(inputs, config, progress)?;
+    let (docs, summary) = read_and_sketch(inputs, config, progress)?;
     let read = t.elapsed();
-    Ok(run_on(docs, skipped, input_bytes, read, config, progress))
+    Ok(run_on(docs, summary, read, config, progress))
 }
 
 /// The stages after reading, on documents sketched by [`read_and_sketch`] with the same
@@ -124,8 +126,7 @@ pub fn run(inputs: Vec<Input>, config: &Config, progress: &dyn Progress) -> Resu
 /// reuses across a threshold sweep). `read` is the time reading took, for the stats.
 pub fn run_on(
     docs: Vec<Doc>,
-    skipped: Vec<Skipped>,
-    input_bytes: u64,
+    summary: ReadSummary,
     read: Duration,
     config: &Config,
     progress: &dyn Progress,
@@ -165,6 +166,7 @@ pub fn run_on(
 
     stats.documents = docs.len();
     stats.empty_documents = docs.iter().filter(|d| d.is_empty()).count();
+    let ReadSummary { skipped, input_bytes, inputs } = summary;
     stats.skipped = skipped.len();
     stats.input_bytes = input_bytes;
     stats.shingles = docs.iter().map(|d| d.shingle_count as u64).sum();
@@ -174,5 +176,5 @@ pub fn run_on(
     stats.linked_pairs = links.len();
     stats.clusters = clusters.len();
     stats.clustered_documents = clusters.iter().map(|c| c.members.len()).sum();
-    RunResult { config: config.clone(), docs, skipped, candidates, links, clusters, stats }
+    RunResult { config: config.clone(), docs, skipped, inputs, candidates, links, clusters, stats }
 }

@@ -8,7 +8,7 @@
 //! file.
 
 use super::json::{ParamsReport, Tool, SCHEMA_VERSION};
-use crate::corpus::{self, CorpusConfig, CorpusError, Input};
+use crate::corpus::{CorpusError, Input, InputSum};
 use crate::pipeline::{RunResult, Stats};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -83,11 +83,7 @@ impl Manifest {
     /// The manifest of `run`.
     pub fn new(command: &str, run: &RunResult, inputs: Vec<InputInfo>) -> Self {
         let s = &run.stats;
-        let mut skipped_by_reason = BTreeMap::new();
-        for k in &run.skipped {
-            let reason = k.reason.split(':').next().unwrap_or(&k.reason).trim().to_owned();
-            *skipped_by_reason.entry(reason).or_insert(0) += 1;
-        }
+        let skipped_by_reason = run.skipped.by_reason().clone();
         Manifest {
             schema_version: SCHEMA_VERSION,
             tool: Tool::current(),
@@ -105,23 +101,21 @@ impl Manifest {
 }
 
 impl InputInfo {
-    /// The record of every input (names as given), with sizes and checksums.
-    pub fn all(
-        inputs: &[Input],
-        names: &[String],
-        config: &CorpusConfig,
-    ) -> Result<Vec<InputInfo>, CorpusError> {
+    /// The record of every input (names as given), with the sizes and checksums computed
+    /// while reading them.
+    pub fn all(inputs: &[Input], names: &[String], sums: &[InputSum]) -> Vec<InputInfo> {
         inputs
             .iter()
             .zip(names)
-            .map(|(input, name)| {
-                let sum = corpus::checksum(input, config)?;
-                Ok(InputInfo {
+            .enumerate()
+            .map(|(k, (input, name))| {
+                let sum = sums.get(k).copied().unwrap_or_default();
+                InputInfo {
                     name: name.clone(),
                     kind: input.kind(),
-                    bytes: sum.map(|s| s.0),
-                    xxh3: sum.map(|s| super::xxh3_hex(s.1)),
-                })
+                    bytes: sum.bytes,
+                    xxh3: sum.xxh3.map(super::xxh3_hex),
+                }
             })
             .collect()
     }
@@ -139,7 +133,7 @@ impl Manifest {
         started: std::time::Instant,
         written: &[(PathBuf, u64)],
     ) -> Result<Manifest, CorpusError> {
-        let infos = InputInfo::all(inputs, names, &run.config.corpus)?;
+        let infos = InputInfo::all(inputs, names, &run.inputs);
         let mut m = Manifest::new(command, run, infos);
         m.wall_ms = started.elapsed().as_secs_f64() * 1e3;
         m.peak_rss_bytes = peak_rss_bytes();

@@ -128,7 +128,6 @@ fn a_failed_run_leaves_previous_outputs_and_adds_none() {
 // --- 3. no unbounded or second read of an input ------------------------------------------------
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn a_txt_link_to_dev_zero_is_skipped_in_bounded_time() {
     let dir = tmp();
     std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.txt")).unwrap();
@@ -145,7 +144,6 @@ fn a_txt_link_to_dev_zero_is_skipped_in_bounded_time() {
 }
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn a_sparse_file_over_the_limit_is_not_read_to_its_end() {
     let dir = tmp();
     let f = fs::File::create(dir.path().join("sparse.txt")).unwrap();
@@ -163,7 +161,6 @@ fn a_sparse_file_over_the_limit_is_not_read_to_its_end() {
 }
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn a_fifo_input_is_read_once_and_checksummed_while_read() {
     let dir = tmp();
     let fifo = dir.path().join("in.jsonl");
@@ -228,7 +225,6 @@ fn identical_texts_give_linear_output() {
 // --- 5. skipped records: counted by reason, a bounded sample kept --------------------------------
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn skipped_records_are_counted_with_a_bounded_sample() {
     let dir = tmp();
     let input = dir.path().join("junk.jsonl.gz");
@@ -301,7 +297,6 @@ fn a_failed_stdout_write_fails_the_run() {
 // --- 9. one run at a time per output directory ---------------------------------------------------
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn a_second_run_on_the_same_out_fails_and_leaves_the_first_alone() {
     let dir = tmp();
     let fifo = dir.path().join("slow.jsonl");
@@ -341,7 +336,6 @@ fn a_second_run_on_the_same_out_fails_and_leaves_the_first_alone() {
 // --- 10. control characters never reach the terminal ---------------------------------------------
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn control_characters_are_escaped_in_messages_and_views() {
     let dir = tmp();
     let t = dir.path();
@@ -405,7 +399,6 @@ fn outputs_inside_an_input_directory_are_not_read_back() {
 // --- 12. dedup's second read is the data it analysed ---------------------------------------------
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn dedup_fails_when_an_input_changes_between_its_two_reads() {
     use reprint::corpus::Input;
     use reprint::pipeline::{self, NoProgress, Params};
@@ -560,7 +553,6 @@ fn labels_and_keep_fields_that_match_nothing_are_errors() {
 // --- 17. smaller ones ------------------------------------------------------------------------------
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn gzip_on_standard_input_is_recognised() {
     let dir = tmp();
     let body = gzip((doc("a", TEXT_A) + &doc("b", TEXT_B)).as_bytes());
@@ -575,7 +567,6 @@ fn gzip_on_standard_input_is_recognised() {
 }
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn compare_on_a_directory_says_it_is_a_directory() {
     let dir = tmp();
     fs::write(dir.path().join("a.txt"), TEXT_A).unwrap();
