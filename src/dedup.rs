@@ -52,16 +52,29 @@ pub fn plan(run: &RunResult) -> Plan {
     let mut removed = Vec::new();
     for c in &run.clusters {
         let rep = c.representative;
+        // One pass over the cluster's links: for each member, its link to the representative
+        // (the first one) and its strongest link (the last of the strongest, as `max_by`).
+        let mut direct: HashMap<u32, &VerifiedPair> = HashMap::new();
+        let mut strongest: HashMap<u32, &VerifiedPair> = HashMap::new();
+        for p in &c.pairs {
+            for (m, other) in [(p.a, p.b), (p.b, p.a)] {
+                if other == rep {
+                    direct.entry(m).or_insert(p);
+                }
+                let stronger = |q: &&VerifiedPair| {
+                    p.score().total_cmp(&q.score()).then_with(|| (q.a, q.b).cmp(&(p.a, p.b))).is_ge()
+                };
+                if strongest.get(&m).is_none_or(stronger) {
+                    strongest.insert(m, p);
+                }
+            }
+        }
         for &m in c.members.iter().filter(|&&m| m != rep) {
-            let touches = |p: &&VerifiedPair| p.a == m || p.b == m;
-            let direct = c.pairs.iter().find(|p| (p.a == m && p.b == rep) || (p.b == m && p.a == rep));
-            let (link, via) = match direct {
-                Some(p) => (Some(p.clone()), None),
+            let (link, via) = match direct.get(&m) {
+                Some(p) => (Some((*p).clone()), None),
                 None => {
-                    let best = c.pairs.iter().filter(touches).max_by(|p, q| {
-                        p.score().total_cmp(&q.score()).then_with(|| (q.a, q.b).cmp(&(p.a, p.b)))
-                    });
-                    (best.cloned(), best.map(|p| if p.a == m { p.b } else { p.a }))
+                    let best = strongest.get(&m);
+                    (best.map(|p| (*p).clone()), best.map(|p| if p.a == m { p.b } else { p.a }))
                 }
             };
             removed.push(Removal { doc: m, duplicate_of: rep, cluster: Some(c.id), link, via });
@@ -95,13 +108,48 @@ pub fn plan_against(run: &RunResult, is_reference: &[bool]) -> Plan {
             }
         }
     }
-    let removed = best
+    let mut chosen: HashMap<u32, VerifiedPair> = best.into_iter().map(|(d, p)| (d, p.clone())).collect();
+    // Copies of a text never entered the candidate stages: each is linked only to the first
+    // copy. An input copy duplicates a reference copy of the same text, else whatever its first
+    // copy duplicates (identical texts have identical scores and passages).
+    let mut ref_copy: HashMap<u32, u32> = HashMap::new();
+    for (i, &g) in run.identical_to.iter().enumerate() {
+        if is_reference[i] {
+            let e = ref_copy.entry(g).or_insert(i as u32);
+            if run.docs[i].id < run.docs[*e as usize].id {
+                *e = i as u32;
+            }
+        }
+    }
+    for (m, &g) in run.identical_to.iter().enumerate() {
+        let m = m as u32;
+        if g == m || is_reference[m as usize] || chosen.contains_key(&m) {
+            continue;
+        }
+        let star = run.links.binary_search_by_key(&(g, m), |p| (p.a, p.b)).ok().map(|k| &run.links[k]);
+        let link = match (ref_copy.get(&g), star) {
+            (Some(&r), Some(star)) => Some(VerifiedPair { a: m, b: r, ..star.clone() }),
+            _ => chosen.get(&g).map(|p| {
+                let mut p = p.clone();
+                if p.a == g {
+                    p.a = m;
+                } else {
+                    p.b = m;
+                }
+                p
+            }),
+        };
+        if let Some(p) = link {
+            chosen.insert(m, p);
+        }
+    }
+    let removed = chosen
         .into_iter()
         .map(|(doc, p)| Removal {
             doc,
             duplicate_of: if p.a == doc { p.b } else { p.a },
             cluster: cluster_of.get(&doc).copied(),
-            link: Some(p.clone()),
+            link: Some(p),
             via: None,
         })
         .collect();

@@ -10,6 +10,7 @@
 mod candidates;
 mod compare;
 mod doc;
+mod identical;
 mod passages;
 mod read;
 mod sets;
@@ -103,7 +104,10 @@ pub struct RunResult {
     pub skipped: SkipLog,
     /// Size and checksum of each input, computed while reading.
     pub inputs: Vec<InputSum>,
-    /// Candidate pairs.
+    /// For every document, the first document with a byte-identical text (itself when none):
+    /// copies are linked to it as a star and never enter the candidate stages.
+    pub identical_to: Vec<u32>,
+    /// Candidate pairs (among documents that are not copies of an earlier one).
     pub candidates: Vec<Pair>,
     /// Linked pairs: Jaccard ≥ threshold, or shared passages (when on).
     pub links: Vec<VerifiedPair>,
@@ -111,6 +115,17 @@ pub struct RunResult {
     pub clusters: Vec<Cluster>,
     /// Counts and timings.
     pub stats: Stats,
+}
+
+impl RunResult {
+    /// Whether the candidate stage proposed the pair `a < b`, directly or through the first
+    /// copies of their texts.
+    pub fn proposed(&self, a: u32, b: u32) -> bool {
+        let (ra, rb) = (self.identical_to[a as usize], self.identical_to[b as usize]);
+        ra == rb
+            || self.candidates.binary_search(&(a, b)).is_ok()
+            || self.candidates.binary_search(&(ra.min(rb), ra.max(rb))).is_ok()
+    }
 }
 
 /// Runs the whole pipeline on `inputs`.
@@ -136,7 +151,10 @@ pub fn run_on(
 
     let t = Instant::now();
     progress.start("candidates", None, "pairs");
-    let candidates = candidates(&docs, config);
+    // Copies of a text stay out of the candidate stages; they are linked to their first copy.
+    let identical_to = identical::representatives(&docs);
+    let active: Vec<bool> = identical_to.iter().enumerate().map(|(i, &r)| r == i as u32).collect();
+    let candidates = candidates(&docs, &active, config);
     progress.finish();
     stats.timings.push(("candidates", t.elapsed()));
 
@@ -153,8 +171,20 @@ pub fn run_on(
     stats.verified_pairs = verified.len();
     let t = Instant::now();
     progress.start("passages", None, "pairs");
-    let proposed = passage_candidates(&docs, config);
-    let (links, passage_candidates) = link_passages(&mut docs, verified, &proposed, config);
+    let proposed = passage_candidates(&docs, &active, config);
+    let (mut links, passage_candidates) = link_passages(&mut docs, verified, &proposed, config);
+    let stars = identical::star_links(&docs, &identical_to, config);
+    if !stars.is_empty() {
+        // Cohesion compares every member pair of small clusters: copies need their sets too.
+        let mut wanted = vec![false; docs.len()];
+        for p in &stars {
+            wanted[p.a as usize] = true;
+            wanted[p.b as usize] = true;
+        }
+        fill_sets(&mut docs, &wanted, config);
+        links.extend(stars);
+        links.sort_by_key(|p| (p.a, p.b));
+    }
     progress.finish();
     if config.passages.is_some() {
         stats.timings.push(("passages", t.elapsed()));
@@ -176,5 +206,15 @@ pub fn run_on(
     stats.linked_pairs = links.len();
     stats.clusters = clusters.len();
     stats.clustered_documents = clusters.iter().map(|c| c.members.len()).sum();
-    RunResult { config: config.clone(), docs, skipped, inputs, candidates, links, clusters, stats }
+    RunResult {
+        config: config.clone(),
+        docs,
+        skipped,
+        inputs,
+        identical_to,
+        candidates,
+        links,
+        clusters,
+        stats,
+    }
 }

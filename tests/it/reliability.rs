@@ -182,7 +182,6 @@ fn a_fifo_input_is_read_once_and_checksummed_while_read() {
 // --- 4. identical texts are not quadratic ---------------------------------------------------------
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn identical_texts_give_linear_output() {
     let dir = tmp();
     let input = dir.path().join("same.jsonl");
