@@ -143,6 +143,26 @@ fn set_threads(run: &RunOptions) -> Result<()> {
         .with_context(|| format!("{from}: cannot start the worker threads"))
 }
 
+/// `--keep earliest:FIELD` / `latest:FIELD` when no document has the field is an error (every
+/// representative would silently be the first in input order); when some lack it, a warning.
+fn check_keep_field(run: &pipeline::RunResult) -> Result<()> {
+    let (Some(field), true) = (&run.config.corpus.key_field, run.config.keep.needs_key()) else {
+        return Ok(());
+    };
+    let without = run.docs.iter().filter(|d| d.key.is_none()).count();
+    let policy = run.config.keep.name();
+    if without == run.docs.len() && without > 0 {
+        bail!("--keep {policy}:{field}: no document has a field `{field}` (a string or a number); every representative would be the first in input order");
+    }
+    if without > 0 {
+        warn(&format!(
+            "reprint: warning: --keep {policy}:{field}: {without} of {} documents have no field `{field}`; they come last\n",
+            run.docs.len()
+        ));
+    }
+    Ok(())
+}
+
 /// Opens `--out` for a run reading `inputs` (refusing an output that is an input), and keeps
 /// the run's own outputs out of directory inputs.
 fn open_out(
@@ -172,6 +192,7 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
     let progress = Bars::new(args.run.quiet);
     let started = Instant::now();
     let run = pipeline::run(inputs.clone(), &config, &progress)?;
+    check_keep_field(&run)?;
     let report = ClusterReport::new(&run, names.clone());
     out.stage("clusters.json", &report.to_json())?;
     if !args.no_html {
@@ -220,6 +241,7 @@ fn dedup(args: DedupArgs) -> Result<u8> {
     let progress = Bars::new(args.run.quiet);
     let started = Instant::now();
     let run = pipeline::run(inputs.clone(), &config, &progress)?;
+    check_keep_field(&run)?;
     let t = Instant::now();
     let plan = if args.against.is_empty() {
         dedup::plan(&run)
@@ -269,6 +291,7 @@ fn eval(args: EvalArgs) -> Result<u8> {
         .iter()
         .map(|s| s.parse::<SweepAxis>().map_err(|e| anyhow::anyhow!("--sweep: {e}")))
         .collect::<Result<_>>()?;
+    eval::check_axes(&axes).map_err(anyhow::Error::msg)?;
     let labels = args.labels.as_deref().map(eval::read_labels).transpose()?;
     let pairs = args.pairs.as_deref().map(eval::read_pairs).transpose()?;
     let mut read: Vec<(PathBuf, String)> = [&args.labels, &args.pairs, &args.clusters]
@@ -316,7 +339,23 @@ fn eval(args: EvalArgs) -> Result<u8> {
         if !quiet && stdout_error.is_none() {
             stdout_error = emit(&format!("{}\n", terminal::eval_line(f))).err();
         }
-    })?;
+    });
+    let result = match (result, &args.labels) {
+        (Err(e @ eval::SweepError::LabelsMatchNothing(_)), Some(path)) => {
+            bail!("--labels {}: {e}", path.display())
+        }
+        (r, _) => r?,
+    };
+    if let (Some(labels), Some(path)) = (&labels, &args.labels) {
+        if result.labels_absent > 0 {
+            warn(&format!(
+                "reprint: warning: --labels {}: {} of the {} labelled ids are not documents of the corpus\n",
+                path.display(),
+                result.labels_absent,
+                labels.len()
+            ));
+        }
+    }
     if let Some(e) = stdout_error {
         return Err(e);
     }

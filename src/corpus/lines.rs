@@ -76,6 +76,12 @@ impl Hashing {
         self.bytes += bytes.len() as u64;
     }
 
+    /// Hashes bytes that are not content (a file's relative path in a directory): they count
+    /// toward the checksum, not the size.
+    pub(super) fn update_name(&mut self, bytes: &[u8]) {
+        self.hasher.update(bytes);
+    }
+
     pub(super) fn sum(&self) -> super::InputSum {
         super::InputSum { bytes: Some(self.bytes), xxh3: self.complete.then(|| self.hasher.digest()) }
     }

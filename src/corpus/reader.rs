@@ -293,8 +293,8 @@ fn read_batch(
             if let Ok(mut h) = h.lock() {
                 match bytes {
                     Ok(b) if b.len() <= limit => {
-                        h.update(rel.as_bytes());
-                        h.update(&[0]);
+                        h.update_name(rel.as_bytes());
+                        h.update_name(&[0]);
                         h.update(b);
                     }
                     _ => h.complete = false,

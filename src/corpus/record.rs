@@ -5,8 +5,11 @@ use super::{CorpusConfig, CorpusError, Origin, RawDoc, Record, Skipped};
 use flate2::read::MultiGzDecoder;
 use serde_json::Value;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+
+/// Longest line of an auxiliary file (labels, labelled pairs).
+pub const AUX_LINE_BYTES: usize = 1 << 20;
 
 /// A JSON object, as read from an auxiliary file.
 pub type JsonObject = serde_json::Map<String, Value>;
@@ -22,14 +25,30 @@ pub fn read_json_objects(path: &Path) -> Result<Vec<(u64, JsonObject)>, CorpusEr
         if gz { Box::new(BufReader::new(MultiGzDecoder::new(file))) } else { Box::new(file) };
     let name = path.display().to_string();
     let mut out = Vec::new();
-    for (n, line) in reader.lines().enumerate() {
-        let line_no = n as u64 + 1;
+    let mut reader = reader;
+    let mut buf = Vec::new();
+    for line_no in 1u64.. {
         let bad = |reason: String| CorpusError::BadRecord {
             source_name: name.clone(),
             line: Some(line_no),
             reason,
         };
-        let line = line.map_err(|e| bad(format!("cannot read: {e}")))?;
+        // Lines are read with a cap, so a file that never ends a line (a link to /dev/zero)
+        // is refused instead of filling memory.
+        buf.clear();
+        let n = (&mut reader)
+            .take(AUX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| bad(format!("cannot read: {e}")))?;
+        if n == 0 {
+            break;
+        }
+        if buf.len() > AUX_LINE_BYTES {
+            return Err(bad(format!(
+                "line longer than {AUX_LINE_BYTES} bytes (labels and pairs are short records); not read further"
+            )));
+        }
+        let line = std::str::from_utf8(&buf).map_err(|e| bad(format!("not valid UTF-8: {e}")))?;
         let line = line.trim_start_matches('\u{feff}').trim();
         if line.is_empty() {
             continue;
@@ -75,7 +94,7 @@ pub(super) fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusC
     }
     let id = match lookup(&value, &config.id_field) {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Number(n)) => raw_text(bytes, &config.id_field).unwrap_or_else(|| n.to_string()),
         Some(Value::String(_)) => return skip(format!("id field `{}` is empty", config.id_field), None),
         Some(other) => {
             return skip(
@@ -87,7 +106,7 @@ pub(super) fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusC
     };
     let key = config.key_field.as_deref().and_then(|f| match lookup(&value, f) {
         Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::Number(n)) => Some(raw_text(bytes, f).unwrap_or_else(|| n.to_string())),
         _ => None,
     });
     let mut value = value;
@@ -109,6 +128,28 @@ pub(super) fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusC
         key,
         record_xxh3: xxhash_rust::xxh3::xxh3_64(raw),
     }))
+}
+
+/// The exact JSON text of the value at `path` in the object `bytes` (exact key first, then a
+/// dotted path, like [`lookup`]): numeric ids keep their digits (`18446744073709551616`, `1e2`,
+/// `-0`), which a parsed number would round or reformat.
+fn raw_text(bytes: &[u8], path: &str) -> Option<String> {
+    use serde_json::value::RawValue;
+    type RawObject = std::collections::HashMap<String, Box<RawValue>>;
+    let top: RawObject = serde_json::from_slice(bytes).ok()?;
+    let found = match top.get(path) {
+        Some(v) => v.get().to_owned(),
+        None => {
+            let mut parts = path.split('.');
+            let mut cur = top.get(parts.next()?)?.get().to_owned();
+            for key in parts {
+                let inner: RawObject = serde_json::from_str(&cur).ok()?;
+                cur = inner.get(key)?.get().to_owned();
+            }
+            cur
+        }
+    };
+    Some(found)
 }
 
 /// Looks up `path` in a JSON object: the exact key first, then a dotted path.

@@ -250,7 +250,6 @@ fn skipped_records_are_counted_with_a_bounded_sample() {
 // --- 7. eval sweeps are bounded ------------------------------------------------------------------
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn an_eval_sweep_too_large_is_refused_before_any_work() {
     let dir = tmp();
     let out = reprint()
@@ -425,7 +424,6 @@ fn dedup_fails_when_an_input_changes_between_its_two_reads() {
 // --- 13. numeric ids keep their JSON text ----------------------------------------------------------
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn numeric_ids_keep_their_exact_json_text() {
     let dir = tmp();
     let input = dir.path().join("n.jsonl");
@@ -457,7 +455,6 @@ fn numeric_ids_keep_their_exact_json_text() {
 // --- 14. the labels file is read with a bound ------------------------------------------------------
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn a_labels_file_that_never_ends_is_refused() {
     let dir = tmp();
     std::os::unix::fs::symlink("/dev/zero", dir.path().join("labels.jsonl")).unwrap();
@@ -503,7 +500,6 @@ fn absurd_thread_counts_are_refused_without_a_panic() {
 // --- 16. no silent success --------------------------------------------------------------------------
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn labels_and_keep_fields_that_match_nothing_are_errors() {
     let dir = tmp();
     let t = dir.path();
@@ -577,7 +573,6 @@ fn compare_on_a_directory_says_it_is_a_directory() {
 }
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn nul_bytes_never_reach_overlap_html() {
     let dir = tmp();
     let text = format!("{TEXT_A} nul\u{0}here {TEXT_B}");
@@ -589,7 +584,6 @@ fn nul_bytes_never_reach_overlap_html() {
 }
 
 #[test]
-#[ignore = "issue 10: fails on the code before the fix"]
 fn a_repeated_sweep_parameter_is_an_error() {
     let out = reprint()
         .args([
