@@ -44,7 +44,6 @@ const EVAL_WRITES: &[&str] =
 const MAX_THREADS: usize = 1024;
 
 fn main() -> ExitCode {
-    guard_standard_streams();
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Cluster(args) => cluster(args),
@@ -81,26 +80,23 @@ fn message(e: &anyhow::Error) -> String {
 /// Set when the process started with standard output closed.
 static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// A process started with standard input, output or error closed would hand those descriptor
-/// numbers to the next files it opens, and messages would land inside outputs. They are
-/// filled with `/dev/null` (kept open for the whole run), and a closed standard output is
-/// remembered so that printing to it fails.
-fn guard_standard_streams() {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsRawFd;
-        while let Ok(f) = std::fs::File::open("/dev/null") {
-            let fd = f.as_raw_fd();
-            if fd > 2 {
-                break;
-            }
-            if fd == 1 {
-                STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
-            }
-            std::mem::forget(f);
+/// Rust's runtime puts `/dev/null` in place of a closed standard output before `main` runs (so
+/// that no file inherits descriptor 1), which would make every write to it succeed. This check
+/// runs earlier, as a constructor, and remembers that stdout was closed so that printing to it
+/// fails instead of being lost.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static CHECK_STDOUT: extern "C" fn() = {
+    extern "C" fn check() {
+        if std::fs::symlink_metadata("/proc/self/fd/1").is_err()
+            && std::path::Path::new("/proc/self").exists()
+        {
+            STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
         }
     }
-}
+    check
+};
 
 /// Writes to stdout, control characters escaped; any failure (a full disk, a closed descriptor or pipe) is an error, so
 /// the run ends with a non-zero status.
