@@ -339,6 +339,7 @@ impl InputOptions {
                 .collect(),
             max_doc_bytes: self.max_doc_bytes,
             key_field: None,
+            exclude: Vec::new(),
         }
     }
 }

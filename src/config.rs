@@ -184,6 +184,9 @@ pub enum ConfigError {
     /// Passage parameters out of range.
     #[error("{0}")]
     Passage(&'static str),
+    /// `RAYON_NUM_THREADS` is not a number.
+    #[error("RAYON_NUM_THREADS={0:?}: expected a number of worker threads")]
+    ThreadsEnv(String),
     /// A value above the largest the stage can represent.
     #[error("{flag} must be at most {max}, got {value} ({why})")]
     TooLarge {
@@ -210,7 +213,25 @@ pub const MAX_THREADS: usize = 1024;
 
 /// Checks `--threads` (0: one per core).
 pub fn check_threads(n: usize) -> Result<(), ConfigError> {
-    at_most("--threads", n, MAX_THREADS, "0: one per core; more threads than cores only add overhead")
+    at_most("--threads", n, MAX_THREADS, THREADS_WHY)
+}
+
+/// Why [`MAX_THREADS`] exists, as the error says it.
+const THREADS_WHY: &str = "0: one per core; more threads than cores only add overhead";
+
+/// The number of worker threads to start: `--threads` (`flag`) when given, else the
+/// `RAYON_NUM_THREADS` environment variable (`env`) when set, else `None` (one per core).
+/// Either source above [`MAX_THREADS`] is refused, naming it, instead of failing to start the
+/// threads.
+pub fn worker_threads(flag: Option<usize>, env: Option<&str>) -> Result<Option<usize>, ConfigError> {
+    if let Some(n) = flag {
+        check_threads(n)?;
+        return Ok(Some(n));
+    }
+    let Some(v) = env else { return Ok(None) };
+    let n = v.trim().parse::<usize>().map_err(|_| ConfigError::ThreadsEnv(v.to_owned()))?;
+    at_most("RAYON_NUM_THREADS", n, MAX_THREADS, THREADS_WHY)?;
+    Ok(Some(n))
 }
 
 /// `Err(TooLarge)` when `value > max`.
@@ -349,7 +370,7 @@ impl Params {
                 if b == 0 || r == 0 {
                     return Err(ConfigError::BandsRowsZero);
                 }
-                if !b.checked_mul(r).is_some_and(|slots| slots <= self.num_perm) {
+                if b.checked_mul(r).is_none_or(|slots| slots > self.num_perm) {
                     return Err(ConfigError::BandsRowsTooMany { bands: b, rows: r, num_perm: self.num_perm });
                 }
                 Some(Banding { bands: b, rows: r })
@@ -552,6 +573,7 @@ mod tests {
                 let _ = crate::pipeline::compare(text, &text[4..], &c);
             }
             let _ = check_threads(threads);
+            let _ = worker_threads(None, columns.as_deref());
             if let Ok(w) = crate::report::terminal::view_width(width, columns.as_deref()) {
                 proptest::prop_assert!((40..=1000).contains(&w));
             }

@@ -8,12 +8,12 @@
 //!   is never modified, and links inside the reference or inside the inputs do not count.
 //!
 //! Kept JSON Lines records are copied byte for byte from the input (a second read of the
-//! input files), never re-serialized. Every output is written through
-//! [`crate::report::AtomicFile`].
+//! input files), never re-serialized. Every output is staged under a temporary name
+//! ([`crate::report::Staged`]); the caller renames them all together once every file is ready.
 
 use crate::corpus::{self, CorpusError, Input};
 use crate::pipeline::RunResult;
-use crate::report::{round6, AtomicFile};
+use crate::report::{round6, AtomicFile, Staged};
 use crate::verify::{LinkedBy, VerifiedPair};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -52,16 +52,29 @@ pub fn plan(run: &RunResult) -> Plan {
     let mut removed = Vec::new();
     for c in &run.clusters {
         let rep = c.representative;
+        // One pass over the cluster's links: for each member, its link to the representative
+        // (the first one) and its strongest link (the last of the strongest, as `max_by`).
+        let mut direct: HashMap<u32, &VerifiedPair> = HashMap::new();
+        let mut strongest: HashMap<u32, &VerifiedPair> = HashMap::new();
+        for p in &c.pairs {
+            for (m, other) in [(p.a, p.b), (p.b, p.a)] {
+                if other == rep {
+                    direct.entry(m).or_insert(p);
+                }
+                let stronger = |q: &&VerifiedPair| {
+                    p.score().total_cmp(&q.score()).then_with(|| (q.a, q.b).cmp(&(p.a, p.b))).is_ge()
+                };
+                if strongest.get(&m).is_none_or(stronger) {
+                    strongest.insert(m, p);
+                }
+            }
+        }
         for &m in c.members.iter().filter(|&&m| m != rep) {
-            let touches = |p: &&VerifiedPair| p.a == m || p.b == m;
-            let direct = c.pairs.iter().find(|p| (p.a == m && p.b == rep) || (p.b == m && p.a == rep));
-            let (link, via) = match direct {
-                Some(p) => (Some(p.clone()), None),
+            let (link, via) = match direct.get(&m) {
+                Some(p) => (Some((*p).clone()), None),
                 None => {
-                    let best = c.pairs.iter().filter(touches).max_by(|p, q| {
-                        p.score().total_cmp(&q.score()).then_with(|| (q.a, q.b).cmp(&(p.a, p.b)))
-                    });
-                    (best.cloned(), best.map(|p| if p.a == m { p.b } else { p.a }))
+                    let best = strongest.get(&m);
+                    (best.map(|p| (*p).clone()), best.map(|p| if p.a == m { p.b } else { p.a }))
                 }
             };
             removed.push(Removal { doc: m, duplicate_of: rep, cluster: Some(c.id), link, via });
@@ -95,13 +108,48 @@ pub fn plan_against(run: &RunResult, is_reference: &[bool]) -> Plan {
             }
         }
     }
-    let removed = best
+    let mut chosen: HashMap<u32, VerifiedPair> = best.into_iter().map(|(d, p)| (d, p.clone())).collect();
+    // Copies of a text never entered the candidate stages: each is linked only to the first
+    // copy. An input copy duplicates a reference copy of the same text, else whatever its first
+    // copy duplicates (identical texts have identical scores and passages).
+    let mut ref_copy: HashMap<u32, u32> = HashMap::new();
+    for (i, &g) in run.identical_to.iter().enumerate() {
+        if is_reference[i] {
+            let e = ref_copy.entry(g).or_insert(i as u32);
+            if run.docs[i].id < run.docs[*e as usize].id {
+                *e = i as u32;
+            }
+        }
+    }
+    for (m, &g) in run.identical_to.iter().enumerate() {
+        let m = m as u32;
+        if g == m || is_reference[m as usize] || chosen.contains_key(&m) {
+            continue;
+        }
+        let star = run.links.binary_search_by_key(&(g, m), |p| (p.a, p.b)).ok().map(|k| &run.links[k]);
+        let link = match (ref_copy.get(&g), star) {
+            (Some(&r), Some(star)) => Some(VerifiedPair { a: m, b: r, ..star.clone() }),
+            _ => chosen.get(&g).map(|p| {
+                let mut p = p.clone();
+                if p.a == g {
+                    p.a = m;
+                } else {
+                    p.b = m;
+                }
+                p
+            }),
+        };
+        if let Some(p) = link {
+            chosen.insert(m, p);
+        }
+    }
+    let removed = chosen
         .into_iter()
         .map(|(doc, p)| Removal {
             doc,
             duplicate_of: if p.a == doc { p.b } else { p.a },
             cluster: cluster_of.get(&doc).copied(),
-            link: Some(p.clone()),
+            link: Some(p),
             via: None,
         })
         .collect();
@@ -185,6 +233,14 @@ pub enum DedupError {
     /// Re-reading an input failed.
     #[error(transparent)]
     Corpus(#[from] CorpusError),
+    /// An input is not what the first read saw: a record differs or is missing.
+    #[error("{source_name}:{line}: the input changed since it was read (this record is not the one analysed); nothing was written, run dedup again")]
+    Changed {
+        /// The input.
+        source_name: String,
+        /// The first line that differs.
+        line: u64,
+    },
     /// Writing an output failed.
     #[error("cannot write {}: {source}", path.display())]
     Write {
@@ -209,27 +265,19 @@ pub struct DedupOutput<'a> {
     pub copy_to: Option<&'a Path>,
 }
 
-/// Names and sizes of the files written.
-#[derive(Debug, Clone, Serialize)]
-pub struct Written {
-    /// File path.
-    pub file: String,
-    /// Size in bytes.
-    pub bytes: u64,
-}
-
 /// Fields `--annotate` adds.
 pub const ANNOTATE_FIELDS: [&str; 3] = ["cluster", "duplicate_of", "is_representative"];
 
-/// Writes `kept.jsonl[.gz]` (or `annotated.jsonl[.gz]`), `kept.txt` for text inputs,
-/// `removed.jsonl`, and copies kept text files with `copy_to`. Documents of inputs not listed
+/// Stages `kept.jsonl[.gz]` (or `annotated.jsonl[.gz]`), `kept.txt` for text inputs,
+/// `removed.jsonl`, and copies of kept text files with `copy_to`, for
+/// [`crate::report::OutputDir::commit`]. Documents of inputs not listed
 /// in `only_inputs` (the reference corpus of `--against`) are never written.
 pub fn write_outputs(
     run: &RunResult,
     plan: &Plan,
     out: &DedupOutput<'_>,
     only_inputs: usize,
-) -> Result<Vec<Written>, DedupError> {
+) -> Result<Vec<Staged>, DedupError> {
     let mut written = Vec::new();
     let wrap = |path: &Path| {
         let path = path.to_path_buf();
@@ -271,10 +319,25 @@ pub fn write_outputs(
         } else {
             Box::new(file)
         };
+        let cap = run.config.corpus.max_doc_bytes;
         for &(k, p) in &jsonl {
-            corpus::for_each_line(p, run.config.corpus.max_doc_bytes, |line, raw| {
-                // Over-long lines were skipped by the first read too: they hold no document.
-                let (Some(raw), Some(&doc)) = (raw, by_line.get(&(k, line))) else { return Ok(()) };
+            // Every record copied is checked against the checksum taken when it was analysed,
+            // so a file replaced between the two reads is an error, never a silent mix.
+            let mut expected: Vec<u64> = by_line.keys().filter(|(i, _)| *i == k).map(|&(_, l)| l).collect();
+            expected.sort_unstable();
+            let mut matched = 0usize;
+            let mut changed = None;
+            let read = corpus::for_each_line(p, cap, |line, raw| {
+                let Some(&doc) = by_line.get(&(k, line)) else { return Ok(()) };
+                // Over-long lines were skipped by the first read too: one where a document was
+                // analysed means the file changed.
+                let Some(raw) =
+                    raw.filter(|raw| xxhash_rust::xxh3::xxh3_64(raw) == run.docs[doc as usize].record_xxh3)
+                else {
+                    changed = Some(line);
+                    return Err(io::Error::other("changed"));
+                };
+                matched += 1;
                 if out.annotate {
                     let d = &run.docs[doc as usize];
                     let dup = rep_of.get(&doc).map(|&r| run.docs[r as usize].id.as_str());
@@ -297,10 +360,19 @@ pub fn write_outputs(
                 } else {
                     Ok(())
                 }
-            })?;
+            });
+            let source_name = p.display().to_string();
+            match (read, changed) {
+                (_, Some(line)) => return Err(DedupError::Changed { source_name, line }),
+                (Err(e), None) => return Err(e.into()),
+                (Ok(()), None) if matched < expected.len() => {
+                    let line = expected.get(matched).copied().unwrap_or_default();
+                    return Err(DedupError::Changed { source_name, line });
+                }
+                (Ok(()), None) => {}
+            }
         }
-        sink.commit_all().map_err(&err)?;
-        written.push(Written { file: path.display().to_string(), bytes: file_size(&path) });
+        written.push(sink.stage_all().map_err(&err)?);
     }
 
     if !text_docs.is_empty() {
@@ -312,8 +384,7 @@ pub fn write_outputs(
                 writeln!(f, "{}", run.docs[d as usize].origin.source).map_err(&err)?;
             }
         }
-        f.commit().map_err(&err)?;
-        written.push(Written { file: path.display().to_string(), bytes: file_size(&path) });
+        written.push(f.stage().map_err(&err)?);
         if let Some(dest) = out.copy_to {
             for &d in &text_docs {
                 if plan.is_removed[d as usize] {
@@ -326,8 +397,12 @@ pub fn write_outputs(
                     std::fs::create_dir_all(parent).map_err(&err)?;
                 }
                 let mut f = AtomicFile::create(&target).map_err(&err)?;
-                f.write_all(&corpus::read_bytes(Path::new(&doc.origin.source))?).map_err(&err)?;
-                f.commit().map_err(&err)?;
+                let bytes = corpus::read_bytes(Path::new(&doc.origin.source))?;
+                if xxhash_rust::xxh3::xxh3_64(&bytes) != doc.record_xxh3 {
+                    return Err(DedupError::Changed { source_name: doc.origin.source.clone(), line: 1 });
+                }
+                f.write_all(&bytes).map_err(&err)?;
+                written.push(f.stage().map_err(&err)?);
             }
         }
     }
@@ -339,29 +414,24 @@ pub fn write_outputs(
         let line = serde_json::to_string(&removed_record(run, r)).map_err(|e| err(io::Error::other(e)))?;
         writeln!(f, "{line}").map_err(&err)?;
     }
-    f.commit().map_err(&err)?;
-    written.push(Written { file: path.display().to_string(), bytes: file_size(&path) });
+    written.push(f.stage().map_err(&err)?);
     Ok(written)
 }
 
-fn file_size(p: &Path) -> u64 {
-    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
-}
-
-/// A writer that can be committed (plain atomic file, or gzip over one).
+/// A writer that can be staged (plain atomic file, or gzip over one).
 trait WriteCommit: Write {
-    fn commit_all(self: Box<Self>) -> io::Result<()>;
+    fn stage_all(self: Box<Self>) -> io::Result<Staged>;
 }
 
 impl WriteCommit for AtomicFile {
-    fn commit_all(self: Box<Self>) -> io::Result<()> {
-        (*self).commit()
+    fn stage_all(self: Box<Self>) -> io::Result<Staged> {
+        (*self).stage()
     }
 }
 
 impl WriteCommit for flate2::write::GzEncoder<AtomicFile> {
-    fn commit_all(self: Box<Self>) -> io::Result<()> {
-        (*self).finish()?.commit()
+    fn stage_all(self: Box<Self>) -> io::Result<Staged> {
+        (*self).finish()?.stage()
     }
 }
 

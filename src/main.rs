@@ -14,7 +14,7 @@ use reprint::eval::{self, SweepAxis};
 use reprint::pipeline;
 use reprint::report::eval::{EvalReport, RescoreReport, SweepReport};
 use reprint::report::manifest::Manifest;
-use reprint::report::{self, terminal, ClusterReport};
+use reprint::report::{self, terminal, ClusterReport, OutputDir};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -25,6 +25,22 @@ const EXIT_DUPLICATES: u8 = 1;
 const EXIT_SKIPPED: u8 = 3;
 /// Exit status on an error.
 const EXIT_ERROR: u8 = 2;
+
+/// What `cluster` writes into `--out`.
+const CLUSTER_WRITES: &[&str] = &["clusters.json", "overlap.html", "manifest.json"];
+/// What `dedup` writes into `--out`.
+const DEDUP_WRITES: &[&str] = &[
+    "kept.jsonl",
+    "kept.jsonl.gz",
+    "annotated.jsonl",
+    "annotated.jsonl.gz",
+    "kept.txt",
+    "removed.jsonl",
+    "manifest.json",
+];
+/// What `eval` writes into `--out`.
+const EVAL_WRITES: &[&str] =
+    &["eval.json", "eval.csv", "eval_threshold.svg", "eval_scurve.svg", "eval_jaccard_hist.svg"];
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -37,71 +53,163 @@ fn main() -> ExitCode {
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("reprint: error: {e:#}");
+            warn(&format!("reprint: error: {}\n", message(&e)));
             ExitCode::from(EXIT_ERROR)
         }
     }
 }
 
-/// Writes to stdout; a closed pipe (`reprint ... | head`) is not an error.
-fn emit(text: &str) {
+/// An error and its causes on one line, each cause shown once (library errors often quote
+/// their cause in their own message).
+fn message(e: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if msg.contains(&text) {
+            continue;
+        }
+        if !msg.is_empty() {
+            msg.push_str(": ");
+        }
+        msg.push_str(&text);
+    }
+    msg
+}
+
+/// Set when the process started with standard output closed.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Rust's runtime puts `/dev/null` in place of a closed standard output before `main` runs (so
+/// that no file inherits descriptor 1), which would make every write to it succeed. This check
+/// runs earlier, as a constructor, and remembers that stdout was closed so that printing to it
+/// fails instead of being lost.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static CHECK_STDOUT: extern "C" fn() = {
+    extern "C" fn check() {
+        if std::fs::symlink_metadata("/proc/self/fd/1").is_err()
+            && std::path::Path::new("/proc/self").exists()
+        {
+            STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    check
+};
+
+/// Writes to stdout, control characters escaped; any failure (a full disk, a closed descriptor
+/// or pipe) is an error, so the run ends with a non-zero status.
+fn emit(text: &str) -> Result<()> {
+    write_stdout(&terminal::escape_controls(text))
+}
+
+/// Writes a JSON document to stdout, control characters written as JSON escapes (the same
+/// document, still valid JSON); failures as [`emit`].
+fn emit_json(json: &[u8]) -> Result<()> {
+    write_stdout(&terminal::escape_json_controls(&String::from_utf8_lossy(json)))
+}
+
+fn write_stdout(text: &str) -> Result<()> {
     use std::io::Write as _;
+    if STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
+        bail!("cannot write to standard output: it is closed");
+    }
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).context("cannot write to standard output")
 }
 
-fn prepare_out_dir(dir: &Path) -> Result<()> {
-    if dir.exists() && !dir.is_dir() {
-        bail!("--out {}: exists and is not a directory", dir.display());
-    }
-    std::fs::create_dir_all(dir).with_context(|| format!("--out {}: cannot create directory", dir.display()))
+/// Writes to stderr, control characters escaped; a failure there has nowhere to be reported.
+fn warn(text: &str) {
+    use std::io::Write as _;
+    let text = terminal::escape_controls(text);
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }
 
+/// Starts the worker pool with `--threads`, else `RAYON_NUM_THREADS`, refusing absurd counts.
 fn set_threads(run: &RunOptions) -> Result<()> {
-    if let Some(n) = run.threads {
-        reprint::config::check_threads(n)?;
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global()
-            .context("--threads: cannot start the thread pool")?;
+    let env = std::env::var("RAYON_NUM_THREADS").ok();
+    let Some(n) = reprint::config::worker_threads(run.threads, env.as_deref())? else {
+        return Ok(());
+    };
+    let from =
+        if run.threads.is_some() { format!("--threads {n}") } else { format!("RAYON_NUM_THREADS={n}") };
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global()
+        .with_context(|| format!("{from}: cannot start the worker threads"))
+}
+
+/// `--keep earliest:FIELD` / `latest:FIELD` when no document has the field is an error (every
+/// representative would silently be the first in input order); when some lack it, a warning.
+fn check_keep_field(run: &pipeline::RunResult) -> Result<()> {
+    let (Some(field), true) = (&run.config.corpus.key_field, run.config.keep.needs_key()) else {
+        return Ok(());
+    };
+    let without = run.docs.iter().filter(|d| d.key.is_none()).count();
+    let policy = run.config.keep.name();
+    if without == run.docs.len() && without > 0 {
+        bail!("--keep {policy}:{field}: no document has a field `{field}` (a string or a number); every representative would be the first in input order");
+    }
+    if without > 0 {
+        warn(&format!(
+            "reprint: warning: --keep {policy}:{field}: {without} of {} documents have no field `{field}`; they come last\n",
+            run.docs.len()
+        ));
     }
     Ok(())
 }
 
-fn write_output(path: &Path, bytes: &[u8], written: &mut Vec<PathBuf>) -> Result<()> {
-    report::write_atomically(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    written.push(path.to_path_buf());
-    Ok(())
+/// Opens `--out` for a run reading `inputs` (refusing an output that is an input), and keeps
+/// the run's own outputs out of directory inputs.
+fn open_out(
+    dir: &Path,
+    writes: &[&str],
+    inputs: &[Input],
+    names: &[String],
+    corpus: &mut corpus::CorpusConfig,
+) -> Result<OutputDir> {
+    let paths: Vec<(PathBuf, String)> = inputs
+        .iter()
+        .zip(names)
+        .filter_map(|(i, n)| i.path().map(|p| (p.to_path_buf(), n.clone())))
+        .collect();
+    let out = OutputDir::open(dir, writes, &paths)?;
+    if let Ok(canonical) = dir.canonicalize() {
+        corpus.exclude = writes.iter().map(|w| canonical.join(w)).collect();
+    }
+    Ok(out)
 }
 
 fn cluster(args: ClusterArgs) -> Result<u8> {
-    let config = args.pipeline.params()?.resolve()?;
+    let mut config = args.pipeline.params()?.resolve()?;
     set_threads(&args.run)?;
     let (inputs, names) = Input::from_args(&args.inputs)?;
-    prepare_out_dir(&args.out)?;
-    let manifest_path = report::start_run(&args.out)?;
+    let mut out = open_out(&args.out, CLUSTER_WRITES, &inputs, &names, &mut config.corpus)?;
     let progress = Bars::new(args.run.quiet);
     let started = Instant::now();
     let run = pipeline::run(inputs.clone(), &config, &progress)?;
+    check_keep_field(&run)?;
     let report = ClusterReport::new(&run, names.clone());
-    let mut written = Vec::new();
-    write_output(&args.out.join("clusters.json"), &report.to_json(), &mut written)?;
+    out.stage("clusters.json", &report.to_json())?;
     if !args.no_html {
         let page =
             report::html::render(&run, &names, report::html::HtmlLimits { max_pairs: args.html_max_pairs });
-        write_output(&args.out.join("overlap.html"), page.as_bytes(), &mut written)?;
+        out.stage("overlap.html", page.as_bytes())?;
     }
-    let manifest = Manifest::of_run("cluster", &run, &inputs, &names, started, &written)?.to_json();
-    write_output(&manifest_path, &manifest, &mut written)?;
-    eprint!("{}", terminal::skipped_lines(&run.skipped));
+    let manifest = Manifest::of_run("cluster", &run, &inputs, &names, started, &out.staged())?.to_json();
+    out.stage("manifest.json", &manifest)?;
+    warn(&terminal::skipped_lines(&run.skipped));
     if !args.run.quiet {
-        emit(&terminal::run_summary(&run, &names, &written, started.elapsed().as_secs_f64()));
+        let written: Vec<PathBuf> = out.staged().into_iter().map(|(p, _)| p).collect();
+        emit(&terminal::run_summary(&run, &names, &written, started.elapsed().as_secs_f64()))?;
     }
+    out.commit()?;
     Ok(if run.skipped.is_empty() { 0 } else { EXIT_SKIPPED })
 }
 
 fn dedup(args: DedupArgs) -> Result<u8> {
-    let config = args.pipeline.params()?.resolve()?;
+    let mut config = args.pipeline.params()?.resolve()?;
     set_threads(&args.run)?;
     if args.inputs.iter().chain(&args.against).any(|i| i == "-") {
         bail!("dedup reads its inputs twice (to copy kept records byte for byte): save standard input to a file first");
@@ -113,35 +221,50 @@ fn dedup(args: DedupArgs) -> Result<u8> {
         inputs.extend(refs);
         names.extend(ref_names);
     }
-    prepare_out_dir(&args.out)?;
+    let mut out = open_out(&args.out, DEDUP_WRITES, &inputs, &names, &mut config.corpus)?;
     if let Some(dir) = &args.copy_to {
-        prepare_out_dir(dir).context("--copy-to")?;
+        if dir.exists() && !dir.is_dir() {
+            bail!("--copy-to {}: exists and is not a directory", dir.display());
+        }
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("--copy-to {}: cannot create directory", dir.display()))?;
+        let target = dir.canonicalize().with_context(|| format!("--copy-to {}", dir.display()))?;
+        for (input, name) in inputs.iter().zip(&names) {
+            if input.path().and_then(|p| p.canonicalize().ok()).is_some_and(|p| p == target) {
+                bail!("--copy-to {} is the input {name}: the copies would replace the files they copy; choose another directory", dir.display());
+            }
+        }
     }
-    let manifest_path = report::start_run(&args.out)?;
     let progress = Bars::new(args.run.quiet);
     let started = Instant::now();
     let run = pipeline::run(inputs.clone(), &config, &progress)?;
+    check_keep_field(&run)?;
     let t = Instant::now();
     let plan = dedup::plan_for(&run, only_inputs, !args.against.is_empty());
-    let out = dedup::DedupOutput {
+    let dedup_out = dedup::DedupOutput {
         dir: &args.out,
         inputs: &inputs,
         annotate: args.annotate,
         copy_to: args.copy_to.as_deref(),
     };
-    let files = dedup::write_outputs(&run, &plan, &out, only_inputs)?;
-    let mut written: Vec<PathBuf> = files.iter().map(|w| w.file.clone().into()).collect();
+    let (in_dir, copies): (Vec<_>, Vec<_>) = dedup::write_outputs(&run, &plan, &dedup_out, only_inputs)?
+        .into_iter()
+        .partition(|s| s.path().parent() == Some(args.out.as_path()));
+    out.adopt(in_dir);
     let tally = dedup::tally(&run, &plan, only_inputs);
-    let mut m = Manifest::of_run("dedup", &run, &inputs, &names, started, &written)?;
+    let mut m = Manifest::of_run("dedup", &run, &inputs, &names, started, &out.staged())?;
     m.timings_ms.insert("write".to_owned(), t.elapsed().as_secs_f64() * 1e3);
     m.counts.removed = Some(tally.removed);
     m.counts.kept = Some(tally.kept);
-    write_output(&manifest_path, &m.to_json(), &mut written)?;
-    eprint!("{}", terminal::skipped_lines(&run.skipped));
+    out.stage("manifest.json", &m.to_json())?;
+    warn(&terminal::skipped_lines(&run.skipped));
     if !args.run.quiet {
         let secs = started.elapsed().as_secs_f64();
-        emit(&terminal::dedup_summary(&tally, !args.against.is_empty(), &written, secs));
+        let written: Vec<PathBuf> = out.staged().into_iter().map(|(p, _)| p).collect();
+        emit(&terminal::dedup_summary(&tally, !args.against.is_empty(), &written, secs))?;
     }
+    out.adopt(copies);
+    out.commit()?;
     Ok(if args.check && tally.removed > 0 {
         EXIT_DUPLICATES
     } else if !run.skipped.is_empty() {
@@ -160,9 +283,18 @@ fn eval(args: EvalArgs) -> Result<u8> {
         .iter()
         .map(|s| s.parse::<SweepAxis>().map_err(|e| anyhow::anyhow!("--sweep: {e}")))
         .collect::<Result<_>>()?;
+    eval::check_axes(&axes).map_err(anyhow::Error::msg)?;
     let labels = args.labels.as_deref().map(eval::read_labels).transpose()?;
     let pairs = args.pairs.as_deref().map(eval::read_pairs).transpose()?;
-    prepare_out_dir(&args.out)?;
+    let mut read: Vec<(PathBuf, String)> = [&args.labels, &args.pairs, &args.clusters]
+        .into_iter()
+        .flatten()
+        .map(|p| (p.clone(), p.display().to_string()))
+        .collect();
+    for arg in &args.inputs {
+        read.push((PathBuf::from(arg), arg.clone()));
+    }
+    let mut out = OutputDir::open(&args.out, EVAL_WRITES, &read)?;
     let started = Instant::now();
 
     if let Some(clusters_path) = &args.clusters {
@@ -178,10 +310,11 @@ fn eval(args: EvalArgs) -> Result<u8> {
         let scored = eval::rescore_clusters_file(clusters_path, labels, pairs.as_deref(), corpus_ids)?;
         let report =
             EvalReport::Rescore(Box::new(RescoreReport::new(clusters_path, args.labels.as_deref(), &scored)));
-        write_output(&args.out.join("eval.json"), &report.to_json(), &mut Vec::new())?;
+        out.stage("eval.json", &report.to_json())?;
         if !args.run.quiet {
-            emit(&terminal::rescore_lines(clusters_path, &scored));
+            emit(&terminal::rescore_lines(clusters_path, &scored))?;
         }
+        out.commit()?;
         return Ok(0);
     }
     if args.inputs.is_empty() {
@@ -194,23 +327,44 @@ fn eval(args: EvalArgs) -> Result<u8> {
     let progress = Bars::new(args.run.quiet);
     let quiet = args.run.quiet;
     let truth = eval::Truth { labels: labels.as_ref(), pairs: pairs.as_deref() };
+    let mut stdout_error = None;
     let result = eval::sweep(&base, &axes, &inputs, truth, args.exact, &progress, &mut |f| {
-        if !quiet {
-            emit(&format!("{}\n", terminal::eval_line(f)));
+        if !quiet && stdout_error.is_none() {
+            stdout_error = emit(&format!("{}\n", terminal::eval_line(f))).err();
         }
-    })?;
+    });
+    let result = match (result, &args.labels) {
+        (Err(e @ eval::SweepError::LabelsMatchNothing(_)), Some(path)) => {
+            bail!("--labels {}: {e}", path.display())
+        }
+        (r, _) => r?,
+    };
+    if let (Some(labels), Some(path)) = (&labels, &args.labels) {
+        if result.labels_absent > 0 {
+            warn(&format!(
+                "reprint: warning: --labels {}: {} of the {} labelled ids are not documents of the corpus\n",
+                path.display(),
+                result.labels_absent,
+                labels.len()
+            ));
+        }
+    }
+    if let Some(e) = stdout_error {
+        return Err(e);
+    }
 
-    let mut written = Vec::new();
     let (labels_file, pairs_file) = (args.labels.as_deref(), args.pairs.as_deref());
     let report = SweepReport::new(&base_config, &axes, &inputs, &names, (labels_file, pairs_file), &result)?;
-    write_output(&args.out.join("eval.json"), &EvalReport::Sweep(Box::new(report)).to_json(), &mut written)?;
-    write_output(&args.out.join("eval.csv"), eval::to_csv(&result.rows).as_bytes(), &mut written)?;
+    out.stage("eval.json", &EvalReport::Sweep(Box::new(report)).to_json())?;
+    out.stage("eval.csv", eval::to_csv(&result.rows).as_bytes())?;
     for (name, svg) in report::svg::eval_plots(&result.rows, &axes, result.candidate_rate.as_ref()) {
-        write_output(&args.out.join(name), svg.as_bytes(), &mut written)?;
+        out.stage(&name, svg.as_bytes())?;
     }
     if !args.run.quiet {
-        emit(&format!("{}\n", terminal::time_and_files(&written, started.elapsed().as_secs_f64())));
+        let written: Vec<PathBuf> = out.staged().into_iter().map(|(p, _)| p).collect();
+        emit(&format!("{}\n", terminal::time_and_files(&written, started.elapsed().as_secs_f64())))?;
     }
+    out.commit()?;
     Ok(0)
 }
 
@@ -220,12 +374,10 @@ fn compare(args: CompareArgs) -> Result<u8> {
     let [a, b] = corpus::read_two(&args.a, &args.b, corpus, &config.corpus)?;
     let cmp = pipeline::compare(&a.text, &b.text, &config);
     if args.json {
-        emit(&String::from_utf8_lossy(
-            &report::compare::ComparisonReport::new(&a, &b, &cmp, &config).to_json(),
-        ));
+        emit_json(&report::compare::ComparisonReport::new(&a, &b, &cmp, &config).to_json())?;
     } else {
         let width = terminal::view_width(args.width, std::env::var("COLUMNS").ok().as_deref())?;
-        emit(&terminal::comparison(&a, &b, &cmp, &config, width));
+        emit(&terminal::comparison(&a, &b, &cmp, &config, width))?;
     }
     Ok(if cmp.linked_by.is_some() { 0 } else { 1 })
 }

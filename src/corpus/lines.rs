@@ -8,7 +8,8 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use xxhash_rust::xxh3::Xxh3;
 
 /// The UTF-8 byte-order mark some editors put at the start of a file.
 const BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
@@ -62,40 +63,85 @@ pub(super) fn read_line_capped(
 
 /// Opens a JSON Lines file for reading lines, decompressing gzip (detected by content).
 pub fn open_lines(path: &Path) -> Result<Box<dyn BufRead + Send>, CorpusError> {
-    open_counted(path, None)
+    let err = |source| CorpusError::Open { path: path.to_path_buf(), source };
+    let file = File::open(path).map_err(err)?;
+    decompressed(Box::new(file)).map_err(err)
 }
 
-/// A reader that adds the bytes it reads to a shared counter.
-struct Counted<R> {
+/// The checksum of an input being read: every byte read from it as stored, in order.
+pub(super) struct Hashing {
+    hasher: Xxh3,
+    bytes: u64,
+    /// Set when the input was read to its end.
+    pub(super) complete: bool,
+}
+
+impl Hashing {
+    pub(super) fn new() -> Self {
+        Hashing { hasher: Xxh3::new(), bytes: 0, complete: false }
+    }
+
+    pub(super) fn update(&mut self, bytes: &[u8]) {
+        self.hasher.update(bytes);
+        self.bytes += bytes.len() as u64;
+    }
+
+    /// Hashes bytes that are not content (a file's relative path in a directory): they count
+    /// toward the checksum, not the size.
+    pub(super) fn update_name(&mut self, bytes: &[u8]) {
+        self.hasher.update(bytes);
+    }
+
+    pub(super) fn sum(&self) -> super::InputSum {
+        super::InputSum { bytes: Some(self.bytes), xxh3: self.complete.then(|| self.hasher.digest()) }
+    }
+}
+
+/// A reader that counts the bytes it reads (progress) and hashes them (the manifest's checksum).
+struct Tallied<R> {
     inner: R,
     count: Arc<AtomicU64>,
+    hash: Option<Arc<Mutex<Hashing>>>,
 }
 
-impl<R: Read> Read for Counted<R> {
+impl<R: Read> Read for Tallied<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.count.fetch_add(n as u64, Ordering::Relaxed);
+        if let Some(h) = &self.hash {
+            if let Ok(mut h) = h.lock() {
+                h.update(&buf[..n]);
+            }
+        }
         Ok(n)
     }
 }
 
-/// [`open_lines`], counting the bytes read from the file as stored into `count`.
-pub(super) fn open_counted(
-    path: &Path,
-    count: Option<Arc<AtomicU64>>,
-) -> Result<Box<dyn BufRead + Send>, CorpusError> {
-    let err = |source| CorpusError::Open { path: path.to_path_buf(), source };
-    let raw: Box<dyn Read + Send> = match count {
-        Some(count) => Box::new(Counted { inner: File::open(path).map_err(err)?, count }),
-        None => Box::new(File::open(path).map_err(err)?),
-    };
+/// Lines of `raw`, gunzipped when it starts with the gzip magic bytes.
+fn decompressed(raw: Box<dyn Read + Send>) -> io::Result<Box<dyn BufRead + Send>> {
     let mut file = BufReader::new(raw);
-    let gz = file.fill_buf().map_err(err)?.starts_with(&[0x1f, 0x8b]);
+    let gz = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     Ok(if gz {
         Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(file)))
     } else {
         Box::new(file)
     })
+}
+
+/// [`open_lines`] for the reader: counts the bytes read from the file as stored into `count`
+/// and hashes them into `hash`. `None` reads standard input.
+pub(super) fn open_tallied(
+    path: Option<&Path>,
+    count: Arc<AtomicU64>,
+    hash: Option<Arc<Mutex<Hashing>>>,
+) -> Result<Box<dyn BufRead + Send>, CorpusError> {
+    let shown = path.map(Path::to_path_buf).unwrap_or_else(|| "-".into());
+    let err = |source| CorpusError::Open { path: shown.clone(), source };
+    let raw: Box<dyn Read + Send> = match path {
+        Some(p) => Box::new(File::open(p).map_err(err)?),
+        None => Box::new(io::stdin()),
+    };
+    decompressed(Box::new(Tallied { inner: raw, count, hash })).map_err(err)
 }
 
 #[cfg(test)]

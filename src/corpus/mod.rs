@@ -27,7 +27,7 @@ pub use reread::{checksum, for_each_line, read_bytes};
 use serde::Serialize;
 use std::fmt;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 /// One place a corpus is read from.
@@ -44,6 +44,14 @@ pub enum Input {
 }
 
 impl Input {
+    /// The file or directory read, `None` for standard input.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Input::Dir(p) | Input::Jsonl(p) | Input::TextFile(p) => Some(p),
+            Input::Stdin => None,
+        }
+    }
+
     /// Interprets a command-line argument: `-` is standard input, a directory is a directory of
     /// text files, `*.jsonl`, `*.ndjson` (optionally `.gz`) are JSON Lines, `*.txt` is one text
     /// document.
@@ -111,6 +119,10 @@ pub struct CorpusConfig {
     pub max_doc_bytes: usize,
     /// A JSON field read alongside each document (for `--keep earliest:FIELD`).
     pub key_field: Option<String>,
+    /// Files never read from a directory input (canonical paths): the outputs of the run,
+    /// when `--out` is inside an input directory.
+    #[serde(skip)]
+    pub exclude: Vec<PathBuf>,
 }
 
 /// Default JSON id field.
@@ -131,6 +143,7 @@ impl Default for CorpusConfig {
             extensions: vec![DEFAULT_EXTENSION.to_owned()],
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
             key_field: None,
+            exclude: Vec::new(),
         }
     }
 }
@@ -168,6 +181,73 @@ pub struct RawDoc {
     pub origin: Origin,
     /// Value of the key field (`CorpusConfig::key_field`), when asked for and present.
     pub key: Option<String>,
+    /// xxh3-64 of the record as read (the raw JSON line with its line ending, or the text
+    /// file's bytes): dedup's second read checks it is copying the records it analysed.
+    pub record_xxh3: u64,
+}
+
+/// Size and xxh3-64 checksum of one input, computed while it is read (no second pass): a
+/// file's bytes as stored (compressed files hashed compressed); a directory's accepted files in
+/// sorted order, each contributing its relative path, a NUL byte and its content.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InputSum {
+    /// Bytes read (`None` for standard input).
+    pub bytes: Option<u64>,
+    /// The checksum; `None` for standard input, and when the input was not read to its end (a
+    /// file over `--max-doc-bytes`, a read error), since it would not describe the input.
+    pub xxh3: Option<u64>,
+}
+
+/// How many skipped records [`SkipLog`] keeps.
+pub const SKIP_SAMPLE: usize = 100;
+/// Distinct reasons [`SkipLog`] counts separately; further reasons count as `other`.
+const SKIP_REASONS: usize = 64;
+
+/// Skipped records: how many, how many for each reason, and the first [`SKIP_SAMPLE`] in full.
+/// Memory does not grow with the number of skipped records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SkipLog {
+    total: usize,
+    by_reason: std::collections::BTreeMap<String, usize>,
+    sample: Vec<Skipped>,
+}
+
+impl SkipLog {
+    /// Counts `s`, keeping it when the sample has room.
+    pub fn push(&mut self, s: Skipped) {
+        self.total += 1;
+        let reason = s.reason.split(':').next().unwrap_or(&s.reason).trim();
+        if let Some(n) = self.by_reason.get_mut(reason) {
+            *n += 1;
+        } else if self.by_reason.len() < SKIP_REASONS {
+            self.by_reason.insert(reason.to_owned(), 1);
+        } else {
+            *self.by_reason.entry("other".to_owned()).or_insert(0) += 1;
+        }
+        if self.sample.len() < SKIP_SAMPLE {
+            self.sample.push(s);
+        }
+    }
+
+    /// Whether nothing was skipped.
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// Records skipped in all.
+    pub fn len(&self) -> usize {
+        self.total
+    }
+
+    /// The first skipped records, in input order.
+    pub fn sample(&self) -> &[Skipped] {
+        &self.sample
+    }
+
+    /// Skipped records by reason (the reason up to its first colon).
+    pub fn by_reason(&self) -> &std::collections::BTreeMap<String, usize> {
+        &self.by_reason
+    }
 }
 
 /// A record that could not be used, and why.
@@ -237,6 +317,9 @@ pub enum CorpusError {
     /// `-` given more than once.
     #[error("standard input (-) can be given only once")]
     StdinTwice,
+    /// `compare A B` without `--in`: A or B is a directory.
+    #[error("{0}: is a directory (compare takes two .txt files, or two document ids with --in DIR)")]
+    IsDirectory(String),
     /// `compare A B` without `--in`: A or B is not a file.
     #[error("{0}: no such file (to compare documents of a corpus by id, name it with --in)")]
     NoSuchFile(String),

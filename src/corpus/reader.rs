@@ -2,18 +2,21 @@
 //! one contiguous buffer of capped lines parsed in parallel; a directory batch is a group of
 //! text files read in parallel.
 
-use super::lines::{open_counted, read_line_capped, without_bom};
+use super::lines::{open_tallied, read_line_capped, without_bom, Hashing};
 use super::record::parse_line;
-use super::{CorpusConfig, CorpusError, Input, Origin, RawDoc, Record, Skipped};
+use super::{CorpusConfig, CorpusError, Input, InputSum, Origin, RawDoc, Record, Skipped};
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Approximate bytes of input per batch.
 const BATCH_BYTES: usize = 2 << 20;
+/// Most lines per batch: a batch of tiny lines (a file of junk) stays small in records, not
+/// only in bytes.
+const BATCH_LINES: usize = 1 << 14;
 
 /// Reads inputs in order, batch by batch, and checks that ids are unique.
 pub struct CorpusReader {
@@ -28,9 +31,17 @@ pub struct CorpusReader {
     stored_bytes: Arc<AtomicU64>,
     /// Index of the input being read.
     input_index: usize,
+    /// Size and checksum of every input read to its end, in order.
+    sums: Vec<InputSum>,
 }
 
-enum Source {
+struct Source {
+    kind: SourceKind,
+    /// The checksum of this input so far (`None` for standard input).
+    hash: Option<Arc<Mutex<Hashing>>>,
+}
+
+enum SourceKind {
     Lines { name: String, reader: Box<dyn BufRead + Send>, line: u64 },
     Files { root: PathBuf, files: std::vec::IntoIter<PathBuf>, stored: Arc<AtomicU64> },
     One(PathBuf, Arc<AtomicU64>),
@@ -47,7 +58,13 @@ impl CorpusReader {
             bytes_read: 0,
             stored_bytes: Arc::new(AtomicU64::new(0)),
             input_index: 0,
+            sums: Vec::new(),
         }
+    }
+
+    /// Size and checksum of each input read so far, in the order given.
+    pub fn sums(&self) -> &[InputSum] {
+        &self.sums
     }
 
     /// Total size in bytes of the file inputs (directories and stdin count as 0), for progress.
@@ -104,7 +121,13 @@ impl CorpusReader {
                     return Ok(Some(records));
                 }
                 None => {
-                    self.current = None;
+                    let sum = self
+                        .current
+                        .take()
+                        .and_then(|src| src.hash)
+                        .and_then(|h| h.lock().ok().map(|h| h.sum()))
+                        .unwrap_or_default();
+                    self.sums.push(sum);
                     self.input_index += 1;
                 }
             }
@@ -157,6 +180,9 @@ pub fn read_two(
     let Some((inputs, names)) = corpus else {
         let load = |arg: &str| -> Result<RawDoc, CorpusError> {
             let input = Input::TextFile(arg.into());
+            if Path::new(arg).is_dir() {
+                return Err(CorpusError::IsDirectory(arg.to_owned()));
+            }
             if !Path::new(arg).is_file() {
                 return Err(CorpusError::NoSuchFile(arg.to_owned()));
             }
@@ -182,24 +208,33 @@ pub fn read_two(
 }
 
 fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<Source, CorpusError> {
-    match input {
-        Input::Stdin => Ok(Source::Lines {
-            name: "<stdin>".to_owned(),
-            reader: Box::new(BufReader::new(io::stdin())),
-            line: 0,
-        }),
+    let hash = Some(Arc::new(Mutex::new(Hashing::new())));
+    Ok(match input {
+        Input::Stdin => {
+            // Standard input has no checksum (it is not a file anyone can hash again).
+            let reader = open_tallied(None, Arc::new(AtomicU64::new(0)), None)?;
+            Source { kind: SourceKind::Lines { name: "<stdin>".to_owned(), reader, line: 0 }, hash: None }
+        }
         Input::Jsonl(path) => {
-            let reader = open_counted(&path, Some(stored.clone()))?;
-            Ok(Source::Lines { name: path.display().to_string(), reader, line: 0 })
+            let reader = open_tallied(Some(&path), stored.clone(), hash.clone())?;
+            Source { kind: SourceKind::Lines { name: path.display().to_string(), reader, line: 0 }, hash }
         }
         Input::Dir(root) => {
             let mut files = Vec::new();
             list_files(&root, config, &mut files)?;
             files.sort();
-            Ok(Source::Files { root, files: files.into_iter(), stored: stored.clone() })
+            if let Some(h) = &hash {
+                if let Ok(mut h) = h.lock() {
+                    h.complete = true;
+                }
+            }
+            Source {
+                kind: SourceKind::Files { root, files: files.into_iter(), stored: stored.clone() },
+                hash,
+            }
         }
-        Input::TextFile(path) => Ok(Source::One(path, stored.clone())),
-    }
+        Input::TextFile(path) => Source { kind: SourceKind::One(path, stored.clone()), hash },
+    })
 }
 
 /// Lists the files under `dir` with an accepted extension, skipping hidden entries.
@@ -209,10 +244,15 @@ pub(super) fn list_files(
     out: &mut Vec<PathBuf>,
 ) -> Result<(), CorpusError> {
     let err = |source| CorpusError::Open { path: dir.to_path_buf(), source };
+    // The run's own outputs, when `--out` lies inside this input, are never read back.
+    let here = if config.exclude.is_empty() { None } else { dir.canonicalize().ok() };
     for entry in std::fs::read_dir(dir).map_err(err)? {
         let entry = entry.map_err(err)?;
         let name = entry.file_name();
         if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if here.as_ref().is_some_and(|h| config.exclude.contains(&h.join(&name))) {
             continue;
         }
         let path = entry.path();
@@ -247,16 +287,36 @@ fn read_batch(
     bytes_read: &mut u64,
 ) -> Result<Option<Vec<Record>>, CorpusError> {
     use rayon::prelude::*;
-    match src {
-        Source::Lines { name, reader, line } => {
+    let hash = src.hash.clone();
+    let record_sum = |rel: &str, bytes: &io::Result<Vec<u8>>, limit: usize| {
+        if let Some(h) = &hash {
+            if let Ok(mut h) = h.lock() {
+                match bytes {
+                    Ok(b) if b.len() <= limit => {
+                        h.update_name(rel.as_bytes());
+                        h.update_name(&[0]);
+                        h.update(b);
+                    }
+                    _ => h.complete = false,
+                }
+            }
+        }
+    };
+    match &mut src.kind {
+        SourceKind::Lines { name, reader, line } => {
             // One contiguous buffer per batch; each line is a span of it.
             let mut data: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (64 << 10));
             let mut spans: Vec<(u64, usize, usize, bool)> = Vec::new();
             let mut trailer = None;
-            while data.len() < BATCH_BYTES {
+            while data.len() < BATCH_BYTES && spans.len() < BATCH_LINES {
                 let start = data.len();
                 match read_line_capped(reader.as_mut(), &mut data, config.max_doc_bytes) {
-                    Ok((0, _)) => break,
+                    Ok((0, _)) => {
+                        if let Some(Ok(mut h)) = hash.as_ref().map(|h| h.lock()) {
+                            h.complete = true;
+                        }
+                        break;
+                    }
                     Ok((n, too_long)) => {
                         *line += 1;
                         *bytes_read += n as u64;
@@ -302,7 +362,7 @@ fn read_batch(
             records.extend(trailer.map(Record::Skip));
             Ok(Some(records))
         }
-        Source::Files { root, files, stored } => {
+        SourceKind::Files { root, files, stored } => {
             let mut batch = Vec::new();
             let mut size = 0u64;
             for path in files.by_ref() {
@@ -318,51 +378,79 @@ fn read_batch(
             *bytes_read += size;
             stored.fetch_add(size, Ordering::Relaxed);
             let root = root.as_path();
-            let records = batch
-                .into_par_iter()
+            // Files are read in order on this (the reader's) thread, so the directory's
+            // checksum is computed as they arrive; they are parsed in parallel.
+            let read: Vec<(PathBuf, String, io::Result<Vec<u8>>)> = batch
+                .into_iter()
                 .map(|path| {
-                    let id = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-                    read_text_file(&path, id, config)
+                    let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();
+                    let bytes = read_capped(&path, config.max_doc_bytes);
+                    record_sum(&rel, &bytes, config.max_doc_bytes);
+                    (path, rel.replace('\\', "/"), bytes)
                 })
                 .collect();
+            let records =
+                read.into_par_iter().map(|(path, id, bytes)| text_record(&path, id, bytes, config)).collect();
             Ok(Some(records))
         }
-        Source::One(path, stored) => {
+        SourceKind::One(path, stored) => {
             let path = std::mem::take(path);
             if path.as_os_str().is_empty() {
                 return Ok(None);
             }
             let id = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            let bytes = read_capped(&path, config.max_doc_bytes);
+            if let Some(Ok(mut h)) = hash.as_ref().map(|h| h.lock()) {
+                match &bytes {
+                    Ok(b) if b.len() <= config.max_doc_bytes => {
+                        h.update(b);
+                        h.complete = true;
+                    }
+                    Ok(b) => h.update(b),
+                    Err(_) => {}
+                }
+            }
+            let size = bytes.as_ref().map(|b| b.len() as u64).unwrap_or(0);
             *bytes_read += size;
             stored.fetch_add(size, Ordering::Relaxed);
-            Ok(Some(vec![read_text_file(&path, id, config)]))
+            Ok(Some(vec![text_record(&path, id, bytes, config)]))
         }
     }
 }
 
-fn read_text_file(path: &Path, id: String, config: &CorpusConfig) -> Record {
+/// The first `max + 1` bytes of a file at most: enough to tell it is over the limit without
+/// reading a device or a sparse file to its end.
+fn read_capped(path: &Path, max: usize) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    File::open(path)?.take((max as u64).saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn text_record(path: &Path, id: String, bytes: io::Result<Vec<u8>>, config: &CorpusConfig) -> Record {
     let source = path.display().to_string();
     let skip = |reason: String, line: Option<u64>| {
         Record::Skip(Skipped { source: source.clone(), line, id: Some(id.clone()), reason })
     };
-    let mut bytes = Vec::new();
-    let read = File::open(path)
-        .and_then(|f| f.take((config.max_doc_bytes as u64).saturating_add(1)).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        return skip(format!("cannot read file: {e}"), None);
-    }
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => return skip(format!("cannot read file: {e}"), None),
+    };
     if bytes.len() > config.max_doc_bytes {
         return skip(format!("larger than --max-doc-bytes ({} bytes)", config.max_doc_bytes), None);
     }
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return skip("binary file (contains NUL bytes)".to_owned(), None);
     }
+    let record_xxh3 = xxhash_rust::xxh3::xxh3_64(&bytes);
     let bytes = strip_bom(bytes);
     match String::from_utf8(bytes) {
-        Ok(text) => {
-            Record::Doc(RawDoc { id, text, origin: Origin { source, line: None, input: 0 }, key: None })
-        }
+        Ok(text) => Record::Doc(RawDoc {
+            id,
+            text,
+            origin: Origin { source, line: None, input: 0 },
+            key: None,
+            record_xxh3,
+        }),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;

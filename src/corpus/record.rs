@@ -1,12 +1,14 @@
 //! Parsing one JSON Lines record into a document (id, text, key field; dotted paths), and
 //! small auxiliary JSON Lines files (labels, labelled pairs).
 
-use super::lines::without_bom;
-use super::{
-    for_each_line, CorpusConfig, CorpusError, Origin, RawDoc, Record, Skipped, DEFAULT_MAX_DOC_BYTES,
-};
+use super::lines::{open_lines, without_bom};
+use super::{CorpusConfig, CorpusError, Origin, RawDoc, Record, Skipped};
 use serde_json::Value;
+use std::io::{BufRead, Read};
 use std::path::Path;
+
+/// Longest line of an auxiliary file (labels, labelled pairs).
+pub const AUX_LINE_BYTES: usize = 1 << 20;
 
 /// A JSON object, as read from an auxiliary file.
 pub type JsonObject = serde_json::Map<String, Value>;
@@ -15,6 +17,7 @@ pub type JsonObject = serde_json::Map<String, Value>;
 /// into `(line number, object)` pairs. Unlike documents, a bad line here is an error naming
 /// the file and line: labels with holes would give wrong figures.
 pub fn read_json_objects(path: &Path) -> Result<Vec<(u64, JsonObject)>, CorpusError> {
+    let mut reader = open_lines(path)?;
     let name = path.display().to_string();
     let bad = |line: u64, reason: String| CorpusError::BadRecord {
         source_name: name.clone(),
@@ -22,40 +25,41 @@ pub fn read_json_objects(path: &Path) -> Result<Vec<(u64, JsonObject)>, CorpusEr
         reason,
     };
     let mut out = Vec::new();
-    let mut first_bad = None;
-    for_each_line(path, DEFAULT_MAX_DOC_BYTES, |n, raw| {
-        if first_bad.is_some() {
-            return Ok(());
+    let mut buf = Vec::new();
+    for n in 1u64.. {
+        // Lines are read with a cap, so a file that never ends a line (a link to /dev/zero)
+        // is refused instead of filling memory.
+        buf.clear();
+        let read = (&mut reader)
+            .take(AUX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| bad(n, format!("cannot read: {e}")))?;
+        if read == 0 {
+            break;
         }
-        let Some(raw) = raw else {
-            first_bad = Some(bad(n, format!("line longer than {DEFAULT_MAX_DOC_BYTES} bytes")));
-            return Ok(());
-        };
-        let line = match std::str::from_utf8(if n == 1 { without_bom(raw) } else { raw }) {
-            Ok(line) => line.trim(),
-            Err(e) => {
-                first_bad = Some(bad(n, format!("cannot read: {e}")));
-                return Ok(());
-            }
-        };
+        if buf.len() > AUX_LINE_BYTES {
+            return Err(bad(
+                n,
+                format!("line longer than {AUX_LINE_BYTES} bytes (labels and pairs are short records); not read further"),
+            ));
+        }
+        let raw = if n == 1 { without_bom(&buf) } else { &buf };
+        let line = std::str::from_utf8(raw).map_err(|e| bad(n, format!("not valid UTF-8: {e}")))?.trim();
         if line.is_empty() {
-            return Ok(());
+            continue;
         }
         match serde_json::from_str::<Value>(line) {
             Ok(Value::Object(map)) => out.push((n, map)),
-            Ok(other) => first_bad = Some(bad(n, format!("expected a JSON object, found {}", kind(&other)))),
-            Err(e) => first_bad = Some(bad(n, format!("invalid JSON: {e}"))),
+            Ok(other) => return Err(bad(n, format!("expected a JSON object, found {}", kind(&other)))),
+            Err(e) => return Err(bad(n, format!("invalid JSON: {e}"))),
         }
-        Ok(())
-    })?;
-    match first_bad {
-        Some(e) => Err(e),
-        None => Ok(out),
     }
+    Ok(out)
 }
 
 /// Parses one JSON line into a record; blank lines give nothing.
 pub(super) fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusConfig) -> Option<Record> {
+    let raw = bytes;
     let mut bytes = if line == 1 { without_bom(bytes) } else { bytes };
     while let Some((&last, rest)) = bytes.split_last() {
         if last == b'\n' || last == b'\r' {
@@ -82,7 +86,7 @@ pub(super) fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusC
     }
     let id = match lookup(&value, &config.id_field) {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Number(n)) => raw_text(bytes, &config.id_field).unwrap_or_else(|| n.to_string()),
         Some(Value::String(_)) => return skip(format!("id field `{}` is empty", config.id_field), None),
         Some(other) => {
             return skip(
@@ -94,7 +98,7 @@ pub(super) fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusC
     };
     let key = config.key_field.as_deref().and_then(|f| match lookup(&value, f) {
         Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::Number(n)) => Some(raw_text(bytes, f).unwrap_or_else(|| n.to_string())),
         _ => None,
     });
     let mut value = value;
@@ -114,7 +118,30 @@ pub(super) fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusC
         text,
         origin: Origin { source: source.to_owned(), line: Some(line), input: 0 },
         key,
+        record_xxh3: xxhash_rust::xxh3::xxh3_64(raw),
     }))
+}
+
+/// The exact JSON text of the value at `path` in the object `bytes` (exact key first, then a
+/// dotted path, like [`lookup`]): numeric ids keep their digits (`18446744073709551616`, `1e2`,
+/// `-0`), which a parsed number would round or reformat.
+fn raw_text(bytes: &[u8], path: &str) -> Option<String> {
+    use serde_json::value::RawValue;
+    type RawObject = std::collections::HashMap<String, Box<RawValue>>;
+    let top: RawObject = serde_json::from_slice(bytes).ok()?;
+    let found = match top.get(path) {
+        Some(v) => v.get().to_owned(),
+        None => {
+            let mut parts = path.split('.');
+            let mut cur = top.get(parts.next()?)?.get().to_owned();
+            for key in parts {
+                let inner: RawObject = serde_json::from_str(&cur).ok()?;
+                cur = inner.get(key)?.get().to_owned();
+            }
+            cur
+        }
+    };
+    Some(found)
 }
 
 /// Looks up `path` in a JSON object: the exact key first, then a dotted path.

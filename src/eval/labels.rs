@@ -22,7 +22,22 @@ pub fn read_labels(path: &Path) -> Result<HashMap<String, String>, CorpusError> 
                 reason: "a label needs string or number fields `id` and `cluster`".into(),
             });
         };
-        out.insert(id, cluster);
+        match out.get(&id) {
+            Some(first) if *first != cluster => {
+                return Err(CorpusError::BadRecord {
+                    source_name: path.display().to_string(),
+                    line: Some(line),
+                    reason: format!(
+                        "id `{id}` is labelled again with another cluster (`{cluster}`, first `{first}`): \
+                         one label per id"
+                    ),
+                });
+            }
+            Some(_) => {}
+            None => {
+                out.insert(id, cluster);
+            }
+        }
     }
     Ok(out)
 }

@@ -31,7 +31,7 @@ pub fn lsh_vs_exact(run: &mut crate::pipeline::RunResult) -> LshFigures {
         run.docs.iter().map(|d| (!d.is_empty()).then_some(d.shingles.as_slice())).collect();
     let t = run.config.threshold;
     let exact = crate::verify::verify(&crate::lsh::exact::candidates(&indexed, t), &sets, t);
-    let found = exact.iter().filter(|p| run.candidates.binary_search(&(p.a, p.b)).is_ok()).count();
+    let found = exact.iter().filter(|p| run.proposed(p.a, p.b)).count();
     let kept = run.stats.verified_pairs;
     let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
     LshFigures {
@@ -65,7 +65,7 @@ pub fn candidate_rate_by_jaccard(
     for p in &pairs {
         let k = (((p.scores.jaccard - floor) / width) as usize).min(nbins - 1);
         bins[k].2 += 1;
-        bins[k].3 += run.candidates.binary_search(&(p.a, p.b)).is_ok() as usize;
+        bins[k].3 += run.proposed(p.a, p.b) as usize;
     }
     bins
 }

@@ -24,4 +24,6 @@ pub use labels::{read_labels, read_pairs, LabelledPair};
 pub use lsh::{candidate_rate_by_jaccard, lsh_vs_exact, CandidateRate, LshFigures};
 pub use metrics::{agreement, pair_outcome, predicted_labels, roc_auc, Agreement, BandRecall, PairOutcome};
 pub use rescore::{rescore_clusters_file, RescoreError, Rescored};
-pub use sweep::{apply, settings, sweep, SweepAxis, SweepError, SweepResult, SWEEPABLE};
+pub use sweep::{
+    apply, check_axes, settings, sweep, SweepAxis, SweepError, SweepResult, MAX_SETTINGS, SWEEPABLE,
+};

@@ -47,6 +47,34 @@ impl std::str::FromStr for SweepAxis {
     }
 }
 
+/// Most settings one sweep may hold (the product of the axes' lengths).
+pub const MAX_SETTINGS: usize = 10_000;
+
+/// Checks a sweep before any work: each parameter swept once, and at most [`MAX_SETTINGS`]
+/// settings in all.
+pub fn check_axes(axes: &[SweepAxis]) -> Result<(), String> {
+    for (k, a) in axes.iter().enumerate() {
+        if axes[..k].iter().any(|b| b.name == a.name) {
+            return Err(format!(
+                "--sweep {} given more than once: give every value in one --sweep {}=...",
+                a.name, a.name
+            ));
+        }
+    }
+    let total = axes.iter().try_fold(1usize, |n, a| n.checked_mul(a.values.len()));
+    match total {
+        Some(n) if n <= MAX_SETTINGS => Ok(()),
+        _ => {
+            let sizes: Vec<String> = axes.iter().map(|a| format!("{} {}", a.values.len(), a.name)).collect();
+            Err(format!(
+                "--sweep gives {} settings ({}); at most {MAX_SETTINGS}: use larger steps or fewer axes",
+                total.map_or_else(|| "more than 2^64".to_owned(), |n| n.to_string()),
+                sizes.join(" x ")
+            ))
+        }
+    }
+}
+
 /// Every combination of the axes' values, as (name, value) lists in axis order.
 pub fn settings(axes: &[SweepAxis]) -> Vec<Vec<(String, String)>> {
     let mut out: Vec<Vec<(String, String)>> = vec![Vec::new()];
@@ -94,6 +122,8 @@ pub struct SweepResult {
     pub rows: Vec<Figures>,
     /// Candidate rate by Jaccard bin (with `exact`).
     pub candidate_rate: Option<CandidateRate>,
+    /// Labelled ids that are not documents of the corpus.
+    pub labels_absent: usize,
 }
 
 /// Errors of a sweep.
@@ -108,6 +138,12 @@ pub enum SweepError {
     /// Reading the corpus failed.
     #[error(transparent)]
     Run(#[from] crate::pipeline::RunError),
+    /// The sweep is too large or repeats a parameter.
+    #[error("{0}")]
+    Axes(String),
+    /// No labelled id is a document of the corpus: every figure would be meaningless.
+    #[error("none of the {0} labelled ids is a document of the corpus (are the ids the same field? see --id-field)")]
+    LabelsMatchNothing(usize),
 }
 
 /// Runs the pipeline on `inputs` for every setting of `axes` applied to `base` and scores each
@@ -124,9 +160,11 @@ pub fn sweep(
     on_row: &mut dyn FnMut(&Figures),
 ) -> Result<SweepResult, SweepError> {
     use crate::pipeline::{self, CandidateMode};
+    check_axes(axes).map_err(SweepError::Axes)?;
+    let mut labels_absent = 0;
     let mut rows = Vec::new();
     let mut candidate_rate = None;
-    let mut cached: Option<(pipeline::Config, Vec<pipeline::Doc>, Vec<crate::corpus::Skipped>, u64)> = None;
+    let mut cached: Option<(pipeline::Config, Vec<pipeline::Doc>, pipeline::ReadSummary)> = None;
     for setting in settings(axes) {
         let mut p = base.clone();
         for (name, value) in &setting {
@@ -134,11 +172,20 @@ pub fn sweep(
         }
         let config = p.resolve()?;
         let t = std::time::Instant::now();
-        let (docs, skipped, bytes) = match cached.take() {
-            Some((c, docs, skipped, bytes)) if pipeline::same_sketch(&c, &config) => (docs, skipped, bytes),
+        let (docs, summary) = match cached.take() {
+            Some((c, docs, summary)) if pipeline::same_sketch(&c, &config) => (docs, summary),
             _ => pipeline::read_and_sketch(inputs.to_vec(), &config, progress)?,
         };
-        let mut run = pipeline::run_on(docs, skipped, bytes, t.elapsed(), &config, progress)?;
+        if rows.is_empty() {
+            if let Some(labels) = truth.labels {
+                let ids: std::collections::HashSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+                labels_absent = labels.keys().filter(|id| !ids.contains(id.as_str())).count();
+                if labels_absent == labels.len() && !labels.is_empty() {
+                    return Err(SweepError::LabelsMatchNothing(labels.len()));
+                }
+            }
+        }
+        let mut run = pipeline::run_on(docs, summary, t.elapsed(), &config, progress)?;
         let mut f = figures(&mut run, truth.labels, truth.pairs);
         f.setting = setting.iter().cloned().collect();
         if exact && config.candidates.mode() == CandidateMode::Lsh {
@@ -151,9 +198,14 @@ pub fn sweep(
         }
         on_row(&f);
         rows.push(f);
-        cached = Some((config, run.docs, run.skipped, bytes));
+        let summary = pipeline::ReadSummary {
+            skipped: run.skipped,
+            input_bytes: run.stats.input_bytes,
+            inputs: run.inputs,
+        };
+        cached = Some((config, run.docs, summary));
     }
-    Ok(SweepResult { rows, candidate_rate })
+    Ok(SweepResult { rows, candidate_rate, labels_absent })
 }
 
 #[cfg(test)]

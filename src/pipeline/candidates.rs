@@ -6,21 +6,23 @@ use crate::config::{Candidates, Config};
 use crate::lsh::{self, winnow, Pair};
 use crate::sketch::SketchMismatch;
 
-/// Proposes candidate pairs among `docs` as `config` says. Documents sketched with other
-/// parameters than `config`'s (another signature length, seed or method) are a typed error.
-pub fn candidates(docs: &[Doc], config: &Config) -> Result<Vec<Pair>, SketchMismatch> {
+/// Proposes candidate pairs among the documents `active` marks (all when it is empty) as
+/// `config` says. Documents sketched with other parameters than `config`'s (another signature
+/// length, seed or method) are a typed error.
+pub fn candidates(docs: &[Doc], active: &[bool], config: &Config) -> Result<Vec<Pair>, SketchMismatch> {
     if let Some(expected) = config.sketch_kind() {
         for d in docs.iter().filter(|d| !d.is_empty()) {
             d.sketch.check(expected, &d.id)?;
         }
     }
+    let on = |i: usize| active.get(i).copied().unwrap_or(true) && !docs[i].is_empty();
     Ok(match config.candidates {
         Candidates::Identical => {
             // Group by a 128-bit hash of the original text, then compare the texts themselves.
             let mut keyed: Vec<(u128, u32)> = docs
                 .iter()
                 .enumerate()
-                .filter(|(_, d)| !d.is_empty())
+                .filter(|&(i, _)| on(i))
                 .map(|(i, d)| (xxhash_rust::xxh3::xxh3_128(d.text.as_bytes()), i as u32))
                 .collect();
             keyed.sort_unstable();
@@ -39,27 +41,29 @@ pub fn candidates(docs: &[Doc], config: &Config) -> Result<Vec<Pair>, SketchMism
         }
         Candidates::Exact => {
             let sets: Vec<Option<&[u64]>> =
-                docs.iter().map(|d| (!d.is_empty()).then_some(d.shingles.as_slice())).collect();
+                docs.iter().enumerate().map(|(i, d)| on(i).then_some(d.shingles.as_slice())).collect();
             lsh::exact::candidates(&sets, config.threshold)
         }
         Candidates::SimHashLsh { max_hamming } => {
-            let fps: Vec<Option<u64>> = docs.iter().map(|d| d.sketch.fingerprint()).collect();
+            let fps: Vec<Option<u64>> =
+                docs.iter().enumerate().map(|(i, d)| d.sketch.fingerprint().filter(|_| on(i))).collect();
             lsh::hamming::candidates(&fps, max_hamming)
         }
         Candidates::MinHashLsh { banding, .. } => {
             let sigs: Vec<Option<&[u32]>> =
-                docs.iter().map(|d| (!d.is_empty()).then_some(d.sketch.slots())).collect();
+                docs.iter().enumerate().map(|(i, d)| on(i).then_some(d.sketch.slots())).collect();
             banding.candidates(&sigs, config.seed)
         }
     })
 }
 
-/// Pairs of documents sharing enough winnowing fingerprints to be aligned (empty when passage
-/// detection is off).
-pub fn passage_candidates(docs: &[Doc], config: &Config) -> Vec<Pair> {
+/// Pairs of the documents `active` marks (all when it is empty) sharing enough winnowing
+/// fingerprints to be aligned (empty when passage detection is off).
+pub fn passage_candidates(docs: &[Doc], active: &[bool], config: &Config) -> Vec<Pair> {
     let Some(params) = config.passages else { return Vec::new() };
+    let on = |i: usize| active.get(i).copied().unwrap_or(true) && !docs[i].is_empty();
     let fps: Vec<Option<&[u64]>> =
-        docs.iter().map(|d| (!d.is_empty()).then_some(d.winnowed.as_slice())).collect();
+        docs.iter().enumerate().map(|(i, d)| on(i).then_some(d.winnowed.as_slice())).collect();
     winnow::candidates(&fps, params.max_df, params.min_shared)
 }
 
@@ -82,21 +86,21 @@ mod tests {
     fn sketches_made_with_other_parameters_are_a_typed_error() {
         let docs = sketched(Params { num_perm: 64, ..Params::default() });
         let wider = Params::default().resolve().unwrap();
-        let e = candidates(&docs, &wider).unwrap_err();
+        let e = candidates(&docs, &[], &wider).unwrap_err();
         assert_eq!(e.expected, SketchKind::MinHash { num_perm: 128, seed: 42 });
         assert_eq!(e.found, "MinHash, 64 permutations, seed 42");
 
         let other_seed = Params { num_perm: 64, seed: 7, ..Params::default() }.resolve().unwrap();
-        assert!(candidates(&docs, &other_seed).is_err());
+        assert!(candidates(&docs, &[], &other_seed).is_err());
 
         let simhash = Params { method: Method::Simhash, ..Params::default() }.resolve().unwrap();
-        assert_eq!(candidates(&docs, &simhash).unwrap_err().expected, SketchKind::SimHash { seed: 42 });
+        assert_eq!(candidates(&docs, &[], &simhash).unwrap_err().expected, SketchKind::SimHash { seed: 42 });
 
         let unsketched =
             sketched(Params { candidates: crate::config::CandidateMode::Exact, ..Params::default() });
-        assert_eq!(candidates(&unsketched, &wider).unwrap_err().found, "none");
+        assert_eq!(candidates(&unsketched, &[], &wider).unwrap_err().found, "none");
 
         let same = Params { num_perm: 64, ..Params::default() }.resolve().unwrap();
-        assert_eq!(candidates(&docs, &same).unwrap().len(), 1, "the seed pair that shares passages");
+        assert_eq!(candidates(&docs, &[], &same).unwrap().len(), 1, "the seed pair that shares passages");
     }
 }

@@ -28,6 +28,8 @@ pub struct Doc {
     pub chars: usize,
     /// Key-field value (for `--keep earliest:FIELD` / `latest:FIELD`).
     pub key: Option<String>,
+    /// xxh3-64 of the record as read ([`crate::corpus::RawDoc::record_xxh3`]).
+    pub record_xxh3: u64,
 }
 
 impl Doc {

@@ -10,6 +10,7 @@
 mod candidates;
 mod compare;
 mod doc;
+mod identical;
 mod passages;
 mod read;
 mod sets;
@@ -22,11 +23,11 @@ pub use candidates::{candidates, passage_candidates};
 pub use compare::{compare, Comparison};
 pub use doc::Doc;
 pub use passages::link_passages;
-pub use read::read_and_sketch;
+pub use read::{read_and_sketch, ReadSummary};
 pub use sets::{fill_sets, involved, sequence, shingle_set};
 
 use crate::cluster::{self, Cluster};
-use crate::corpus::{CorpusError, Input, Skipped};
+use crate::corpus::{CorpusError, Input, InputSum, SkipLog};
 use crate::lsh::Pair;
 use crate::verify::{self, LinkedBy, VerifiedPair};
 use serde::Serialize;
@@ -102,9 +103,14 @@ pub struct RunResult {
     pub config: Config,
     /// Documents in input order.
     pub docs: Vec<Doc>,
-    /// Records that were skipped.
-    pub skipped: Vec<Skipped>,
-    /// Candidate pairs.
+    /// Records that were skipped (counts by reason, a bounded sample).
+    pub skipped: SkipLog,
+    /// Size and checksum of each input, computed while reading.
+    pub inputs: Vec<InputSum>,
+    /// For every document, the first document with a byte-identical text (itself when none):
+    /// copies are linked to it as a star and never enter the candidate stages.
+    pub identical_to: Vec<u32>,
+    /// Candidate pairs (among documents that are not copies of an earlier one).
     pub candidates: Vec<Pair>,
     /// Linked pairs: Jaccard ≥ threshold, or shared passages (when on).
     pub links: Vec<VerifiedPair>,
@@ -114,12 +120,23 @@ pub struct RunResult {
     pub stats: Stats,
 }
 
+impl RunResult {
+    /// Whether the candidate stage proposed the pair `a < b`, directly or through the first
+    /// copies of their texts.
+    pub fn proposed(&self, a: u32, b: u32) -> bool {
+        let (ra, rb) = (self.identical_to[a as usize], self.identical_to[b as usize]);
+        ra == rb
+            || self.candidates.binary_search(&(a, b)).is_ok()
+            || self.candidates.binary_search(&(ra.min(rb), ra.max(rb))).is_ok()
+    }
+}
+
 /// Runs the whole pipeline on `inputs`.
 pub fn run(inputs: Vec<Input>, config: &Config, progress: &dyn Progress) -> Result<RunResult, RunError> {
     let t = Instant::now();
-    let (docs, skipped, input_bytes) = read_and_sketch(inputs, config, progress)?;
+    let (docs, summary) = read_and_sketch(inputs, config, progress)?;
     let read = t.elapsed();
-    run_on(docs, skipped, input_bytes, read, config, progress)
+    run_on(docs, summary, read, config, progress)
 }
 
 /// The stages after reading, on documents sketched by [`read_and_sketch`] with the same
@@ -127,8 +144,7 @@ pub fn run(inputs: Vec<Input>, config: &Config, progress: &dyn Progress) -> Resu
 /// reuses across a threshold sweep). `read` is the time reading took, for the stats.
 pub fn run_on(
     docs: Vec<Doc>,
-    skipped: Vec<Skipped>,
-    input_bytes: u64,
+    summary: ReadSummary,
     read: Duration,
     config: &Config,
     progress: &dyn Progress,
@@ -138,7 +154,10 @@ pub fn run_on(
 
     let t = Instant::now();
     progress.start("candidates", None, "pairs");
-    let candidates = candidates(&docs, config)?;
+    // Copies of a text stay out of the candidate stages; they are linked to their first copy.
+    let identical_to = identical::representatives(&docs);
+    let active: Vec<bool> = identical_to.iter().enumerate().map(|(i, &r)| r == i as u32).collect();
+    let candidates = candidates(&docs, &active, config)?;
     progress.finish();
     stats.timings.push(("candidates", t.elapsed()));
 
@@ -155,8 +174,20 @@ pub fn run_on(
     stats.verified_pairs = verified.len();
     let t = Instant::now();
     progress.start("passages", None, "pairs");
-    let proposed = passage_candidates(&docs, config);
-    let (links, passage_candidates) = link_passages(&mut docs, verified, &proposed, config);
+    let proposed = passage_candidates(&docs, &active, config);
+    let (mut links, passage_candidates) = link_passages(&mut docs, verified, &proposed, config);
+    let stars = identical::star_links(&docs, &identical_to, config);
+    if !stars.is_empty() {
+        // Cohesion compares every member pair of small clusters: copies need their sets too.
+        let mut wanted = vec![false; docs.len()];
+        for p in &stars {
+            wanted[p.a as usize] = true;
+            wanted[p.b as usize] = true;
+        }
+        fill_sets(&mut docs, &wanted, config);
+        links.extend(stars);
+        links.sort_by_key(|p| (p.a, p.b));
+    }
     progress.finish();
     if config.passages.is_some() {
         stats.timings.push(("passages", t.elapsed()));
@@ -168,6 +199,7 @@ pub fn run_on(
 
     stats.documents = docs.len();
     stats.empty_documents = docs.iter().filter(|d| d.is_empty()).count();
+    let ReadSummary { skipped, input_bytes, inputs } = summary;
     stats.skipped = skipped.len();
     stats.input_bytes = input_bytes;
     stats.shingles = docs.iter().map(|d| d.shingle_count as u64).sum();
@@ -177,5 +209,15 @@ pub fn run_on(
     stats.linked_pairs = links.len();
     stats.clusters = clusters.len();
     stats.clustered_documents = clusters.iter().map(|c| c.members.len()).sum();
-    Ok(RunResult { config: config.clone(), docs, skipped, candidates, links, clusters, stats })
+    Ok(RunResult {
+        config: config.clone(),
+        docs,
+        skipped,
+        inputs,
+        identical_to,
+        candidates,
+        links,
+        clusters,
+        stats,
+    })
 }

@@ -4,7 +4,7 @@
 
 use super::{Doc, Progress, RunError};
 use crate::config::{Candidates, Config, OnError};
-use crate::corpus::{CorpusError, CorpusReader, Input, Record, Skipped};
+use crate::corpus::{CorpusError, CorpusReader, Input, InputSum, Record, SkipLog, Skipped};
 use crate::lsh::winnow;
 use crate::normalize::Normalized;
 use crate::normalize::Normalizer;
@@ -12,12 +12,23 @@ use crate::shingle::{ShingleConfig, ShingleKind, Shingler};
 use crate::sketch::{simhash, MinHasher, Sketch, SketchKind};
 use rayon::prelude::*;
 
+/// What reading produced besides the documents.
+#[derive(Debug, Clone, Default)]
+pub struct ReadSummary {
+    /// Records skipped: counts by reason and a bounded sample.
+    pub skipped: SkipLog,
+    /// Bytes of documents read.
+    pub input_bytes: u64,
+    /// Size and checksum of each input, computed while reading it.
+    pub inputs: Vec<InputSum>,
+}
+
 /// Reads and sketches every document of `inputs`.
 pub fn read_and_sketch(
     inputs: Vec<Input>,
     config: &Config,
     progress: &dyn Progress,
-) -> Result<(Vec<Doc>, Vec<Skipped>, u64), RunError> {
+) -> Result<(Vec<Doc>, ReadSummary), RunError> {
     let total = CorpusReader::total_bytes(&inputs);
     progress.start("read+sketch", (total > 0).then_some(total), "bytes");
     let mut reader = CorpusReader::new(inputs, config.corpus.clone());
@@ -34,11 +45,11 @@ pub fn read_and_sketch(
     let passage_shingler = passage_shingler(config);
     let keep_sets = config.candidates == Candidates::Exact;
     let mut docs = Vec::new();
-    let mut skipped = Vec::new();
+    let mut skipped = SkipLog::default();
     // The reader runs one batch ahead on its own thread, so that decompressing and splitting
     // lines (sequential work) overlaps with sketching the previous batch (parallel work).
     let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Record>, CorpusError>>(2);
-    let bytes_read = std::thread::scope(|scope| -> Result<u64, RunError> {
+    let (bytes_read, sums) = std::thread::scope(|scope| -> Result<(u64, Vec<InputSum>), RunError> {
         let handle = scope.spawn(move || {
             loop {
                 match reader.next_batch() {
@@ -54,7 +65,7 @@ pub fn read_and_sketch(
                     }
                 }
             }
-            reader.bytes_read()
+            (reader.bytes_read(), reader.sums().to_vec())
         });
         for batch in rx.iter() {
             let batch = batch?;
@@ -95,6 +106,7 @@ pub fn read_and_sketch(
                         }
                         let chars = raw.text.chars().count();
                         Ok(Doc {
+                            record_xxh3: raw.record_xxh3,
                             id: raw.id,
                             text: raw.text,
                             origin: raw.origin,
@@ -128,7 +140,7 @@ pub fn read_and_sketch(
         handle.join().map_err(|panic| std::panic::resume_unwind(panic))
     })?;
     progress.finish();
-    Ok((docs, skipped, bytes_read))
+    Ok((docs, ReadSummary { skipped, input_bytes: bytes_read, inputs: sums }))
 }
 
 /// The word shingler for passages when it differs from the main shingler (`char:N` mode).

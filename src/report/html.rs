@@ -25,8 +25,8 @@ impl Default for HtmlLimits {
     }
 }
 
-/// Escapes text for HTML element content and attribute values, and makes bidi controls
-/// visible.
+/// Escapes text for HTML element content and attribute values, and makes bidi controls and
+/// other control characters (NUL, ESC, …; not newline, tab or carriage return) visible.
 pub fn escape(text: &str, out: &mut String) {
     for c in text.chars() {
         if let Some(entity) = super::markup_entity(c) {
@@ -38,6 +38,13 @@ pub fn escape(text: &str, out: &mut String) {
                 let _ = write!(
                     out,
                     "<span class=\"ctl\" title=\"bidi control U+{:04X}\">[U+{:04X}]</span>",
+                    c as u32, c as u32
+                );
+            }
+            c if c.is_control() && !matches!(c, '\n' | '\t' | '\r') => {
+                let _ = write!(
+                    out,
+                    "<span class=\"ctl\" title=\"control character U+{:04X}\">[U+{:04X}]</span>",
                     c as u32, c as u32
                 );
             }

@@ -23,7 +23,8 @@
 //!     "sources": ["seeds"],          // inputs in the order given
 //!     "documents": 5,                // documents read, empty ones included
 //!     "empty": [ { "id": ..., "source": ..., "line": ... } ],  // no words: never clustered
-//!     "skipped": [ { "source": ..., "line": ..., "id": ..., "reason": ... } ]
+//!     "skipped": [ { "source": ..., "line": ..., "id": ..., "reason": ... } ],  // the first 100
+//!     "skipped_total": N, "skipped_by_reason": { "REASON": N },  // when any was skipped
 //!   },
 //!   "summary": { "candidate_pairs": 1, "verified_pairs": 0, "passage_candidates": 1,
 //!                "passage_links": 1, "linked_pairs": 1, "clusters": 1,
@@ -88,8 +89,14 @@ pub struct InputReport {
     pub documents: usize,
     /// Documents with no words.
     pub empty: Vec<EmptyDoc>,
-    /// Records that could not be read.
+    /// Records that could not be read: all of them up to 100, else the first 100.
     pub skipped: Vec<Skipped>,
+    /// Records skipped in all (present when any was skipped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped_total: Option<usize>,
+    /// Records skipped by reason (present when any was skipped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped_by_reason: Option<std::collections::BTreeMap<String, usize>>,
 }
 
 /// Run totals.
@@ -248,7 +255,14 @@ impl ClusterReport {
                 clustered_documents: s.clustered_documents,
                 singletons: s.documents - s.empty_documents - s.clustered_documents,
             },
-            input: InputReport { sources, documents: s.documents, empty, skipped: run.skipped.clone() },
+            input: InputReport {
+                sources,
+                documents: s.documents,
+                empty,
+                skipped: run.skipped.sample().to_vec(),
+                skipped_total: (!run.skipped.is_empty()).then(|| run.skipped.len()),
+                skipped_by_reason: (!run.skipped.is_empty()).then(|| run.skipped.by_reason().clone()),
+            },
             clusters,
         }
     }

@@ -8,7 +8,7 @@
 //! file.
 
 use super::json::{ParamsReport, Tool, SCHEMA_VERSION};
-use crate::corpus::{CorpusConfig, CorpusError, Input};
+use crate::corpus::{CorpusError, Input, InputSum};
 use crate::pipeline::{RunResult, Stats};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -82,11 +82,7 @@ impl Manifest {
     /// The manifest of `run`.
     pub fn new(command: &str, run: &RunResult, inputs: Vec<InputInfo>) -> Self {
         let s = &run.stats;
-        let mut skipped_by_reason = BTreeMap::new();
-        for k in &run.skipped {
-            let reason = k.reason.split(':').next().unwrap_or(&k.reason).trim().to_owned();
-            *skipped_by_reason.entry(reason).or_insert(0) += 1;
-        }
+        let skipped_by_reason = run.skipped.by_reason().clone();
         Manifest {
             schema_version: SCHEMA_VERSION,
             tool: Tool::current(),
@@ -104,21 +100,17 @@ impl Manifest {
 }
 
 impl InputInfo {
-    /// The record of every input (names as given), with sizes and checksums.
-    pub fn all(
-        inputs: &[Input],
-        names: &[String],
-        config: &CorpusConfig,
-    ) -> Result<Vec<InputInfo>, CorpusError> {
+    /// The record of every input (names as given), with the sizes and checksums computed
+    /// while reading them.
+    pub fn all(inputs: &[Input], names: &[String], sums: &[InputSum]) -> Vec<InputInfo> {
         inputs
             .iter()
             .zip(names)
-            .map(|(input, name)| {
-                Ok(InputInfo {
-                    name: name.clone(),
-                    kind: input.kind(),
-                    sum: super::Checksum::of(input, config)?,
-                })
+            .enumerate()
+            .map(|(k, (input, name))| InputInfo {
+                name: name.clone(),
+                kind: input.kind(),
+                sum: sums.get(k).copied().unwrap_or_default().into(),
             })
             .collect()
     }
@@ -126,25 +118,23 @@ impl InputInfo {
 
 impl Manifest {
     /// The manifest of a finished `run` of `command`: its inputs (names as given) with
-    /// checksums, the wall time since `started`, peak memory and the files `written` so far.
+    /// checksums, the wall time since `started`, peak memory and the files `written` so far
+    /// (final names and sizes).
     pub fn of_run(
         command: &str,
         run: &RunResult,
         inputs: &[Input],
         names: &[String],
         started: std::time::Instant,
-        written: &[PathBuf],
+        written: &[(PathBuf, u64)],
     ) -> Result<Manifest, CorpusError> {
-        let infos = InputInfo::all(inputs, names, &run.config.corpus)?;
+        let infos = InputInfo::all(inputs, names, &run.inputs);
         let mut m = Manifest::new(command, run, infos);
         m.wall_ms = started.elapsed().as_secs_f64() * 1e3;
         m.peak_rss_bytes = peak_rss_bytes();
         m.outputs = written
             .iter()
-            .map(|p| OutputFile {
-                file: p.display().to_string(),
-                bytes: std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
-            })
+            .map(|(p, bytes)| OutputFile { file: p.display().to_string(), bytes: *bytes })
             .collect();
         Ok(m)
     }

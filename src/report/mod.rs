@@ -54,8 +54,22 @@ impl AtomicFile {
         name.ends_with(".tmp") && name.starts_with(&format!(".{final_name}."))
     }
 
+    /// Flushes, syncs and closes the file under its temporary name, for [`OutputDir::commit`].
+    pub fn stage(self) -> io::Result<Staged> {
+        let path = self.path.clone();
+        let tmp = self.finish()?;
+        let bytes = tmp.as_file().metadata()?.len();
+        Ok(Staged { tmp: tmp.into_temp_path(), path, bytes })
+    }
+
     /// Flushes, syncs and renames the file to its final name.
     pub fn commit(self) -> io::Result<()> {
+        let path = self.path.clone();
+        self.finish()?.persist(&path).map_err(|e| e.error)?;
+        Ok(())
+    }
+
+    fn finish(self) -> io::Result<tempfile::NamedTempFile> {
         let tmp = self.tmp.into_inner().map_err(|e| e.into_error())?;
         // Temporary files are private (0600); an output is an ordinary file. Keep the mode of
         // the file being replaced, else use 0644.
@@ -67,8 +81,7 @@ impl AtomicFile {
             tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
         }
         tmp.as_file().sync_all()?;
-        tmp.persist(&self.path).map_err(|e| e.error)?;
-        Ok(())
+        Ok(tmp)
     }
 }
 
@@ -82,7 +95,7 @@ impl Write for AtomicFile {
 }
 
 /// Names of the files reprint writes into an output directory.
-pub const OUTPUT_NAMES: [&str; 9] = [
+pub const OUTPUT_NAMES: [&str; 14] = [
     "clusters.json",
     "overlap.html",
     "manifest.json",
@@ -92,38 +105,204 @@ pub const OUTPUT_NAMES: [&str; 9] = [
     "annotated.jsonl.gz",
     "removed.jsonl",
     "kept.txt",
+    "eval.json",
+    "eval.csv",
+    "eval_threshold.svg",
+    "eval_scurve.svg",
+    "eval_jaccard_hist.svg",
 ];
 
-/// An old manifest that could not be removed before a run.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot remove the old {}", path.display())]
-pub struct StartError {
-    /// The manifest.
-    pub path: PathBuf,
-    /// The I/O error.
-    #[source]
-    pub source: io::Error,
+/// The lock file of an output directory (hidden, so directory inputs never read it).
+pub const LOCK_NAME: &str = ".reprint.lock";
+
+/// A file written in full under a temporary name, synced and closed, waiting for
+/// [`OutputDir::commit`] to rename it. Dropped without commit, the temporary file is removed.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: tempfile::TempPath,
+    path: PathBuf,
+    bytes: u64,
 }
 
-/// Prepares an output directory for a run and returns the path of its manifest: deletes an old
-/// manifest, so that a manifest in the directory always belongs to a completed run, and the
-/// hidden temporary files ([`AtomicFile`]) a killed run left behind.
-pub fn start_run(dir: &Path) -> Result<PathBuf, StartError> {
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if OUTPUT_NAMES.iter().any(|o| AtomicFile::is_temp_of(&name, o)) {
-                let _ = std::fs::remove_file(e.path());
+impl Staged {
+    /// The final name.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Size in bytes.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+}
+
+/// Why an output directory cannot be used, or an output cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// `--out` names something that is not a directory.
+    #[error("--out {}: exists and is not a directory", .0.display())]
+    NotADirectory(PathBuf),
+    /// The directory could not be created.
+    #[error("--out {}: cannot create directory", path.display())]
+    Create {
+        /// The directory.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
+    /// The directory's lock file could not be opened or locked.
+    #[error("--out {}: cannot lock the directory ({})", path.display(), LOCK_NAME)]
+    Open {
+        /// The directory.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
+    /// Another run holds the directory.
+    #[error("--out {}: another reprint run is writing there (it holds {}); wait for it to finish or choose another --out", dir.display(), dir.join(LOCK_NAME).display())]
+    Locked {
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// An output would replace an input.
+    #[error("--out {}: the output {} is also an input ({}); choose another --out", dir.display(), output.display(), input)]
+    IsInput {
+        /// The directory.
+        dir: PathBuf,
+        /// The output's path.
+        output: PathBuf,
+        /// The input as given.
+        input: String,
+    },
+    /// An output's final name is taken by a directory.
+    #[error("cannot write {}: a directory has that name", .0.display())]
+    IsDirectory(PathBuf),
+    /// Writing, syncing or renaming failed.
+    #[error("cannot write {}", path.display())]
+    Write {
+        /// The output.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// The outputs of one run in one directory, written as a unit.
+///
+/// [`OutputDir::open`] creates the directory and takes an exclusive lock on it (`.reprint.lock`,
+/// released when the process ends), so a second run on the same directory fails at once instead
+/// of racing the first; only then are temporary files left by a killed run removed. Every output
+/// is staged under a temporary name ([`OutputDir::stage`]); [`OutputDir::commit`] checks that
+/// every final name can be taken, removes the old manifest, renames the files, and renames the
+/// manifest last. A run that fails before the commit leaves the directory as it was.
+#[derive(Debug)]
+pub struct OutputDir {
+    dir: PathBuf,
+    _lock: std::fs::File,
+    staged: Vec<Staged>,
+}
+
+impl OutputDir {
+    /// Creates and locks `dir` for a run that writes files named `writes` there, refusing when
+    /// one of them would be one of the `inputs` (paths as given on the command line).
+    pub fn open(dir: &Path, writes: &[&str], inputs: &[(PathBuf, String)]) -> Result<OutputDir, OutputError> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(OutputError::NotADirectory(dir.to_path_buf()));
+        }
+        let create_err = |source| OutputError::Create { path: dir.to_path_buf(), source };
+        let open_err = |source| OutputError::Open { path: dir.to_path_buf(), source };
+        std::fs::create_dir_all(dir).map_err(create_err)?;
+        let canonical = dir.canonicalize().map_err(create_err)?;
+        for (path, name) in inputs {
+            let Ok(input) = path.canonicalize() else { continue };
+            if let Some(w) = writes.iter().find(|w| canonical.join(w) == input) {
+                return Err(OutputError::IsInput {
+                    dir: dir.to_path_buf(),
+                    output: dir.join(w),
+                    input: name.clone(),
+                });
             }
         }
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(LOCK_NAME))
+            .map_err(open_err)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(OutputError::Locked { dir: dir.to_path_buf() })
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(open_err(e)),
+        }
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if OUTPUT_NAMES.iter().any(|o| AtomicFile::is_temp_of(&name, o)) {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
+        Ok(OutputDir { dir: dir.to_path_buf(), _lock: lock, staged: Vec::new() })
     }
-    let path = dir.join("manifest.json");
-    match std::fs::remove_file(&path) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(source) => return Err(StartError { path, source }),
+
+    /// The path of output `name` in the directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
     }
-    Ok(path)
+
+    /// Stages output `name` with content `bytes`.
+    pub fn stage(&mut self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let path = self.path(name);
+        let err = |source| OutputError::Write { path: path.clone(), source };
+        let mut f = AtomicFile::create(&path).map_err(err)?;
+        f.write_all(bytes).map_err(err)?;
+        let staged = f.stage().map_err(err)?;
+        self.staged.push(staged);
+        Ok(())
+    }
+
+    /// Adds files staged elsewhere (dedup's outputs and copies) to the unit.
+    pub fn adopt(&mut self, staged: Vec<Staged>) {
+        self.staged.extend(staged);
+    }
+
+    /// The files staged so far, with their final names and sizes.
+    pub fn staged(&self) -> Vec<(PathBuf, u64)> {
+        self.staged.iter().map(|s| (s.path.clone(), s.bytes)).collect()
+    }
+
+    /// Renames every staged file to its final name, the manifest (`manifest.json`) last, and
+    /// returns the final names in the order staged.
+    pub fn commit(self) -> Result<Vec<PathBuf>, OutputError> {
+        for s in &self.staged {
+            if std::fs::symlink_metadata(&s.path).is_ok_and(|m| m.is_dir()) {
+                return Err(OutputError::IsDirectory(s.path.clone()));
+            }
+        }
+        let manifest = self.dir.join("manifest.json");
+        match std::fs::remove_file(&manifest) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(source) => return Err(OutputError::Write { path: manifest, source }),
+        }
+        let (last, first): (Vec<Staged>, Vec<Staged>) =
+            self.staged.into_iter().partition(|s| s.path == manifest);
+        let mut names = Vec::new();
+        for s in first.into_iter().chain(last) {
+            let path = s.path.clone();
+            s.tmp.persist(&s.path).map_err(|e| OutputError::Write { path: path.clone(), source: e.error })?;
+            names.push(path);
+        }
+        if let Ok(d) = std::fs::File::open(&self.dir) {
+            let _ = d.sync_all();
+        }
+        Ok(names)
+    }
 }
 
 /// `value` as pretty-printed JSON with a trailing newline: the form of every JSON file reprint
@@ -162,6 +341,13 @@ impl Checksum {
     ) -> Result<Checksum, crate::corpus::CorpusError> {
         let sum = crate::corpus::checksum(input, config)?;
         Ok(Checksum { bytes: sum.map(|s| s.0), xxh3: sum.map(|s| xxh3_hex(s.1)) })
+    }
+}
+
+impl From<crate::corpus::InputSum> for Checksum {
+    /// The size and checksum the reader computed while reading an input.
+    fn from(sum: crate::corpus::InputSum) -> Checksum {
+        Checksum { bytes: sum.bytes, xxh3: sum.xxh3.map(xxh3_hex) }
     }
 }
 

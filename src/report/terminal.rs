@@ -7,7 +7,7 @@
 //! left without reordering it across the divider; terminals without bidi support ignore them.
 
 use crate::config::Candidates;
-use crate::corpus::{RawDoc, Skipped};
+use crate::corpus::{RawDoc, SkipLog};
 use crate::pipeline::{Comparison, Config, RunResult};
 use crate::verify::LinkedBy;
 use std::fmt::Write;
@@ -263,22 +263,65 @@ pub fn rescore_lines(path: &Path, r: &crate::eval::Rescored) -> String {
     o
 }
 
-/// The stderr lines naming skipped records (the first 20, then how many more).
-pub fn skipped_lines(skipped: &[Skipped]) -> String {
+/// The stderr lines naming skipped records (the first 20), then, when there are more, how
+/// many were skipped in all and for which reasons.
+pub fn skipped_lines(skipped: &SkipLog) -> String {
     const SHOWN: usize = 20;
     let mut o = String::new();
-    for s in skipped.iter().take(SHOWN) {
+    for s in skipped.sample().iter().take(SHOWN) {
         let line = s.line.map(|l| format!(":{l}")).unwrap_or_default();
         let _ = writeln!(o, "reprint: skipped {}{line}: {}", s.source, s.reason);
     }
     if skipped.len() > SHOWN {
+        let reasons: Vec<String> = skipped.by_reason().iter().map(|(r, n)| format!("{n} {r}")).collect();
         let _ = writeln!(
             o,
-            "reprint: ... and {} more skipped records (all listed in clusters.json)",
-            skipped.len() - SHOWN
+            "reprint: ... and {} more; {} records skipped in all ({}); counted in clusters.json and manifest.json",
+            skipped.len() - SHOWN,
+            skipped.len(),
+            reasons.join(", ")
         );
     }
     o
+}
+
+/// `text` with every control character other than newline and tab written as `\u{..}`, so
+/// that nothing read from the input (ids, file names, texts) can move the cursor, retitle or
+/// clear a terminal.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if bad(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A JSON document with every control character other than newline and tab written as a JSON
+/// `\u` escape: the same document, still valid JSON, safe to show on a terminal. serde_json
+/// already escapes the characters below U+0020 inside strings; this covers DEL and
+/// U+0080..U+009F (C1 controls such as CSI), which it leaves as they are.
+pub fn escape_json_controls(json: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !json.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if bad(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn paths(written: &[PathBuf]) -> String {
@@ -288,6 +331,25 @@ fn paths(written: &[PathBuf]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(
+            escape_controls("a\u{1b}[2J\u{7}b\n\tc\u{0}\u{9b}"),
+            "a\\u{1b}[2J\\u{7}b\n\tc\\u{0}\\u{9b}"
+        );
+        assert!(matches!(escape_controls("plain\n"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn control_characters_in_json_stay_valid_json() {
+        let value = serde_json::json!({ "text": "a\u{1b}[2J\u{7f}b\u{9b}c\n\td\u{0}" });
+        let json = serde_json::to_string_pretty(&value).unwrap();
+        let shown = escape_json_controls(&json);
+        assert!(!shown.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{shown}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&shown).unwrap(), value);
+        assert!(matches!(escape_json_controls("{}\n"), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn wraps_at_spaces_and_splits_long_words() {

@@ -9,3 +9,4 @@ mod dedup;
 mod flags;
 mod golden;
 mod real_data;
+mod reliability;

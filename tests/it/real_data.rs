@@ -11,9 +11,9 @@ use std::collections::{HashMap, HashSet};
 /// Reads and sketches a corpus with the default settings, with every shingle set held.
 fn read(path: std::path::PathBuf) -> Vec<Doc> {
     let config = Params::default().resolve().unwrap();
-    let (mut docs, skipped, _) =
+    let (mut docs, summary) =
         pipeline::read_and_sketch(vec![Input::Jsonl(path)], &config, &NoProgress).unwrap();
-    assert!(skipped.is_empty(), "{skipped:?}");
+    assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
     let all = vec![true; docs.len()];
     pipeline::fill_sets(&mut docs, &all, &config);
     docs

@@ -1,0 +1,70 @@
+//! Byte-identical texts: found before the candidate stages so that a group of N copies costs
+//! N − 1 links, not N(N − 1)/2 candidate pairs, alignments and reported pairs.
+//!
+//! The first document of each group (in input order) is its representative: only it enters
+//! LSH, the exact join and winnowing; every other copy is linked to it directly (a star), with
+//! the scores two identical texts have (Jaccard and both containments 1, the passages of the
+//! text aligned with itself). Links of the representative stand for the whole group.
+
+use super::{sequence, Doc};
+use crate::config::Config;
+use crate::overlap;
+use crate::verify::{LinkedBy, Scores, VerifiedPair};
+use rayon::prelude::*;
+
+/// For every document, the representative of its group of byte-identical texts (itself when it
+/// has no copy, or when it has no words: empty documents are never linked).
+pub fn representatives(docs: &[Doc]) -> Vec<u32> {
+    let mut keyed: Vec<(u128, u32)> = docs
+        .par_iter()
+        .enumerate()
+        .filter(|(_, d)| !d.is_empty())
+        .map(|(i, d)| (xxhash_rust::xxh3::xxh3_128(d.text.as_bytes()), i as u32))
+        .collect();
+    keyed.par_sort_unstable();
+    let mut rep: Vec<u32> = (0..docs.len() as u32).collect();
+    for run in keyed.chunk_by(|x, y| x.0 == y.0) {
+        // Within one hash, texts are compared so that a collision never merges documents.
+        let mut firsts: Vec<u32> = Vec::new();
+        for &(_, i) in run {
+            match firsts.iter().find(|&&f| docs[f as usize].text == docs[i as usize].text) {
+                Some(&f) => rep[i as usize] = f,
+                None => firsts.push(i),
+            }
+        }
+    }
+    rep
+}
+
+/// The star links: every copy linked to its representative.
+pub fn star_links(docs: &[Doc], rep: &[u32], config: &Config) -> Vec<VerifiedPair> {
+    let mut members: Vec<(u32, u32)> =
+        rep.iter().enumerate().filter(|&(i, &r)| r != i as u32).map(|(i, &r)| (r, i as u32)).collect();
+    members.sort_unstable();
+    let groups: Vec<&[(u32, u32)]> = members.chunk_by(|x, y| x.0 == y.0).collect();
+    groups
+        .par_iter()
+        .flat_map_iter(|group| {
+            let r = group[0].0;
+            let doc = &docs[r as usize];
+            let n = doc.shingle_count;
+            let scores = Scores { jaccard: 1.0, containment_a_in_b: 1.0, containment_b_in_a: 1.0, shared: n };
+            let (alignment, linked_by) = match config.passages {
+                Some(p) => {
+                    let s = sequence(&doc.text, config);
+                    let al = overlap::align(&s, &s, &p.rule);
+                    let by = if al.links(&p.rule) { LinkedBy::Both } else { LinkedBy::Jaccard };
+                    (Some(al), by)
+                }
+                None => (None, LinkedBy::Jaccard),
+            };
+            group.iter().map(move |&(a, b)| VerifiedPair {
+                a,
+                b,
+                scores,
+                linked_by,
+                alignment: alignment.clone(),
+            })
+        })
+        .collect()
+}
