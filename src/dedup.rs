@@ -70,8 +70,20 @@ pub fn plan(run: &RunResult) -> Plan {
             }
         }
         for &m in c.members.iter().filter(|&&m| m != rep) {
-            let (link, via) = match direct.get(&m) {
-                Some(p) => (Some((*p).clone()), None),
+            // A copy of a text is linked only to its first copy; the first copy's link to the
+            // representative is the copy's own (identical texts, identical scores and passages).
+            let g = run.identical_to.get(m as usize).copied().unwrap_or(m);
+            let copied = (g != m).then(|| direct.get(&g)).flatten().map(|p| {
+                let mut p = (*p).clone();
+                if p.a == g {
+                    p.a = m;
+                } else {
+                    p.b = m;
+                }
+                p
+            });
+            let (link, via) = match direct.get(&m).map(|p| (*p).clone()).or(copied) {
+                Some(p) => (Some(p), None),
                 None => {
                     let best = strongest.get(&m);
                     (best.map(|p| (*p).clone()), best.map(|p| if p.a == m { p.b } else { p.a }))
