@@ -415,6 +415,30 @@ fn overlap_html_escapes_every_payload() {
     assert!(!html.contains("<script"), "the page itself holds no script");
 }
 
+/// `compare --json` escapes control characters for the terminal as JSON escapes: DEL and C1
+/// controls (U+009B is CSI), which serde_json leaves raw, become `\u009b`, so the output is
+/// still valid JSON with the same ids and passage texts.
+#[test]
+fn compare_json_escapes_control_characters_and_stays_valid_json() {
+    let dir = tmp();
+    let words: Vec<String> = (0..120).map(|k| format!("word{k}")).collect();
+    let text = format!("{} \u{9b}31m \u{7f} \u{1b}[2J {}", words[..60].join(" "), words[60..].join(" "));
+    let id = "x\u{9b}y.txt";
+    fs::write(dir.path().join("a.txt"), &text).unwrap();
+    fs::write(dir.path().join(id), &text).unwrap();
+    let out = reprint().current_dir(dir.path()).args(["compare", "a.txt", id, "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(!shown.chars().any(|c| c.is_control() && c != '\n'), "a raw control character: {shown:?}");
+    let v: serde_json::Value = serde_json::from_str(&shown).expect("valid JSON");
+    assert_eq!(v["b"]["id"], id);
+    let passage = v["passages"][0]["text_a"].as_str().unwrap();
+    assert!(
+        passage.contains('\u{9b}') && passage.contains('\u{7f}') && passage.contains('\u{1b}'),
+        "{passage:?}"
+    );
+}
+
 #[test]
 fn compare_two_files_and_ids_in_a_corpus() {
     let a = seeds().join("000_19cceab3956b993e.txt");
