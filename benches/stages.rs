@@ -141,6 +141,7 @@ fn stages(c: &mut Criterion) {
             scores,
             linked_by: reprint::verify::LinkedBy::Jaccard,
             alignment: None,
+            relation: reprint::verify::Relation::Story,
         })
         .collect();
     c.bench_function("cluster_10k_docs_9k_links", |b| {
@@ -163,7 +164,9 @@ fn stages(c: &mut Criterion) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
     c.bench_function("seeds/pipeline_exact_0.15", |b| {
         b.iter(|| {
-            let run = pipeline::run(vec![Input::Dir(dir.clone())], &exact, &NoProgress).unwrap();
+            let run =
+                pipeline::run(vec![Input::Dir(dir.clone())], &exact, &NoProgress, &mut pipeline::NoOverlaps)
+                    .unwrap();
             // The one reprint in the seeds: 000 and 002 (cluster stage included).
             assert_eq!(run.clusters.len(), 1);
             assert_eq!(run.clusters[0].members.len(), 2);
@@ -185,7 +188,13 @@ fn saudinewsnet(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0)));
     g.bench_function("cluster_minhash_0.5_no_passages", |b| {
         b.iter(|| {
-            let run = pipeline::run(vec![Input::Jsonl(path.clone())], &config, &NoProgress).unwrap();
+            let run = pipeline::run(
+                vec![Input::Jsonl(path.clone())],
+                &config,
+                &NoProgress,
+                &mut pipeline::NoOverlaps,
+            )
+            .unwrap();
             assert_eq!(run.stats.documents, 31_030);
             // The exact join finds 10,177 pairs at 0.5; LSH must keep at least 95% of them.
             assert!(run.stats.verified_pairs >= 9_668, "{} pairs", run.stats.verified_pairs);

@@ -10,6 +10,7 @@ use reprint::pipeline::{
     CandidateMode, Method, OnError, Params, PassageParams, DEFAULT_MAX_HAMMING, DEFAULT_NUM_PERM,
     DEFAULT_SEED, DEFAULT_THRESHOLD,
 };
+use reprint::relation::{DEFAULT_MAX_FAMILY, DEFAULT_MIN_COVERED};
 use reprint::shingle::ShingleConfig;
 use std::path::PathBuf;
 
@@ -205,7 +206,8 @@ pub struct MatchOptions {
     #[arg(long, value_enum, default_value_t = NormalizeArg::Default)]
     pub normalize: NormalizeArg,
 
-    /// Jaccard similarity of shingle sets a pair must reach to be linked (0 < t <= 1).
+    /// Jaccard similarity of shingle sets that makes two documents the same story (0 < t <= 1);
+    /// with --threshold 1 only documents equal after normalization are duplicates.
     #[arg(short, long, default_value_t = DEFAULT_THRESHOLD)]
     pub threshold: f64,
 
@@ -221,8 +223,8 @@ pub struct MatchOptions {
     #[arg(long, value_name = "WORDS", default_value_t = DEFAULT_MIN_PASSAGE, help_heading = "Passages (partial reprints)")]
     pub min_passage: usize,
 
-    /// Share of the shorter document that passages of --min-passage words must cover to link
-    /// two documents whose Jaccard is below --threshold.
+    /// Share of EACH document that specific shared passages must cover to make two documents
+    /// whose Jaccard is below --threshold the same story (less is an overlap).
     #[arg(long, value_name = "SHARE", default_value_t = DEFAULT_MIN_COVERAGE, help_heading = "Passages (partial reprints)")]
     pub min_coverage: f64,
 
@@ -241,6 +243,16 @@ pub struct MatchOptions {
     /// Fingerprints two documents must share before their passages are aligned.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MIN_SHARED, help_heading = "Passages (partial reprints)")]
     pub min_shared: usize,
+
+    /// A passage held by more documents than this is formula, boilerplate or template text:
+    /// it shows as an overlap but never makes two documents the same story.
+    #[arg(long, value_name = "DOCS", default_value_t = DEFAULT_MAX_FAMILY, help_heading = "Passages (partial reprints)")]
+    pub max_family: usize,
+
+    /// Share of a document's words that must lie inside passages shared with the kept
+    /// document for it to be a duplicate (it may have at most the rest of its own).
+    #[arg(long, value_name = "SHARE", default_value_t = DEFAULT_MIN_COVERED)]
+    pub min_covered: f64,
 }
 
 /// How candidate pairs are found and how links become clusters.
@@ -380,7 +392,9 @@ impl MatchOptions {
                 window: m.winnow_window,
                 max_df: m.max_df,
                 min_shared: m.min_shared,
+                max_family: m.max_family,
             }),
+            min_covered: m.min_covered,
             ..defaults
         };
         if let Some(ix) = index {

@@ -210,38 +210,34 @@ pub fn cluster<D: DocKeys + ?Sized>(
     clusters
 }
 
-/// The representative among `members` under `keep`. Ties always go to the smallest index
-/// (first in input order), so the choice never depends on iteration order.
-pub fn pick<D: DocKeys + ?Sized>(members: &[u32], docs: &D, keep: Keep) -> u32 {
+/// How `keep` orders two documents: `Less` when `x` is preferred. Ties go to the smaller
+/// index (first in input order), so the order never depends on iteration order.
+pub fn keep_cmp<D: DocKeys + ?Sized>(x: u32, y: u32, docs: &D, keep: Keep) -> std::cmp::Ordering {
     use std::cmp::Ordering;
-    let better = |x: u32, y: u32| -> bool {
-        let ord = match keep {
-            Keep::First => Ordering::Equal,
-            Keep::Longest => docs.char_len(y).cmp(&docs.char_len(x)),
-            Keep::Shortest => docs.char_len(x).cmp(&docs.char_len(y)),
-            Keep::Earliest | Keep::Latest => match (docs.key(x), docs.key(y)) {
-                (Some(a), Some(b)) => {
-                    let o = compare_keys(a, b);
-                    if keep == Keep::Earliest {
-                        o
-                    } else {
-                        o.reverse()
-                    }
+    let ord = match keep {
+        Keep::First => Ordering::Equal,
+        Keep::Longest => docs.char_len(y).cmp(&docs.char_len(x)),
+        Keep::Shortest => docs.char_len(x).cmp(&docs.char_len(y)),
+        Keep::Earliest | Keep::Latest => match (docs.key(x), docs.key(y)) {
+            (Some(a), Some(b)) => {
+                let o = compare_keys(a, b);
+                if keep == Keep::Earliest {
+                    o
+                } else {
+                    o.reverse()
                 }
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (None, None) => Ordering::Equal,
-            },
-        };
-        ord.then(x.cmp(&y)) == Ordering::Less
+            }
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        },
     };
-    let mut best = members.first().copied().unwrap_or(0);
-    for &m in members.iter().skip(1) {
-        if better(m, best) {
-            best = m;
-        }
-    }
-    best
+    ord.then(x.cmp(&y))
+}
+
+/// The representative among `members` under `keep`.
+pub fn pick<D: DocKeys + ?Sized>(members: &[u32], docs: &D, keep: Keep) -> u32 {
+    members.iter().copied().min_by(|&x, &y| keep_cmp(x, y, docs, keep)).unwrap_or(0)
 }
 
 /// Component label (root) of every document in a petgraph graph of the links; unlinked
@@ -375,7 +371,14 @@ mod tests {
 
     fn pair_scored(a: u32, b: u32, jaccard: f64) -> VerifiedPair {
         let scores = Scores { jaccard, containment_a_in_b: 0.25, containment_b_in_a: 0.75, shared: 1 };
-        VerifiedPair { a, b, scores, linked_by: LinkedBy::Jaccard, alignment: None }
+        VerifiedPair {
+            a,
+            b,
+            scores,
+            linked_by: LinkedBy::Jaccard,
+            alignment: None,
+            relation: crate::verify::Relation::Story,
+        }
     }
 
     fn pair(a: u32, b: u32) -> VerifiedPair {

@@ -92,6 +92,8 @@ pub struct Params {
     pub passages: Option<PassageParams>,
     /// How linked pairs become clusters.
     pub cluster: ClusterMethod,
+    /// Share of a duplicate's words inside passages shared with the kept document.
+    pub min_covered: f64,
 }
 
 /// Passage-level detection: winnowing candidates, then alignment and the linking rule.
@@ -106,6 +108,8 @@ pub struct PassageParams {
     pub max_df: usize,
     /// Fingerprints two documents must share to be aligned.
     pub min_shared: usize,
+    /// Passages held by more documents than this never make a story link.
+    pub max_family: usize,
 }
 
 impl Default for PassageParams {
@@ -115,6 +119,7 @@ impl Default for PassageParams {
             window: winnow::DEFAULT_WINDOW,
             max_df: winnow::DEFAULT_MAX_DF,
             min_shared: winnow::DEFAULT_MIN_SHARED,
+            max_family: crate::relation::DEFAULT_MAX_FAMILY,
         }
     }
 }
@@ -137,6 +142,7 @@ impl Default for Params {
             on_error: OnError::Skip,
             passages: Some(PassageParams::default()),
             cluster: ClusterMethod::Components,
+            min_covered: crate::relation::DEFAULT_MIN_COVERED,
         }
     }
 }
@@ -338,6 +344,20 @@ pub struct Config {
     pub passage_k: usize,
     /// How linked pairs become clusters.
     pub cluster: ClusterMethod,
+    /// Share of a duplicate's words inside passages shared with the kept document.
+    pub min_covered: f64,
+}
+
+impl Config {
+    /// The parameters of the three relations.
+    pub fn relations(&self) -> crate::relation::RelationConfig {
+        crate::relation::RelationConfig {
+            threshold: self.threshold,
+            min_coverage: self.passages.map_or(0.0, |p| p.rule.min_coverage),
+            max_family: self.passages.map_or(0, |p| p.max_family),
+            min_covered: self.min_covered,
+        }
+    }
 }
 
 impl Params {
@@ -383,6 +403,9 @@ impl Params {
         if self.max_hamming >= 32 {
             return Err(ConfigError::MaxHamming(self.max_hamming));
         }
+        if !(0.0..=1.0).contains(&self.min_covered) {
+            return Err(ConfigError::Passage("--min-covered must be between 0 and 1"));
+        }
         if let Some(p) = &self.passages {
             if p.rule.min_passage == 0 {
                 return Err(ConfigError::Passage("--min-passage must be at least 1 word"));
@@ -396,6 +419,11 @@ impl Params {
             if p.max_df < 2 {
                 return Err(ConfigError::Passage(
                     "--max-df must be at least 2 (a fingerprint links two documents)",
+                ));
+            }
+            if p.max_family < 2 {
+                return Err(ConfigError::Passage(
+                    "--max-family must be at least 2 (a shared passage is held by two documents)",
                 ));
             }
             let words = "word positions in a document are 32-bit";
@@ -429,6 +457,7 @@ impl Params {
                 ShingleKind::Char => crate::shingle::DEFAULT_WORD_SHINGLE,
             },
             cluster: self.cluster,
+            min_covered: self.min_covered,
         })
     }
 }

@@ -1,20 +1,24 @@
 //! Deduplication decisions and the clean corpus: which documents are removed, which kept
 //! document each one duplicates, and the output files.
 //!
-//! * Within a corpus ([`plan`]): every cluster keeps its representative (`--keep`); every
-//!   other member is removed as a duplicate of it.
-//! * Across corpora ([`plan_against`]): a document of the inputs linked to a document of the
-//!   reference is removed as a duplicate of its best-linked reference document; the reference
-//!   is never modified, and links inside the reference or inside the inputs do not count.
+//! * Within a corpus ([`plan`]): every cluster keeps its representative (`--keep`); another
+//!   member is removed only when it is a duplicate ([`crate::relation`]) of a kept member that
+//!   holds it directly, never through a third document.
+//! * Across corpora ([`plan_against`]): a document of the inputs that is a duplicate of a
+//!   document of the reference is removed as a duplicate of the one it shares most with; the
+//!   reference is never modified, and links inside the reference or inside the inputs do not
+//!   count.
 //!
 //! Kept JSON Lines records are copied byte for byte from the input (a second read of the
 //! input files), never re-serialized. Every output is staged under a temporary name
 //! ([`crate::report::Staged`]); the caller renames them all together once every file is ready.
 
+use crate::cluster::keep_cmp;
 use crate::corpus::{self, CorpusError, Input};
 use crate::pipeline::RunResult;
+use crate::relation;
 use crate::report::{round6, AtomicFile, Staged};
-use crate::verify::{LinkedBy, VerifiedPair};
+use crate::verify::{LinkedBy, Relation, VerifiedPair};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -26,15 +30,12 @@ use thiserror::Error;
 pub struct Removal {
     /// The removed document.
     pub doc: u32,
-    /// The kept document it duplicates.
+    /// The kept document it duplicates (always linked to it directly).
     pub duplicate_of: u32,
     /// Its cluster id, when clustered.
     pub cluster: Option<usize>,
-    /// The link that decides the removal: with the kept document when they are linked
-    /// directly, else the strongest link of the removed document inside its cluster.
-    pub link: Option<VerifiedPair>,
-    /// The other end of `link` when it is not the kept document.
-    pub via: Option<u32>,
+    /// The removed–kept pair that decides the removal.
+    pub link: VerifiedPair,
 }
 
 /// What deduplication decided.
@@ -46,58 +47,66 @@ pub struct Plan {
     pub is_removed: Vec<bool>,
 }
 
-/// Within-corpus deduplication of a finished run.
+/// Within-corpus deduplication of a finished run. In each cluster, members are visited in
+/// `--keep` order (the representative first); a member is removed when it is a duplicate
+/// ([`relation::is_duplicate`]) of a member already kept, linked to it directly, and kept
+/// otherwise. So every removal names the kept document that holds it, and a document with a
+/// substantial part of its own is never removed.
 pub fn plan(run: &RunResult) -> Plan {
     let n = run.docs.len();
+    let rules = run.config.relations();
+    let docs = run.docs.as_slice();
     let mut removed = Vec::new();
     for c in &run.clusters {
-        let rep = c.representative;
-        // One pass over the cluster's links: for each member, its link to the representative
-        // (the first one) and its strongest link (the last of the strongest, as `max_by`).
-        let mut direct: HashMap<u32, &VerifiedPair> = HashMap::new();
-        let mut strongest: HashMap<u32, &VerifiedPair> = HashMap::new();
-        for p in &c.pairs {
-            for (m, other) in [(p.a, p.b), (p.b, p.a)] {
-                if other == rep {
-                    direct.entry(m).or_insert(p);
-                }
-                let stronger = |q: &&VerifiedPair| {
-                    p.score().total_cmp(&q.score()).then_with(|| (q.a, q.b).cmp(&(p.a, p.b))).is_ge()
-                };
-                if strongest.get(&m).is_none_or(stronger) {
-                    strongest.insert(m, p);
-                }
-            }
+        let links: HashMap<(u32, u32), &VerifiedPair> =
+            c.pairs.iter().flat_map(|p| [((p.a, p.b), p), ((p.b, p.a), p)]).collect();
+        let mut order = c.members.clone();
+        order.sort_by(|&x, &y| keep_cmp(x, y, docs, run.config.keep));
+        if let Some(i) = order.iter().position(|&m| m == c.representative) {
+            let rep = order.remove(i);
+            order.insert(0, rep);
         }
-        for &m in c.members.iter().filter(|&&m| m != rep) {
-            // A copy of a text is linked only to its first copy; the first copy's link to the
-            // representative is the copy's own (identical texts, identical scores and passages).
+        let mut kept: Vec<u32> = Vec::new();
+        // Removed so far in this cluster: the kept document and the deciding pair.
+        let mut decided: HashMap<u32, (u32, VerifiedPair)> = HashMap::new();
+        for m in order {
+            let holder = kept.iter().find_map(|&k| {
+                let p = links.get(&(m, k))?;
+                (p.relation == Relation::Duplicate && relation::is_duplicate(p, p.a == m, &rules))
+                    .then(|| (k, (*p).clone()))
+            });
+            // A copy of a text is linked only to its first copy: when that copy was removed,
+            // the copy goes with it, as a duplicate of the same kept document (identical texts,
+            // identical scores and passages).
             let g = run.identical_to.get(m as usize).copied().unwrap_or(m);
-            let copied = (g != m).then(|| direct.get(&g)).flatten().map(|p| {
-                let mut p = (*p).clone();
+            let holder = holder.or_else(|| {
+                let (k, p) = decided.get(&g)?;
+                let mut p = p.clone();
                 if p.a == g {
                     p.a = m;
                 } else {
                     p.b = m;
                 }
-                p
+                Some((*k, p))
             });
-            let (link, via) = match direct.get(&m).map(|p| (*p).clone()).or(copied) {
-                Some(p) => (Some(p), None),
-                None => {
-                    let best = strongest.get(&m);
-                    (best.map(|p| (*p).clone()), best.map(|p| if p.a == m { p.b } else { p.a }))
+            match holder {
+                Some((k, p)) => {
+                    decided.insert(m, (k, p.clone()));
+                    removed.push(Removal { doc: m, duplicate_of: k, cluster: Some(c.id), link: p })
                 }
-            };
-            removed.push(Removal { doc: m, duplicate_of: rep, cluster: Some(c.id), link, via });
+                None => kept.push(m),
+            }
         }
     }
     finish(n, removed)
 }
 
-/// Cross-corpus deduplication: `is_reference[i]` marks documents of the reference corpus.
+/// Cross-corpus deduplication: `is_reference[i]` marks documents of the reference corpus. A
+/// document of the inputs is removed when it is a duplicate of a reference document, as a
+/// duplicate of the one it shares most with.
 pub fn plan_against(run: &RunResult, is_reference: &[bool]) -> Plan {
     let n = run.docs.len();
+    let rules = run.config.relations();
     let mut best: HashMap<u32, &VerifiedPair> = HashMap::new();
     let cluster_of = cluster_ids(run);
     for p in &run.links {
@@ -106,6 +115,9 @@ pub fn plan_against(run: &RunResult, is_reference: &[bool]) -> Plan {
             continue;
         }
         let (input_doc, ref_doc) = if ra { (p.b, p.a) } else { (p.a, p.b) };
+        if p.relation != Relation::Duplicate || !relation::is_duplicate(p, p.a == input_doc, &rules) {
+            continue;
+        }
         let better = |old: &&VerifiedPair| {
             let old_ref = if old.a == input_doc { old.b } else { old.a };
             p.score()
@@ -161,8 +173,7 @@ pub fn plan_against(run: &RunResult, is_reference: &[bool]) -> Plan {
             doc,
             duplicate_of: if p.a == doc { p.b } else { p.a },
             cluster: cluster_of.get(&doc).copied(),
-            link: Some(p),
-            via: None,
+            link: p,
         })
         .collect();
     finish(n, removed)
@@ -181,7 +192,8 @@ fn finish(n: usize, mut removed: Vec<Removal>) -> Plan {
     Plan { removed, is_removed }
 }
 
-/// A line of `removed.jsonl`.
+/// A line of `removed.jsonl`: the removed document, the kept document that holds it, and the
+/// scores of that pair.
 #[derive(Debug, Serialize)]
 pub struct RemovedRecord<'a> {
     /// Removed document id.
@@ -197,28 +209,31 @@ pub struct RemovedRecord<'a> {
     pub duplicate_of_source: &'a str,
     /// Cluster id (`null` with `--against` when not clustered).
     pub cluster: Option<usize>,
-    /// Why the deciding pair is linked.
-    pub linked_by: Option<LinkedBy>,
-    /// Jaccard similarity of the deciding pair.
-    pub jaccard: Option<f64>,
-    /// Share of the removed document's shingles found in the other document of the pair.
-    pub containment: Option<f64>,
+    /// The pair's relation (`duplicate`).
+    pub relation: Relation,
+    /// What links the pair as a story.
+    pub linked_by: LinkedBy,
+    /// Jaccard similarity of the removed and kept documents.
+    pub jaccard: f64,
+    /// Share of the removed document's shingles found in the kept one.
+    pub containment: f64,
     /// Words of the longest shared passage (passage detection on).
     pub passage_words: Option<usize>,
-    /// Share of the removed document covered by shared passages.
+    /// Share of the removed document's words inside passages shared with the kept one.
     pub coverage: Option<f64>,
-    /// When the removed document is not linked directly to the kept one: the cluster member
-    /// it is linked to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub via: Option<&'a str>,
+    /// Words of the removed document (passage detection on).
+    pub words: Option<usize>,
+    /// Of those, words in no shingle shared with the kept document: what removing it loses.
+    pub words_not_in_kept: Option<usize>,
 }
 
 /// The `removed.jsonl` record of a removal.
 pub fn removed_record<'a>(run: &'a RunResult, r: &'a Removal) -> RemovedRecord<'a> {
     let d = &run.docs[r.doc as usize];
     let k = &run.docs[r.duplicate_of as usize];
-    let link = r.link.as_ref();
-    let removed_is_a = link.is_some_and(|p| p.a == r.doc);
+    let p = &r.link;
+    let removed_is_a = p.a == r.doc;
+    let al = p.alignment.as_ref();
     RemovedRecord {
         id: &d.id,
         source: &d.origin.source,
@@ -226,16 +241,18 @@ pub fn removed_record<'a>(run: &'a RunResult, r: &'a Removal) -> RemovedRecord<'
         duplicate_of: &k.id,
         duplicate_of_source: &k.origin.source,
         cluster: r.cluster,
-        linked_by: link.map(|p| p.linked_by),
-        jaccard: link.map(|p| round6(p.scores.jaccard)),
-        containment: link.map(|p| {
-            round6(if removed_is_a { p.scores.containment_a_in_b } else { p.scores.containment_b_in_a })
+        relation: p.relation,
+        linked_by: p.linked_by,
+        jaccard: round6(p.scores.jaccard),
+        containment: round6(if removed_is_a {
+            p.scores.containment_a_in_b
+        } else {
+            p.scores.containment_b_in_a
         }),
-        passage_words: link.and_then(|p| p.alignment.as_ref().map(|al| al.longest())),
-        coverage: link.and_then(|p| {
-            p.alignment.as_ref().map(|al| round6(if removed_is_a { al.coverage_a } else { al.coverage_b }))
-        }),
-        via: r.via.map(|v| run.docs[v as usize].id.as_str()),
+        passage_words: al.map(|al| al.longest()),
+        coverage: al.map(|al| round6(if removed_is_a { al.coverage_a } else { al.coverage_b })),
+        words: al.map(|al| if removed_is_a { al.words_a } else { al.words_b }),
+        words_not_in_kept: al.map(|al| if removed_is_a { al.own_words_a } else { al.own_words_b }),
     }
 }
 

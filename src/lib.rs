@@ -40,6 +40,7 @@ pub mod lsh;
 pub mod normalize;
 pub mod overlap;
 pub mod pipeline;
+pub mod relation;
 pub mod report;
 pub mod shingle;
 pub mod sketch;

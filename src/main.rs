@@ -27,7 +27,7 @@ const EXIT_SKIPPED: u8 = 3;
 const EXIT_ERROR: u8 = 2;
 
 /// What `cluster` writes into `--out`.
-const CLUSTER_WRITES: &[&str] = &["clusters.json", "overlap.html", "manifest.json"];
+const CLUSTER_WRITES: &[&str] = &["overlaps.jsonl", "clusters.json", "overlap.html", "manifest.json"];
 /// What `dedup` writes into `--out`.
 const DEDUP_WRITES: &[&str] = &[
     "kept.jsonl",
@@ -188,8 +188,12 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
     let mut out = open_out(&args.out, CLUSTER_WRITES, &inputs, &names, &mut config.corpus)?;
     let progress = Bars::new(args.run.quiet);
     let started = Instant::now();
-    let run = pipeline::run(inputs.clone(), &config, &progress)?;
+    let overlaps_path = out.path("overlaps.jsonl");
+    let mut overlaps = report::overlaps::OverlapsWriter::create(&overlaps_path)
+        .with_context(|| format!("cannot write {}", overlaps_path.display()))?;
+    let run = pipeline::run(inputs.clone(), &config, &progress, &mut overlaps)?;
     check_keep_field(&run)?;
+    out.adopt(vec![overlaps.stage().with_context(|| format!("cannot write {}", overlaps_path.display()))?]);
     let report = ClusterReport::new(&run, names.clone());
     out.stage("clusters.json", &report.to_json())?;
     if !args.no_html {
@@ -237,7 +241,7 @@ fn dedup(args: DedupArgs) -> Result<u8> {
     }
     let progress = Bars::new(args.run.quiet);
     let started = Instant::now();
-    let run = pipeline::run(inputs.clone(), &config, &progress)?;
+    let run = pipeline::run(inputs.clone(), &config, &progress, &mut pipeline::NoOverlaps)?;
     check_keep_field(&run)?;
     let t = Instant::now();
     let plan = dedup::plan_for(&run, only_inputs, !args.against.is_empty());

@@ -69,6 +69,19 @@ pub enum LinkedBy {
     Both,
 }
 
+/// What two documents are to each other; a pair holds the strongest that applies (see
+/// [`crate::relation`] for the rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Relation {
+    /// They share at least one passage of `--min-passage` words, nothing more.
+    Overlap,
+    /// The same story: clusters are built from this relation.
+    Story,
+    /// One is a copy of the other: what `dedup` removes by.
+    Duplicate,
+}
+
 /// A linked pair with its exact scores and, when passage detection is on, its alignment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerifiedPair {
@@ -82,6 +95,8 @@ pub struct VerifiedPair {
     pub linked_by: LinkedBy,
     /// Shared passages (passage detection on).
     pub alignment: Option<Alignment>,
+    /// The strongest relation that holds.
+    pub relation: Relation,
 }
 
 impl VerifiedPair {
@@ -99,6 +114,8 @@ impl VerifiedPair {
         std::mem::swap(&mut s.containment_a_in_b, &mut s.containment_b_in_a);
         if let Some(al) = &mut self.alignment {
             std::mem::swap(&mut al.coverage_a, &mut al.coverage_b);
+            std::mem::swap(&mut al.own_words_a, &mut al.own_words_b);
+            std::mem::swap(&mut al.words_a, &mut al.words_b);
             for p in &mut al.passages {
                 std::mem::swap(&mut p.a, &mut p.b);
                 std::mem::swap(&mut p.a_tokens, &mut p.b_tokens);
@@ -120,6 +137,7 @@ pub fn verify(candidates: &[Pair], sets: &[&[u64]], threshold: f64) -> Vec<Verif
                 scores,
                 linked_by: LinkedBy::Jaccard,
                 alignment: None,
+                relation: Relation::Story,
             })
         })
         .collect()

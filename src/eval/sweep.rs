@@ -185,7 +185,8 @@ pub fn sweep(
                 }
             }
         }
-        let mut run = pipeline::run_on(docs, summary, t.elapsed(), &config, progress)?;
+        let mut run =
+            pipeline::run_on(docs, summary, t.elapsed(), &config, progress, &mut pipeline::NoOverlaps)?;
         let mut f = figures(&mut run, truth.labels, truth.pairs);
         f.setting = setting.iter().cloned().collect();
         if exact && config.candidates.mode() == CandidateMode::Lsh {

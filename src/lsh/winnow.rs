@@ -29,11 +29,17 @@ use std::collections::VecDeque;
 /// The winnowing fingerprints of a shingle-hash sequence (in document order), sorted and
 /// deduplicated. Sequences shorter than a window select their minimum.
 pub fn fingerprints(hashes: &[u64], window: usize) -> Vec<u64> {
+    let mut out = Vec::with_capacity(2 * hashes.len() / window.max(1).saturating_add(1) + 1);
+    select(hashes, window, |j| out.push(hashes[j]));
+    out.sort_unstable();
+    out.dedup();
+    out.shrink_to_fit();
+    out
+}
+
+/// Calls `selected` with every position winnowing selects, in increasing order, once each.
+fn select(hashes: &[u64], window: usize, mut selected: impl FnMut(usize)) {
     let w = window.max(1);
-    if hashes.is_empty() {
-        return Vec::new();
-    }
-    let mut out = Vec::with_capacity(2 * hashes.len() / w.saturating_add(1) + 1);
     // Monotone deque of positions whose hashes increase from front to back; ties keep the
     // rightmost position.
     let mut deque: VecDeque<usize> = VecDeque::with_capacity(w.min(hashes.len()));
@@ -50,21 +56,54 @@ pub fn fingerprints(hashes: &[u64], window: usize) -> Vec<u64> {
         if window_complete {
             if let Some(&j) = deque.front() {
                 if j != last_selected {
-                    out.push(hashes[j]);
+                    selected(j);
                     last_selected = j;
                 }
             }
         }
     }
-    out.sort_unstable();
-    out.dedup();
-    out.shrink_to_fit();
-    out
+}
+
+/// How many documents hold each fingerprint held by two or more (fingerprints of one
+/// document are absent and count 1). Built from the postings of [`candidates`].
+#[derive(Debug, Clone, Default)]
+pub struct DocFrequency {
+    table: Vec<(u64, u32)>,
+}
+
+impl DocFrequency {
+    /// The number of documents holding fingerprint `h` (1 when it is not in the table).
+    pub fn get(&self, h: u64) -> u32 {
+        self.table.binary_search_by_key(&h, |&(k, _)| k).map_or(1, |i| self.table[i].1)
+    }
+
+    /// The fingerprints of a document by position: `(position, document frequency)` of every
+    /// position winnowing selects in `hashes` (the document's shingles in order), increasing.
+    pub fn by_position(&self, hashes: &[u64], window: usize) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        select(hashes, window, |j| out.push((j as u32, self.get(hashes[j]))));
+        out
+    }
+}
+
+/// The family size of a passage: the 75th percentile of the document frequencies of the
+/// fingerprints at shingle positions `[start, end)` (`by_pos` from
+/// [`DocFrequency::by_position`]), or 0 when there are none.
+pub fn family(by_pos: &[(u32, u32)], start: u32, end: u32) -> u32 {
+    let lo = by_pos.partition_point(|&(p, _)| p < start);
+    let hi = by_pos.partition_point(|&(p, _)| p < end);
+    let mut dfs: Vec<u32> = by_pos[lo..hi].iter().map(|&(_, d)| d).collect();
+    if dfs.is_empty() {
+        return 0;
+    }
+    dfs.sort_unstable();
+    dfs[(dfs.len() * 3 / 4).min(dfs.len() - 1)]
 }
 
 /// Pairs of documents sharing at least `min_shared` fingerprints held by at most `max_df`
-/// documents. `fps[i]` is document `i`'s sorted fingerprint set (`None`: not indexed).
-pub fn candidates(fps: &[Option<&[u64]>], max_df: usize, min_shared: usize) -> Vec<Pair> {
+/// documents, and the document frequency of every fingerprint. `fps[i]` is document `i`'s
+/// sorted fingerprint set (`None`: not indexed).
+pub fn candidates(fps: &[Option<&[u64]>], max_df: usize, min_shared: usize) -> (Vec<Pair>, DocFrequency) {
     let mut postings: Vec<(u64, u32)> = fps
         .iter()
         .enumerate()
@@ -72,10 +111,11 @@ pub fn candidates(fps: &[Option<&[u64]>], max_df: usize, min_shared: usize) -> V
         .flat_map(|(i, f)| f.iter().map(move |&h| (h, i as u32)))
         .collect();
     postings.par_sort_unstable();
-    let runs: Vec<&[(u64, u32)]> =
-        postings.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() >= 2 && r.len() <= max_df).collect();
+    let runs: Vec<&[(u64, u32)]> = postings.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() >= 2).collect();
+    let table = runs.iter().map(|r| (r[0].0, r.len().min(u32::MAX as usize) as u32)).collect();
     let mut pairs: Vec<Pair> = runs
         .par_iter()
+        .filter(|r| r.len() <= max_df)
         .fold(Vec::new, |mut acc, run| {
             let members: Vec<u32> = run.iter().map(|&(_, d)| d).collect();
             bucket_pairs(&members, &mut acc);
@@ -85,6 +125,8 @@ pub fn candidates(fps: &[Option<&[u64]>], max_df: usize, min_shared: usize) -> V
             a.append(&mut b);
             a
         });
+    drop(runs);
+    drop(postings);
     pairs.par_sort_unstable();
     let mut out = Vec::new();
     for run in pairs.chunk_by(|a, b| a == b) {
@@ -92,7 +134,7 @@ pub fn candidates(fps: &[Option<&[u64]>], max_df: usize, min_shared: usize) -> V
             out.push(run[0]);
         }
     }
-    out
+    (out, DocFrequency { table })
 }
 
 #[cfg(test)]
@@ -131,7 +173,7 @@ mod tests {
             b.extend(&run);
             let (fa, fb) = (fingerprints(&a, w), fingerprints(&b, w));
             prop_assert!(fa.iter().any(|h| fb.binary_search(h).is_ok()));
-            let got = candidates(&[Some(&fa), Some(&fb)], 10, 1);
+            let got = candidates(&[Some(&fa), Some(&fb)], 10, 1).0;
             prop_assert_eq!(got, vec![(0, 1)]);
         }
     }
@@ -140,8 +182,8 @@ mod tests {
     fn frequent_fingerprints_are_capped() {
         let common = [1u64];
         let sets: Vec<Option<&[u64]>> = (0..5).map(|_| Some(&common[..])).collect();
-        assert_eq!(candidates(&sets, 5, 1).len(), 10);
-        assert!(candidates(&sets, 4, 1).is_empty());
-        assert!(candidates(&sets, 5, 2).is_empty());
+        assert_eq!(candidates(&sets, 5, 1).0.len(), 10);
+        assert!(candidates(&sets, 4, 1).0.is_empty());
+        assert!(candidates(&sets, 5, 2).0.is_empty());
     }
 }

@@ -58,9 +58,14 @@ pub fn candidates(docs: &[Doc], active: &[bool], config: &Config) -> Result<Vec<
 }
 
 /// Pairs of the documents `active` marks (all when it is empty) sharing enough winnowing
-/// fingerprints to be aligned (empty when passage detection is off).
-pub fn passage_candidates(docs: &[Doc], active: &[bool], config: &Config) -> Vec<Pair> {
-    let Some(params) = config.passages else { return Vec::new() };
+/// fingerprints to be aligned, and the document frequency of every fingerprint (empty when
+/// passage detection is off).
+pub fn passage_candidates(
+    docs: &[Doc],
+    active: &[bool],
+    config: &Config,
+) -> (Vec<Pair>, winnow::DocFrequency) {
+    let Some(params) = config.passages else { return Default::default() };
     let on = |i: usize| active.get(i).copied().unwrap_or(true) && !docs[i].is_empty();
     let fps: Vec<Option<&[u64]>> =
         docs.iter().enumerate().map(|(i, d)| on(i).then_some(d.winnowed.as_slice())).collect();

@@ -64,6 +64,7 @@ pub fn star_links(docs: &[Doc], rep: &[u32], config: &Config) -> Vec<VerifiedPai
                 scores,
                 linked_by,
                 alignment: alignment.clone(),
+                relation: crate::verify::Relation::Duplicate,
             })
         })
         .collect()

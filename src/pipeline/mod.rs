@@ -3,7 +3,7 @@
 //!
 //! [`run`] executes a validated [`Config`] (see [`crate::config`]) and returns a [`RunResult`]
 //! that the report module turns into files. One file per stage:
-//! [`read`](read_and_sketch) reads and sketches, [`candidates()`] proposes pairs, [`link_passages`]
+//! [`read`](read_and_sketch) reads and sketches, [`candidates()`] proposes pairs, [`relate`]
 //! aligns and links by passages, [`compare()`] scores two texts; [`fill_sets`] and [`sequence`]
 //! rebuild shingle sets and alignment sequences from the text when a stage needs them.
 
@@ -22,14 +22,14 @@ pub use crate::config::{
 pub use candidates::{candidates, passage_candidates};
 pub use compare::{compare, Comparison};
 pub use doc::Doc;
-pub use passages::link_passages;
+pub use passages::{id_ranks, relate, NoOverlaps, OverlapSink, RelationCounts};
 pub use read::{read_and_sketch, ReadSummary};
 pub use sets::{fill_sets, involved, sequence, shingle_set};
 
 use crate::cluster::{self, Cluster};
 use crate::corpus::{CorpusError, Input, InputSum, SkipLog};
 use crate::lsh::Pair;
-use crate::verify::{self, LinkedBy, VerifiedPair};
+use crate::verify::{self, LinkedBy, Relation, VerifiedPair};
 use serde::Serialize;
 use std::time::{Duration, Instant};
 use thiserror::Error;
@@ -85,6 +85,12 @@ pub struct Stats {
     pub passage_candidates: usize,
     /// Pairs linked by shared passages only (below the Jaccard threshold).
     pub passage_links: usize,
+    /// Pairs whose strongest relation is `overlap`.
+    pub overlap_pairs: usize,
+    /// Story links whose strongest relation is `duplicate`.
+    pub duplicate_pairs: usize,
+    /// Passage links of composite documents (roundups) that became overlaps.
+    pub pruned_links: usize,
     /// All linked pairs.
     pub linked_pairs: usize,
     /// Clusters of two or more documents.
@@ -132,11 +138,16 @@ impl RunResult {
 }
 
 /// Runs the whole pipeline on `inputs`.
-pub fn run(inputs: Vec<Input>, config: &Config, progress: &dyn Progress) -> Result<RunResult, RunError> {
+pub fn run(
+    inputs: Vec<Input>,
+    config: &Config,
+    progress: &dyn Progress,
+    overlaps: &mut dyn OverlapSink,
+) -> Result<RunResult, RunError> {
     let t = Instant::now();
     let (docs, summary) = read_and_sketch(inputs, config, progress)?;
     let read = t.elapsed();
-    run_on(docs, summary, read, config, progress)
+    run_on(docs, summary, read, config, progress, overlaps)
 }
 
 /// The stages after reading, on documents sketched by [`read_and_sketch`] with the same
@@ -148,6 +159,7 @@ pub fn run_on(
     read: Duration,
     config: &Config,
     progress: &dyn Progress,
+    overlaps: &mut dyn OverlapSink,
 ) -> Result<RunResult, RunError> {
     let mut stats = Stats::default();
     stats.timings.push(("read+sketch", read));
@@ -174,8 +186,7 @@ pub fn run_on(
     stats.verified_pairs = verified.len();
     let t = Instant::now();
     progress.start("passages", None, "pairs");
-    let proposed = passage_candidates(&docs, &active, config);
-    let (mut links, passage_candidates) = link_passages(&mut docs, verified, &proposed, config);
+    let (proposed, df) = passage_candidates(&docs, &active, config);
     let stars = identical::star_links(&docs, &identical_to, config);
     if !stars.is_empty() {
         // Cohesion compares every member pair of small clusters: copies need their sets too.
@@ -185,9 +196,10 @@ pub fn run_on(
             wanted[p.b as usize] = true;
         }
         fill_sets(&mut docs, &wanted, config);
-        links.extend(stars);
-        links.sort_by_key(|p| (p.a, p.b));
     }
+    let (links, counts) = relate(&mut docs, verified, stars, &proposed, &df, config, overlaps);
+    drop(df);
+    let passage_candidates = proposed.len();
     progress.finish();
     if config.passages.is_some() {
         stats.timings.push(("passages", t.elapsed()));
@@ -205,6 +217,9 @@ pub fn run_on(
     stats.shingles = docs.iter().map(|d| d.shingle_count as u64).sum();
     stats.candidate_pairs = candidates.len();
     stats.passage_candidates = passage_candidates;
+    stats.overlap_pairs = counts.overlaps;
+    stats.pruned_links = counts.pruned;
+    stats.duplicate_pairs = links.iter().filter(|p| p.relation == Relation::Duplicate).count();
     stats.passage_links = links.iter().filter(|p| p.linked_by == LinkedBy::Passage).count();
     stats.linked_pairs = links.len();
     stats.clusters = clusters.len();

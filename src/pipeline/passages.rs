@@ -1,37 +1,120 @@
-//! Passage links: aligning candidate pairs and applying the passage linking rule.
+//! Passage relations: aligning candidate pairs in batches, deciding their relation
+//! ([`crate::relation`]), streaming overlaps to an [`OverlapSink`] and returning story links.
 
 use super::{fill_sets, involved, sequence, Doc};
 use crate::config::Config;
-use crate::lsh::Pair;
+use crate::lsh::{winnow, Pair};
 use crate::overlap::{self, Sequence};
+use crate::relation::{self, PairFacts};
 use crate::shingle::ShingleKind;
-use crate::verify::{self, LinkedBy, VerifiedPair};
+use crate::verify::{self, LinkedBy, Relation, VerifiedPair};
 use rayon::prelude::*;
 
-/// Adds passage links to the verified pairs: aligns every verified pair (for its passages) and
-/// every pair proposed by shared winnowing fingerprints, and keeps the latter when their
-/// passages satisfy the linking rule. Returns the links and the number of passage candidates.
-pub fn link_passages(
+/// Receives the pairs that share passages, in the order of their documents' ids (smaller id
+/// first): the overlaps report. The library decides; the sink writes.
+pub trait OverlapSink {
+    /// A pair whose only relation is `overlap`, as soon as it is decided (`pair.a` has the
+    /// smaller id). `key` orders pairs: calls come in increasing `key`.
+    fn overlap(&mut self, docs: &[Doc], pair: &VerifiedPair, key: (u32, u32));
+    /// The pairs held until the end (story links, and the links that composite pruning
+    /// turned into overlaps), in increasing `key`, with their final relations; called once,
+    /// after the last [`OverlapSink::overlap`].
+    fn finish(&mut self, docs: &[Doc], held: &[((u32, u32), VerifiedPair)]);
+}
+
+/// An [`OverlapSink`] that keeps nothing.
+pub struct NoOverlaps;
+
+impl OverlapSink for NoOverlaps {
+    fn overlap(&mut self, _: &[Doc], _: &VerifiedPair, _: (u32, u32)) {}
+    fn finish(&mut self, _: &[Doc], _: &[((u32, u32), VerifiedPair)]) {}
+}
+
+/// Pairs aligned at a time: results of one batch are decided and streamed before the next
+/// batch is aligned, so memory holds story links, not every overlap.
+const ALIGN_BATCH: usize = 16_384;
+
+/// Rank of every document in id order.
+pub fn id_ranks(docs: &[Doc]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..docs.len() as u32).collect();
+    order.par_sort_unstable_by(|&x, &y| docs[x as usize].id.cmp(&docs[y as usize].id));
+    let mut rank = vec![0u32; docs.len()];
+    for (r, &d) in order.iter().enumerate() {
+        rank[d as usize] = r as u32;
+    }
+    rank
+}
+
+/// Counts of the relations decided by [`relate`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RelationCounts {
+    /// Pairs aligned.
+    pub aligned: usize,
+    /// Pairs whose strongest relation is `overlap` (composite pruning included).
+    pub overlaps: usize,
+    /// Story links that composite pruning removed.
+    pub pruned: usize,
+}
+
+/// Decides the relation of every verified pair and every pair proposed by shared winnowing
+/// fingerprints: aligns them in batches (in id order), streams overlap-only pairs to `sink`,
+/// prunes composites, and returns the story links (duplicates included), sorted by document
+/// index. `stars` link copies of a text to its first copy: duplicates as they are, never
+/// aligned again. Without passage detection, the verified pairs are the story links.
+pub fn relate(
     docs: &mut [Doc],
     verified: Vec<VerifiedPair>,
+    stars: Vec<VerifiedPair>,
     proposed: &[Pair],
+    df: &winnow::DocFrequency,
     config: &Config,
-) -> (Vec<VerifiedPair>, usize) {
-    let Some(params) = config.passages else { return (verified, 0) };
-    let mut is_verified: std::collections::HashSet<Pair> = verified.iter().map(|p| (p.a, p.b)).collect();
-    let extra: Vec<Pair> = proposed.iter().copied().filter(|p| !is_verified.contains(p)).collect();
-    is_verified.clear();
+    sink: &mut dyn OverlapSink,
+) -> (Vec<VerifiedPair>, RelationCounts) {
+    let rules = config.relations();
+    let rank = id_ranks(docs);
+    let key = |a: u32, b: u32| {
+        let (x, y) = (rank[a as usize], rank[b as usize]);
+        (x.min(y), x.max(y))
+    };
+    let Some(params) = config.passages else {
+        let mut links: Vec<VerifiedPair> = verified
+            .into_iter()
+            .map(|mut p| {
+                let dup =
+                    relation::is_duplicate(&p, true, &rules) || relation::is_duplicate(&p, false, &rules);
+                p.relation = if dup { Relation::Duplicate } else { Relation::Story };
+                p
+            })
+            .chain(stars.into_iter().map(|p| VerifiedPair { relation: Relation::Duplicate, ..p }))
+            .collect();
+        links.sort_by_key(|p| (p.a, p.b));
+        let mut report: Vec<((u32, u32), VerifiedPair)> = links
+            .iter()
+            .map(|p| {
+                let mut p = p.clone();
+                if rank[p.a as usize] > rank[p.b as usize] {
+                    p.swap();
+                }
+                (key(p.a, p.b), p)
+            })
+            .collect();
+        report.sort_unstable_by_key(|(k, _)| *k);
+        sink.finish(docs, &report);
+        return (links, RelationCounts::default());
+    };
+    let mut pairs: Vec<Pair> = verified.iter().map(|p| (p.a, p.b)).chain(proposed.iter().copied()).collect();
+    drop(verified);
+    pairs.par_sort_unstable_by_key(|&(a, b)| key(a, b));
+    pairs.dedup();
 
-    let mut pairs: Vec<Pair> = verified.iter().map(|p| (p.a, p.b)).collect();
-    pairs.extend(&extra);
     let involved = involved(docs.len(), &pairs);
     let sequences: Vec<Option<Sequence>> = docs
         .par_iter()
         .zip(involved.par_iter())
         .map(|(d, &on)| on.then(|| sequence(&d.text, config)))
         .collect();
-    // The passage candidates need their shingle sets for scoring. With word shingles the
-    // sequences just computed hold exactly those hashes, so no document is normalized twice.
+    // Scoring needs the shingle sets. With word shingles the sequences just computed hold
+    // exactly those hashes, so no document is normalized twice.
     if config.shingle.kind == ShingleKind::Word {
         docs.par_iter_mut().zip(sequences.par_iter()).for_each(|(d, s)| {
             if let (Some(s), true) = (s, d.shingles.is_empty() && d.shingle_count > 0) {
@@ -42,37 +125,106 @@ pub fn link_passages(
         fill_sets(docs, &involved, config);
     }
     let docs: &[Doc] = docs;
-    let seq = |i: u32| sequences[i as usize].as_ref();
-    let align = |a: u32, b: u32| match (seq(a), seq(b)) {
-        (Some(x), Some(y)) => overlap::align(x, y, &params.rule),
-        _ => overlap::Alignment::default(),
-    };
-
-    let mut links: Vec<VerifiedPair> = verified
-        .into_par_iter()
-        .map(|mut p| {
-            let al = align(p.a, p.b);
-            if al.links(&params.rule) {
-                p.linked_by = LinkedBy::Both;
-            }
-            p.alignment = Some(al);
-            p
-        })
-        .collect();
-    let passage_links: Vec<VerifiedPair> = extra
+    let fps: Vec<relation::Fingerprints> = sequences
         .par_iter()
-        .filter_map(|&(a, b)| {
-            let al = align(a, b);
-            al.links(&params.rule).then(|| VerifiedPair {
-                a,
-                b,
-                scores: verify::score(&docs[a as usize].shingles, &docs[b as usize].shingles),
-                linked_by: LinkedBy::Passage,
-                alignment: Some(al),
+        .map(|s| {
+            s.as_ref().map_or_else(Default::default, |s| {
+                relation::Fingerprints::new(s.hashes(), df, params.window, params.max_family)
             })
         })
         .collect();
-    links.extend(passage_links);
+    let facts = |&(a, b): &Pair| -> Option<PairFacts> {
+        let (sa, sb) = (sequences[a as usize].as_ref()?, sequences[b as usize].as_ref()?);
+        let (da, db) = (&docs[a as usize], &docs[b as usize]);
+        let scores = verify::score(&da.shingles, &db.shingles);
+        let alignment = overlap::align(sa, sb, &params.rule);
+        let pair = VerifiedPair {
+            a,
+            b,
+            scores,
+            linked_by: LinkedBy::Jaccard,
+            alignment: Some(alignment),
+            relation: Relation::Overlap,
+        };
+        Some(PairFacts::new(pair, (sa, sb), (&fps[a as usize], &fps[b as usize])))
+    };
+
+    let mut counts = RelationCounts { aligned: pairs.len(), ..Default::default() };
+    let mut held: Vec<(Relation, bool, VerifiedPair)> = Vec::new();
+    let mut regions = Vec::new();
+    for batch in pairs.chunks(ALIGN_BATCH) {
+        let decided: Vec<(PairFacts, Relation)> = batch
+            .par_iter()
+            .filter_map(|p| {
+                let f = facts(p)?;
+                let r = relation::classify(&f, &rules)?;
+                Some((f, r))
+            })
+            .collect();
+        for (f, r) in decided {
+            if let Some(reg) = relation::regions(&f, r, &rules) {
+                regions.push(reg);
+            }
+            let by_jaccard = f.by_jaccard(&rules);
+            let mut p = f.pair;
+            if r >= Relation::Story {
+                held.push((r, by_jaccard, p));
+            } else {
+                counts.overlaps += 1;
+                let k = key(p.a, p.b);
+                if rank[p.a as usize] > rank[p.b as usize] {
+                    p.swap();
+                }
+                sink.overlap(docs, &p, k);
+            }
+        }
+    }
+    let composites = relation::prune_composites(&regions, &rank, &rules);
+    drop(regions);
+    let mut report: Vec<((u32, u32), VerifiedPair)> = Vec::with_capacity(held.len());
+    let mut links = Vec::new();
+    for (r, by_jaccard, mut p) in held {
+        let lost = composites.pruned.contains(&(p.a.min(p.b), p.a.max(p.b)));
+        // No document is a duplicate of a composite (a roundup is not a copy of what it quotes).
+        let dup = |removed_is_a: bool| {
+            let kept = if removed_is_a { p.b } else { p.a };
+            relation::is_duplicate(&p, removed_is_a, &rules) && !composites.docs.contains(&kept)
+        };
+        let r = if r == Relation::Duplicate && !dup(true) && !dup(false) { Relation::Story } else { r };
+        p.relation = if lost { Relation::Overlap } else { r };
+        let by_passages = if by_jaccard {
+            p.alignment.as_ref().is_some_and(|al| al.links(&params.rule))
+        } else {
+            r >= Relation::Story
+        };
+        p.linked_by = match (by_jaccard, !lost && by_passages) {
+            (true, true) => LinkedBy::Both,
+            (true, false) => LinkedBy::Jaccard,
+            _ => LinkedBy::Passage,
+        };
+        if lost {
+            counts.pruned += 1;
+            counts.overlaps += 1;
+        } else {
+            links.push(p.clone());
+        }
+        let k = key(p.a, p.b);
+        if rank[p.a as usize] > rank[p.b as usize] {
+            p.swap();
+        }
+        report.push((k, p));
+    }
+    for p in stars {
+        let mut p = VerifiedPair { relation: Relation::Duplicate, ..p };
+        links.push(p.clone());
+        let k = key(p.a, p.b);
+        if rank[p.a as usize] > rank[p.b as usize] {
+            p.swap();
+        }
+        report.push((k, p));
+    }
+    report.sort_unstable_by_key(|(k, _)| *k);
+    sink.finish(docs, &report);
     links.sort_by_key(|p| (p.a, p.b));
-    (links, proposed.len())
+    (links, counts)
 }

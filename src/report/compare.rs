@@ -9,14 +9,16 @@
 //!   "containment_a_in_b": 0.331695, "containment_b_in_a": 0.313225,
 //!   "coverage_a": 0.321256, "coverage_b": 0.305239,   // share of each side's words in passages
 //!   "jaccard": 0.192034,
-//!   "linked": true,                 // linked under the parameters below
+//!   "linked": true,                 // the same story under the parameters below
 //!   "linked_by": "passage",         // "jaccard", "passage", "both", or null
 //!   "params": { ... },              // as in clusters.json (keys sorted)
 //!   "passages": [ { "a": [1259, 1708], "b": [202, 654],   // [start, end) in characters
 //!                   "exact": 0.855072, "words": 73,       // share verbatim; length in words
 //!                   "text_a": "...", "text_b": "..." } ],  // the passage on each side
-//!   "schema_version": 1,
-//!   "tool": { "name": "reprint", "version": "0.1.0" }
+//!   "relation": "story",            // "duplicate", "story", "overlap", or null (unrelated)
+//!   "schema_version": 2,
+//!   "tool": { "name": "reprint", "version": "0.1.0" },
+//!   "why": "the same story: 2 shared passage(s), longest 73 words, cover 32% of A and ..."
 //! }
 //! ```
 //!
@@ -30,7 +32,7 @@ use super::{round6, SCHEMA_VERSION};
 use crate::config::Config;
 use crate::corpus::RawDoc;
 use crate::pipeline::Comparison;
-use crate::verify::LinkedBy;
+use crate::verify::{LinkedBy, Relation};
 use serde::{Deserialize, Serialize};
 
 /// One side of a comparison.
@@ -86,10 +88,14 @@ pub struct ComparisonReport {
     pub params: ParamsReport,
     /// Shared passages, in A's order.
     pub passages: Vec<ComparedPassage>,
+    /// The strongest relation that holds (`null`: unrelated).
+    pub relation: Option<Relation>,
     /// Schema version.
     pub schema_version: u32,
     /// Tool name and version.
     pub tool: Tool,
+    /// Why the relation holds (or none does), in one sentence.
+    pub why: String,
 }
 
 impl ComparisonReport {
@@ -124,8 +130,10 @@ impl ComparisonReport {
             linked_by: cmp.linked_by,
             params: ParamsReport::new(config),
             passages,
+            relation: cmp.relation,
             schema_version: SCHEMA_VERSION,
             tool: Tool::current(),
+            why: cmp.why.clone(),
         }
     }
 

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! {
-//!   "schema_version": 1,
+//!   "schema_version": 2,
 //!   "tool": { "name": "reprint", "version": "0.1.0" },
 //!   "params": {                      // every resolved parameter: rerunning with these
 //!     "normalize": { "profile": "default", "steps": ["nfkd", ...] },  // reproduces the file
@@ -15,9 +15,10 @@
 //!     "keep": "first", "on_error": "skip",                      // keep: also earliest:FIELD, ...
 //!     "id_field": "id", "text_field": "text", "extensions": ["txt"], "max_doc_bytes": 134217728,
 //!     "passages": {                  // null with --no-passages or --candidates identical
-//!       "shingle_words": 5, "min_passage": 50, "min_coverage": 0.2, "max_gap": 5,
-//!       "max_repeats": 8, "winnow_window": 8, "max_df": 100, "min_shared": 2 },
-//!     "cluster": "components"        // or "center"
+//!       "shingle_words": 5, "min_passage": 50, "min_coverage": 0.15, "max_family": 20,
+//!       "max_gap": 5, "max_repeats": 8, "winnow_window": 8, "max_df": 100, "min_shared": 2 },
+//!     "cluster": "components",       // or "center"
+//!     "min_covered": 0.8             // the duplicate rule (see crate::relation)
 //!   },
 //!   "input": {
 //!     "sources": ["seeds"],          // inputs in the order given
@@ -27,7 +28,10 @@
 //!     "skipped_total": N, "skipped_by_reason": { "REASON": N },  // when any was skipped
 //!   },
 //!   "summary": { "candidate_pairs": 1, "verified_pairs": 0, "passage_candidates": 1,
-//!                "passage_links": 1, "linked_pairs": 1, "clusters": 1,
+//!                "passage_links": 1,           // story links by passages only
+//!                "duplicate_pairs": 0, "overlap_pairs": 0,  // relations (overlaps.jsonl)
+//!                "pruned_links": 0,            // links of composites (roundups) set aside
+//!                "linked_pairs": 1, "clusters": 1,
 //!                "clustered_documents": 2, "singletons": 3 },
 //!   "clusters": [                    // clusters of 2+ documents, by smallest member id
 //!     { "id": 1,                     // 1-based, in this order
@@ -38,8 +42,9 @@
 //!                     "min_jaccard": 0.192034, "min_link_score": 0.321256,
 //!                     "linked_pairs": 1, "unlinked_pairs": 0,   // linked directly or not
 //!                     "bridges": [["<id>", "<id>"]] },     // links whose removal splits it
-//!       "pairs": [ { "a": "<id>", "b": "<id>",             // linked pairs, a < b by id
+//!       "pairs": [ { "a": "<id>", "b": "<id>",             // story links, a < b by id
 //!                    "jaccard": x, "containment_a_in_b": x, "containment_b_in_a": x,
+//!                    "relation": "story",                  // or "duplicate"
 //!                    "linked_by": "passage",               // "jaccard", "passage" or "both"
 //!                    "coverage_a": x, "coverage_b": x,     // passage detection on only
 //!                    "passages": [ { "a": [1259, 1708], "b": [202, 654],  // [start, end)
@@ -53,7 +58,10 @@
 //! singletons. Passage ranges are half-open ranges of Unicode scalar values (characters, not
 //! bytes) of the original texts. The file holds no timings: the same input and parameters give
 //! a byte-identical file. Fields are only ever added; a field that changes meaning bumps
-//! `schema_version`. The `compare --json` and `eval.json` documents are described in
+//! `schema_version`. Version 2 added `relation`, the relation counts, `max_family` and
+//! `min_covered`, and changed what makes a pair a link (the three relations of
+//! [`crate::relation`] replace version 1's single rule). `overlaps.jsonl` holds every pair
+//! that shares a passage, with the same pair fields ([`super::overlaps`]). The `compare --json` and `eval.json` documents are described in
 //! [`super::compare`] and [`super::eval`].
 
 pub use super::offsets::char_offsets;
@@ -66,7 +74,7 @@ use crate::verify::VerifiedPair;
 use serde::{Deserialize, Serialize};
 
 /// Version of the `clusters.json` schema.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A document with no words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -108,9 +116,15 @@ pub struct Summary {
     pub verified_pairs: usize,
     /// Pairs proposed by passage fingerprints.
     pub passage_candidates: usize,
-    /// Pairs linked by shared passages only.
+    /// Story links by shared passages only (below the Jaccard threshold).
     pub passage_links: usize,
-    /// All linked pairs (the edges of the cluster graph).
+    /// Story links whose documents are duplicates (one is a copy of the other).
+    pub duplicate_pairs: usize,
+    /// Pairs whose strongest relation is `overlap` (each a line of `overlaps.jsonl`).
+    pub overlap_pairs: usize,
+    /// Passage links of composite documents (roundups) that became overlaps.
+    pub pruned_links: usize,
+    /// Story links: the edges of the cluster graph.
     pub linked_pairs: usize,
     /// Clusters of two or more.
     pub clusters: usize,
@@ -133,8 +147,11 @@ pub struct PairReport {
     pub containment_a_in_b: f64,
     /// Share of `b`'s shingles found in `a`.
     pub containment_b_in_a: f64,
-    /// Why the pair is linked: `jaccard`, `passage` or `both`.
-    pub linked_by: crate::verify::LinkedBy,
+    /// The strongest relation that holds: `duplicate`, `story` or `overlap`.
+    pub relation: crate::verify::Relation,
+    /// For story links, what links them: `jaccard`, `passage` or `both` (absent on overlaps).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linked_by: Option<crate::verify::LinkedBy>,
     /// Share of `a`'s words inside the passages (passage detection on).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coverage_a: Option<f64>,
@@ -250,6 +267,9 @@ impl ClusterReport {
                 verified_pairs: s.verified_pairs,
                 passage_candidates: s.passage_candidates,
                 passage_links: s.passage_links,
+                duplicate_pairs: s.duplicate_pairs,
+                overlap_pairs: s.overlap_pairs,
+                pruned_links: s.pruned_links,
                 linked_pairs: s.linked_pairs,
                 clusters: s.clusters,
                 clustered_documents: s.clustered_documents,
@@ -281,7 +301,12 @@ impl ClusterReport {
 
 /// The report form of a linked pair, with passage offsets converted to characters.
 pub fn pair_report(run: &RunResult, p: &VerifiedPair) -> PairReport {
-    let (da, db) = (&run.docs[p.a as usize], &run.docs[p.b as usize]);
+    pair_report_in(&run.docs, p)
+}
+
+/// The report form of a pair of `docs`.
+pub fn pair_report_in(docs: &[crate::pipeline::Doc], p: &VerifiedPair) -> PairReport {
+    let (da, db) = (&docs[p.a as usize], &docs[p.b as usize]);
     let passages = p.alignment.as_ref().map(|al| {
         let chars = passage_chars(&da.text, &db.text, &al.passages);
         al.passages
@@ -296,7 +321,8 @@ pub fn pair_report(run: &RunResult, p: &VerifiedPair) -> PairReport {
         jaccard: round6(p.scores.jaccard),
         containment_a_in_b: round6(p.scores.containment_a_in_b),
         containment_b_in_a: round6(p.scores.containment_b_in_a),
-        linked_by: p.linked_by,
+        relation: p.relation,
+        linked_by: (p.relation >= crate::verify::Relation::Story).then_some(p.linked_by),
         coverage_a: p.alignment.as_ref().map(|al| round6(al.coverage_a)),
         coverage_b: p.alignment.as_ref().map(|al| round6(al.coverage_b)),
         passages,

@@ -12,6 +12,7 @@ pub mod html;
 pub mod json;
 pub mod manifest;
 pub mod offsets;
+pub mod overlaps;
 pub mod params;
 pub mod svg;
 pub mod terminal;
@@ -95,8 +96,9 @@ impl Write for AtomicFile {
 }
 
 /// Names of the files reprint writes into an output directory.
-pub const OUTPUT_NAMES: [&str; 14] = [
+pub const OUTPUT_NAMES: [&str; 15] = [
     "clusters.json",
+    "overlaps.jsonl",
     "overlap.html",
     "manifest.json",
     "kept.jsonl",

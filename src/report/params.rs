@@ -71,6 +71,8 @@ pub struct ParamsReport {
     pub passages: Option<PassageParamsReport>,
     /// Clustering method.
     pub cluster: crate::cluster::ClusterMethod,
+    /// Share of a duplicate's words inside passages shared with the kept document.
+    pub min_covered: f64,
 }
 
 /// Passage detection parameters as reported.
@@ -80,8 +82,10 @@ pub struct PassageParamsReport {
     pub shingle_words: usize,
     /// Shortest passage that counts, in words.
     pub min_passage: usize,
-    /// Coverage of the shorter document needed to link.
+    /// Share of each document that specific passages must cover for a story link.
     pub min_coverage: f64,
+    /// Passages held by more documents than this never make a story link.
+    pub max_family: usize,
     /// Largest edit bridged inside a passage, in words.
     pub max_gap: usize,
     /// Shingles repeated more often within one document are ignored.
@@ -125,6 +129,7 @@ impl ParamsReport {
                 shingle_words: c.passage_k,
                 min_passage: p.rule.min_passage,
                 min_coverage: p.rule.min_coverage,
+                max_family: p.max_family,
                 max_gap: p.rule.max_gap,
                 max_repeats: p.rule.max_repeats,
                 winnow_window: p.window,
@@ -132,6 +137,7 @@ impl ParamsReport {
                 min_shared: p.min_shared,
             }),
             cluster: c.cluster,
+            min_covered: c.min_covered,
         }
     }
 }

@@ -9,7 +9,7 @@
 use crate::config::Candidates;
 use crate::corpus::{RawDoc, SkipLog};
 use crate::pipeline::{Comparison, Config, RunResult};
-use crate::verify::LinkedBy;
+use crate::verify::Relation;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -39,6 +39,15 @@ pub fn view_width(flag: Option<usize>, columns: Option<&str>) -> Result<usize, W
     Ok(width.max(MIN_WIDTH))
 }
 
+/// The relation as the terminal view names it.
+fn relation_name(r: Relation) -> &'static str {
+    match r {
+        Relation::Duplicate => "DUPLICATE",
+        Relation::Story => "SAME STORY",
+        Relation::Overlap => "OVERLAP",
+    }
+}
+
 /// Renders the comparison for a terminal `width` columns wide.
 pub fn comparison(a: &RawDoc, b: &RawDoc, cmp: &Comparison, config: &Config, width: usize) -> String {
     let mut out = String::new();
@@ -59,11 +68,9 @@ pub fn comparison(a: &RawDoc, b: &RawDoc, cmp: &Comparison, config: &Config, wid
         100.0 * al.coverage_a,
         100.0 * al.coverage_b
     );
-    let verdict = match cmp.linked_by {
-        Some(LinkedBy::Jaccard) => format!("LINKED: Jaccard >= {}", config.threshold),
-        Some(LinkedBy::Passage) => "LINKED: shared passages cover enough of the shorter document".to_owned(),
-        Some(LinkedBy::Both) => format!("LINKED: Jaccard >= {} and shared passages", config.threshold),
-        None => "not linked".to_owned(),
+    let verdict = match cmp.relation {
+        Some(r) => format!("{}: {}", relation_name(r), cmp.why),
+        None => format!("NOT RELATED: {}", cmp.why),
     };
     let _ = writeln!(out, "{verdict}");
     let col = (width.saturating_sub(3)) / 2;
@@ -198,9 +205,18 @@ pub fn run_summary(run: &RunResult, names: &[String], written: &[PathBuf], secs:
     let _ = writeln!(o, "  candidates {:>10} pairs  ({how}, {} shingles)", s.candidate_pairs, c.shingle);
     let _ = writeln!(o, "  verified   {:>10} pairs  (Jaccard >= {})", s.verified_pairs, c.threshold);
     if let Some(p) = &c.passages {
-        let _ = writeln!(o,
-            "  passages   {:>10} pairs  (shared passages of {}+ words covering {}+ of the shorter document; {} pairs aligned)",
+        let _ = writeln!(
+            o,
+            "  passages   {:>10} pairs  (same story by shared passages of {}+ words covering {}+ of each document; {} pairs aligned)",
             s.passage_links, p.rule.min_passage, p.rule.min_coverage, s.passage_candidates
+        );
+        let _ = writeln!(
+            o,
+            "  relations  {:>10} duplicates, {} story links, {} overlaps ({} links of roundups set aside)",
+            s.duplicate_pairs,
+            s.linked_pairs - s.duplicate_pairs,
+            s.overlap_pairs,
+            s.pruned_links
         );
     }
     let _ = writeln!(

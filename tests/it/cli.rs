@@ -22,7 +22,7 @@ fn default_run_reads_seeds_and_writes_versioned_report() {
         .stdout(predicate::str::contains("5 documents (0 empty, 0 skipped)"))
         .stdout(predicate::str::contains("clusters.json"));
     let r = read_json(&out.path().join("clusters.json"));
-    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["schema_version"], 2);
     assert_eq!(r["tool"]["name"], "reprint");
     assert_eq!(r["input"]["documents"], 5);
     assert_eq!(r["input"]["sources"][0], "seeds");
@@ -60,6 +60,12 @@ fn default_run_reads_seeds_and_writes_versioned_report() {
     }
     let cov = pair["coverage_a"].as_f64().unwrap();
     assert!((0.2..0.5).contains(&cov), "coverage {cov}");
+    assert_eq!(pair["relation"], "story");
+    // overlaps.jsonl lists the same pair, with the same fields.
+    let overlaps = fs::read_to_string(out.path().join("overlaps.jsonl")).unwrap();
+    assert_eq!(overlaps.lines().count(), 1);
+    let o: serde_json::Value = serde_json::from_str(overlaps.trim_end()).unwrap();
+    assert_eq!(&o, pair);
 }
 
 #[test]
@@ -459,7 +465,7 @@ fn compare_two_files_and_ids_in_a_corpus() {
         .args(["001_2829b539c0b17180.txt", "003_1a55989438145c7f.txt", "--width", "80"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("not linked"));
+        .stdout(predicate::str::contains("NOT RELATED"));
     reprint()
         .args(["compare", "--in"])
         .arg(seeds())

@@ -6,7 +6,7 @@ use flate2::read::MultiGzDecoder;
 use std::collections::HashSet;
 use std::fs;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn lines_of(path: &Path) -> Vec<Vec<u8>> {
     let raw = fs::read(path).unwrap();
@@ -149,48 +149,57 @@ fn outputs_are_identical_across_thread_counts_and_runs() {
     assert!(one == run("2"), "two runs differ");
 }
 
+/// A corpus directory: the five seeds plus `005_copy.txt`, a copy of seed 002 with a new
+/// first line (a duplicate: nearly all of its words are in 002).
+fn seeds_with_a_copy(dir: &Path) -> PathBuf {
+    let corpus = dir.join("corpus");
+    fs::create_dir_all(&corpus).unwrap();
+    for e in fs::read_dir(root().join("seeds")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            fs::copy(&p, corpus.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let copied = fs::read_to_string(root().join("seeds/002_f827d458276c570b.txt")).unwrap();
+    fs::write(corpus.join("005_copy.txt"), format!("(وكالات)\n{copied}")).unwrap();
+    corpus
+}
+
 #[test]
 fn annotate_check_and_text_directories() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    // --annotate on the seeds JSONL form: every record comes back with three fields added.
+    let corpus = seeds_with_a_copy(dir.path());
+    // --annotate on the JSON Lines form: every record comes back with three fields added.
     let jsonl = dir.path().join("seeds.jsonl");
     let mut lines = String::new();
-    for e in fs::read_dir(root().join("seeds")).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "txt") {
-            let id = p.file_name().unwrap().to_string_lossy().into_owned();
-            lines.push_str(
-                &serde_json::json!({"id": id, "text": fs::read_to_string(&p).unwrap(), "x": [1, 2]})
-                    .to_string(),
-            );
-            lines.push('\n');
-        }
+    let mut paths: Vec<PathBuf> = fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().path()).collect();
+    paths.sort();
+    for p in paths {
+        let id = p.file_name().unwrap().to_string_lossy().into_owned();
+        lines.push_str(
+            &serde_json::json!({"id": id, "text": fs::read_to_string(&p).unwrap(), "x": [1, 2]}).to_string(),
+        );
+        lines.push('\n');
     }
     fs::write(&jsonl, &lines).unwrap();
     reprint().arg("dedup").arg(&jsonl).args(["--annotate", "-q", "--out"]).arg(&out).assert().success();
     let annotated = fs::read_to_string(out.join("annotated.jsonl")).unwrap();
-    assert_eq!(annotated.lines().count(), 5);
-    let reps: usize = annotated
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .inspect(|v| assert_eq!(v["x"], serde_json::json!([1, 2])))
-        .filter(|v| v["is_representative"] == true)
-        .count();
-    assert_eq!(reps, 4, "one of the 000/002 pair is marked a duplicate");
+    assert_eq!(annotated.lines().count(), 6);
+    let records: Vec<serde_json::Value> =
+        annotated.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()).collect();
+    assert!(records.iter().all(|v| v["x"] == serde_json::json!([1, 2])));
+    let reps = records.iter().filter(|v| v["is_representative"] == true).count();
+    assert_eq!(reps, 5, "only the copy is a duplicate; 000 and 002 share a passage, not a copy");
+    let copy = records.iter().find(|v| v["id"] == "005_copy.txt").unwrap();
+    assert_eq!(copy["duplicate_of"], "002_f827d458276c570b.txt");
 
-    // --check: status 1 when duplicates exist, 0 when not.
+    // --check: status 1 when duplicates exist, 0 when not (partial reprints are not copies).
+    reprint().arg("dedup").arg(&corpus).args(["--check", "-q", "--out"]).arg(&out).assert().code(1);
     reprint()
         .arg("dedup")
         .arg(root().join("seeds"))
         .args(["--check", "-q", "--out"])
-        .arg(&out)
-        .assert()
-        .code(1);
-    reprint()
-        .arg("dedup")
-        .arg(root().join("seeds"))
-        .args(["--check", "--no-passages", "-q", "--out"])
         .arg(&out)
         .assert()
         .code(0);
@@ -199,7 +208,7 @@ fn annotate_check_and_text_directories() {
     let copies = dir.path().join("copies");
     reprint()
         .arg("dedup")
-        .arg(root().join("seeds"))
+        .arg(&corpus)
         .args(["-q", "--out"])
         .arg(&out)
         .arg("--copy-to")
@@ -207,17 +216,19 @@ fn annotate_check_and_text_directories() {
         .assert()
         .success();
     let kept = fs::read_to_string(out.join("kept.txt")).unwrap();
-    assert_eq!(kept.lines().count(), 4);
-    assert!(!kept.contains("002_f827d458276c570b.txt"));
-    assert_eq!(fs::read_dir(&copies).unwrap().count(), 4);
+    assert_eq!(kept.lines().count(), 5);
+    assert!(!kept.contains("005_copy.txt"));
+    assert_eq!(fs::read_dir(&copies).unwrap().count(), 5);
     assert_eq!(
         fs::read(copies.join("000_19cceab3956b993e.txt")).unwrap(),
         fs::read(root().join("seeds/000_19cceab3956b993e.txt")).unwrap()
     );
     let removed = removed_ids(&out);
-    assert_eq!(removed[0]["duplicate_of"], "000_19cceab3956b993e.txt");
-    assert_eq!(removed[0]["linked_by"], "passage");
+    assert_eq!(removed.len(), 1);
+    assert_eq!(removed[0]["duplicate_of"], "002_f827d458276c570b.txt");
+    assert_eq!(removed[0]["relation"], "duplicate");
     assert!(removed[0]["passage_words"].as_u64().unwrap() >= 50);
+    assert!(removed[0]["words_not_in_kept"].as_u64().unwrap() < removed[0]["words"].as_u64().unwrap() / 5);
 
     // Standard input cannot be read twice.
     reprint().args(["dedup", "-", "--out"]).arg(&out).assert().code(2);

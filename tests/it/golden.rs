@@ -1,5 +1,5 @@
-//! Golden files pin the three JSON schemas byte for byte on the sample corpus: `clusters.json`,
-//! `compare --json` and `eval.json` (a sweep and a rescoring). Each file is also read back
+//! Golden files pin the JSON schemas byte for byte on the sample corpus: `clusters.json`,
+//! `overlaps.jsonl`, `compare --json` and `eval.json` (a sweep and a rescoring). Each file is also read back
 //! through its typed definition and written again, which must give the same bytes.
 //!
 //! After an intended change of a format, regenerate with `UPDATE_GOLDEN=1 cargo test golden`
@@ -40,6 +40,13 @@ fn golden_clusters_json_on_seeds() {
     golden("clusters.seeds.json", &bytes);
     let typed = ClusterReport::from_json(&bytes).expect("the typed reader reads what was written");
     assert!(typed.to_json() == bytes, "read and written again, the same bytes");
+    // overlaps.jsonl: each line a pair in the clusters.json pair form.
+    let overlaps = std::fs::read(dir.path().join("overlaps.jsonl")).unwrap();
+    golden("overlaps.seeds.jsonl", &overlaps);
+    for line in String::from_utf8(overlaps).unwrap().lines() {
+        let pair: reprint::report::json::PairReport = serde_json::from_str(line).expect("a pair");
+        assert_eq!(serde_json::to_string(&pair).unwrap(), line, "read and written again, the same bytes");
+    }
 }
 
 #[test]

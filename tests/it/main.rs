@@ -9,4 +9,5 @@ mod dedup;
 mod flags;
 mod golden;
 mod real_data;
+mod relations;
 mod reliability;

@@ -58,7 +58,8 @@ fn lsh_recall_against_exact_join_on_saudinewsnet() {
 fn bbc_exact_copies_share_a_cluster() {
     let Some(path) = shared_data("bbc_news.jsonl.gz") else { return };
     let config = Params::default().resolve().unwrap();
-    let run = pipeline::run(vec![Input::Jsonl(path)], &config, &NoProgress).unwrap();
+    let run =
+        pipeline::run(vec![Input::Jsonl(path)], &config, &NoProgress, &mut pipeline::NoOverlaps).unwrap();
     let mut by_text: HashMap<&str, Vec<u32>> = HashMap::new();
     for (i, d) in run.docs.iter().enumerate() {
         by_text.entry(d.text.as_str()).or_default().push(i as u32);
@@ -79,21 +80,34 @@ fn bbc_exact_copies_share_a_cluster() {
     }
 }
 
-/// The labelled reprint development set: default settings must reach ARI ≥ 0.98, recall ≥ 0.95
+/// The labelled reprint development set: default settings must reach ARI ≥ 0.99, recall ≥ 0.95
 /// on true pairs whose whole-document Jaccard is below 0.35, and merge at most 2% of the
 /// hard-negative pairs.
 #[test]
 fn reprints_dev_set_with_default_settings() {
+    dev_set("reprints_dev_ar", 0.99);
+}
+
+/// The development set with real-news confounders (boilerplate and template paragraphs shared
+/// by 5–40 documents of different stories, roundups of 2–3 stories): ARI ≥ 0.95, and the
+/// same pair checks.
+#[test]
+fn reprints_dev_set_v2_with_default_settings() {
+    dev_set("reprints_dev_ar_v2", 0.95);
+}
+
+fn dev_set(name: &str, min_ari: f64) {
     use reprint::eval::{agreement, pair_outcome, predicted_labels, read_labels, read_pairs};
     let (Some(docs), Some(labels), Some(pairs)) = (
-        shared_data("reprints_dev_ar/docs.jsonl.gz"),
-        shared_data("reprints_dev_ar/labels.jsonl.gz"),
-        shared_data("reprints_dev_ar/pairs.jsonl.gz"),
+        shared_data(&format!("{name}/docs.jsonl.gz")),
+        shared_data(&format!("{name}/labels.jsonl.gz")),
+        shared_data(&format!("{name}/pairs.jsonl.gz")),
     ) else {
         return;
     };
     let config = Params::default().resolve().unwrap();
-    let mut run = pipeline::run(vec![Input::Jsonl(docs)], &config, &NoProgress).unwrap();
+    let mut run =
+        pipeline::run(vec![Input::Jsonl(docs)], &config, &NoProgress, &mut pipeline::NoOverlaps).unwrap();
     let all = vec![true; run.docs.len()];
     pipeline::fill_sets(&mut run.docs, &all, &config);
     let labels = read_labels(&labels).unwrap();
@@ -116,10 +130,10 @@ fn reprints_dev_set_with_default_settings() {
         },
         &bands,
     );
-    eprintln!("dev set: {a:?}");
+    eprintln!("{name}: {a:?}");
     eprintln!("pairs (bands by the file's jaccard): {by_file:?}");
     eprintln!("pairs (bands by reprint's jaccard): {by_reprint:?}");
-    assert!(a.ari >= 0.98, "ARI {}", a.ari);
+    assert!(a.ari >= min_ari, "{name}: ARI {}", a.ari);
     for o in [&by_file, &by_reprint] {
         let low = &o.recall_by_jaccard[0];
         assert!(low.pairs > 100, "the dev set has many low-Jaccard true pairs");

@@ -1,0 +1,145 @@
+//! `overlaps.jsonl`: every pair of documents that shares a passage of `--min-passage` words or
+//! more, whatever its coverage, with the strongest relation that holds. One JSON object per
+//! line, sorted by `(a, b)` (ids, `a < b`), streamed while the run aligns its candidates:
+//!
+//! ```text
+//! {"a": "<id>", "b": "<id>", "relation": "duplicate" | "story" | "overlap",
+//!  "jaccard": x, "containment_a_in_b": x, "containment_b_in_a": x,
+//!  "linked_by": "jaccard" | "passage" | "both",      // story links only
+//!  "coverage_a": x, "coverage_b": x,
+//!  "passages": [ { "a": [start, end], "b": [start, end], "words": n, "exact": x } ] }
+//! ```
+//!
+//! The fields are those of a pair in `clusters.json` ([`super::json`]): character offsets
+//! into the original texts, scores rounded to 6 decimals. Story links (which `clusters.json`
+//! also lists inside their clusters) appear here too, so the file is the complete list of what
+//! documents share. Pairs linked by Jaccard alone with no passage of `--min-passage` words
+//! (short documents) are listed as well.
+//!
+//! Memory: overlap-only pairs go to a spill file (hidden, in the output directory) as soon as
+//! they are decided; only story links are held until the end, when the two sorted streams are
+//! merged into the final file, which is staged and renamed with the run's other outputs.
+
+use super::json::pair_report_in;
+use super::AtomicFile;
+use crate::pipeline::{Doc, OverlapSink};
+use crate::verify::VerifiedPair;
+use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
+
+/// Writes `overlaps.jsonl` from the pairs a run streams to it.
+pub struct OverlapsWriter {
+    path: PathBuf,
+    spill: Option<io::BufWriter<tempfile::NamedTempFile>>,
+    out: Option<AtomicFile>,
+    error: Option<io::Error>,
+    lines: u64,
+}
+
+impl OverlapsWriter {
+    /// Starts the file `path` (nothing appears under that name before the output directory's
+    /// commit).
+    pub fn create(path: &Path) -> io::Result<Self> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        // Named as a temporary file of overlaps.jsonl, so a killed run's spill is removed by the
+        // next run's `OutputDir::open`.
+        let spill =
+            tempfile::Builder::new().prefix(".overlaps.jsonl.spill.").suffix(".tmp").tempfile_in(dir)?;
+        Ok(OverlapsWriter {
+            path: path.to_path_buf(),
+            spill: Some(io::BufWriter::with_capacity(1 << 16, spill)),
+            out: None,
+            error: None,
+            lines: 0,
+        })
+    }
+
+    /// Pairs written.
+    pub fn lines(&self) -> u64 {
+        self.lines
+    }
+
+    /// The finished file, staged for [`super::OutputDir::adopt`]; the first error met while
+    /// writing, if any.
+    pub fn stage(mut self) -> io::Result<super::Staged> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        match self.out.take() {
+            Some(out) => out.stage(),
+            None => Err(io::Error::other("overlaps were never finished")),
+        }
+    }
+
+    fn record(docs: &[Doc], p: &VerifiedPair) -> io::Result<Vec<u8>> {
+        let mut line = serde_json::to_vec(&pair_report_in(docs, p))?;
+        line.push(b'\n');
+        Ok(line)
+    }
+
+    fn merge(&mut self, docs: &[Doc], held: &[((u32, u32), VerifiedPair)]) -> io::Result<()> {
+        let spill = self.spill.take().ok_or_else(|| io::Error::other("overlaps finished twice"))?;
+        let spill = spill.into_inner().map_err(|e| e.into_error())?;
+        let mut reader = io::BufReader::new(spill.reopen()?);
+        let mut out = AtomicFile::create(&self.path)?;
+        let mut held = held.iter().peekable();
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let next = if reader.read_line(&mut line)? == 0 {
+                None
+            } else {
+                let (k, json) = line.split_once('\t').ok_or_else(|| io::Error::other("bad spill line"))?;
+                let (a, b) = k.split_once(' ').ok_or_else(|| io::Error::other("bad spill key"))?;
+                let key: (u32, u32) =
+                    (a.parse().map_err(io::Error::other)?, b.parse().map_err(io::Error::other)?);
+                Some((key, json))
+            };
+            while let Some((k, p)) = held.peek() {
+                if next.as_ref().is_some_and(|(key, _)| key < k) {
+                    break;
+                }
+                out.write_all(&Self::record(docs, p)?)?;
+                self.lines += 1;
+                held.next();
+            }
+            match next {
+                Some((_, json)) => {
+                    out.write_all(json.as_bytes())?;
+                    self.lines += 1;
+                }
+                None => break,
+            }
+        }
+        self.out = Some(out);
+        Ok(())
+    }
+}
+
+impl OverlapSink for OverlapsWriter {
+    fn overlap(&mut self, docs: &[Doc], pair: &VerifiedPair, key: (u32, u32)) {
+        if self.error.is_some() {
+            return;
+        }
+        let result = Self::record(docs, pair).and_then(|rec| {
+            let spill = self.spill.as_mut().ok_or_else(|| io::Error::other("overlaps already finished"))?;
+            write!(spill, "{} {}\t", key.0, key.1)?;
+            spill.write_all(&rec)
+        });
+        if let Err(e) = result {
+            self.error = Some(e);
+        }
+    }
+
+    fn finish(&mut self, docs: &[Doc], held: &[((u32, u32), VerifiedPair)]) {
+        if self.error.is_some() {
+            return;
+        }
+        if let Err(e) = self.merge(docs, held) {
+            self.error = Some(e);
+        }
+    }
+}
