@@ -68,13 +68,37 @@ fn select(hashes: &[u64], window: usize, mut selected: impl FnMut(usize)) {
 /// document are absent and count 1). Built from the postings of [`candidates`].
 #[derive(Debug, Clone, Default)]
 pub struct DocFrequency {
+    /// `(fingerprint, documents)` sorted by fingerprint.
     table: Vec<(u64, u32)>,
+    /// `start[p]..start[p + 1]`: the entries whose top `PREFIX_BITS` bits are `p` (hashes are
+    /// uniform, so each range is short and a lookup touches one or two cache lines).
+    start: Vec<u32>,
 }
 
+/// Bits of the hash prefix indexed by [`DocFrequency`].
+const PREFIX_BITS: u32 = 16;
+
 impl DocFrequency {
+    fn new(table: Vec<(u64, u32)>) -> Self {
+        let buckets = 1usize << PREFIX_BITS;
+        let mut start = vec![0u32; buckets + 1];
+        for &(h, _) in &table {
+            start[(h >> (64 - PREFIX_BITS)) as usize + 1] += 1;
+        }
+        for p in 0..buckets {
+            start[p + 1] += start[p];
+        }
+        DocFrequency { table, start }
+    }
+
     /// The number of documents holding fingerprint `h` (1 when it is not in the table).
     pub fn get(&self, h: u64) -> u32 {
-        self.table.binary_search_by_key(&h, |&(k, _)| k).map_or(1, |i| self.table[i].1)
+        if self.table.is_empty() {
+            return 1;
+        }
+        let p = (h >> (64 - PREFIX_BITS)) as usize;
+        let run = &self.table[self.start[p] as usize..self.start[p + 1] as usize];
+        run.binary_search_by_key(&h, |&(k, _)| k).map_or(1, |i| run[i].1)
     }
 
     /// The fingerprints of a document by position: `(position, document frequency)` of every
@@ -134,7 +158,7 @@ pub fn candidates(fps: &[Option<&[u64]>], max_df: usize, min_shared: usize) -> (
             out.push(run[0]);
         }
     }
-    (out, DocFrequency { table })
+    (out, DocFrequency::new(table))
 }
 
 #[cfg(test)]
@@ -176,6 +200,15 @@ mod tests {
             let got = candidates(&[Some(&fa), Some(&fb)], 10, 1).0;
             prop_assert_eq!(got, vec![(0, 1)]);
         }
+    }
+
+    #[test]
+    fn document_frequencies_of_shared_fingerprints() {
+        let (a, b, c) = ([1u64, 5, u64::MAX], [5u64, u64::MAX], [u64::MAX, 7]);
+        let sets: Vec<Option<&[u64]>> = vec![Some(&a[..]), Some(&b[..]), Some(&c[..])];
+        let (_, df) = candidates(&sets, 10, 1);
+        assert_eq!((df.get(1), df.get(5), df.get(7), df.get(u64::MAX), df.get(42)), (1, 2, 1, 3, 1));
+        assert_eq!(DocFrequency::default().get(5), 1);
     }
 
     #[test]
