@@ -3,11 +3,14 @@
 
 mod bars;
 mod cli;
+mod console;
+mod setup;
 
 use anyhow::{bail, Context, Result};
 use bars::Bars;
 use clap::Parser;
-use cli::{Cli, ClusterArgs, Command, CompareArgs, DedupArgs, EvalArgs, RunOptions};
+use cli::{Cli, ClusterArgs, Command, CompareArgs, DedupArgs, EvalArgs};
+use console::{emit, emit_json, message, warn};
 use reprint::corpus::{self, Input};
 use reprint::dedup;
 use reprint::eval::{self, SweepAxis};
@@ -15,7 +18,8 @@ use reprint::pipeline;
 use reprint::report::eval::{EvalReport, RescoreReport, SweepReport};
 use reprint::report::manifest::Manifest;
 use reprint::report::{self, terminal, ClusterReport, OutputDir};
-use std::path::{Path, PathBuf};
+use setup::{check_keep_field, open_out, set_threads};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -57,128 +61,6 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
-}
-
-/// An error and its causes on one line, each cause shown once (library errors often quote
-/// their cause in their own message).
-fn message(e: &anyhow::Error) -> String {
-    let mut msg = String::new();
-    for cause in e.chain() {
-        let text = cause.to_string();
-        if msg.contains(&text) {
-            continue;
-        }
-        if !msg.is_empty() {
-            msg.push_str(": ");
-        }
-        msg.push_str(&text);
-    }
-    msg
-}
-
-/// Set when the process started with standard output closed.
-static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Rust's runtime puts `/dev/null` in place of a closed standard output before `main` runs (so
-/// that no file inherits descriptor 1), which would make every write to it succeed. This check
-/// runs earlier, as a constructor, and remembers that stdout was closed so that printing to it
-/// fails instead of being lost.
-#[cfg(target_os = "linux")]
-#[used]
-#[link_section = ".init_array"]
-static CHECK_STDOUT: extern "C" fn() = {
-    extern "C" fn check() {
-        if std::fs::symlink_metadata("/proc/self/fd/1").is_err()
-            && std::path::Path::new("/proc/self").exists()
-        {
-            STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
-    }
-    check
-};
-
-/// Writes to stdout, control characters escaped; any failure (a full disk, a closed descriptor
-/// or pipe) is an error, so the run ends with a non-zero status.
-fn emit(text: &str) -> Result<()> {
-    write_stdout(&terminal::escape_controls(text))
-}
-
-/// Writes a JSON document to stdout, control characters written as JSON escapes (the same
-/// document, still valid JSON); failures as [`emit`].
-fn emit_json(json: &[u8]) -> Result<()> {
-    write_stdout(&terminal::escape_json_controls(&String::from_utf8_lossy(json)))
-}
-
-fn write_stdout(text: &str) -> Result<()> {
-    use std::io::Write as _;
-    if STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
-        bail!("cannot write to standard output: it is closed");
-    }
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes()).and_then(|()| out.flush()).context("cannot write to standard output")
-}
-
-/// Writes to stderr, control characters escaped; a failure there has nowhere to be reported.
-fn warn(text: &str) {
-    use std::io::Write as _;
-    let text = terminal::escape_controls(text);
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
-}
-
-/// Starts the worker pool with `--threads`, else `RAYON_NUM_THREADS`, refusing absurd counts.
-fn set_threads(run: &RunOptions) -> Result<()> {
-    let env = std::env::var("RAYON_NUM_THREADS").ok();
-    let Some(n) = reprint::config::worker_threads(run.threads, env.as_deref())? else {
-        return Ok(());
-    };
-    let from =
-        if run.threads.is_some() { format!("--threads {n}") } else { format!("RAYON_NUM_THREADS={n}") };
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(n)
-        .build_global()
-        .with_context(|| format!("{from}: cannot start the worker threads"))
-}
-
-/// `--keep earliest:FIELD` / `latest:FIELD` when no document has the field is an error (every
-/// representative would silently be the first in input order); when some lack it, a warning.
-fn check_keep_field(run: &pipeline::RunResult) -> Result<()> {
-    let (Some(field), true) = (&run.config.corpus.key_field, run.config.keep.needs_key()) else {
-        return Ok(());
-    };
-    let without = run.docs.iter().filter(|d| d.key.is_none()).count();
-    let policy = run.config.keep.name();
-    if without == run.docs.len() && without > 0 {
-        bail!("--keep {policy}:{field}: no document has a field `{field}` (a string or a number); every representative would be the first in input order");
-    }
-    if without > 0 {
-        warn(&format!(
-            "reprint: warning: --keep {policy}:{field}: {without} of {} documents have no field `{field}`; they come last\n",
-            run.docs.len()
-        ));
-    }
-    Ok(())
-}
-
-/// Opens `--out` for a run reading `inputs` (refusing an output that is an input), and keeps
-/// the run's own outputs out of directory inputs.
-fn open_out(
-    dir: &Path,
-    writes: &[&str],
-    inputs: &[Input],
-    names: &[String],
-    corpus: &mut corpus::CorpusConfig,
-) -> Result<OutputDir> {
-    let paths: Vec<(PathBuf, String)> = inputs
-        .iter()
-        .zip(names)
-        .filter_map(|(i, n)| i.path().map(|p| (p.to_path_buf(), n.clone())))
-        .collect();
-    let out = OutputDir::open(dir, writes, &paths)?;
-    if let Ok(canonical) = dir.canonicalize() {
-        corpus.exclude = writes.iter().map(|w| canonical.join(w)).collect();
-    }
-    Ok(out)
 }
 
 fn cluster(args: ClusterArgs) -> Result<u8> {
