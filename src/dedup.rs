@@ -75,10 +75,22 @@ pub fn plan(run: &RunResult) -> Plan {
                 (p.relation == Relation::Duplicate && relation::is_duplicate(p, p.a == m, &rules))
                     .then(|| (k, (*p).clone()))
             });
-            // A copy of a text is linked only to its first copy: when that copy was removed,
-            // the copy goes with it, as a duplicate of the same kept document (identical texts,
-            // identical scores and passages).
+            // A copy of a text is linked only to its first copy (a star): it duplicates a kept
+            // copy of the same text (its star link, with the kept copy in place of the first),
+            // or, when the first copy was removed, goes with it as a duplicate of the same kept
+            // document (identical texts, identical scores and passages).
             let g = run.identical_to.get(m as usize).copied().unwrap_or(m);
+            let same_text = |k: u32| run.identical_to.get(k as usize).copied().unwrap_or(k) == g;
+            let holder = holder.or_else(|| {
+                let &k = kept.iter().find(|&&k| same_text(k))?;
+                let mut p = (*links.get(&(m, g))?).clone();
+                if p.a == g {
+                    p.a = k;
+                } else {
+                    p.b = k;
+                }
+                Some((k, p))
+            });
             let holder = holder.or_else(|| {
                 let (k, p) = decided.get(&g)?;
                 let mut p = p.clone();

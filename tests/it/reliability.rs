@@ -405,7 +405,7 @@ fn dedup_fails_when_an_input_changes_between_its_two_reads() {
     fs::write(&path, doc("a", TEXT_A) + &doc("b", TEXT_A) + &doc("c", TEXT_B)).unwrap();
     let inputs = vec![Input::Jsonl(path.clone())];
     let config = Params::default().resolve().unwrap();
-    let run = pipeline::run(inputs.clone(), &config, &NoProgress).unwrap();
+    let run = pipeline::run(inputs.clone(), &config, &NoProgress, &mut pipeline::NoOverlaps).unwrap();
     let plan = reprint::dedup::plan(&run);
     // Another file moved over the input: same number of lines, other records.
     fs::write(&path, doc("x", TEXT_B) + &doc("y", TEXT_B) + &doc("z", TEXT_A)).unwrap();
