@@ -103,7 +103,10 @@ pub fn relate(
         return (links, RelationCounts::default());
     };
     let mut pairs: Vec<Pair> = verified.iter().map(|p| (p.a, p.b)).chain(proposed.iter().copied()).collect();
-    drop(verified);
+    // Verified pairs keep their scores; a pair only proposed by fingerprints is scored when it
+    // shares a passage (otherwise it has nothing to report).
+    let verified: std::collections::HashMap<Pair, verify::Scores> =
+        verified.into_iter().map(|p| ((p.a, p.b), p.scores)).collect();
     pairs.par_sort_unstable_by_key(|&(a, b)| key(a, b));
     pairs.dedup();
 
@@ -136,8 +139,12 @@ pub fn relate(
     let facts = |&(a, b): &Pair| -> Option<PairFacts> {
         let (sa, sb) = (sequences[a as usize].as_ref()?, sequences[b as usize].as_ref()?);
         let (da, db) = (&docs[a as usize], &docs[b as usize]);
-        let scores = verify::score(&da.shingles, &db.shingles);
         let alignment = overlap::align(sa, sb, &params.rule);
+        let scores = match verified.get(&(a, b)) {
+            Some(&s) => s,
+            None if alignment.passages.is_empty() => return None,
+            None => verify::score(&da.shingles, &db.shingles),
+        };
         let pair = VerifiedPair {
             a,
             b,
