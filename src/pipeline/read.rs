@@ -74,9 +74,20 @@ pub fn read_and_sketch(
                 .map_init(Normalized::default, |norm, record| match record {
                     Record::Skip(s) => Err(s),
                     Record::Doc(raw) => {
-                        normalizer.normalize_into(&raw.text, norm);
                         let mut shingles = Vec::new();
-                        shingler.hashes_into(norm, &mut shingles);
+                        if config.shingle.kind == ShingleKind::Word {
+                            word_shingles_in_pieces(
+                                &normalizer,
+                                &shingler,
+                                &raw.text,
+                                PIECE_BYTES,
+                                norm,
+                                &mut shingles,
+                            );
+                        } else {
+                            normalizer.normalize_into(&raw.text, norm);
+                            shingler.hashes_into(norm, &mut shingles);
+                        }
                         let winnowed = match (&config.passages, &passage_shingler) {
                             (None, _) => Vec::new(),
                             (Some(p), None) => winnow::fingerprints(&shingles, p.window),
@@ -144,6 +155,79 @@ pub fn read_and_sketch(
 }
 
 /// The word shingler for passages when it differs from the main shingler (`char:N` mode).
+/// Texts longer than this are normalized and shingled in pieces cut at white space: memory then
+/// holds one piece's tokens (24 bytes a word) instead of the whole text's, so a 100 MB document
+/// needs its text and its shingle hashes, not three times that.
+const PIECE_BYTES: usize = 4 << 20;
+
+/// Appends the word-shingle hashes of `text` to `out`, in document order, exactly as
+/// [`Shingler::hashes_into`] gives them for the whole normalized text, normalizing at most
+/// about `piece` bytes at a time. Each piece after the first starts at the first of the
+/// previous piece's last `k − 1` tokens, so every shingle is hashed once, with all its words.
+fn word_shingles_in_pieces(
+    normalizer: &Normalizer,
+    shingler: &Shingler,
+    text: &str,
+    piece: usize,
+    norm: &mut Normalized,
+    out: &mut Vec<u64>,
+) {
+    let k = shingler.config().size.max(1);
+    let len = text.len();
+    let mut start = 0usize;
+    // Shingles at the start of the current piece that the previous piece already gave.
+    let mut skip = 0usize;
+    // How far the current piece may reach; it only grows, so every round makes progress.
+    let mut reach = len.min(piece);
+    loop {
+        let mut end = reach;
+        if end < len {
+            // Cut after white space, so no token spans the cut.
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            match text[start..end].rfind(char::is_whitespace) {
+                Some(i) if i > 0 => {
+                    end = start + i + text[start + i..].chars().next().map_or(1, char::len_utf8)
+                }
+                _ => {
+                    reach = len.min(reach + piece);
+                    continue;
+                }
+            }
+        }
+        normalizer.normalize_into(&text[start..end], norm);
+        let tokens = norm.tokens.len();
+        let last = end == len;
+        // The last k − 1 tokens go on to the next piece, more when a token overlaps the one
+        // before it (one character folding into two words); their shingles that start in
+        // this piece are skipped in the next.
+        let t = &norm.tokens;
+        let mut carry = k - 1;
+        while carry > 0 && carry < tokens && t[tokens - carry].start < t[tokens - carry - 1].end {
+            carry += 1;
+        }
+        if !last && (tokens < k || carry >= tokens) {
+            // Too few words to make progress: take a larger piece.
+            reach = len.min(reach + piece);
+            continue;
+        }
+        if start == 0 || tokens >= k {
+            let before = out.len();
+            shingler.hashes_into(norm, out);
+            let drop = skip.min(out.len() - before);
+            out.drain(before..before + drop);
+        }
+        if last {
+            return;
+        }
+        let next = if carry == 0 { end } else { start + norm.tokens[tokens - carry].start as usize };
+        skip = carry - (k - 1);
+        start = next;
+        reach = len.min(reach.max(start) + piece);
+    }
+}
+
 fn passage_shingler(config: &Config) -> Option<Shingler> {
     (config.passages.is_some() && config.shingle.kind != ShingleKind::Word).then(|| {
         Shingler::new(ShingleConfig { kind: ShingleKind::Word, size: config.passage_k }, config.seed)
@@ -155,4 +239,54 @@ enum Sketcher {
     None,
     MinHash(MinHasher, u64),
     SimHash(u64),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::Profile;
+    use proptest::prelude::*;
+
+    fn hashes(text: &str, k: usize, piece: Option<usize>, profile: Profile) -> Vec<u64> {
+        let mut out = Vec::new();
+        let sh = Shingler::new(ShingleConfig { kind: ShingleKind::Word, size: k }, 7);
+        let normalizer = Normalizer::new(profile);
+        match piece {
+            None => sh.hashes_into(&normalizer.normalize(text), &mut out),
+            Some(p) => {
+                word_shingles_in_pieces(&normalizer, &sh, text, p, &mut Normalized::default(), &mut out)
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn pieces_give_the_whole_text_hashes() {
+        let text = "فر ١٠٣٧ جنديا أفغانيا إلى طاجيكستان ¼ بعد  اشتباكات\n\nمع حركة طالبان. a b c d e f g h";
+        for k in [1, 2, 5] {
+            for piece in [1, 3, 8, 20, 1000] {
+                let whole = hashes(text, k, None, Profile::Default);
+                assert_eq!(hashes(text, k, Some(piece), Profile::Default), whole, "k {k} piece {piece}");
+            }
+        }
+        assert!(hashes("", 5, Some(4), Profile::Default).is_empty());
+        assert_eq!(
+            hashes("one two", 5, Some(4), Profile::Default),
+            hashes("one two", 5, None, Profile::Default)
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn pieces_agree_with_the_whole_text(
+            words in prop::collection::vec("[a-c¼éأ٣]{1,4}|[ \n\t]{1,3}|[.,!]", 0..200),
+            k in 1usize..7,
+            piece in 1usize..64,
+        ) {
+            let text: String = words.join(" ");
+            for profile in [Profile::Default, Profile::None] {
+                prop_assert_eq!(hashes(&text, k, Some(piece), profile), hashes(&text, k, None, profile));
+            }
+        }
+    }
 }
