@@ -76,6 +76,13 @@ pub fn relate(
         let (x, y) = (rank[a as usize], rank[b as usize]);
         (x.min(y), x.max(y))
     };
+    // A pair as reported: its key, and `a` the document with the smaller id.
+    let in_id_order = |mut p: VerifiedPair| {
+        if rank[p.a as usize] > rank[p.b as usize] {
+            p.swap();
+        }
+        (key(p.a, p.b), p)
+    };
     let Some(params) = config.passages else {
         let mut links: Vec<VerifiedPair> = verified
             .into_iter()
@@ -88,16 +95,7 @@ pub fn relate(
             .chain(stars.into_iter().map(|p| VerifiedPair { relation: Relation::Duplicate, ..p }))
             .collect();
         links.sort_by_key(|p| (p.a, p.b));
-        let mut report: Vec<((u32, u32), VerifiedPair)> = links
-            .iter()
-            .map(|p| {
-                let mut p = p.clone();
-                if rank[p.a as usize] > rank[p.b as usize] {
-                    p.swap();
-                }
-                (key(p.a, p.b), p)
-            })
-            .collect();
+        let mut report: Vec<((u32, u32), VerifiedPair)> = links.iter().cloned().map(in_id_order).collect();
         report.sort_unstable_by_key(|(k, _)| *k);
         sink.finish(docs, &report);
         return (links, RelationCounts::default());
@@ -173,15 +171,11 @@ pub fn relate(
                 regions.push(reg);
             }
             let by_jaccard = f.by_jaccard(&rules);
-            let mut p = f.pair;
             if r >= Relation::Story {
-                held.push((r, by_jaccard, p));
+                held.push((r, by_jaccard, f.pair));
             } else {
                 counts.overlaps += 1;
-                let k = key(p.a, p.b);
-                if rank[p.a as usize] > rank[p.b as usize] {
-                    p.swap();
-                }
+                let (k, p) = in_id_order(f.pair);
                 sink.overlap(docs, &p, k);
             }
         }
@@ -215,20 +209,12 @@ pub fn relate(
         } else {
             links.push(p.clone());
         }
-        let k = key(p.a, p.b);
-        if rank[p.a as usize] > rank[p.b as usize] {
-            p.swap();
-        }
-        report.push((k, p));
+        report.push(in_id_order(p));
     }
     for p in stars {
-        let mut p = VerifiedPair { relation: Relation::Duplicate, ..p };
+        let p = VerifiedPair { relation: Relation::Duplicate, ..p };
         links.push(p.clone());
-        let k = key(p.a, p.b);
-        if rank[p.a as usize] > rank[p.b as usize] {
-            p.swap();
-        }
-        report.push((k, p));
+        report.push(in_id_order(p));
     }
     report.sort_unstable_by_key(|(k, _)| *k);
     sink.finish(docs, &report);
