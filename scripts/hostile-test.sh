@@ -3,7 +3,8 @@
 #   identical   100,000 records with the same text: `cluster` and `dedup` finish, clusters.json
 #               under 50 MB, peak memory under 1 GB
 #   junk        a 1 MB gzip of 1 GB of `x` lines: bounded memory, a summary of skips, exit 3
-#   big-doc     one 100 MB document of `a a a ...`: peak under 1 GB; two of them: under 2 GB
+#   big-doc     one 100 MB document of `a a a ...`: peak under 1 GB; two of them (different,
+#               or identical copies): under 2 GB
 #   stdout      /dev/full and a closed stdout: exit 2, no outputs under their final names
 #   concurrent  two runs on the same --out at once: one completes, the other fails with a
 #               clear message and removes nothing of the first
@@ -65,7 +66,14 @@ with open("'"$work"'/same.jsonl", "w") as f:
     verdict big-doc $? "one 100 MB document of 'a a a': exit $rc, ${secs} wall, peak ${mb} MB"
     read -r secs mb rc < <(peak "$bin" cluster -q --out "$work/o-big2" "$work/big2")
     [ "$rc" = 0 ] && [ "$mb" -lt 2048 ]
-    verdict big-doc $? "two 100 MB documents: exit $rc, ${secs} wall, peak ${mb} MB"
+    verdict big-doc $? "two different 100 MB documents: exit $rc, ${secs} wall, peak ${mb} MB"
+    # Two identical copies: one cluster, one verbatim passage of the whole text.
+    mkdir -p "$work/big3"
+    mv "$work/big1/a.txt" "$work/big3/a.txt"
+    cp "$work/big3/a.txt" "$work/big3/c.txt"
+    read -r secs mb rc < <(peak "$bin" cluster -q --out "$work/o-big3" "$work/big3")
+    [ "$rc" = 0 ] && [ "$mb" -lt 2048 ] && grep -q '"words":50000000,"exact":1.0' "$work/o-big3/overlaps.jsonl"
+    verdict big-doc $? "two identical 100 MB documents: exit $rc, ${secs} wall, peak ${mb} MB"
     ;;
   stdout)
     "$bin" cluster --out "$work/o-full" seeds >/dev/full 2>"$work/err"; rc=$?

@@ -247,6 +247,38 @@ pub fn align(a: &Sequence, b: &Sequence, config: &PassageConfig) -> Alignment {
     }
 }
 
+/// The alignment of a text with an identical copy of itself, from its word count and the byte
+/// range from its first word to its last: one verbatim passage of the whole text when it has at
+/// least `min_passage` words. (Aligning the text with itself would give the same passage, but
+/// costs memory in proportion to the text and loses stretches of shingles repeated more than
+/// `max_repeats` times, which an identical copy shares like any other.)
+pub fn identity(words: usize, bytes: (u32, u32), config: &PassageConfig) -> Alignment {
+    let whole = words > 0 && words >= config.min_passage;
+    let passages = if whole {
+        vec![Passage {
+            a: bytes,
+            b: bytes,
+            a_tokens: (0, words as u32),
+            b_tokens: (0, words as u32),
+            words,
+            exact: 1.0,
+        }]
+    } else {
+        Vec::new()
+    };
+    let coverage = if whole { 1.0 } else { 0.0 };
+    Alignment {
+        passages,
+        coverage_a: coverage,
+        coverage_b: coverage,
+        coverage_shorter: coverage,
+        own_words_a: 0,
+        own_words_b: 0,
+        words_a: words,
+        words_b: words,
+    }
+}
+
 /// Words of each document covered by no matching run: a run of `len` shingles covers
 /// `len + k − 1` words on each side.
 fn own_words(a: &Sequence, b: &Sequence, runs: &[Run]) -> (usize, usize) {

@@ -3,11 +3,12 @@
 //!
 //! The first document of each group (in input order) is its representative: only it enters
 //! LSH, the exact join and winnowing; every other copy is linked to it directly (a star), with
-//! the scores two identical texts have (Jaccard and both containments 1, the passages of the
-//! text aligned with itself). Links of the representative stand for the whole group.
+//! the scores two identical texts have (Jaccard and both containments 1, one verbatim passage of
+//! the whole text, [`overlap::identity`]). Links of the representative stand for the whole group.
 
-use super::{sequence, Doc};
+use super::{read, Doc};
 use crate::config::Config;
+use crate::normalize::Normalizer;
 use crate::overlap;
 use crate::verify::{LinkedBy, Scores, VerifiedPair};
 use rayon::prelude::*;
@@ -42,6 +43,7 @@ pub fn star_links(docs: &[Doc], rep: &[u32], config: &Config) -> Vec<VerifiedPai
         rep.iter().enumerate().filter(|&(i, &r)| r != i as u32).map(|(i, &r)| (r, i as u32)).collect();
     members.sort_unstable();
     let groups: Vec<&[(u32, u32)]> = members.chunk_by(|x, y| x.0 == y.0).collect();
+    let normalizer = Normalizer::new(config.normalize);
     groups
         .par_iter()
         .flat_map_iter(|group| {
@@ -51,8 +53,8 @@ pub fn star_links(docs: &[Doc], rep: &[u32], config: &Config) -> Vec<VerifiedPai
             let scores = Scores { jaccard: 1.0, containment_a_in_b: 1.0, containment_b_in_a: 1.0, shared: n };
             let (alignment, linked_by) = match config.passages {
                 Some(p) => {
-                    let s = sequence(&doc.text, config);
-                    let al = overlap::align(&s, &s, &p.rule);
+                    let (words, first, end) = read::word_extent(&normalizer, &doc.text);
+                    let al = overlap::identity(words, (first, end), &p.rule);
                     let by = if al.links(&p.rule) { LinkedBy::Both } else { LinkedBy::Jaccard };
                     (Some(al), by)
                 }

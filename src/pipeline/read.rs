@@ -228,6 +228,58 @@ fn word_shingles_in_pieces(
     }
 }
 
+/// The sorted, deduplicated shingle set of `text`, as [`Shingler::set_into`] gives it for the
+/// whole normalized text; word shingles of long texts are computed a piece at a time.
+pub(super) fn shingle_set(normalizer: &Normalizer, shingler: &Shingler, text: &str) -> Vec<u64> {
+    let mut norm = Normalized::default();
+    let mut set = Vec::new();
+    if shingler.config().kind == ShingleKind::Word {
+        word_shingles_in_pieces(normalizer, shingler, text, PIECE_BYTES, &mut norm, &mut set);
+        set.sort_unstable();
+        set.dedup();
+    } else {
+        normalizer.normalize_into(text, &mut norm);
+        shingler.set_into(&norm, &mut set);
+    }
+    set
+}
+
+/// The words of `text` as normalized: their number, the byte offset where the first begins and
+/// where the last ends (`(0, 0, 0)` without words). Texts longer than [`PIECE_BYTES`] are
+/// normalized a piece at a time, cut after white space, so memory holds one piece's tokens.
+pub(super) fn word_extent(normalizer: &Normalizer, text: &str) -> (usize, u32, u32) {
+    extent_in_pieces(normalizer, text, PIECE_BYTES)
+}
+
+fn extent_in_pieces(normalizer: &Normalizer, text: &str, piece: usize) -> (usize, u32, u32) {
+    let mut norm = Normalized::default();
+    let (mut words, mut first, mut last) = (0usize, None, 0u32);
+    let mut start = 0usize;
+    while start < text.len() {
+        let mut end = text.len().min(start.saturating_add(piece.max(1)));
+        if end < text.len() {
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            // Cut after the last white space of the piece (or the first after it), so no
+            // token spans the cut.
+            end = match text[start..end].rfind(char::is_whitespace).filter(|&i| i > 0) {
+                Some(i) => start + i,
+                None => text[end..].find(char::is_whitespace).map_or(text.len(), |i| end + i),
+            };
+            end += text[end..].chars().next().map_or(0, char::len_utf8);
+        }
+        normalizer.normalize_into(&text[start..end], &mut norm);
+        if let (Some(a), Some(b)) = (norm.tokens.first(), norm.tokens.last()) {
+            first.get_or_insert((start + a.start as usize) as u32);
+            last = (start + b.end as usize) as u32;
+        }
+        words += norm.tokens.len();
+        start = end;
+    }
+    (words, first.unwrap_or(0), last)
+}
+
 fn passage_shingler(config: &Config) -> Option<Shingler> {
     (config.passages.is_some() && config.shingle.kind != ShingleKind::Word).then(|| {
         Shingler::new(ShingleConfig { kind: ShingleKind::Word, size: config.passage_k }, config.seed)
@@ -276,6 +328,30 @@ mod tests {
         );
     }
 
+    fn whole_extent(text: &str, profile: Profile) -> (usize, u32, u32) {
+        let n = Normalizer::new(profile).normalize(text);
+        match (n.tokens.first(), n.tokens.last()) {
+            (Some(a), Some(b)) => (n.tokens.len(), a.start, b.end),
+            _ => (0, 0, 0),
+        }
+    }
+
+    #[test]
+    fn extent_in_pieces_matches_the_whole_text() {
+        let text = "  فر ١٠٣٧ جنديا أفغانيا إلى طاجيكستان ¼ بعد  اشتباكات\n\nمع حركة طالبان. a b  ";
+        let whole = whole_extent(text, Profile::Default);
+        assert_eq!(whole.0, 15, "the words of the text (the full stop is not one)");
+        assert_eq!(&text[whole.1 as usize..whole.2 as usize], text.trim());
+        for piece in [1, 3, 8, 20, 1000] {
+            assert_eq!(
+                extent_in_pieces(&Normalizer::new(Profile::Default), text, piece),
+                whole,
+                "piece {piece}"
+            );
+        }
+        assert_eq!(extent_in_pieces(&Normalizer::new(Profile::Default), " ... ", 2), (0, 0, 0));
+    }
+
     proptest! {
         #[test]
         fn pieces_agree_with_the_whole_text(
@@ -286,6 +362,18 @@ mod tests {
             let text: String = words.join(" ");
             for profile in [Profile::Default, Profile::None] {
                 prop_assert_eq!(hashes(&text, k, Some(piece), profile), hashes(&text, k, None, profile));
+            }
+        }
+
+        #[test]
+        fn extent_in_pieces_agrees_with_the_whole_text(
+            words in prop::collection::vec("[a-c¼éأ٣]{1,4}|[ \n\t]{1,3}|[.,!]", 0..200),
+            piece in 1usize..64,
+        ) {
+            let text: String = words.join(" ");
+            for profile in [Profile::Default, Profile::None] {
+                let normalizer = Normalizer::new(profile);
+                prop_assert_eq!(extent_in_pieces(&normalizer, &text, piece), whole_extent(&text, profile));
             }
         }
     }

@@ -12,10 +12,11 @@ use rayon::prelude::*;
 
 /// The sorted shingle set of a text under `config`.
 pub fn shingle_set(text: &str, config: &Config) -> Vec<u64> {
-    let doc = Normalizer::new(config.normalize).normalize(text);
-    let mut set = Vec::new();
-    Shingler::new(config.shingle, config.seed).set_into(&doc, &mut set);
-    set
+    super::read::shingle_set(
+        &Normalizer::new(config.normalize),
+        &Shingler::new(config.shingle, config.seed),
+        text,
+    )
 }
 
 /// Recomputes the shingle sets of the documents `wanted` marks (when not held already), in
