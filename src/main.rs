@@ -240,7 +240,7 @@ fn eval(args: EvalArgs) -> Result<u8> {
     }
 
     let (labels_file, pairs_file) = (args.labels.as_deref(), args.pairs.as_deref());
-    let report = SweepReport::new(&base_config, &axes, &inputs, &names, (labels_file, pairs_file), &result)?;
+    let report = SweepReport::new(&base_config, &axes, &names, (labels_file, pairs_file), &result)?;
     out.stage("eval.json", &EvalReport::Sweep(Box::new(report)).to_json())?;
     out.stage("eval.csv", eval::to_csv(&result.rows).as_bytes())?;
     for (name, svg) in report::svg::eval_plots(&result.rows, &axes, result.candidate_rate.as_ref()) {

@@ -124,6 +124,8 @@ pub struct SweepResult {
     pub candidate_rate: Option<CandidateRate>,
     /// Labelled ids that are not documents of the corpus.
     pub labels_absent: usize,
+    /// Size and checksum of each input, computed while it was first read.
+    pub inputs: Vec<crate::corpus::InputSum>,
 }
 
 /// Errors of a sweep.
@@ -164,6 +166,7 @@ pub fn sweep(
     let mut labels_absent = 0;
     let mut rows = Vec::new();
     let mut candidate_rate = None;
+    let mut sums = Vec::new();
     let mut cached: Option<(pipeline::Config, Vec<pipeline::Doc>, pipeline::ReadSummary)> = None;
     for setting in settings(axes) {
         let mut p = base.clone();
@@ -177,6 +180,7 @@ pub fn sweep(
             _ => pipeline::read_and_sketch(inputs.to_vec(), &config, progress)?,
         };
         if rows.is_empty() {
+            sums = summary.inputs.clone();
             if let Some(labels) = truth.labels {
                 let ids: std::collections::HashSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
                 labels_absent = labels.keys().filter(|id| !ids.contains(id.as_str())).count();
@@ -206,7 +210,7 @@ pub fn sweep(
         };
         cached = Some((config, run.docs, summary));
     }
-    Ok(SweepResult { rows, candidate_rate, labels_absent })
+    Ok(SweepResult { rows, candidate_rate, labels_absent, inputs: sums })
 }
 
 #[cfg(test)]

@@ -160,24 +160,25 @@ pub struct RescoreReport {
 }
 
 impl SweepReport {
-    /// The report of a sweep over `inputs` (names as given), scored against the `labels` and
+    /// The report of a sweep over the inputs named `names`, scored against the `labels` and
     /// `pairs` files.
     pub fn new(
         config: &Config,
         axes: &[SweepAxis],
-        inputs: &[Input],
         names: &[String],
         files: (Option<&Path>, Option<&Path>),
         result: &SweepResult,
     ) -> Result<SweepReport, CorpusError> {
-        let inputs = inputs
+        // The sums the sweep computed while reading: inputs are not read again.
+        let inputs = result
+            .inputs
             .iter()
             .zip(names)
-            .map(|(i, n)| {
-                let sum = Checksum::of(i, &config.corpus)?;
-                Ok(InputSum { bytes: sum.bytes, name: n.clone(), xxh3: sum.xxh3 })
+            .map(|(&sum, n)| {
+                let sum = Checksum::from(sum);
+                InputSum { bytes: sum.bytes, name: n.clone(), xxh3: sum.xxh3 }
             })
-            .collect::<Result<Vec<_>, CorpusError>>()?;
+            .collect();
         let file_sum = |p: Option<&Path>| -> Result<Option<FileSum>, CorpusError> {
             p.map(|p| {
                 let sum = Checksum::of(&Input::TextFile(p.to_path_buf()), &config.corpus)?;

@@ -179,6 +179,32 @@ fn a_fifo_input_is_read_once_and_checksummed_while_read() {
     assert!(m["inputs"][0]["xxh3"].is_string(), "{}", m["inputs"]);
 }
 
+#[test]
+fn eval_reads_a_fifo_corpus_once_and_checksums_it_while_reading() {
+    let dir = tmp();
+    let fifo = dir.path().join("in.jsonl");
+    mkfifo(&fifo);
+    let corpus = doc("a", TEXT_A) + &doc("b", TEXT_B);
+    let writer = feed_fifo(fifo.clone(), corpus.clone().into_bytes());
+    fs::write(
+        dir.path().join("labels.jsonl"),
+        "{\"id\":\"a\",\"cluster\":\"1\"}\n{\"id\":\"b\",\"cluster\":\"2\"}\n",
+    )
+    .unwrap();
+    let out = reprint()
+        .current_dir(dir.path())
+        .args(["eval", "-q", "--labels", "labels.jsonl", "--out", "o", "in.jsonl"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let _ = writer.join();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let report = read_json(&dir.path().join("o/eval.json"));
+    let want = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(corpus.as_bytes()));
+    assert_eq!(report["inputs"][0]["xxh3"], want.as_str(), "{}", report["inputs"]);
+    assert_eq!(report["inputs"][0]["bytes"], corpus.len());
+}
+
 // --- 4. identical texts are not quadratic ---------------------------------------------------------
 
 #[test]
