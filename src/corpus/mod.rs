@@ -21,7 +21,7 @@ mod reread;
 
 pub use lines::{open_lines, without_bom};
 pub use reader::{read_all, read_two, CorpusReader};
-pub use record::{read_json_objects, JsonObject};
+pub use record::{read_json_objects, JsonLine, JsonObject};
 pub use reread::{checksum, for_each_line, read_bytes};
 
 use serde::Serialize;

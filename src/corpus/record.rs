@@ -13,10 +13,35 @@ pub const AUX_LINE_BYTES: usize = 1 << 20;
 /// A JSON object, as read from an auxiliary file.
 pub type JsonObject = serde_json::Map<String, Value>;
 
+/// One line of an auxiliary file: its number, the object, and the line as written.
+#[derive(Debug, Clone)]
+pub struct JsonLine {
+    /// Line number (from 1).
+    pub line: u64,
+    /// The parsed object.
+    pub object: JsonObject,
+    /// The line's text (without a byte-order mark and surrounding white space).
+    text: String,
+}
+
+impl JsonLine {
+    /// The value of `key` as an id: a string as it is, a number as its exact JSON text (the way
+    /// documents' numeric ids are read), anything else `None`.
+    pub fn scalar(&self, key: &str) -> Option<String> {
+        match self.object.get(key) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => {
+                Some(raw_text(self.text.as_bytes(), key).unwrap_or_else(|| n.to_string()))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Reads a small JSON Lines file (plain or gzip) of auxiliary data — labels, labelled pairs —
-/// into `(line number, object)` pairs. Unlike documents, a bad line here is an error naming
+/// into [`JsonLine`]s. Unlike documents, a bad line here is an error naming
 /// the file and line: labels with holes would give wrong figures.
-pub fn read_json_objects(path: &Path) -> Result<Vec<(u64, JsonObject)>, CorpusError> {
+pub fn read_json_objects(path: &Path) -> Result<Vec<JsonLine>, CorpusError> {
     let mut reader = open_lines(path)?;
     let name = path.display().to_string();
     let bad = |line: u64, reason: String| CorpusError::BadRecord {
@@ -49,7 +74,7 @@ pub fn read_json_objects(path: &Path) -> Result<Vec<(u64, JsonObject)>, CorpusEr
             continue;
         }
         match serde_json::from_str::<Value>(line) {
-            Ok(Value::Object(map)) => out.push((n, map)),
+            Ok(Value::Object(object)) => out.push(JsonLine { line: n, object, text: line.to_owned() }),
             Ok(other) => return Err(bad(n, format!("expected a JSON object, found {}", kind(&other)))),
             Err(e) => return Err(bad(n, format!("invalid JSON: {e}"))),
         }

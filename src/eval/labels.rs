@@ -1,7 +1,7 @@
 //! Reading the truth: labels (`{"id", "cluster"}`) and labelled pairs (`{"a", "b", "same",
 //! "jaccard"?}`), JSON Lines plain or gzip.
 
-use crate::corpus::{read_json_objects, CorpusError};
+use crate::corpus::{read_json_objects, CorpusError, JsonLine};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -9,13 +9,10 @@ use std::path::Path;
 /// Returns id → cluster label.
 pub fn read_labels(path: &Path) -> Result<HashMap<String, String>, CorpusError> {
     let mut out = HashMap::new();
-    for (line, obj) in read_json_objects(path)? {
-        let field = |name: &str| match obj.get(name) {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        };
-        let (Some(id), Some(cluster)) = (field("id"), field("cluster")) else {
+    for record in read_json_objects(path)? {
+        let line = record.line;
+        // Numbers keep their exact text, as documents' numeric ids do.
+        let (Some(id), Some(cluster)) = (record.scalar("id"), record.scalar("cluster")) else {
             return Err(CorpusError::BadRecord {
                 source_name: path.display().to_string(),
                 line: Some(line),
@@ -46,7 +43,7 @@ pub fn read_labels(path: &Path) -> Result<HashMap<String, String>, CorpusError> 
 pub fn read_pairs(path: &Path) -> Result<Vec<LabelledPair>, CorpusError> {
     read_json_objects(path)?
         .into_iter()
-        .map(|(line, obj)| {
+        .map(|JsonLine { line, object: obj, .. }| {
             let s = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_owned);
             match (s("a"), s("b"), obj.get("same").and_then(Value::as_bool)) {
                 (Some(a), Some(b), Some(same)) => {

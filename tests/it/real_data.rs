@@ -156,7 +156,7 @@ fn clough_stevenson_containment_separates_copied_answers() {
     let docs = read(path);
     let by_id: HashMap<&str, &Doc> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
     let mut scored = Vec::new();
-    for (_, obj) in &meta {
+    for reprint::corpus::JsonLine { object: obj, .. } in &meta {
         let s = |k: &str| obj.get(k).and_then(|v| v.as_str()).unwrap_or_default();
         let positive = match s("category") {
             "cut" | "light" => true,
@@ -270,7 +270,8 @@ fn eval_command_on_clough_and_bbc_labels() {
     };
     let dir = tempfile::tempdir().unwrap();
     // Clough labels, derived as benches/labels/derive.py does.
-    let clough_labels = reprint::corpus::read_json_objects(&clough).unwrap().into_iter().map(|(_, obj)| {
+    let clough_labels = reprint::corpus::read_json_objects(&clough).unwrap().into_iter().map(|line| {
+        let obj = line.object;
         let s = |k: &str| obj.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
         let cluster = match s("category").as_str() {
             "cut" | "light" | "heavy" => format!("src:{}", s("source_doc")),
@@ -288,7 +289,8 @@ fn eval_command_on_clough_and_bbc_labels() {
 
     // BBC exact copies: labels from identical texts.
     let mut first: HashMap<String, String> = HashMap::new();
-    let bbc_labels = reprint::corpus::read_json_objects(&bbc).unwrap().into_iter().map(|(_, obj)| {
+    let bbc_labels = reprint::corpus::read_json_objects(&bbc).unwrap().into_iter().map(|line| {
+        let obj = line.object;
         let id = obj["id"].as_str().unwrap().to_owned();
         let text = obj["text"].as_str().unwrap().to_owned();
         let cluster = first.entry(text).or_insert_with(|| id.clone()).clone();

@@ -478,6 +478,36 @@ fn numeric_ids_keep_their_exact_json_text() {
     );
 }
 
+#[test]
+fn numeric_ids_in_labels_match_the_same_numeric_ids_of_the_corpus() {
+    let dir = tmp();
+    let line = |id: &str, text: &str| format!("{{\"id\": {id}, \"text\": {}}}\n", serde_json::json!(text));
+    let body =
+        line("18446744073709551616", TEXT_A) + &line("18446744073709551617", TEXT_A) + &line("1e2", TEXT_B);
+    fs::write(dir.path().join("n.jsonl"), body).unwrap();
+    // Two ids that a parsed number would round to one, and one it would rewrite as `100.0`.
+    let labels = "{\"id\": 18446744073709551616, \"cluster\": 7}\n\
+                  {\"id\": 18446744073709551617, \"cluster\": 7}\n\
+                  {\"id\": 1e2, \"cluster\": 8}\n";
+    fs::write(dir.path().join("labels.jsonl"), labels).unwrap();
+    let out = reprint()
+        .current_dir(dir.path())
+        .args(["eval", "-q", "--labels", "labels.jsonl", "--out", "o", "n.jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(!stderr_of(&out).contains("not documents of the corpus"), "{}", stderr_of(&out));
+    let report = read_json(&dir.path().join("o/eval.json"));
+    let row = &report["rows"][0];
+    let l = &row["labels"];
+    assert_eq!(
+        (l["documents"].as_u64(), l["true_pairs"].as_u64(), l["correct_pairs"].as_u64()),
+        (Some(3), Some(1), Some(1)),
+        "{row}"
+    );
+    assert_eq!(l["ari"].as_f64(), Some(1.0), "{row}");
+}
+
 // --- 14. the labels file is read with a bound ------------------------------------------------------
 
 #[test]
