@@ -283,9 +283,10 @@ pub struct IndexOptions {
     #[arg(long, default_value_t = DEFAULT_MAX_HAMMING, help_heading = "Candidates and clusters")]
     pub max_hamming: u32,
 
-    /// How links become clusters: components (every chain of links) or center (stars around
-    /// a center document; never chains).
-    #[arg(long, value_name = "METHOD", default_value = "components", value_parser = ["components", "center"], help_heading = "Candidates and clusters")]
+    /// How links become clusters: stories (connected components split where two groups are
+    /// held together by a sparse cut of passage links), components (every chain of links) or
+    /// center (stars around a center document; never chains).
+    #[arg(long, value_name = "METHOD", default_value = "stories", value_parser = ["stories", "components", "center"], help_heading = "Candidates and clusters")]
     pub cluster: String,
 
     /// Representative of each cluster (the document kept by dedup): first (in input order),

@@ -141,7 +141,7 @@ impl Default for Params {
             keep: Keep::First,
             on_error: OnError::Skip,
             passages: Some(PassageParams::default()),
-            cluster: ClusterMethod::Components,
+            cluster: ClusterMethod::Stories,
             min_covered: crate::relation::DEFAULT_MIN_COVERED,
         }
     }

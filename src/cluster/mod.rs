@@ -1,11 +1,14 @@
 //! Clusters from linked pairs: a petgraph graph whose nodes are documents and whose edges
-//! are linked pairs; clusters are its connected components of two or more documents
-//! ([`ClusterMethod::Components`]) or stars around centers ([`ClusterMethod::Center`]), with
+//! are linked pairs; clusters are its connected components of two or more documents, split at
+//! sparse cuts ([`ClusterMethod::Stories`], the default) or not
+//! ([`ClusterMethod::Components`]), or stars around centers ([`ClusterMethod::Center`]), with
 //! cohesion diagnostics that expose chaining.
 //!
 //! Invariants: the clusters depend only on the set of verified pairs, never on input order or
 //! thread count. Members are listed by id, clusters by their smallest member id, and cluster
 //! ids number clusters in that order, starting at 1.
+
+pub mod split;
 
 use crate::verify::{score, VerifiedPair};
 use petgraph::algo::bridges::bridges;
@@ -81,9 +84,12 @@ pub fn compare_keys(a: &str, b: &str) -> std::cmp::Ordering {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ClusterMethod {
+    /// Story clusters: connected components of the links, each split where it is two groups
+    /// held together by a sparse cut of passage links ([`split`]).
+    #[default]
+    Stories,
     /// Connected components: every chain of links joins one cluster (A~B~C even when A and C
     /// share nothing). Nothing linked is ever split.
-    #[default]
     Components,
     /// Star clustering around centers (CENTER, Haveliwala et al. 2000): links are taken from
     /// the strongest down; a document joins the first center it is linked to, and a link
@@ -96,9 +102,10 @@ impl FromStr for ClusterMethod {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         match s {
+            "stories" => Ok(ClusterMethod::Stories),
             "components" => Ok(ClusterMethod::Components),
             "center" => Ok(ClusterMethod::Center),
-            _ => Err(format!("unknown cluster method `{s}` (use components or center)")),
+            _ => Err(format!("unknown cluster method `{s}` (use stories, components or center)")),
         }
     }
 }
@@ -163,8 +170,17 @@ pub fn cluster<D: DocKeys + ?Sized>(
     keep: Keep,
     method: ClusterMethod,
 ) -> Vec<Cluster> {
+    let kept: Vec<VerifiedPair>;
+    let pairs = match method {
+        ClusterMethod::Stories => {
+            let cut = split::sparse_cuts(n, pairs);
+            kept = pairs.iter().zip(&cut).filter(|(_, &c)| !c).map(|(p, _)| p.clone()).collect();
+            &kept[..]
+        }
+        _ => pairs,
+    };
     let labels = match method {
-        ClusterMethod::Components => components(n, pairs),
+        ClusterMethod::Stories | ClusterMethod::Components => components(n, pairs),
         ClusterMethod::Center => centers(n, pairs, docs, keep),
     };
     // Members and pairs by label; documents in no cluster carry `u32::MAX`.
@@ -189,7 +205,7 @@ pub fn cluster<D: DocKeys + ?Sized>(
         .map(|(label, mut members)| {
             let representative = match method {
                 ClusterMethod::Center => label,
-                ClusterMethod::Components => pick(&members, docs, keep),
+                ClusterMethod::Stories | ClusterMethod::Components => pick(&members, docs, keep),
             };
             members.sort_by(|&x, &y| docs.id(x).cmp(docs.id(y)));
             let mut pairs = pairs_by_label.remove(&label).unwrap_or_default();

@@ -22,7 +22,7 @@ pub use crate::config::{
 pub use candidates::{candidates, passage_candidates};
 pub use compare::{compare, Comparison};
 pub use doc::Doc;
-pub use passages::{id_ranks, relate, NoOverlaps, OverlapSink, RelationCounts};
+pub use passages::{id_ranks, relate, Held, NoOverlaps, OverlapSink, RelationCounts};
 pub use read::{read_and_sketch, ReadSummary};
 pub use sets::{fill_sets, involved, sequence, shingle_set};
 
@@ -91,6 +91,8 @@ pub struct Stats {
     pub duplicate_pairs: usize,
     /// Passage links of composite documents (roundups) that became overlaps.
     pub pruned_links: usize,
+    /// Passage links across a sparse cut of a story cluster that became overlaps.
+    pub split_links: usize,
     /// All linked pairs.
     pub linked_pairs: usize,
     /// Clusters of two or more documents.
@@ -197,7 +199,7 @@ pub fn run_on(
         }
         fill_sets(&mut docs, &wanted, config);
     }
-    let (links, counts) = relate(&mut docs, verified, stars, &proposed, &df, config, overlaps);
+    let (links, mut counts, mut held) = relate(&mut docs, verified, stars, &proposed, &df, config, overlaps);
     drop(df);
     let passage_candidates = proposed.len();
     progress.finish();
@@ -206,7 +208,27 @@ pub fn run_on(
     }
 
     let t = Instant::now();
-    let clusters = cluster::cluster(docs.len(), &links, docs.as_slice(), config.keep, config.cluster);
+    // Story clusters: the links across a sparse cut become overlaps, in overlaps.jsonl too.
+    let (links, method) = match config.cluster {
+        cluster::ClusterMethod::Stories => {
+            let cut = cluster::split::sparse_cuts(docs.len(), &links);
+            let (kept, split): (Vec<_>, Vec<_>) = links.into_iter().zip(cut).partition(|(_, c)| !c);
+            let split: std::collections::HashSet<(u32, u32)> =
+                split.into_iter().map(|(p, _)| (p.a.min(p.b), p.a.max(p.b))).collect();
+            for (_, p) in held.iter_mut() {
+                if split.contains(&(p.a.min(p.b), p.a.max(p.b))) {
+                    p.relation = Relation::Overlap;
+                }
+            }
+            counts.split = split.len();
+            counts.overlaps += split.len();
+            (kept.into_iter().map(|(p, _)| p).collect(), cluster::ClusterMethod::Components)
+        }
+        method => (links, method),
+    };
+    overlaps.finish(&docs, &held);
+    drop(held);
+    let clusters = cluster::cluster(docs.len(), &links, docs.as_slice(), config.keep, method);
     stats.timings.push(("cluster", t.elapsed()));
 
     stats.documents = docs.len();
@@ -219,6 +241,7 @@ pub fn run_on(
     stats.passage_candidates = passage_candidates;
     stats.overlap_pairs = counts.overlaps;
     stats.pruned_links = counts.pruned;
+    stats.split_links = counts.split;
     stats.duplicate_pairs = links.iter().filter(|p| p.relation == Relation::Duplicate).count();
     stats.passage_links = links.iter().filter(|p| p.linked_by == LinkedBy::Passage).count();
     stats.linked_pairs = links.len();

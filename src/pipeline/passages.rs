@@ -45,6 +45,10 @@ pub fn id_ranks(docs: &[Doc]) -> Vec<u32> {
     rank
 }
 
+/// The pairs [`relate`] holds for [`OverlapSink::finish`]: story links and the links composite
+/// pruning set aside, with their keys, in increasing key.
+pub type Held = Vec<((u32, u32), VerifiedPair)>;
+
 /// Counts of the relations decided by [`relate`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RelationCounts {
@@ -54,12 +58,14 @@ pub struct RelationCounts {
     pub overlaps: usize,
     /// Story links that composite pruning removed.
     pub pruned: usize,
+    /// Story links across a sparse cut of a story cluster (set by the clustering step).
+    pub split: usize,
 }
 
 /// Decides the relation of every verified pair and every pair proposed by shared winnowing
 /// fingerprints: aligns them in batches (in id order), streams overlap-only pairs to `sink`,
 /// prunes composites, and returns the story links (duplicates included), sorted by document
-/// index. `stars` link copies of a text to its first copy: duplicates as they are, never
+/// index, with the pairs to hand to [`OverlapSink::finish`] once clustering has had its say. `stars` link copies of a text to its first copy: duplicates as they are, never
 /// aligned again. Without passage detection, the verified pairs are the story links.
 pub fn relate(
     docs: &mut [Doc],
@@ -69,7 +75,7 @@ pub fn relate(
     df: &winnow::DocFrequency,
     config: &Config,
     sink: &mut dyn OverlapSink,
-) -> (Vec<VerifiedPair>, RelationCounts) {
+) -> (Vec<VerifiedPair>, RelationCounts, Held) {
     let rules = config.relations();
     let rank = id_ranks(docs);
     let key = |a: u32, b: u32| {
@@ -97,8 +103,7 @@ pub fn relate(
         links.sort_by_key(|p| (p.a, p.b));
         let mut report: Vec<((u32, u32), VerifiedPair)> = links.iter().cloned().map(in_id_order).collect();
         report.sort_unstable_by_key(|(k, _)| *k);
-        sink.finish(docs, &report);
-        return (links, RelationCounts::default());
+        return (links, RelationCounts::default(), report);
     };
     let mut pairs: Vec<Pair> = verified.iter().map(|p| (p.a, p.b)).chain(proposed.iter().copied()).collect();
     // Verified pairs keep their scores; a pair only proposed by fingerprints is scored when it
@@ -217,7 +222,6 @@ pub fn relate(
         report.push(in_id_order(p));
     }
     report.sort_unstable_by_key(|(k, _)| *k);
-    sink.finish(docs, &report);
     links.sort_by_key(|p| (p.a, p.b));
-    (links, counts)
+    (links, counts, report)
 }

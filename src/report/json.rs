@@ -17,7 +17,7 @@
 //!     "passages": {                  // null with --no-passages or --candidates identical
 //!       "shingle_words": 5, "min_passage": 50, "min_coverage": 0.15, "max_family": 20,
 //!       "max_gap": 5, "max_repeats": 8, "winnow_window": 8, "max_df": 100, "min_shared": 2 },
-//!     "cluster": "components",       // or "center"
+//!     "cluster": "stories",          // or "components", "center"
 //!     "min_covered": 0.8             // the duplicate rule (see crate::relation)
 //!   },
 //!   "input": {
@@ -31,6 +31,7 @@
 //!                "passage_links": 1,           // story links by passages only
 //!                "duplicate_pairs": 0, "overlap_pairs": 0,  // relations (overlaps.jsonl)
 //!                "pruned_links": 0,            // links of composites (roundups) set aside
+//!                "split_links": 0,             // links across a sparse cut of a story cluster
 //!                "linked_pairs": 1, "clusters": 1,
 //!                "clustered_documents": 2, "singletons": 3 },
 //!   "clusters": [                    // clusters of 2+ documents, by smallest member id
@@ -124,6 +125,10 @@ pub struct Summary {
     pub overlap_pairs: usize,
     /// Passage links of composite documents (roundups) that became overlaps.
     pub pruned_links: usize,
+    /// Passage links across a sparse cut of a story cluster that became overlaps (absent in
+    /// files written before story splitting: 0).
+    #[serde(default)]
+    pub split_links: usize,
     /// Story links: the edges of the cluster graph.
     pub linked_pairs: usize,
     /// Clusters of two or more.
@@ -270,6 +275,7 @@ impl ClusterReport {
                 duplicate_pairs: s.duplicate_pairs,
                 overlap_pairs: s.overlap_pairs,
                 pruned_links: s.pruned_links,
+                split_links: s.split_links,
                 linked_pairs: s.linked_pairs,
                 clusters: s.clusters,
                 clustered_documents: s.clustered_documents,

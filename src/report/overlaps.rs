@@ -11,7 +11,8 @@
 //! ```
 //!
 //! The fields are those of a pair in `clusters.json` ([`super::json`]): character offsets
-//! into the original texts, scores rounded to 6 decimals. Story links (which `clusters.json`
+//! into the original texts, scores rounded to 6 decimals. A link that story clustering cut (a
+//! sparse cut between two groups, [`crate::cluster::split`]) is an `overlap`. Story links (which `clusters.json`
 //! also lists inside their clusters) appear here too, so the file is the complete list of what
 //! documents share. Pairs linked by Jaccard alone with no passage of `--min-passage` words
 //! (short documents) are listed as well.

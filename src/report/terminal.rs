@@ -212,11 +212,12 @@ pub fn run_summary(run: &RunResult, names: &[String], written: &[PathBuf], secs:
         );
         let _ = writeln!(
             o,
-            "  relations  {:>10} duplicates, {} story links, {} overlaps ({} links of roundups set aside)",
+            "  relations  {:>10} duplicates, {} story links, {} overlaps ({} links of roundups set aside, {} across sparse cuts)",
             s.duplicate_pairs,
             s.linked_pairs - s.duplicate_pairs,
             s.overlap_pairs,
-            s.pruned_links
+            s.pruned_links,
+            s.split_links
         );
     }
     let _ = writeln!(

@@ -33,7 +33,7 @@ fn default_run_reads_seeds_and_writes_versioned_report() {
     assert_eq!(p["seed"], 42);
     assert_eq!(p["normalize"]["profile"], "default");
     assert_eq!(p["passages"]["min_passage"], 50);
-    assert_eq!(p["cluster"], "components");
+    assert_eq!(p["cluster"], "stories");
     let (b, rows) = (p["bands"].as_u64().unwrap(), p["rows"].as_u64().unwrap());
     assert!(b * rows <= 128);
 

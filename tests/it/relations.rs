@@ -118,7 +118,7 @@ fn default_dedup_never_removes_a_document_with_its_own_content() {
 }
 
 /// Story clusters on real news stay small: template, formula and boilerplate text does not
-/// chain different events into one component.
+/// chain different events into one component, and two stories joined by a sparse cut are split.
 #[test]
 fn saudinewsnet_has_no_story_cluster_over_40_documents() {
     let Some(input) = shared_data("saudinewsnet.jsonl.gz") else { return };
@@ -136,6 +136,41 @@ fn saudinewsnet_has_no_story_cluster_over_40_documents() {
     eprintln!("largest cluster: {largest:?}");
     assert!(largest.is_some_and(|n| n <= 40), "largest cluster {largest:?}");
     assert!(report["summary"]["overlap_pairs"].as_u64().unwrap() > 1000);
+
+    // The king's departure on a private holiday (25 July) and his arrival in Morocco (2 August)
+    // are two stories whose reports list the same delegation: joined as plain components,
+    // split at the sparse cut by default, the links across it reported as overlaps.
+    let (departure, arrival) = ("2015-07-25-00352", "2015-08-02-00747");
+    let cluster_of = |report: &serde_json::Value, id: &str| {
+        report["clusters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["members"].as_array().unwrap().iter().any(|m| m == id))
+            .map(|c| c["id"].clone())
+    };
+    assert!(cluster_of(&report, departure).is_some() && cluster_of(&report, arrival).is_some());
+    assert_ne!(cluster_of(&report, departure), cluster_of(&report, arrival));
+    assert!(report["summary"]["split_links"].as_u64().unwrap() > 0);
+    let across = std::fs::read_to_string(out.path().join("overlaps.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|p| p["a"] == departure && p["b"] == arrival)
+        .expect("the departure and the arrival share the delegation list");
+    assert_eq!(across["relation"], "overlap");
+    let components = tempfile::tempdir().unwrap();
+    reprint()
+        .arg("cluster")
+        .arg(&input)
+        .arg("--out")
+        .arg(components.path())
+        .args(["-q", "--no-html", "--cluster", "components"])
+        .assert()
+        .success();
+    let plain = read_json(&components.path().join("clusters.json"));
+    assert_eq!(plain["summary"]["split_links"], 0);
+    assert_eq!(cluster_of(&plain, departure), cluster_of(&plain, arrival));
 }
 
 /// Small borrowings: verbatim passages of 60–150 words planted inside long documents (each
