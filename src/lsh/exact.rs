@@ -22,74 +22,96 @@ fn min_overlap(t: f64, n: usize) -> usize {
 /// verification drops the rest). `sets[i]` is a sorted, deduplicated shingle set, or `None` for
 /// documents that are not indexed.
 pub fn candidates(sets: &[Option<&[u64]>], threshold: f64) -> Vec<Pair> {
-    // Global document frequency of each shingle, through one sort of all occurrences.
-    let mut all: Vec<u64> = sets.iter().flatten().flat_map(|s| s.iter().copied()).collect();
+    // Global document frequency of each shingle, through one sort of all occurrences (with
+    // the document each comes from, so ranks go back to documents without a lookup).
+    let mut all: Vec<(u64, u32)> = sets
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(d, s)| s.iter().flat_map(move |s| s.iter().map(move |&h| (h, d as u32))))
+        .collect();
     all.par_sort_unstable();
-    let mut vocab: Vec<(u64, u32)> = Vec::new();
-    for run in all.chunk_by(|a, b| a == b) {
-        vocab.push((run[0], run.len() as u32));
-    }
-    drop(all);
+    let runs: Vec<&[(u64, u32)]> = all.chunk_by(|a, b| a.0 == b.0).collect();
     // Rank: rarest first, ties broken by hash so the order is total and reproducible.
-    let mut by_freq: Vec<u32> = (0..vocab.len() as u32).collect();
-    by_freq.par_sort_unstable_by_key(|&k| (vocab[k as usize].1, vocab[k as usize].0));
-    let mut rank = vec![0u32; vocab.len()];
+    let mut by_freq: Vec<u32> = (0..runs.len() as u32).collect();
+    by_freq.par_sort_unstable_by_key(|&k| (runs[k as usize].len(), runs[k as usize][0].0));
+    let mut rank = vec![0u32; runs.len()];
     for (r, &k) in by_freq.iter().enumerate() {
         rank[k as usize] = r as u32;
     }
-    let rank_of = |h: u64| -> u32 {
-        let k = vocab.binary_search_by_key(&h, |&(v, _)| v).expect("shingle is in vocabulary");
-        rank[k]
-    };
+    drop(by_freq);
+    let vocabulary = runs.len();
 
-    // Each set's prefix in rank order.
+    // Every set's ranks, grouped by document (CSR), then each set's prefix in rank order.
+    let mut at = vec![0usize; sets.len() + 1];
+    for (d, s) in sets.iter().enumerate() {
+        at[d + 1] = at[d] + s.map_or(0, |s| s.len());
+    }
+    let mut fill = at.clone();
+    let mut ranks = vec![0u32; at[sets.len()]];
+    for (k, run) in runs.iter().enumerate() {
+        for &(_, d) in *run {
+            ranks[fill[d as usize]] = rank[k];
+            fill[d as usize] += 1;
+        }
+    }
+    drop((runs, rank, fill));
+    drop(all);
     let prefixes: Vec<Vec<u32>> = sets
         .par_iter()
-        .map(|s| match s {
+        .enumerate()
+        .map(|(d, s)| match s {
             None => Vec::new(),
             Some(s) => {
-                let mut ranks: Vec<u32> = s.iter().map(|&h| rank_of(h)).collect();
-                ranks.sort_unstable();
-                let p = s.len() - min_overlap(threshold, s.len()) + 1;
-                ranks.truncate(p);
-                ranks
+                let mut r = ranks[at[d]..at[d + 1]].to_vec();
+                r.sort_unstable();
+                r.truncate(s.len() - min_overlap(threshold, s.len()) + 1);
+                r
             }
         })
         .collect();
+    drop(ranks);
 
     // Processing order: by size, then index. A document probes only documents before it.
     let size = |i: usize| sets[i].map_or(0, |s| s.len());
     let mut order: Vec<u32> = (0..sets.len() as u32).filter(|&i| sets[i as usize].is_some()).collect();
     order.sort_unstable_by_key(|&i| (size(i as usize), i));
-    let mut position = vec![u32::MAX; sets.len()];
-    for (p, &i) in order.iter().enumerate() {
-        position[i as usize] = p as u32;
-    }
+    let size_at: Vec<u32> = order.iter().map(|&i| size(i as usize) as u32).collect();
 
-    // Inverted index over prefixes: rank -> documents, in processing order.
-    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); vocab.len()];
+    // Inverted index over prefixes, compressed (CSR): rank -> positions in processing order,
+    // ascending, so the documents a probe may pair with are one slice of each list.
+    let mut start = vec![0u32; vocabulary + 1];
     for &i in &order {
         for &r in &prefixes[i as usize] {
-            postings[r as usize].push(i);
+            start[r as usize + 1] += 1;
         }
     }
+    for r in 0..vocabulary {
+        start[r + 1] += start[r];
+    }
+    let mut fill = start.clone();
+    let mut postings = vec![0u32; start[vocabulary] as usize];
+    for (p, &i) in order.iter().enumerate() {
+        for &r in &prefixes[i as usize] {
+            postings[fill[r as usize] as usize] = p as u32;
+            fill[r as usize] += 1;
+        }
+    }
+    drop(fill);
 
     let pairs: Vec<Vec<Pair>> = order
         .par_iter()
-        .map(|&x| {
-            let n = size(x as usize);
-            let min_size = min_overlap(threshold, n);
-            let px = position[x as usize];
+        .enumerate()
+        .map(|(px, &x)| {
+            let px = px as u32;
+            let min_size = min_overlap(threshold, size(x as usize)) as u32;
             let mut found: Vec<u32> = Vec::new();
             for &r in &prefixes[x as usize] {
-                for &y in &postings[r as usize] {
-                    if position[y as usize] >= px {
-                        break;
-                    }
-                    if size(y as usize) >= min_size {
-                        found.push(y);
-                    }
-                }
+                let list = &postings[start[r as usize] as usize..start[r as usize + 1] as usize];
+                // Documents before x (processing order is by size, so the sizes along a list
+                // never decrease) that are large enough to reach the threshold with it.
+                let hi = list.partition_point(|&p| p < px);
+                let lo = list[..hi].partition_point(|&p| size_at[p as usize] < min_size);
+                found.extend(list[lo..hi].iter().map(|&p| order[p as usize]));
             }
             found.sort_unstable();
             found.dedup();
