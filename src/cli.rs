@@ -144,7 +144,8 @@ pub struct CompareArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// Width of the terminal view in columns, 40 to 1000 (default: $COLUMNS, else 100).
+    /// Width of the terminal view in columns, 40 to 1000 (default: $COLUMNS when it is a
+    /// positive number, else the width of the terminal stdout is, else 100).
     #[arg(long, value_name = "COLUMNS")]
     pub width: Option<usize>,
 

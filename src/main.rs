@@ -262,7 +262,8 @@ fn compare(args: CompareArgs) -> Result<u8> {
     if args.json {
         emit_json(&report::compare::ComparisonReport::new(&a, &b, &cmp, &config).to_json())?;
     } else {
-        let width = terminal::view_width(args.width, std::env::var("COLUMNS").ok().as_deref())?;
+        let columns = std::env::var("COLUMNS").ok();
+        let width = terminal::view_width(args.width, columns.as_deref(), console::stdout_terminal_width())?;
         emit(&terminal::comparison(&a, &b, &cmp, &config, width))?;
     }
     Ok(if cmp.linked_by.is_some() { 0 } else { 1 })

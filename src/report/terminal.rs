@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 pub const MIN_WIDTH: usize = 40;
 /// The widest terminal view: each passage's title rule is drawn this wide.
 pub const MAX_WIDTH: usize = 1000;
-/// The width of the view without `--width` or `$COLUMNS`.
+/// The width of the view without `--width`, `$COLUMNS` or a terminal on stdout.
 pub const DEFAULT_WIDTH: usize = 100;
 
 /// `--width` above [`MAX_WIDTH`].
@@ -25,16 +25,25 @@ pub const DEFAULT_WIDTH: usize = 100;
 #[error("--width must be at most {MAX_WIDTH} columns, got {0}")]
 pub struct WidthError(pub usize);
 
-/// The width of the terminal view: `flag` (`--width`) when given, else `$COLUMNS` (`columns`)
-/// when it is a number, else [`DEFAULT_WIDTH`]; at least [`MIN_WIDTH`]. A `--width` above
-/// [`MAX_WIDTH`] is an error; a larger `$COLUMNS` is taken as [`MAX_WIDTH`].
-pub fn view_width(flag: Option<usize>, columns: Option<&str>) -> Result<usize, WidthError> {
+/// The width of the terminal view, from the first of: `flag` (`--width`); `$COLUMNS`
+/// (`columns`) when it is a positive whole number (anything else is ignored, as if unset);
+/// `terminal`, the width of the terminal stdout is, when it is one; [`DEFAULT_WIDTH`]. The
+/// result is at least [`MIN_WIDTH`]. A `--width` above [`MAX_WIDTH`] is an error; a larger
+/// `$COLUMNS` or terminal is taken as [`MAX_WIDTH`].
+pub fn view_width(
+    flag: Option<usize>,
+    columns: Option<&str>,
+    terminal: Option<usize>,
+) -> Result<usize, WidthError> {
     let width = match flag {
         Some(w) if w > MAX_WIDTH => return Err(WidthError(w)),
         Some(w) => w,
         None => columns
             .and_then(|c| c.trim().parse::<u64>().ok())
-            .map_or(DEFAULT_WIDTH, |c| usize::try_from(c.min(MAX_WIDTH as u64)).unwrap_or(MAX_WIDTH)),
+            .filter(|&c| c > 0)
+            .map(|c| usize::try_from(c.min(MAX_WIDTH as u64)).unwrap_or(MAX_WIDTH))
+            .or(terminal.filter(|&t| t > 0).map(|t| t.min(MAX_WIDTH)))
+            .unwrap_or(DEFAULT_WIDTH),
     };
     Ok(width.max(MIN_WIDTH))
 }
@@ -365,6 +374,28 @@ mod tests {
         assert!(!shown.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{shown}");
         assert_eq!(serde_json::from_str::<serde_json::Value>(&shown).unwrap(), value);
         assert!(matches!(escape_json_controls("{}\n"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn width_comes_from_the_flag_then_columns_then_the_terminal() {
+        assert_eq!(view_width(Some(80), Some("120"), Some(150)).unwrap(), 80);
+        assert_eq!(view_width(None, Some("120"), Some(150)).unwrap(), 120);
+        assert_eq!(view_width(None, Some(" 120\n"), None).unwrap(), 120);
+        assert_eq!(view_width(None, None, Some(150)).unwrap(), 150);
+        assert_eq!(view_width(None, None, None).unwrap(), DEFAULT_WIDTH);
+        // $COLUMNS that is not a positive number is ignored, as if unset.
+        for bad in ["", "0", "-5", "wide", "80x"] {
+            assert_eq!(view_width(None, Some(bad), Some(150)).unwrap(), 150, "{bad:?}");
+            assert_eq!(view_width(None, Some(bad), None).unwrap(), DEFAULT_WIDTH, "{bad:?}");
+        }
+        // Clamped to [MIN_WIDTH, MAX_WIDTH]; only the flag is refused when too large.
+        assert_eq!(view_width(Some(0), None, None).unwrap(), MIN_WIDTH);
+        assert_eq!(view_width(None, Some("3"), None).unwrap(), MIN_WIDTH);
+        assert_eq!(view_width(None, None, Some(12)).unwrap(), MIN_WIDTH);
+        assert_eq!(view_width(None, Some("99999999999"), None).unwrap(), MAX_WIDTH);
+        assert_eq!(view_width(None, None, Some(5000)).unwrap(), MAX_WIDTH);
+        assert_eq!(view_width(None, None, Some(0)).unwrap(), DEFAULT_WIDTH);
+        assert!(matches!(view_width(Some(MAX_WIDTH + 1), None, None), Err(WidthError(1001))));
     }
 
     #[test]

@@ -11,3 +11,4 @@ mod golden;
 mod real_data;
 mod relations;
 mod reliability;
+mod view;
