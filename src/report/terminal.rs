@@ -2,9 +2,13 @@
 //! side by side, wrapped to the terminal width), the summaries `cluster`, `dedup` and `eval`
 //! print, and the skipped-record lines on stderr.
 //!
-//! Each column line is wrapped in Unicode first-strong isolates (U+2068 … U+2069), so a
-//! terminal that implements the bidirectional algorithm lays out an Arabic column right to
-//! left without reordering it across the divider; terminals without bidi support ignore them.
+//! A column line that holds right-to-left text (a character of bidirectional class R or AL:
+//! Arabic, Hebrew, …) is wrapped in a directional isolate (U+2066 … U+2069: right-to-left when
+//! its passage starts right to left, else left-to-right), so a terminal that implements the
+//! bidirectional algorithm lays out an Arabic column right to left without reordering it across
+//! the divider; terminals without bidi support ignore them. Lines without right-to-left text
+//! (English, digits) get no isolate, and neither does anything else on an all-left-to-right
+//! view; an id holding right-to-left text is wrapped in a first-strong isolate.
 
 use crate::config::Candidates;
 use crate::corpus::{RawDoc, SkipLog};
@@ -48,6 +52,46 @@ pub fn view_width(
     Ok(width.max(MIN_WIDTH))
 }
 
+/// Left-to-right isolate.
+const LRI: char = '\u{2066}';
+/// Right-to-left isolate.
+const RLI: char = '\u{2067}';
+/// First-strong isolate.
+const FSI: char = '\u{2068}';
+/// Pop directional isolate: ends the isolate that [`LRI`], [`RLI`] or [`FSI`] opened.
+const PDI: char = '\u{2069}';
+
+/// Whether `text` holds a strong right-to-left character (bidirectional class R or AL).
+fn has_rtl(text: &str) -> bool {
+    use unicode_bidi::BidiClass::{AL, R};
+    text.chars().any(|c| matches!(unicode_bidi::bidi_class(c), R | AL))
+}
+
+/// Whether `text` reads right to left: its first strong character is right-to-left.
+fn reads_rtl(text: &str) -> bool {
+    unicode_bidi::get_base_direction_full(text) == unicode_bidi::Direction::Rtl
+}
+
+/// `line` as one column cell: isolated (right-to-left when `rtl`) when it holds right-to-left
+/// text, as it is otherwise.
+fn cell(line: &str, rtl: bool) -> std::borrow::Cow<'_, str> {
+    if has_rtl(line) {
+        std::borrow::Cow::Owned(format!("{}{line}{PDI}", if rtl { RLI } else { LRI }))
+    } else {
+        std::borrow::Cow::Borrowed(line)
+    }
+}
+
+/// `id` in a first-strong isolate when it holds right-to-left text, so that the words around
+/// it keep their places.
+fn isolated_id(id: &str) -> std::borrow::Cow<'_, str> {
+    if has_rtl(id) {
+        std::borrow::Cow::Owned(format!("{FSI}{id}{PDI}"))
+    } else {
+        std::borrow::Cow::Borrowed(id)
+    }
+}
+
 /// The relation as the terminal view names it.
 fn relation_name(r: Relation) -> &'static str {
     match r {
@@ -61,8 +105,8 @@ fn relation_name(r: Relation) -> &'static str {
 pub fn comparison(a: &RawDoc, b: &RawDoc, cmp: &Comparison, config: &Config, width: usize) -> String {
     let mut out = String::new();
     let s = &cmp.scores;
-    let _ = writeln!(out, "A  {}  ({} words)", a.id, cmp.words.0);
-    let _ = writeln!(out, "B  {}  ({} words)", b.id, cmp.words.1);
+    let _ = writeln!(out, "A  {}  ({} words)", isolated_id(&a.id), cmp.words.0);
+    let _ = writeln!(out, "B  {}  ({} words)", isolated_id(&b.id), cmp.words.1);
     let _ = writeln!(
         out,
         "Jaccard {:.3}   containment A in B {:.3}   B in A {:.3}   ({} shingles)",
@@ -97,13 +141,18 @@ pub fn comparison(a: &RawDoc, b: &RawDoc, cmp: &Comparison, config: &Config, wid
             cb[1]
         );
         let _ = writeln!(out, "── {title} {}", "─".repeat(width.saturating_sub(title.chars().count() + 4)));
-        let left = wrap(a.text.get(p.a.0 as usize..p.a.1 as usize).unwrap_or_default(), col);
-        let right = wrap(b.text.get(p.b.0 as usize..p.b.1 as usize).unwrap_or_default(), col);
+        let (text_a, text_b) = (
+            a.text.get(p.a.0 as usize..p.a.1 as usize).unwrap_or_default(),
+            b.text.get(p.b.0 as usize..p.b.1 as usize).unwrap_or_default(),
+        );
+        let (rtl_a, rtl_b) = (reads_rtl(text_a), reads_rtl(text_b));
+        let (left, right) = (wrap(text_a, col), wrap(text_b, col));
         for i in 0..left.len().max(right.len()) {
             let l = left.get(i).map(String::as_str).unwrap_or("");
             let r = right.get(i).map(String::as_str).unwrap_or("");
             let pad = col.saturating_sub(l.chars().count());
-            let _ = writeln!(out, "\u{2068}{l}\u{2069}{} │ \u{2068}{r}\u{2069}", " ".repeat(pad));
+            let (l, r) = (cell(l, rtl_a), cell(r, rtl_b));
+            let _ = writeln!(out, "{l}{} │ {}", " ".repeat(pad), r);
         }
     }
     out
@@ -396,6 +445,18 @@ mod tests {
         assert_eq!(view_width(None, None, Some(5000)).unwrap(), MAX_WIDTH);
         assert_eq!(view_width(None, None, Some(0)).unwrap(), DEFAULT_WIDTH);
         assert!(matches!(view_width(Some(MAX_WIDTH + 1), None, None), Err(WidthError(1001))));
+    }
+
+    #[test]
+    fn only_right_to_left_text_is_isolated() {
+        assert_eq!(cell("the same story", false), "the same story");
+        assert_eq!(cell("1037 - 2015", true), "1037 - 2015");
+        assert_eq!(cell("فر 1037 جنديا", true), "\u{2067}فر 1037 جنديا\u{2069}");
+        assert_eq!(cell("Kabul فر", false), "\u{2066}Kabul فر\u{2069}");
+        assert_eq!(cell("שלום", true), "\u{2067}שלום\u{2069}");
+        assert!(reads_rtl("1037 جنديا Kabul") && !reads_rtl("Kabul جنديا") && !reads_rtl("1037"));
+        assert_eq!(isolated_id("000.txt"), "000.txt");
+        assert_eq!(isolated_id("خبر.txt"), "\u{2068}خبر.txt\u{2069}");
     }
 
     #[test]

@@ -66,3 +66,53 @@ fn width_is_the_terminals_when_stdout_is_a_terminal() {
     let run = reprint_on_pty(&["compare", &a, &b, "--width", "85"], 132, &[("COLUMNS", "90")], &["NO_COLOR"]);
     assert_eq!(rule_widths(&run.output), [85, 85]);
 }
+
+/// Bidirectional isolates and the other directional formatting characters.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Two English texts sharing a 60-word passage, with one word changed inside it.
+fn english_pair(dir: &std::path::Path) -> [String; 2] {
+    let shared: Vec<String> = (0..60).map(|i| format!("word{i}")).collect();
+    let mut edited = shared.clone();
+    edited[30] = "changed".into();
+    let a = format!("The council met on Tuesday. {} The vote is next week.", shared.join(" "));
+    let b = format!("Reported by our correspondent. {} More to follow.", edited.join(" "));
+    let (pa, pb) = (dir.join("a.txt"), dir.join("b.txt"));
+    std::fs::write(&pa, a).unwrap();
+    std::fs::write(&pb, b).unwrap();
+    [pa.display().to_string(), pb.display().to_string()]
+}
+
+#[test]
+fn english_output_has_no_bidi_isolates() {
+    let dir = tempfile::tempdir().unwrap();
+    let [a, b] = english_pair(dir.path());
+    let out = reprint().args(["compare", &a, &b, "--width", "100"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let view = String::from_utf8(out.stdout).unwrap();
+    assert!(view.contains("word0 word1"), "{view}");
+    assert_eq!(view.chars().filter(|&c| is_bidi_control(c)).count(), 0, "{view:?}");
+}
+
+#[test]
+fn arabic_columns_are_right_to_left_isolates() {
+    let (_, view) = compare_piped(&["--width", "100"], &[]);
+    let columns: Vec<&str> = view.lines().filter(|l| l.contains(" │ ")).collect();
+    assert!(columns.len() > 10);
+    for line in columns {
+        let (left, right) = line.split_once(" │ ").unwrap();
+        // Every cell of the Arabic seed passages is one right-to-left isolate, and nothing
+        // else on the line is a directional control (the divider stays outside).
+        for side in [left.trim_end(), right] {
+            assert!(side.starts_with('\u{2067}') && side.ends_with('\u{2069}'), "{side:?}");
+            let inner = &side['\u{2067}'.len_utf8()..side.len() - '\u{2069}'.len_utf8()];
+            assert!(!inner.chars().any(is_bidi_control), "{inner:?}");
+        }
+    }
+    // The header (ids, figures, verdict) and the passage titles are plain.
+    for line in view.lines().filter(|l| !l.contains(" │ ")) {
+        assert!(!line.chars().any(is_bidi_control), "{line:?}");
+    }
+}
