@@ -101,12 +101,32 @@ fn relation_name(r: Relation) -> &'static str {
     }
 }
 
-/// Renders the comparison for a terminal `width` columns wide.
-pub fn comparison(a: &RawDoc, b: &RawDoc, cmp: &Comparison, config: &Config, width: usize) -> String {
+/// How the terminal view of `compare` is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    /// Width in columns (see [`view_width`]).
+    pub width: usize,
+    /// Whether shared passages are coloured with ANSI SGR sequences (the binary decides:
+    /// `--color`, `NO_COLOR`, whether stdout is a terminal).
+    pub colour: bool,
+}
+
+/// SGR sequence of shared passage text: cyan.
+pub const SGR_SHARED: &str = "\x1b[0;36m";
+/// SGR sequence of the words that differ inside a passage: bold, underlined, yellow.
+pub const SGR_DIFFERING: &str = "\x1b[0;1;4;33m";
+/// SGR sequence that ends a styled cell.
+pub const SGR_RESET: &str = "\x1b[0m";
+
+/// Renders the comparison as `view` says. Everything taken from the documents is stripped of
+/// control characters (texts) or has them escaped (ids), so the only escape sequences in the
+/// result are the SGR sequences above, and those only with `view.colour`.
+pub fn comparison(a: &RawDoc, b: &RawDoc, cmp: &Comparison, config: &Config, view: View) -> String {
+    let width = view.width;
     let mut out = String::new();
     let s = &cmp.scores;
-    let _ = writeln!(out, "A  {}  ({} words)", isolated_id(&a.id), cmp.words.0);
-    let _ = writeln!(out, "B  {}  ({} words)", isolated_id(&b.id), cmp.words.1);
+    let _ = writeln!(out, "A  {}  ({} words)", isolated_id(&escape_controls(&a.id)), cmp.words.0);
+    let _ = writeln!(out, "B  {}  ({} words)", isolated_id(&escape_controls(&b.id)), cmp.words.1);
     let _ = writeln!(
         out,
         "Jaccard {:.3}   containment A in B {:.3}   B in A {:.3}   ({} shingles)",
@@ -128,6 +148,7 @@ pub fn comparison(a: &RawDoc, b: &RawDoc, cmp: &Comparison, config: &Config, wid
     let _ = writeln!(out, "{verdict}");
     let col = (width.saturating_sub(3)) / 2;
     let chars = super::offsets::passage_chars(&a.text, &b.text, &al.passages);
+    let none = crate::overlap::Differences::default();
     for (k, (p, (ca, cb))) in al.passages.iter().zip(chars).enumerate() {
         let _ = writeln!(out);
         let title = format!(
@@ -146,54 +167,98 @@ pub fn comparison(a: &RawDoc, b: &RawDoc, cmp: &Comparison, config: &Config, wid
             b.text.get(p.b.0 as usize..p.b.1 as usize).unwrap_or_default(),
         );
         let (rtl_a, rtl_b) = (reads_rtl(text_a), reads_rtl(text_b));
-        let (left, right) = (wrap(text_a, col), wrap(text_b, col));
+        let diff = cmp.differences.get(k).unwrap_or(&none);
+        let relative = |ranges: &[(u32, u32)], start: u32| -> Vec<(usize, usize)> {
+            ranges
+                .iter()
+                .map(|&(x, y)| (x.saturating_sub(start) as usize, y.saturating_sub(start) as usize))
+                .collect()
+        };
+        let left = wrap_marked(text_a, &relative(&diff.a, p.a.0), col);
+        let right = wrap_marked(text_b, &relative(&diff.b, p.b.0), col);
         for i in 0..left.len().max(right.len()) {
-            let l = left.get(i).map(String::as_str).unwrap_or("");
-            let r = right.get(i).map(String::as_str).unwrap_or("");
-            let pad = col.saturating_sub(l.chars().count());
-            let (l, r) = (cell(l, rtl_a), cell(r, rtl_b));
-            let _ = writeln!(out, "{l}{} │ {}", " ".repeat(pad), r);
+            let l = left.get(i).map(Vec::as_slice).unwrap_or_default();
+            let r = right.get(i).map(Vec::as_slice).unwrap_or_default();
+            let pad = col.saturating_sub(l.len());
+            let (l, r) = (styled(l, rtl_a, view.colour), styled(r, rtl_b, view.colour));
+            let _ = writeln!(out, "{l}{} │ {r}", " ".repeat(pad));
         }
     }
     out
 }
 
+/// A wrapped line: its characters, each with whether it lies in a word that differs.
+type MarkedLine = Vec<(char, bool)>;
+
+/// One column cell: the line's text, coloured when `colour` (shared text in one colour, the
+/// words that differ in another), in a directional isolate when it holds right-to-left text
+/// (see [`cell`]).
+fn styled(line: &[(char, bool)], rtl: bool, colour: bool) -> String {
+    let plain: String = line.iter().map(|&(c, _)| c).collect();
+    if !colour || line.is_empty() {
+        return cell(&plain, rtl).into_owned();
+    }
+    let mut text = String::with_capacity(plain.len() + 32);
+    let mut current = None;
+    for &(c, differs) in line {
+        if current != Some(differs) {
+            text.push_str(if differs { SGR_DIFFERING } else { SGR_SHARED });
+            current = Some(differs);
+        }
+        text.push(c);
+    }
+    text.push_str(SGR_RESET);
+    if has_rtl(&plain) {
+        format!("{}{text}{PDI}", if rtl { RLI } else { LRI })
+    } else {
+        text
+    }
+}
+
 /// Wraps `text` into lines of at most `width` characters, breaking at spaces where possible;
 /// control characters (newlines, tabs, bidi controls) become spaces or are dropped.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    wrap_marked(text, &[], width).into_iter().map(|l| l.into_iter().map(|(c, _)| c).collect()).collect()
+}
+
+/// [`wrap`], each character marked with whether it lies in one of the byte ranges `marked`
+/// of `text` (sorted, not overlapping). A space between two marked words is marked.
+fn wrap_marked(text: &str, marked: &[(usize, usize)], width: usize) -> Vec<MarkedLine> {
     let width = width.max(10);
-    let clean: String = text
-        .chars()
-        .filter_map(|c| match c {
-            '\n' | '\r' | '\t' => Some(' '),
-            c if c.is_control() || crate::normalize::unicode::is_ignorable(c) => None,
-            c => Some(c),
+    let mut next = 0;
+    let clean: Vec<(char, bool)> = text
+        .char_indices()
+        .filter_map(|(at, c)| {
+            while next < marked.len() && marked[next].1 <= at {
+                next += 1;
+            }
+            let m = next < marked.len() && marked[next].0 <= at;
+            match c {
+                '\n' | '\r' | '\t' => Some((' ', m)),
+                c if c.is_control() || crate::normalize::unicode::is_ignorable(c) => None,
+                c => Some((c, m)),
+            }
         })
         .collect();
     let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut len = 0;
-    for word in clean.split(' ').filter(|w| !w.is_empty()) {
-        let wl = word.chars().count();
-        if len > 0 && len + 1 + wl > width {
+    let mut line: MarkedLine = Vec::new();
+    for word in clean.split(|&(c, _)| c == ' ').filter(|w| !w.is_empty()) {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
             lines.push(std::mem::take(&mut line));
-            len = 0;
         }
-        let mut rest: Vec<char> = word.chars().collect();
+        let mut rest = word;
         while rest.len() > width {
-            let head: String = rest.drain(..width).collect();
-            if len > 0 {
+            let (head, tail) = rest.split_at(width);
+            if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
             }
-            lines.push(head);
-            len = 0;
+            lines.push(head.to_vec());
+            rest = tail;
         }
-        if len > 0 {
-            line.push(' ');
-            len += 1;
+        if let Some(&(_, before)) = line.last() {
+            line.push((' ', before && rest.first().is_some_and(|&(_, m)| m)));
         }
-        line.extend(rest.iter());
-        len += rest.len();
+        line.extend_from_slice(rest);
     }
     if !line.is_empty() {
         lines.push(line);

@@ -116,3 +116,116 @@ fn arabic_columns_are_right_to_left_isolates() {
         assert!(!line.chars().any(is_bidi_control), "{line:?}");
     }
 }
+
+const SHARED: &str = "\u{1b}[0;36m";
+const DIFFERING: &str = "\u{1b}[0;1;4;33m";
+const RESET: &str = "\u{1b}[0m";
+
+/// `reprint compare` on the English pair, stdout piped: (exit code, stdout).
+fn compare_english(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let [a, b] = english_pair(dir);
+    let mut cmd = reprint();
+    cmd.args(["compare", &a, &b, "--width", "100"]).args(args).env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn color_always_colours_passages_and_marks_the_words_that_differ() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, view) = compare_english(dir.path(), &["--color", "always"], &[]);
+    assert_eq!(code, Some(0));
+    // The shared passage in cyan; the one edited word, on each side, bold, underlined, yellow.
+    let line = view.lines().find(|l| l.contains("changed")).unwrap();
+    assert_eq!(
+        line,
+        format!(
+            "{SHARED}word29 {DIFFERING}word30{SHARED} word31 word32 word33 word34 word35{RESET} │ \
+             {SHARED}word29 {DIFFERING}changed{SHARED} word31 word32 word33 word34{RESET}"
+        )
+    );
+    let first = view.lines().find(|l| l.contains("word0 ")).unwrap();
+    assert_eq!(
+        first,
+        format!(
+            "{SHARED}word0 word1 word2 word3 word4 word5 word6 word7{RESET}  │ \
+             {SHARED}word0 word1 word2 word3 word4 word5 word6 word7{RESET}"
+        )
+    );
+    assert_eq!(view.matches(DIFFERING).count(), 2, "{view:?}");
+    // The header lines are not coloured.
+    assert!(view.lines().take(5).all(|l| !l.contains('\u{1b}')), "{view:?}");
+    // With colours removed, the view is the plain one.
+    let (_, plain) = compare_english(dir.path(), &["--color", "never"], &[]);
+    let stripped = view.replace(SHARED, "").replace(DIFFERING, "").replace(RESET, "");
+    assert_eq!(stripped, plain);
+}
+
+#[test]
+fn no_colour_when_piped_never_or_no_color() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, env) in [
+        (&[][..], &[][..]),
+        (&["--color", "auto"][..], &[][..]),
+        (&["--color", "never"][..], &[][..]),
+        (&["--color", "never"][..], &[("NO_COLOR", "1")][..]),
+    ] {
+        let (code, view) = compare_english(dir.path(), args, env);
+        assert_eq!(code, Some(0));
+        assert!(view.contains("word29 changed word31"), "{args:?} {env:?}: {view}");
+        assert!(!view.contains('\u{1b}'), "{args:?} {env:?}: {view:?}");
+    }
+    // --color always is a request: it wins over NO_COLOR.
+    let (_, view) = compare_english(dir.path(), &["--color", "always"], &[("NO_COLOR", "1")]);
+    assert!(view.contains(DIFFERING));
+}
+
+#[test]
+fn colour_on_a_terminal_unless_no_color_or_never() {
+    let dir = tempfile::tempdir().unwrap();
+    let [a, b] = english_pair(dir.path());
+    let args = ["compare", a.as_str(), b.as_str(), "--width", "100"];
+    let run = reprint_on_pty(&args, 100, &[("TERM", "xterm")], &["NO_COLOR"]);
+    assert_eq!(run.code, Some(0), "{}", run.output);
+    assert!(run.output.contains(&format!("{DIFFERING}changed{SHARED}")), "{:?}", run.output);
+    for (extra, env) in [
+        (None, &[("TERM", "xterm"), ("NO_COLOR", "1")][..]),
+        (Some("never"), &[("TERM", "xterm")][..]),
+        (None, &[("TERM", "dumb")][..]),
+    ] {
+        let mut args = args.to_vec();
+        if let Some(when) = extra {
+            args.extend(["--color", when]);
+        }
+        let run = reprint_on_pty(&args, 100, env, if env.len() == 1 { &["NO_COLOR"] } else { &[] });
+        assert_eq!(run.code, Some(0), "{}", run.output);
+        assert!(run.output.contains("word29 changed word31"), "{env:?}: {}", run.output);
+        assert!(!run.output.contains('\u{1b}'), "{extra:?} {env:?}: {:?}", run.output);
+    }
+}
+
+/// With colours on, escape sequences in ids and texts are still neutralised: the only escape
+/// sequences are the view's own colours.
+#[test]
+fn colours_do_not_let_control_characters_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = "\u{1b}[2J\u{1b}]0;PWNED\u{7}x";
+    let shared: Vec<String> = (0..60).map(|i| format!("word{i}")).collect();
+    let text = format!("{} {evil} {}", shared[..30].join(" "), shared[30..].join(" "));
+    let line = |id: &str| serde_json::json!({ "id": id, "text": text }).to_string() + "\n";
+    std::fs::write(dir.path().join("c.jsonl"), line(evil) + &line("b")).unwrap();
+    let out = reprint()
+        .current_dir(dir.path())
+        .args(["compare", "--in", "c.jsonl", evil, "b", "--color", "always"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let view = String::from_utf8(out.stdout).unwrap();
+    assert!(view.contains(SHARED), "{view:?}");
+    let rest = view.replace(SHARED, "").replace(DIFFERING, "").replace(RESET, "");
+    assert!(!rest.chars().any(|c| c.is_control() && c != '\n'), "{rest:?}");
+    assert!(rest.contains("A  \\u{1b}[2J\\u{1b}]0;PWNED\\u{7}x  (64 words)"), "{rest}");
+}
