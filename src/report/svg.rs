@@ -173,7 +173,7 @@ pub fn eval_plots(
             ));
         }
     }
-    if let Some(crate::eval::CandidateRate { banding, bins: rate }) = candidate_rate {
+    if let Some(crate::eval::CandidateRate { banding, bins: rate, .. }) = candidate_rate {
         let hist: Vec<(f64, f64, usize)> = rate.iter().map(|&(lo, hi, n, _)| (lo, hi, n)).collect();
         let measured: Vec<(f64, f64)> = rate
             .iter()
