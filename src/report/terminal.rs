@@ -314,15 +314,18 @@ pub fn run_summary(run: &RunResult, names: &[String], written: &[PathBuf], secs:
         }
         Candidates::SimHashLsh { max_hamming: k } => format!("SimHash, Hamming <= {k}"),
     };
-    let mb = s.input_bytes as f64 / 1e6;
+    // Sizes in MB (10^6 bytes), as the progress bars count them: the records read, and the
+    // input files as stored (the total the read bar runs to) when compression makes it differ.
+    let (read, stored) = (format!("{:.1}", s.input_bytes as f64 / 1e6), stored_mb(&run.inputs));
+    let stored =
+        stored.filter(|st| *st != read).map(|st| format!(" ({st} MB as stored)")).unwrap_or_default();
     let _ = writeln!(
         o,
-        "reprint {}: {} documents ({} empty, {} skipped), {:.1} MB from {}",
+        "reprint {}: {} documents ({} empty, {} skipped), {read} MB{stored} from {}",
         env!("CARGO_PKG_VERSION"),
         s.documents,
         s.empty_documents,
         s.skipped,
-        mb,
         names.join(", ")
     );
     let _ = writeln!(o, "  candidates {:>10} pairs  ({how}, {} shingles)", s.candidate_pairs, c.shingle);
@@ -354,6 +357,13 @@ pub fn run_summary(run: &RunResult, names: &[String], written: &[PathBuf], secs:
     let _ = writeln!(o, "  time       {secs:>10.2} s      ({})", stages.join(", "));
     let _ = writeln!(o, "  wrote      {}", paths(written));
     o
+}
+
+/// The size of the inputs as stored, in MB to one decimal; `None` when one of them has no
+/// known size (standard input).
+fn stored_mb(inputs: &[crate::corpus::InputSum]) -> Option<String> {
+    let bytes: Option<u64> = inputs.iter().map(|i| i.bytes).sum();
+    bytes.map(|b| format!("{:.1}", b as f64 / 1e6))
 }
 
 /// The summary `reprint dedup` prints.
