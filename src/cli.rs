@@ -144,15 +144,54 @@ pub struct CompareArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// Width of the terminal view in columns, 40 to 1000 (default: $COLUMNS, else 100).
+    /// Width of the terminal view in columns, 40 to 1000 (default: $COLUMNS when it is a
+    /// positive number, else the width of the terminal stdout is, else 100).
     #[arg(long, value_name = "COLUMNS")]
     pub width: Option<usize>,
+
+    /// When to colour the shared passages (the words that differ inside a passage are bold,
+    /// underlined and in another colour): auto (when stdout is a terminal and NO_COLOR is not
+    /// set), always, never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 
     #[command(flatten)]
     pub matching: MatchOptions,
 
     #[command(flatten)]
     pub input: InputOptions,
+}
+
+/// `--color`: when the terminal view is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal, `NO_COLOR` is unset or empty and `TERM` is not `dumb`.
+    Auto,
+    /// Always, even into a pipe or a file.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour: `Auto` decides from whether stdout is a terminal and the values of
+    /// `NO_COLOR` and `TERM`.
+    pub fn colour(
+        self,
+        stdout_is_terminal: bool,
+        no_color: Option<&std::ffi::OsStr>,
+        term: Option<&std::ffi::OsStr>,
+    ) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                stdout_is_terminal
+                    && no_color.is_none_or(|v| v.is_empty())
+                    && term.is_none_or(|t| t != "dumb")
+            }
+        }
+    }
 }
 
 /// Arguments of `reprint cluster`.

@@ -603,7 +603,7 @@ mod tests {
             }
             let _ = check_threads(threads);
             let _ = worker_threads(None, columns.as_deref());
-            if let Ok(w) = crate::report::terminal::view_width(width, columns.as_deref()) {
+            if let Ok(w) = crate::report::terminal::view_width(width, columns.as_deref(), width) {
                 proptest::prop_assert!((40..=1000).contains(&w));
             }
         }

@@ -1,6 +1,6 @@
 //! The binary's standard streams: stdout writes that fail loudly (a closed or full stdout is
-//! an error, not lost output), stderr with control characters escaped, and error messages with
-//! each cause once.
+//! an error, not lost output), stderr with control characters escaped, error messages with
+//! each cause once, and what stdout is (the width of its terminal).
 
 use anyhow::{bail, Context, Result};
 use reprint::report::terminal;
@@ -62,6 +62,12 @@ pub fn write_stdout(text: &str) -> Result<()> {
     }
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes()).and_then(|()| out.flush()).context("cannot write to standard output")
+}
+
+/// The width in columns of the terminal standard output is, or `None` when stdout is not a
+/// terminal (a pipe, a file) or the terminal does not say (`TIOCGWINSZ` gives 0).
+pub fn stdout_terminal_width() -> Option<usize> {
+    terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
 }
 
 /// Writes to stderr, control characters escaped; a failure there has nowhere to be reported.

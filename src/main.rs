@@ -262,8 +262,22 @@ fn compare(args: CompareArgs) -> Result<u8> {
     if args.json {
         emit_json(&report::compare::ComparisonReport::new(&a, &b, &cmp, &config).to_json())?;
     } else {
-        let width = terminal::view_width(args.width, std::env::var("COLUMNS").ok().as_deref())?;
-        emit(&terminal::comparison(&a, &b, &cmp, &config, width))?;
+        let columns = std::env::var("COLUMNS").ok();
+        let tty_width = console::stdout_terminal_width();
+        let width = terminal::view_width(args.width, columns.as_deref(), tty_width)?;
+        let colour = args.color.colour(
+            std::io::IsTerminal::is_terminal(&std::io::stdout()),
+            std::env::var_os("NO_COLOR").as_deref(),
+            std::env::var_os("TERM").as_deref(),
+        );
+        let view = terminal::comparison(&a, &b, &cmp, &config, terminal::View { width, colour });
+        // The view escapes what it takes from the documents itself; escaping it again here
+        // would show its colour sequences as text.
+        if colour {
+            console::write_stdout(&view)?;
+        } else {
+            emit(&view)?;
+        }
     }
     Ok(if cmp.linked_by.is_some() { 0 } else { 1 })
 }
@@ -277,5 +291,21 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    /// `--color auto` colours only a terminal, and not when NO_COLOR is set (to anything but
+    /// the empty string) or TERM is `dumb`; `always` and `never` ignore all three.
+    #[test]
+    fn colour_choice_follows_the_terminal_and_no_color() {
+        use crate::cli::ColorChoice::{Always, Auto, Never};
+        use std::ffi::OsStr;
+        let some = |s: &'static str| Some(OsStr::new(s));
+        assert!(Auto.colour(true, None, some("xterm-256color")));
+        assert!(Auto.colour(true, some(""), None));
+        assert!(!Auto.colour(false, None, some("xterm")));
+        assert!(!Auto.colour(true, some("1"), some("xterm")));
+        assert!(!Auto.colour(true, None, some("dumb")));
+        assert!(Always.colour(false, some("1"), some("dumb")));
+        assert!(!Never.colour(true, None, some("xterm")));
     }
 }

@@ -163,6 +163,55 @@ impl Alignment {
     }
 }
 
+/// The words of one passage that have no match on the other side, as byte ranges of the
+/// original texts (consecutive such words merged into one range): what `compare` marks inside
+/// a shared passage.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Differences {
+    /// Ranges in A's original text, in order.
+    pub a: Vec<(u32, u32)>,
+    /// Ranges in B's original text, in order.
+    pub b: Vec<(u32, u32)>,
+}
+
+/// The words of passage `p` (of the alignment of `a` and `b`) that differ: a word differs when
+/// no word shingle of its side of the passage that covers it occurs in the other side of the
+/// passage. Edited, inserted and deleted words differ; words equal after normalization do not.
+pub fn differences(a: &Sequence, b: &Sequence, p: &Passage) -> Differences {
+    Differences { a: unmatched(a, p.a_tokens, b, p.b_tokens), b: unmatched(b, p.b_tokens, a, p.a_tokens) }
+}
+
+/// Byte ranges of the tokens `mine` of `s` that no shingle found in tokens `theirs` of `o`
+/// covers.
+fn unmatched(s: &Sequence, mine: (u32, u32), o: &Sequence, theirs: (u32, u32)) -> Vec<(u32, u32)> {
+    let (o0, o1) = o.shingles_within(theirs);
+    let mut other: Vec<u64> = o.hashes[o0 as usize..o1 as usize].to_vec();
+    other.sort_unstable();
+    other.dedup();
+    let (t0, t1) = (mine.0 as usize, (mine.1 as usize).min(s.tokens.len()));
+    let mut matched = vec![false; t1.saturating_sub(t0)];
+    let (s0, s1) = s.shingles_within(mine);
+    for i in (s0 as usize).max(t0)..(s1 as usize).min(t1) {
+        if other.binary_search(&s.hashes[i]).is_ok() {
+            for m in &mut matched[i - t0..(i + s.k.max(1)).min(t1) - t0] {
+                *m = true;
+            }
+        }
+    }
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    let mut previous_unmatched = false;
+    for (t, &m) in (t0..t1).zip(&matched) {
+        let (start, end) = s.tokens[t];
+        match ranges.last_mut() {
+            Some(r) if !m && previous_unmatched => r.1 = end,
+            _ if !m => ranges.push((start, end)),
+            _ => {}
+        }
+        previous_unmatched = !m;
+    }
+    ranges
+}
+
 /// A run of consecutive matching shingles: A positions `[i, i + len)`, B `[j, j + len)`.
 #[derive(Debug, Clone, Copy)]
 struct Run {
@@ -461,12 +510,44 @@ mod tests {
                 proptest::prop_assert!(p.exact > 0.0 && p.exact <= 1.0);
                 proptest::prop_assert!(ta.get(p.a.0 as usize..p.a.1 as usize).is_some());
                 proptest::prop_assert!(tb.get(p.b.0 as usize..p.b.1 as usize).is_some());
+                let d = differences(&sa, &sb, p);
+                for (ranges, within, text) in [(&d.a, p.a, &ta), (&d.b, p.b, &tb)] {
+                    for &(x, y) in ranges {
+                        proptest::prop_assert!(within.0 <= x && x < y && y <= within.1);
+                        proptest::prop_assert!(text.get(x as usize..y as usize).is_some());
+                    }
+                    proptest::prop_assert!(ranges.windows(2).all(|w| w[0].1 < w[1].0));
+                }
                 for q in &al.passages[k + 1..] {
                     proptest::prop_assert!(p.a_tokens.1 <= q.a_tokens.0 || q.a_tokens.1 <= p.a_tokens.0);
                     proptest::prop_assert!(p.b_tokens.1 <= q.b_tokens.0 || q.b_tokens.1 <= p.b_tokens.0);
                 }
             }
         }
+    }
+
+    #[test]
+    fn differences_are_the_edited_and_inserted_words() {
+        let s: Vec<String> = (0..60).map(|i| format!("s{i}")).collect();
+        let mut edited = s.clone();
+        edited[20] = "changed".into();
+        edited.insert(41, "inserted".into());
+        edited.insert(42, "words".into());
+        let (a, b) = (s.join(" "), edited.join(" "));
+        let (sa, sb) = (seq(&a), seq(&b));
+        let al = align(&sa, &sb, &cfg(50));
+        assert_eq!(al.passages.len(), 1, "{al:?}");
+        let d = differences(&sa, &sb, &al.passages[0]);
+        let text = |t: &str, r: &[(u32, u32)]| -> Vec<String> {
+            r.iter().map(|&(x, y)| t[x as usize..y as usize].to_owned()).collect()
+        };
+        assert_eq!(text(&a, &d.a), ["s20"]);
+        assert_eq!(text(&b, &d.b), ["changed", "inserted words"]);
+        // A verbatim passage has no differences; words equal after folding do not differ.
+        let same = format!("{} ALL CAPS here", s.join(" "));
+        let (sx, sy) = (seq(&same), seq(&same.to_lowercase()));
+        let al = align(&sx, &sy, &cfg(50));
+        assert_eq!(differences(&sx, &sy, &al.passages[0]), Differences::default());
     }
 
     #[test]

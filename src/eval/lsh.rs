@@ -74,6 +74,10 @@ pub fn candidate_rate_by_jaccard(
 /// whose S-curve it should follow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CandidateRate {
+    /// The swept values of the measured setting (empty without `--sweep`).
+    pub setting: std::collections::BTreeMap<String, String>,
+    /// The threshold of the measured setting.
+    pub threshold: f64,
     /// The banding of the measured setting.
     pub banding: crate::lsh::banding::Banding,
     /// `(lo, hi, pairs, proposed)` per bin.

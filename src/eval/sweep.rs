@@ -115,7 +115,7 @@ pub fn apply(params: &mut crate::pipeline::Params, name: &str, value: &str) -> R
 }
 
 /// The result of a sweep: one row per setting, and the candidate rate of the first LSH setting
-/// (with `exact`).
+/// (with `exact`), which records that setting.
 #[derive(Debug, Clone)]
 pub struct SweepResult {
     /// Figures per setting, in sweep order.
@@ -197,8 +197,12 @@ pub fn sweep(
             f.lsh = Some(lsh_vs_exact(&mut run));
             if let (None, Some(banding)) = (&candidate_rate, config.candidates.banding()) {
                 let floor = (config.threshold - 0.4).max(0.1);
-                candidate_rate =
-                    Some(CandidateRate { banding, bins: candidate_rate_by_jaccard(&mut run, floor, 0.05) });
+                candidate_rate = Some(CandidateRate {
+                    setting: f.setting.clone(),
+                    threshold: config.threshold,
+                    banding,
+                    bins: candidate_rate_by_jaccard(&mut run, floor, 0.05),
+                });
             }
         }
         on_row(&f);

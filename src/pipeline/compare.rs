@@ -22,6 +22,8 @@ pub struct Comparison {
     pub why: String,
     /// Words in A and in B.
     pub words: (usize, usize),
+    /// The words that differ inside each passage of `alignment`, in the same order.
+    pub differences: Vec<overlap::Differences>,
 }
 
 /// Compares two texts with the shingles, normalization, threshold and relation rules of
@@ -57,5 +59,6 @@ pub fn compare(a: &str, b: &str, config: &Config) -> Comparison {
         (true, false) => Some(LinkedBy::Passage),
     };
     let why = relation::explain(&facts.pair, relation, &rules, rule.min_passage);
-    Comparison { scores, alignment, linked_by, relation, why, words: (sa.words(), sb.words()) }
+    let differences = alignment.passages.iter().map(|p| overlap::differences(&sa, &sb, p)).collect();
+    Comparison { scores, alignment, linked_by, relation, why, words: (sa.words(), sb.words()), differences }
 }

@@ -47,7 +47,9 @@ pub enum RunError {
 
 /// Receives progress from a run. The library never prints; the binary draws bars.
 pub trait Progress: Sync {
-    /// A stage starts; `total` is its size in `unit`s when known.
+    /// A stage starts; `total` is its size in `unit`s when known. A stage whose size becomes
+    /// known only once it is under way is finished and started again with its total. Units:
+    /// `bytes` (of the input files as stored: compressed for gzip) or `pairs`.
     fn start(&self, stage: &'static str, total: Option<u64>, unit: &'static str);
     /// The current stage advanced to `done` units.
     fn set(&self, done: u64);
@@ -199,7 +201,8 @@ pub fn run_on(
         }
         fill_sets(&mut docs, &wanted, config);
     }
-    let (links, mut counts, mut held) = relate(&mut docs, verified, stars, &proposed, &df, config, overlaps);
+    let (links, mut counts, mut held) =
+        relate(&mut docs, verified, stars, &proposed, &df, config, overlaps, progress);
     drop(df);
     let passage_candidates = proposed.len();
     progress.finish();

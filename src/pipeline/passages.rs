@@ -1,7 +1,7 @@
 //! Passage relations: aligning candidate pairs in batches, deciding their relation
 //! ([`crate::relation`]), streaming overlaps to an [`OverlapSink`] and returning story links.
 
-use super::{fill_sets, involved, sequence, Doc};
+use super::{fill_sets, involved, sequence, Doc, Progress};
 use crate::config::Config;
 use crate::lsh::{winnow, Pair};
 use crate::overlap::{self, Sequence};
@@ -65,8 +65,11 @@ pub struct RelationCounts {
 /// Decides the relation of every verified pair and every pair proposed by shared winnowing
 /// fingerprints: aligns them in batches (in id order), streams overlap-only pairs to `sink`,
 /// prunes composites, and returns the story links (duplicates included), sorted by document
-/// index, with the pairs to hand to [`OverlapSink::finish`] once clustering has had its say. `stars` link copies of a text to its first copy: duplicates as they are, never
-/// aligned again. Without passage detection, the verified pairs are the story links.
+/// index, with the pairs to hand to [`OverlapSink::finish`] once clustering has had its say.
+/// `stars` link copies of a text to its first copy: duplicates as they are, never aligned again. Without passage detection, the verified pairs are the story links.
+/// `progress` sees the stage `passages` restart with the number of pairs to align as its total,
+/// and the pairs aligned so far after each batch.
+#[allow(clippy::too_many_arguments)]
 pub fn relate(
     docs: &mut [Doc],
     verified: Vec<VerifiedPair>,
@@ -75,6 +78,7 @@ pub fn relate(
     df: &winnow::DocFrequency,
     config: &Config,
     sink: &mut dyn OverlapSink,
+    progress: &dyn Progress,
 ) -> (Vec<VerifiedPair>, RelationCounts, Held) {
     let rules = config.relations();
     let rank = id_ranks(docs);
@@ -162,6 +166,10 @@ pub fn relate(
     let mut counts = RelationCounts { aligned: pairs.len(), ..Default::default() };
     let mut held: Vec<(Relation, bool, VerifiedPair)> = Vec::new();
     let mut regions = Vec::new();
+    // The number of pairs to align is known only now: the stage restarts with it as its total.
+    progress.finish();
+    progress.start("passages", Some(pairs.len() as u64), "pairs");
+    let mut done = 0u64;
     for batch in pairs.chunks(ALIGN_BATCH) {
         let decided: Vec<(PairFacts, Relation)> = batch
             .par_iter()
@@ -184,6 +192,8 @@ pub fn relate(
                 sink.overlap(docs, &p, k);
             }
         }
+        done += batch.len() as u64;
+        progress.set(done);
     }
     let composites = relation::prune_composites(&regions, &rank, &rules);
     drop(regions);

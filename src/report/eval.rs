@@ -4,8 +4,10 @@
 //!
 //! ```text
 //! {                                   // a sweep: reprint eval INPUT... --labels/--pairs/--exact
-//!   "candidate_rate_by_jaccard": {    // with --exact and MinHash LSH, else null
-//!     "bands": 35, "rows": 3,
+//!   "candidate_rate_by_jaccard": {    // with --exact and MinHash LSH, else null: measured
+//!     "bands": 35, "rows": 3,         // at the first setting (of the sweep) that uses LSH
+//!     "setting": { "threshold": "0.5" },   // that setting's swept values ({} without --sweep)
+//!     "threshold": 0.5,               // and its threshold
 //!     "bins": [ { "lo": 0.1, "hi": 0.15, "pairs": N, "proposed": N, "s_curve": x } ] },
 //!   "command": "eval",
 //!   "inputs": [ { "bytes": N, "name": "docs.jsonl.gz", "xxh3": "16 hex digits" } ],
@@ -98,6 +100,13 @@ pub struct CandidateRateReport {
     pub bins: Vec<RateBin>,
     /// Rows per band.
     pub rows: usize,
+    /// Swept values of the setting measured (the first that uses LSH); absent in files
+    /// written before it was recorded.
+    #[serde(default)]
+    pub setting: std::collections::BTreeMap<String, String>,
+    /// Threshold of the setting measured.
+    #[serde(default)]
+    pub threshold: Option<f64>,
 }
 
 /// One exact-Jaccard bin.
@@ -221,6 +230,8 @@ impl CandidateRateReport {
                 })
                 .collect(),
             rows: c.banding.rows,
+            setting: c.setting.clone(),
+            threshold: Some(c.threshold),
         }
     }
 }

@@ -474,3 +474,115 @@ fn compare_two_files_and_ids_in_a_corpus() {
         .code(2)
         .stderr(predicate::str::contains("no document with id `nope.txt`"));
 }
+
+/// One stage as a run reported it: its name, total and unit, and every position set.
+struct Stage {
+    name: &'static str,
+    total: Option<u64>,
+    unit: &'static str,
+    positions: Vec<u64>,
+}
+
+/// What a run reported as progress.
+#[derive(Default)]
+struct ProgressLog(std::sync::Mutex<Vec<Stage>>);
+
+impl reprint::pipeline::Progress for ProgressLog {
+    fn start(&self, name: &'static str, total: Option<u64>, unit: &'static str) {
+        self.0.lock().unwrap().push(Stage { name, total, unit, positions: Vec::new() });
+    }
+    fn set(&self, done: u64) {
+        if let Some(last) = self.0.lock().unwrap().last_mut() {
+            last.positions.push(done);
+        }
+    }
+    fn finish(&self) {}
+}
+
+/// The passage stage counts pairs: it starts again with the number of pairs it aligns as its
+/// total (not a spinner with no count) and ends at that total.
+#[test]
+fn passage_progress_counts_aligned_pairs_out_of_a_known_total() {
+    use reprint::corpus::Input;
+    use reprint::pipeline::{self, Params};
+    let (inputs, _) = Input::from_args(&[seeds().display().to_string()]).unwrap();
+    let config = Params::default().resolve().unwrap();
+    let log = ProgressLog::default();
+    let run = pipeline::run(inputs, &config, &log, &mut pipeline::NoOverlaps).unwrap();
+    let log = log.0.into_inner().unwrap();
+    let stages: Vec<(&str, Option<u64>, &str)> = log.iter().map(|s| (s.name, s.total, s.unit)).collect();
+    // The seed pair 000/002 is the one pair the passage stage aligns.
+    assert_eq!(run.stats.passage_candidates, 1);
+    assert_eq!(
+        stages,
+        [
+            // A directory's size is not known before it is walked: no total.
+            ("read+sketch", None, "bytes"),
+            ("candidates", None, "pairs"),
+            ("verify", None, "pairs"),
+            ("passages", None, "pairs"),
+            ("passages", Some(1), "pairs"),
+        ]
+    );
+    assert_eq!(log[4].positions, [1], "pairs aligned after each batch");
+}
+
+/// The summary counts in MB like the progress bars: the records read, and, for compressed
+/// input, the size as stored (what the read bar runs to).
+#[test]
+fn summary_gives_sizes_read_and_as_stored_in_mb() {
+    use std::io::Write as _;
+    let dir = tmp();
+    let mut state = 7u64;
+    let mut lines = String::new();
+    for i in 0..2000 {
+        let mut line = format!("{{\"id\":\"d{i:04}\",\"text\":\"");
+        while line.len() < 497 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            line.push((b'a' + (state >> 59) as u8 % 26) as char);
+            if state.is_multiple_of(7) {
+                line.push(' ');
+            }
+        }
+        line.truncate(497);
+        line.push_str("\"}\n");
+        assert_eq!(line.len(), 500);
+        lines.push_str(&line);
+    }
+    let path = dir.path().join("docs.jsonl.gz");
+    let mut gz =
+        flate2::write::GzEncoder::new(fs::File::create(&path).unwrap(), flate2::Compression::default());
+    gz.write_all(lines.as_bytes()).unwrap();
+    gz.finish().unwrap();
+    let stored = format!("{:.1}", fs::metadata(&path).unwrap().len() as f64 / 1e6);
+    assert_ne!(stored, "1.0");
+    let out = reprint()
+        .current_dir(dir.path())
+        .args(["cluster", "docs.jsonl.gz", "--out", "o", "--no-html"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let first = String::from_utf8(out.stdout).unwrap().lines().next().unwrap().to_owned();
+    assert_eq!(
+        first,
+        format!(
+            "reprint {}: 2000 documents (0 empty, 0 skipped), 1.0 MB ({stored} MB as stored) from docs.jsonl.gz",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    // Uncompressed input: one size.
+    fs::write(dir.path().join("plain.jsonl"), &lines).unwrap();
+    let out = reprint()
+        .current_dir(dir.path())
+        .args(["cluster", "plain.jsonl", "--out", "p", "--no-html"])
+        .output()
+        .unwrap();
+    let first = String::from_utf8(out.stdout).unwrap().lines().next().unwrap().to_owned();
+    assert_eq!(
+        first,
+        format!(
+            "reprint {}: 2000 documents (0 empty, 0 skipped), 1.0 MB from plain.jsonl",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}

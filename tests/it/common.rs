@@ -77,3 +77,64 @@ fn missing_shared_data_fails_under_ci() {
     let (ok, log) = probe(Some("true"));
     assert!(!ok && log.contains("CI is set but"), "with CI: fails\n{log}");
 }
+
+/// What a run of `reprint` on a pseudo-terminal printed.
+pub struct PtyRun {
+    /// Exit status.
+    pub code: Option<i32>,
+    /// What the program wrote to the terminal, with the terminal's `\r\n` turned back into
+    /// `\n`.
+    pub output: String,
+}
+
+/// Runs `reprint ARGS` with stdout and stderr on a new pseudo-terminal `cols` columns wide
+/// (stdin is /dev/null), as a user at a terminal would, and collects what it printed.
+pub fn reprint_on_pty(args: &[&str], cols: u16, env: &[(&str, &str)], remove: &[&str]) -> PtyRun {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    // SAFETY: plain libc calls on descriptors this function owns; every result is checked.
+    let (master, slave) = unsafe {
+        let m = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(m >= 0, "posix_openpt: {}", std::io::Error::last_os_error());
+        let master = OwnedFd::from_raw_fd(m);
+        assert_eq!(libc::grantpt(m), 0, "grantpt");
+        assert_eq!(libc::unlockpt(m), 0, "unlockpt");
+        let mut name = [0 as libc::c_char; 128];
+        assert_eq!(libc::ptsname_r(m, name.as_mut_ptr(), name.len()), 0, "ptsname_r");
+        let s = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
+        assert!(s >= 0, "open the pty slave: {}", std::io::Error::last_os_error());
+        let size = libc::winsize { ws_row: 40, ws_col: cols, ws_xpixel: 0, ws_ypixel: 0 };
+        assert_eq!(libc::ioctl(s, libc::TIOCSWINSZ, &size), 0, "TIOCSWINSZ");
+        (std::fs::File::from(master), OwnedFd::from_raw_fd(s))
+    };
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("reprint"));
+    cmd.args(args)
+        .current_dir(root())
+        .env_remove("RAYON_NUM_THREADS")
+        .stdin(std::process::Stdio::null())
+        .stdout(slave.try_clone().unwrap())
+        .stderr(slave);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    for k in remove {
+        cmd.env_remove(k);
+    }
+    let mut child = cmd.spawn().expect("spawn reprint");
+    // Every copy of the slave must be closed for the master to report the end (EIO).
+    drop(cmd);
+    let mut master = master;
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        match master.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => bytes.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            // Linux reports EIO once the last slave descriptor is closed.
+            Err(_) => break,
+        }
+    }
+    let status = child.wait().unwrap();
+    PtyRun { code: status.code(), output: String::from_utf8_lossy(&bytes).replace("\r\n", "\n") }
+}

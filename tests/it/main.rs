@@ -8,6 +8,8 @@ mod common;
 mod dedup;
 mod flags;
 mod golden;
+mod plots;
 mod real_data;
 mod relations;
 mod reliability;
+mod view;
