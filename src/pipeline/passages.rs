@@ -66,7 +66,8 @@ pub struct RelationCounts {
 /// fingerprints: aligns them in batches (in id order), streams overlap-only pairs to `sink`,
 /// prunes composites, and returns the story links (duplicates included), sorted by document
 /// index, with the pairs to hand to [`OverlapSink::finish`] once clustering has had its say.
-/// `stars` link copies of a text to its first copy: duplicates as they are, never aligned again. Without passage detection, the verified pairs are the story links.
+/// `stars` link copies of a text to its first copy: duplicates as they are, never aligned again.
+/// Without passage detection, the verified pairs are the story links.
 /// `progress` sees the stage `passages` restart with the number of pairs to align as its total,
 /// and the pairs aligned so far after each batch.
 #[allow(clippy::too_many_arguments)]
