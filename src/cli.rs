@@ -51,7 +51,8 @@ pub enum Command {
 /// Arguments of `reprint dedup`.
 #[derive(Debug, Args)]
 pub struct DedupArgs {
-    /// Inputs to deduplicate: directories of .txt files, .jsonl or .jsonl.gz files.
+    /// Inputs to deduplicate: directories of .txt files, .jsonl files (also compressed: .gz,
+    /// .zst, .bz2, .xz; told by content).
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<String>,
 
@@ -87,7 +88,7 @@ pub struct DedupArgs {
 /// Arguments of `reprint eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// The corpus to run on (directories, .jsonl, .jsonl.gz). Optional with --clusters.
+    /// The corpus to run on (directories, .jsonl, also compressed). Optional with --clusters.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
@@ -136,7 +137,7 @@ pub struct CompareArgs {
     #[arg(value_name = "B")]
     pub b: String,
 
-    /// Find A and B as document ids in these inputs (directories, .jsonl, .jsonl.gz).
+    /// Find A and B as document ids in these inputs (directories, .jsonl, also compressed).
     #[arg(long = "in", value_name = "INPUT")]
     pub corpus: Vec<String>,
 
@@ -158,8 +159,9 @@ pub struct CompareArgs {
 /// Arguments of `reprint cluster`.
 #[derive(Debug, Args)]
 pub struct ClusterArgs {
-    /// Inputs: directories of .txt files (read recursively, id = relative path), .jsonl or
-    /// .jsonl.gz files, .txt files, or - for JSON Lines on stdin. Default: seeds/
+    /// Inputs: directories of .txt files (read recursively, id = relative path), .jsonl files
+    /// (also compressed: .gz, .zst, .bz2, .xz; told by content), .txt files, or - for JSON Lines
+    /// on stdin (plain or compressed). Default: seeds/
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 

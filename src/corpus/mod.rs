@@ -1,5 +1,6 @@
-//! Reading documents: directories of text files, JSON Lines files (plain or gzip), and JSON
-//! Lines on standard input. The only library code that reads files.
+//! Reading documents: directories of text files, JSON Lines files (plain or compressed with
+//! gzip, zstd, bzip2 or xz, told by content), and JSON Lines on standard input. The only
+//! library code that reads files.
 //!
 //! Documents arrive in batches of a few megabytes, so a corpus is never held as raw input: the
 //! pipeline keeps each document's text and signature and drops the rest of the batch.
@@ -10,7 +11,7 @@
 //! two documents with the same id.
 //!
 //! One file per concern: [`reader`](CorpusReader) turns inputs into batches of records,
-//! `record` parses one JSON line, `lines` is the one opener (gzip detected by content) and the
+//! `record` parses one JSON line, `lines` is the one opener (compression detected by content) and the
 //! capped line reader, and `reread` reads inputs a second time after a run (dedup's
 //! byte-for-byte copy, manifest checksums).
 
@@ -19,7 +20,7 @@ mod reader;
 mod record;
 mod reread;
 
-pub use lines::{open_lines, without_bom};
+pub use lines::{open_lines, without_bom, Codec, XZ_MEMLIMIT};
 pub use reader::{read_all, read_two, CorpusReader};
 pub use record::{read_json_objects, JsonObject};
 pub use reread::{checksum, for_each_line, read_bytes};
@@ -35,7 +36,7 @@ use thiserror::Error;
 pub enum Input {
     /// A directory of text files, read recursively; a document's id is its relative path.
     Dir(PathBuf),
-    /// A JSON Lines file, gzip-compressed or not (detected from the content).
+    /// A JSON Lines file, compressed or not (gzip, zstd, bzip2, xz: told by content).
     Jsonl(PathBuf),
     /// A single text file; its id is its file name.
     TextFile(PathBuf),
@@ -53,8 +54,9 @@ impl Input {
     }
 
     /// Interprets a command-line argument: `-` is standard input, a directory is a directory of
-    /// text files, `*.jsonl`, `*.ndjson` (optionally `.gz`) are JSON Lines, `*.txt` is one text
-    /// document.
+    /// text files, `*.jsonl`, `*.ndjson` (optionally compressed: `.gz`, `.zst`, `.bz2`, `.xz`)
+    /// are JSON Lines, `*.txt` is one text document. Compression itself is told by content
+    /// when the file is read, whatever the name says.
     pub fn from_arg(arg: &str) -> Result<Input, CorpusError> {
         if arg == "-" {
             return Ok(Input::Stdin);
@@ -66,7 +68,7 @@ impl Input {
             return Ok(Input::Dir(path));
         }
         let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
-        let stem = name.strip_suffix(".gz").unwrap_or(&name);
+        let stem = without_compression_suffix(&name);
         if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") {
             Ok(Input::Jsonl(path))
         } else if name.ends_with(".txt") {
@@ -104,6 +106,14 @@ impl Input {
             Input::Stdin => "stdin",
         }
     }
+}
+
+/// File-name suffixes of compressed files, stripped before the format is told from a name.
+pub const COMPRESSION_SUFFIXES: &[&str] = &[".gz", ".zst", ".zstd", ".bz2", ".xz"];
+
+/// `name` without a compression suffix ([`COMPRESSION_SUFFIXES`]).
+fn without_compression_suffix(name: &str) -> &str {
+    COMPRESSION_SUFFIXES.iter().find_map(|s| name.strip_suffix(s)).unwrap_or(name)
 }
 
 /// How records are read.
@@ -286,7 +296,7 @@ pub enum CorpusError {
         source: io::Error,
     },
     /// A file argument whose format cannot be told from its name.
-    #[error("cannot tell the format of `{}`: give a directory of .txt files, a .jsonl / .jsonl.gz file, a .txt file, or - for JSON Lines on stdin", path.display())]
+    #[error("cannot tell the format of `{}`: give a directory of .txt files, a .jsonl file (also .jsonl.gz, .jsonl.zst, .jsonl.bz2, .jsonl.xz), a .txt file, or - for JSON Lines on stdin", path.display())]
     UnknownFormat {
         /// The input path.
         path: PathBuf,

@@ -472,13 +472,25 @@ mod tests {
     #[test]
     fn input_kinds_from_names() {
         let dir = tempfile::tempdir().unwrap();
-        for name in ["a.jsonl", "b.JSONL.gz", "c.ndjson", "d.txt", "e.csv"] {
+        for name in [
+            "a.jsonl",
+            "b.JSONL.gz",
+            "c.ndjson",
+            "d.txt",
+            "e.csv",
+            "f.jsonl.zst",
+            "g.ndjson.xz",
+            "h.jsonl.bz2",
+        ] {
             std::fs::write(dir.path().join(name), "").unwrap();
         }
         let arg = |n: &str| dir.path().join(n).display().to_string();
         assert!(matches!(Input::from_arg(&arg("a.jsonl")), Ok(Input::Jsonl(_))));
         assert!(matches!(Input::from_arg(&arg("b.JSONL.gz")), Ok(Input::Jsonl(_))));
         assert!(matches!(Input::from_arg(&arg("c.ndjson")), Ok(Input::Jsonl(_))));
+        for name in ["f.jsonl.zst", "g.ndjson.xz", "h.jsonl.bz2"] {
+            assert!(matches!(Input::from_arg(&arg(name)), Ok(Input::Jsonl(_))), "{name}");
+        }
         assert!(matches!(Input::from_arg(&arg("d.txt")), Ok(Input::TextFile(_))));
         assert!(matches!(Input::from_arg(&arg("e.csv")), Err(CorpusError::UnknownFormat { .. })));
         assert!(matches!(Input::from_arg(&arg("missing")), Err(CorpusError::Open { .. })));

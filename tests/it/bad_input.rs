@@ -37,6 +37,32 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     e.finish().unwrap()
 }
 
+fn zstd(bytes: &[u8]) -> Vec<u8> {
+    zstd::stream::encode_all(bytes, 3).unwrap()
+}
+
+fn bzip2(bytes: &[u8]) -> Vec<u8> {
+    // Blocks of 100 kB, so that a truncated stream still holds whole blocks.
+    let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn xz(bytes: &[u8]) -> Vec<u8> {
+    let mut e = xz2::write::XzEncoder::new(Vec::new(), 6);
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+/// A zstd frame whose header asks for a 1 GiB window (what `zstd --long=30` writes).
+fn zstd_huge_window(bytes: &[u8]) -> Vec<u8> {
+    let mut e = zstd::stream::write::Encoder::new(Vec::new(), 3).unwrap();
+    e.window_log(30).unwrap();
+    e.long_distance_matching(true).unwrap();
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
 /// For a truncated stream: the documents before the damage, however many that is (at least one).
 const SOME: u64 = u64::MAX;
 
@@ -46,11 +72,20 @@ fn cases() -> Vec<Case> {
     let text = |s: &str| s.as_bytes().to_vec();
     let small_gz = gzip(&jsonl(&[OK_LINE, r#"{"id": "two", "text": "second document text here and more"}"#]));
     let many: Vec<String> = (0..3000)
-        .map(|i| format!(r#"{{"id": "d{i}", "text": "document number {i} with a few words"}}"#))
+        .map(|i| {
+            // A little noise, so that every codec needs several blocks for the whole file.
+            let noise = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            format!(r#"{{"id": "d{i}", "text": "document number {i} with a few words {noise:016x}"}}"#)
+        })
         .collect();
     let many_refs: Vec<&str> = many.iter().map(String::as_str).collect();
     let full = gzip(&jsonl(&many_refs));
     let truncated = full[..full.len() / 2].to_vec();
+    let two = jsonl(&[OK_LINE, r#"{"id": "two", "text": "second document text here and more"}"#]);
+    let many_bytes = jsonl(&many_refs);
+    let zst_full = zstd(&many_bytes);
+    let xz_full = xz(&many_bytes);
+    let bz_full = bzip2(&many_bytes);
     let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let nested_line = format!(r#"{{"id": "deep", "text": "x", "n": {nested}}}"#);
     vec![
@@ -223,6 +258,130 @@ fn cases() -> Vec<Case> {
             files: vec![("in.jsonl.gz", small_gz)],
             args: vec!["cluster", "in.jsonl.gz"],
             stdin: None,
+            expect: Expect::Ok { documents: 2, empty: 0 },
+        },
+        Case {
+            name: "a valid .zst file",
+            files: vec![("in.jsonl.zst", zstd(&two))],
+            args: vec!["cluster", "in.jsonl.zst"],
+            stdin: None,
+            expect: Expect::Ok { documents: 2, empty: 0 },
+        },
+        Case {
+            name: "a valid .bz2 file",
+            files: vec![("in.jsonl.bz2", bzip2(&two))],
+            args: vec!["cluster", "in.jsonl.bz2"],
+            stdin: None,
+            expect: Expect::Ok { documents: 2, empty: 0 },
+        },
+        Case {
+            name: "a valid .xz file",
+            files: vec![("in.jsonl.xz", xz(&two))],
+            args: vec!["cluster", "in.jsonl.xz"],
+            stdin: None,
+            expect: Expect::Ok { documents: 2, empty: 0 },
+        },
+        Case {
+            name: "concatenated zstd frames, bzip2 streams and xz streams",
+            files: vec![
+                (
+                    "z.jsonl.zst",
+                    [zstd(&jsonl(&[OK_LINE])), zstd(&jsonl(&[r#"{"id": "z2", "text": "t"}"#]))].concat(),
+                ),
+                (
+                    "b.jsonl.bz2",
+                    [
+                        bzip2(&jsonl(&[r#"{"id": "b1", "text": "t"}"#])),
+                        bzip2(&jsonl(&[r#"{"id": "b2", "text": "t"}"#])),
+                    ]
+                    .concat(),
+                ),
+                (
+                    "x.jsonl.xz",
+                    [
+                        xz(&jsonl(&[r#"{"id": "x1", "text": "t"}"#])),
+                        xz(&jsonl(&[r#"{"id": "x2", "text": "t"}"#])),
+                    ]
+                    .concat(),
+                ),
+            ],
+            args: vec!["cluster", "z.jsonl.zst", "b.jsonl.bz2", "x.jsonl.xz"],
+            stdin: None,
+            expect: Expect::Ok { documents: 6, empty: 0 },
+        },
+        Case {
+            name: "compression told by content, not by name",
+            files: vec![
+                ("plain-name.jsonl", zstd(&two)),
+                ("xz-named-gz.jsonl.gz", xz(&jsonl(&[r#"{"id": "x", "text": "t"}"#]))),
+            ],
+            args: vec!["cluster", "plain-name.jsonl", "xz-named-gz.jsonl.gz"],
+            stdin: None,
+            expect: Expect::Ok { documents: 3, empty: 0 },
+        },
+        Case {
+            name: "a truncated .zst file",
+            files: vec![("in.jsonl.zst", zst_full[..zst_full.len() * 3 / 4].to_vec())],
+            args: vec!["cluster", "in.jsonl.zst"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: SOME,
+                skipped: 1,
+                messages: &["in.jsonl.zst:", "input ends in a read error, rest of file not read"],
+            },
+        },
+        Case {
+            name: "a truncated .xz file",
+            files: vec![("in.jsonl.xz", xz_full[..xz_full.len() / 2].to_vec())],
+            args: vec!["cluster", "in.jsonl.xz"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: SOME,
+                skipped: 1,
+                messages: &["in.jsonl.xz:", "input ends in a read error, rest of file not read"],
+            },
+        },
+        Case {
+            name: "a truncated .bz2 file",
+            files: vec![("in.jsonl.bz2", bz_full[..bz_full.len() * 3 / 4].to_vec())],
+            args: vec!["cluster", "in.jsonl.bz2"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: SOME,
+                skipped: 1,
+                messages: &["in.jsonl.bz2:", "input ends in a read error, rest of file not read"],
+            },
+        },
+        Case {
+            name: "a zstd frame that needs a window over 128 MiB",
+            files: vec![("in.jsonl.zst", [zstd(&jsonl(&[OK_LINE])), zstd_huge_window(&two)].concat())],
+            args: vec!["cluster", "in.jsonl.zst"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.jsonl.zst:2: input ends in a read error, rest of file not read"],
+            },
+        },
+        Case {
+            name: "zstd on standard input",
+            files: vec![],
+            args: vec!["cluster", "-"],
+            stdin: Some(zstd(&two)),
+            expect: Expect::Ok { documents: 2, empty: 0 },
+        },
+        Case {
+            name: "bzip2 on standard input",
+            files: vec![],
+            args: vec!["cluster", "-"],
+            stdin: Some(bzip2(&two)),
+            expect: Expect::Ok { documents: 2, empty: 0 },
+        },
+        Case {
+            name: "xz on standard input",
+            files: vec![],
+            args: vec!["cluster", "-"],
+            stdin: Some(xz(&two)),
             expect: Expect::Ok { documents: 2, empty: 0 },
         },
         Case {
@@ -627,6 +786,18 @@ bad_input_tests! {
     a_truncated_gz_file: "a truncated .gz file";
     a_corrupt_gz_file: "a corrupt .gz file";
     a_valid_gz_file: "a valid .gz file";
+    a_valid_zst_file: "a valid .zst file";
+    a_valid_bz2_file: "a valid .bz2 file";
+    a_valid_xz_file: "a valid .xz file";
+    concatenated_zstd_frames_bzip2_streams_and_xz_streams: "concatenated zstd frames, bzip2 streams and xz streams";
+    compression_told_by_content_not_by_name: "compression told by content, not by name";
+    a_truncated_zst_file: "a truncated .zst file";
+    a_truncated_xz_file: "a truncated .xz file";
+    a_truncated_bz2_file: "a truncated .bz2 file";
+    a_zstd_frame_that_needs_a_window_over_128_mib: "a zstd frame that needs a window over 128 MiB";
+    zstd_on_standard_input: "zstd on standard input";
+    bzip2_on_standard_input: "bzip2 on standard input";
+    xz_on_standard_input: "xz on standard input";
     an_invalid_json_line_among_valid_ones: "an invalid JSON line among valid ones";
     a_json_array_instead_of_an_object: "a JSON array instead of an object";
     a_bare_json_string_instead_of_an_object: "a bare JSON string instead of an object";
