@@ -15,6 +15,7 @@
 //! capped line reader, and `reread` reads inputs a second time after a run (dedup's
 //! byte-for-byte copy, manifest checksums).
 
+mod dir;
 mod lines;
 mod reader;
 mod record;

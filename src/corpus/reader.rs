@@ -2,6 +2,7 @@
 //! one contiguous buffer of capped lines parsed in parallel; a directory batch is a group of
 //! text files read in parallel.
 
+use super::dir::list_files;
 use super::lines::{open_tallied, read_line_capped, without_bom, Hashing};
 use super::record::parse_line;
 use super::{CorpusConfig, CorpusError, Input, InputSum, Origin, RawDoc, Record, Skipped};
@@ -42,9 +43,18 @@ struct Source {
 }
 
 enum SourceKind {
-    Lines { name: String, reader: Box<dyn BufRead + Send>, line: u64 },
+    Lines(LineSource),
     Files { root: PathBuf, files: std::vec::IntoIter<PathBuf>, stored: Arc<AtomicU64> },
     One(PathBuf, Arc<AtomicU64>),
+}
+
+/// A JSON Lines stream being read: a file or standard input.
+struct LineSource {
+    /// The name records are reported under.
+    name: String,
+    reader: Box<dyn BufRead + Send>,
+    /// Lines read so far.
+    line: u64,
 }
 
 impl CorpusReader {
@@ -213,11 +223,13 @@ fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<
         Input::Stdin => {
             // Standard input has no checksum (it is not a file anyone can hash again).
             let reader = open_tallied(None, Arc::new(AtomicU64::new(0)), None)?;
-            Source { kind: SourceKind::Lines { name: "<stdin>".to_owned(), reader, line: 0 }, hash: None }
+            let lines = LineSource { name: "<stdin>".to_owned(), reader, line: 0 };
+            Source { kind: SourceKind::Lines(lines), hash: None }
         }
         Input::Jsonl(path) => {
             let reader = open_tallied(Some(&path), stored.clone(), hash.clone())?;
-            Source { kind: SourceKind::Lines { name: path.display().to_string(), reader, line: 0 }, hash }
+            let lines = LineSource { name: path.display().to_string(), reader, line: 0 };
+            Source { kind: SourceKind::Lines(lines), hash }
         }
         Input::Dir(root) => {
             let mut files = Vec::new();
@@ -235,50 +247,6 @@ fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<
         }
         Input::TextFile(path) => Source { kind: SourceKind::One(path, stored.clone()), hash },
     })
-}
-
-/// Lists the files under `dir` with an accepted extension, skipping hidden entries.
-pub(super) fn list_files(
-    dir: &Path,
-    config: &CorpusConfig,
-    out: &mut Vec<PathBuf>,
-) -> Result<(), CorpusError> {
-    let err = |source| CorpusError::Open { path: dir.to_path_buf(), source };
-    // The run's own outputs, when `--out` lies inside this input, are never read back.
-    let here = if config.exclude.is_empty() { None } else { dir.canonicalize().ok() };
-    for entry in std::fs::read_dir(dir).map_err(err)? {
-        let entry = entry.map_err(err)?;
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        if here.as_ref().is_some_and(|h| config.exclude.contains(&h.join(&name))) {
-            continue;
-        }
-        let path = entry.path();
-        let ty = entry.file_type().map_err(err)?;
-        // Links to files are read; links to directories are not followed (a link loop would
-        // never end), as ripgrep and fd do by default.
-        let (is_dir, is_file) = if ty.is_symlink() {
-            (false, std::fs::metadata(&path).map(|m| m.is_file()).unwrap_or(false))
-        } else {
-            (ty.is_dir(), ty.is_file())
-        };
-        if is_dir {
-            list_files(&path, config, out)?;
-        } else if is_file && accepts(&path, config) {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-fn accepts(path: &Path, config: &CorpusConfig) -> bool {
-    if config.extensions.iter().any(|e| e == "*") {
-        return true;
-    }
-    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    config.extensions.contains(&ext)
 }
 
 fn read_batch(
@@ -303,65 +271,7 @@ fn read_batch(
         }
     };
     match &mut src.kind {
-        SourceKind::Lines { name, reader, line } => {
-            // One contiguous buffer per batch; each line is a span of it.
-            let mut data: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (64 << 10));
-            let mut spans: Vec<(u64, usize, usize, bool)> = Vec::new();
-            let mut trailer = None;
-            while data.len() < BATCH_BYTES && spans.len() < BATCH_LINES {
-                let start = data.len();
-                match read_line_capped(reader.as_mut(), &mut data, config.max_doc_bytes) {
-                    Ok((0, _)) => {
-                        if let Some(Ok(mut h)) = hash.as_ref().map(|h| h.lock()) {
-                            h.complete = true;
-                        }
-                        break;
-                    }
-                    Ok((n, too_long)) => {
-                        *line += 1;
-                        *bytes_read += n as u64;
-                        spans.push((*line, start, data.len(), too_long));
-                    }
-                    Err(e) => {
-                        // A read error (a truncated or corrupt gzip stream) ends this input;
-                        // what was read before it is kept.
-                        data.truncate(start);
-                        trailer = Some(Skipped {
-                            source: name.clone(),
-                            line: Some(*line + 1),
-                            id: None,
-                            reason: format!("input ends in a read error, rest of file not read: {e}"),
-                        });
-                        *reader = Box::new(io::empty());
-                        break;
-                    }
-                }
-            }
-            if spans.is_empty() && trailer.is_none() {
-                return Ok(None);
-            }
-            let name = name.as_str();
-            let data = &data;
-            let mut records: Vec<Record> = spans
-                .into_par_iter()
-                .filter_map(|(n, start, end, too_long)| {
-                    if too_long {
-                        return Some(Record::Skip(Skipped {
-                            source: name.to_owned(),
-                            line: Some(n),
-                            id: None,
-                            reason: format!(
-                                "line longer than --max-doc-bytes ({} bytes); not read",
-                                config.max_doc_bytes
-                            ),
-                        }));
-                    }
-                    parse_line(name, n, &data[start..end], config)
-                })
-                .collect();
-            records.extend(trailer.map(Record::Skip));
-            Ok(Some(records))
-        }
+        SourceKind::Lines(lines) => read_lines(lines, config, bytes_read, hash.as_ref()),
         SourceKind::Files { root, files, stored } => {
             let mut batch = Vec::new();
             let mut size = 0u64;
@@ -416,6 +326,75 @@ fn read_batch(
             Ok(Some(vec![text_record(&path, id, bytes, config)]))
         }
     }
+}
+
+/// The next batch of a JSON Lines stream: about [`BATCH_BYTES`] of lines in one buffer, parsed
+/// in parallel; `None` at the end of the stream.
+fn read_lines(
+    src: &mut LineSource,
+    config: &CorpusConfig,
+    bytes_read: &mut u64,
+    hash: Option<&Arc<Mutex<Hashing>>>,
+) -> Result<Option<Vec<Record>>, CorpusError> {
+    use rayon::prelude::*;
+    let LineSource { name, reader, line } = src;
+    // One contiguous buffer per batch; each line is a span of it.
+    let mut data: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (64 << 10));
+    let mut spans: Vec<(u64, usize, usize, bool)> = Vec::new();
+    let mut trailer = None;
+    while data.len() < BATCH_BYTES && spans.len() < BATCH_LINES {
+        let start = data.len();
+        match read_line_capped(reader.as_mut(), &mut data, config.max_doc_bytes) {
+            Ok((0, _)) => {
+                if let Some(Ok(mut h)) = hash.map(|h| h.lock()) {
+                    h.complete = true;
+                }
+                break;
+            }
+            Ok((n, too_long)) => {
+                *line += 1;
+                *bytes_read += n as u64;
+                spans.push((*line, start, data.len(), too_long));
+            }
+            Err(e) => {
+                // A read error (a truncated or corrupt gzip stream) ends this input;
+                // what was read before it is kept.
+                data.truncate(start);
+                trailer = Some(Skipped {
+                    source: name.clone(),
+                    line: Some(*line + 1),
+                    id: None,
+                    reason: format!("input ends in a read error, rest of file not read: {e}"),
+                });
+                *reader = Box::new(io::empty());
+                break;
+            }
+        }
+    }
+    if spans.is_empty() && trailer.is_none() {
+        return Ok(None);
+    }
+    let name = name.as_str();
+    let data = &data;
+    let mut records: Vec<Record> = spans
+        .into_par_iter()
+        .filter_map(|(n, start, end, too_long)| {
+            if too_long {
+                return Some(Record::Skip(Skipped {
+                    source: name.to_owned(),
+                    line: Some(n),
+                    id: None,
+                    reason: format!(
+                        "line longer than --max-doc-bytes ({} bytes); not read",
+                        config.max_doc_bytes
+                    ),
+                }));
+            }
+            parse_line(name, n, &data[start..end], config)
+        })
+        .collect();
+    records.extend(trailer.map(Record::Skip));
+    Ok(Some(records))
 }
 
 /// The first `max + 1` bytes of a file at most: enough to tell it is over the limit without

@@ -1,8 +1,8 @@
 //! Reading inputs again after a run: the raw lines of a JSON Lines file (dedup copies kept
 //! records byte for byte), the bytes of a text file, and input checksums for manifests.
 
+use super::dir::list_files;
 use super::lines::{open_lines, read_line_capped};
-use super::reader::list_files;
 use super::{CorpusConfig, CorpusError, Input};
 use std::fs::File;
 use std::io::{self, Read};
