@@ -308,15 +308,12 @@ pub struct InputOptions {
     #[arg(long, default_value = DEFAULT_TEXT_FIELD, help_heading = "Input")]
     pub text_field: String,
 
-    /// File extensions read from directories, comma-separated; * reads every file.
-    #[arg(
-        long,
-        value_name = "EXT,...",
-        default_value = "txt",
-        value_delimiter = ',',
-        help_heading = "Input"
-    )]
-    pub ext: Vec<String>,
+    /// What to read from directories: file extensions, comma-separated (jsonl also matches
+    /// .jsonl.gz); * reads every file. Files named as record files (.jsonl, .ndjson, also
+    /// compressed) are read as records, every other chosen file as one document. Default: the
+    /// directory's contents decide: its .txt files, or its record files (both is an error).
+    #[arg(long, value_name = "EXT,...", value_delimiter = ',', help_heading = "Input")]
+    pub ext: Option<Vec<String>>,
 
     /// Skip documents larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DOC_BYTES, help_heading = "Input")]
@@ -345,12 +342,12 @@ impl InputOptions {
         CorpusConfig {
             id_field: self.id_field.clone(),
             text_field: self.text_field.clone(),
-            extensions: self
-                .ext
-                .iter()
-                .map(|e| e.trim().trim_start_matches('.').to_lowercase())
-                .filter(|e| !e.is_empty())
-                .collect(),
+            extensions: self.ext.as_ref().map(|ext| {
+                ext.iter()
+                    .map(|e| e.trim().trim_start_matches('.').to_lowercase())
+                    .filter(|e| !e.is_empty())
+                    .collect()
+            }),
             max_doc_bytes: self.max_doc_bytes,
             key_field: None,
             exclude: Vec::new(),

@@ -32,10 +32,42 @@ use std::io;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+/// How a file is read, told from its name (a compression suffix aside; compression itself is
+/// told by content).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The whole file is one document (`.txt`).
+    Text,
+    /// One JSON object per line (`.jsonl`, `.ndjson`).
+    JsonLines,
+}
+
+impl Format {
+    /// The format a file name (lowercase) tells, `None` when it tells none.
+    pub fn of_name(name: &str) -> Option<Format> {
+        let stem = without_compression_suffix(name);
+        if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") {
+            Some(Format::JsonLines)
+        } else if stem.ends_with(".txt") {
+            Some(Format::Text)
+        } else {
+            None
+        }
+    }
+
+    /// Whether files of this format hold records (with an id and a text field each), not one
+    /// document.
+    pub fn is_records(self) -> bool {
+        self != Format::Text
+    }
+}
+
 /// One place a corpus is read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    /// A directory of text files, read recursively; a document's id is its relative path.
+    /// A directory, read recursively in sorted path order: text files (a document each, whose
+    /// id is its relative path) or record files (JSON Lines shards), as its contents or
+    /// `--ext` decide (see the module `dir`).
     Dir(PathBuf),
     /// A JSON Lines file, compressed or not (gzip, zstd, bzip2, xz: told by content).
     Jsonl(PathBuf),
@@ -54,10 +86,10 @@ impl Input {
         }
     }
 
-    /// Interprets a command-line argument: `-` is standard input, a directory is a directory of
-    /// text files, `*.jsonl`, `*.ndjson` (optionally compressed: `.gz`, `.zst`, `.bz2`, `.xz`)
-    /// are JSON Lines, `*.txt` is one text document. Compression itself is told by content
-    /// when the file is read, whatever the name says.
+    /// Interprets a command-line argument: `-` is standard input, a directory is a directory
+    /// input, `*.jsonl`, `*.ndjson` (optionally compressed: `.gz`, `.zst`, `.bz2`, `.xz`) are
+    /// JSON Lines, `*.txt` is one text document. Compression itself is told by content when the
+    /// file is read, whatever the name says.
     pub fn from_arg(arg: &str) -> Result<Input, CorpusError> {
         if arg == "-" {
             return Ok(Input::Stdin);
@@ -69,13 +101,10 @@ impl Input {
             return Ok(Input::Dir(path));
         }
         let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
-        let stem = without_compression_suffix(&name);
-        if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") {
-            Ok(Input::Jsonl(path))
-        } else if name.ends_with(".txt") {
-            Ok(Input::TextFile(path))
-        } else {
-            Err(CorpusError::UnknownFormat { path })
+        match Format::of_name(&name) {
+            Some(Format::JsonLines) => Ok(Input::Jsonl(path)),
+            Some(Format::Text) if name.ends_with(".txt") => Ok(Input::TextFile(path)),
+            _ => Err(CorpusError::UnknownFormat { path }),
         }
     }
 
@@ -117,6 +146,19 @@ fn without_compression_suffix(name: &str) -> &str {
     COMPRESSION_SUFFIXES.iter().find_map(|s| name.strip_suffix(s)).unwrap_or(name)
 }
 
+/// The record files of `input`, in the order the reader reads them: the file of a JSON Lines
+/// input, the record files (shards) of a directory; none for text files and standard input.
+/// Dedup copies kept records from them in a second read.
+pub fn record_files(input: &Input, config: &CorpusConfig) -> Result<Vec<PathBuf>, CorpusError> {
+    Ok(match input {
+        Input::Jsonl(p) => vec![p.clone()],
+        Input::Dir(root) => {
+            dir::entries(root, config)?.into_iter().filter(|(_, f)| f.is_records()).map(|(p, _)| p).collect()
+        }
+        Input::TextFile(_) | Input::Stdin => Vec::new(),
+    })
+}
+
 /// How records are read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CorpusConfig {
@@ -124,8 +166,10 @@ pub struct CorpusConfig {
     pub id_field: String,
     /// JSON field holding the document text (dotted paths allowed).
     pub text_field: String,
-    /// File extensions read from directories (without dot, lowercase); `*` reads every file.
-    pub extensions: Vec<String>,
+    /// File extensions read from directories (without dot, lowercase; `jsonl` also matches
+    /// `a.jsonl.gz`); `*` reads every file. `None`: the directory's contents decide (its `.txt`
+    /// files, or its record files; both is an error).
+    pub extensions: Option<Vec<String>>,
     /// Documents larger than this many bytes are skipped with a diagnostic.
     pub max_doc_bytes: usize,
     /// A JSON field read alongside each document (for `--keep earliest:FIELD`).
@@ -140,8 +184,6 @@ pub struct CorpusConfig {
 pub const DEFAULT_ID_FIELD: &str = "id";
 /// Default JSON text field.
 pub const DEFAULT_TEXT_FIELD: &str = "text";
-/// Default extension of text files read from directories.
-pub const DEFAULT_EXTENSION: &str = "txt";
 /// Default size limit of one document, and of one JSON line (128 MiB): a 100 MB document is
 /// read; a runaway line without newlines is not.
 pub const DEFAULT_MAX_DOC_BYTES: usize = 128 << 20;
@@ -151,7 +193,7 @@ impl Default for CorpusConfig {
         CorpusConfig {
             id_field: DEFAULT_ID_FIELD.to_owned(),
             text_field: DEFAULT_TEXT_FIELD.to_owned(),
-            extensions: vec![DEFAULT_EXTENSION.to_owned()],
+            extensions: None,
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
             key_field: None,
             exclude: Vec::new(),
@@ -301,6 +343,16 @@ pub enum CorpusError {
     UnknownFormat {
         /// The input path.
         path: PathBuf,
+    },
+    /// A directory holding both text files and record files, without `--ext` to choose.
+    #[error("`{}` holds both text files ({text}) and record files ({records}): choose what to read with --ext (e.g. --ext txt for the text files, --ext jsonl for the records)", path.display())]
+    MixedDirectory {
+        /// The directory.
+        path: PathBuf,
+        /// Its text files, counted by suffix.
+        text: String,
+        /// Its record files, counted by suffix.
+        records: String,
     },
     /// Two documents share an id.
     #[error("duplicate document id `{id}`: first at {first}, again at {second} (ids must be unique across all inputs; use --id-field to pick another field)")]

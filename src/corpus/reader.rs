@@ -2,10 +2,9 @@
 //! one contiguous buffer of capped lines parsed in parallel; a directory batch is a group of
 //! text files read in parallel.
 
-use super::dir::list_files;
 use super::lines::{open_tallied, read_line_capped, without_bom, Hashing};
 use super::record::parse_line;
-use super::{CorpusConfig, CorpusError, Input, InputSum, Origin, RawDoc, Record, Skipped};
+use super::{CorpusConfig, CorpusError, Format, Input, InputSum, Origin, RawDoc, Record, Skipped};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, Read};
@@ -44,7 +43,14 @@ struct Source {
 
 enum SourceKind {
     Lines(LineSource),
-    Files { root: PathBuf, files: std::vec::IntoIter<PathBuf>, stored: Arc<AtomicU64> },
+    Dir {
+        root: PathBuf,
+        /// The files still to read, in order, with their format.
+        files: std::iter::Peekable<std::vec::IntoIter<(PathBuf, Format)>>,
+        stored: Arc<AtomicU64>,
+        /// The record file (shard) being read.
+        shard: Option<LineSource>,
+    },
     One(PathBuf, Arc<AtomicU64>),
 }
 
@@ -55,6 +61,9 @@ struct LineSource {
     reader: Box<dyn BufRead + Send>,
     /// Lines read so far.
     line: u64,
+    /// Whether this stream is a whole input (not a shard of a directory): its end completes
+    /// the input's checksum.
+    whole: bool,
 }
 
 impl CorpusReader {
@@ -223,25 +232,28 @@ fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<
         Input::Stdin => {
             // Standard input has no checksum (it is not a file anyone can hash again).
             let reader = open_tallied(None, Arc::new(AtomicU64::new(0)), None)?;
-            let lines = LineSource { name: "<stdin>".to_owned(), reader, line: 0 };
+            let lines = LineSource { name: "<stdin>".to_owned(), reader, line: 0, whole: true };
             Source { kind: SourceKind::Lines(lines), hash: None }
         }
         Input::Jsonl(path) => {
             let reader = open_tallied(Some(&path), stored.clone(), hash.clone())?;
-            let lines = LineSource { name: path.display().to_string(), reader, line: 0 };
+            let lines = LineSource { name: path.display().to_string(), reader, line: 0, whole: true };
             Source { kind: SourceKind::Lines(lines), hash }
         }
         Input::Dir(root) => {
-            let mut files = Vec::new();
-            list_files(&root, config, &mut files)?;
-            files.sort();
+            let files = super::dir::entries(&root, config)?;
             if let Some(h) = &hash {
                 if let Ok(mut h) = h.lock() {
                     h.complete = true;
                 }
             }
             Source {
-                kind: SourceKind::Files { root, files: files.into_iter(), stored: stored.clone() },
+                kind: SourceKind::Dir {
+                    root,
+                    files: files.into_iter().peekable(),
+                    stored: stored.clone(),
+                    shard: None,
+                },
                 hash,
             }
         }
@@ -272,10 +284,26 @@ fn read_batch(
     };
     match &mut src.kind {
         SourceKind::Lines(lines) => read_lines(lines, config, bytes_read, hash.as_ref()),
-        SourceKind::Files { root, files, stored } => {
+        SourceKind::Dir { root, files, stored, shard } => {
+            // Record files (shards) are read batch by batch like a JSON Lines input; runs of
+            // text files are read in groups of about BATCH_BYTES.
+            loop {
+                if let Some(lines) = shard {
+                    if let Some(records) = read_lines(lines, config, bytes_read, hash.as_ref())? {
+                        return Ok(Some(records));
+                    }
+                    *shard = None;
+                }
+                let Some((path, _)) = files.next_if(|(_, f)| f.is_records()) else { break };
+                match open_shard(root, path, stored, hash.as_ref()) {
+                    Ok(lines) => *shard = Some(lines),
+                    // A shard that cannot be opened is skipped, like an unreadable text file.
+                    Err(skip) => return Ok(Some(vec![Record::Skip(skip)])),
+                }
+            }
             let mut batch = Vec::new();
             let mut size = 0u64;
-            for path in files.by_ref() {
+            while let Some((path, _)) = files.next_if(|(_, f)| !f.is_records()) {
                 size += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
                 batch.push(path);
                 if size as usize >= BATCH_BYTES {
@@ -328,6 +356,35 @@ fn read_batch(
     }
 }
 
+/// Opens the record file `path` of the directory `root` (a shard), whose bytes go into the
+/// directory's checksum after its relative path and a NUL byte, as a text file's do.
+fn open_shard(
+    root: &Path,
+    path: PathBuf,
+    stored: &Arc<AtomicU64>,
+    hash: Option<&Arc<Mutex<Hashing>>>,
+) -> Result<LineSource, Skipped> {
+    let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();
+    if let Some(Ok(mut h)) = hash.map(|h| h.lock()) {
+        h.update_name(rel.as_bytes());
+        h.update_name(&[0]);
+    }
+    let name = path.display().to_string();
+    match open_tallied(Some(&path), stored.clone(), hash.cloned()) {
+        Ok(reader) => Ok(LineSource { name, reader, line: 0, whole: false }),
+        Err(e) => {
+            if let Some(Ok(mut h)) = hash.map(|h| h.lock()) {
+                h.complete = false;
+            }
+            let reason = match e {
+                CorpusError::Open { source, .. } => format!("cannot read file: {source}"),
+                other => other.to_string(),
+            };
+            Err(Skipped { source: name, line: None, id: None, reason })
+        }
+    }
+}
+
 /// The next batch of a JSON Lines stream: about [`BATCH_BYTES`] of lines in one buffer, parsed
 /// in parallel; `None` at the end of the stream.
 fn read_lines(
@@ -337,7 +394,7 @@ fn read_lines(
     hash: Option<&Arc<Mutex<Hashing>>>,
 ) -> Result<Option<Vec<Record>>, CorpusError> {
     use rayon::prelude::*;
-    let LineSource { name, reader, line } = src;
+    let LineSource { name, reader, line, whole } = src;
     // One contiguous buffer per batch; each line is a span of it.
     let mut data: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (64 << 10));
     let mut spans: Vec<(u64, usize, usize, bool)> = Vec::new();
@@ -346,7 +403,7 @@ fn read_lines(
         let start = data.len();
         match read_line_capped(reader.as_mut(), &mut data, config.max_doc_bytes) {
             Ok((0, _)) => {
-                if let Some(Ok(mut h)) = hash.map(|h| h.lock()) {
+                if let (true, Some(Ok(mut h))) = (*whole, hash.map(|h| h.lock())) {
                     h.complete = true;
                 }
                 break;
@@ -357,9 +414,12 @@ fn read_lines(
                 spans.push((*line, start, data.len(), too_long));
             }
             Err(e) => {
-                // A read error (a truncated or corrupt gzip stream) ends this input;
+                // A read error (a truncated or corrupt compressed stream) ends this file;
                 // what was read before it is kept.
                 data.truncate(start);
+                if let Some(Ok(mut h)) = hash.map(|h| h.lock()) {
+                    h.complete = false;
+                }
                 trailer = Some(Skipped {
                     source: name.clone(),
                     line: Some(*line + 1),

@@ -203,6 +203,33 @@ fn cases() -> Vec<Case> {
                 messages: &["big.txt: larger than --max-doc-bytes (1000 bytes)"],
             },
         },
+        Case {
+            name: "a directory of text files and record files",
+            files: vec![("c/a.txt", text("words")), ("c/b.jsonl", jsonl(&[OK_LINE]))],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Fails {
+                messages: &["`c` holds both text files (1 .txt) and record files (1 .jsonl): choose what to read with --ext"],
+            },
+        },
+        Case {
+            name: "a bad line in a shard of a directory",
+            files: vec![("c/part-0.jsonl", jsonl(&[OK_LINE])), ("c/part-1.jsonl", jsonl(&[r#"{"id": "b", "text": "t"}"#, "nonsense"]))],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Skipped { documents: 2, skipped: 1, messages: &["c/part-1.jsonl:2: invalid JSON"] },
+        },
+        Case {
+            name: "a truncated shard of a directory",
+            files: vec![("c/a.jsonl.gz", truncated.clone()), ("c/b.jsonl", jsonl(&[OK_LINE]))],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: SOME,
+                skipped: 1,
+                messages: &["c/a.jsonl.gz:", "input ends in a read error, rest of file not read"],
+            },
+        },
         // --- JSON Lines ---
         Case {
             name: "invalid UTF-8 inside a JSON string",
@@ -780,6 +807,9 @@ bad_input_tests! {
     bidi_control_characters_in_a_text: "bidi control characters in a text";
     documents_shorter_than_one_shingle: "documents shorter than one shingle";
     a_text_file_over_max_doc_bytes: "a text file over --max-doc-bytes";
+    a_directory_of_text_files_and_record_files: "a directory of text files and record files";
+    a_bad_line_in_a_shard_of_a_directory: "a bad line in a shard of a directory";
+    a_truncated_shard_of_a_directory: "a truncated shard of a directory";
     invalid_utf_8_inside_a_json_string: "invalid UTF-8 inside a JSON string";
     utf_8_byte_order_mark_before_the_first_json_line: "UTF-8 byte-order mark before the first JSON line";
     crlf_line_endings_in_json_lines: "CRLF line endings in JSON Lines";
