@@ -51,8 +51,9 @@ pub enum Command {
 /// Arguments of `reprint dedup`.
 #[derive(Debug, Args)]
 pub struct DedupArgs {
-    /// Inputs to deduplicate: directories of .txt files, .jsonl files (also compressed: .gz,
-    /// .zst, .bz2, .xz; told by content).
+    /// Inputs to deduplicate: directories (of .txt files or of .jsonl shards), .jsonl files
+    /// (also compressed: .gz, .zst, .bz2, .xz; told by content), .txt files. CSV and TSV files
+    /// can be references (--against), not inputs.
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<String>,
 
@@ -60,7 +61,8 @@ pub struct DedupArgs {
     #[arg(short, long, value_name = "DIR")]
     pub out: PathBuf,
 
-    /// Reference corpora: remove documents of INPUT that duplicate a reference document.
+    /// Reference corpora (any input form): remove documents of INPUT that duplicate a
+    /// reference document.
     /// The reference is never modified; duplicates inside it or inside INPUT are not removed.
     #[arg(long, value_name = "REF", num_args = 1..)]
     pub against: Vec<String>,
@@ -88,7 +90,8 @@ pub struct DedupArgs {
 /// Arguments of `reprint eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// The corpus to run on (directories, .jsonl, also compressed). Optional with --clusters.
+    /// The corpus to run on (directories, .jsonl, .csv, .tsv, also compressed). Optional with
+    /// --clusters.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
@@ -137,7 +140,8 @@ pub struct CompareArgs {
     #[arg(value_name = "B")]
     pub b: String,
 
-    /// Find A and B as document ids in these inputs (directories, .jsonl, also compressed).
+    /// Find A and B as document ids in these inputs (directories, .jsonl, .csv, .tsv, also
+    /// compressed).
     #[arg(long = "in", value_name = "INPUT")]
     pub corpus: Vec<String>,
 
@@ -159,9 +163,9 @@ pub struct CompareArgs {
 /// Arguments of `reprint cluster`.
 #[derive(Debug, Args)]
 pub struct ClusterArgs {
-    /// Inputs: directories of .txt files (read recursively, id = relative path), .jsonl files
-    /// (also compressed: .gz, .zst, .bz2, .xz; told by content), .txt files, or - for JSON Lines
-    /// on stdin (plain or compressed). Default: seeds/
+    /// Inputs: directories (of .txt files, id = relative path, or of record files), .jsonl,
+    /// .csv and .tsv files (also compressed: .gz, .zst, .bz2, .xz; told by content), .txt
+    /// files, or - for JSON Lines on stdin (plain or compressed). Default: seeds/
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
@@ -300,18 +304,19 @@ pub struct IndexOptions {
 /// How records are read.
 #[derive(Debug, Args)]
 pub struct InputOptions {
-    /// JSON field with the document id (dotted paths reach nested objects).
+    /// JSON field (dotted paths reach nested objects) or CSV/TSV column with the document id.
     #[arg(long, default_value = DEFAULT_ID_FIELD, help_heading = "Input")]
     pub id_field: String,
 
-    /// JSON field with the document text (dotted paths reach nested objects).
+    /// JSON field (dotted paths reach nested objects) or CSV/TSV column with the document text.
     #[arg(long, default_value = DEFAULT_TEXT_FIELD, help_heading = "Input")]
     pub text_field: String,
 
     /// What to read from directories: file extensions, comma-separated (jsonl also matches
-    /// .jsonl.gz); * reads every file. Files named as record files (.jsonl, .ndjson, also
-    /// compressed) are read as records, every other chosen file as one document. Default: the
-    /// directory's contents decide: its .txt files, or its record files (both is an error).
+    /// .jsonl.gz); * reads every file. Files named as record files (.jsonl, .ndjson, .csv,
+    /// .tsv, also compressed) are read as records, every other chosen file as one document.
+    /// Default: the directory's contents decide: its .txt files, or its record files (both is
+    /// an error).
     #[arg(long, value_name = "EXT,...", value_delimiter = ',', help_heading = "Input")]
     pub ext: Option<Vec<String>>,
 

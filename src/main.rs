@@ -108,6 +108,10 @@ fn dedup(args: DedupArgs) -> Result<u8> {
         names.extend(ref_names);
     }
     let mut out = open_out(&args.out, DEDUP_WRITES, &inputs, &names, &mut config.corpus)?;
+    // After open_out, which keeps the run's own outputs out of directory inputs.
+    for input in &inputs[..only_inputs] {
+        corpus::check_copyable(input, &config.corpus)?;
+    }
     if let Some(dir) = &args.copy_to {
         if dir.exists() && !dir.is_dir() {
             bail!("--copy-to {}: exists and is not a directory", dir.display());

@@ -1,6 +1,6 @@
-//! Reading documents: directories of text files, JSON Lines files (plain or compressed with
-//! gzip, zstd, bzip2 or xz, told by content), and JSON Lines on standard input. The only
-//! library code that reads files.
+//! Reading documents: directories (of text files, or of record files), JSON Lines and CSV/TSV
+//! files (plain or compressed with gzip, zstd, bzip2 or xz, told by content), and JSON Lines on
+//! standard input. The only library code that reads files.
 //!
 //! Documents arrive in batches of a few megabytes, so a corpus is never held as raw input: the
 //! pipeline keeps each document's text and signature and drops the rest of the batch.
@@ -11,7 +11,8 @@
 //! two documents with the same id.
 //!
 //! One file per concern: [`reader`](CorpusReader) turns inputs into batches of records,
-//! `record` parses one JSON line, `lines` is the one opener (compression detected by content) and the
+//! `record` parses one JSON line, `table` reads CSV/TSV rows, `dir` decides what a directory
+//! holds, `lines` is the one opener (compression detected by content) and the
 //! capped line reader, and `reread` reads inputs a second time after a run (dedup's
 //! byte-for-byte copy, manifest checksums).
 
@@ -20,6 +21,7 @@ mod lines;
 mod reader;
 mod record;
 mod reread;
+mod table;
 
 pub use lines::{open_lines, without_bom, Codec, XZ_MEMLIMIT};
 pub use reader::{read_all, read_two, CorpusReader};
@@ -40,6 +42,10 @@ pub enum Format {
     Text,
     /// One JSON object per line (`.jsonl`, `.ndjson`).
     JsonLines,
+    /// Comma-separated values with a header row (`.csv`).
+    Csv,
+    /// Tab-separated values with a header row (`.tsv`).
+    Tsv,
 }
 
 impl Format {
@@ -48,6 +54,10 @@ impl Format {
         let stem = without_compression_suffix(name);
         if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") {
             Some(Format::JsonLines)
+        } else if stem.ends_with(".csv") {
+            Some(Format::Csv)
+        } else if stem.ends_with(".tsv") {
+            Some(Format::Tsv)
         } else if stem.ends_with(".txt") {
             Some(Format::Text)
         } else {
@@ -71,6 +81,10 @@ pub enum Input {
     Dir(PathBuf),
     /// A JSON Lines file, compressed or not (gzip, zstd, bzip2, xz: told by content).
     Jsonl(PathBuf),
+    /// A CSV file with a header row, compressed or not.
+    Csv(PathBuf),
+    /// A TSV file with a header row, compressed or not.
+    Tsv(PathBuf),
     /// A single text file; its id is its file name.
     TextFile(PathBuf),
     /// JSON Lines on standard input.
@@ -81,7 +95,7 @@ impl Input {
     /// The file or directory read, `None` for standard input.
     pub fn path(&self) -> Option<&Path> {
         match self {
-            Input::Dir(p) | Input::Jsonl(p) | Input::TextFile(p) => Some(p),
+            Input::Dir(p) | Input::Jsonl(p) | Input::Csv(p) | Input::Tsv(p) | Input::TextFile(p) => Some(p),
             Input::Stdin => None,
         }
     }
@@ -103,6 +117,8 @@ impl Input {
         let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
         match Format::of_name(&name) {
             Some(Format::JsonLines) => Ok(Input::Jsonl(path)),
+            Some(Format::Csv) => Ok(Input::Csv(path)),
+            Some(Format::Tsv) => Ok(Input::Tsv(path)),
             Some(Format::Text) if name.ends_with(".txt") => Ok(Input::TextFile(path)),
             _ => Err(CorpusError::UnknownFormat { path }),
         }
@@ -126,12 +142,14 @@ impl Input {
         Ok((inputs, names))
     }
 
-    /// What kind of input this is, as manifests record it: `directory`, `jsonl`, `text` or
-    /// `stdin`.
+    /// What kind of input this is, as manifests record it: `directory`, `jsonl`, `csv`, `tsv`,
+    /// `text` or `stdin`.
     pub fn kind(&self) -> &'static str {
         match self {
             Input::Dir(_) => "directory",
             Input::Jsonl(_) => "jsonl",
+            Input::Csv(_) => "csv",
+            Input::Tsv(_) => "tsv",
             Input::TextFile(_) => "text",
             Input::Stdin => "stdin",
         }
@@ -155,8 +173,38 @@ pub fn record_files(input: &Input, config: &CorpusConfig) -> Result<Vec<PathBuf>
         Input::Dir(root) => {
             dir::entries(root, config)?.into_iter().filter(|(_, f)| f.is_records()).map(|(p, _)| p).collect()
         }
-        Input::TextFile(_) | Input::Stdin => Vec::new(),
+        Input::Csv(_) | Input::Tsv(_) | Input::TextFile(_) | Input::Stdin => Vec::new(),
     })
+}
+
+/// Checks that dedup can copy the kept records of `input` byte for byte: text files and JSON
+/// Lines can; a CSV or TSV file (or a directory holding one) cannot yet, and is refused before
+/// any work rather than losing its kept records.
+pub fn check_copyable(input: &Input, config: &CorpusConfig) -> Result<(), CorpusError> {
+    let not = |path: &Path, format: Format| CorpusError::NotCopyable { path: path.to_path_buf(), format };
+    match input {
+        Input::Csv(p) => Err(not(p, Format::Csv)),
+        Input::Tsv(p) => Err(not(p, Format::Tsv)),
+        Input::Dir(root) => match dir::entries(root, config)?
+            .into_iter()
+            .find(|(_, f)| matches!(f, Format::Csv | Format::Tsv))
+        {
+            Some((p, f)) => Err(not(&p, f)),
+            None => Ok(()),
+        },
+        Input::Jsonl(_) | Input::TextFile(_) | Input::Stdin => Ok(()),
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Text => "text",
+            Format::JsonLines => "JSON Lines",
+            Format::Csv => "CSV",
+            Format::Tsv => "TSV",
+        })
+    }
 }
 
 /// How records are read.
@@ -339,7 +387,7 @@ pub enum CorpusError {
         source: io::Error,
     },
     /// A file argument whose format cannot be told from its name.
-    #[error("cannot tell the format of `{}`: give a directory of .txt files, a .jsonl file (also .jsonl.gz, .jsonl.zst, .jsonl.bz2, .jsonl.xz), a .txt file, or - for JSON Lines on stdin", path.display())]
+    #[error("cannot tell the format of `{}`: give a directory, a .jsonl, .ndjson, .csv or .tsv file (also compressed: .gz, .zst, .bz2, .xz), a .txt file, or - for JSON Lines on stdin", path.display())]
     UnknownFormat {
         /// The input path.
         path: PathBuf,
@@ -353,6 +401,26 @@ pub enum CorpusError {
         text: String,
         /// Its record files, counted by suffix.
         records: String,
+    },
+    /// A table whose header lacks a column the flags name: every row would lack it.
+    #[error("{source_name}: field `{field}` ({flag}) is not a column of the header row; columns: {columns}")]
+    NoSuchColumn {
+        /// The file.
+        source_name: String,
+        /// The field asked for.
+        field: String,
+        /// The flag that names it.
+        flag: String,
+        /// The columns of the header, comma-separated.
+        columns: String,
+    },
+    /// `dedup` of an input whose records it cannot copy byte for byte.
+    #[error("{}: dedup copies kept records byte for byte from JSON Lines and text files, and cannot yet from {format} files; convert it to JSON Lines, or give it with --against (reference corpora are only read)", path.display())]
+    NotCopyable {
+        /// The file.
+        path: PathBuf,
+        /// Its format.
+        format: Format,
     },
     /// Two documents share an id.
     #[error("duplicate document id `{id}`: first at {first}, again at {second} (ids must be unique across all inputs; use --id-field to pick another field)")]
@@ -375,7 +443,7 @@ pub enum CorpusError {
         reason: String,
     },
     /// No INPUT and no `seeds/` directory to fall back on.
-    #[error("no INPUT given and no seeds/ directory here: pass a directory of .txt files, a .jsonl(.gz) file, or - for stdin")]
+    #[error("no INPUT given and no seeds/ directory here: pass a directory, a .jsonl, .csv or .txt file, or - for stdin")]
     NoInput,
     /// `-` given more than once.
     #[error("standard input (-) can be given only once")]

@@ -4,6 +4,7 @@
 
 use super::lines::{open_tallied, read_line_capped, without_bom, Hashing};
 use super::record::parse_line;
+use super::table::TableSource;
 use super::{CorpusConfig, CorpusError, Format, Input, InputSum, Origin, RawDoc, Record, Skipped};
 use std::collections::HashMap;
 use std::fs::File;
@@ -13,10 +14,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Approximate bytes of input per batch.
-const BATCH_BYTES: usize = 2 << 20;
+pub(super) const BATCH_BYTES: usize = 2 << 20;
 /// Most lines per batch: a batch of tiny lines (a file of junk) stays small in records, not
 /// only in bytes.
-const BATCH_LINES: usize = 1 << 14;
+pub(super) const BATCH_LINES: usize = 1 << 14;
 
 /// Reads inputs in order, batch by batch, and checks that ids are unique.
 pub struct CorpusReader {
@@ -42,16 +43,30 @@ struct Source {
 }
 
 enum SourceKind {
-    Lines(LineSource),
+    Records(Box<dyn RecordStream>),
     Dir {
         root: PathBuf,
         /// The files still to read, in order, with their format.
         files: std::iter::Peekable<std::vec::IntoIter<(PathBuf, Format)>>,
         stored: Arc<AtomicU64>,
         /// The record file (shard) being read.
-        shard: Option<LineSource>,
+        shard: Option<Box<dyn RecordStream>>,
     },
     One(PathBuf, Arc<AtomicU64>),
+}
+
+/// A file of records being read, batch by batch: JSON Lines (a file or standard input), CSV or
+/// TSV.
+pub(super) trait RecordStream: Send {
+    /// The next batch of records, `None` at the end of the stream. `bytes_read` counts the
+    /// bytes of records read; `hash` is the input's checksum, completed at the end of a stream
+    /// that is a whole input and marked incomplete by a read error.
+    fn next_records(
+        &mut self,
+        config: &CorpusConfig,
+        bytes_read: &mut u64,
+        hash: Option<&Arc<Mutex<Hashing>>>,
+    ) -> Result<Option<Vec<Record>>, CorpusError>;
 }
 
 /// A JSON Lines stream being read: a file or standard input.
@@ -91,7 +106,9 @@ impl CorpusReader {
         inputs
             .iter()
             .map(|i| match i {
-                Input::Jsonl(p) | Input::TextFile(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+                Input::Jsonl(p) | Input::Csv(p) | Input::Tsv(p) | Input::TextFile(p) => {
+                    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+                }
                 _ => 0,
             })
             .sum()
@@ -233,12 +250,19 @@ fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<
             // Standard input has no checksum (it is not a file anyone can hash again).
             let reader = open_tallied(None, Arc::new(AtomicU64::new(0)), None)?;
             let lines = LineSource { name: "<stdin>".to_owned(), reader, line: 0, whole: true };
-            Source { kind: SourceKind::Lines(lines), hash: None }
+            Source { kind: SourceKind::Records(Box::new(lines)), hash: None }
         }
         Input::Jsonl(path) => {
-            let reader = open_tallied(Some(&path), stored.clone(), hash.clone())?;
-            let lines = LineSource { name: path.display().to_string(), reader, line: 0, whole: true };
-            Source { kind: SourceKind::Lines(lines), hash }
+            let records = open_records(&path, Format::JsonLines, true, config, stored, hash.as_ref())?;
+            Source { kind: SourceKind::Records(records), hash }
+        }
+        Input::Csv(path) => {
+            let records = open_records(&path, Format::Csv, true, config, stored, hash.as_ref())?;
+            Source { kind: SourceKind::Records(records), hash }
+        }
+        Input::Tsv(path) => {
+            let records = open_records(&path, Format::Tsv, true, config, stored, hash.as_ref())?;
+            Source { kind: SourceKind::Records(records), hash }
         }
         Input::Dir(root) => {
             let files = super::dir::entries(&root, config)?;
@@ -283,19 +307,19 @@ fn read_batch(
         }
     };
     match &mut src.kind {
-        SourceKind::Lines(lines) => read_lines(lines, config, bytes_read, hash.as_ref()),
+        SourceKind::Records(records) => records.next_records(config, bytes_read, hash.as_ref()),
         SourceKind::Dir { root, files, stored, shard } => {
             // Record files (shards) are read batch by batch like a JSON Lines input; runs of
             // text files are read in groups of about BATCH_BYTES.
             loop {
-                if let Some(lines) = shard {
-                    if let Some(records) = read_lines(lines, config, bytes_read, hash.as_ref())? {
+                if let Some(records) = shard {
+                    if let Some(records) = records.next_records(config, bytes_read, hash.as_ref())? {
                         return Ok(Some(records));
                     }
                     *shard = None;
                 }
-                let Some((path, _)) = files.next_if(|(_, f)| f.is_records()) else { break };
-                match open_shard(root, path, stored, hash.as_ref()) {
+                let Some((path, format)) = files.next_if(|(_, f)| f.is_records()) else { break };
+                match open_shard(root, path, format, config, stored, hash.as_ref())? {
                     Ok(lines) => *shard = Some(lines),
                     // A shard that cannot be opened is skipped, like an unreadable text file.
                     Err(skip) => return Ok(Some(vec![Record::Skip(skip)])),
@@ -356,32 +380,65 @@ fn read_batch(
     }
 }
 
+/// Opens the record file `path` in `format`; `whole` when it is a whole input (not a shard of
+/// a directory). Its bytes as stored are counted into `stored` and hashed into `hash`.
+fn open_records(
+    path: &Path,
+    format: Format,
+    whole: bool,
+    config: &CorpusConfig,
+    stored: &Arc<AtomicU64>,
+    hash: Option<&Arc<Mutex<Hashing>>>,
+) -> Result<Box<dyn RecordStream>, CorpusError> {
+    let reader = open_tallied(Some(path), stored.clone(), hash.cloned())?;
+    let name = path.display().to_string();
+    Ok(match format {
+        Format::Csv => Box::new(TableSource::open(name, reader, b',', config, whole)?),
+        Format::Tsv => Box::new(TableSource::open(name, reader, b'\t', config, whole)?),
+        Format::JsonLines => Box::new(LineSource { name, reader, line: 0, whole }),
+        // Text files are documents, never opened as records.
+        Format::Text => return Err(CorpusError::UnknownFormat { path: path.to_path_buf() }),
+    })
+}
+
 /// Opens the record file `path` of the directory `root` (a shard), whose bytes go into the
-/// directory's checksum after its relative path and a NUL byte, as a text file's do.
+/// directory's checksum after its relative path and a NUL byte, as a text file's do. A shard
+/// that cannot be opened is a skipped record (`Err` inside); a shard that cannot be read as
+/// its format says (a CSV header without the text column) stops the run.
 fn open_shard(
     root: &Path,
     path: PathBuf,
+    format: Format,
+    config: &CorpusConfig,
     stored: &Arc<AtomicU64>,
     hash: Option<&Arc<Mutex<Hashing>>>,
-) -> Result<LineSource, Skipped> {
+) -> Result<Result<Box<dyn RecordStream>, Skipped>, CorpusError> {
     let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();
     if let Some(Ok(mut h)) = hash.map(|h| h.lock()) {
         h.update_name(rel.as_bytes());
         h.update_name(&[0]);
     }
-    let name = path.display().to_string();
-    match open_tallied(Some(&path), stored.clone(), hash.cloned()) {
-        Ok(reader) => Ok(LineSource { name, reader, line: 0, whole: false }),
-        Err(e) => {
+    match open_records(&path, format, false, config, stored, hash) {
+        Ok(records) => Ok(Ok(records)),
+        Err(CorpusError::Open { source, .. }) => {
             if let Some(Ok(mut h)) = hash.map(|h| h.lock()) {
                 h.complete = false;
             }
-            let reason = match e {
-                CorpusError::Open { source, .. } => format!("cannot read file: {source}"),
-                other => other.to_string(),
-            };
-            Err(Skipped { source: name, line: None, id: None, reason })
+            let reason = format!("cannot read file: {source}");
+            Ok(Err(Skipped { source: path.display().to_string(), line: None, id: None, reason }))
         }
+        Err(e) => Err(e),
+    }
+}
+
+impl RecordStream for LineSource {
+    fn next_records(
+        &mut self,
+        config: &CorpusConfig,
+        bytes_read: &mut u64,
+        hash: Option<&Arc<Mutex<Hashing>>>,
+    ) -> Result<Option<Vec<Record>>, CorpusError> {
+        read_lines(self, config, bytes_read, hash)
     }
 }
 
@@ -516,10 +573,12 @@ mod tests {
             "b.JSONL.gz",
             "c.ndjson",
             "d.txt",
-            "e.csv",
+            "e.xml",
             "f.jsonl.zst",
             "g.ndjson.xz",
             "h.jsonl.bz2",
+            "i.csv",
+            "j.TSV.gz",
         ] {
             std::fs::write(dir.path().join(name), "").unwrap();
         }
@@ -530,8 +589,10 @@ mod tests {
         for name in ["f.jsonl.zst", "g.ndjson.xz", "h.jsonl.bz2"] {
             assert!(matches!(Input::from_arg(&arg(name)), Ok(Input::Jsonl(_))), "{name}");
         }
+        assert!(matches!(Input::from_arg(&arg("i.csv")), Ok(Input::Csv(_))));
+        assert!(matches!(Input::from_arg(&arg("j.TSV.gz")), Ok(Input::Tsv(_))));
         assert!(matches!(Input::from_arg(&arg("d.txt")), Ok(Input::TextFile(_))));
-        assert!(matches!(Input::from_arg(&arg("e.csv")), Err(CorpusError::UnknownFormat { .. })));
+        assert!(matches!(Input::from_arg(&arg("e.xml")), Err(CorpusError::UnknownFormat { .. })));
         assert!(matches!(Input::from_arg(&arg("missing")), Err(CorpusError::Open { .. })));
         assert!(matches!(Input::from_arg(&dir.path().display().to_string()), Ok(Input::Dir(_))));
         assert_eq!(Input::from_arg("-").unwrap(), Input::Stdin);

@@ -618,6 +618,76 @@ fn cases() -> Vec<Case> {
             stdin: None,
             expect: Expect::Fails { messages: &["in.jsonl:2: expected a JSON object, found an array"] },
         },
+        // --- CSV and TSV ---
+        Case {
+            name: "a CSV row with too few fields",
+            files: vec![("in.csv", text("id,title,text\na,t,some words\nb,t\n"))],
+            args: vec!["cluster", "in.csv"],
+            stdin: None,
+            expect: Expect::Skipped { documents: 1, skipped: 1, messages: &["in.csv:3: row has 2 fields, the header has 3"] },
+        },
+        Case {
+            name: "a CSV header without the text column",
+            files: vec![("in.csv", text("id,body\na,some words\n"))],
+            args: vec!["cluster", "in.csv"],
+            stdin: None,
+            expect: Expect::Fails {
+                messages: &["in.csv: field `text` (--text-field) is not a column of the header row; columns: id, body"],
+            },
+        },
+        Case {
+            name: "invalid UTF-8 in a CSV field",
+            files: vec![("in.csv", b"id,text\na,fine words\nb,bad \xff byte\n".to_vec())],
+            args: vec!["cluster", "in.csv"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.csv:3: text column is not valid UTF-8 (at byte 4 of the field)"],
+            },
+        },
+        Case {
+            name: "an empty id in a CSV row",
+            files: vec![("in.tsv", text("id\ttext\n\tno id\nb\twords\n"))],
+            args: vec!["cluster", "in.tsv"],
+            stdin: None,
+            expect: Expect::Skipped { documents: 1, skipped: 1, messages: &["in.tsv:2: id field `id` is empty"] },
+        },
+        Case {
+            name: "a CSV row over --max-doc-bytes",
+            files: vec![(
+                "in.csv",
+                format!("id,text\na,\"{}\"\nb,short\n", "w ".repeat(3000)).into_bytes(),
+            )],
+            args: vec!["cluster", "in.csv", "--max-doc-bytes", "1000"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.csv:2: row longer than --max-doc-bytes (1000 bytes)"],
+            },
+        },
+        Case {
+            name: "an unclosed quote in a CSV file",
+            files: vec![(
+                "in.csv",
+                format!("id,text\na,fine\nb,\"never closed {}", "w ".repeat(100_000)).into_bytes(),
+            )],
+            args: vec!["cluster", "in.csv", "--max-doc-bytes", "1000"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.csv:3: row longer than --max-doc-bytes (1000 bytes) or an unclosed quote: rest of file not read"],
+            },
+        },
+        Case {
+            name: "dedup of a CSV file",
+            files: vec![("in.csv", text("id,text\na,words\n"))],
+            args: vec!["dedup", "in.csv", "--out", "o"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["in.csv: dedup copies kept records byte for byte from JSON Lines and text files"] },
+        },
         // --- paths, outputs and arguments ---
         Case {
             name: "a nonexistent input path",
@@ -628,10 +698,10 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "an input whose format cannot be told",
-            files: vec![("data.csv", text("id,text\n"))],
-            args: vec!["cluster", "data.csv"],
+            files: vec![("data.xml", text("<doc/>\n"))],
+            args: vec!["cluster", "data.xml"],
             stdin: None,
-            expect: Expect::Fails { messages: &["cannot tell the format of `data.csv`"] },
+            expect: Expect::Fails { messages: &["cannot tell the format of `data.xml`"] },
         },
         Case {
             name: "an output path that is a file",
@@ -849,6 +919,13 @@ bad_input_tests! {
     a_dotted_id_path_that_is_missing: "a dotted id path that is missing";
     json_lines_on_standard_input_with_a_bad_line: "JSON Lines on standard input with a bad line";
     on_error_fail_stops_at_the_first_bad_record: "--on-error fail stops at the first bad record";
+    a_csv_row_with_too_few_fields: "a CSV row with too few fields";
+    a_csv_header_without_the_text_column: "a CSV header without the text column";
+    invalid_utf_8_in_a_csv_field: "invalid UTF-8 in a CSV field";
+    an_empty_id_in_a_csv_row: "an empty id in a CSV row";
+    a_csv_row_over_max_doc_bytes: "a CSV row over --max-doc-bytes";
+    an_unclosed_quote_in_a_csv_file: "an unclosed quote in a CSV file";
+    dedup_of_a_csv_file: "dedup of a CSV file";
     a_nonexistent_input_path: "a nonexistent input path";
     an_input_whose_format_cannot_be_told: "an input whose format cannot be told";
     an_output_path_that_is_a_file: "an output path that is a file";

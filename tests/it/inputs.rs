@@ -165,3 +165,116 @@ fn dedup_of_a_shard_directory_copies_kept_lines_of_every_shard_in_order() {
         ]
     );
 }
+
+/// Reads `inputs` with `config` and returns (id, text, source:line) of every document, with
+/// the temporary directory `base` taken out of sources, and the skipped records.
+fn read(
+    inputs: Vec<Input>,
+    config: &CorpusConfig,
+    base: &Path,
+) -> (Vec<(String, String, String)>, Vec<String>) {
+    let strip = |s: String| s.replace(&format!("{}/", base.display()), "");
+    let (docs, skipped) = corpus::read_all(inputs, config).unwrap();
+    (
+        docs.into_iter().map(|d| (d.id, d.text, strip(d.origin.to_string()))).collect(),
+        skipped
+            .into_iter()
+            .map(|s| strip(format!("{}:{}: {}", s.source, s.line.unwrap_or(0), s.reason)))
+            .collect(),
+    )
+}
+
+fn triples(want: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    want.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect()
+}
+
+#[test]
+fn csv_and_tsv_files_are_read_row_by_row_by_header_columns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    // A byte-order mark, CRLF endings, a quoted field with a comma, a doubled quote and a
+    // newline, a blank line, and columns in any order.
+    write(
+        &t.join("a.csv"),
+        "\u{feff}title,text,id\r\nT1,\"one, two \"\"three\"\"\nfour\",r1\r\n\r\nT2,plain text,r2\r\n",
+    );
+    // TSV has no quoting: quotes are text.
+    write(&t.join("b.tsv.gz"), gzip(b"id\ttext\nr3\tsays \"hi\" twice\nr4\t'single'\n"));
+    let config = CorpusConfig::default();
+    let (docs, skipped) = read(vec![Input::Csv(t.join("a.csv")), Input::Tsv(t.join("b.tsv.gz"))], &config, t);
+    assert!(skipped.is_empty(), "{skipped:?}");
+    assert_eq!(
+        docs,
+        triples(&[
+            ("r1", "one, two \"three\"\nfour", "a.csv:2"),
+            ("r2", "plain text", "a.csv:5"),
+            ("r3", "says \"hi\" twice", "b.tsv.gz:2"),
+            ("r4", "'single'", "b.tsv.gz:3"),
+        ])
+    );
+
+    // --id-field and --text-field name columns; --keep earliest:FIELD reads a column too.
+    let config = CorpusConfig {
+        id_field: "title".into(),
+        text_field: "text".into(),
+        key_field: Some("id".into()),
+        ..CorpusConfig::default()
+    };
+    let (docs, _) = corpus::read_all(vec![Input::Csv(t.join("a.csv"))], &config).unwrap();
+    let got: Vec<(&str, Option<&str>)> = docs.iter().map(|d| (d.id.as_str(), d.key.as_deref())).collect();
+    assert_eq!(got, [("T1", Some("r1")), ("T2", Some("r2"))]);
+
+    // The binary: from the argument's name, and from a directory of table shards.
+    let d = t.join("tables");
+    write(&d.join("x.csv"), "id,text\nx1,first row\n");
+    write(&d.join("y.tsv.zst"), zstd::stream::encode_all(&b"id\ttext\ny1\tsecond row\n"[..], 3).unwrap());
+    let (docs, _) = read(vec![Input::Dir(d.clone())], &CorpusConfig::default(), t);
+    assert_eq!(
+        docs,
+        triples(&[("x1", "first row", "tables/x.csv:2"), ("y1", "second row", "tables/y.tsv.zst:2")])
+    );
+    let out = t.join("out");
+    reprint()
+        .arg("cluster")
+        .arg(t.join("a.csv"))
+        .arg(t.join("b.tsv.gz"))
+        .arg(&d)
+        .arg("-q")
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(0);
+    let manifest = read_json(&out.join("manifest.json"));
+    let kinds: Vec<&str> =
+        manifest["inputs"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["csv", "tsv", "directory"]);
+    assert_eq!(manifest["counts"]["documents"], 6);
+}
+
+#[test]
+fn dedup_refuses_csv_inputs_before_any_work_but_reads_them_as_references() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    write(&t.join("a.csv"), format!("id,text\nc1,{TEXT_A}\nc2,{TEXT_B}\n"));
+    write(&t.join("q.jsonl"), doc("q1", TEXT_A) + &doc("q2", TEXT_C));
+    let out = t.join("out");
+    let run = reprint().current_dir(t).args(["dedup", "a.csv", "-q", "--out", "out"]).output().unwrap();
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(err.contains("a.csv: dedup copies kept records byte for byte from JSON Lines and text files, and cannot yet from CSV files"), "{err}");
+    let written: Vec<_> =
+        fs::read_dir(&out).map(|d| d.flatten().map(|e| e.file_name()).collect()).unwrap_or_default();
+    assert!(written.iter().all(|n| n.to_string_lossy().starts_with('.')), "wrote {written:?}");
+    reprint()
+        .current_dir(t)
+        .args(["dedup", "q.jsonl", "--against", "a.csv", "-q", "--out", "out"])
+        .assert()
+        .code(0);
+    assert_eq!(fs::read_to_string(out.join("kept.jsonl")).unwrap(), doc("q2", TEXT_C));
+    let removed = fs::read_to_string(out.join("removed.jsonl")).unwrap();
+    let r: serde_json::Value = serde_json::from_str(removed.trim()).unwrap();
+    assert_eq!(
+        (r["id"].as_str(), r["duplicate_of"].as_str(), r["duplicate_of_source"].as_str()),
+        (Some("q1"), Some("c1"), Some("a.csv"))
+    );
+}
