@@ -52,8 +52,8 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct DedupArgs {
     /// Inputs to deduplicate: directories (of .txt files or of .jsonl shards), .jsonl files
-    /// (also compressed: .gz, .zst, .bz2, .xz; told by content), .txt files. CSV and TSV files
-    /// can be references (--against), not inputs.
+    /// (also compressed: .gz, .zst, .bz2, .xz; told by content), .txt files. CSV, TSV and JSON
+    /// array files can be references (--against), not inputs.
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<String>,
 
@@ -90,8 +90,8 @@ pub struct DedupArgs {
 /// Arguments of `reprint eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// The corpus to run on (directories, .jsonl, .csv, .tsv, also compressed). Optional with
-    /// --clusters.
+    /// The corpus to run on (directories, .jsonl, .json, .csv, .tsv, also compressed). Optional
+    /// with --clusters.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
@@ -140,8 +140,8 @@ pub struct CompareArgs {
     #[arg(value_name = "B")]
     pub b: String,
 
-    /// Find A and B as document ids in these inputs (directories, .jsonl, .csv, .tsv, also
-    /// compressed).
+    /// Find A and B as document ids in these inputs (directories, .jsonl, .json, .csv, .tsv,
+    /// also compressed).
     #[arg(long = "in", value_name = "INPUT")]
     pub corpus: Vec<String>,
 
@@ -164,8 +164,9 @@ pub struct CompareArgs {
 #[derive(Debug, Args)]
 pub struct ClusterArgs {
     /// Inputs: directories (of .txt files, id = relative path, or of record files), .jsonl,
-    /// .csv and .tsv files (also compressed: .gz, .zst, .bz2, .xz; told by content), .txt
-    /// files, or - for JSON Lines on stdin (plain or compressed). Default: seeds/
+    /// .json (an array of records, or JSON Lines), .csv and .tsv files (also compressed: .gz,
+    /// .zst, .bz2, .xz; told by content), .txt files, or - for JSON Lines or a JSON array on
+    /// stdin (plain or compressed). Default: seeds/
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
@@ -313,8 +314,8 @@ pub struct InputOptions {
     pub text_field: String,
 
     /// What to read from directories: file extensions, comma-separated (jsonl also matches
-    /// .jsonl.gz); * reads every file. Files named as record files (.jsonl, .ndjson, .csv,
-    /// .tsv, also compressed) are read as records, every other chosen file as one document.
+    /// .jsonl.gz); * reads every file. Files named as record files (.jsonl, .ndjson, .json,
+    /// .csv, .tsv, also compressed) are read as records, every other chosen file as one document.
     /// Default: the directory's contents decide: its .txt files, or its record files (both is
     /// an error).
     #[arg(long, value_name = "EXT,...", value_delimiter = ',', help_heading = "Input")]

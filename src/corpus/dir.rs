@@ -2,7 +2,8 @@
 //! each with the [`Format`] it is read in.
 //!
 //! The rule, without `--ext`: the directory's contents decide. Its `.txt` files are documents
-//! (one per file); its record files (`.jsonl`, `.ndjson`, `.csv`, `.tsv`, optionally compressed)
+//! (one per file); its record files (`.jsonl`, `.ndjson`, `.json`, `.csv`, `.tsv`, optionally
+//! compressed)
 //! are read record
 //! by record, like the same file given as an argument; other files are not read. A directory
 //! holding both text files and record files is an error that says what it found, since nothing

@@ -1,6 +1,6 @@
-//! Reading documents: directories (of text files, or of record files), JSON Lines and CSV/TSV
-//! files (plain or compressed with gzip, zstd, bzip2 or xz, told by content), and JSON Lines on
-//! standard input. The only library code that reads files.
+//! Reading documents: directories (of text files, or of record files), JSON Lines, JSON array
+//! and CSV/TSV files (plain or compressed with gzip, zstd, bzip2 or xz, told by content), and
+//! JSON Lines or a JSON array on standard input. The only library code that reads files.
 //!
 //! Documents arrive in batches of a few megabytes, so a corpus is never held as raw input: the
 //! pipeline keeps each document's text and signature and drops the rest of the batch.
@@ -11,11 +11,12 @@
 //! two documents with the same id.
 //!
 //! One file per concern: [`reader`](CorpusReader) turns inputs into batches of records,
-//! `record` parses one JSON line, `table` reads CSV/TSV rows, `dir` decides what a directory
+//! `record` parses one JSON line, `table` reads CSV/TSV rows, `array` the elements of a JSON array, `dir` decides what a directory
 //! holds, `lines` is the one opener (compression detected by content) and the
 //! capped line reader, and `reread` reads inputs a second time after a run (dedup's
 //! byte-for-byte copy, manifest checksums).
 
+mod array;
 mod dir;
 mod lines;
 mod reader;
@@ -46,6 +47,8 @@ pub enum Format {
     Csv,
     /// Tab-separated values with a header row (`.tsv`).
     Tsv,
+    /// JSON (`.json`): an array of records when its first character is `[`, else JSON Lines.
+    Json,
 }
 
 impl Format {
@@ -54,6 +57,8 @@ impl Format {
         let stem = without_compression_suffix(name);
         if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") {
             Some(Format::JsonLines)
+        } else if stem.ends_with(".json") {
+            Some(Format::Json)
         } else if stem.ends_with(".csv") {
             Some(Format::Csv)
         } else if stem.ends_with(".tsv") {
@@ -85,6 +90,8 @@ pub enum Input {
     Csv(PathBuf),
     /// A TSV file with a header row, compressed or not.
     Tsv(PathBuf),
+    /// A JSON file, compressed or not: an array of records, or JSON Lines (told by content).
+    Json(PathBuf),
     /// A single text file; its id is its file name.
     TextFile(PathBuf),
     /// JSON Lines on standard input.
@@ -95,7 +102,12 @@ impl Input {
     /// The file or directory read, `None` for standard input.
     pub fn path(&self) -> Option<&Path> {
         match self {
-            Input::Dir(p) | Input::Jsonl(p) | Input::Csv(p) | Input::Tsv(p) | Input::TextFile(p) => Some(p),
+            Input::Dir(p)
+            | Input::Jsonl(p)
+            | Input::Csv(p)
+            | Input::Tsv(p)
+            | Input::Json(p)
+            | Input::TextFile(p) => Some(p),
             Input::Stdin => None,
         }
     }
@@ -119,6 +131,7 @@ impl Input {
             Some(Format::JsonLines) => Ok(Input::Jsonl(path)),
             Some(Format::Csv) => Ok(Input::Csv(path)),
             Some(Format::Tsv) => Ok(Input::Tsv(path)),
+            Some(Format::Json) => Ok(Input::Json(path)),
             Some(Format::Text) if name.ends_with(".txt") => Ok(Input::TextFile(path)),
             _ => Err(CorpusError::UnknownFormat { path }),
         }
@@ -142,14 +155,15 @@ impl Input {
         Ok((inputs, names))
     }
 
-    /// What kind of input this is, as manifests record it: `directory`, `jsonl`, `csv`, `tsv`,
-    /// `text` or `stdin`.
+    /// What kind of input this is, as manifests record it: `directory`, `jsonl`, `json`, `csv`,
+    /// `tsv`, `text` or `stdin`.
     pub fn kind(&self) -> &'static str {
         match self {
             Input::Dir(_) => "directory",
             Input::Jsonl(_) => "jsonl",
             Input::Csv(_) => "csv",
             Input::Tsv(_) => "tsv",
+            Input::Json(_) => "json",
             Input::TextFile(_) => "text",
             Input::Stdin => "stdin",
         }
@@ -164,46 +178,60 @@ fn without_compression_suffix(name: &str) -> &str {
     COMPRESSION_SUFFIXES.iter().find_map(|s| name.strip_suffix(s)).unwrap_or(name)
 }
 
-/// The record files of `input`, in the order the reader reads them: the file of a JSON Lines
-/// input, the record files (shards) of a directory; none for text files and standard input.
-/// Dedup copies kept records from them in a second read.
+/// The line files of `input` (JSON Lines, and `.json` files that hold JSON Lines), in the
+/// order the reader reads them: the file of a JSON Lines input, the line files among the shards
+/// of a directory; none for other inputs. Dedup copies kept records from them in a second read.
 pub fn record_files(input: &Input, config: &CorpusConfig) -> Result<Vec<PathBuf>, CorpusError> {
-    Ok(match input {
-        Input::Jsonl(p) => vec![p.clone()],
+    let lines = |p: &Path, f: Format| -> Result<bool, CorpusError> {
+        Ok(match f {
+            Format::JsonLines => true,
+            Format::Json => !is_json_array(p)?,
+            Format::Text | Format::Csv | Format::Tsv => false,
+        })
+    };
+    let mut out = Vec::new();
+    match input {
+        Input::Jsonl(p) => out.push(p.clone()),
+        Input::Json(p) if lines(p, Format::Json)? => out.push(p.clone()),
         Input::Dir(root) => {
-            dir::entries(root, config)?.into_iter().filter(|(_, f)| f.is_records()).map(|(p, _)| p).collect()
+            for (p, f) in dir::entries(root, config)? {
+                if lines(&p, f)? {
+                    out.push(p);
+                }
+            }
         }
-        Input::Csv(_) | Input::Tsv(_) | Input::TextFile(_) | Input::Stdin => Vec::new(),
-    })
+        _ => {}
+    }
+    Ok(out)
+}
+
+/// Whether the file at `path` (decompressed) holds a JSON array: its first character is `[`.
+fn is_json_array(path: &Path) -> Result<bool, CorpusError> {
+    let mut reader = open_lines(path)?;
+    array::sniff_array(&mut reader)
+        .map(|(array, _)| array)
+        .map_err(|source| CorpusError::Open { path: path.to_path_buf(), source })
 }
 
 /// Checks that dedup can copy the kept records of `input` byte for byte: text files and JSON
-/// Lines can; a CSV or TSV file (or a directory holding one) cannot yet, and is refused before
-/// any work rather than losing its kept records.
+/// Lines can; a CSV or TSV file or a JSON array (or a directory holding one) cannot yet, and is
+/// refused before any work rather than losing its kept records.
 pub fn check_copyable(input: &Input, config: &CorpusConfig) -> Result<(), CorpusError> {
-    let not = |path: &Path, format: Format| CorpusError::NotCopyable { path: path.to_path_buf(), format };
-    match input {
-        Input::Csv(p) => Err(not(p, Format::Csv)),
-        Input::Tsv(p) => Err(not(p, Format::Tsv)),
-        Input::Dir(root) => match dir::entries(root, config)?
-            .into_iter()
-            .find(|(_, f)| matches!(f, Format::Csv | Format::Tsv))
-        {
-            Some((p, f)) => Err(not(&p, f)),
-            None => Ok(()),
-        },
-        Input::Jsonl(_) | Input::TextFile(_) | Input::Stdin => Ok(()),
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Format::Text => "text",
-            Format::JsonLines => "JSON Lines",
+    let check = |path: &Path, format: Format| -> Result<(), CorpusError> {
+        let what = match format {
             Format::Csv => "CSV",
             Format::Tsv => "TSV",
-        })
+            Format::Json if is_json_array(path)? => "JSON array",
+            _ => return Ok(()),
+        };
+        Err(CorpusError::NotCopyable { path: path.to_path_buf(), what })
+    };
+    match input {
+        Input::Csv(p) => check(p, Format::Csv),
+        Input::Tsv(p) => check(p, Format::Tsv),
+        Input::Json(p) => check(p, Format::Json),
+        Input::Dir(root) => dir::entries(root, config)?.into_iter().try_for_each(|(p, f)| check(&p, f)),
+        Input::Jsonl(_) | Input::TextFile(_) | Input::Stdin => Ok(()),
     }
 }
 
@@ -387,7 +415,7 @@ pub enum CorpusError {
         source: io::Error,
     },
     /// A file argument whose format cannot be told from its name.
-    #[error("cannot tell the format of `{}`: give a directory, a .jsonl, .ndjson, .csv or .tsv file (also compressed: .gz, .zst, .bz2, .xz), a .txt file, or - for JSON Lines on stdin", path.display())]
+    #[error("cannot tell the format of `{}`: give a directory, a .jsonl, .ndjson, .json, .csv or .tsv file (also compressed: .gz, .zst, .bz2, .xz), a .txt file, or - for JSON Lines or a JSON array on stdin", path.display())]
     UnknownFormat {
         /// The input path.
         path: PathBuf,
@@ -415,12 +443,12 @@ pub enum CorpusError {
         columns: String,
     },
     /// `dedup` of an input whose records it cannot copy byte for byte.
-    #[error("{}: dedup copies kept records byte for byte from JSON Lines and text files, and cannot yet from {format} files; convert it to JSON Lines, or give it with --against (reference corpora are only read)", path.display())]
+    #[error("{}: dedup copies kept records byte for byte from JSON Lines and text files, and cannot yet from {what} files; convert it to JSON Lines, or give it with --against (reference corpora are only read)", path.display())]
     NotCopyable {
         /// The file.
         path: PathBuf,
-        /// Its format.
-        format: Format,
+        /// What it holds: `CSV`, `TSV`, `JSON array`.
+        what: &'static str,
     },
     /// Two documents share an id.
     #[error("duplicate document id `{id}`: first at {first}, again at {second} (ids must be unique across all inputs; use --id-field to pick another field)")]

@@ -2,6 +2,7 @@
 //! one contiguous buffer of capped lines parsed in parallel; a directory batch is a group of
 //! text files read in parallel.
 
+use super::array::{sniff_array, ArraySource};
 use super::lines::{open_tallied, read_line_capped, without_bom, Hashing};
 use super::record::parse_line;
 use super::table::TableSource;
@@ -106,7 +107,7 @@ impl CorpusReader {
         inputs
             .iter()
             .map(|i| match i {
-                Input::Jsonl(p) | Input::Csv(p) | Input::Tsv(p) | Input::TextFile(p) => {
+                Input::Jsonl(p) | Input::Csv(p) | Input::Tsv(p) | Input::Json(p) | Input::TextFile(p) => {
                     std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
                 }
                 _ => 0,
@@ -249,8 +250,9 @@ fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<
         Input::Stdin => {
             // Standard input has no checksum (it is not a file anyone can hash again).
             let reader = open_tallied(None, Arc::new(AtomicU64::new(0)), None)?;
-            let lines = LineSource { name: "<stdin>".to_owned(), reader, line: 0, whole: true };
-            Source { kind: SourceKind::Records(Box::new(lines)), hash: None }
+            let records = json_records("<stdin>".to_owned(), reader, true)
+                .map_err(|source| CorpusError::Open { path: "-".into(), source })?;
+            Source { kind: SourceKind::Records(records), hash: None }
         }
         Input::Jsonl(path) => {
             let records = open_records(&path, Format::JsonLines, true, config, stored, hash.as_ref())?;
@@ -262,6 +264,10 @@ fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<
         }
         Input::Tsv(path) => {
             let records = open_records(&path, Format::Tsv, true, config, stored, hash.as_ref())?;
+            Source { kind: SourceKind::Records(records), hash }
+        }
+        Input::Json(path) => {
+            let records = open_records(&path, Format::Json, true, config, stored, hash.as_ref())?;
             Source { kind: SourceKind::Records(records), hash }
         }
         Input::Dir(root) => {
@@ -396,8 +402,24 @@ fn open_records(
         Format::Csv => Box::new(TableSource::open(name, reader, b',', config, whole)?),
         Format::Tsv => Box::new(TableSource::open(name, reader, b'\t', config, whole)?),
         Format::JsonLines => Box::new(LineSource { name, reader, line: 0, whole }),
+        Format::Json => json_records(name, reader, whole)
+            .map_err(|source| CorpusError::Open { path: path.to_path_buf(), source })?,
         // Text files are documents, never opened as records.
         Format::Text => return Err(CorpusError::UnknownFormat { path: path.to_path_buf() }),
+    })
+}
+
+/// JSON records in `reader`: an array when its first character is `[`, else JSON Lines.
+fn json_records(
+    name: String,
+    mut reader: Box<dyn BufRead + Send>,
+    whole: bool,
+) -> io::Result<Box<dyn RecordStream>> {
+    let (array, lines) = sniff_array(&mut reader)?;
+    Ok(if array {
+        Box::new(ArraySource::new(name, reader, lines, whole))
+    } else {
+        Box::new(LineSource { name, reader, line: lines, whole })
     })
 }
 
@@ -579,6 +601,8 @@ mod tests {
             "h.jsonl.bz2",
             "i.csv",
             "j.TSV.gz",
+            "k.json",
+            "l.json.zst",
         ] {
             std::fs::write(dir.path().join(name), "").unwrap();
         }
@@ -590,6 +614,8 @@ mod tests {
             assert!(matches!(Input::from_arg(&arg(name)), Ok(Input::Jsonl(_))), "{name}");
         }
         assert!(matches!(Input::from_arg(&arg("i.csv")), Ok(Input::Csv(_))));
+        assert!(matches!(Input::from_arg(&arg("k.json")), Ok(Input::Json(_))));
+        assert!(matches!(Input::from_arg(&arg("l.json.zst")), Ok(Input::Json(_))));
         assert!(matches!(Input::from_arg(&arg("j.TSV.gz")), Ok(Input::Tsv(_))));
         assert!(matches!(Input::from_arg(&arg("d.txt")), Ok(Input::TextFile(_))));
         assert!(matches!(Input::from_arg(&arg("e.xml")), Err(CorpusError::UnknownFormat { .. })));

@@ -54,7 +54,9 @@ pub fn checksum(input: &Input, config: &CorpusConfig) -> Result<Option<(u64, u64
     let mut hasher = Xxh3::new();
     let bytes = match input {
         Input::Stdin => return Ok(None),
-        Input::Jsonl(p) | Input::Csv(p) | Input::Tsv(p) | Input::TextFile(p) => feed(p, &mut hasher)?,
+        Input::Jsonl(p) | Input::Csv(p) | Input::Tsv(p) | Input::Json(p) | Input::TextFile(p) => {
+            feed(p, &mut hasher)?
+        }
         Input::Dir(root) => {
             let mut total = 0;
             for (f, _) in entries(root, config)? {

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 pub struct InputInfo {
     /// The argument as given.
     pub name: String,
-    /// `directory`, `jsonl`, `csv`, `tsv`, `text` or `stdin`.
+    /// `directory`, `jsonl`, `json`, `csv`, `tsv`, `text` or `stdin`.
     pub kind: &'static str,
     /// Size in bytes (files as stored; directories: the files read) and xxh3-64 checksum.
     #[serde(flatten)]

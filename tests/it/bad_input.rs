@@ -162,7 +162,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "a directory with no .txt file",
-            files: vec![("c/a.md", text("markdown")), ("c/b.json", text("{}"))],
+            files: vec![("c/a.md", text("markdown")), ("c/b.html", text("<p>page</p>"))],
             args: vec!["cluster", "c"],
             stdin: None,
             expect: Expect::Ok { documents: 0, empty: 0 },
@@ -618,6 +618,50 @@ fn cases() -> Vec<Case> {
             stdin: None,
             expect: Expect::Fails { messages: &["in.jsonl:2: expected a JSON object, found an array"] },
         },
+        // --- JSON arrays ---
+        Case {
+            name: "a truncated JSON array",
+            files: vec![("in.json", text("[\n  {\"id\": \"a\", \"text\": \"words\"},\n  {\"id\": \"b\", \"te"))],
+            args: vec!["cluster", "in.json"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.json:3: the file ends inside an element (the array is not closed): rest of file not read (element [1])"],
+            },
+        },
+        Case {
+            name: "an invalid element in a JSON array",
+            files: vec![("in.json", text("[{\"id\": \"a\", \"text\": \"words\"},\n {\"id\": \"b\" \"text\": 1},\n {\"id\": \"c\", \"text\": \"more\"}]"))],
+            args: vec!["cluster", "in.json"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 2,
+                skipped: 1,
+                messages: &["in.json:2: invalid JSON: expected `,` or `}` at line 1 column 12 (element [1])"],
+            },
+        },
+        Case {
+            name: "a JSON array element over --max-doc-bytes",
+            files: vec![(
+                "in.json",
+                format!("[{{\"id\": \"long\", \"text\": \"{}\"}},\n{OK_LINE}]", "w ".repeat(3000)).into_bytes(),
+            )],
+            args: vec!["cluster", "in.json", "--max-doc-bytes", "1000"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.json:1: element longer than --max-doc-bytes (1000 bytes); not read (element [0])"],
+            },
+        },
+        Case {
+            name: "dedup of a JSON array",
+            files: vec![("in.json", format!("[{OK_LINE}]").into_bytes())],
+            args: vec!["dedup", "in.json", "--out", "o"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["in.json: dedup copies kept records byte for byte from JSON Lines and text files, and cannot yet from JSON array files"] },
+        },
         // --- CSV and TSV ---
         Case {
             name: "a CSV row with too few fields",
@@ -919,6 +963,10 @@ bad_input_tests! {
     a_dotted_id_path_that_is_missing: "a dotted id path that is missing";
     json_lines_on_standard_input_with_a_bad_line: "JSON Lines on standard input with a bad line";
     on_error_fail_stops_at_the_first_bad_record: "--on-error fail stops at the first bad record";
+    a_truncated_json_array: "a truncated JSON array";
+    an_invalid_element_in_a_json_array: "an invalid element in a JSON array";
+    a_json_array_element_over_max_doc_bytes: "a JSON array element over --max-doc-bytes";
+    dedup_of_a_json_array: "dedup of a JSON array";
     a_csv_row_with_too_few_fields: "a CSV row with too few fields";
     a_csv_header_without_the_text_column: "a CSV header without the text column";
     invalid_utf_8_in_a_csv_field: "invalid UTF-8 in a CSV field";

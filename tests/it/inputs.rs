@@ -278,3 +278,67 @@ fn dedup_refuses_csv_inputs_before_any_work_but_reads_them_as_references() {
         (Some("q1"), Some("c1"), Some("a.csv"))
     );
 }
+
+#[test]
+fn json_arrays_are_read_element_by_element_and_json_files_may_hold_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let values = serde_json::json!([
+        { "id": "j1", "text": TEXT_A },
+        { "id": 2, "meta": { "n": [1, 2] }, "text": "with ] and } inside" },
+        { "id": "j3", "text": TEXT_C }
+    ]);
+    write(&t.join("pretty.json"), serde_json::to_string_pretty(&values).unwrap());
+    write(&t.join("compact.json.gz"), gzip(format!("\n\n{values}").as_bytes()));
+    write(&t.join("lines.json"), doc("l1", TEXT_B) + &doc("l2", TEXT_A));
+    let (docs, skipped) = read(
+        vec![Input::Json(t.join("pretty.json")), Input::Json(t.join("lines.json"))],
+        &CorpusConfig::default(),
+        t,
+    );
+    assert!(skipped.is_empty(), "{skipped:?}");
+    assert_eq!(
+        docs,
+        triples(&[
+            ("j1", TEXT_A, "pretty.json:2"),
+            ("2", "with ] and } inside", "pretty.json:6"),
+            ("j3", TEXT_C, "pretty.json:16"),
+            ("l1", TEXT_B, "lines.json:1"),
+            ("l2", TEXT_A, "lines.json:2"),
+        ])
+    );
+    // Compact, compressed, after two blank lines: every element on line 3.
+    let (docs, _) = read(vec![Input::Json(t.join("compact.json.gz"))], &CorpusConfig::default(), t);
+    let lines: Vec<&str> = docs.iter().map(|d| d.2.as_str()).collect();
+    assert_eq!(lines, ["compact.json.gz:3"; 3]);
+
+    // The binary, from a file and from standard input.
+    let out = t.join("out");
+    reprint().arg("cluster").arg(t.join("pretty.json")).arg("-q").arg("--out").arg(&out).assert().code(0);
+    assert_eq!(read_json(&out.join("clusters.json"))["input"]["documents"], 3);
+    reprint()
+        .args(["cluster", "-", "-q", "--out"])
+        .arg(&out)
+        .write_stdin(values.to_string())
+        .assert()
+        .code(0);
+    assert_eq!(read_json(&out.join("clusters.json"))["input"]["documents"], 3);
+
+    // dedup copies a .json file of lines byte for byte, and refuses a JSON array.
+    let lines = t.join("dup.json");
+    write(&lines, doc("l1", TEXT_B) + &doc("l2", TEXT_B) + &doc("l3", TEXT_A));
+    let dd = t.join("dd");
+    reprint().arg("dedup").arg(&lines).arg("-q").arg("--out").arg(&dd).assert().code(0);
+    assert_eq!(fs::read_to_string(dd.join("kept.jsonl")).unwrap(), doc("l1", TEXT_B) + &doc("l3", TEXT_A));
+    let run = reprint()
+        .arg("dedup")
+        .arg(t.join("pretty.json"))
+        .arg("-q")
+        .arg("--out")
+        .arg(t.join("d2"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(err.contains("pretty.json: dedup copies kept records byte for byte from JSON Lines and text files, and cannot yet from JSON array files"), "{err}");
+}
