@@ -306,10 +306,12 @@ pub struct IndexOptions {
 #[derive(Debug, Args)]
 pub struct InputOptions {
     /// JSON field (dotted paths reach nested objects) or CSV/TSV column with the document id.
+    /// A field that no record of an input has is an error naming the fields seen.
     #[arg(long, default_value = DEFAULT_ID_FIELD, help_heading = "Input")]
     pub id_field: String,
 
     /// JSON field (dotted paths reach nested objects) or CSV/TSV column with the document text.
+    /// A field that no record of an input has is an error naming the fields seen.
     #[arg(long, default_value = DEFAULT_TEXT_FIELD, help_heading = "Input")]
     pub text_field: String,
 

@@ -12,7 +12,7 @@
 
 use super::lines::{without_bom, Hashing};
 use super::reader::{RecordStream, BATCH_BYTES, BATCH_LINES};
-use super::record::parse_line;
+use super::record::{parse_record, FieldTally, Fields};
 use super::{CorpusConfig, CorpusError, Record, Skipped};
 use std::io::{self, BufRead};
 use std::sync::{Arc, Mutex};
@@ -266,6 +266,7 @@ impl RecordStream for ArraySource {
         config: &CorpusConfig,
         bytes_read: &mut u64,
         hash: Option<&Arc<Mutex<Hashing>>>,
+        fields: &mut FieldTally,
     ) -> Result<Option<Vec<Record>>, CorpusError> {
         use rayon::prelude::*;
         if self.state == State::Done {
@@ -296,35 +297,39 @@ impl RecordStream for ArraySource {
         }
         let name = self.name.as_str();
         let data = &data;
-        let mut records: Vec<Record> = spans
+        let parsed: Vec<(Record, Fields)> = spans
             .into_par_iter()
             .filter_map(|s| {
                 if s.too_long {
-                    return Some(Record::Skip(Skipped {
-                        source: name.to_owned(),
-                        line: Some(s.line),
-                        id: None,
-                        reason: format!(
-                            "element longer than --max-doc-bytes ({} bytes); not read (element [{}])",
-                            config.max_doc_bytes, s.index
-                        ),
-                    }));
+                    let reason = format!(
+                        "element longer than --max-doc-bytes ({} bytes); not read (element [{}])",
+                        config.max_doc_bytes, s.index
+                    );
+                    let skip = Skipped { source: name.to_owned(), line: Some(s.line), id: None, reason };
+                    return Some((Record::Skip(skip), Fields::default()));
                 }
                 // The line given is never 1 for the byte-order mark's sake: the mark was before
                 // the bracket.
-                match parse_line(name, s.line.max(2), &data[s.start..s.end], config)? {
+                let (record, f) = parse_record(name, s.line.max(2), &data[s.start..s.end], config)?;
+                let record = match record {
                     Record::Doc(mut d) => {
                         d.origin.line = Some(s.line);
-                        Some(Record::Doc(d))
+                        Record::Doc(d)
                     }
-                    Record::Skip(k) => Some(Record::Skip(Skipped {
+                    Record::Skip(k) => Record::Skip(Skipped {
                         reason: format!("{} (element [{}])", k.reason, s.index),
                         line: Some(s.line),
                         ..k
-                    })),
-                }
+                    }),
+                };
+                Some((record, f))
             })
             .collect();
+        let mut records = Vec::with_capacity(parsed.len() + 1);
+        for (record, f) in parsed {
+            fields.add(&f);
+            records.push(record);
+        }
         records.extend(trailer.map(Record::Skip));
         Ok(Some(records))
     }
@@ -345,7 +350,7 @@ mod tests {
         assert!(array, "not an array: {:?}", String::from_utf8_lossy(bytes));
         let mut src = ArraySource::new("a.json".into(), reader, lines, true);
         let mut out = Vec::new();
-        while let Some(batch) = src.next_records(&config, &mut 0, None).unwrap() {
+        while let Some(batch) = src.next_records(&config, &mut 0, None, &mut FieldTally::default()).unwrap() {
             out.extend(batch.into_iter().map(|r| match r {
                 Record::Doc(d) => Ok((d.id, d.origin.line.unwrap())),
                 Record::Skip(s) => Err((s.reason, s.line.unwrap())),

@@ -442,6 +442,21 @@ pub enum CorpusError {
         /// The columns of the header, comma-separated.
         columns: String,
     },
+    /// A field the flags name that no JSON record of an input has: every record would be
+    /// skipped.
+    #[error("{} {fields} {} in no record of {source_name} ({records} JSON object{} read); fields seen: {seen}", if *plural { "fields" } else { "field" }, if *plural { "are" } else { "is" }, if *records == 1 { "" } else { "s" })]
+    NoSuchField {
+        /// The fields, with their flags: `` `body` (--text-field) ``.
+        fields: String,
+        /// Whether more than one field is missing.
+        plural: bool,
+        /// The input.
+        source_name: String,
+        /// JSON objects read from it.
+        records: u64,
+        /// The keys the objects have (the first 32), comma-separated.
+        seen: String,
+    },
     /// `dedup` of an input whose records it cannot copy byte for byte.
     #[error("{}: dedup copies kept records byte for byte from JSON Lines and text files, and cannot yet from {what} files; convert it to JSON Lines, or give it with --against (reference corpora are only read)", path.display())]
     NotCopyable {

@@ -4,7 +4,7 @@
 
 use super::array::{sniff_array, ArraySource};
 use super::lines::{open_tallied, read_line_capped, without_bom, Hashing};
-use super::record::parse_line;
+use super::record::{parse_record, FieldTally, Fields};
 use super::table::TableSource;
 use super::{CorpusConfig, CorpusError, Format, Input, InputSum, Origin, RawDoc, Record, Skipped};
 use std::collections::HashMap;
@@ -38,7 +38,11 @@ pub struct CorpusReader {
 }
 
 struct Source {
+    /// The input as messages name it.
+    name: String,
     kind: SourceKind,
+    /// The named fields over this input's JSON records.
+    fields: FieldTally,
     /// The checksum of this input so far (`None` for standard input).
     hash: Option<Arc<Mutex<Hashing>>>,
 }
@@ -61,12 +65,14 @@ enum SourceKind {
 pub(super) trait RecordStream: Send {
     /// The next batch of records, `None` at the end of the stream. `bytes_read` counts the
     /// bytes of records read; `hash` is the input's checksum, completed at the end of a stream
-    /// that is a whole input and marked incomplete by a read error.
+    /// that is a whole input and marked incomplete by a read error; `fields` counts the named
+    /// fields of JSON records.
     fn next_records(
         &mut self,
         config: &CorpusConfig,
         bytes_read: &mut u64,
         hash: Option<&Arc<Mutex<Hashing>>>,
+        fields: &mut FieldTally,
     ) -> Result<Option<Vec<Record>>, CorpusError>;
 }
 
@@ -158,6 +164,9 @@ impl CorpusReader {
                     return Ok(Some(records));
                 }
                 None => {
+                    if let Some(src) = &self.current {
+                        src.fields.check(&src.name, &self.config)?;
+                    }
                     let sum = self
                         .current
                         .take()
@@ -246,29 +255,30 @@ pub fn read_two(
 
 fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<Source, CorpusError> {
     let hash = Some(Arc::new(Mutex::new(Hashing::new())));
-    Ok(match input {
+    let name = input.path().map_or_else(|| "<stdin>".to_owned(), |p| p.display().to_string());
+    let (kind, hash) = match input {
         Input::Stdin => {
             // Standard input has no checksum (it is not a file anyone can hash again).
             let reader = open_tallied(None, Arc::new(AtomicU64::new(0)), None)?;
             let records = json_records("<stdin>".to_owned(), reader, true)
                 .map_err(|source| CorpusError::Open { path: "-".into(), source })?;
-            Source { kind: SourceKind::Records(records), hash: None }
+            (SourceKind::Records(records), None)
         }
         Input::Jsonl(path) => {
             let records = open_records(&path, Format::JsonLines, true, config, stored, hash.as_ref())?;
-            Source { kind: SourceKind::Records(records), hash }
+            (SourceKind::Records(records), hash)
         }
         Input::Csv(path) => {
             let records = open_records(&path, Format::Csv, true, config, stored, hash.as_ref())?;
-            Source { kind: SourceKind::Records(records), hash }
+            (SourceKind::Records(records), hash)
         }
         Input::Tsv(path) => {
             let records = open_records(&path, Format::Tsv, true, config, stored, hash.as_ref())?;
-            Source { kind: SourceKind::Records(records), hash }
+            (SourceKind::Records(records), hash)
         }
         Input::Json(path) => {
             let records = open_records(&path, Format::Json, true, config, stored, hash.as_ref())?;
-            Source { kind: SourceKind::Records(records), hash }
+            (SourceKind::Records(records), hash)
         }
         Input::Dir(root) => {
             let files = super::dir::entries(&root, config)?;
@@ -277,18 +287,12 @@ fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<
                     h.complete = true;
                 }
             }
-            Source {
-                kind: SourceKind::Dir {
-                    root,
-                    files: files.into_iter().peekable(),
-                    stored: stored.clone(),
-                    shard: None,
-                },
-                hash,
-            }
+            let files = files.into_iter().peekable();
+            (SourceKind::Dir { root, files, stored: stored.clone(), shard: None }, hash)
         }
-        Input::TextFile(path) => Source { kind: SourceKind::One(path, stored.clone()), hash },
-    })
+        Input::TextFile(path) => (SourceKind::One(path, stored.clone()), hash),
+    };
+    Ok(Source { name, kind, fields: FieldTally::default(), hash })
 }
 
 fn read_batch(
@@ -313,13 +317,17 @@ fn read_batch(
         }
     };
     match &mut src.kind {
-        SourceKind::Records(records) => records.next_records(config, bytes_read, hash.as_ref()),
+        SourceKind::Records(records) => {
+            records.next_records(config, bytes_read, hash.as_ref(), &mut src.fields)
+        }
         SourceKind::Dir { root, files, stored, shard } => {
             // Record files (shards) are read batch by batch like a JSON Lines input; runs of
             // text files are read in groups of about BATCH_BYTES.
             loop {
                 if let Some(records) = shard {
-                    if let Some(records) = records.next_records(config, bytes_read, hash.as_ref())? {
+                    if let Some(records) =
+                        records.next_records(config, bytes_read, hash.as_ref(), &mut src.fields)?
+                    {
                         return Ok(Some(records));
                     }
                     *shard = None;
@@ -459,8 +467,9 @@ impl RecordStream for LineSource {
         config: &CorpusConfig,
         bytes_read: &mut u64,
         hash: Option<&Arc<Mutex<Hashing>>>,
+        fields: &mut FieldTally,
     ) -> Result<Option<Vec<Record>>, CorpusError> {
-        read_lines(self, config, bytes_read, hash)
+        read_lines(self, config, bytes_read, hash, fields)
     }
 }
 
@@ -471,6 +480,7 @@ fn read_lines(
     config: &CorpusConfig,
     bytes_read: &mut u64,
     hash: Option<&Arc<Mutex<Hashing>>>,
+    fields: &mut FieldTally,
 ) -> Result<Option<Vec<Record>>, CorpusError> {
     use rayon::prelude::*;
     let LineSource { name, reader, line, whole } = src;
@@ -515,23 +525,27 @@ fn read_lines(
     }
     let name = name.as_str();
     let data = &data;
-    let mut records: Vec<Record> = spans
+    let parsed: Vec<(Record, Option<Fields>)> = spans
         .into_par_iter()
         .filter_map(|(n, start, end, too_long)| {
             if too_long {
-                return Some(Record::Skip(Skipped {
-                    source: name.to_owned(),
-                    line: Some(n),
-                    id: None,
-                    reason: format!(
-                        "line longer than --max-doc-bytes ({} bytes); not read",
-                        config.max_doc_bytes
-                    ),
-                }));
+                let reason =
+                    format!("line longer than --max-doc-bytes ({} bytes); not read", config.max_doc_bytes);
+                return Some((
+                    Record::Skip(Skipped { source: name.to_owned(), line: Some(n), id: None, reason }),
+                    None,
+                ));
             }
-            parse_line(name, n, &data[start..end], config)
+            parse_record(name, n, &data[start..end], config).map(|(r, f)| (r, Some(f)))
         })
         .collect();
+    let mut records = Vec::with_capacity(parsed.len() + 1);
+    for (record, f) in parsed {
+        if let Some(f) = &f {
+            fields.add(f);
+        }
+        records.push(record);
+    }
     records.extend(trailer.map(Record::Skip));
     Ok(Some(records))
 }

@@ -10,6 +10,7 @@
 
 use super::lines::Hashing;
 use super::reader::{RecordStream, BATCH_BYTES, BATCH_LINES};
+use super::record::FieldTally;
 use super::{CorpusConfig, CorpusError, Origin, RawDoc, Record, Skipped};
 use csv::ByteRecord;
 use std::io::{self, BufRead, Read};
@@ -181,6 +182,8 @@ impl RecordStream for TableSource {
         config: &CorpusConfig,
         bytes_read: &mut u64,
         hash: Option<&Arc<Mutex<Hashing>>>,
+        // A table's columns are checked at its header.
+        _fields: &mut FieldTally,
     ) -> Result<Option<Vec<Record>>, CorpusError> {
         if self.done {
             return Ok(None);
@@ -277,7 +280,8 @@ mod tests {
         let reader: Box<dyn BufRead + Send> = Box::new(io::Cursor::new(bytes));
         let mut table = TableSource::open("t".into(), reader, delimiter, &config, true).unwrap();
         let mut out = Vec::new();
-        while let Some(batch) = table.next_records(&config, &mut 0, None).unwrap() {
+        while let Some(batch) = table.next_records(&config, &mut 0, None, &mut FieldTally::default()).unwrap()
+        {
             out.extend(batch.into_iter().map(|r| match r {
                 Record::Doc(d) => Ok((d.id, d.text, d.origin.line.unwrap())),
                 Record::Skip(s) => Err(format!("{}: {}", s.line.unwrap_or(0), s.reason)),

@@ -599,10 +599,58 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "a dotted id path that is missing",
+            files: vec![("in.jsonl", jsonl(&[r#"{"meta": {"other": 1}, "text": "t"}"#, r#"{"meta": {"id": 1}, "text": "t"}"#]))],
+            args: vec!["cluster", "in.jsonl", "--id-field", "meta.id"],
+            stdin: None,
+            expect: Expect::Skipped { documents: 1, skipped: 1, messages: &["in.jsonl:1: no id field `meta.id`"] },
+        },
+        Case {
+            name: "a dotted id path in no record",
             files: vec![("in.jsonl", jsonl(&[r#"{"meta": {"other": 1}, "text": "t"}"#]))],
             args: vec!["cluster", "in.jsonl", "--id-field", "meta.id"],
             stdin: None,
-            expect: Expect::Skipped { documents: 0, skipped: 1, messages: &["no id field `meta.id`"] },
+            expect: Expect::Fails {
+                messages: &["field `meta.id` (--id-field) is in no record of in.jsonl (1 JSON object read); fields seen: `meta`, `text`"],
+            },
+        },
+        Case {
+            name: "a --text-field in no record",
+            files: vec![("in.jsonl", jsonl(&[r#"{"id": "a", "text": "x", "title": "t"}"#, r#"{"id": "b", "text": "y"}"#]))],
+            args: vec!["cluster", "in.jsonl", "--text-field", "body"],
+            stdin: None,
+            expect: Expect::Fails {
+                messages: &["field `body` (--text-field) is in no record of in.jsonl (2 JSON objects read); fields seen: `id`, `text`, `title`"],
+            },
+        },
+        Case {
+            name: "an --id-field and a --text-field in no record",
+            files: vec![("in.jsonl", jsonl(&[r#"{"url": "a", "body": "x"}"#]))],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Fails {
+                messages: &["fields `id` (--id-field) and `text` (--text-field) are in no record of in.jsonl (1 JSON object read); fields seen: `body`, `url`"],
+            },
+        },
+        Case {
+            name: "a --text-field in no record of the second input",
+            files: vec![("a.jsonl", jsonl(&[OK_LINE])), ("b.json", format!("[{}]", r#"{"id": "b", "body": "x"}"#).into_bytes())],
+            args: vec!["cluster", "a.jsonl", "b.json"],
+            stdin: None,
+            expect: Expect::Fails {
+                messages: &["field `text` (--text-field) is in no record of b.json (1 JSON object read); fields seen: `body`, `id`"],
+            },
+        },
+        Case {
+            name: "a --text-field in no shard of a directory",
+            files: vec![
+                ("c/1.jsonl", jsonl(&[r#"{"id": "a", "body": "x"}"#])),
+                ("c/2.jsonl.gz", gzip(&jsonl(&[r#"{"id": "b", "content": "y"}"#, "not json"]))),
+            ],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Fails {
+                messages: &["field `text` (--text-field) is in no record of c (2 JSON objects read); fields seen: `body`, `content`, `id`"],
+            },
         },
         Case {
             name: "JSON Lines on standard input with a bad line",
@@ -961,6 +1009,11 @@ bad_input_tests! {
     blank_lines_and_a_last_line_without_newline: "blank lines and a last line without newline";
     an_empty_json_lines_file: "an empty JSON Lines file";
     a_dotted_id_path_that_is_missing: "a dotted id path that is missing";
+    a_dotted_id_path_in_no_record: "a dotted id path in no record";
+    a_text_field_in_no_record: "a --text-field in no record";
+    an_id_field_and_a_text_field_in_no_record: "an --id-field and a --text-field in no record";
+    a_text_field_in_no_record_of_the_second_input: "a --text-field in no record of the second input";
+    a_text_field_in_no_shard_of_a_directory: "a --text-field in no shard of a directory";
     json_lines_on_standard_input_with_a_bad_line: "JSON Lines on standard input with a bad line";
     on_error_fail_stops_at_the_first_bad_record: "--on-error fail stops at the first bad record";
     a_truncated_json_array: "a truncated JSON array";
