@@ -297,7 +297,8 @@ pub struct IndexOptions {
 
     /// Representative of each cluster (the document kept by dedup): first (in input order),
     /// longest, shortest, earliest:FIELD or latest:FIELD (smallest / largest value of a JSON
-    /// field, e.g. earliest:date).
+    /// field or CSV column, e.g. earliest:date; documents without it rank last, and are counted
+    /// in a warning; no document with it is an error).
     #[arg(long, value_name = "POLICY", default_value = "first", help_heading = "Candidates and clusters")]
     pub keep: String,
 }
