@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bounded fuzzing of the input-facing parts — the normalizer, the JSON Lines reader, the
+# Bounded fuzzing of the input-facing parts — the normalizer, the JSON Lines, CSV and JSON array readers, the
 # passage aligner, and the validation of every numeric flag (random and extreme values, then
 # a comparison under each accepted configuration) — through their property tests with many more cases than `cargo test`
 # runs. (cargo-fuzz needs a nightly toolchain, which this project's machines do not have;
@@ -16,6 +16,9 @@ targets=(
   "corpus::record::tests::parse_line_never_panics"
   "corpus::record::tests::parse_line_on_json_like_lines"
   "corpus::lines::tests::capped_reader_splits_like_read_until"
+  "corpus::table::tests::rows_come_back_with_their_lines"
+  "corpus::array::tests::arbitrary_arrays_never_panic"
+  "corpus::array::tests::written_arrays_come_back_whole"
   "overlap::tests::alignment_invariants"
   "config::tests::validation_never_panics"
 )

@@ -51,7 +51,9 @@ pub enum Command {
 /// Arguments of `reprint dedup`.
 #[derive(Debug, Args)]
 pub struct DedupArgs {
-    /// Inputs to deduplicate: directories of .txt files, .jsonl or .jsonl.gz files.
+    /// Inputs to deduplicate: directories (of .txt files or of .jsonl shards), .jsonl files
+    /// (also compressed: .gz, .zst, .bz2, .xz; told by content), .txt files. CSV, TSV and JSON
+    /// array files can be references (--against), not inputs.
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<String>,
 
@@ -59,7 +61,8 @@ pub struct DedupArgs {
     #[arg(short, long, value_name = "DIR")]
     pub out: PathBuf,
 
-    /// Reference corpora: remove documents of INPUT that duplicate a reference document.
+    /// Reference corpora (any input form): remove documents of INPUT that duplicate a
+    /// reference document.
     /// The reference is never modified; duplicates inside it or inside INPUT are not removed.
     #[arg(long, value_name = "REF", num_args = 1..)]
     pub against: Vec<String>,
@@ -87,7 +90,8 @@ pub struct DedupArgs {
 /// Arguments of `reprint eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// The corpus to run on (directories, .jsonl, .jsonl.gz). Optional with --clusters.
+    /// The corpus to run on (directories, .jsonl, .json, .csv, .tsv, also compressed). Optional
+    /// with --clusters.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
@@ -136,7 +140,8 @@ pub struct CompareArgs {
     #[arg(value_name = "B")]
     pub b: String,
 
-    /// Find A and B as document ids in these inputs (directories, .jsonl, .jsonl.gz).
+    /// Find A and B as document ids in these inputs (directories, .jsonl, .json, .csv, .tsv,
+    /// also compressed).
     #[arg(long = "in", value_name = "INPUT")]
     pub corpus: Vec<String>,
 
@@ -197,8 +202,10 @@ impl ColorChoice {
 /// Arguments of `reprint cluster`.
 #[derive(Debug, Args)]
 pub struct ClusterArgs {
-    /// Inputs: directories of .txt files (read recursively, id = relative path), .jsonl or
-    /// .jsonl.gz files, .txt files, or - for JSON Lines on stdin. Default: seeds/
+    /// Inputs: directories (of .txt files, id = relative path, or of record files), .jsonl,
+    /// .json (an array of records, or JSON Lines), .csv and .tsv files (also compressed: .gz,
+    /// .zst, .bz2, .xz; told by content), .txt files, or - for JSON Lines or a JSON array on
+    /// stdin (plain or compressed). Default: seeds/
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
@@ -330,7 +337,8 @@ pub struct IndexOptions {
 
     /// Representative of each cluster (the document kept by dedup): first (in input order),
     /// longest, shortest, earliest:FIELD or latest:FIELD (smallest / largest value of a JSON
-    /// field, e.g. earliest:date).
+    /// field or CSV column, e.g. earliest:date; documents without it rank last, and are counted
+    /// in a warning; no document with it is an error).
     #[arg(long, value_name = "POLICY", default_value = "first", help_heading = "Candidates and clusters")]
     pub keep: String,
 }
@@ -338,23 +346,23 @@ pub struct IndexOptions {
 /// How records are read.
 #[derive(Debug, Args)]
 pub struct InputOptions {
-    /// JSON field with the document id (dotted paths reach nested objects).
+    /// JSON field (dotted paths reach nested objects) or CSV/TSV column with the document id.
+    /// A field that no record of an input has is an error naming the fields seen.
     #[arg(long, default_value = DEFAULT_ID_FIELD, help_heading = "Input")]
     pub id_field: String,
 
-    /// JSON field with the document text (dotted paths reach nested objects).
+    /// JSON field (dotted paths reach nested objects) or CSV/TSV column with the document text.
+    /// A field that no record of an input has is an error naming the fields seen.
     #[arg(long, default_value = DEFAULT_TEXT_FIELD, help_heading = "Input")]
     pub text_field: String,
 
-    /// File extensions read from directories, comma-separated; * reads every file.
-    #[arg(
-        long,
-        value_name = "EXT,...",
-        default_value = "txt",
-        value_delimiter = ',',
-        help_heading = "Input"
-    )]
-    pub ext: Vec<String>,
+    /// What to read from directories: file extensions, comma-separated (jsonl also matches
+    /// .jsonl.gz); * reads every file. Files named as record files (.jsonl, .ndjson, .json,
+    /// .csv, .tsv, also compressed) are read as records, every other chosen file as one document.
+    /// Default: the directory's contents decide: its .txt files, or its record files (both is
+    /// an error).
+    #[arg(long, value_name = "EXT,...", value_delimiter = ',', help_heading = "Input")]
+    pub ext: Option<Vec<String>>,
 
     /// Skip documents larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DOC_BYTES, help_heading = "Input")]
@@ -383,12 +391,12 @@ impl InputOptions {
         CorpusConfig {
             id_field: self.id_field.clone(),
             text_field: self.text_field.clone(),
-            extensions: self
-                .ext
-                .iter()
-                .map(|e| e.trim().trim_start_matches('.').to_lowercase())
-                .filter(|e| !e.is_empty())
-                .collect(),
+            extensions: self.ext.as_ref().map(|ext| {
+                ext.iter()
+                    .map(|e| e.trim().trim_start_matches('.').to_lowercase())
+                    .filter(|e| !e.is_empty())
+                    .collect()
+            }),
             max_doc_bytes: self.max_doc_bytes,
             key_field: None,
             exclude: Vec::new(),

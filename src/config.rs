@@ -378,7 +378,7 @@ impl Params {
             MAX_DOC_BYTES,
             "byte offsets into a document are 32-bit",
         )?;
-        if self.corpus.extensions.is_empty() {
+        if self.corpus.extensions.as_ref().is_some_and(Vec::is_empty) {
             return Err(ConfigError::NoExtension);
         }
         if self.keep.needs_key() != self.corpus.key_field.is_some() {
@@ -493,7 +493,7 @@ mod tests {
         assert_eq!(c.keep, Keep::First);
         assert_eq!(c.corpus.id_field, "id");
         assert_eq!(c.corpus.text_field, "text");
-        assert_eq!(c.corpus.extensions, vec!["txt"]);
+        assert_eq!(c.corpus.extensions, None);
         assert_eq!(
             c.candidates,
             Candidates::MinHashLsh { banding: Banding { bands: 35, rows: 3 }, from_threshold: true }

@@ -324,8 +324,8 @@ pub fn write_outputs(
         let path = path.to_path_buf();
         move |source: io::Error| DedupError::Write { path: path.clone(), source }
     };
-    // Documents by (input, line) for JSON Lines inputs, by input for text inputs.
-    let mut by_line: HashMap<(usize, u64), u32> = HashMap::new();
+    // Documents of record files by (input, file, line); documents of text files in order.
+    let mut by_line: HashMap<(usize, &str), HashMap<u64, u32>> = HashMap::new();
     let mut text_docs: Vec<u32> = Vec::new();
     for (i, d) in run.docs.iter().enumerate() {
         if d.origin.input >= only_inputs {
@@ -333,7 +333,7 @@ pub fn write_outputs(
         }
         match d.origin.line {
             Some(l) => {
-                by_line.insert((d.origin.input, l), i as u32);
+                by_line.entry((d.origin.input, d.origin.source.as_str())).or_default().insert(l, i as u32);
             }
             None => text_docs.push(i as u32),
         }
@@ -341,14 +341,19 @@ pub fn write_outputs(
     let cluster_of = cluster_ids(run);
     let rep_of: HashMap<u32, u32> = plan.removed.iter().map(|r| (r.doc, r.duplicate_of)).collect();
 
-    let jsonl: Vec<(usize, &PathBuf)> = out.inputs[..only_inputs.min(out.inputs.len())]
-        .iter()
-        .enumerate()
-        .filter_map(|(k, i)| match i {
-            Input::Jsonl(p) => Some((k, p)),
-            _ => None,
-        })
-        .collect();
+    // The record files of every input, in the order they were read: JSON Lines files and the
+    // shards of directories.
+    let mut jsonl: Vec<(usize, PathBuf)> = Vec::new();
+    for (k, input) in out.inputs[..only_inputs.min(out.inputs.len())].iter().enumerate() {
+        jsonl.extend(corpus::record_files(input, &run.config.corpus)?.into_iter().map(|p| (k, p)));
+    }
+    // A file whose records were analysed but that is no longer there changed too.
+    for (&(k, source), lines) in &by_line {
+        if !jsonl.iter().any(|(i, p)| *i == k && p.display().to_string() == source) {
+            let line = lines.keys().min().copied().unwrap_or_default();
+            return Err(DedupError::Changed { source_name: source.to_owned(), line });
+        }
+    }
     if !jsonl.is_empty() {
         let gz = jsonl.iter().all(|(_, p)| p.to_string_lossy().to_lowercase().ends_with(".gz"));
         let stem = if out.annotate { "annotated" } else { "kept" };
@@ -361,15 +366,18 @@ pub fn write_outputs(
             Box::new(file)
         };
         let cap = run.config.corpus.max_doc_bytes;
-        for &(k, p) in &jsonl {
+        let none = HashMap::new();
+        for (k, p) in &jsonl {
             // Every record copied is checked against the checksum taken when it was analysed,
             // so a file replaced between the two reads is an error, never a silent mix.
-            let mut expected: Vec<u64> = by_line.keys().filter(|(i, _)| *i == k).map(|&(_, l)| l).collect();
+            let source_name = p.display().to_string();
+            let docs = by_line.get(&(*k, source_name.as_str())).unwrap_or(&none);
+            let mut expected: Vec<u64> = docs.keys().copied().collect();
             expected.sort_unstable();
             let mut matched = 0usize;
             let mut changed = None;
             let read = corpus::for_each_line(p, cap, |line, raw| {
-                let Some(&doc) = by_line.get(&(k, line)) else { return Ok(()) };
+                let Some(&doc) = docs.get(&line) else { return Ok(()) };
                 // Over-long lines were skipped by the first read too: one where a document was
                 // analysed means the file changed.
                 let Some(raw) =
@@ -402,7 +410,6 @@ pub fn write_outputs(
                     Ok(())
                 }
             });
-            let source_name = p.display().to_string();
             match (read, changed) {
                 (_, Some(line)) => return Err(DedupError::Changed { source_name, line }),
                 (Err(e), None) => return Err(e.into()),

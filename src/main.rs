@@ -18,7 +18,7 @@ use reprint::pipeline;
 use reprint::report::eval::{EvalReport, RescoreReport, SweepReport};
 use reprint::report::manifest::Manifest;
 use reprint::report::{self, terminal, ClusterReport, OutputDir};
-use setup::{check_keep_field, open_out, set_threads};
+use setup::{check_keep_field, keep_gap_line, open_out, set_threads};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -108,6 +108,10 @@ fn dedup(args: DedupArgs) -> Result<u8> {
         names.extend(ref_names);
     }
     let mut out = open_out(&args.out, DEDUP_WRITES, &inputs, &names, &mut config.corpus)?;
+    // After open_out, which keeps the run's own outputs out of directory inputs.
+    for input in &inputs[..only_inputs] {
+        corpus::check_copyable(input, &config.corpus)?;
+    }
     if let Some(dir) = &args.copy_to {
         if dir.exists() && !dir.is_dir() {
             bail!("--copy-to {}: exists and is not a directory", dir.display());
@@ -147,7 +151,11 @@ fn dedup(args: DedupArgs) -> Result<u8> {
     if !args.run.quiet {
         let secs = started.elapsed().as_secs_f64();
         let written: Vec<PathBuf> = out.staged().into_iter().map(|(p, _)| p).collect();
-        emit(&terminal::dedup_summary(&tally, !args.against.is_empty(), &written, secs))?;
+        let mut summary = terminal::dedup_summary(&tally, !args.against.is_empty(), &written, secs);
+        if let Some(gap) = run.keep_gap().filter(|g| g.without > 0 && args.against.is_empty()) {
+            summary.push_str(&format!("  keep  {}\n", keep_gap_line(&gap)));
+        }
+        emit(&summary)?;
     }
     out.adopt(copies);
     out.commit()?;

@@ -24,23 +24,26 @@ pub fn set_threads(run: &RunOptions) -> Result<()> {
 }
 
 /// `--keep earliest:FIELD` / `latest:FIELD` when no document has the field is an error (every
-/// representative would silently be the first in input order); when some lack it, a warning.
+/// representative would silently be the first in input order); when some lack it, a warning
+/// that says how many and what was done with them.
 pub fn check_keep_field(run: &pipeline::RunResult) -> Result<()> {
-    let (Some(field), true) = (&run.config.corpus.key_field, run.config.keep.needs_key()) else {
-        return Ok(());
-    };
-    let without = run.docs.iter().filter(|d| d.key.is_none()).count();
-    let policy = run.config.keep.name();
-    if without == run.docs.len() && without > 0 {
+    let Some(gap) = run.keep_gap() else { return Ok(()) };
+    let pipeline::KeepGap { policy, field, without, documents } = &gap;
+    if without == documents && *without > 0 {
         bail!("--keep {policy}:{field}: no document has a field `{field}` (a string or a number); every representative would be the first in input order");
     }
-    if without > 0 {
-        warn(&format!(
-            "reprint: warning: --keep {policy}:{field}: {without} of {} documents have no field `{field}`; they come last\n",
-            run.docs.len()
-        ));
+    if *without > 0 {
+        warn(&format!("reprint: warning: {}\n", keep_gap_line(&gap)));
     }
     Ok(())
+}
+
+/// What the warning and the dedup summary say about documents without the `--keep` field.
+pub fn keep_gap_line(gap: &pipeline::KeepGap) -> String {
+    let pipeline::KeepGap { policy, field, without, documents } = gap;
+    format!(
+        "--keep {policy}:{field}: {without} of {documents} documents have no field `{field}` (a string or a number); they rank after every document that has it, in input order, so a cluster keeps one of them only when no member has the field"
+    )
 }
 
 /// Opens `--out` for a run reading `inputs` (refusing an output that is an input), and keeps

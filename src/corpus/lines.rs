@@ -1,9 +1,14 @@
-//! The one opener of line-oriented inputs (gzip detected by content, bytes counted for
-//! progress), the capped line reader that never holds a line longer than the cap, and
-//! byte-order-mark handling.
+//! The one opener of record inputs (compression detected by content: gzip, zstd, bzip2, xz;
+//! bytes counted for progress and hashed for the manifest), the capped line reader that never
+//! holds a line longer than the cap, and byte-order-mark handling.
+//!
+//! Decompression is bounded the same way for every codec: the readers above this one never
+//! hold more than one record of `--max-doc-bytes` (a line, a CSV record, a JSON array element)
+//! whatever the compressed stream expands to, and the decoders' own memory is capped (zstd
+//! windows up to 128 MiB, xz dictionaries within [`XZ_MEMLIMIT`]).
 
 use super::CorpusError;
-use flate2::read::MultiGzDecoder;
+use flate2::bufread::MultiGzDecoder;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
@@ -61,7 +66,8 @@ pub(super) fn read_line_capped(
     Ok((consumed, too_long))
 }
 
-/// Opens a JSON Lines file for reading lines, decompressing gzip (detected by content).
+/// Opens a JSON Lines file for reading lines, decompressing it when its content is compressed
+/// ([`Codec`]).
 pub fn open_lines(path: &Path) -> Result<Box<dyn BufRead + Send>, CorpusError> {
     let err = |source| CorpusError::Open { path: path.to_path_buf(), source };
     let file = File::open(path).map_err(err)?;
@@ -117,14 +123,85 @@ impl<R: Read> Read for Tallied<R> {
     }
 }
 
-/// Lines of `raw`, gunzipped when it starts with the gzip magic bytes.
-fn decompressed(raw: Box<dyn Read + Send>) -> io::Result<Box<dyn BufRead + Send>> {
-    let mut file = BufReader::new(raw);
-    let gz = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    Ok(if gz {
-        Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(file)))
-    } else {
-        Box::new(file)
+/// Most memory the xz decoder may use (a dictionary of up to 64 MiB, `xz -9`, needs about
+/// 65 MiB): a stream that needs more ends in a read error instead of taking gigabytes.
+pub const XZ_MEMLIMIT: u64 = 256 << 20;
+
+/// Largest zstd window accepted (2^27 = 128 MiB, zstd's own default limit): frames made with
+/// `--long=31` end in a read error instead of taking 2 GiB.
+const ZSTD_WINDOW_LOG_MAX: u32 = 27;
+
+/// A compression format, told by the first bytes of a stream (never by the file name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codec {
+    /// Not compressed (or in a format not recognised: read as is).
+    Plain,
+    /// gzip (`1f 8b`); concatenated members are read one after another.
+    Gzip,
+    /// Zstandard (`28 b5 2f fd`); several frames are read one after another.
+    Zstd,
+    /// bzip2 (`BZh`); several streams are read one after another.
+    Bzip2,
+    /// xz (`fd 37 7a 58 5a 00`); several streams are read one after another.
+    Xz,
+}
+
+impl Codec {
+    /// Bytes needed to recognise every codec.
+    pub const MAGIC_LEN: usize = 6;
+
+    /// The codec of a stream that starts with `head` (at least [`Codec::MAGIC_LEN`] bytes
+    /// unless the stream is shorter).
+    pub fn sniff(head: &[u8]) -> Codec {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Codec::Gzip
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Codec::Zstd
+        } else if head.len() >= 4 && head.starts_with(b"BZh") && (b'1'..=b'9').contains(&head[3]) {
+            Codec::Bzip2
+        } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
+            Codec::Xz
+        } else {
+            Codec::Plain
+        }
+    }
+
+    /// The decompressed bytes of `raw`, which is in this codec.
+    fn decoder(self, raw: Box<dyn BufRead + Send>) -> io::Result<Box<dyn Read + Send>> {
+        Ok(match self {
+            Codec::Plain => Box::new(raw),
+            Codec::Gzip => Box::new(MultiGzDecoder::new(raw)),
+            Codec::Zstd => {
+                let mut d = zstd::stream::read::Decoder::with_buffer(raw)?;
+                d.window_log_max(ZSTD_WINDOW_LOG_MAX)?;
+                Box::new(d)
+            }
+            Codec::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(raw)),
+            Codec::Xz => {
+                let stream = xz2::stream::Stream::new_stream_decoder(XZ_MEMLIMIT, xz2::stream::CONCATENATED)
+                    .map_err(io::Error::other)?;
+                Box::new(xz2::bufread::XzDecoder::new_stream(raw, stream))
+            }
+        })
+    }
+}
+
+/// Up to `n` bytes from the start of `reader`, reading again after short reads (a pipe may
+/// hand out one byte at a time), stopping early only at the end of the stream.
+fn peek(reader: &mut dyn Read, n: usize) -> io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(n);
+    reader.take(n as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+/// The bytes of `raw`, decompressed when its first bytes say it is compressed ([`Codec`]).
+fn decompressed(mut raw: Box<dyn Read + Send>) -> io::Result<Box<dyn BufRead + Send>> {
+    let head = peek(&mut raw, Codec::MAGIC_LEN)?;
+    let codec = Codec::sniff(&head);
+    let stored: Box<dyn BufRead + Send> = Box::new(BufReader::new(io::Cursor::new(head).chain(raw)));
+    Ok(match codec {
+        Codec::Plain => stored,
+        c => Box::new(BufReader::with_capacity(1 << 16, c.decoder(stored)?)),
     })
 }
 
@@ -147,6 +224,69 @@ pub(super) fn open_tallied(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reader that hands out one byte per call, like a slow pipe.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            match (self.0.split_first(), buf.is_empty()) {
+                (Some((&b, rest)), false) => {
+                    buf[0] = b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    fn decode(bytes: &'static [u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        decompressed(Box::new(Trickle(bytes))).unwrap().read_to_end(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn codecs_are_told_by_their_magic_bytes() {
+        assert_eq!(Codec::sniff(&[0x1f, 0x8b, 8, 0, 0, 0]), Codec::Gzip);
+        assert_eq!(Codec::sniff(&[0x28, 0xb5, 0x2f, 0xfd, 0, 0]), Codec::Zstd);
+        assert_eq!(Codec::sniff(b"BZh91AY"), Codec::Bzip2);
+        assert_eq!(Codec::sniff(b"BZh\n"), Codec::Plain);
+        assert_eq!(Codec::sniff(&[0xfd, b'7', b'z', b'X', b'Z', 0]), Codec::Xz);
+        assert_eq!(Codec::sniff(b"{\"id\""), Codec::Plain);
+        assert_eq!(Codec::sniff(&[0x1f]), Codec::Plain);
+        assert_eq!(Codec::sniff(b""), Codec::Plain);
+    }
+
+    #[test]
+    fn every_codec_is_read_through_a_pipe_that_trickles() {
+        let text = b"{\"id\": 1, \"text\": \"x\"}\n".repeat(50);
+        let gz = {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            std::io::Write::write_all(&mut e, &text).unwrap();
+            e.finish().unwrap()
+        };
+        let zst = zstd::stream::encode_all(&text[..], 3).unwrap();
+        let bz = {
+            let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+            std::io::Write::write_all(&mut e, &text).unwrap();
+            e.finish().unwrap()
+        };
+        let xz = {
+            let mut e = xz2::write::XzEncoder::new(Vec::new(), 6);
+            std::io::Write::write_all(&mut e, &text).unwrap();
+            e.finish().unwrap()
+        };
+        for (name, c) in [("gzip", gz), ("zstd", zst), ("bzip2", bz), ("xz", xz)] {
+            let bytes: &'static [u8] = Box::leak(c.into_boxed_slice());
+            assert_ne!(Codec::sniff(bytes), Codec::Plain, "{name}");
+            assert_eq!(decode(bytes), text, "{name}");
+        }
+        // Two bytes and a short plain stream come through unchanged.
+        assert_eq!(decode(b"{}"), b"{}");
+        assert_eq!(decode(b""), b"");
+    }
 
     proptest::proptest! {
         /// Fuzz target: the capped line reader returns every line, or flags it, whatever the

@@ -1,5 +1,6 @@
-//! Reading documents: directories of text files, JSON Lines files (plain or gzip), and JSON
-//! Lines on standard input. The only library code that reads files.
+//! Reading documents: directories (of text files, or of record files), JSON Lines, JSON array
+//! and CSV/TSV files (plain or compressed with gzip, zstd, bzip2 or xz, told by content), and
+//! JSON Lines or a JSON array on standard input. The only library code that reads files.
 //!
 //! Documents arrive in batches of a few megabytes, so a corpus is never held as raw input: the
 //! pipeline keeps each document's text and signature and drops the rest of the batch.
@@ -10,16 +11,20 @@
 //! two documents with the same id.
 //!
 //! One file per concern: [`reader`](CorpusReader) turns inputs into batches of records,
-//! `record` parses one JSON line, `lines` is the one opener (gzip detected by content) and the
+//! `record` parses one JSON line, `table` reads CSV/TSV rows, `array` the elements of a JSON array, `dir` decides what a directory
+//! holds, `lines` is the one opener (compression detected by content) and the
 //! capped line reader, and `reread` reads inputs a second time after a run (dedup's
 //! byte-for-byte copy, manifest checksums).
 
+mod array;
+mod dir;
 mod lines;
 mod reader;
 mod record;
 mod reread;
+mod table;
 
-pub use lines::{open_lines, without_bom};
+pub use lines::{open_lines, without_bom, Codec, XZ_MEMLIMIT};
 pub use reader::{read_all, read_two, CorpusReader};
 pub use record::{read_json_objects, JsonLine, JsonObject};
 pub use reread::{checksum, for_each_line, read_bytes};
@@ -30,13 +35,63 @@ use std::io;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+/// How a file is read, told from its name (a compression suffix aside; compression itself is
+/// told by content).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The whole file is one document (`.txt`).
+    Text,
+    /// One JSON object per line (`.jsonl`, `.ndjson`).
+    JsonLines,
+    /// Comma-separated values with a header row (`.csv`).
+    Csv,
+    /// Tab-separated values with a header row (`.tsv`).
+    Tsv,
+    /// JSON (`.json`): an array of records when its first character is `[`, else JSON Lines.
+    Json,
+}
+
+impl Format {
+    /// The format a file name (lowercase) tells, `None` when it tells none.
+    pub fn of_name(name: &str) -> Option<Format> {
+        let stem = without_compression_suffix(name);
+        if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") {
+            Some(Format::JsonLines)
+        } else if stem.ends_with(".json") {
+            Some(Format::Json)
+        } else if stem.ends_with(".csv") {
+            Some(Format::Csv)
+        } else if stem.ends_with(".tsv") {
+            Some(Format::Tsv)
+        } else if stem.ends_with(".txt") {
+            Some(Format::Text)
+        } else {
+            None
+        }
+    }
+
+    /// Whether files of this format hold records (with an id and a text field each), not one
+    /// document.
+    pub fn is_records(self) -> bool {
+        self != Format::Text
+    }
+}
+
 /// One place a corpus is read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    /// A directory of text files, read recursively; a document's id is its relative path.
+    /// A directory, read recursively in sorted path order: text files (a document each, whose
+    /// id is its relative path) or record files (JSON Lines shards), as its contents or
+    /// `--ext` decide (see the module `dir`).
     Dir(PathBuf),
-    /// A JSON Lines file, gzip-compressed or not (detected from the content).
+    /// A JSON Lines file, compressed or not (gzip, zstd, bzip2, xz: told by content).
     Jsonl(PathBuf),
+    /// A CSV file with a header row, compressed or not.
+    Csv(PathBuf),
+    /// A TSV file with a header row, compressed or not.
+    Tsv(PathBuf),
+    /// A JSON file, compressed or not: an array of records, or JSON Lines (told by content).
+    Json(PathBuf),
     /// A single text file; its id is its file name.
     TextFile(PathBuf),
     /// JSON Lines on standard input.
@@ -47,14 +102,20 @@ impl Input {
     /// The file or directory read, `None` for standard input.
     pub fn path(&self) -> Option<&Path> {
         match self {
-            Input::Dir(p) | Input::Jsonl(p) | Input::TextFile(p) => Some(p),
+            Input::Dir(p)
+            | Input::Jsonl(p)
+            | Input::Csv(p)
+            | Input::Tsv(p)
+            | Input::Json(p)
+            | Input::TextFile(p) => Some(p),
             Input::Stdin => None,
         }
     }
 
-    /// Interprets a command-line argument: `-` is standard input, a directory is a directory of
-    /// text files, `*.jsonl`, `*.ndjson` (optionally `.gz`) are JSON Lines, `*.txt` is one text
-    /// document.
+    /// Interprets a command-line argument: `-` is standard input, a directory is a directory
+    /// input, `*.jsonl`, `*.ndjson` (optionally compressed: `.gz`, `.zst`, `.bz2`, `.xz`) are
+    /// JSON Lines, `*.txt` is one text document. Compression itself is told by content when the
+    /// file is read, whatever the name says.
     pub fn from_arg(arg: &str) -> Result<Input, CorpusError> {
         if arg == "-" {
             return Ok(Input::Stdin);
@@ -66,13 +127,13 @@ impl Input {
             return Ok(Input::Dir(path));
         }
         let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
-        let stem = name.strip_suffix(".gz").unwrap_or(&name);
-        if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") {
-            Ok(Input::Jsonl(path))
-        } else if name.ends_with(".txt") {
-            Ok(Input::TextFile(path))
-        } else {
-            Err(CorpusError::UnknownFormat { path })
+        match Format::of_name(&name) {
+            Some(Format::JsonLines) => Ok(Input::Jsonl(path)),
+            Some(Format::Csv) => Ok(Input::Csv(path)),
+            Some(Format::Tsv) => Ok(Input::Tsv(path)),
+            Some(Format::Json) => Ok(Input::Json(path)),
+            Some(Format::Text) if name.ends_with(".txt") => Ok(Input::TextFile(path)),
+            _ => Err(CorpusError::UnknownFormat { path }),
         }
     }
 
@@ -94,15 +155,83 @@ impl Input {
         Ok((inputs, names))
     }
 
-    /// What kind of input this is, as manifests record it: `directory`, `jsonl`, `text` or
-    /// `stdin`.
+    /// What kind of input this is, as manifests record it: `directory`, `jsonl`, `json`, `csv`,
+    /// `tsv`, `text` or `stdin`.
     pub fn kind(&self) -> &'static str {
         match self {
             Input::Dir(_) => "directory",
             Input::Jsonl(_) => "jsonl",
+            Input::Csv(_) => "csv",
+            Input::Tsv(_) => "tsv",
+            Input::Json(_) => "json",
             Input::TextFile(_) => "text",
             Input::Stdin => "stdin",
         }
+    }
+}
+
+/// File-name suffixes of compressed files, stripped before the format is told from a name.
+pub const COMPRESSION_SUFFIXES: &[&str] = &[".gz", ".zst", ".zstd", ".bz2", ".xz"];
+
+/// `name` without a compression suffix ([`COMPRESSION_SUFFIXES`]).
+fn without_compression_suffix(name: &str) -> &str {
+    COMPRESSION_SUFFIXES.iter().find_map(|s| name.strip_suffix(s)).unwrap_or(name)
+}
+
+/// The line files of `input` (JSON Lines, and `.json` files that hold JSON Lines), in the
+/// order the reader reads them: the file of a JSON Lines input, the line files among the shards
+/// of a directory; none for other inputs. Dedup copies kept records from them in a second read.
+pub fn record_files(input: &Input, config: &CorpusConfig) -> Result<Vec<PathBuf>, CorpusError> {
+    let lines = |p: &Path, f: Format| -> Result<bool, CorpusError> {
+        Ok(match f {
+            Format::JsonLines => true,
+            Format::Json => !is_json_array(p)?,
+            Format::Text | Format::Csv | Format::Tsv => false,
+        })
+    };
+    let mut out = Vec::new();
+    match input {
+        Input::Jsonl(p) => out.push(p.clone()),
+        Input::Json(p) if lines(p, Format::Json)? => out.push(p.clone()),
+        Input::Dir(root) => {
+            for (p, f) in dir::entries(root, config)? {
+                if lines(&p, f)? {
+                    out.push(p);
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(out)
+}
+
+/// Whether the file at `path` (decompressed) holds a JSON array: its first character is `[`.
+fn is_json_array(path: &Path) -> Result<bool, CorpusError> {
+    let mut reader = open_lines(path)?;
+    array::sniff_array(&mut reader)
+        .map(|(array, _)| array)
+        .map_err(|source| CorpusError::Open { path: path.to_path_buf(), source })
+}
+
+/// Checks that dedup can copy the kept records of `input` byte for byte: text files and JSON
+/// Lines can; a CSV or TSV file or a JSON array (or a directory holding one) cannot yet, and is
+/// refused before any work rather than losing its kept records.
+pub fn check_copyable(input: &Input, config: &CorpusConfig) -> Result<(), CorpusError> {
+    let check = |path: &Path, format: Format| -> Result<(), CorpusError> {
+        let what = match format {
+            Format::Csv => "CSV",
+            Format::Tsv => "TSV",
+            Format::Json if is_json_array(path)? => "JSON array",
+            _ => return Ok(()),
+        };
+        Err(CorpusError::NotCopyable { path: path.to_path_buf(), what })
+    };
+    match input {
+        Input::Csv(p) => check(p, Format::Csv),
+        Input::Tsv(p) => check(p, Format::Tsv),
+        Input::Json(p) => check(p, Format::Json),
+        Input::Dir(root) => dir::entries(root, config)?.into_iter().try_for_each(|(p, f)| check(&p, f)),
+        Input::Jsonl(_) | Input::TextFile(_) | Input::Stdin => Ok(()),
     }
 }
 
@@ -113,8 +242,10 @@ pub struct CorpusConfig {
     pub id_field: String,
     /// JSON field holding the document text (dotted paths allowed).
     pub text_field: String,
-    /// File extensions read from directories (without dot, lowercase); `*` reads every file.
-    pub extensions: Vec<String>,
+    /// File extensions read from directories (without dot, lowercase; `jsonl` also matches
+    /// `a.jsonl.gz`); `*` reads every file. `None`: the directory's contents decide (its `.txt`
+    /// files, or its record files; both is an error).
+    pub extensions: Option<Vec<String>>,
     /// Documents larger than this many bytes are skipped with a diagnostic.
     pub max_doc_bytes: usize,
     /// A JSON field read alongside each document (for `--keep earliest:FIELD`).
@@ -129,8 +260,6 @@ pub struct CorpusConfig {
 pub const DEFAULT_ID_FIELD: &str = "id";
 /// Default JSON text field.
 pub const DEFAULT_TEXT_FIELD: &str = "text";
-/// Default extension of text files read from directories.
-pub const DEFAULT_EXTENSION: &str = "txt";
 /// Default size limit of one document, and of one JSON line (128 MiB): a 100 MB document is
 /// read; a runaway line without newlines is not.
 pub const DEFAULT_MAX_DOC_BYTES: usize = 128 << 20;
@@ -140,7 +269,7 @@ impl Default for CorpusConfig {
         CorpusConfig {
             id_field: DEFAULT_ID_FIELD.to_owned(),
             text_field: DEFAULT_TEXT_FIELD.to_owned(),
-            extensions: vec![DEFAULT_EXTENSION.to_owned()],
+            extensions: None,
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
             key_field: None,
             exclude: Vec::new(),
@@ -286,10 +415,55 @@ pub enum CorpusError {
         source: io::Error,
     },
     /// A file argument whose format cannot be told from its name.
-    #[error("cannot tell the format of `{}`: give a directory of .txt files, a .jsonl / .jsonl.gz file, a .txt file, or - for JSON Lines on stdin", path.display())]
+    #[error("cannot tell the format of `{}`: give a directory, a .jsonl, .ndjson, .json, .csv or .tsv file (also compressed: .gz, .zst, .bz2, .xz), a .txt file, or - for JSON Lines or a JSON array on stdin", path.display())]
     UnknownFormat {
         /// The input path.
         path: PathBuf,
+    },
+    /// A directory holding both text files and record files, without `--ext` to choose.
+    #[error("`{}` holds both text files ({text}) and record files ({records}): choose what to read with --ext (e.g. --ext txt for the text files, --ext jsonl for the records)", path.display())]
+    MixedDirectory {
+        /// The directory.
+        path: PathBuf,
+        /// Its text files, counted by suffix.
+        text: String,
+        /// Its record files, counted by suffix.
+        records: String,
+    },
+    /// A table whose header lacks a column the flags name: every row would lack it.
+    #[error("{source_name}: field `{field}` ({flag}) is not a column of the header row; columns: {columns}")]
+    NoSuchColumn {
+        /// The file.
+        source_name: String,
+        /// The field asked for.
+        field: String,
+        /// The flag that names it.
+        flag: String,
+        /// The columns of the header, comma-separated.
+        columns: String,
+    },
+    /// A field the flags name that no JSON record of an input has: every record would be
+    /// skipped.
+    #[error("{} {fields} {} in no record of {source_name} ({records} JSON object{} read); fields seen: {seen}", if *plural { "fields" } else { "field" }, if *plural { "are" } else { "is" }, if *records == 1 { "" } else { "s" })]
+    NoSuchField {
+        /// The fields, with their flags: `` `body` (--text-field) ``.
+        fields: String,
+        /// Whether more than one field is missing.
+        plural: bool,
+        /// The input.
+        source_name: String,
+        /// JSON objects read from it.
+        records: u64,
+        /// The keys the objects have (the first 32), comma-separated.
+        seen: String,
+    },
+    /// `dedup` of an input whose records it cannot copy byte for byte.
+    #[error("{}: dedup copies kept records byte for byte from JSON Lines and text files, and cannot yet from {what} files; convert it to JSON Lines, or give it with --against (reference corpora are only read)", path.display())]
+    NotCopyable {
+        /// The file.
+        path: PathBuf,
+        /// What it holds: `CSV`, `TSV`, `JSON array`.
+        what: &'static str,
     },
     /// Two documents share an id.
     #[error("duplicate document id `{id}`: first at {first}, again at {second} (ids must be unique across all inputs; use --id-field to pick another field)")]
@@ -312,7 +486,7 @@ pub enum CorpusError {
         reason: String,
     },
     /// No INPUT and no `seeds/` directory to fall back on.
-    #[error("no INPUT given and no seeds/ directory here: pass a directory of .txt files, a .jsonl(.gz) file, or - for stdin")]
+    #[error("no INPUT given and no seeds/ directory here: pass a directory, a .jsonl, .csv or .txt file, or - for stdin")]
     NoInput,
     /// `-` given more than once.
     #[error("standard input (-) can be given only once")]

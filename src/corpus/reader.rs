@@ -2,9 +2,11 @@
 //! one contiguous buffer of capped lines parsed in parallel; a directory batch is a group of
 //! text files read in parallel.
 
+use super::array::{sniff_array, ArraySource};
 use super::lines::{open_tallied, read_line_capped, without_bom, Hashing};
-use super::record::parse_line;
-use super::{CorpusConfig, CorpusError, Input, InputSum, Origin, RawDoc, Record, Skipped};
+use super::record::{parse_record, FieldTally, Fields};
+use super::table::TableSource;
+use super::{CorpusConfig, CorpusError, Format, Input, InputSum, Origin, RawDoc, Record, Skipped};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, Read};
@@ -13,10 +15,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Approximate bytes of input per batch.
-const BATCH_BYTES: usize = 2 << 20;
+pub(super) const BATCH_BYTES: usize = 2 << 20;
 /// Most lines per batch: a batch of tiny lines (a file of junk) stays small in records, not
 /// only in bytes.
-const BATCH_LINES: usize = 1 << 14;
+pub(super) const BATCH_LINES: usize = 1 << 14;
 
 /// Reads inputs in order, batch by batch, and checks that ids are unique.
 pub struct CorpusReader {
@@ -36,15 +38,54 @@ pub struct CorpusReader {
 }
 
 struct Source {
+    /// The input as messages name it.
+    name: String,
     kind: SourceKind,
+    /// The named fields over this input's JSON records.
+    fields: FieldTally,
     /// The checksum of this input so far (`None` for standard input).
     hash: Option<Arc<Mutex<Hashing>>>,
 }
 
 enum SourceKind {
-    Lines { name: String, reader: Box<dyn BufRead + Send>, line: u64 },
-    Files { root: PathBuf, files: std::vec::IntoIter<PathBuf>, stored: Arc<AtomicU64> },
+    Records(Box<dyn RecordStream>),
+    Dir {
+        root: PathBuf,
+        /// The files still to read, in order, with their format.
+        files: std::iter::Peekable<std::vec::IntoIter<(PathBuf, Format)>>,
+        stored: Arc<AtomicU64>,
+        /// The record file (shard) being read.
+        shard: Option<Box<dyn RecordStream>>,
+    },
     One(PathBuf, Arc<AtomicU64>),
+}
+
+/// A file of records being read, batch by batch: JSON Lines (a file or standard input), CSV or
+/// TSV.
+pub(super) trait RecordStream: Send {
+    /// The next batch of records, `None` at the end of the stream. `bytes_read` counts the
+    /// bytes of records read; `hash` is the input's checksum, completed at the end of a stream
+    /// that is a whole input and marked incomplete by a read error; `fields` counts the named
+    /// fields of JSON records.
+    fn next_records(
+        &mut self,
+        config: &CorpusConfig,
+        bytes_read: &mut u64,
+        hash: Option<&Arc<Mutex<Hashing>>>,
+        fields: &mut FieldTally,
+    ) -> Result<Option<Vec<Record>>, CorpusError>;
+}
+
+/// A JSON Lines stream being read: a file or standard input.
+struct LineSource {
+    /// The name records are reported under.
+    name: String,
+    reader: Box<dyn BufRead + Send>,
+    /// Lines read so far.
+    line: u64,
+    /// Whether this stream is a whole input (not a shard of a directory): its end completes
+    /// the input's checksum.
+    whole: bool,
 }
 
 impl CorpusReader {
@@ -72,7 +113,9 @@ impl CorpusReader {
         inputs
             .iter()
             .map(|i| match i {
-                Input::Jsonl(p) | Input::TextFile(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+                Input::Jsonl(p) | Input::Csv(p) | Input::Tsv(p) | Input::Json(p) | Input::TextFile(p) => {
+                    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+                }
                 _ => 0,
             })
             .sum()
@@ -121,6 +164,9 @@ impl CorpusReader {
                     return Ok(Some(records));
                 }
                 None => {
+                    if let Some(src) = &self.current {
+                        src.fields.check(&src.name, &self.config)?;
+                    }
                     let sum = self
                         .current
                         .take()
@@ -209,76 +255,44 @@ pub fn read_two(
 
 fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<Source, CorpusError> {
     let hash = Some(Arc::new(Mutex::new(Hashing::new())));
-    Ok(match input {
+    let name = input.path().map_or_else(|| "<stdin>".to_owned(), |p| p.display().to_string());
+    let (kind, hash) = match input {
         Input::Stdin => {
             // Standard input has no checksum (it is not a file anyone can hash again).
             let reader = open_tallied(None, Arc::new(AtomicU64::new(0)), None)?;
-            Source { kind: SourceKind::Lines { name: "<stdin>".to_owned(), reader, line: 0 }, hash: None }
+            let records = json_records("<stdin>".to_owned(), reader, true)
+                .map_err(|source| CorpusError::Open { path: "-".into(), source })?;
+            (SourceKind::Records(records), None)
         }
         Input::Jsonl(path) => {
-            let reader = open_tallied(Some(&path), stored.clone(), hash.clone())?;
-            Source { kind: SourceKind::Lines { name: path.display().to_string(), reader, line: 0 }, hash }
+            let records = open_records(&path, Format::JsonLines, true, config, stored, hash.as_ref())?;
+            (SourceKind::Records(records), hash)
+        }
+        Input::Csv(path) => {
+            let records = open_records(&path, Format::Csv, true, config, stored, hash.as_ref())?;
+            (SourceKind::Records(records), hash)
+        }
+        Input::Tsv(path) => {
+            let records = open_records(&path, Format::Tsv, true, config, stored, hash.as_ref())?;
+            (SourceKind::Records(records), hash)
+        }
+        Input::Json(path) => {
+            let records = open_records(&path, Format::Json, true, config, stored, hash.as_ref())?;
+            (SourceKind::Records(records), hash)
         }
         Input::Dir(root) => {
-            let mut files = Vec::new();
-            list_files(&root, config, &mut files)?;
-            files.sort();
+            let files = super::dir::entries(&root, config)?;
             if let Some(h) = &hash {
                 if let Ok(mut h) = h.lock() {
                     h.complete = true;
                 }
             }
-            Source {
-                kind: SourceKind::Files { root, files: files.into_iter(), stored: stored.clone() },
-                hash,
-            }
+            let files = files.into_iter().peekable();
+            (SourceKind::Dir { root, files, stored: stored.clone(), shard: None }, hash)
         }
-        Input::TextFile(path) => Source { kind: SourceKind::One(path, stored.clone()), hash },
-    })
-}
-
-/// Lists the files under `dir` with an accepted extension, skipping hidden entries.
-pub(super) fn list_files(
-    dir: &Path,
-    config: &CorpusConfig,
-    out: &mut Vec<PathBuf>,
-) -> Result<(), CorpusError> {
-    let err = |source| CorpusError::Open { path: dir.to_path_buf(), source };
-    // The run's own outputs, when `--out` lies inside this input, are never read back.
-    let here = if config.exclude.is_empty() { None } else { dir.canonicalize().ok() };
-    for entry in std::fs::read_dir(dir).map_err(err)? {
-        let entry = entry.map_err(err)?;
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        if here.as_ref().is_some_and(|h| config.exclude.contains(&h.join(&name))) {
-            continue;
-        }
-        let path = entry.path();
-        let ty = entry.file_type().map_err(err)?;
-        // Links to files are read; links to directories are not followed (a link loop would
-        // never end), as ripgrep and fd do by default.
-        let (is_dir, is_file) = if ty.is_symlink() {
-            (false, std::fs::metadata(&path).map(|m| m.is_file()).unwrap_or(false))
-        } else {
-            (ty.is_dir(), ty.is_file())
-        };
-        if is_dir {
-            list_files(&path, config, out)?;
-        } else if is_file && accepts(&path, config) {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-fn accepts(path: &Path, config: &CorpusConfig) -> bool {
-    if config.extensions.iter().any(|e| e == "*") {
-        return true;
-    }
-    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    config.extensions.contains(&ext)
+        Input::TextFile(path) => (SourceKind::One(path, stored.clone()), hash),
+    };
+    Ok(Source { name, kind, fields: FieldTally::default(), hash })
 }
 
 fn read_batch(
@@ -303,69 +317,31 @@ fn read_batch(
         }
     };
     match &mut src.kind {
-        SourceKind::Lines { name, reader, line } => {
-            // One contiguous buffer per batch; each line is a span of it.
-            let mut data: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (64 << 10));
-            let mut spans: Vec<(u64, usize, usize, bool)> = Vec::new();
-            let mut trailer = None;
-            while data.len() < BATCH_BYTES && spans.len() < BATCH_LINES {
-                let start = data.len();
-                match read_line_capped(reader.as_mut(), &mut data, config.max_doc_bytes) {
-                    Ok((0, _)) => {
-                        if let Some(Ok(mut h)) = hash.as_ref().map(|h| h.lock()) {
-                            h.complete = true;
-                        }
-                        break;
+        SourceKind::Records(records) => {
+            records.next_records(config, bytes_read, hash.as_ref(), &mut src.fields)
+        }
+        SourceKind::Dir { root, files, stored, shard } => {
+            // Record files (shards) are read batch by batch like a JSON Lines input; runs of
+            // text files are read in groups of about BATCH_BYTES.
+            loop {
+                if let Some(records) = shard {
+                    if let Some(records) =
+                        records.next_records(config, bytes_read, hash.as_ref(), &mut src.fields)?
+                    {
+                        return Ok(Some(records));
                     }
-                    Ok((n, too_long)) => {
-                        *line += 1;
-                        *bytes_read += n as u64;
-                        spans.push((*line, start, data.len(), too_long));
-                    }
-                    Err(e) => {
-                        // A read error (a truncated or corrupt gzip stream) ends this input;
-                        // what was read before it is kept.
-                        data.truncate(start);
-                        trailer = Some(Skipped {
-                            source: name.clone(),
-                            line: Some(*line + 1),
-                            id: None,
-                            reason: format!("input ends in a read error, rest of file not read: {e}"),
-                        });
-                        *reader = Box::new(io::empty());
-                        break;
-                    }
+                    *shard = None;
+                }
+                let Some((path, format)) = files.next_if(|(_, f)| f.is_records()) else { break };
+                match open_shard(root, path, format, config, stored, hash.as_ref())? {
+                    Ok(lines) => *shard = Some(lines),
+                    // A shard that cannot be opened is skipped, like an unreadable text file.
+                    Err(skip) => return Ok(Some(vec![Record::Skip(skip)])),
                 }
             }
-            if spans.is_empty() && trailer.is_none() {
-                return Ok(None);
-            }
-            let name = name.as_str();
-            let data = &data;
-            let mut records: Vec<Record> = spans
-                .into_par_iter()
-                .filter_map(|(n, start, end, too_long)| {
-                    if too_long {
-                        return Some(Record::Skip(Skipped {
-                            source: name.to_owned(),
-                            line: Some(n),
-                            id: None,
-                            reason: format!(
-                                "line longer than --max-doc-bytes ({} bytes); not read",
-                                config.max_doc_bytes
-                            ),
-                        }));
-                    }
-                    parse_line(name, n, &data[start..end], config)
-                })
-                .collect();
-            records.extend(trailer.map(Record::Skip));
-            Ok(Some(records))
-        }
-        SourceKind::Files { root, files, stored } => {
             let mut batch = Vec::new();
             let mut size = 0u64;
-            for path in files.by_ref() {
+            while let Some((path, _)) = files.next_if(|(_, f)| !f.is_records()) {
                 size += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
                 batch.push(path);
                 if size as usize >= BATCH_BYTES {
@@ -416,6 +392,162 @@ fn read_batch(
             Ok(Some(vec![text_record(&path, id, bytes, config)]))
         }
     }
+}
+
+/// Opens the record file `path` in `format`; `whole` when it is a whole input (not a shard of
+/// a directory). Its bytes as stored are counted into `stored` and hashed into `hash`.
+fn open_records(
+    path: &Path,
+    format: Format,
+    whole: bool,
+    config: &CorpusConfig,
+    stored: &Arc<AtomicU64>,
+    hash: Option<&Arc<Mutex<Hashing>>>,
+) -> Result<Box<dyn RecordStream>, CorpusError> {
+    let reader = open_tallied(Some(path), stored.clone(), hash.cloned())?;
+    let name = path.display().to_string();
+    Ok(match format {
+        Format::Csv => Box::new(TableSource::open(name, reader, b',', config, whole)?),
+        Format::Tsv => Box::new(TableSource::open(name, reader, b'\t', config, whole)?),
+        Format::JsonLines => Box::new(LineSource { name, reader, line: 0, whole }),
+        Format::Json => json_records(name, reader, whole)
+            .map_err(|source| CorpusError::Open { path: path.to_path_buf(), source })?,
+        // Text files are documents, never opened as records.
+        Format::Text => return Err(CorpusError::UnknownFormat { path: path.to_path_buf() }),
+    })
+}
+
+/// JSON records in `reader`: an array when its first character is `[`, else JSON Lines.
+fn json_records(
+    name: String,
+    mut reader: Box<dyn BufRead + Send>,
+    whole: bool,
+) -> io::Result<Box<dyn RecordStream>> {
+    let (array, lines) = sniff_array(&mut reader)?;
+    Ok(if array {
+        Box::new(ArraySource::new(name, reader, lines, whole))
+    } else {
+        Box::new(LineSource { name, reader, line: lines, whole })
+    })
+}
+
+/// Opens the record file `path` of the directory `root` (a shard), whose bytes go into the
+/// directory's checksum after its relative path and a NUL byte, as a text file's do. A shard
+/// that cannot be opened is a skipped record (`Err` inside); a shard that cannot be read as
+/// its format says (a CSV header without the text column) stops the run.
+fn open_shard(
+    root: &Path,
+    path: PathBuf,
+    format: Format,
+    config: &CorpusConfig,
+    stored: &Arc<AtomicU64>,
+    hash: Option<&Arc<Mutex<Hashing>>>,
+) -> Result<Result<Box<dyn RecordStream>, Skipped>, CorpusError> {
+    let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();
+    if let Some(Ok(mut h)) = hash.map(|h| h.lock()) {
+        h.update_name(rel.as_bytes());
+        h.update_name(&[0]);
+    }
+    match open_records(&path, format, false, config, stored, hash) {
+        Ok(records) => Ok(Ok(records)),
+        Err(CorpusError::Open { source, .. }) => {
+            if let Some(Ok(mut h)) = hash.map(|h| h.lock()) {
+                h.complete = false;
+            }
+            let reason = format!("cannot read file: {source}");
+            Ok(Err(Skipped { source: path.display().to_string(), line: None, id: None, reason }))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+impl RecordStream for LineSource {
+    fn next_records(
+        &mut self,
+        config: &CorpusConfig,
+        bytes_read: &mut u64,
+        hash: Option<&Arc<Mutex<Hashing>>>,
+        fields: &mut FieldTally,
+    ) -> Result<Option<Vec<Record>>, CorpusError> {
+        read_lines(self, config, bytes_read, hash, fields)
+    }
+}
+
+/// The next batch of a JSON Lines stream: about [`BATCH_BYTES`] of lines in one buffer, parsed
+/// in parallel; `None` at the end of the stream.
+fn read_lines(
+    src: &mut LineSource,
+    config: &CorpusConfig,
+    bytes_read: &mut u64,
+    hash: Option<&Arc<Mutex<Hashing>>>,
+    fields: &mut FieldTally,
+) -> Result<Option<Vec<Record>>, CorpusError> {
+    use rayon::prelude::*;
+    let LineSource { name, reader, line, whole } = src;
+    // One contiguous buffer per batch; each line is a span of it.
+    let mut data: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (64 << 10));
+    let mut spans: Vec<(u64, usize, usize, bool)> = Vec::new();
+    let mut trailer = None;
+    while data.len() < BATCH_BYTES && spans.len() < BATCH_LINES {
+        let start = data.len();
+        match read_line_capped(reader.as_mut(), &mut data, config.max_doc_bytes) {
+            Ok((0, _)) => {
+                if let (true, Some(Ok(mut h))) = (*whole, hash.map(|h| h.lock())) {
+                    h.complete = true;
+                }
+                break;
+            }
+            Ok((n, too_long)) => {
+                *line += 1;
+                *bytes_read += n as u64;
+                spans.push((*line, start, data.len(), too_long));
+            }
+            Err(e) => {
+                // A read error (a truncated or corrupt compressed stream) ends this file;
+                // what was read before it is kept.
+                data.truncate(start);
+                if let Some(Ok(mut h)) = hash.map(|h| h.lock()) {
+                    h.complete = false;
+                }
+                trailer = Some(Skipped {
+                    source: name.clone(),
+                    line: Some(*line + 1),
+                    id: None,
+                    reason: format!("input ends in a read error, rest of file not read: {e}"),
+                });
+                *reader = Box::new(io::empty());
+                break;
+            }
+        }
+    }
+    if spans.is_empty() && trailer.is_none() {
+        return Ok(None);
+    }
+    let name = name.as_str();
+    let data = &data;
+    let parsed: Vec<(Record, Option<Fields>)> = spans
+        .into_par_iter()
+        .filter_map(|(n, start, end, too_long)| {
+            if too_long {
+                let reason =
+                    format!("line longer than --max-doc-bytes ({} bytes); not read", config.max_doc_bytes);
+                return Some((
+                    Record::Skip(Skipped { source: name.to_owned(), line: Some(n), id: None, reason }),
+                    None,
+                ));
+            }
+            parse_record(name, n, &data[start..end], config).map(|(r, f)| (r, Some(f)))
+        })
+        .collect();
+    let mut records = Vec::with_capacity(parsed.len() + 1);
+    for (record, f) in parsed {
+        if let Some(f) = &f {
+            fields.add(f);
+        }
+        records.push(record);
+    }
+    records.extend(trailer.map(Record::Skip));
+    Ok(Some(records))
 }
 
 /// The first `max + 1` bytes of a file at most: enough to tell it is over the limit without
@@ -472,15 +604,35 @@ mod tests {
     #[test]
     fn input_kinds_from_names() {
         let dir = tempfile::tempdir().unwrap();
-        for name in ["a.jsonl", "b.JSONL.gz", "c.ndjson", "d.txt", "e.csv"] {
+        for name in [
+            "a.jsonl",
+            "b.JSONL.gz",
+            "c.ndjson",
+            "d.txt",
+            "e.xml",
+            "f.jsonl.zst",
+            "g.ndjson.xz",
+            "h.jsonl.bz2",
+            "i.csv",
+            "j.TSV.gz",
+            "k.json",
+            "l.json.zst",
+        ] {
             std::fs::write(dir.path().join(name), "").unwrap();
         }
         let arg = |n: &str| dir.path().join(n).display().to_string();
         assert!(matches!(Input::from_arg(&arg("a.jsonl")), Ok(Input::Jsonl(_))));
         assert!(matches!(Input::from_arg(&arg("b.JSONL.gz")), Ok(Input::Jsonl(_))));
         assert!(matches!(Input::from_arg(&arg("c.ndjson")), Ok(Input::Jsonl(_))));
+        for name in ["f.jsonl.zst", "g.ndjson.xz", "h.jsonl.bz2"] {
+            assert!(matches!(Input::from_arg(&arg(name)), Ok(Input::Jsonl(_))), "{name}");
+        }
+        assert!(matches!(Input::from_arg(&arg("i.csv")), Ok(Input::Csv(_))));
+        assert!(matches!(Input::from_arg(&arg("k.json")), Ok(Input::Json(_))));
+        assert!(matches!(Input::from_arg(&arg("l.json.zst")), Ok(Input::Json(_))));
+        assert!(matches!(Input::from_arg(&arg("j.TSV.gz")), Ok(Input::Tsv(_))));
         assert!(matches!(Input::from_arg(&arg("d.txt")), Ok(Input::TextFile(_))));
-        assert!(matches!(Input::from_arg(&arg("e.csv")), Err(CorpusError::UnknownFormat { .. })));
+        assert!(matches!(Input::from_arg(&arg("e.xml")), Err(CorpusError::UnknownFormat { .. })));
         assert!(matches!(Input::from_arg(&arg("missing")), Err(CorpusError::Open { .. })));
         assert!(matches!(Input::from_arg(&dir.path().display().to_string()), Ok(Input::Dir(_))));
         assert_eq!(Input::from_arg("-").unwrap(), Input::Stdin);

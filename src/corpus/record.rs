@@ -83,7 +83,100 @@ pub fn read_json_objects(path: &Path) -> Result<Vec<JsonLine>, CorpusError> {
 }
 
 /// Parses one JSON line into a record; blank lines give nothing.
+#[cfg(test)]
 pub(super) fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusConfig) -> Option<Record> {
+    parse_record(source, line, bytes, config).map(|(r, _)| r)
+}
+
+/// How many keys of an object lacking a field [`Fields`] keeps.
+const KEYS_KEPT: usize = 32;
+
+/// Which of the fields the flags name a JSON record has: the reader's evidence, over a whole
+/// input, that a field is in no record at all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Fields {
+    /// The record is a JSON object (the other fields are meaningful only then).
+    pub object: bool,
+    /// It has the id field (whatever its value).
+    pub id: bool,
+    /// It has the text field (whatever its value).
+    pub text: bool,
+    /// Its first keys, when it lacks the id or the text field: the fields a message can list.
+    pub keys: Vec<String>,
+}
+
+/// Distinct field names [`FieldTally`] keeps for a message.
+const NAMES_KEPT: usize = 32;
+
+/// The named fields over the JSON records of one input: a field that no record has is an
+/// error (every record would be skipped), told at the end of the input, before the next one is
+/// read and before any output is written.
+#[derive(Debug, Clone, Default)]
+pub(super) struct FieldTally {
+    /// JSON objects read.
+    objects: u64,
+    with_id: u64,
+    with_text: u64,
+    /// Keys of the objects that lack a field, sorted, the first [`NAMES_KEPT`].
+    seen: std::collections::BTreeSet<String>,
+}
+
+impl FieldTally {
+    /// Counts one record.
+    pub(super) fn add(&mut self, f: &Fields) {
+        if !f.object {
+            return;
+        }
+        self.objects += 1;
+        self.with_id += f.id as u64;
+        self.with_text += f.text as u64;
+        for k in &f.keys {
+            if self.seen.len() >= NAMES_KEPT {
+                break;
+            }
+            if !self.seen.contains(k) {
+                self.seen.insert(k.clone());
+            }
+        }
+    }
+
+    /// An error when the id or the text field is in no JSON record of the input `name`.
+    pub(super) fn check(&self, name: &str, config: &CorpusConfig) -> Result<(), CorpusError> {
+        if self.objects == 0 {
+            return Ok(());
+        }
+        let mut missing = Vec::new();
+        if self.with_id == 0 {
+            missing.push(format!("`{}` (--id-field)", config.id_field));
+        }
+        if self.with_text == 0 {
+            missing.push(format!("`{}` (--text-field)", config.text_field));
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let mut seen: Vec<String> = self.seen.iter().map(|k| format!("`{k}`")).collect();
+        if seen.len() >= NAMES_KEPT {
+            seen.push("…".to_owned());
+        }
+        Err(CorpusError::NoSuchField {
+            fields: missing.join(" and "),
+            plural: missing.len() > 1,
+            source_name: name.to_owned(),
+            records: self.objects,
+            seen: if seen.is_empty() { "none".to_owned() } else { seen.join(", ") },
+        })
+    }
+}
+
+/// Parses one JSON line (or array element) into a record, with which of the named fields it
+/// has; blank lines give nothing.
+pub(super) fn parse_record(
+    source: &str,
+    line: u64,
+    bytes: &[u8],
+    config: &CorpusConfig,
+) -> Option<(Record, Fields)> {
     let raw = bytes;
     let mut bytes = if line == 1 { without_bom(bytes) } else { bytes };
     while let Some((&last, rest)) = bytes.split_last() {
@@ -96,30 +189,48 @@ pub(super) fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusC
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return None;
     }
-    let skip = |reason: String, id: Option<String>| {
-        Some(Record::Skip(Skipped { source: source.to_owned(), line: Some(line), id, reason }))
+    let mut fields = Fields::default();
+    let skip = |reason: String, id: Option<String>, fields: &Fields| {
+        Some((
+            Record::Skip(Skipped { source: source.to_owned(), line: Some(line), id, reason }),
+            fields.clone(),
+        ))
     };
     if bytes.len() > config.max_doc_bytes {
-        return skip(format!("line longer than --max-doc-bytes ({} bytes)", config.max_doc_bytes), None);
+        return skip(
+            format!("line longer than --max-doc-bytes ({} bytes)", config.max_doc_bytes),
+            None,
+            &fields,
+        );
     }
     let value: Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
-        Err(e) => return skip(format!("invalid JSON: {e}"), None),
+        Err(e) => return skip(format!("invalid JSON: {e}"), None, &fields),
     };
-    if !value.is_object() {
-        return skip(format!("expected a JSON object, found {}", kind(&value)), None);
+    let Some(object) = value.as_object() else {
+        return skip(format!("expected a JSON object, found {}", kind(&value)), None, &fields);
+    };
+    fields.object = true;
+    fields.id = lookup(&value, &config.id_field).is_some();
+    fields.text = lookup(&value, &config.text_field).is_some();
+    if !(fields.id && fields.text) {
+        fields.keys = object.keys().take(KEYS_KEPT).cloned().collect();
     }
+    let fields = &fields;
     let id = match lookup(&value, &config.id_field) {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
         Some(Value::Number(n)) => raw_text(bytes, &config.id_field).unwrap_or_else(|| n.to_string()),
-        Some(Value::String(_)) => return skip(format!("id field `{}` is empty", config.id_field), None),
+        Some(Value::String(_)) => {
+            return skip(format!("id field `{}` is empty", config.id_field), None, fields)
+        }
         Some(other) => {
             return skip(
                 format!("id field `{}` is {}, expected a string or number", config.id_field, kind(other)),
                 None,
+                fields,
             )
         }
-        None => return skip(format!("no id field `{}` (see --id-field)", config.id_field), None),
+        None => return skip(format!("no id field `{}` (see --id-field)", config.id_field), None, fields),
     };
     let key = config.key_field.as_deref().and_then(|f| match lookup(&value, f) {
         Some(Value::String(s)) => Some(s.clone()),
@@ -134,17 +245,25 @@ pub(super) fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusC
             return skip(
                 format!("text field `{}` is {}, expected a string", config.text_field, kind(other)),
                 Some(id),
+                fields,
             )
         }
-        None => return skip(format!("no text field `{}` (see --text-field)", config.text_field), Some(id)),
+        None => {
+            return skip(
+                format!("no text field `{}` (see --text-field)", config.text_field),
+                Some(id),
+                fields,
+            )
+        }
     };
-    Some(Record::Doc(RawDoc {
+    let doc = RawDoc {
         id,
         text,
         origin: Origin { source: source.to_owned(), line: Some(line), input: 0 },
         key,
         record_xxh3: xxhash_rust::xxh3::xxh3_64(raw),
-    }))
+    };
+    Some((Record::Doc(doc), fields.clone()))
 }
 
 /// The exact JSON text of the value at `path` in the object `bytes` (exact key first, then a
@@ -242,6 +361,34 @@ mod tests {
         assert!(reason(parse(r#"{"id": "a", "text": 5}"#)).contains("is a number"));
         assert!(reason(parse(r#"{"id": "", "text": "x"}"#)).contains("is empty"));
         assert!(parse_line("f", 2, b"  \r\n", &CorpusConfig::default()).is_none());
+    }
+
+    #[test]
+    fn fields_in_no_record_are_told_with_the_fields_seen() {
+        let config = CorpusConfig { text_field: "body".into(), ..CorpusConfig::default() };
+        let mut tally = FieldTally::default();
+        for line in
+            [r#"{"id": "a", "text": "x", "title": "t"}"#, "[1]", "not json", r#"{"id": "b", "text": "y"}"#]
+        {
+            if let Some((_, f)) = parse_record("f", 2, line.as_bytes(), &config) {
+                tally.add(&f);
+            }
+        }
+        let err = tally.check("in.jsonl", &config).unwrap_err().to_string();
+        assert_eq!(err, "field `body` (--text-field) is in no record of in.jsonl (2 JSON objects read); fields seen: `id`, `text`, `title`");
+        // One record with the field is enough; no JSON object at all is not this error.
+        let (_, f) = parse_record("f", 3, br#"{"id": "c", "body": null}"#, &config).unwrap();
+        tally.add(&f);
+        assert!(tally.check("in.jsonl", &config).is_ok());
+        assert!(FieldTally::default().check("in.jsonl", &config).is_ok());
+        // The names listed are bounded.
+        let mut wide = FieldTally::default();
+        let keys: Vec<String> = (0..100).map(|k| format!("\"k{k:03}\": 1")).collect();
+        let (_, f) = parse_record("f", 2, format!("{{{}}}", keys.join(", ")).as_bytes(), &config).unwrap();
+        wide.add(&f);
+        let err = wide.check("w", &config).unwrap_err().to_string();
+        assert!(err.contains("fields `id` (--id-field) and `body` (--text-field) are in no record of w (1 JSON object read)"), "{err}");
+        assert!(err.ends_with("`k031`, …"), "{err}");
     }
 
     proptest::proptest! {

@@ -1,14 +1,14 @@
 //! Reading inputs again after a run: the raw lines of a JSON Lines file (dedup copies kept
 //! records byte for byte), the bytes of a text file, and input checksums for manifests.
 
+use super::dir::entries;
 use super::lines::{open_lines, read_line_capped};
-use super::reader::list_files;
 use super::{CorpusConfig, CorpusError, Input};
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-/// Calls `f(line_number, raw_line)` for every line of a JSON Lines file (plain or gzip),
+/// Calls `f(line_number, raw_line)` for every line of a JSON Lines file (plain or compressed),
 /// numbering lines exactly as the reader does (1-based, every `\n`-terminated line counts).
 /// `raw_line` includes its line ending and any byte-order mark; a line longer than `cap` bytes
 /// is consumed without being held and given as `None` (the reader skipped it too).
@@ -33,8 +33,8 @@ pub fn for_each_line(
 }
 
 /// Size and xxh3-64 checksum of an input, for run manifests: a file's bytes as stored
-/// (compressed files are hashed compressed); a directory's accepted files in sorted order,
-/// each contributing its relative path and content. Standard input has no checksum.
+/// (compressed files are hashed compressed); a directory's files that are read, in sorted
+/// order, each contributing its relative path, a NUL byte and its content as stored. Standard input has no checksum.
 pub fn checksum(input: &Input, config: &CorpusConfig) -> Result<Option<(u64, u64)>, CorpusError> {
     use xxhash_rust::xxh3::Xxh3;
     fn feed(path: &Path, hasher: &mut Xxh3) -> Result<u64, CorpusError> {
@@ -54,13 +54,12 @@ pub fn checksum(input: &Input, config: &CorpusConfig) -> Result<Option<(u64, u64
     let mut hasher = Xxh3::new();
     let bytes = match input {
         Input::Stdin => return Ok(None),
-        Input::Jsonl(p) | Input::TextFile(p) => feed(p, &mut hasher)?,
+        Input::Jsonl(p) | Input::Csv(p) | Input::Tsv(p) | Input::Json(p) | Input::TextFile(p) => {
+            feed(p, &mut hasher)?
+        }
         Input::Dir(root) => {
-            let mut files = Vec::new();
-            list_files(root, config, &mut files)?;
-            files.sort();
             let mut total = 0;
-            for f in files {
+            for (f, _) in entries(root, config)? {
                 hasher.update(f.strip_prefix(root).unwrap_or(&f).to_string_lossy().as_bytes());
                 hasher.update(&[0]);
                 total += feed(&f, &mut hasher)?;

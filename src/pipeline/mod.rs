@@ -130,7 +130,33 @@ pub struct RunResult {
     pub stats: Stats,
 }
 
+/// Documents without the field of `--keep earliest:FIELD` / `latest:FIELD`: they rank after
+/// every document that has it (in input order among themselves), so a cluster keeps one of them
+/// only when none of its members has the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeepGap {
+    /// `earliest` or `latest`.
+    pub policy: &'static str,
+    /// The field.
+    pub field: String,
+    /// Documents without it (or with a value that is not a string or a number).
+    pub without: usize,
+    /// Documents read.
+    pub documents: usize,
+}
+
 impl RunResult {
+    /// How many documents lack the `--keep` field, when the policy reads one.
+    pub fn keep_gap(&self) -> Option<KeepGap> {
+        let field = self.config.corpus.key_field.as_ref().filter(|_| self.config.keep.needs_key())?;
+        Some(KeepGap {
+            policy: self.config.keep.name(),
+            field: field.clone(),
+            without: self.docs.iter().filter(|d| d.key.is_none()).count(),
+            documents: self.docs.len(),
+        })
+    }
+
     /// Whether the candidate stage proposed the pair `a < b`, directly or through the first
     /// copies of their texts.
     pub fn proposed(&self, a: u32, b: u32) -> bool {

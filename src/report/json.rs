@@ -13,7 +13,8 @@
 //!     "bands": 35, "rows": 3, "banding_from_threshold": true,   // MinHash LSH only, else null
 //!     "max_hamming": null,                                      // SimHash LSH only
 //!     "keep": "first", "on_error": "skip",                      // keep: also earliest:FIELD, ...
-//!     "id_field": "id", "text_field": "text", "extensions": ["txt"], "max_doc_bytes": 134217728,
+//!     "id_field": "id", "text_field": "text", "max_doc_bytes": 134217728,
+//!     "extensions": null,            // --ext; null: each directory's contents decide
 //!     "passages": {                  // null with --no-passages or --candidates identical
 //!       "shingle_words": 5, "min_passage": 50, "min_coverage": 0.15, "max_family": 20,
 //!       "max_gap": 5, "max_repeats": 8, "winnow_window": 8, "max_df": 100, "min_shared": 2 },

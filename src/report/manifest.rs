@@ -19,7 +19,7 @@ use std::path::PathBuf;
 pub struct InputInfo {
     /// The argument as given.
     pub name: String,
-    /// `directory`, `jsonl`, `text` or `stdin`.
+    /// `directory`, `jsonl`, `json`, `csv`, `tsv`, `text` or `stdin`.
     pub kind: &'static str,
     /// Size in bytes (files as stored; directories: the files read) and xxh3-64 checksum.
     #[serde(flatten)]
@@ -40,6 +40,10 @@ pub struct Counts {
     /// Documents kept (dedup).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kept: Option<usize>,
+    /// Documents without the field of `--keep earliest:FIELD` / `latest:FIELD` (present only
+    /// with those policies): they rank after every document that has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub without_keep_field: Option<usize>,
 }
 
 /// A file written by the run.
@@ -89,7 +93,13 @@ impl Manifest {
             command: command.to_owned(),
             params: ParamsReport::new(&run.config),
             inputs,
-            counts: Counts { run: s.clone(), skipped_by_reason, removed: None, kept: None },
+            counts: Counts {
+                run: s.clone(),
+                skipped_by_reason,
+                removed: None,
+                kept: None,
+                without_keep_field: run.keep_gap().map(|g| g.without),
+            },
             timings_ms: s.timings.iter().map(|(k, d)| ((*k).to_owned(), d.as_secs_f64() * 1e3)).collect(),
             wall_ms: 0.0,
             peak_rss_bytes: None,

@@ -63,8 +63,8 @@ pub struct ParamsReport {
     pub id_field: String,
     /// JSON text field.
     pub text_field: String,
-    /// Extensions read from directories.
-    pub extensions: Vec<String>,
+    /// Extensions read from directories (`--ext`); `null`: the directory's contents decide.
+    pub extensions: Option<Vec<String>>,
     /// Largest document read, in bytes.
     pub max_doc_bytes: usize,
     /// Passage detection parameters (`null` when off).

@@ -37,6 +37,32 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     e.finish().unwrap()
 }
 
+fn zstd(bytes: &[u8]) -> Vec<u8> {
+    zstd::stream::encode_all(bytes, 3).unwrap()
+}
+
+fn bzip2(bytes: &[u8]) -> Vec<u8> {
+    // Blocks of 100 kB, so that a truncated stream still holds whole blocks.
+    let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn xz(bytes: &[u8]) -> Vec<u8> {
+    let mut e = xz2::write::XzEncoder::new(Vec::new(), 6);
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+/// A zstd frame whose header asks for a 1 GiB window (what `zstd --long=30` writes).
+fn zstd_huge_window(bytes: &[u8]) -> Vec<u8> {
+    let mut e = zstd::stream::write::Encoder::new(Vec::new(), 3).unwrap();
+    e.window_log(30).unwrap();
+    e.long_distance_matching(true).unwrap();
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
 /// For a truncated stream: the documents before the damage, however many that is (at least one).
 const SOME: u64 = u64::MAX;
 
@@ -46,11 +72,20 @@ fn cases() -> Vec<Case> {
     let text = |s: &str| s.as_bytes().to_vec();
     let small_gz = gzip(&jsonl(&[OK_LINE, r#"{"id": "two", "text": "second document text here and more"}"#]));
     let many: Vec<String> = (0..3000)
-        .map(|i| format!(r#"{{"id": "d{i}", "text": "document number {i} with a few words"}}"#))
+        .map(|i| {
+            // A little noise, so that every codec needs several blocks for the whole file.
+            let noise = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            format!(r#"{{"id": "d{i}", "text": "document number {i} with a few words {noise:016x}"}}"#)
+        })
         .collect();
     let many_refs: Vec<&str> = many.iter().map(String::as_str).collect();
     let full = gzip(&jsonl(&many_refs));
     let truncated = full[..full.len() / 2].to_vec();
+    let two = jsonl(&[OK_LINE, r#"{"id": "two", "text": "second document text here and more"}"#]);
+    let many_bytes = jsonl(&many_refs);
+    let zst_full = zstd(&many_bytes);
+    let xz_full = xz(&many_bytes);
+    let bz_full = bzip2(&many_bytes);
     let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let nested_line = format!(r#"{{"id": "deep", "text": "x", "n": {nested}}}"#);
     vec![
@@ -127,7 +162,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "a directory with no .txt file",
-            files: vec![("c/a.md", text("markdown")), ("c/b.json", text("{}"))],
+            files: vec![("c/a.md", text("markdown")), ("c/b.html", text("<p>page</p>"))],
             args: vec!["cluster", "c"],
             stdin: None,
             expect: Expect::Ok { documents: 0, empty: 0 },
@@ -166,6 +201,33 @@ fn cases() -> Vec<Case> {
                 documents: 1,
                 skipped: 1,
                 messages: &["big.txt: larger than --max-doc-bytes (1000 bytes)"],
+            },
+        },
+        Case {
+            name: "a directory of text files and record files",
+            files: vec![("c/a.txt", text("words")), ("c/b.jsonl", jsonl(&[OK_LINE]))],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Fails {
+                messages: &["`c` holds both text files (1 .txt) and record files (1 .jsonl): choose what to read with --ext"],
+            },
+        },
+        Case {
+            name: "a bad line in a shard of a directory",
+            files: vec![("c/part-0.jsonl", jsonl(&[OK_LINE])), ("c/part-1.jsonl", jsonl(&[r#"{"id": "b", "text": "t"}"#, "nonsense"]))],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Skipped { documents: 2, skipped: 1, messages: &["c/part-1.jsonl:2: invalid JSON"] },
+        },
+        Case {
+            name: "a truncated shard of a directory",
+            files: vec![("c/a.jsonl.gz", truncated.clone()), ("c/b.jsonl", jsonl(&[OK_LINE]))],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: SOME,
+                skipped: 1,
+                messages: &["c/a.jsonl.gz:", "input ends in a read error, rest of file not read"],
             },
         },
         // --- JSON Lines ---
@@ -223,6 +285,130 @@ fn cases() -> Vec<Case> {
             files: vec![("in.jsonl.gz", small_gz)],
             args: vec!["cluster", "in.jsonl.gz"],
             stdin: None,
+            expect: Expect::Ok { documents: 2, empty: 0 },
+        },
+        Case {
+            name: "a valid .zst file",
+            files: vec![("in.jsonl.zst", zstd(&two))],
+            args: vec!["cluster", "in.jsonl.zst"],
+            stdin: None,
+            expect: Expect::Ok { documents: 2, empty: 0 },
+        },
+        Case {
+            name: "a valid .bz2 file",
+            files: vec![("in.jsonl.bz2", bzip2(&two))],
+            args: vec!["cluster", "in.jsonl.bz2"],
+            stdin: None,
+            expect: Expect::Ok { documents: 2, empty: 0 },
+        },
+        Case {
+            name: "a valid .xz file",
+            files: vec![("in.jsonl.xz", xz(&two))],
+            args: vec!["cluster", "in.jsonl.xz"],
+            stdin: None,
+            expect: Expect::Ok { documents: 2, empty: 0 },
+        },
+        Case {
+            name: "concatenated zstd frames, bzip2 streams and xz streams",
+            files: vec![
+                (
+                    "z.jsonl.zst",
+                    [zstd(&jsonl(&[OK_LINE])), zstd(&jsonl(&[r#"{"id": "z2", "text": "t"}"#]))].concat(),
+                ),
+                (
+                    "b.jsonl.bz2",
+                    [
+                        bzip2(&jsonl(&[r#"{"id": "b1", "text": "t"}"#])),
+                        bzip2(&jsonl(&[r#"{"id": "b2", "text": "t"}"#])),
+                    ]
+                    .concat(),
+                ),
+                (
+                    "x.jsonl.xz",
+                    [
+                        xz(&jsonl(&[r#"{"id": "x1", "text": "t"}"#])),
+                        xz(&jsonl(&[r#"{"id": "x2", "text": "t"}"#])),
+                    ]
+                    .concat(),
+                ),
+            ],
+            args: vec!["cluster", "z.jsonl.zst", "b.jsonl.bz2", "x.jsonl.xz"],
+            stdin: None,
+            expect: Expect::Ok { documents: 6, empty: 0 },
+        },
+        Case {
+            name: "compression told by content, not by name",
+            files: vec![
+                ("plain-name.jsonl", zstd(&two)),
+                ("xz-named-gz.jsonl.gz", xz(&jsonl(&[r#"{"id": "x", "text": "t"}"#]))),
+            ],
+            args: vec!["cluster", "plain-name.jsonl", "xz-named-gz.jsonl.gz"],
+            stdin: None,
+            expect: Expect::Ok { documents: 3, empty: 0 },
+        },
+        Case {
+            name: "a truncated .zst file",
+            files: vec![("in.jsonl.zst", zst_full[..zst_full.len() * 3 / 4].to_vec())],
+            args: vec!["cluster", "in.jsonl.zst"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: SOME,
+                skipped: 1,
+                messages: &["in.jsonl.zst:", "input ends in a read error, rest of file not read"],
+            },
+        },
+        Case {
+            name: "a truncated .xz file",
+            files: vec![("in.jsonl.xz", xz_full[..xz_full.len() / 2].to_vec())],
+            args: vec!["cluster", "in.jsonl.xz"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: SOME,
+                skipped: 1,
+                messages: &["in.jsonl.xz:", "input ends in a read error, rest of file not read"],
+            },
+        },
+        Case {
+            name: "a truncated .bz2 file",
+            files: vec![("in.jsonl.bz2", bz_full[..bz_full.len() * 3 / 4].to_vec())],
+            args: vec!["cluster", "in.jsonl.bz2"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: SOME,
+                skipped: 1,
+                messages: &["in.jsonl.bz2:", "input ends in a read error, rest of file not read"],
+            },
+        },
+        Case {
+            name: "a zstd frame that needs a window over 128 MiB",
+            files: vec![("in.jsonl.zst", [zstd(&jsonl(&[OK_LINE])), zstd_huge_window(&two)].concat())],
+            args: vec!["cluster", "in.jsonl.zst"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.jsonl.zst:2: input ends in a read error, rest of file not read"],
+            },
+        },
+        Case {
+            name: "zstd on standard input",
+            files: vec![],
+            args: vec!["cluster", "-"],
+            stdin: Some(zstd(&two)),
+            expect: Expect::Ok { documents: 2, empty: 0 },
+        },
+        Case {
+            name: "bzip2 on standard input",
+            files: vec![],
+            args: vec!["cluster", "-"],
+            stdin: Some(bzip2(&two)),
+            expect: Expect::Ok { documents: 2, empty: 0 },
+        },
+        Case {
+            name: "xz on standard input",
+            files: vec![],
+            args: vec!["cluster", "-"],
+            stdin: Some(xz(&two)),
             expect: Expect::Ok { documents: 2, empty: 0 },
         },
         Case {
@@ -413,10 +599,58 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "a dotted id path that is missing",
+            files: vec![("in.jsonl", jsonl(&[r#"{"meta": {"other": 1}, "text": "t"}"#, r#"{"meta": {"id": 1}, "text": "t"}"#]))],
+            args: vec!["cluster", "in.jsonl", "--id-field", "meta.id"],
+            stdin: None,
+            expect: Expect::Skipped { documents: 1, skipped: 1, messages: &["in.jsonl:1: no id field `meta.id`"] },
+        },
+        Case {
+            name: "a dotted id path in no record",
             files: vec![("in.jsonl", jsonl(&[r#"{"meta": {"other": 1}, "text": "t"}"#]))],
             args: vec!["cluster", "in.jsonl", "--id-field", "meta.id"],
             stdin: None,
-            expect: Expect::Skipped { documents: 0, skipped: 1, messages: &["no id field `meta.id`"] },
+            expect: Expect::Fails {
+                messages: &["field `meta.id` (--id-field) is in no record of in.jsonl (1 JSON object read); fields seen: `meta`, `text`"],
+            },
+        },
+        Case {
+            name: "a --text-field in no record",
+            files: vec![("in.jsonl", jsonl(&[r#"{"id": "a", "text": "x", "title": "t"}"#, r#"{"id": "b", "text": "y"}"#]))],
+            args: vec!["cluster", "in.jsonl", "--text-field", "body"],
+            stdin: None,
+            expect: Expect::Fails {
+                messages: &["field `body` (--text-field) is in no record of in.jsonl (2 JSON objects read); fields seen: `id`, `text`, `title`"],
+            },
+        },
+        Case {
+            name: "an --id-field and a --text-field in no record",
+            files: vec![("in.jsonl", jsonl(&[r#"{"url": "a", "body": "x"}"#]))],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Fails {
+                messages: &["fields `id` (--id-field) and `text` (--text-field) are in no record of in.jsonl (1 JSON object read); fields seen: `body`, `url`"],
+            },
+        },
+        Case {
+            name: "a --text-field in no record of the second input",
+            files: vec![("a.jsonl", jsonl(&[OK_LINE])), ("b.json", format!("[{}]", r#"{"id": "b", "body": "x"}"#).into_bytes())],
+            args: vec!["cluster", "a.jsonl", "b.json"],
+            stdin: None,
+            expect: Expect::Fails {
+                messages: &["field `text` (--text-field) is in no record of b.json (1 JSON object read); fields seen: `body`, `id`"],
+            },
+        },
+        Case {
+            name: "a --text-field in no shard of a directory",
+            files: vec![
+                ("c/1.jsonl", jsonl(&[r#"{"id": "a", "body": "x"}"#])),
+                ("c/2.jsonl.gz", gzip(&jsonl(&[r#"{"id": "b", "content": "y"}"#, "not json"]))),
+            ],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Fails {
+                messages: &["field `text` (--text-field) is in no record of c (2 JSON objects read); fields seen: `body`, `content`, `id`"],
+            },
         },
         Case {
             name: "JSON Lines on standard input with a bad line",
@@ -432,6 +666,120 @@ fn cases() -> Vec<Case> {
             stdin: None,
             expect: Expect::Fails { messages: &["in.jsonl:2: expected a JSON object, found an array"] },
         },
+        // --- JSON arrays ---
+        Case {
+            name: "a truncated JSON array",
+            files: vec![("in.json", text("[\n  {\"id\": \"a\", \"text\": \"words\"},\n  {\"id\": \"b\", \"te"))],
+            args: vec!["cluster", "in.json"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.json:3: the file ends inside an element (the array is not closed): rest of file not read (element [1])"],
+            },
+        },
+        Case {
+            name: "an invalid element in a JSON array",
+            files: vec![("in.json", text("[{\"id\": \"a\", \"text\": \"words\"},\n {\"id\": \"b\" \"text\": 1},\n {\"id\": \"c\", \"text\": \"more\"}]"))],
+            args: vec!["cluster", "in.json"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 2,
+                skipped: 1,
+                messages: &["in.json:2: invalid JSON: expected `,` or `}` at line 1 column 12 (element [1])"],
+            },
+        },
+        Case {
+            name: "a JSON array element over --max-doc-bytes",
+            files: vec![(
+                "in.json",
+                format!("[{{\"id\": \"long\", \"text\": \"{}\"}},\n{OK_LINE}]", "w ".repeat(3000)).into_bytes(),
+            )],
+            args: vec!["cluster", "in.json", "--max-doc-bytes", "1000"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.json:1: element longer than --max-doc-bytes (1000 bytes); not read (element [0])"],
+            },
+        },
+        Case {
+            name: "dedup of a JSON array",
+            files: vec![("in.json", format!("[{OK_LINE}]").into_bytes())],
+            args: vec!["dedup", "in.json", "--out", "o"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["in.json: dedup copies kept records byte for byte from JSON Lines and text files, and cannot yet from JSON array files"] },
+        },
+        // --- CSV and TSV ---
+        Case {
+            name: "a CSV row with too few fields",
+            files: vec![("in.csv", text("id,title,text\na,t,some words\nb,t\n"))],
+            args: vec!["cluster", "in.csv"],
+            stdin: None,
+            expect: Expect::Skipped { documents: 1, skipped: 1, messages: &["in.csv:3: row has 2 fields, the header has 3"] },
+        },
+        Case {
+            name: "a CSV header without the text column",
+            files: vec![("in.csv", text("id,body\na,some words\n"))],
+            args: vec!["cluster", "in.csv"],
+            stdin: None,
+            expect: Expect::Fails {
+                messages: &["in.csv: field `text` (--text-field) is not a column of the header row; columns: id, body"],
+            },
+        },
+        Case {
+            name: "invalid UTF-8 in a CSV field",
+            files: vec![("in.csv", b"id,text\na,fine words\nb,bad \xff byte\n".to_vec())],
+            args: vec!["cluster", "in.csv"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.csv:3: text column is not valid UTF-8 (at byte 4 of the field)"],
+            },
+        },
+        Case {
+            name: "an empty id in a CSV row",
+            files: vec![("in.tsv", text("id\ttext\n\tno id\nb\twords\n"))],
+            args: vec!["cluster", "in.tsv"],
+            stdin: None,
+            expect: Expect::Skipped { documents: 1, skipped: 1, messages: &["in.tsv:2: id field `id` is empty"] },
+        },
+        Case {
+            name: "a CSV row over --max-doc-bytes",
+            files: vec![(
+                "in.csv",
+                format!("id,text\na,\"{}\"\nb,short\n", "w ".repeat(3000)).into_bytes(),
+            )],
+            args: vec!["cluster", "in.csv", "--max-doc-bytes", "1000"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.csv:2: row longer than --max-doc-bytes (1000 bytes)"],
+            },
+        },
+        Case {
+            name: "an unclosed quote in a CSV file",
+            files: vec![(
+                "in.csv",
+                format!("id,text\na,fine\nb,\"never closed {}", "w ".repeat(100_000)).into_bytes(),
+            )],
+            args: vec!["cluster", "in.csv", "--max-doc-bytes", "1000"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["in.csv:3: row longer than --max-doc-bytes (1000 bytes) or an unclosed quote: rest of file not read"],
+            },
+        },
+        Case {
+            name: "dedup of a CSV file",
+            files: vec![("in.csv", text("id,text\na,words\n"))],
+            args: vec!["dedup", "in.csv", "--out", "o"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["in.csv: dedup copies kept records byte for byte from JSON Lines and text files"] },
+        },
         // --- paths, outputs and arguments ---
         Case {
             name: "a nonexistent input path",
@@ -442,10 +790,10 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "an input whose format cannot be told",
-            files: vec![("data.csv", text("id,text\n"))],
-            args: vec!["cluster", "data.csv"],
+            files: vec![("data.xml", text("<doc/>\n"))],
+            args: vec!["cluster", "data.xml"],
             stdin: None,
-            expect: Expect::Fails { messages: &["cannot tell the format of `data.csv`"] },
+            expect: Expect::Fails { messages: &["cannot tell the format of `data.xml`"] },
         },
         Case {
             name: "an output path that is a file",
@@ -621,12 +969,27 @@ bad_input_tests! {
     bidi_control_characters_in_a_text: "bidi control characters in a text";
     documents_shorter_than_one_shingle: "documents shorter than one shingle";
     a_text_file_over_max_doc_bytes: "a text file over --max-doc-bytes";
+    a_directory_of_text_files_and_record_files: "a directory of text files and record files";
+    a_bad_line_in_a_shard_of_a_directory: "a bad line in a shard of a directory";
+    a_truncated_shard_of_a_directory: "a truncated shard of a directory";
     invalid_utf_8_inside_a_json_string: "invalid UTF-8 inside a JSON string";
     utf_8_byte_order_mark_before_the_first_json_line: "UTF-8 byte-order mark before the first JSON line";
     crlf_line_endings_in_json_lines: "CRLF line endings in JSON Lines";
     a_truncated_gz_file: "a truncated .gz file";
     a_corrupt_gz_file: "a corrupt .gz file";
     a_valid_gz_file: "a valid .gz file";
+    a_valid_zst_file: "a valid .zst file";
+    a_valid_bz2_file: "a valid .bz2 file";
+    a_valid_xz_file: "a valid .xz file";
+    concatenated_zstd_frames_bzip2_streams_and_xz_streams: "concatenated zstd frames, bzip2 streams and xz streams";
+    compression_told_by_content_not_by_name: "compression told by content, not by name";
+    a_truncated_zst_file: "a truncated .zst file";
+    a_truncated_xz_file: "a truncated .xz file";
+    a_truncated_bz2_file: "a truncated .bz2 file";
+    a_zstd_frame_that_needs_a_window_over_128_mib: "a zstd frame that needs a window over 128 MiB";
+    zstd_on_standard_input: "zstd on standard input";
+    bzip2_on_standard_input: "bzip2 on standard input";
+    xz_on_standard_input: "xz on standard input";
     an_invalid_json_line_among_valid_ones: "an invalid JSON line among valid ones";
     a_json_array_instead_of_an_object: "a JSON array instead of an object";
     a_bare_json_string_instead_of_an_object: "a bare JSON string instead of an object";
@@ -646,8 +1009,24 @@ bad_input_tests! {
     blank_lines_and_a_last_line_without_newline: "blank lines and a last line without newline";
     an_empty_json_lines_file: "an empty JSON Lines file";
     a_dotted_id_path_that_is_missing: "a dotted id path that is missing";
+    a_dotted_id_path_in_no_record: "a dotted id path in no record";
+    a_text_field_in_no_record: "a --text-field in no record";
+    an_id_field_and_a_text_field_in_no_record: "an --id-field and a --text-field in no record";
+    a_text_field_in_no_record_of_the_second_input: "a --text-field in no record of the second input";
+    a_text_field_in_no_shard_of_a_directory: "a --text-field in no shard of a directory";
     json_lines_on_standard_input_with_a_bad_line: "JSON Lines on standard input with a bad line";
     on_error_fail_stops_at_the_first_bad_record: "--on-error fail stops at the first bad record";
+    a_truncated_json_array: "a truncated JSON array";
+    an_invalid_element_in_a_json_array: "an invalid element in a JSON array";
+    a_json_array_element_over_max_doc_bytes: "a JSON array element over --max-doc-bytes";
+    dedup_of_a_json_array: "dedup of a JSON array";
+    a_csv_row_with_too_few_fields: "a CSV row with too few fields";
+    a_csv_header_without_the_text_column: "a CSV header without the text column";
+    invalid_utf_8_in_a_csv_field: "invalid UTF-8 in a CSV field";
+    an_empty_id_in_a_csv_row: "an empty id in a CSV row";
+    a_csv_row_over_max_doc_bytes: "a CSV row over --max-doc-bytes";
+    an_unclosed_quote_in_a_csv_file: "an unclosed quote in a CSV file";
+    dedup_of_a_csv_file: "dedup of a CSV file";
     a_nonexistent_input_path: "a nonexistent input path";
     an_input_whose_format_cannot_be_told: "an input whose format cannot be told";
     an_output_path_that_is_a_file: "an output path that is a file";

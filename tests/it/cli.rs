@@ -125,15 +125,15 @@ fn bad_arguments_fail_with_clear_messages() {
 #[test]
 fn missing_input_and_unknown_format_name_the_path() {
     let dir = tmp();
-    let csv = dir.path().join("corpus.csv");
-    fs::write(&csv, "id,text\n").unwrap();
+    let csv = dir.path().join("corpus.xml");
+    fs::write(&csv, "<doc/>\n").unwrap();
     reprint()
         .args(["cluster", "no/such/dir"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("cannot read input `no/such/dir`"));
     reprint().arg("cluster").arg(&csv).assert().code(2).stderr(
-        predicate::str::contains("cannot tell the format of").and(predicate::str::contains("corpus.csv")),
+        predicate::str::contains("cannot tell the format of").and(predicate::str::contains("corpus.xml")),
     );
 }
 

@@ -327,6 +327,66 @@ fn keep_earliest_and_latest_by_field() {
     }
 }
 
+/// Documents without the `--keep` field: the warning on stderr, the dedup summary and the
+/// manifest say how many and what was done with them (they rank last); a cluster of undated
+/// documents only keeps its first; no document with the field is an error (exit 2).
+#[test]
+fn documents_without_the_keep_field_are_counted_and_said_what_was_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let story = (0..80).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
+    let other = (0..80).map(|i| format!("v{i}")).collect::<Vec<_>>().join(" ");
+    let input = dir.path().join("in.jsonl");
+    let lines = [
+        serde_json::json!({"id": "undated", "text": story}),
+        serde_json::json!({"id": "dated", "date": "2015-07-29", "text": story}),
+        serde_json::json!({"id": "null-date", "date": null, "text": story}),
+        serde_json::json!({"id": "o1", "text": other}),
+        serde_json::json!({"id": "o2", "text": other}),
+    ];
+    fs::write(&input, lines.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+    let out = dir.path().join("out");
+    let run = reprint()
+        .arg("dedup")
+        .arg(&input)
+        .args(["--keep", "earliest:date", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    let said = "--keep earliest:date: 4 of 5 documents have no field `date` (a string or a number); they rank after every document that has it, in input order, so a cluster keeps one of them only when no member has the field";
+    assert_eq!(stderr, format!("reprint: warning: {said}\n"));
+    assert!(stdout.contains(&format!("  keep  {said}\n")), "{stdout}");
+    let kept: Vec<String> = fs::read_to_string(out.join("kept.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kept, ["dated", "o1"]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["counts"]["without_keep_field"], 4);
+
+    // No document with the field: an error, nothing written.
+    let none = dir.path().join("none.jsonl");
+    fs::write(&none, format!("{}\n", lines[0]) + &format!("{}\n", lines[3])).unwrap();
+    let out2 = dir.path().join("out2");
+    let run = reprint()
+        .arg("cluster")
+        .arg(&none)
+        .args(["--keep", "latest:date", "-q", "--out"])
+        .arg(&out2)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--keep latest:date: no document has a field `date` (a string or a number)"),
+        "{stderr}"
+    );
+    assert!(!out2.join("clusters.json").exists());
+}
+
 /// Regression: `dedup --annotate` failed with "cannot read input" when the first line started
 /// with a UTF-8 byte-order mark, which `cluster` accepts. The annotated record is the record
 /// without the mark; a kept line is still copied byte for byte, mark included.
