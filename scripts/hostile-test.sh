@@ -2,7 +2,8 @@
 # Hostile use at scale (issue 10), measured with /usr/bin/time -v. Each check prints ok or FAIL:
 #   identical   100,000 records with the same text: `cluster` and `dedup` finish, clusters.json
 #               under 50 MB, peak memory under 1 GB
-#   junk        a 1 MB gzip of 1 GB of `x` lines: bounded memory, a summary of skips, exit 3
+#   junk        a 1 MB gzip of one document and 1 GB of `x` lines: bounded memory, a summary of
+#               skips, exit 3
 #   big-doc     one 100 MB document of `a a a ...`: peak under 1 GB; two of them (different,
 #               or identical copies): under 2 GB
 #   stdout      /dev/full and a closed stdout: exit 2, no outputs under their final names
@@ -50,7 +51,8 @@ with open("'"$work"'/same.jsonl", "w") as f:
     verdict identical $? "dedup 100,000 identical: exit $rc, ${secs} wall, peak ${mb} MB, kept $kept"
     ;;
   junk)
-    yes x | head -c 1G | gzip -9 >"$work/junk.jsonl.gz"
+    # One readable document first: a run where no document can be read is an error (exit 2).
+    { echo '{"id": "ok", "text": "one readable document"}'; yes x | head -c 1G; } | gzip -9 >"$work/junk.jsonl.gz"
     read -r secs mb rc < <(peak "$bin" cluster -q --out "$work/o-junk" "$work/junk.jsonl.gz")
     lines=$(grep -c '^reprint: ' "$work/time")
     [ "$rc" = 3 ] && [ "$mb" -lt 512 ] && [ "$lines" -lt 30 ] && grep -q "536870912 records skipped" "$work/time"

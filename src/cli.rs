@@ -368,6 +368,11 @@ pub struct InputOptions {
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DOC_BYTES, help_heading = "Input")]
     pub max_doc_bytes: usize,
 
+    /// Run even when an input holds nothing to read (an empty file or directory) or no document
+    /// could be read at all; by default each is an error (exit status 2).
+    #[arg(long, help_heading = "Input")]
+    pub allow_empty: bool,
+
     /// A record that cannot be read: skip it (reported; exit status 3) or fail the run.
     #[arg(long, value_enum, default_value_t = OnErrorArg::Skip, help_heading = "Input")]
     pub on_error: OnErrorArg,
@@ -399,6 +404,7 @@ impl InputOptions {
             }),
             max_doc_bytes: self.max_doc_bytes,
             key_field: None,
+            allow_empty: self.allow_empty,
             exclude: Vec::new(),
         }
     }

@@ -55,6 +55,27 @@ pub(super) fn entries(root: &Path, config: &CorpusConfig) -> Result<Vec<(PathBuf
     Ok(out)
 }
 
+/// What the directory `root` holds when none of its files is read: `is empty`, or the files
+/// found by suffix, for the message of an empty input.
+pub(super) fn unread(root: &Path, config: &CorpusConfig) -> Result<String, CorpusError> {
+    let mut files = Vec::new();
+    list_files(root, config, &mut files)?;
+    if files.is_empty() {
+        return Ok("is an empty directory (hidden files aside)".to_owned());
+    }
+    let mut found = BTreeMap::new();
+    for p in &files {
+        let name = p.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let s = suffix(&name);
+        *found.entry(if s.is_empty() { "without extension".to_owned() } else { s }).or_insert(0usize) += 1;
+    }
+    let wanted = match &config.extensions {
+        Some(exts) => format!("no file with extension {}", exts.join(", ")),
+        None => "no .txt file and no record file (.jsonl, .ndjson, .json, .csv, .tsv)".to_owned(),
+    };
+    Ok(format!("holds {wanted}: found {}; choose with --ext", tally(&found)))
+}
+
 /// Counts by suffix, as a message shows them: `12 .txt`, `3 .jsonl.gz, 1 .jsonl`.
 fn tally(counts: &BTreeMap<String, usize>) -> String {
     counts.iter().map(|(s, n)| format!("{n} {s}")).collect::<Vec<_>>().join(", ")

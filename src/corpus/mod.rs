@@ -250,6 +250,9 @@ pub struct CorpusConfig {
     pub max_doc_bytes: usize,
     /// A JSON field read alongside each document (for `--keep earliest:FIELD`).
     pub key_field: Option<String>,
+    /// Whether an input with nothing to read, or a run where no document could be read, is
+    /// accepted (`--allow-empty`); by default each is an error.
+    pub allow_empty: bool,
     /// Files never read from a directory input (canonical paths): the outputs of the run,
     /// when `--out` is inside an input directory.
     #[serde(skip)]
@@ -272,6 +275,7 @@ impl Default for CorpusConfig {
             extensions: None,
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
             key_field: None,
+            allow_empty: false,
             exclude: Vec::new(),
         }
     }
@@ -456,6 +460,22 @@ pub enum CorpusError {
         records: u64,
         /// The keys the objects have (the first 32), comma-separated.
         seen: String,
+    },
+    /// An input with nothing to read (without `--allow-empty`).
+    #[error("{source_name} {what} (--allow-empty to run anyway)")]
+    EmptyInput {
+        /// The input.
+        source_name: String,
+        /// What it holds: `holds no record (…)`, `is an empty directory …`.
+        what: String,
+    },
+    /// No document could be read from any input (without `--allow-empty`).
+    #[error("no document could be read: {skipped} record{} skipped, the first at {first} (--allow-empty to run anyway)", if *skipped == 1 { "" } else { "s" })]
+    NoDocuments {
+        /// Records skipped.
+        skipped: u64,
+        /// The first skipped record: `FILE:LINE: reason`.
+        first: String,
     },
     /// `dedup` of an input whose records it cannot copy byte for byte.
     #[error("{}: dedup copies kept records byte for byte from JSON Lines and text files, and cannot yet from {what} files; convert it to JSON Lines, or give it with --against (reference corpora are only read)", path.display())]

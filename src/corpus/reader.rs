@@ -35,6 +35,11 @@ pub struct CorpusReader {
     input_index: usize,
     /// Size and checksum of every input read to its end, in order.
     sums: Vec<InputSum>,
+    /// Documents read from all inputs.
+    documents: u64,
+    /// Records skipped over all inputs, and the first of them.
+    skipped: u64,
+    first_skip: Option<Skipped>,
 }
 
 struct Source {
@@ -43,6 +48,10 @@ struct Source {
     kind: SourceKind,
     /// The named fields over this input's JSON records.
     fields: FieldTally,
+    /// Records (documents and skipped records) read from this input.
+    records: u64,
+    /// What a directory input holds, for the message when nothing in it is read.
+    dir: Option<PathBuf>,
     /// The checksum of this input so far (`None` for standard input).
     hash: Option<Arc<Mutex<Hashing>>>,
 }
@@ -100,6 +109,9 @@ impl CorpusReader {
             stored_bytes: Arc::new(AtomicU64::new(0)),
             input_index: 0,
             sums: Vec::new(),
+            documents: 0,
+            skipped: 0,
+            first_skip: None,
         }
     }
 
@@ -144,7 +156,10 @@ impl CorpusReader {
         loop {
             if self.current.is_none() {
                 match self.inputs.next() {
-                    None => return Ok(None),
+                    None => {
+                        self.check_documents()?;
+                        return Ok(None);
+                    }
                     Some(input) => self.current = Some(open(input, &self.config, &self.stored_bytes)?),
                 }
             }
@@ -156,9 +171,21 @@ impl CorpusReader {
             match batch {
                 Some(mut records) => {
                     for r in &mut records {
-                        if let Record::Doc(d) = r {
-                            d.origin.input = index;
+                        match r {
+                            Record::Doc(d) => {
+                                d.origin.input = index;
+                                self.documents += 1;
+                            }
+                            Record::Skip(s) => {
+                                self.skipped += 1;
+                                if self.first_skip.is_none() {
+                                    self.first_skip = Some(s.clone());
+                                }
+                            }
                         }
+                    }
+                    if let Some(src) = &mut self.current {
+                        src.records += records.len() as u64;
                     }
                     self.check_ids(&mut records)?;
                     return Ok(Some(records));
@@ -166,6 +193,14 @@ impl CorpusReader {
                 None => {
                     if let Some(src) = &self.current {
                         src.fields.check(&src.name, &self.config)?;
+                        if src.records == 0 && !self.config.allow_empty {
+                            let what = match &src.dir {
+                                Some(root) => super::dir::unread(root, &self.config)?,
+                                None => "holds no record (empty, only blank lines, or only a header row)"
+                                    .to_owned(),
+                            };
+                            return Err(CorpusError::EmptyInput { source_name: src.name.clone(), what });
+                        }
                     }
                     let sum = self
                         .current
@@ -177,6 +212,22 @@ impl CorpusReader {
                     self.input_index += 1;
                 }
             }
+        }
+    }
+
+    /// No document from any input is an error, unless `--allow-empty`.
+    fn check_documents(&self) -> Result<(), CorpusError> {
+        match (&self.first_skip, self.documents, self.config.allow_empty) {
+            (Some(s), 0, false) => Err(CorpusError::NoDocuments {
+                skipped: self.skipped,
+                first: format!(
+                    "{}{}: {}",
+                    s.source,
+                    s.line.map(|l| format!(":{l}")).unwrap_or_default(),
+                    s.reason
+                ),
+            }),
+            _ => Ok(()),
         }
     }
 
@@ -256,6 +307,10 @@ pub fn read_two(
 fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<Source, CorpusError> {
     let hash = Some(Arc::new(Mutex::new(Hashing::new())));
     let name = input.path().map_or_else(|| "<stdin>".to_owned(), |p| p.display().to_string());
+    let dir = match &input {
+        Input::Dir(root) => Some(root.clone()),
+        _ => None,
+    };
     let (kind, hash) = match input {
         Input::Stdin => {
             // Standard input has no checksum (it is not a file anyone can hash again).
@@ -292,7 +347,7 @@ fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<
         }
         Input::TextFile(path) => (SourceKind::One(path, stored.clone()), hash),
     };
-    Ok(Source { name, kind, fields: FieldTally::default(), hash })
+    Ok(Source { name, kind, fields: FieldTally::default(), records: 0, dir, hash })
 }
 
 fn read_batch(

@@ -67,6 +67,9 @@ pub struct ParamsReport {
     pub extensions: Option<Vec<String>>,
     /// Largest document read, in bytes.
     pub max_doc_bytes: usize,
+    /// `--allow-empty` (present only when given).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_empty: bool,
     /// Passage detection parameters (`null` when off).
     pub passages: Option<PassageParamsReport>,
     /// Clustering method.
@@ -125,6 +128,7 @@ impl ParamsReport {
             text_field: c.corpus.text_field.clone(),
             extensions: c.corpus.extensions.clone(),
             max_doc_bytes: c.corpus.max_doc_bytes,
+            allow_empty: c.corpus.allow_empty,
             passages: c.passages.map(|p| PassageParamsReport {
                 shingle_words: c.passage_k,
                 min_passage: p.rule.min_passage,

@@ -158,6 +158,15 @@ fn cases() -> Vec<Case> {
             files: vec![("c/.keep", Vec::new())],
             args: vec!["cluster", "c"],
             stdin: None,
+            expect: Expect::Fails {
+                messages: &["reprint: error: c is an empty directory (hidden files aside) (--allow-empty to run anyway)"],
+            },
+        },
+        Case {
+            name: "an empty directory with --allow-empty",
+            files: vec![("c/.keep", Vec::new())],
+            args: vec!["cluster", "c", "--allow-empty"],
+            stdin: None,
             expect: Expect::Ok { documents: 0, empty: 0 },
         },
         Case {
@@ -165,7 +174,16 @@ fn cases() -> Vec<Case> {
             files: vec![("c/a.md", text("markdown")), ("c/b.html", text("<p>page</p>"))],
             args: vec!["cluster", "c"],
             stdin: None,
-            expect: Expect::Ok { documents: 0, empty: 0 },
+            expect: Expect::Fails {
+                messages: &["c holds no .txt file and no record file (.jsonl, .ndjson, .json, .csv, .tsv): found 1 .html, 1 .md; choose with --ext"],
+            },
+        },
+        Case {
+            name: "a directory with no file of the --ext extensions",
+            files: vec![("c/a.md", text("markdown"))],
+            args: vec!["cluster", "c", "--ext", "txt,rst"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["c holds no file with extension txt, rst: found 1 .md; choose with --ext"] },
         },
         Case {
             name: "hidden files and directories are not read",
@@ -273,6 +291,15 @@ fn cases() -> Vec<Case> {
             name: "a corrupt .gz file",
             files: vec![("in.jsonl.gz", [vec![0x1f, 0x8b, 8, 0], vec![0xAB; 200]].concat())],
             args: vec!["cluster", "in.jsonl.gz"],
+            stdin: None,
+            expect: Expect::Fails {
+                messages: &["no document could be read: 1 record skipped, the first at in.jsonl.gz:1: input ends in a read error"],
+            },
+        },
+        Case {
+            name: "a corrupt .gz file with --allow-empty",
+            files: vec![("in.jsonl.gz", [vec![0x1f, 0x8b, 8, 0], vec![0xAB; 200]].concat())],
+            args: vec!["cluster", "in.jsonl.gz", "--allow-empty"],
             stdin: None,
             expect: Expect::Skipped {
                 documents: 0,
@@ -460,22 +487,22 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "a null text",
-            files: vec![("in.jsonl", jsonl(&[r#"{"id": "a", "text": null}"#]))],
+            files: vec![("in.jsonl", jsonl(&[r#"{"id": "a", "text": null}"#, OK_LINE]))],
             args: vec!["cluster", "in.jsonl"],
             stdin: None,
             expect: Expect::Skipped {
-                documents: 0,
+                documents: 1,
                 skipped: 1,
                 messages: &["in.jsonl:1: text field `text` is null, expected a string"],
             },
         },
         Case {
             name: "a numeric text",
-            files: vec![("in.jsonl", jsonl(&[r#"{"id": "a", "text": 42}"#]))],
+            files: vec![("in.jsonl", jsonl(&[r#"{"id": "a", "text": 42}"#, OK_LINE]))],
             args: vec!["cluster", "in.jsonl"],
             stdin: None,
             expect: Expect::Skipped {
-                documents: 0,
+                documents: 1,
                 skipped: 1,
                 messages: &["text field `text` is a number"],
             },
@@ -500,10 +527,10 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "a null id",
-            files: vec![("in.jsonl", jsonl(&[r#"{"id": null, "text": "t"}"#]))],
+            files: vec![("in.jsonl", jsonl(&[r#"{"id": null, "text": "t"}"#, OK_LINE]))],
             args: vec!["cluster", "in.jsonl"],
             stdin: None,
-            expect: Expect::Skipped { documents: 0, skipped: 1, messages: &["id field `id` is null"] },
+            expect: Expect::Skipped { documents: 1, skipped: 1, messages: &["in.jsonl:1: id field `id` is null"] },
         },
         Case {
             name: "numeric ids are accepted",
@@ -595,7 +622,46 @@ fn cases() -> Vec<Case> {
             files: vec![("in.jsonl", Vec::new())],
             args: vec!["cluster", "in.jsonl"],
             stdin: None,
-            expect: Expect::Ok { documents: 0, empty: 0 },
+            expect: Expect::Fails {
+                messages: &["in.jsonl holds no record (empty, only blank lines, or only a header row) (--allow-empty to run anyway)"],
+            },
+        },
+        Case {
+            name: "an empty input among others",
+            files: vec![("a.jsonl", jsonl(&[OK_LINE])), ("b.jsonl", text("\n\n"))],
+            args: vec!["cluster", "a.jsonl", "b.jsonl"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["b.jsonl holds no record (empty, only blank lines, or only a header row)"] },
+        },
+        Case {
+            name: "a CSV file with only a header row",
+            files: vec![("in.csv", text("id,text\n"))],
+            args: vec!["cluster", "in.csv"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["in.csv holds no record"] },
+        },
+        Case {
+            name: "an empty JSON array",
+            files: vec![("in.json", text(" [ ]\n"))],
+            args: vec!["cluster", "in.json"],
+            stdin: None,
+            expect: Expect::Fails { messages: &["in.json holds no record"] },
+        },
+        Case {
+            name: "empty standard input",
+            files: vec![],
+            args: vec!["cluster", "-"],
+            stdin: Some(Vec::new()),
+            expect: Expect::Fails { messages: &["<stdin> holds no record"] },
+        },
+        Case {
+            name: "every record skipped",
+            files: vec![("in.jsonl", jsonl(&["nonsense", r#"{"id": "a", "text": null}"#]))],
+            args: vec!["cluster", "in.jsonl"],
+            stdin: None,
+            expect: Expect::Fails {
+                messages: &["no document could be read: 2 records skipped, the first at in.jsonl:1: invalid JSON"],
+            },
         },
         Case {
             name: "a dotted id path that is missing",
@@ -964,6 +1030,8 @@ bad_input_tests! {
     an_empty_text_file: "an empty text file";
     a_punctuation_only_text_file: "a punctuation-only text file";
     an_empty_directory: "an empty directory";
+    an_empty_directory_with_allow_empty: "an empty directory with --allow-empty";
+    a_directory_with_no_file_of_the_ext_extensions: "a directory with no file of the --ext extensions";
     a_directory_with_no_txt_file: "a directory with no .txt file";
     hidden_files_and_directories_are_not_read: "hidden files and directories are not read";
     bidi_control_characters_in_a_text: "bidi control characters in a text";
@@ -977,6 +1045,7 @@ bad_input_tests! {
     crlf_line_endings_in_json_lines: "CRLF line endings in JSON Lines";
     a_truncated_gz_file: "a truncated .gz file";
     a_corrupt_gz_file: "a corrupt .gz file";
+    a_corrupt_gz_file_with_allow_empty: "a corrupt .gz file with --allow-empty";
     a_valid_gz_file: "a valid .gz file";
     a_valid_zst_file: "a valid .zst file";
     a_valid_bz2_file: "a valid .bz2 file";
@@ -1008,6 +1077,11 @@ bad_input_tests! {
     a_raw_nul_byte_in_a_json_line: "a raw NUL byte in a JSON line";
     blank_lines_and_a_last_line_without_newline: "blank lines and a last line without newline";
     an_empty_json_lines_file: "an empty JSON Lines file";
+    an_empty_input_among_others: "an empty input among others";
+    a_csv_file_with_only_a_header_row: "a CSV file with only a header row";
+    an_empty_json_array: "an empty JSON array";
+    empty_standard_input: "empty standard input";
+    every_record_skipped: "every record skipped";
     a_dotted_id_path_that_is_missing: "a dotted id path that is missing";
     a_dotted_id_path_in_no_record: "a dotted id path in no record";
     a_text_field_in_no_record: "a --text-field in no record";

@@ -119,8 +119,10 @@ cluster_cases! {
     min_shared_0: ["--min-shared", "0"] => Want::Error("--winnow-window and --min-shared must be at least 1");
     min_shared_1: ["--min-shared", "1"] => Want::Runs(0);
     min_shared_max: ["--min-shared", U64_MAX] => Want::Runs(0);
-    max_doc_bytes_0: ["--max-doc-bytes", "0"] => Want::Runs(3);
-    max_doc_bytes_1: ["--max-doc-bytes", "1"] => Want::Runs(3);
+    max_doc_bytes_0: ["--max-doc-bytes", "0"] => Want::Error("no document could be read: 5 records skipped, the first at ");
+    max_doc_bytes_1: ["--max-doc-bytes", "1"] => Want::Error("larger than --max-doc-bytes (1 bytes) (--allow-empty to run anyway)");
+    max_doc_bytes_0_allow_empty: ["--max-doc-bytes", "0", "--allow-empty"] => Want::Runs(3);
+    max_doc_bytes_1_allow_empty: ["--max-doc-bytes", "1", "--allow-empty"] => Want::Runs(3);
     max_doc_bytes_max: ["--max-doc-bytes", U64_MAX] => Want::Error("--max-doc-bytes must be at most 4294967295");
     html_max_pairs_0: ["--html-max-pairs", "0"] => Want::Runs(0);
     html_max_pairs_1: ["--html-max-pairs", "1"] => Want::Runs(0);

@@ -151,9 +151,11 @@ fn a_sparse_file_over_the_limit_is_not_read_to_its_end() {
         eprintln!("skipping: this file system cannot hold a 200 GB sparse file");
         return;
     }
+    // With a readable document beside it: a run where no document can be read is an error.
+    fs::write(dir.path().join("good.txt"), TEXT_A).unwrap();
     let out = reprint()
         .current_dir(dir.path())
-        .args(["cluster", "-q", "--max-doc-bytes", "1000000", "--out", "o", "sparse.txt"])
+        .args(["cluster", "-q", "--max-doc-bytes", "1000000", "--out", "o", "sparse.txt", "good.txt"])
         .timeout(Duration::from_secs(30))
         .output()
         .unwrap();
