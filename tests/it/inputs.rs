@@ -342,3 +342,45 @@ fn json_arrays_are_read_element_by_element_and_json_files_may_hold_lines() {
     assert_eq!(run.status.code(), Some(2), "{err}");
     assert!(err.contains("pretty.json: dedup copies kept records byte for byte from JSON Lines and text files, and cannot yet from JSON array files"), "{err}");
 }
+
+#[test]
+fn compressed_text_files_are_documents_and_dedup_copies_them_as_stored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let d = t.join("texts");
+    write(&d.join("a.txt.gz"), gzip(TEXT_A.as_bytes()));
+    write(&d.join("b.txt"), zstd::stream::encode_all(TEXT_A.as_bytes(), 3).unwrap());
+    write(&d.join("c.txt.xz"), xz(TEXT_C.as_bytes()));
+    let (docs, skipped) = read(vec![Input::Dir(d.clone())], &CorpusConfig::default(), t);
+    assert!(skipped.is_empty(), "{skipped:?}");
+    assert_eq!(
+        docs,
+        triples(&[
+            ("a.txt.gz", TEXT_A, "texts/a.txt.gz"),
+            ("b.txt", TEXT_A, "texts/b.txt"),
+            ("c.txt.xz", TEXT_C, "texts/c.txt.xz")
+        ])
+    );
+    // b.txt repeats a.txt.gz: removed; the kept files are copied as stored, still compressed.
+    let (out, copies) = (t.join("out"), t.join("copies"));
+    reprint()
+        .arg("dedup")
+        .arg(&d)
+        .arg("--out")
+        .arg(&out)
+        .arg("--copy-to")
+        .arg(&copies)
+        .arg("-q")
+        .assert()
+        .code(0);
+    let kept: Vec<String> = fs::read_to_string(out.join("kept.txt"))
+        .unwrap()
+        .lines()
+        .map(|l| l.replace(&format!("{}/", t.display()), ""))
+        .collect();
+    assert_eq!(kept, ["texts/a.txt.gz", "texts/c.txt.xz"]);
+    for name in ["a.txt.gz", "c.txt.xz"] {
+        assert_eq!(fs::read(copies.join(name)).unwrap(), fs::read(d.join(name)).unwrap(), "{name}");
+    }
+    assert!(!copies.join("b.txt").exists());
+}
