@@ -186,6 +186,17 @@ impl Codec {
     }
 }
 
+/// The decompressed bytes of a whole file held in memory (`stored`, in `codec`), at most
+/// `max + 1` of them: `Ok(None)` when there are more than `max`.
+pub(super) fn decompress_capped(codec: Codec, stored: Vec<u8>, max: usize) -> io::Result<Option<Vec<u8>>> {
+    let mut out = Vec::new();
+    codec
+        .decoder(Box::new(io::Cursor::new(stored)))?
+        .take((max as u64).saturating_add(1))
+        .read_to_end(&mut out)?;
+    Ok((out.len() <= max).then_some(out))
+}
+
 /// Up to `n` bytes from the start of `reader`, reading again after short reads (a pipe may
 /// hand out one byte at a time), stopping early only at the end of the stream.
 fn peek(reader: &mut dyn Read, n: usize) -> io::Result<Vec<u8>> {

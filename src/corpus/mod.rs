@@ -39,7 +39,7 @@ use thiserror::Error;
 /// told by content).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// The whole file is one document (`.txt`).
+    /// The whole file is one document (`.txt`, also compressed: decompressed by content).
     Text,
     /// One JSON object per line (`.jsonl`, `.ndjson`).
     JsonLines,
@@ -92,7 +92,7 @@ pub enum Input {
     Tsv(PathBuf),
     /// A JSON file, compressed or not: an array of records, or JSON Lines (told by content).
     Json(PathBuf),
-    /// A single text file; its id is its file name.
+    /// A single text file (compressed or not: told by content); its id is its file name.
     TextFile(PathBuf),
     /// JSON Lines on standard input.
     Stdin,
@@ -132,7 +132,7 @@ impl Input {
             Some(Format::Csv) => Ok(Input::Csv(path)),
             Some(Format::Tsv) => Ok(Input::Tsv(path)),
             Some(Format::Json) => Ok(Input::Json(path)),
-            Some(Format::Text) if name.ends_with(".txt") => Ok(Input::TextFile(path)),
+            Some(Format::Text) => Ok(Input::TextFile(path)),
             _ => Err(CorpusError::UnknownFormat { path }),
         }
     }

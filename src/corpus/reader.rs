@@ -3,7 +3,7 @@
 //! text files read in parallel.
 
 use super::array::{sniff_array, ArraySource};
-use super::lines::{open_tallied, read_line_capped, without_bom, Hashing};
+use super::lines::{decompress_capped, open_tallied, read_line_capped, without_bom, Codec, Hashing};
 use super::record::{parse_record, FieldTally, Fields};
 use super::table::TableSource;
 use super::{CorpusConfig, CorpusError, Format, Input, InputSum, Origin, RawDoc, Record, Skipped};
@@ -625,10 +625,24 @@ fn text_record(path: &Path, id: String, bytes: io::Result<Vec<u8>>, config: &Cor
     if bytes.len() > config.max_doc_bytes {
         return skip(format!("larger than --max-doc-bytes ({} bytes)", config.max_doc_bytes), None);
     }
+    // The checksum is of the file as stored: dedup's --copy-to copies it as stored.
+    let record_xxh3 = xxhash_rust::xxh3::xxh3_64(&bytes);
+    let codec = Codec::sniff(&bytes[..bytes.len().min(Codec::MAGIC_LEN)]);
+    let bytes = match codec {
+        Codec::Plain => bytes,
+        _ => match decompress_capped(codec, bytes, config.max_doc_bytes) {
+            Ok(Some(b)) => b,
+            Ok(None) => {
+                let reason =
+                    format!("larger than --max-doc-bytes ({} bytes) once decompressed", config.max_doc_bytes);
+                return skip(reason, None);
+            }
+            Err(e) => return skip(format!("cannot decompress ({codec:?}): {e}"), None),
+        },
+    };
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return skip("binary file (contains NUL bytes)".to_owned(), None);
     }
-    let record_xxh3 = xxhash_rust::xxh3::xxh3_64(&bytes);
     let bytes = strip_bom(bytes);
     match String::from_utf8(bytes) {
         Ok(text) => Record::Doc(RawDoc {
@@ -672,6 +686,7 @@ mod tests {
             "j.TSV.gz",
             "k.json",
             "l.json.zst",
+            "m.txt.gz",
         ] {
             std::fs::write(dir.path().join(name), "").unwrap();
         }
@@ -687,6 +702,7 @@ mod tests {
         assert!(matches!(Input::from_arg(&arg("l.json.zst")), Ok(Input::Json(_))));
         assert!(matches!(Input::from_arg(&arg("j.TSV.gz")), Ok(Input::Tsv(_))));
         assert!(matches!(Input::from_arg(&arg("d.txt")), Ok(Input::TextFile(_))));
+        assert!(matches!(Input::from_arg(&arg("m.txt.gz")), Ok(Input::TextFile(_))));
         assert!(matches!(Input::from_arg(&arg("e.xml")), Err(CorpusError::UnknownFormat { .. })));
         assert!(matches!(Input::from_arg(&arg("missing")), Err(CorpusError::Open { .. })));
         assert!(matches!(Input::from_arg(&dir.path().display().to_string()), Ok(Input::Dir(_))));

@@ -222,6 +222,35 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
+            name: "compressed text files",
+            files: vec![
+                ("c/a.txt.gz", gzip(b"a gzip compressed text")),
+                ("c/b.txt", zstd(b"a zstd text whose name does not say so")),
+                ("c/c.txt.xz", xz(b"an xz text")),
+            ],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Ok { documents: 3, empty: 0 },
+        },
+        Case {
+            name: "a corrupt compressed text file",
+            files: vec![("c/bad.txt.gz", [vec![0x1f, 0x8b, 8, 0], vec![0xAB; 200]].concat()), ("c/ok.txt", text("words"))],
+            args: vec!["cluster", "c"],
+            stdin: None,
+            expect: Expect::Skipped { documents: 1, skipped: 1, messages: &["c/bad.txt.gz: cannot decompress (Gzip)"] },
+        },
+        Case {
+            name: "a compressed text file over --max-doc-bytes once decompressed",
+            files: vec![("c/big.txt.zst", zstd(&[b'a'; 5000])), ("c/ok.txt", text("small"))],
+            args: vec!["cluster", "c", "--max-doc-bytes", "1000"],
+            stdin: None,
+            expect: Expect::Skipped {
+                documents: 1,
+                skipped: 1,
+                messages: &["c/big.txt.zst: larger than --max-doc-bytes (1000 bytes) once decompressed"],
+            },
+        },
+        Case {
             name: "a directory of text files and record files",
             files: vec![("c/a.txt", text("words")), ("c/b.jsonl", jsonl(&[OK_LINE]))],
             args: vec!["cluster", "c"],
@@ -1037,6 +1066,9 @@ bad_input_tests! {
     bidi_control_characters_in_a_text: "bidi control characters in a text";
     documents_shorter_than_one_shingle: "documents shorter than one shingle";
     a_text_file_over_max_doc_bytes: "a text file over --max-doc-bytes";
+    compressed_text_files: "compressed text files";
+    a_corrupt_compressed_text_file: "a corrupt compressed text file";
+    a_compressed_text_file_over_max_doc_bytes_once_decompressed: "a compressed text file over --max-doc-bytes once decompressed";
     a_directory_of_text_files_and_record_files: "a directory of text files and record files";
     a_bad_line_in_a_shard_of_a_directory: "a bad line in a shard of a directory";
     a_truncated_shard_of_a_directory: "a truncated shard of a directory";

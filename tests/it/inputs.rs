@@ -342,3 +342,93 @@ fn json_arrays_are_read_element_by_element_and_json_files_may_hold_lines() {
     assert_eq!(run.status.code(), Some(2), "{err}");
     assert!(err.contains("pretty.json: dedup copies kept records byte for byte from JSON Lines and text files, and cannot yet from JSON array files"), "{err}");
 }
+
+#[test]
+fn compressed_text_files_are_documents_and_dedup_copies_them_as_stored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let d = t.join("texts");
+    write(&d.join("a.txt.gz"), gzip(TEXT_A.as_bytes()));
+    write(&d.join("b.txt"), zstd::stream::encode_all(TEXT_A.as_bytes(), 3).unwrap());
+    write(&d.join("c.txt.xz"), xz(TEXT_C.as_bytes()));
+    let (docs, skipped) = read(vec![Input::Dir(d.clone())], &CorpusConfig::default(), t);
+    assert!(skipped.is_empty(), "{skipped:?}");
+    assert_eq!(
+        docs,
+        triples(&[
+            ("a.txt.gz", TEXT_A, "texts/a.txt.gz"),
+            ("b.txt", TEXT_A, "texts/b.txt"),
+            ("c.txt.xz", TEXT_C, "texts/c.txt.xz")
+        ])
+    );
+    // b.txt repeats a.txt.gz: removed; the kept files are copied as stored, still compressed.
+    let (out, copies) = (t.join("out"), t.join("copies"));
+    reprint()
+        .arg("dedup")
+        .arg(&d)
+        .arg("--out")
+        .arg(&out)
+        .arg("--copy-to")
+        .arg(&copies)
+        .arg("-q")
+        .assert()
+        .code(0);
+    let kept: Vec<String> = fs::read_to_string(out.join("kept.txt"))
+        .unwrap()
+        .lines()
+        .map(|l| l.replace(&format!("{}/", t.display()), ""))
+        .collect();
+    assert_eq!(kept, ["texts/a.txt.gz", "texts/c.txt.xz"]);
+    for name in ["a.txt.gz", "c.txt.xz"] {
+        assert_eq!(fs::read(copies.join(name)).unwrap(), fs::read(d.join(name)).unwrap(), "{name}");
+    }
+    assert!(!copies.join("b.txt").exists());
+}
+
+/// BBC News (2,225 articles) read as its JSON Lines file, as four zstd shards in a directory,
+/// as a CSV file and as a JSON array: the same documents and the same clusters.
+#[test]
+fn bbc_news_as_shards_csv_and_a_json_array_gives_the_same_clusters() {
+    let Some(input) = crate::common::shared_data("bbc_news.jsonl.gz") else { return };
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::MultiGzDecoder::new(fs::File::open(&input).unwrap()),
+        &mut text,
+    )
+    .unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2225);
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let shards = t.join("shards");
+    for (k, part) in lines.chunks(600).enumerate() {
+        let body = part.iter().map(|l| format!("{l}\n")).collect::<String>();
+        write(
+            &shards.join(format!("part-{k:05}.jsonl.zst")),
+            zstd::stream::encode_all(body.as_bytes(), 3).unwrap(),
+        );
+    }
+    let records: Vec<serde_json::Value> = lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let mut csv = csv::Writer::from_path(t.join("bbc.csv")).unwrap();
+    csv.write_record(["id", "text"]).unwrap();
+    for r in &records {
+        csv.write_record([r["id"].as_str().unwrap(), r["text"].as_str().unwrap()]).unwrap();
+    }
+    csv.flush().unwrap();
+    write(&t.join("bbc.json"), serde_json::to_string_pretty(&records).unwrap());
+
+    let run = |arg: &Path, name: &str| {
+        let out = t.join(format!("out-{name}"));
+        reprint().arg("cluster").arg(arg).args(["-q", "--no-html", "--out"]).arg(&out).assert().code(0);
+        let report = read_json(&out.join("clusters.json"));
+        assert_eq!(report["input"]["documents"], 2225, "{name}");
+        (crate::common::clusters(&report), fs::read(out.join("overlaps.jsonl")).unwrap())
+    };
+    let (clusters, overlaps) = run(&input, "jsonl");
+    assert!(clusters.len() > 50, "BBC News has many clusters of copies: {}", clusters.len());
+    for (arg, name) in [(shards, "shards"), (t.join("bbc.csv"), "csv"), (t.join("bbc.json"), "json")] {
+        let (c, o) = run(&arg, name);
+        assert_eq!(c, clusters, "{name}: clusters");
+        assert!(o == overlaps, "{name}: overlaps.jsonl differs");
+    }
+}
