@@ -23,11 +23,13 @@ mod reader;
 mod record;
 mod reread;
 mod table;
+mod text;
 
 pub use lines::{open_lines, without_bom, Codec, XZ_MEMLIMIT};
-pub use reader::{read_all, read_two, CorpusReader};
+pub use reader::CorpusReader;
 pub use record::{read_json_objects, JsonLine, JsonObject};
 pub use reread::{checksum, for_each_line, read_bytes};
+pub use text::{read_all, read_two};
 
 use serde::Serialize;
 use std::fmt;
