@@ -255,6 +255,12 @@ fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<
         Input::Dir(root) => Some(root.clone()),
         _ => None,
     };
+    let format = match &input {
+        Input::Csv(_) => Format::Csv,
+        Input::Tsv(_) => Format::Tsv,
+        Input::Json(_) => Format::Json,
+        _ => Format::JsonLines,
+    };
     let (kind, hash) = match input {
         Input::Stdin => {
             // Standard input has no checksum (it is not a file anyone can hash again).
@@ -263,20 +269,8 @@ fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<
                 .map_err(|source| CorpusError::Open { path: "-".into(), source })?;
             (SourceKind::Records(records), None)
         }
-        Input::Jsonl(path) => {
-            let records = open_records(&path, Format::JsonLines, true, config, stored, hash.as_ref())?;
-            (SourceKind::Records(records), hash)
-        }
-        Input::Csv(path) => {
-            let records = open_records(&path, Format::Csv, true, config, stored, hash.as_ref())?;
-            (SourceKind::Records(records), hash)
-        }
-        Input::Tsv(path) => {
-            let records = open_records(&path, Format::Tsv, true, config, stored, hash.as_ref())?;
-            (SourceKind::Records(records), hash)
-        }
-        Input::Json(path) => {
-            let records = open_records(&path, Format::Json, true, config, stored, hash.as_ref())?;
+        Input::Jsonl(path) | Input::Csv(path) | Input::Tsv(path) | Input::Json(path) => {
+            let records = open_records(&path, format, true, config, stored, hash.as_ref())?;
             (SourceKind::Records(records), hash)
         }
         Input::Dir(root) => {
