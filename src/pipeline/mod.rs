@@ -19,7 +19,7 @@ pub use crate::config::{
     same_sketch, CandidateMode, Config, ConfigError, Method, OnError, Params, PassageParams,
     DEFAULT_MAX_HAMMING, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_THRESHOLD,
 };
-pub use candidates::{candidates, passage_candidates};
+pub use candidates::{candidates, passage_candidates, Proposals};
 pub use compare::{compare, Comparison};
 pub use doc::Doc;
 pub use passages::{id_ranks, relate, Held, NoOverlaps, OverlapSink, RelationCounts};
@@ -230,7 +230,6 @@ pub fn run_on(
     let (links, mut counts, mut held) =
         relate(&mut docs, verified, stars, &proposed, &df, config, overlaps, progress);
     drop(df);
-    let passage_candidates = proposed.len();
     progress.finish();
     if config.passages.is_some() {
         stats.timings.push(("passages", t.elapsed()));
@@ -267,7 +266,7 @@ pub fn run_on(
     stats.input_bytes = input_bytes;
     stats.shingles = docs.iter().map(|d| d.shingle_count as u64).sum();
     stats.candidate_pairs = candidates.len();
-    stats.passage_candidates = passage_candidates;
+    stats.passage_candidates = counts.proposed;
     stats.overlap_pairs = counts.overlaps;
     stats.pruned_links = counts.pruned;
     stats.split_links = counts.split;
