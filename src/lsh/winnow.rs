@@ -191,7 +191,12 @@ impl SharedIndex {
     /// For each document `a` of `docs`, the pairs `(min(a, b), max(a, b))` with every document
     /// `b` for which `after(a, b)` holds and that shares at least `min_shared` indexed
     /// fingerprints with `a`: grouped by `a` in the order of `docs`, each group sorted by `b`.
-    pub fn pairs(&self, docs: &[u32], min_shared: usize, after: impl Fn(u32, u32) -> bool + Sync) -> Vec<Pair> {
+    pub fn pairs(
+        &self,
+        docs: &[u32],
+        min_shared: usize,
+        after: impl Fn(u32, u32) -> bool + Sync,
+    ) -> Vec<Pair> {
         let min_shared = min_shared.max(1);
         let groups: Vec<Vec<Pair>> = docs
             .par_chunks(256)
@@ -200,9 +205,11 @@ impl SharedIndex {
                 let mut partners: Vec<u32> = Vec::new();
                 for &a in chunk {
                     partners.clear();
-                    let (lo, hi) = (self.doc_start[a as usize] as usize, self.doc_start[a as usize + 1] as usize);
+                    let (lo, hi) =
+                        (self.doc_start[a as usize] as usize, self.doc_start[a as usize + 1] as usize);
                     for &r in &self.doc_runs[lo..hi] {
-                        let run = &self.members[self.run_start[r as usize] as usize..self.run_start[r as usize + 1] as usize];
+                        let run = &self.members
+                            [self.run_start[r as usize] as usize..self.run_start[r as usize + 1] as usize];
                         partners.extend(run.iter().copied().filter(|&b| b != a && after(a, b)));
                     }
                     partners.sort_unstable();

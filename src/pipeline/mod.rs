@@ -30,6 +30,7 @@ use crate::cluster::{self, Cluster};
 use crate::corpus::{CorpusError, Input, InputSum, SkipLog};
 use crate::lsh::Pair;
 use crate::verify::{self, LinkedBy, Relation, VerifiedPair};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::time::{Duration, Instant};
 use thiserror::Error;
@@ -177,7 +178,7 @@ pub fn run(
     let t = Instant::now();
     let (docs, summary) = read_and_sketch(inputs, config, progress)?;
     let read = t.elapsed();
-    run_on(docs, summary, read, config, progress, overlaps)
+    stages(docs, summary, read, config, progress, overlaps, false)
 }
 
 /// The stages after reading, on documents sketched by [`read_and_sketch`] with the same
@@ -191,6 +192,21 @@ pub fn run_on(
     progress: &dyn Progress,
     overlaps: &mut dyn OverlapSink,
 ) -> Result<RunResult, RunError> {
+    stages(docs, summary, read, config, progress, overlaps, true)
+}
+
+/// [`run_on`]; `keep_sketches` false drops each document's signature once candidates are known
+/// (nothing after the candidate stage reads it; 512 bytes a document with 128 permutations), true
+/// keeps them in the result for a caller that runs the stages again on the same documents.
+fn stages(
+    docs: Vec<Doc>,
+    summary: ReadSummary,
+    read: Duration,
+    config: &Config,
+    progress: &dyn Progress,
+    overlaps: &mut dyn OverlapSink,
+    keep_sketches: bool,
+) -> Result<RunResult, RunError> {
     let mut stats = Stats::default();
     stats.timings.push(("read+sketch", read));
 
@@ -200,12 +216,15 @@ pub fn run_on(
     let identical_to = identical::representatives(&docs);
     let active: Vec<bool> = identical_to.iter().enumerate().map(|(i, &r)| r == i as u32).collect();
     let candidates = candidates(&docs, &active, config)?;
+    let mut docs = docs;
+    if !keep_sketches {
+        docs.par_iter_mut().for_each(|d| d.sketch = crate::sketch::Sketch::None);
+    }
     progress.finish();
     stats.timings.push(("candidates", t.elapsed()));
 
     let t = Instant::now();
     progress.start("verify", None, "pairs");
-    let mut docs = docs;
     let wanted = involved(docs.len(), &candidates);
     fill_sets(&mut docs, &wanted, config);
     let sets: Vec<&[u64]> = docs.iter().map(|d| d.shingles.as_slice()).collect();
