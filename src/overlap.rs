@@ -60,8 +60,9 @@ pub struct Sequence {
     pub tokens: Vec<(u32, u32)>,
     /// Shingle size in words.
     pub k: usize,
-    /// `(hash, position)` sorted by hash: what alignment joins on.
-    sorted: Vec<(u64, u32)>,
+    /// Shingle positions sorted by `(hash, position)`: what alignment joins on (4 bytes a word,
+    /// the hashes themselves are read from `hashes`).
+    order: Vec<u32>,
     /// The shingle hashes in document order.
     hashes: Vec<u64>,
 }
@@ -69,14 +70,14 @@ pub struct Sequence {
 impl Sequence {
     /// Builds the sequence of a normalized document from its in-order shingle hashes.
     pub fn new(doc: &Normalized, hashes: Vec<u64>, k: usize) -> Self {
-        let mut sorted: Vec<(u64, u32)> = hashes.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
-        sorted.sort_unstable();
-        Sequence { tokens: doc.tokens.iter().map(|t| (t.start, t.end)).collect(), k, sorted, hashes }
+        let mut order: Vec<u32> = (0..hashes.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| (hashes[i as usize], i));
+        Sequence { tokens: doc.tokens.iter().map(|t| (t.start, t.end)).collect(), k, order, hashes }
     }
 
     /// The sorted, deduplicated shingle hashes: the document's shingle set.
     pub fn shingle_set(&self) -> Vec<u64> {
-        let mut set: Vec<u64> = self.sorted.iter().map(|&(h, _)| h).collect();
+        let mut set: Vec<u64> = self.order.iter().map(|&i| self.hashes[i as usize]).collect();
         set.dedup();
         set
     }
@@ -353,21 +354,22 @@ fn own_words(a: &Sequence, b: &Sequence, runs: &[Run]) -> (usize, usize) {
 /// `max_repeats` times in either document. A merge join of the two hash-sorted sequences
 /// gives the matching positions; sorting them by diagonal makes runs contiguous.
 fn runs(a: &Sequence, b: &Sequence, max_repeats: usize) -> Vec<Run> {
-    let (sa, sb) = (&a.sorted, &b.sorted);
+    let (sa, sb) = (&a.order, &b.order);
+    let (ha_at, hb_at) = (|x: usize| a.hashes[sa[x] as usize], |y: usize| b.hashes[sb[y] as usize]);
     let mut matches: Vec<(i64, u32)> = Vec::new();
     let (mut x, mut y) = (0, 0);
     while x < sa.len() && y < sb.len() {
-        let (ha, hb) = (sa[x].0, sb[y].0);
+        let (ha, hb) = (ha_at(x), hb_at(y));
         if ha < hb {
             x += 1;
         } else if hb < ha {
             y += 1;
         } else {
-            let xe = x + sa[x..].iter().take_while(|e| e.0 == ha).count();
-            let ye = y + sb[y..].iter().take_while(|e| e.0 == ha).count();
+            let xe = x + (x..sa.len()).take_while(|&e| ha_at(e) == ha).count();
+            let ye = y + (y..sb.len()).take_while(|&e| hb_at(e) == ha).count();
             if xe - x <= max_repeats && ye - y <= max_repeats {
-                for &(_, i) in &sa[x..xe] {
-                    for &(_, j) in &sb[y..ye] {
+                for &i in &sa[x..xe] {
+                    for &j in &sb[y..ye] {
                         matches.push((j as i64 - i as i64, i));
                     }
                 }

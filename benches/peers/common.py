@@ -306,6 +306,26 @@ class Batches:
             yield len(self.ids) - len(batch), batch
 
 
+class TextBatches(Batches):
+    """Like `Batches`, but yields the raw texts, for a library's own tokenizer; documents with
+    no non-space character count as empty (the library sees nothing else of reprint's rules)."""
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        batch: list[str] = []
+        for doc_id, text in read_corpus(self.path):
+            self.documents += 1
+            if not text.strip():
+                self.empty += 1
+                continue
+            self.ids.append(doc_id)
+            batch.append(text)
+            if len(batch) >= self.size:
+                yield len(self.ids) - len(batch), batch
+                batch = []
+        if batch:
+            yield len(self.ids) - len(batch), batch
+
+
 def pairs_from_candidates(candidate_lists) -> set[tuple[int, int]]:
     """Turns per-document candidate lists (query results by document index) into pairs a < b."""
     pairs = set()
@@ -317,8 +337,8 @@ def pairs_from_candidates(candidate_lists) -> set[tuple[int, int]]:
     return pairs
 
 
-def peer_args(description: str):
-    """Command line shared by the peer scripts."""
+def peer_args(description: str, tokenizer: bool = False):
+    """Command line shared by the peer scripts (`tokenizer`: offer --tokenizer port|native)."""
     import argparse
 
     p = argparse.ArgumentParser(description=description)
@@ -328,4 +348,7 @@ def peer_args(description: str):
     p.add_argument("--num-perm", type=int, default=128, help="MinHash permutations (default 128)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--batch", type=int, default=2000, help="documents per batch (bounds memory)")
+    if tokenizer:
+        p.add_argument("--tokenizer", choices=("port", "native"), default="port",
+                       help="port: reprint's normalization in Python; native: the library's own tokenizer")
     return p.parse_args()

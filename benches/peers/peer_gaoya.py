@@ -8,10 +8,14 @@ components of the candidate pairs.
 Choices, all within gaoya's documented Python API:
 * banding: `num_hashes=NUM_PERM` with `num_bands=None, band_size=None`, so gaoya derives
   bands and rows from the threshold itself (42 x 3 = 126 hashes for 128 at t = 0.5);
-* `analyzer` is a callable returning the document's shingles (we pass the shingle lists as
-  the "documents" and an identity analyzer). gaoya's built-in `analyzer='word'` with
-  `ngram_range=(5, 5)` would shingle in Rust, but it gives every document with fewer than
-  five words the same signature, so all short documents would collide;
+* `--tokenizer native` (what the scale benchmark uses): gaoya's own Rust tokenizer,
+  `analyzer='word'`, `ngram_range=(5, 5)`, `lowercase=True`, on the raw texts — gaoya's fastest
+  path. It does not fold Arabic letters, digits or marks as reprint does, and it gives every
+  document with fewer than five words the same signature (all short documents collide), so its
+  pairs differ a little from the other tools';
+* `--tokenizer port` (the default of the peer table): `analyzer` is a callable returning the
+  document's shingles as reprint's normalization (ported to Python, common.py) makes them, so
+  every tool sees the same shingles;
 * `id_container='smallvec'`, which gaoya recommends when near duplicates are few;
 * `hash_size=32`.
 
@@ -20,6 +24,7 @@ Unlike datasketch and rensa, gaoya's query filters LSH candidates by the Jaccard
 pairs are still reported as unverified.
 
     python peer_gaoya.py CORPUS --out clusters.json [--threshold 0.5] [--num-perm 128]
+                         [--tokenizer port|native]
 """
 
 import sys
@@ -36,16 +41,18 @@ def identity(doc):
 
 
 def main() -> None:
-    args = common.peer_args(__doc__.splitlines()[0])
+    args = common.peer_args(__doc__.splitlines()[0], tokenizer=True)
+    native = args.tokenizer == "native"
     t0 = time.perf_counter()
+    analysis = dict(analyzer="word", ngram_range=(5, 5), lowercase=True) if native else dict(analyzer=identity)
     index = MinHashStringIndex(
         hash_size=32,
         jaccard_threshold=args.threshold,
         num_bands=None,
         band_size=None,
         num_hashes=args.num_perm,
-        analyzer=identity,
         id_container="smallvec",
+        **analysis,
     )
     # "MinHashIndex<u32> { threshold = 0.5, num_hashes = 126, bands = 42, rows_per_band = 3, ...}"
     desc = str(index)
@@ -57,7 +64,7 @@ def main() -> None:
 
     pairs: set[tuple[int, int]] = set()
     t_index = 0.0
-    batches = common.Batches(args.corpus, args.batch)
+    batches = common.TextBatches(args.corpus, args.batch) if native else common.Batches(args.corpus, args.batch)
     for start, batch in batches:
         a = time.perf_counter()
         index.par_bulk_insert_docs(list(range(start, start + len(batch))), batch)
@@ -72,7 +79,9 @@ def main() -> None:
         {"name": "gaoya", "version": version("gaoya")},
         {"threshold": args.threshold, "num_perm": args.num_perm, "hashes_used": bands * rows,
          "bands": bands, "rows": rows,
-         "api": "MinHashStringIndex(analyzer=callable).par_bulk_insert_docs + par_bulk_query",
+         "api": ("MinHashStringIndex(analyzer='word', ngram_range=(5, 5))" if native
+                 else "MinHashStringIndex(analyzer=callable)") + ".par_bulk_insert_docs + par_bulk_query",
+         "tokenizer": args.tokenizer,
          "verified": False, "filtered_by_estimated_jaccard": True},
         ids, pairs, documents, empty,
     )

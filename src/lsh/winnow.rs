@@ -13,7 +13,7 @@
 //! document-frequency cap used by passage-reuse tools such as passim). The cost is at most
 //! `max_df` pairs per posting, so the stage stays linear in corpus size.
 
-use super::{bucket_pairs, Pair};
+use super::Pair;
 
 /// Default winnowing window: with word 5-grams, every shared run of 12 or more words is
 /// guaranteed to share a fingerprint.
@@ -129,39 +129,104 @@ pub fn family(by_pos: &[(u32, u32)], start: u32, end: u32) -> u32 {
 
 /// Pairs of documents sharing at least `min_shared` fingerprints held by at most `max_df`
 /// documents, and the document frequency of every fingerprint. `fps[i]` is document `i`'s
-/// sorted fingerprint set (`None`: not indexed).
+/// sorted fingerprint set (`None`: not indexed). Pairs are `(a, b)` with `a < b`, sorted.
 pub fn candidates(fps: &[Option<&[u64]>], max_df: usize, min_shared: usize) -> (Vec<Pair>, DocFrequency) {
-    let mut postings: Vec<(u64, u32)> = fps
-        .iter()
-        .enumerate()
-        .filter_map(|(i, f)| f.map(|f| (i, f)))
-        .flat_map(|(i, f)| f.iter().map(move |&h| (h, i as u32)))
-        .collect();
-    postings.par_sort_unstable();
-    let runs: Vec<&[(u64, u32)]> = postings.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() >= 2).collect();
-    let table = runs.iter().map(|r| (r[0].0, r.len().min(u32::MAX as usize) as u32)).collect();
-    let mut pairs: Vec<Pair> = runs
-        .par_iter()
-        .filter(|r| r.len() <= max_df)
-        .fold(Vec::new, |mut acc, run| {
-            let members: Vec<u32> = run.iter().map(|&(_, d)| d).collect();
-            bucket_pairs(&members, &mut acc);
-            acc
-        })
-        .reduce(Vec::new, |mut a, mut b| {
-            a.append(&mut b);
-            a
-        });
-    drop(runs);
-    drop(postings);
-    pairs.par_sort_unstable();
-    let mut out = Vec::new();
-    for run in pairs.chunk_by(|a, b| a == b) {
-        if run.len() >= min_shared.max(1) {
-            out.push(run[0]);
+    let (index, df) = SharedIndex::new(fps, max_df);
+    let docs: Vec<u32> = (0..fps.len() as u32).collect();
+    (index.pairs(&docs, min_shared, |a, b| a < b), df)
+}
+
+/// The postings of the fingerprints held by 2 to `max_df` documents, in compact form (CSR both
+/// ways: fingerprint → documents and document → fingerprints), from which the pairs sharing
+/// fingerprints are counted one document at a time. Memory is linear in the number of
+/// fingerprints; it never holds one entry per pair occurrence.
+#[derive(Debug, Default)]
+pub struct SharedIndex {
+    /// `members[run_start[r]..run_start[r + 1]]`: the documents holding fingerprint run `r`,
+    /// increasing.
+    run_start: Vec<u32>,
+    members: Vec<u32>,
+    /// `doc_runs[doc_start[d]..doc_start[d + 1]]`: the runs document `d` belongs to.
+    doc_start: Vec<u32>,
+    doc_runs: Vec<u32>,
+}
+
+impl SharedIndex {
+    /// Indexes `fps` (see [`candidates`]) and returns the index with the document frequency of
+    /// every fingerprint held by two or more documents.
+    pub fn new(fps: &[Option<&[u64]>], max_df: usize) -> (Self, DocFrequency) {
+        let mut postings: Vec<(u64, u32)> = fps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| f.map(|f| (i, f)))
+            .flat_map(|(i, f)| f.iter().map(move |&h| (h, i as u32)))
+            .collect();
+        postings.par_sort_unstable();
+        let mut table = Vec::new();
+        let mut run_start = vec![0u32];
+        let mut members = Vec::new();
+        for run in postings.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() >= 2) {
+            table.push((run[0].0, run.len().min(u32::MAX as usize) as u32));
+            if run.len() <= max_df {
+                members.extend(run.iter().map(|&(_, d)| d));
+                run_start.push(u32::try_from(members.len()).expect("fewer than 2^32 postings"));
+            }
         }
+        drop(postings);
+        let mut doc_start = vec![0u32; fps.len() + 1];
+        for &d in &members {
+            doc_start[d as usize + 1] += 1;
+        }
+        for d in 0..fps.len() {
+            doc_start[d + 1] += doc_start[d];
+        }
+        let mut fill = doc_start.clone();
+        let mut doc_runs = vec![0u32; members.len()];
+        for r in 0..run_start.len() - 1 {
+            for &d in &members[run_start[r] as usize..run_start[r + 1] as usize] {
+                doc_runs[fill[d as usize] as usize] = r as u32;
+                fill[d as usize] += 1;
+            }
+        }
+        (SharedIndex { run_start, members, doc_start, doc_runs }, DocFrequency::new(table))
     }
-    (out, DocFrequency::new(table))
+
+    /// For each document `a` of `docs`, the pairs `(min(a, b), max(a, b))` with every document
+    /// `b` for which `after(a, b)` holds and that shares at least `min_shared` indexed
+    /// fingerprints with `a`: grouped by `a` in the order of `docs`, each group sorted by `b`.
+    pub fn pairs(
+        &self,
+        docs: &[u32],
+        min_shared: usize,
+        after: impl Fn(u32, u32) -> bool + Sync,
+    ) -> Vec<Pair> {
+        let min_shared = min_shared.max(1);
+        let groups: Vec<Vec<Pair>> = docs
+            .par_chunks(256)
+            .map(|chunk| {
+                let mut out = Vec::new();
+                let mut partners: Vec<u32> = Vec::new();
+                for &a in chunk {
+                    partners.clear();
+                    let (lo, hi) =
+                        (self.doc_start[a as usize] as usize, self.doc_start[a as usize + 1] as usize);
+                    for &r in &self.doc_runs[lo..hi] {
+                        let run = &self.members
+                            [self.run_start[r as usize] as usize..self.run_start[r as usize + 1] as usize];
+                        partners.extend(run.iter().copied().filter(|&b| b != a && after(a, b)));
+                    }
+                    partners.sort_unstable();
+                    for run in partners.chunk_by(|x, y| x == y) {
+                        if run.len() >= min_shared {
+                            out.push((a.min(run[0]), a.max(run[0])));
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
+        groups.concat()
+    }
 }
 
 #[cfg(test)]
@@ -202,6 +267,37 @@ mod tests {
             prop_assert!(fa.iter().any(|h| fb.binary_search(h).is_ok()));
             let got = candidates(&[Some(&fa), Some(&fb)], 10, 1).0;
             prop_assert_eq!(got, vec![(0, 1)]);
+        }
+    }
+
+    proptest! {
+        /// The per-document counting equals the oracle: every pair of indexed documents
+        /// counted by the fingerprints they share with document frequency in 2..=max_df.
+        #[test]
+        fn candidates_equal_the_pair_count_oracle(
+            sets in proptest::collection::vec(
+                proptest::option::of(proptest::collection::btree_set(0u64..40, 0..12)), 0..30),
+            max_df in 2usize..8, min_shared in 0usize..4,
+        ) {
+            let sets: Vec<Option<Vec<u64>>> = sets.into_iter().map(|s| s.map(|s| s.into_iter().collect())).collect();
+            let fps: Vec<Option<&[u64]>> = sets.iter().map(|s| s.as_deref()).collect();
+            let df = |h: u64| fps.iter().flatten().filter(|f| f.contains(&h)).count();
+            let mut want = Vec::new();
+            for a in 0..fps.len() {
+                for b in a + 1..fps.len() {
+                    if let (Some(fa), Some(fb)) = (fps[a], fps[b]) {
+                        let shared = fa.iter().filter(|&&h| fb.contains(&h) && df(h) <= max_df).count();
+                        if shared >= min_shared.max(1) {
+                            want.push((a as u32, b as u32));
+                        }
+                    }
+                }
+            }
+            let (got, table) = candidates(&fps, max_df, min_shared);
+            prop_assert_eq!(got, want);
+            for h in 0..40u64 {
+                prop_assert_eq!(table.get(h) as usize, df(h).max(1));
+            }
         }
     }
 

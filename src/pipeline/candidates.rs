@@ -57,19 +57,36 @@ pub fn candidates(docs: &[Doc], active: &[bool], config: &Config) -> Result<Vec<
     })
 }
 
-/// Pairs of the documents `active` marks (all when it is empty) sharing enough winnowing
-/// fingerprints to be aligned, and the document frequency of every fingerprint (empty when
-/// passage detection is off).
+/// The pairs of the documents `active` marks (all when it is empty) sharing enough winnowing
+/// fingerprints, as an index that yields them a block at a time ([`Proposals::pairs`]), and the
+/// document frequency of every fingerprint. Empty (no pairs) without passage detection.
 pub fn passage_candidates(
     docs: &[Doc],
     active: &[bool],
     config: &Config,
-) -> (Vec<Pair>, winnow::DocFrequency) {
+) -> (Proposals, winnow::DocFrequency) {
     let Some(params) = config.passages else { return Default::default() };
     let on = |i: usize| active.get(i).copied().unwrap_or(true) && !docs[i].is_empty();
     let fps: Vec<Option<&[u64]>> =
         docs.iter().enumerate().map(|(i, d)| on(i).then_some(d.winnowed.as_slice())).collect();
-    winnow::candidates(&fps, params.max_df, params.min_shared)
+    let (index, df) = winnow::SharedIndex::new(&fps, params.max_df);
+    (Proposals { index, min_shared: params.min_shared }, df)
+}
+
+/// Pairs proposed by shared passage fingerprints, produced on demand so that memory never holds
+/// all of them at once.
+#[derive(Debug, Default)]
+pub struct Proposals {
+    index: winnow::SharedIndex,
+    min_shared: usize,
+}
+
+impl Proposals {
+    /// For each document `a` of `docs`, the proposed pairs `(min(a, b), max(a, b))` with the
+    /// documents `b` for which `after(a, b)` holds (see [`winnow::SharedIndex::pairs`]).
+    pub fn pairs(&self, docs: &[u32], after: impl Fn(u32, u32) -> bool + Sync) -> Vec<Pair> {
+        self.index.pairs(docs, self.min_shared, after)
+    }
 }
 
 #[cfg(test)]

@@ -20,7 +20,8 @@ pub struct Doc {
     /// Number of distinct shingles (0: no words; never clustered).
     pub shingle_count: usize,
     /// The MinHash signature or SimHash fingerprint the candidate stage needs, with the
-    /// parameters it was made with ([`Sketch::None`] for other modes and for empty documents).
+    /// parameters it was made with ([`Sketch::None`] for other modes and for empty documents;
+    /// [`pipeline::run`](super::run) drops it once the candidates are known).
     pub sketch: Sketch,
     /// Winnowing fingerprints of the word shingles (empty unless passages are on).
     pub winnowed: Vec<u64>,

@@ -19,7 +19,7 @@ pub use crate::config::{
     same_sketch, CandidateMode, Config, ConfigError, Method, OnError, Params, PassageParams,
     DEFAULT_MAX_HAMMING, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_THRESHOLD,
 };
-pub use candidates::{candidates, passage_candidates};
+pub use candidates::{candidates, passage_candidates, Proposals};
 pub use compare::{compare, Comparison};
 pub use doc::Doc;
 pub use identical::{representatives, star_links};
@@ -31,6 +31,7 @@ use crate::cluster::{self, Cluster};
 use crate::corpus::{CorpusError, Input, InputSum, SkipLog};
 use crate::lsh::Pair;
 use crate::verify::{self, LinkedBy, Relation, VerifiedPair};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::time::{Duration, Instant};
 use thiserror::Error;
@@ -178,7 +179,7 @@ pub fn run(
     let t = Instant::now();
     let (docs, summary) = read_and_sketch(inputs, config, progress)?;
     let read = t.elapsed();
-    run_on(docs, summary, read, config, progress, overlaps)
+    stages(docs, summary, read, config, progress, overlaps, false)
 }
 
 /// The stages after reading, on documents sketched by [`read_and_sketch`] with the same
@@ -192,6 +193,21 @@ pub fn run_on(
     progress: &dyn Progress,
     overlaps: &mut dyn OverlapSink,
 ) -> Result<RunResult, RunError> {
+    stages(docs, summary, read, config, progress, overlaps, true)
+}
+
+/// [`run_on`]; `keep_sketches` false drops each document's signature once candidates are known
+/// (nothing after the candidate stage reads it; 512 bytes a document with 128 permutations), true
+/// keeps them in the result for a caller that runs the stages again on the same documents.
+fn stages(
+    docs: Vec<Doc>,
+    summary: ReadSummary,
+    read: Duration,
+    config: &Config,
+    progress: &dyn Progress,
+    overlaps: &mut dyn OverlapSink,
+    keep_sketches: bool,
+) -> Result<RunResult, RunError> {
     let mut stats = Stats::default();
     stats.timings.push(("read+sketch", read));
 
@@ -201,12 +217,15 @@ pub fn run_on(
     let identical_to = identical::representatives(&docs);
     let active: Vec<bool> = identical_to.iter().enumerate().map(|(i, &r)| r == i as u32).collect();
     let candidates = candidates(&docs, &active, config)?;
+    let mut docs = docs;
+    if !keep_sketches {
+        docs.par_iter_mut().for_each(|d| d.sketch = crate::sketch::Sketch::None);
+    }
     progress.finish();
     stats.timings.push(("candidates", t.elapsed()));
 
     let t = Instant::now();
     progress.start("verify", None, "pairs");
-    let mut docs = docs;
     let wanted = involved(docs.len(), &candidates);
     fill_sets(&mut docs, &wanted, config);
     let sets: Vec<&[u64]> = docs.iter().map(|d| d.shingles.as_slice()).collect();
@@ -231,7 +250,6 @@ pub fn run_on(
     let (links, mut counts, mut held) =
         relate(&mut docs, verified, stars, &proposed, &df, config, overlaps, progress);
     drop(df);
-    let passage_candidates = proposed.len();
     progress.finish();
     if config.passages.is_some() {
         stats.timings.push(("passages", t.elapsed()));
@@ -268,7 +286,7 @@ pub fn run_on(
     stats.input_bytes = input_bytes;
     stats.shingles = docs.iter().map(|d| d.shingle_count as u64).sum();
     stats.candidate_pairs = candidates.len();
-    stats.passage_candidates = passage_candidates;
+    stats.passage_candidates = counts.proposed;
     stats.overlap_pairs = counts.overlaps;
     stats.pruned_links = counts.pruned;
     stats.split_links = counts.split;

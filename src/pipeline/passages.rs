@@ -1,7 +1,7 @@
 //! Passage relations: aligning candidate pairs in batches, deciding their relation
 //! ([`crate::relation`]), streaming overlaps to an [`OverlapSink`] and returning story links.
 
-use super::{fill_sets, involved, sequence, Doc, Progress};
+use super::{fill_sets, sequence, Doc, Progress, Proposals};
 use crate::config::Config;
 use crate::lsh::{winnow, Pair};
 use crate::overlap::{self, Sequence};
@@ -34,6 +34,9 @@ impl OverlapSink for NoOverlaps {
 /// batch is aligned, so memory holds story links, not every overlap.
 const ALIGN_BATCH: usize = 16_384;
 
+/// Documents (in id order) whose proposed pairs are generated together.
+const PAIR_BLOCK: usize = 4_096;
+
 /// Rank of every document in id order.
 pub fn id_ranks(docs: &[Doc]) -> Vec<u32> {
     let mut order: Vec<u32> = (0..docs.len() as u32).collect();
@@ -54,6 +57,8 @@ pub type Held = Vec<((u32, u32), VerifiedPair)>;
 pub struct RelationCounts {
     /// Pairs aligned.
     pub aligned: usize,
+    /// Pairs proposed by shared passage fingerprints (some of them also verified pairs).
+    pub proposed: usize,
     /// Pairs whose strongest relation is `overlap` (composite pruning included).
     pub overlaps: usize,
     /// Story links that composite pruning removed.
@@ -75,7 +80,7 @@ pub fn relate(
     docs: &mut [Doc],
     verified: Vec<VerifiedPair>,
     stars: Vec<VerifiedPair>,
-    proposed: &[Pair],
+    proposed: &Proposals,
     df: &winnow::DocFrequency,
     config: &Config,
     sink: &mut dyn OverlapSink,
@@ -110,15 +115,43 @@ pub fn relate(
         report.sort_unstable_by_key(|(k, _)| *k);
         return (links, RelationCounts::default(), report);
     };
-    let mut pairs: Vec<Pair> = verified.iter().map(|p| (p.a, p.b)).chain(proposed.iter().copied()).collect();
+    // Pairs are aligned a block of documents at a time, in id order: block `i` holds the pairs
+    // whose first document in id order is among the documents of ranks `i * PAIR_BLOCK ..`, so
+    // blocks come in increasing key, and only one block's pairs are in memory.
+    let mut by_key: Vec<((u32, u32), Pair)> = verified.iter().map(|p| (key(p.a, p.b), (p.a, p.b))).collect();
+    by_key.sort_unstable();
     // Verified pairs keep their scores; a pair only proposed by fingerprints is scored when it
     // shares a passage (otherwise it has nothing to report).
     let verified: std::collections::HashMap<Pair, verify::Scores> =
         verified.into_iter().map(|p| ((p.a, p.b), p.scores)).collect();
-    pairs.par_sort_unstable_by_key(|&(a, b)| key(a, b));
-    pairs.dedup();
-
-    let involved = involved(docs.len(), &pairs);
+    let mut order: Vec<u32> = vec![0; rank.len()];
+    for (d, &r) in rank.iter().enumerate() {
+        order[r as usize] = d as u32;
+    }
+    let after = |a: u32, b: u32| rank[b as usize] > rank[a as usize];
+    // The pairs of block `i` in increasing key, and how many of them fingerprints proposed.
+    let block = |i: usize, members: &[u32]| -> (Vec<Pair>, usize) {
+        let mut ps = proposed.pairs(members, after);
+        let from_fps = ps.len();
+        let (r0, r1) = ((i * PAIR_BLOCK) as u32, (i * PAIR_BLOCK + members.len()) as u32);
+        let lo = by_key.partition_point(|(k, _)| k.0 < r0);
+        let hi = by_key.partition_point(|(k, _)| k.0 < r1);
+        ps.extend(by_key[lo..hi].iter().map(|&(_, p)| p));
+        ps.par_sort_unstable_by_key(|&(a, b)| key(a, b));
+        ps.dedup();
+        (ps, from_fps)
+    };
+    let mut involved = vec![false; docs.len()];
+    let (mut aligned, mut from_fps) = (0usize, 0usize);
+    for (i, members) in order.chunks(PAIR_BLOCK).enumerate() {
+        let (ps, n) = block(i, members);
+        for &(a, b) in &ps {
+            involved[a as usize] = true;
+            involved[b as usize] = true;
+        }
+        aligned += ps.len();
+        from_fps += n;
+    }
     let sequences: Vec<Option<Sequence>> = docs
         .par_iter()
         .zip(involved.par_iter())
@@ -164,37 +197,40 @@ pub fn relate(
         Some(PairFacts::new(pair, (sa, sb), (&fps[a as usize], &fps[b as usize])))
     };
 
-    let mut counts = RelationCounts { aligned: pairs.len(), ..Default::default() };
+    let mut counts = RelationCounts { aligned, proposed: from_fps, ..Default::default() };
     let mut held: Vec<(Relation, bool, VerifiedPair)> = Vec::new();
     let mut regions = Vec::new();
     // The number of pairs to align is known only now: the stage restarts with it as its total.
     progress.finish();
-    progress.start("passages", Some(pairs.len() as u64), "pairs");
+    progress.start("passages", Some(aligned as u64), "pairs");
     let mut done = 0u64;
-    for batch in pairs.chunks(ALIGN_BATCH) {
-        let decided: Vec<(PairFacts, Relation)> = batch
-            .par_iter()
-            .filter_map(|p| {
-                let f = facts(p)?;
-                let r = relation::classify(&f, &rules)?;
-                Some((f, r))
-            })
-            .collect();
-        for (f, r) in decided {
-            if let Some(reg) = relation::regions(&f, r, &rules) {
-                regions.push(reg);
+    for (i, members) in order.chunks(PAIR_BLOCK).enumerate() {
+        let pairs = block(i, members).0;
+        for batch in pairs.chunks(ALIGN_BATCH) {
+            let decided: Vec<(PairFacts, Relation)> = batch
+                .par_iter()
+                .filter_map(|p| {
+                    let f = facts(p)?;
+                    let r = relation::classify(&f, &rules)?;
+                    Some((f, r))
+                })
+                .collect();
+            for (f, r) in decided {
+                if let Some(reg) = relation::regions(&f, r, &rules) {
+                    regions.push(reg);
+                }
+                let by_jaccard = f.by_jaccard(&rules);
+                if r >= Relation::Story {
+                    held.push((r, by_jaccard, f.pair));
+                } else {
+                    counts.overlaps += 1;
+                    let (k, p) = in_id_order(f.pair);
+                    sink.overlap(docs, &p, k);
+                }
             }
-            let by_jaccard = f.by_jaccard(&rules);
-            if r >= Relation::Story {
-                held.push((r, by_jaccard, f.pair));
-            } else {
-                counts.overlaps += 1;
-                let (k, p) = in_id_order(f.pair);
-                sink.overlap(docs, &p, k);
-            }
+            done += batch.len() as u64;
+            progress.set(done);
         }
-        done += batch.len() as u64;
-        progress.set(done);
     }
     let composites = if config.prune_composites {
         relation::prune_composites(&regions, &rank, &rules)
