@@ -7,7 +7,9 @@ use super::{segment, text_key, Index, IndexError};
 use crate::config::Candidates;
 use crate::lsh::winnow::DocFrequency;
 use crate::lsh::Pair;
-use crate::pipeline::{fill_sets, involved, relate, star_links, Doc, NoProgress, OverlapSink};
+use crate::pipeline::{
+    fill_sets, involved, passage_candidates, relate, star_links, Doc, NoProgress, OverlapSink,
+};
 use crate::report::json::{pair_report_in, PairReport};
 use crate::verify::{self, VerifiedPair};
 use serde::Serialize;
@@ -146,7 +148,6 @@ pub fn query(index: &Index, batch: Vec<Doc>, top: Option<usize>) -> Result<Vec<Q
     docs.extend(batch);
     let pair = |d: u32, q: usize| (at(d), m + q as u32);
     let candidates: Vec<Pair> = lsh.iter().map(|&(d, q)| pair(d, q)).collect();
-    let proposed: Vec<Pair> = by_passages.iter().map(|&(d, q)| pair(d, q)).collect();
     let mut first: Vec<u32> = (0..docs.len() as u32).collect();
     for (q, r) in in_index.iter().enumerate() {
         if let Some(r) = r {
@@ -167,6 +168,25 @@ pub fn query(index: &Index, batch: Vec<Doc>, top: Option<usize>) -> Result<Vec<Q
         }
     }
     let df = DocFrequency::new(table);
+    // The passage proposals as a run makes them: the fingerprints each document shares with a
+    // query document, held by at most --max-df documents of the index and the batch together.
+    // (The pairs this proposes between two indexed or two query documents are not answers and
+    // are left out below.)
+    let mut on = vec![false; docs.len()];
+    if let Some(p) = config.passages {
+        for (i, d) in docs.iter_mut().enumerate() {
+            on[i] = i < m as usize || active[i - m as usize];
+            let mut keep = Vec::with_capacity(d.winnowed.len());
+            for &h in &d.winnowed {
+                let b = batch_df.get(&h).copied().unwrap_or(0) as usize;
+                if b > 0 && postings.get(h)?.len() + b <= p.max_df {
+                    keep.push(h);
+                }
+            }
+            d.winnowed = keep;
+        }
+    }
+    let (proposed, _) = passage_candidates(&docs, &on, config);
     let wanted = involved(docs.len(), &candidates);
     fill_sets(&mut docs, &wanted, config);
     let sets: Vec<&[u64]> = docs.iter().map(|d| d.shingles.as_slice()).collect();
@@ -183,6 +203,9 @@ pub fn query(index: &Index, batch: Vec<Doc>, top: Option<usize>) -> Result<Vec<Q
         })
         .collect();
     for mut p in sink.0 {
+        if (p.a < m) == (p.b < m) {
+            continue;
+        }
         if p.a >= m {
             p.swap();
         }
