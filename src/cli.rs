@@ -46,6 +46,15 @@ pub enum Command {
     /// Exit status: 0 when the two are linked (Jaccard >= --threshold, or shared passages
     /// covering --min-coverage of the shorter one), 1 when they are not, 2 on an error.
     Compare(CompareArgs),
+    /// Build, extend and inspect a persistent index of a corpus, for `reprint query`.
+    Index(crate::index_cmd::IndexArgs),
+    /// Match documents against an index: one JSON line per document, written as soon as it
+    /// is decided: {"id", "matches": [{"id", "relation", "jaccard", "passages", ...}]}.
+    ///
+    /// Parameters come from the index; a matching flag given with another value is an error.
+    /// Relations are those of each pair alone (no roundup pruning, no story split).
+    /// Exit status: 0 on success, 2 on an error, 3 when some records were skipped.
+    Query(crate::index_cmd::QueryArgs),
 }
 
 /// Arguments of `reprint dedup`.

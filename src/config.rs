@@ -346,6 +346,11 @@ pub struct Config {
     pub cluster: ClusterMethod,
     /// Share of a duplicate's words inside passages shared with the kept document.
     pub min_covered: f64,
+    /// Whether composite documents (roundups) lose their links to all groups but one
+    /// ([`crate::relation::prune_composites`]). Always on from the command line; off, the
+    /// relations are those of each pair alone, as an index query decides them (pruning needs
+    /// every link of the corpus).
+    pub prune_composites: bool,
 }
 
 impl Config {
@@ -458,6 +463,7 @@ impl Params {
             },
             cluster: self.cluster,
             min_covered: self.min_covered,
+            prune_composites: true,
         })
     }
 }

@@ -7,7 +7,7 @@
 //! n-grams; [`sketch`] computes MinHash or SimHash signatures; [`lsh`] proposes candidate
 //! pairs; [`verify`] scores them exactly; [`overlap`] finds the passages two documents share, as
 //! ranges of the original texts; [`cluster`] groups linked pairs; [`report`] writes
-//! versioned JSON. [`config`] validates the parameters once; [`pipeline`] ties the stages together; [`dedup`] decides what a clean corpus keeps; [`eval`] scores clusterings against labels.
+//! versioned JSON. [`config`] validates the parameters once; [`pipeline`] ties the stages together; [`dedup`] decides what a clean corpus keeps; [`eval`] scores clusterings against labels; [`index`] keeps a corpus on disk and matches new documents against it.
 //!
 //! ```
 //! use reprint::pipeline::{Params, CandidateMode};
@@ -36,6 +36,7 @@ pub mod config;
 pub mod corpus;
 pub mod dedup;
 pub mod eval;
+pub mod index;
 pub mod lsh;
 pub mod normalize;
 pub mod overlap;

@@ -4,11 +4,11 @@
 mod bars;
 mod cli;
 mod console;
+mod index_cmd;
 mod setup;
 
 use anyhow::{bail, Context, Result};
 use bars::Bars;
-use clap::Parser;
 use cli::{Cli, ClusterArgs, Command, CompareArgs, DedupArgs, EvalArgs};
 use console::{emit, emit_json, message, warn};
 use reprint::corpus::{self, Input};
@@ -47,8 +47,14 @@ const EVAL_WRITES: &[&str] =
     &["eval.json", "eval.csv", "eval_threshold.svg", "eval_scurve.svg", "eval_jaccard_hist.svg"];
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = <Cli as clap::CommandFactory>::command().get_matches();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let outcome = match cli.command {
+        Command::Index(args) => index_cmd::index(args, &matches),
+        Command::Query(args) => index_cmd::query(args, &matches),
         Command::Cluster(args) => cluster(args),
         Command::Compare(args) => compare(args),
         Command::Dedup(args) => dedup(args),

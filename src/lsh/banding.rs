@@ -60,22 +60,27 @@ impl Banding {
         best.map_or(Banding { bands: num_perm.max(1), rows: 1 }, |(_, _, b)| b)
     }
 
+    /// The bucket of `signature` in band `band`: two documents are proposed when their keys
+    /// in some band are equal. `bytes` is scratch space.
+    pub fn key(&self, band: usize, signature: &[u32], seed: u64, bytes: &mut Vec<u8>) -> u64 {
+        let lo = band * self.rows;
+        let band_seed = seed ^ (band as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        bytes.clear();
+        bytes.extend(signature[lo..lo + self.rows].iter().flat_map(|v| v.to_le_bytes()));
+        xxh3_64_with_seed(bytes, band_seed)
+    }
+
     /// Proposes every pair of documents that share a band. `signatures[i]` is document `i`'s
     /// signature, or `None` for documents that must not be indexed (empty ones).
     pub fn candidates(&self, signatures: &[Option<&[u32]>], seed: u64) -> Vec<Pair> {
         let per_band: Vec<Vec<Pair>> = (0..self.bands)
             .into_par_iter()
             .map(|band| {
-                let lo = band * self.rows;
-                let hi = lo + self.rows;
-                let band_seed = seed ^ (band as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
                 let mut bytes = Vec::with_capacity(4 * self.rows);
                 let mut keys: Vec<(u64, u32)> = Vec::with_capacity(signatures.len());
                 for (i, s) in signatures.iter().enumerate() {
                     let Some(s) = s else { continue };
-                    bytes.clear();
-                    bytes.extend(s[lo..hi].iter().flat_map(|v| v.to_le_bytes()));
-                    keys.push((xxh3_64_with_seed(&bytes, band_seed), i as u32));
+                    keys.push((self.key(band, s, seed, &mut bytes), i as u32));
                 }
                 keys.sort_unstable();
                 let mut pairs = Vec::new();

@@ -79,7 +79,10 @@ pub struct DocFrequency {
 const PREFIX_BITS: u32 = 16;
 
 impl DocFrequency {
-    fn new(table: Vec<(u64, u32)>) -> Self {
+    /// The frequencies of `table`: `(fingerprint, documents)` sorted by fingerprint, each
+    /// fingerprint once (those absent count 1). What [`candidates`] builds from its postings;
+    /// an index builds it from its stored postings and a query batch.
+    pub fn new(table: Vec<(u64, u32)>) -> Self {
         let buckets = 1usize << PREFIX_BITS;
         let mut start = vec![0u32; buckets + 1];
         for &(h, _) in &table {

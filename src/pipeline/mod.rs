@@ -22,6 +22,7 @@ pub use crate::config::{
 pub use candidates::{candidates, passage_candidates, Proposals};
 pub use compare::{compare, Comparison};
 pub use doc::Doc;
+pub use identical::{representatives, star_links};
 pub use passages::{id_ranks, relate, Held, NoOverlaps, OverlapSink, RelationCounts};
 pub use read::{read_and_sketch, ReadSummary};
 pub use sets::{fill_sets, involved, sequence, shingle_set};

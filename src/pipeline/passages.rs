@@ -232,7 +232,11 @@ pub fn relate(
             progress.set(done);
         }
     }
-    let composites = relation::prune_composites(&regions, &rank, &rules);
+    let composites = if config.prune_composites {
+        relation::prune_composites(&regions, &rank, &rules)
+    } else {
+        relation::Composites::default()
+    };
     drop(regions);
     let mut report: Vec<((u32, u32), VerifiedPair)> = Vec::with_capacity(held.len());
     let mut links = Vec::new();

@@ -1,0 +1,337 @@
+//! One segment file: the documents of one `index add` (or `query --add`), immutable once
+//! written. Layout (little-endian):
+//!
+//! ```text
+//! "RPIDXSG1"                                   magic and format version
+//! documents u64, doc_offsets_at u64
+//! 4 × (table offset u64, directory bits u64)   bands, postings, texts, ids
+//! blobs …                                      one per document (StoredDoc::encode)
+//! doc offsets: documents + 1 × u64             absolute offsets of the blobs
+//! tables (super::table): bands    key u64, band u32, doc u32  (documents that enter LSH)
+//!                        postings fingerprint u64, doc u32    (winnowing fingerprints)
+//!                        texts    xxh3-128 of the text (low 64 bits) u64, doc u32
+//!                        ids      xxh3-64 of the id u64, doc u32 (every document)
+//! ```
+//!
+//! `doc` in the tables is the document's number inside the segment; the index adds the
+//! segment's base. Only the first copy of a text (and no empty document) is in the bands,
+//! postings and texts tables, as only the first copy enters the candidate stages of a run.
+
+use super::table::{self, Table};
+use crate::pipeline::Doc;
+use crate::sketch::Sketch;
+use std::fs::File;
+use std::io::{self, Write};
+use std::os::unix::fs::FileExt;
+
+const MAGIC: &[u8; 8] = b"RPIDXSG1";
+const HEADER: usize = 8 + 16 + 4 * 16;
+const TABLES: usize = 4;
+/// Record sizes of the four tables.
+const RECORD: [usize; TABLES] = [16, 12, 12, 12];
+/// Table numbers.
+pub const BANDS: usize = 0;
+/// Fingerprint postings.
+pub const POSTINGS: usize = 1;
+/// Text hashes.
+pub const TEXTS: usize = 2;
+/// Id hashes.
+pub const IDS: usize = 3;
+
+/// A document as a segment stores it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDoc {
+    /// Id.
+    pub id: String,
+    /// Where it was read (file).
+    pub source: String,
+    /// Line in that file, for record inputs.
+    pub line: Option<u64>,
+    /// Original text.
+    pub text: String,
+    /// Length in characters.
+    pub chars: u64,
+    /// Distinct shingles.
+    pub shingle_count: u32,
+    /// Index number of the first document with the same text (its own number when none).
+    pub first_copy: u32,
+    /// xxh3-64 of the record as read.
+    pub record_xxh3: u64,
+    /// MinHash signature (empty for empty documents).
+    pub slots: Vec<u32>,
+    /// Winnowing fingerprints, sorted.
+    pub winnowed: Vec<u64>,
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&(s.len() as u64).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
+}
+
+struct Cursor<'a>(&'a [u8]);
+
+impl Cursor<'_> {
+    fn take(&mut self, n: usize) -> io::Result<&[u8]> {
+        if self.0.len() < n {
+            return Err(bad("document record cut short"));
+        }
+        let (h, t) = self.0.split_at(n);
+        self.0 = t;
+        Ok(h)
+    }
+    fn u64(&mut self) -> io::Result<u64> {
+        Ok(u64::from_le_bytes(self.take(8)?.try_into().map_err(|_| bad("short"))?))
+    }
+    fn u32(&mut self) -> io::Result<u32> {
+        Ok(u32::from_le_bytes(self.take(4)?.try_into().map_err(|_| bad("short"))?))
+    }
+    fn string(&mut self) -> io::Result<String> {
+        let n = self.u64()? as usize;
+        String::from_utf8(self.take(n)?.to_vec()).map_err(|_| bad("text is not UTF-8"))
+    }
+}
+
+fn bad(what: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, what.to_owned())
+}
+
+impl StoredDoc {
+    /// What a segment stores of `doc`.
+    pub fn of(doc: &Doc, first_copy: u32) -> StoredDoc {
+        StoredDoc {
+            id: doc.id.clone(),
+            source: doc.origin.source.clone(),
+            line: doc.origin.line,
+            text: doc.text.clone(),
+            chars: doc.chars as u64,
+            shingle_count: doc.shingle_count as u32,
+            first_copy,
+            record_xxh3: doc.record_xxh3,
+            slots: doc.sketch.slots().to_vec(),
+            winnowed: doc.winnowed.clone(),
+        }
+    }
+
+    /// The document as the pipeline's stages see it (signature made with `seed`).
+    pub fn into_doc(self, seed: u64) -> Doc {
+        let sketch =
+            if self.slots.is_empty() { Sketch::None } else { Sketch::MinHash { seed, slots: self.slots } };
+        Doc {
+            id: self.id,
+            text: self.text,
+            origin: crate::corpus::Origin { source: self.source, line: self.line, input: 0 },
+            shingles: Vec::new(),
+            shingle_count: self.shingle_count as usize,
+            sketch,
+            winnowed: self.winnowed,
+            chars: self.chars as usize,
+            key: None,
+            record_xxh3: self.record_xxh3,
+        }
+    }
+
+    fn encode(&self, out: &mut Vec<u8>) {
+        put_str(out, &self.id);
+        put_str(out, &self.source);
+        out.extend_from_slice(&self.line.map_or(u64::MAX, |l| l).to_le_bytes());
+        put_str(out, &self.text);
+        out.extend_from_slice(&self.chars.to_le_bytes());
+        out.extend_from_slice(&self.shingle_count.to_le_bytes());
+        out.extend_from_slice(&self.first_copy.to_le_bytes());
+        out.extend_from_slice(&self.record_xxh3.to_le_bytes());
+        out.extend_from_slice(&(self.slots.len() as u64).to_le_bytes());
+        self.slots.iter().for_each(|s| out.extend_from_slice(&s.to_le_bytes()));
+        out.extend_from_slice(&(self.winnowed.len() as u64).to_le_bytes());
+        self.winnowed.iter().for_each(|s| out.extend_from_slice(&s.to_le_bytes()));
+    }
+
+    fn decode(raw: &[u8]) -> io::Result<StoredDoc> {
+        let mut c = Cursor(raw);
+        let id = c.string()?;
+        let source = c.string()?;
+        let line = Some(c.u64()?).filter(|&l| l != u64::MAX);
+        let text = c.string()?;
+        let chars = c.u64()?;
+        let shingle_count = c.u32()?;
+        let first_copy = c.u32()?;
+        let record_xxh3 = c.u64()?;
+        let n = c.u64()? as usize;
+        let slots = c
+            .take(n.checked_mul(4).ok_or_else(|| bad("size"))?)?
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        let n = c.u64()? as usize;
+        let winnowed =
+            c.take(n.checked_mul(8).ok_or_else(|| bad("size"))?)?.chunks_exact(8).map(table::key).collect();
+        Ok(StoredDoc {
+            id,
+            source,
+            line,
+            text,
+            chars,
+            shingle_count,
+            first_copy,
+            record_xxh3,
+            slots,
+            winnowed,
+        })
+    }
+}
+
+/// The rows of the four tables for the documents of one segment.
+#[derive(Debug, Default)]
+pub struct Rows {
+    /// `(band key, band, doc)`.
+    pub bands: Vec<(u64, u32, u32)>,
+    /// `(fingerprint, doc)`.
+    pub postings: Vec<(u64, u32)>,
+    /// `(text hash, doc)`.
+    pub texts: Vec<(u64, u32)>,
+    /// `(id hash, doc)`.
+    pub ids: Vec<(u64, u32)>,
+}
+
+/// Writes a segment with `docs` and the table `rows` to `file` (not synced).
+pub fn write(file: &mut File, docs: &[StoredDoc], mut rows: Rows) -> io::Result<u64> {
+    let mut w = io::BufWriter::with_capacity(1 << 20, &mut *file);
+    w.write_all(&[0u8; HEADER])?;
+    let mut at = HEADER as u64;
+    let mut offsets = Vec::with_capacity(docs.len() + 1);
+    let mut blob = Vec::new();
+    for d in docs {
+        offsets.push(at);
+        blob.clear();
+        d.encode(&mut blob);
+        w.write_all(&blob)?;
+        at += blob.len() as u64;
+    }
+    offsets.push(at);
+    let doc_offsets_at = at;
+    for o in &offsets {
+        w.write_all(&o.to_le_bytes())?;
+    }
+    at += 8 * offsets.len() as u64;
+    rows.bands.sort_unstable();
+    rows.postings.sort_unstable();
+    rows.texts.sort_unstable();
+    rows.ids.sort_unstable();
+    let encoded: [Vec<u8>; TABLES] = [
+        rows.bands
+            .iter()
+            .flat_map(|&(k, b, d)| {
+                [k.to_le_bytes().to_vec(), b.to_le_bytes().to_vec(), d.to_le_bytes().to_vec()]
+            })
+            .flatten()
+            .collect(),
+        pairs(&rows.postings),
+        pairs(&rows.texts),
+        pairs(&rows.ids),
+    ];
+    let mut header = Vec::with_capacity(HEADER);
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&(docs.len() as u64).to_le_bytes());
+    header.extend_from_slice(&doc_offsets_at.to_le_bytes());
+    for (t, records) in encoded.iter().enumerate() {
+        let bits = table::bits_for((records.len() / RECORD[t]) as u64);
+        let bytes = table::encode(records, RECORD[t], bits);
+        header.extend_from_slice(&at.to_le_bytes());
+        header.extend_from_slice(&(bits as u64).to_le_bytes());
+        w.write_all(&bytes)?;
+        at += bytes.len() as u64;
+    }
+    w.flush()?;
+    drop(w);
+    file.write_all_at(&header, 0)?;
+    Ok(at)
+}
+
+fn pairs(rows: &[(u64, u32)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(rows.len() * 12);
+    for &(k, d) in rows {
+        out.extend_from_slice(&k.to_le_bytes());
+        out.extend_from_slice(&d.to_le_bytes());
+    }
+    out
+}
+
+/// An open segment file.
+#[derive(Debug)]
+pub struct Segment {
+    file: File,
+    /// Documents in it.
+    pub documents: u32,
+    doc_offsets_at: u64,
+    tables: Vec<Table>,
+}
+
+impl Segment {
+    /// Opens a segment file of `expected_bytes` bytes.
+    pub fn open(file: File, expected_bytes: u64) -> io::Result<Segment> {
+        let len = file.metadata()?.len();
+        if len != expected_bytes {
+            return Err(bad(&format!("{len} bytes where the index manifest says {expected_bytes}")));
+        }
+        let mut header = [0u8; HEADER];
+        file.read_exact_at(&mut header, 0)?;
+        if &header[..8] != MAGIC {
+            return Err(bad("not a reprint index segment (format RPIDXSG1)"));
+        }
+        let mut c = Cursor(&header[8..]);
+        let documents = c.u64()?;
+        let doc_offsets_at = c.u64()?;
+        let documents = u32::try_from(documents).map_err(|_| bad("too many documents"))?;
+        let mut tables = Vec::with_capacity(TABLES);
+        for rec in RECORD {
+            let (offset, bits) = (c.u64()?, c.u64()?);
+            if bits > 16 {
+                return Err(bad("table directory too large"));
+            }
+            tables.push(Table::open(&file, offset, rec, bits as u32)?);
+        }
+        Ok(Segment { file, documents, doc_offsets_at, tables })
+    }
+
+    /// Reads document `local`.
+    pub fn doc(&self, local: u32) -> io::Result<StoredDoc> {
+        let mut at = [0u8; 16];
+        self.file.read_exact_at(&mut at, self.doc_offsets_at + 8 * local as u64)?;
+        let (start, end) = (table::key(&at[..8]), table::key(&at[8..]));
+        if end < start || end - start > (1 << 34) {
+            return Err(bad("document offsets out of order"));
+        }
+        let mut raw = vec![0u8; (end - start) as usize];
+        self.file.read_exact_at(&mut raw, start)?;
+        StoredDoc::decode(&raw)
+    }
+
+    /// Calls `found` with `(value, doc)` of every row of table `t` whose key is `k` (`value` is
+    /// the band for [`BANDS`], 0 otherwise).
+    pub fn lookup(
+        &self,
+        t: usize,
+        k: u64,
+        buf: &mut Vec<u8>,
+        mut found: impl FnMut(u32, u32),
+    ) -> io::Result<()> {
+        let rec = RECORD[t];
+        self.tables[t].lookup(&self.file, k, buf, |r| {
+            let word = |i: usize| u32::from_le_bytes([r[i], r[i + 1], r[i + 2], r[i + 3]]);
+            if rec == 16 {
+                found(word(8), word(12))
+            } else {
+                found(0, word(8))
+            }
+        })
+    }
+
+    /// Rows of table `t`.
+    pub fn rows(&self, t: usize) -> u64 {
+        self.tables[t].rows()
+    }
+
+    /// Bytes of table `t`.
+    pub fn table_bytes(&self, t: usize) -> u64 {
+        self.tables[t].bytes()
+    }
+}

@@ -1,0 +1,222 @@
+//! `index create` and `index add`: a new segment, then the manifest replaced atomically.
+
+use super::segment::{self, Rows, StoredDoc};
+use super::{
+    io_err, text_key, Index, IndexError, IndexParams, Manifest, SegmentEntry, FORMAT_VERSION, LOCK, MANIFEST,
+};
+use crate::config::{Candidates, Config};
+use crate::pipeline::Doc;
+use crate::report::params::Tool;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+
+/// What an add did.
+#[derive(Debug, Clone, Serialize)]
+pub struct AddSummary {
+    /// Documents added.
+    pub added: u64,
+    /// Of them, those that enter candidate stages (not empty, not a copy of an earlier text).
+    pub distinct: u64,
+    /// The new segment's file (none when nothing was added).
+    pub segment: Option<String>,
+    /// Its size.
+    pub bytes: u64,
+    /// Documents in the index after the add.
+    pub documents: u64,
+}
+
+fn sync_dir(dir: &Path) -> Result<(), IndexError> {
+    File::open(dir).and_then(|d| d.sync_all()).map_err(io_err(dir))
+}
+
+/// Adds `docs` (read and sketched under `config`, from `inputs`) to the index in `dir`; with
+/// `create`, makes a new index there (the directory must be missing or empty). Holds the
+/// index's lock throughout; a duplicate id (against the index) is an error before anything is
+/// written.
+pub fn add(
+    dir: &Path,
+    docs: &[Doc],
+    config: &Config,
+    inputs: Vec<String>,
+    create: bool,
+) -> Result<AddSummary, IndexError> {
+    let params = IndexParams::of(config).map_err(IndexError::Params)?;
+    if create {
+        if dir.exists() && std::fs::read_dir(dir).map_err(io_err(dir))?.next().is_some() {
+            return Err(IndexError::NotEmpty(dir.to_path_buf()));
+        }
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    } else if !dir.join(MANIFEST).exists() {
+        return Err(IndexError::NotAnIndex(dir.to_path_buf()));
+    }
+    let lock_path = dir.join(LOCK);
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(io_err(&lock_path))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => return Err(IndexError::Locked(dir.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => return Err(io_err(&lock_path)(e)),
+    }
+    let index = if create { None } else { Some(Index::open(dir, config.corpus.clone())?) };
+    let mut manifest = match &index {
+        Some(ix) => ix.manifest.clone(),
+        None => Manifest {
+            format_version: FORMAT_VERSION,
+            tool: Tool::current(),
+            params: params.clone(),
+            documents: 0,
+            segments: Vec::new(),
+        },
+    };
+    if manifest.params != params {
+        let given: Vec<String> = serde_json::to_value(&params)
+            .ok()
+            .and_then(|v| v.as_object().map(|o| o.keys().map(|k| k.replace('_', "-")).collect()))
+            .unwrap_or_default();
+        return Err(IndexError::Params(format!(
+            "the documents were sketched with other parameters than the index's: {}",
+            manifest.params.differences(&params, &given).join(", ")
+        )));
+    }
+    remove_leftovers(dir, &manifest)?;
+    if let Some(ix) = &index {
+        for d in docs {
+            if let Some(old) = ix.find_id(&d.id)? {
+                let at = old.line.map_or(old.source.clone(), |l| format!("{}:{l}", old.source));
+                return Err(IndexError::DuplicateId { id: d.id.clone(), new: d.origin.to_string(), old: at });
+            }
+        }
+    }
+    let base = manifest.documents;
+    if base + docs.len() as u64 > u32::MAX as u64 {
+        return Err(IndexError::Params("an index holds at most 2^32 - 1 documents".into()));
+    }
+    let (stored, rows, distinct) = rows(index.as_ref(), docs, config, base as u32)?;
+    let mut summary = AddSummary {
+        added: docs.len() as u64,
+        distinct,
+        segment: None,
+        bytes: 0,
+        documents: base + docs.len() as u64,
+    };
+    if !docs.is_empty() || create {
+        if !docs.is_empty() {
+            let number = manifest.segments.len() + 1;
+            let name = format!("segment-{number:06}.rpx");
+            let mut tmp = tempfile::Builder::new()
+                .prefix(".segment-")
+                .suffix(".tmp")
+                .tempfile_in(dir)
+                .map_err(io_err(dir))?;
+            let tmp_path = tmp.path().to_path_buf();
+            let bytes = segment::write(tmp.as_file_mut(), &stored, rows).map_err(io_err(&tmp_path))?;
+            tmp.as_file().sync_all().map_err(io_err(&tmp_path))?;
+            tmp.persist(dir.join(&name)).map_err(|e| io_err(&tmp_path)(e.error))?;
+            sync_dir(dir)?;
+            manifest.segments.push(SegmentEntry {
+                file: name.clone(),
+                documents: docs.len() as u64,
+                distinct,
+                bytes,
+                inputs,
+            });
+            summary.segment = Some(name);
+            summary.bytes = bytes;
+        }
+        manifest.documents = summary.documents;
+        manifest.tool = Tool::current();
+        write_manifest(dir, &manifest)?;
+    }
+    drop(lock);
+    Ok(summary)
+}
+
+fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), IndexError> {
+    let path = dir.join(MANIFEST);
+    let mut json = serde_json::to_vec_pretty(manifest)
+        .map_err(|e| IndexError::Manifest { path: path.clone(), what: e.to_string() })?;
+    json.push(b'\n');
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".index.json.")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io_err(dir))?;
+    tmp.write_all(&json).and_then(|_| tmp.as_file().sync_all()).map_err(io_err(&path))?;
+    tmp.persist(&path).map_err(|e| io_err(&path)(e.error))?;
+    sync_dir(dir)
+}
+
+/// Segments and temporary files of adds that were killed: no manifest names them.
+fn remove_leftovers(dir: &Path, manifest: &Manifest) -> Result<(), IndexError> {
+    for entry in std::fs::read_dir(dir).map_err(io_err(dir))? {
+        let entry = entry.map_err(io_err(dir))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let temp =
+            (name.starts_with(".segment-") || name.starts_with(".index.json.")) && name.ends_with(".tmp");
+        let orphan = name.starts_with("segment-")
+            && name.ends_with(".rpx")
+            && !manifest.segments.iter().any(|s| s.file == name);
+        if temp || orphan {
+            std::fs::remove_file(entry.path()).map_err(io_err(&entry.path()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The stored documents and table rows of `docs`, numbered from `base`; and how many are
+/// distinct (enter the candidate tables).
+fn rows(
+    index: Option<&Index>,
+    docs: &[Doc],
+    config: &Config,
+    base: u32,
+) -> Result<(Vec<StoredDoc>, Rows, u64), IndexError> {
+    let Candidates::MinHashLsh { banding, .. } = config.candidates else {
+        return Err(IndexError::Params("an index needs MinHash LSH".into()));
+    };
+    let mut rows = Rows::default();
+    let mut stored = Vec::with_capacity(docs.len());
+    let mut seen: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut bytes = Vec::new();
+    let mut distinct = 0;
+    for (i, d) in docs.iter().enumerate() {
+        let local = i as u32;
+        rows.ids.push((xxhash_rust::xxh3::xxh3_64(d.id.as_bytes()), local));
+        let mut first = base + local;
+        if !d.is_empty() {
+            let key = text_key(&d.text);
+            let earlier = match index.map(|ix| ix.first_copy(&d.text)).transpose()?.flatten() {
+                Some(f) => Some(f),
+                None => seen
+                    .get(&key)
+                    .and_then(|v| v.iter().find(|&&j| docs[j as usize].text == d.text))
+                    .map(|&j| base + j),
+            };
+            match earlier {
+                Some(f) => first = f,
+                None => {
+                    seen.entry(key).or_default().push(local);
+                    distinct += 1;
+                    rows.texts.push((key, local));
+                    for band in 0..banding.bands {
+                        rows.bands.push((
+                            banding.key(band, d.sketch.slots(), config.seed, &mut bytes),
+                            band as u32,
+                            local,
+                        ));
+                    }
+                    rows.postings.extend(d.winnowed.iter().map(|&h| (h, local)));
+                }
+            }
+        }
+        stored.push(StoredDoc::of(d, first));
+    }
+    Ok((stored, rows, distinct))
+}

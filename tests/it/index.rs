@@ -1,0 +1,321 @@
+//! `reprint index` and `reprint query`: the answers equal the cross pairs of a batch run on the
+//! index and the queries together; parameters, ids and bad input are checked.
+
+use crate::common::{reprint, seeds, shared_data};
+use reprint::corpus::Input;
+use reprint::pipeline::{self, Doc, NoProgress, OverlapSink, Params};
+use reprint::report::json::pair_report_in;
+use reprint::verify::VerifiedPair;
+use serde_json::Value;
+use std::collections::HashSet;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+/// Collects every pair a run relates, as reported.
+struct Pairs(Vec<Value>);
+
+impl OverlapSink for Pairs {
+    fn overlap(&mut self, docs: &[Doc], p: &VerifiedPair, _: (u32, u32)) {
+        self.0.push(serde_json::to_value(pair_report_in(docs, p)).unwrap());
+    }
+    fn finish(&mut self, docs: &[Doc], held: &[((u32, u32), VerifiedPair)]) {
+        for (_, p) in held {
+            self.0.push(serde_json::to_value(pair_report_in(docs, p)).unwrap());
+        }
+    }
+}
+
+/// A pair as `(query, indexed)`: `a` the query document, the fields of each side with it, the
+/// passages in the order of their start in `a`.
+fn oriented(mut p: Value, queries: &HashSet<String>) -> Value {
+    if queries.contains(p["a"].as_str().unwrap()) {
+        return p;
+    }
+    let o = p.as_object_mut().unwrap();
+    for (x, y) in [("a", "b"), ("containment_a_in_b", "containment_b_in_a"), ("coverage_a", "coverage_b")] {
+        let (vx, vy) = (o.remove(x), o.remove(y));
+        if let Some(v) = vy {
+            o.insert(x.into(), v);
+        }
+        if let Some(v) = vx {
+            o.insert(y.into(), v);
+        }
+    }
+    if let Some(Value::Array(ps)) = o.get_mut("passages") {
+        for q in ps.iter_mut() {
+            let q = q.as_object_mut().unwrap();
+            let (a, b) = (q.remove("a").unwrap(), q.remove("b").unwrap());
+            q.insert("a".into(), b);
+            q.insert("b".into(), a);
+        }
+        // As `VerifiedPair::swap` orders them: by the new `a` side.
+        ps.sort_by_key(|q| (q["a"][0].as_u64(), q["b"][0].as_u64()));
+    }
+    p
+}
+
+/// The corpus split by date: every record (in date order), the first half, the second half,
+/// and the first half in three parts. `take`: a window of that many records from the middle of
+/// the date order.
+struct Split {
+    _dir: tempfile::TempDir,
+    all: PathBuf,
+    first: PathBuf,
+    second: PathBuf,
+    parts: [PathBuf; 3],
+    queries: HashSet<String>,
+}
+
+fn split(corpus: &Path, take: Option<usize>) -> Split {
+    let reader =
+        std::io::BufReader::new(flate2::read::MultiGzDecoder::new(std::fs::File::open(corpus).unwrap()));
+    let mut lines: Vec<(String, usize, String)> = reader
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let l = l.unwrap();
+            let v: Value = serde_json::from_str(&l).unwrap();
+            (v["date"].as_str().unwrap_or("").to_owned(), i, l)
+        })
+        .collect();
+    lines.sort();
+    if let Some(n) = take {
+        let start = (lines.len() - n) / 2;
+        lines = lines[start..start + n].to_vec();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, part: &[(String, usize, String)]| {
+        let p = dir.path().join(name);
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&p).unwrap());
+        for (_, _, l) in part {
+            writeln!(f, "{l}").unwrap();
+        }
+        p
+    };
+    let half = lines.len() / 2;
+    let third = half / 3;
+    let queries = lines[half..]
+        .iter()
+        .map(|(_, _, l)| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_owned())
+        .collect();
+    Split {
+        all: write("all.jsonl", &lines),
+        first: write("first.jsonl", &lines[..half]),
+        second: write("second.jsonl", &lines[half..]),
+        parts: [
+            write("part1.jsonl", &lines[..third]),
+            write("part2.jsonl", &lines[third..2 * third]),
+            write("part3.jsonl", &lines[2 * third..half]),
+        ],
+        queries,
+        _dir: dir,
+    }
+}
+
+/// The cross pairs of a batch run on the whole corpus (index documents first) with the
+/// relations of pairs alone (no composite pruning, components), oriented (query, indexed),
+/// sorted.
+fn batch_cross_pairs(s: &Split) -> Vec<String> {
+    let mut config = Params::default().resolve().unwrap();
+    config.prune_composites = false;
+    config.cluster = reprint::cluster::ClusterMethod::Components;
+    let mut sink = Pairs(Vec::new());
+    pipeline::run(vec![Input::Jsonl(s.all.clone())], &config, &NoProgress, &mut sink).unwrap();
+    let mut out: Vec<String> = sink
+        .0
+        .into_iter()
+        .filter(|p| {
+            s.queries.contains(p["a"].as_str().unwrap()) != s.queries.contains(p["b"].as_str().unwrap())
+        })
+        .map(|p| oriented(p, &s.queries).to_string())
+        .collect();
+    out.sort();
+    out
+}
+
+/// The pairs of `reprint query` output lines, as [`batch_cross_pairs`] gives them.
+fn query_pairs(output: &[u8], queries: &HashSet<String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in output.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        let r: Value = serde_json::from_slice(line).unwrap();
+        assert!(queries.contains(r["id"].as_str().unwrap()));
+        for m in r["matches"].as_array().unwrap() {
+            let mut m = m.clone();
+            assert_eq!(m["a"], r["id"]);
+            assert_eq!(m["b"], m["id"]);
+            m.as_object_mut().unwrap().remove("id");
+            out.push(m.to_string());
+        }
+    }
+    out.sort();
+    out
+}
+
+fn query(index: &Path, input: &Path) -> Vec<u8> {
+    let out = reprint().args(["query"]).arg(input).arg("--index").arg(index).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+fn equivalence(corpus: &Path, take: Option<usize>) {
+    let s = split(corpus, take);
+    let expected = batch_cross_pairs(&s);
+    assert!(expected.len() > 50, "the slice has cross pairs to compare: {}", expected.len());
+    let work = tempfile::tempdir().unwrap();
+    let one = work.path().join("one");
+    reprint().args(["index", "create", "-q"]).arg(&s.first).arg("--index").arg(&one).assert().success();
+    let answered = query(&one, &s.second);
+    let got = query_pairs(&answered, &s.queries);
+    let missing: Vec<&String> = expected.iter().filter(|p| !got.contains(p)).take(3).collect();
+    let extra: Vec<&String> = got.iter().filter(|p| !expected.contains(p)).take(3).collect();
+    assert_eq!(got.len(), expected.len(), "missing {missing:#?}\nextra {extra:#?}");
+    assert!(got == expected, "missing {missing:#?}\nextra {extra:#?}");
+    eprintln!("{} cross pairs equal", got.len());
+
+    // The same index built in three adds answers byte for byte the same.
+    let three = work.path().join("three");
+    reprint().args(["index", "create", "-q"]).arg(&s.parts[0]).arg("--index").arg(&three).assert().success();
+    for p in &s.parts[1..] {
+        reprint().args(["index", "add", "-q"]).arg(p).arg("--index").arg(&three).assert().success();
+    }
+    assert_eq!(query(&three, &s.second), answered);
+}
+
+/// 3,000 SaudiNewsNet articles from the middle of the date order: the first half indexed, the
+/// second half queried; the pairs, relations, scores and passages equal the cross pairs of the
+/// batch run on all 3,000 (pair relations: no roundup pruning, no story split).
+#[test]
+fn queries_equal_the_cross_pairs_of_a_batch_run() {
+    let Some(path) = shared_data("saudinewsnet.jsonl.gz") else { return };
+    equivalence(&path, Some(3000));
+}
+
+/// The same on the whole of SaudiNewsNet (about a minute on two cores).
+#[test]
+#[ignore]
+fn queries_equal_the_cross_pairs_of_a_batch_run_on_all_of_saudinewsnet() {
+    let Some(path) = shared_data("saudinewsnet.jsonl.gz") else { return };
+    equivalence(&path, None);
+}
+
+/// The README's worked example: four seed articles indexed, the fifth queried.
+#[test]
+fn the_fifth_seed_matches_the_one_it_shares_a_story_with() {
+    let work = tempfile::tempdir().unwrap();
+    let four = work.path().join("four");
+    std::fs::create_dir(&four).unwrap();
+    for e in std::fs::read_dir(seeds()).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".txt") && !name.starts_with("002_") {
+            std::fs::copy(&p, four.join(&name)).unwrap();
+        }
+    }
+    let ix = work.path().join("ix");
+    reprint().args(["index", "create", "-q"]).arg(&four).arg("--index").arg(&ix).assert().success();
+    let out = query(&ix, &seeds().join("002_f827d458276c570b.txt"));
+    let r: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(r["id"], "002_f827d458276c570b.txt");
+    let m = r["matches"].as_array().unwrap();
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0]["id"], "000_19cceab3956b993e.txt");
+    assert_eq!(m[0]["relation"], "story");
+    assert_eq!(m[0]["passages"][0]["a"], serde_json::json!([202, 654]));
+    assert_eq!(m[0]["passages"][0]["b"], serde_json::json!([1259, 1708]));
+
+    // --add: the fifth joins the index; the same text again is its duplicate.
+    reprint()
+        .args(["query", "--add"])
+        .arg(seeds().join("002_f827d458276c570b.txt"))
+        .arg("--index")
+        .arg(&ix)
+        .assert()
+        .success();
+    let copy = work.path().join("copy.txt");
+    std::fs::copy(seeds().join("002_f827d458276c570b.txt"), &copy).unwrap();
+    let r: Value = serde_json::from_slice(&query(&ix, &copy)).unwrap();
+    assert_eq!(r["matches"][0]["id"], "002_f827d458276c570b.txt");
+    assert_eq!(r["matches"][0]["relation"], "duplicate");
+    let info: Value =
+        serde_json::from_slice(&reprint().args(["index", "info"]).arg(&ix).output().unwrap().stdout).unwrap();
+    assert_eq!(info["documents"], 5);
+    assert_eq!(info["segments"].as_array().unwrap().len(), 2);
+}
+
+/// Standard input is answered line by line: the answer to a line comes before the next line
+/// is written.
+#[test]
+fn standard_input_is_answered_one_line_at_a_time() {
+    let work = tempfile::tempdir().unwrap();
+    let ix = work.path().join("ix");
+    reprint().args(["index", "create", "-q"]).arg(seeds()).arg("--index").arg(&ix).assert().success();
+    let text = std::fs::read_to_string(seeds().join("000_19cceab3956b993e.txt")).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reprint"))
+        .args(["query", "-", "--index"])
+        .arg(&ix)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    for id in ["first", "second"] {
+        writeln!(stdin, "{}", serde_json::json!({"id": id, "text": text})).unwrap();
+        stdin.flush().unwrap();
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let r: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(r["id"], id);
+        assert_eq!(r["matches"][0]["id"], "000_19cceab3956b993e.txt");
+        assert_eq!(r["matches"][0]["relation"], "duplicate");
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
+/// A flag that differs from the index's parameters is an error naming it; an id already in the
+/// index is an error naming both places; `index create` refuses a directory that is not empty.
+#[test]
+fn incompatible_flags_duplicate_ids_and_occupied_directories_are_errors() {
+    let work = tempfile::tempdir().unwrap();
+    let ix = work.path().join("ix");
+    reprint()
+        .args(["index", "create", "-q", "--threshold", "0.6"])
+        .arg(seeds())
+        .arg("--index")
+        .arg(&ix)
+        .assert()
+        .success();
+    let out = reprint()
+        .args(["query", "--min-passage", "40"])
+        .arg(seeds())
+        .arg("--index")
+        .arg(&ix)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--min-passage 40 (the index has 50)"), "{err}");
+    // The index's own value, given again, is accepted.
+    reprint().args(["query", "--threshold", "0.6"]).arg(seeds()).arg("--index").arg(&ix).assert().success();
+
+    let again = work.path().join("again.jsonl");
+    std::fs::write(&again, "{\"id\": \"new\", \"text\": \"a b c d e f\"}\n{\"id\": \"001_2829b539c0b17180.txt\", \"text\": \"x y z\"}\n").unwrap();
+    let out = reprint().args(["index", "add", "-q"]).arg(&again).arg("--index").arg(&ix).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("duplicate id `001_2829b539c0b17180.txt`"), "{err}");
+    assert!(err.contains("again.jsonl:2"), "{err}");
+    assert!(
+        err.contains("again.jsonl:2 and, already in the index, ")
+            && err.contains("seeds/001_2829b539c0b17180.txt"),
+        "{err}"
+    );
+
+    let out =
+        reprint().args(["index", "create", "-q"]).arg(seeds()).arg("--index").arg(&ix).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exists and is not empty"));
+    let out = reprint().args(["index", "info"]).arg(work.path()).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a reprint index"));
+}
