@@ -46,8 +46,6 @@ TOOLS = [
     ("prep", "Python read + normalize + shingle only (floor under every peer)", "baseline"),
 ]
 BASE = "reprint"
-# The scale section of the report, written by benches/scale/run.sh.
-SCALE_BEGIN, SCALE_END = "<!-- scale: begin -->", "<!-- scale: end -->"
 # reprint writes Jaccard rounded to 6 decimals: a difference up to half a unit (plus float noise)
 # is rounding, anything larger a real disagreement.
 ROUNDING = 6e-7
@@ -429,14 +427,14 @@ def main() -> None:
         "",
     ]
     os.makedirs(os.path.dirname(os.path.abspath(args.report)), exist_ok=True)
-    # benches/scale/run.sh owns the section between these markers: keep it.
+    # Other scripts own the sections between "<!-- NAME: begin -->" and "<!-- NAME: end -->"
+    # (benches/scale/run.sh, benches/index/run.sh): keep them.
     kept = ""
     if os.path.exists(args.report):
         with open(args.report, encoding="utf-8") as f:
             old = f.read()
-        begin, end = old.find(SCALE_BEGIN), old.find(SCALE_END)
-        if 0 <= begin < end:
-            kept = "\n" + old[begin:end + len(SCALE_END)] + "\n"
+        for m in re.finditer(r"<!-- ([a-z]+): begin -->.*?<!-- \1: end -->", old, re.S):
+            kept += "\n" + m.group(0) + "\n"
     tmp = args.report + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write("\n".join(md) + kept)
