@@ -9,6 +9,7 @@ mod dedup;
 mod flags;
 mod golden;
 mod inputs;
+mod meta;
 mod plots;
 mod real_data;
 mod relations;
