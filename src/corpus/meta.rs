@@ -244,6 +244,83 @@ pub fn cell_text(raw: &RawValue) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The end (exclusive) of the JSON string whose opening quote is at `start`.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut j = start + 1;
+    loop {
+        j += memchr::memchr2(b'"', b'\\', bytes.get(j..)?)?;
+        if bytes[j] == b'"' {
+            return Some(j + 1);
+        }
+        j += 2;
+    }
+}
+
+/// The end (exclusive) of the JSON value that starts at `start` (its first byte).
+fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
+    match bytes.get(start)? {
+        b'"' => string_end(bytes, start),
+        b'{' | b'[' => {
+            let (mut depth, mut j) = (0usize, start);
+            loop {
+                match bytes.get(j)? {
+                    b'"' => {
+                        j = string_end(bytes, j)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+        }
+        _ => {
+            let rest = &bytes[start..];
+            let len = rest.iter().position(|b| matches!(b, b',' | b'}' | b']') || b.is_ascii_whitespace());
+            Some(start + len.unwrap_or(rest.len()))
+        }
+    }
+}
+
+/// The top-level fields of a JSON object that has already been parsed (so is valid), with
+/// the byte range of each value's raw text, in the order written (the last of a repeated key
+/// wins). A shallow scan: string contents are skipped with `memchr` and nothing is decoded
+/// but the keys, so the text field costs a scan, not a second parse.
+fn scan_fields(bytes: &[u8]) -> Vec<(String, std::ops::Range<usize>)> {
+    let mut out: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    let ws =
+        |j: usize| j + bytes.get(j..).map_or(0, |r| r.iter().take_while(|b| b.is_ascii_whitespace()).count());
+    let Some(open) = bytes.iter().position(|&b| b == b'{') else { return out };
+    let mut j = open + 1;
+    loop {
+        j = ws(j);
+        if bytes.get(j) != Some(&b'"') {
+            return out;
+        }
+        let Some(key_end) = string_end(bytes, j) else { return out };
+        let Ok(key) = serde_json::from_slice::<String>(&bytes[j..key_end]) else { return out };
+        j = ws(key_end);
+        if bytes.get(j) != Some(&b':') {
+            return out;
+        }
+        let start = ws(j + 1);
+        let Some(end) = value_end(bytes, start) else { return out };
+        out.retain(|(k, _)| *k != key);
+        out.push((key, start..end));
+        j = ws(end);
+        match bytes.get(j) {
+            Some(b',') => j += 1,
+            _ => return out,
+        }
+    }
+}
+
 fn is_scalar(v: &Value) -> bool {
     matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_))
 }
@@ -282,14 +359,12 @@ pub(super) fn from_json(value: &Value, bytes: &[u8], config: &CorpusConfig) -> (
             let excluded = |k: &str| k == config.id_field || k == config.text_field;
             let any = object.is_some_and(|o| o.iter().any(|(k, v)| is_scalar(v) && !excluded(k)));
             if any {
-                if let Ok(RawFields(raw)) = serde_json::from_slice::<RawFields>(bytes) {
-                    for (k, v) in raw {
-                        let scalar = matches!(
-                            v.get().as_bytes().first(),
-                            Some(b'"' | b't' | b'f' | b'-' | b'0'..=b'9')
-                        );
-                        if scalar && !excluded(&k) {
-                            push_field(&mut json, &k, v.get());
+                for (k, range) in scan_fields(bytes) {
+                    let raw = &bytes[range];
+                    let scalar = matches!(raw.first(), Some(b'"' | b't' | b'f' | b'-' | b'0'..=b'9'));
+                    if scalar && !excluded(&k) {
+                        if let Ok(raw) = std::str::from_utf8(raw) {
+                            push_field(&mut json, &k, raw);
                         }
                     }
                 }
@@ -299,10 +374,10 @@ pub(super) fn from_json(value: &Value, bytes: &[u8], config: &CorpusConfig) -> (
             let present: Vec<&String> =
                 fields.iter().filter(|f| lookup(value, f).is_some_and(is_scalar)).collect();
             if !present.is_empty() {
-                let top = serde_json::from_slice::<RawFields>(bytes).map(|r| r.0).unwrap_or_default();
+                let top = scan_fields(bytes);
                 for f in present {
                     let raw = match top.iter().find(|(k, _)| k == f) {
-                        Some((_, v)) => Some(v.get().to_owned()),
+                        Some((_, r)) => std::str::from_utf8(&bytes[r.clone()]).ok().map(str::to_owned),
                         None => raw_text(bytes, f),
                     };
                     if let Some(raw) = raw {
@@ -384,6 +459,50 @@ mod tests {
         // Values holding the separators of the header read back whole.
         let m = Meta::new([Some("1,2;3"), Some(";"), None], None);
         assert_eq!((m.title(), m.date(), m.outlet(), m.json()), (Some("1,2;3"), Some(";"), None, None));
+    }
+
+    #[test]
+    fn the_shallow_scan_finds_top_level_fields_as_written() {
+        let rec = br#" {"id": 7, "t\"x": "a \"quoted\" \\ }{ text", "n": {"a": [1, "]"]}, "v":-1.5e3 , "b":true,"id":"8"}"#;
+        let got: Vec<(String, &str)> =
+            scan_fields(rec).into_iter().map(|(k, r)| (k, std::str::from_utf8(&rec[r]).unwrap())).collect();
+        assert_eq!(
+            got,
+            [
+                ("t\"x".to_owned(), r#""a \"quoted\" \\ }{ text""#),
+                ("n".to_owned(), r#"{"a": [1, "]"]}"#),
+                ("v".to_owned(), "-1.5e3"),
+                ("b".to_owned(), "true"),
+                ("id".to_owned(), r#""8""#),
+            ]
+        );
+        assert!(scan_fields(b"[1]").is_empty());
+        assert!(scan_fields(b"{}").is_empty());
+    }
+
+    proptest::proptest! {
+        /// Fuzz target: the shallow scan agrees with a full parse on the keys and values of
+        /// objects serde_json writes (strings with quotes, escapes and brackets inside).
+        #[test]
+        fn the_shallow_scan_agrees_with_a_full_parse(
+            pairs in proptest::collection::vec(
+                ("[a-z\"\\\\ ]{0,6}", "[a-z \"\\\\{}\\[\\],:]{0,12}", proptest::prelude::any::<i32>()),
+                0..6,
+            )
+        ) {
+            let mut obj = serde_json::Map::new();
+            for (k, s, n) in &pairs {
+                obj.insert(k.clone(), serde_json::json!(s));
+                obj.insert(format!("{k}#"), serde_json::json!({ "x": [n, s] }));
+            }
+            let text = serde_json::to_string_pretty(&Value::Object(obj.clone())).unwrap();
+            let scanned = scan_fields(text.as_bytes());
+            proptest::prop_assert_eq!(scanned.len(), obj.len());
+            for (k, r) in scanned {
+                let v: Value = serde_json::from_str(&text[r]).unwrap();
+                proptest::prop_assert_eq!(Some(&v), obj.get(&k));
+            }
+        }
     }
 
     #[test]
