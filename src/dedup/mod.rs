@@ -10,8 +10,10 @@
 //!   count.
 //!
 //! Kept JSON Lines records are copied byte for byte from the input (a second read of the
-//! input files), never re-serialized. Every output is staged under a temporary name
-//! ([`crate::report::Staged`]); the caller renames them all together once every file is ready.
+//! input files), never re-serialized; CSV/TSV rows and JSON array elements likewise, into a
+//! table under the input's header or an array (module `copy`). Every output is staged under a
+//! temporary name ([`crate::report::Staged`]); the caller renames them all together once every
+//! file is ready.
 
 mod copy;
 
