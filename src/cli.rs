@@ -2,7 +2,10 @@
 //! constants so that `--help`, the README and the library agree.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use reprint::corpus::{CorpusConfig, DEFAULT_ID_FIELD, DEFAULT_MAX_DOC_BYTES, DEFAULT_TEXT_FIELD};
+use reprint::corpus::{
+    CorpusConfig, DisplayField, MetaConfig, MetaFields, DEFAULT_DATE_FIELD, DEFAULT_ID_FIELD,
+    DEFAULT_MAX_DOC_BYTES, DEFAULT_SOURCE_FIELD, DEFAULT_TEXT_FIELD, DEFAULT_TITLE_FIELD,
+};
 use reprint::lsh::winnow::{DEFAULT_MAX_DF, DEFAULT_MIN_SHARED, DEFAULT_WINDOW};
 use reprint::normalize::Profile;
 use reprint::overlap::{PassageConfig, DEFAULT_MAX_GAP, DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE};
@@ -26,13 +29,14 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Cluster the documents of one or more inputs: clusters.json, overlap.html, manifest.json.
+    /// Cluster the documents of one or more inputs: clusters.json, clusters.csv, overlaps.jsonl,
+    /// overlap.html, manifest.json.
     ///
     /// Exit status: 0 on success, 2 on an error (nothing written), 3 when the run completed but
     /// some records were skipped (listed in clusters.json and on stderr).
     Cluster(ClusterArgs),
-    /// Remove duplicates: write the kept records (byte for byte), the removed ones with what
-    /// they duplicate, and a run manifest.
+    /// Remove duplicates: write the kept records (byte for byte, in the input's format), the
+    /// removed ones with what they duplicate, and a run manifest.
     ///
     /// Exit status: 0 on success; 1 with --check when duplicates were found; 2 on an error;
     /// 3 when the run completed but some records were skipped.
@@ -60,13 +64,14 @@ pub enum Command {
 /// Arguments of `reprint dedup`.
 #[derive(Debug, Args)]
 pub struct DedupArgs {
-    /// Inputs to deduplicate: directories (of .txt files or of .jsonl shards), .jsonl files
-    /// (also compressed: .gz, .zst, .bz2, .xz; told by content), .txt files. CSV, TSV and JSON
-    /// array files can be references (--against), not inputs.
+    /// Inputs to deduplicate: directories (of .txt files or of record files), .jsonl, .json,
+    /// .csv and .tsv files (also compressed: .gz, .zst, .bz2, .xz; told by content), .txt
+    /// files. Kept records are written in the format they were read in.
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<String>,
 
-    /// Output directory: kept.jsonl[.gz] and/or kept.txt, removed.jsonl, manifest.json.
+    /// Output directory: kept.jsonl, kept.csv, kept.tsv, kept.json (each .gz when its inputs
+    /// are) and/or kept.txt, removed.jsonl, manifest.json.
     #[arg(short, long, value_name = "DIR")]
     pub out: PathBuf,
 
@@ -77,7 +82,8 @@ pub struct DedupArgs {
     pub against: Vec<String>,
 
     /// Write every record with `cluster`, `duplicate_of`, `is_representative` added
-    /// (annotated.jsonl[.gz]) instead of removing duplicates.
+    /// (annotated.jsonl, .csv, .tsv or .json: fields of JSON records, columns of tables)
+    /// instead of removing duplicates.
     #[arg(long)]
     pub annotate: bool,
 
@@ -218,7 +224,8 @@ pub struct ClusterArgs {
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
-    /// Directory for clusters.json, overlap.html and manifest.json (created if missing).
+    /// Directory for clusters.json, clusters.csv, overlaps.jsonl, overlap.html and
+    /// manifest.json (created if missing).
     #[arg(short, long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
 
@@ -382,6 +389,27 @@ pub struct InputOptions {
     #[arg(long, help_heading = "Input")]
     pub allow_empty: bool,
 
+    /// Record fields carried into the outputs (clusters.json, clusters.csv, overlaps.jsonl,
+    /// removed.jsonl): all (every string, number and boolean field but the id and the text;
+    /// every CSV/TSV column but those two), none, or FIELD,FIELD,... (each must be in some
+    /// record).
+    #[arg(long, value_name = "FIELD,...", default_value = "all", help_heading = "Input")]
+    pub meta: String,
+
+    /// Field shown as a document's title in reports (default: title, when records have it; a
+    /// field given here that no record has is an error).
+    #[arg(long, value_name = "FIELD", help_heading = "Input")]
+    pub title_field: Option<String>,
+
+    /// Field shown as a document's date (default: date, when records have it).
+    #[arg(long, value_name = "FIELD", help_heading = "Input")]
+    pub date_field: Option<String>,
+
+    /// Field shown as a document's outlet, its publisher (default: source, when records have
+    /// it).
+    #[arg(long, value_name = "FIELD", help_heading = "Input")]
+    pub source_field: Option<String>,
+
     /// A record that cannot be read: skip it (reported; exit status 3) or fail the run.
     #[arg(long, value_enum, default_value_t = OnErrorArg::Skip, help_heading = "Input")]
     pub on_error: OnErrorArg,
@@ -401,8 +429,18 @@ pub struct RunOptions {
 
 impl InputOptions {
     /// How records are read.
-    pub fn corpus_config(&self) -> CorpusConfig {
-        CorpusConfig {
+    pub fn corpus_config(&self) -> anyhow::Result<CorpusConfig> {
+        let display = |given: &Option<String>, default: &str| match given {
+            Some(name) => DisplayField { name: name.clone(), explicit: true },
+            None => DisplayField::default_to(default),
+        };
+        let meta = MetaConfig {
+            fields: MetaFields::parse(&self.meta).map_err(|e| anyhow::anyhow!("--meta {e}"))?,
+            title: display(&self.title_field, DEFAULT_TITLE_FIELD),
+            date: display(&self.date_field, DEFAULT_DATE_FIELD),
+            outlet: display(&self.source_field, DEFAULT_SOURCE_FIELD),
+        };
+        Ok(CorpusConfig {
             id_field: self.id_field.clone(),
             text_field: self.text_field.clone(),
             extensions: self.ext.as_ref().map(|ext| {
@@ -414,8 +452,9 @@ impl InputOptions {
             max_doc_bytes: self.max_doc_bytes,
             key_field: None,
             allow_empty: self.allow_empty,
+            meta,
             exclude: Vec::new(),
-        }
+        })
     }
 }
 
@@ -433,7 +472,7 @@ impl MatchOptions {
         let m = self;
         let defaults = Params::default();
         let mut p = Params {
-            corpus: input.corpus_config(),
+            corpus: input.corpus_config()?,
             normalize: match m.normalize {
                 NormalizeArg::Default => Profile::Default,
                 NormalizeArg::None => Profile::None,

@@ -31,13 +31,26 @@ const EXIT_SKIPPED: u8 = 3;
 const EXIT_ERROR: u8 = 2;
 
 /// What `cluster` writes into `--out`.
-const CLUSTER_WRITES: &[&str] = &["overlaps.jsonl", "clusters.json", "overlap.html", "manifest.json"];
+const CLUSTER_WRITES: &[&str] =
+    &["overlaps.jsonl", "clusters.json", "clusters.csv", "overlap.html", "manifest.json"];
 /// What `dedup` writes into `--out`.
 const DEDUP_WRITES: &[&str] = &[
     "kept.jsonl",
     "kept.jsonl.gz",
     "annotated.jsonl",
     "annotated.jsonl.gz",
+    "kept.csv",
+    "kept.csv.gz",
+    "annotated.csv",
+    "annotated.csv.gz",
+    "kept.tsv",
+    "kept.tsv.gz",
+    "annotated.tsv",
+    "annotated.tsv.gz",
+    "kept.json",
+    "kept.json.gz",
+    "annotated.json",
+    "annotated.json.gz",
     "kept.txt",
     "removed.jsonl",
     "manifest.json",
@@ -84,6 +97,9 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
     out.adopt(vec![overlaps.stage().with_context(|| format!("cannot write {}", overlaps_path.display()))?]);
     let report = ClusterReport::new(&run, names.clone());
     out.stage("clusters.json", &report.to_json())?;
+    let csv_path = out.path("clusters.csv");
+    out.adopt(vec![report::clusters_csv::write(&run, &csv_path)
+        .with_context(|| format!("cannot write {}", csv_path.display()))?]);
     if !args.no_html {
         let page =
             report::html::render(&run, &names, report::html::HtmlLimits { max_pairs: args.html_max_pairs });
@@ -114,10 +130,6 @@ fn dedup(args: DedupArgs) -> Result<u8> {
         names.extend(ref_names);
     }
     let mut out = open_out(&args.out, DEDUP_WRITES, &inputs, &names, &mut config.corpus)?;
-    // After open_out, which keeps the run's own outputs out of directory inputs.
-    for input in &inputs[..only_inputs] {
-        corpus::check_copyable(input, &config.corpus)?;
-    }
     if let Some(dir) = &args.copy_to {
         if dir.exists() && !dir.is_dir() {
             bail!("--copy-to {}: exists and is not a directory", dir.display());
@@ -199,12 +211,13 @@ fn eval(args: EvalArgs) -> Result<u8> {
 
     if let Some(clusters_path) = &args.clusters {
         let Some(labels) = &labels else { bail!("--clusters needs --labels (or --pairs) to score against") };
+        let corpus_config = args.pipeline.input.corpus_config()?;
         let corpus_ids = || -> Result<Option<Vec<String>>, corpus::CorpusError> {
             if args.inputs.is_empty() {
                 return Ok(None);
             }
             let (inputs, _) = Input::from_args(&args.inputs)?;
-            let (docs, _) = corpus::read_all(inputs, &args.pipeline.input.corpus_config())?;
+            let (docs, _) = corpus::read_all(inputs, &corpus_config)?;
             Ok(Some(docs.into_iter().map(|d| d.id).collect()))
         };
         let scored = eval::rescore_clusters_file(clusters_path, labels, pairs.as_deref(), corpus_ids)?;

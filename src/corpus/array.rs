@@ -260,6 +260,30 @@ impl ArraySource {
     }
 }
 
+impl ArraySource {
+    /// Calls `f(line, element)` for every element, with the line it starts on and its bytes
+    /// as read (as [`RecordStream::next_records`] finds them); an element over
+    /// `--max-doc-bytes` gives `None`. Damage or a read error ends the array, as in the first
+    /// read.
+    pub(super) fn for_each_element(
+        &mut self,
+        config: &CorpusConfig,
+        mut f: impl FnMut(u64, Option<&[u8]>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        while self.state != State::Done {
+            let (mut data, mut spans) = (Vec::new(), Vec::new());
+            let ended = self.scan(&mut data, &mut spans, config.max_doc_bytes).is_err();
+            for s in &spans {
+                f(s.line, (!s.too_long).then(|| &data[s.start..s.end]))?;
+            }
+            if ended {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl RecordStream for ArraySource {
     fn next_records(
         &mut self,

@@ -19,6 +19,7 @@
 mod array;
 mod dir;
 mod lines;
+mod meta;
 mod reader;
 mod record;
 mod reread;
@@ -26,9 +27,13 @@ mod table;
 mod text;
 
 pub use lines::{open_lines, without_bom, Codec, XZ_MEMLIMIT};
+pub use meta::{
+    cell_text, fields_of, DisplayField, Meta, MetaConfig, MetaFields, DEFAULT_DATE_FIELD,
+    DEFAULT_SOURCE_FIELD, DEFAULT_TITLE_FIELD, MAX_META_FIELDS,
+};
 pub use reader::CorpusReader;
 pub use record::{read_json_objects, JsonLine, JsonObject};
-pub use reread::{checksum, for_each_line, read_bytes};
+pub use reread::{checksum, copy_files, for_each_element, for_each_line, read_bytes, CopyFormat, TableRows};
 pub use text::{read_all, read_two};
 
 use serde::Serialize;
@@ -180,61 +185,12 @@ fn without_compression_suffix(name: &str) -> &str {
     COMPRESSION_SUFFIXES.iter().find_map(|s| name.strip_suffix(s)).unwrap_or(name)
 }
 
-/// The line files of `input` (JSON Lines, and `.json` files that hold JSON Lines), in the
-/// order the reader reads them: the file of a JSON Lines input, the line files among the shards
-/// of a directory; none for other inputs. Dedup copies kept records from them in a second read.
-pub fn record_files(input: &Input, config: &CorpusConfig) -> Result<Vec<PathBuf>, CorpusError> {
-    let lines = |p: &Path, f: Format| -> Result<bool, CorpusError> {
-        Ok(match f {
-            Format::JsonLines => true,
-            Format::Json => !is_json_array(p)?,
-            Format::Text | Format::Csv | Format::Tsv => false,
-        })
-    };
-    let mut out = Vec::new();
-    match input {
-        Input::Jsonl(p) => out.push(p.clone()),
-        Input::Json(p) if lines(p, Format::Json)? => out.push(p.clone()),
-        Input::Dir(root) => {
-            for (p, f) in dir::entries(root, config)? {
-                if lines(&p, f)? {
-                    out.push(p);
-                }
-            }
-        }
-        _ => {}
-    }
-    Ok(out)
-}
-
 /// Whether the file at `path` (decompressed) holds a JSON array: its first character is `[`.
 fn is_json_array(path: &Path) -> Result<bool, CorpusError> {
     let mut reader = open_lines(path)?;
     array::sniff_array(&mut reader)
         .map(|(array, _)| array)
         .map_err(|source| CorpusError::Open { path: path.to_path_buf(), source })
-}
-
-/// Checks that dedup can copy the kept records of `input` byte for byte: text files and JSON
-/// Lines can; a CSV or TSV file or a JSON array (or a directory holding one) cannot yet, and is
-/// refused before any work rather than losing its kept records.
-pub fn check_copyable(input: &Input, config: &CorpusConfig) -> Result<(), CorpusError> {
-    let check = |path: &Path, format: Format| -> Result<(), CorpusError> {
-        let what = match format {
-            Format::Csv => "CSV",
-            Format::Tsv => "TSV",
-            Format::Json if is_json_array(path)? => "JSON array",
-            _ => return Ok(()),
-        };
-        Err(CorpusError::NotCopyable { path: path.to_path_buf(), what })
-    };
-    match input {
-        Input::Csv(p) => check(p, Format::Csv),
-        Input::Tsv(p) => check(p, Format::Tsv),
-        Input::Json(p) => check(p, Format::Json),
-        Input::Dir(root) => dir::entries(root, config)?.into_iter().try_for_each(|(p, f)| check(&p, f)),
-        Input::Jsonl(_) | Input::TextFile(_) | Input::Stdin => Ok(()),
-    }
 }
 
 /// How records are read.
@@ -255,6 +211,9 @@ pub struct CorpusConfig {
     /// Whether an input with nothing to read, or a run where no document could be read, is
     /// accepted (`--allow-empty`); by default each is an error.
     pub allow_empty: bool,
+    /// The metadata documents carry (`--meta`) and the fields reports show (`--title-field`,
+    /// `--date-field`, `--source-field`).
+    pub meta: MetaConfig,
     /// Files never read from a directory input (canonical paths): the outputs of the run,
     /// when `--out` is inside an input directory.
     #[serde(skip)]
@@ -278,6 +237,7 @@ impl Default for CorpusConfig {
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
             key_field: None,
             allow_empty: false,
+            meta: MetaConfig::default(),
             exclude: Vec::new(),
         }
     }
@@ -316,6 +276,8 @@ pub struct RawDoc {
     pub origin: Origin,
     /// Value of the key field (`CorpusConfig::key_field`), when asked for and present.
     pub key: Option<String>,
+    /// Carried fields and display values (none for text files).
+    pub meta: Meta,
     /// xxh3-64 of the record as read (the raw JSON line with its line ending, or the text
     /// file's bytes): dedup's second read checks it is copying the records it analysed.
     pub record_xxh3: u64,
@@ -463,6 +425,21 @@ pub enum CorpusError {
         /// The keys the objects have (the first 32), comma-separated.
         seen: String,
     },
+    /// A field `--meta` lists, or a display field given explicitly (`--title-field`, ...),
+    /// that no record of any input has.
+    #[error("{} {fields} {} in no record of {source_name} as a string, number or boolean ({records} record{} read); fields seen: {seen}", if *plural { "fields" } else { "field" }, if *plural { "are" } else { "is" }, if *records == 1 { "" } else { "s" })]
+    NoSuchMetaField {
+        /// The fields, with their flags: `` `headline` (--title-field) ``.
+        fields: String,
+        /// Whether more than one field is missing.
+        plural: bool,
+        /// The inputs, comma-separated.
+        source_name: String,
+        /// Records read from them.
+        records: u64,
+        /// The keys of records lacking a field, and the columns of tables (the first 32).
+        seen: String,
+    },
     /// An input with nothing to read (without `--allow-empty`).
     #[error("{source_name} {what} (--allow-empty to run anyway)")]
     EmptyInput {
@@ -478,14 +455,6 @@ pub enum CorpusError {
         skipped: u64,
         /// The first skipped record: `FILE:LINE: reason`.
         first: String,
-    },
-    /// `dedup` of an input whose records it cannot copy byte for byte.
-    #[error("{}: dedup copies kept records byte for byte from JSON Lines and text files, and cannot yet from {what} files; convert it to JSON Lines, or give it with --against (reference corpora are only read)", path.display())]
-    NotCopyable {
-        /// The file.
-        path: PathBuf,
-        /// What it holds: `CSV`, `TSV`, `JSON array`.
-        what: &'static str,
     },
     /// Two documents share an id.
     #[error("duplicate document id `{id}`: first at {first}, again at {second} (ids must be unique across all inputs; use --id-field to pick another field)")]

@@ -40,6 +40,10 @@ pub struct CorpusReader {
     /// Records skipped over all inputs, and the first of them.
     skipped: u64,
     first_skip: Option<Skipped>,
+    /// The required fields over every input read (`--meta`, display flags), and the inputs'
+    /// names, for the error when one is in no record.
+    all_fields: FieldTally,
+    names: Vec<String>,
 }
 
 struct Source {
@@ -112,6 +116,8 @@ impl CorpusReader {
             documents: 0,
             skipped: 0,
             first_skip: None,
+            all_fields: FieldTally::default(),
+            names: Vec::new(),
         }
     }
 
@@ -158,6 +164,7 @@ impl CorpusReader {
                 match self.inputs.next() {
                     None => {
                         self.check_documents()?;
+                        self.all_fields.check_required(&self.names.join(", "), &self.config)?;
                         return Ok(None);
                     }
                     Some(input) => self.current = Some(open(input, &self.config, &self.stored_bytes)?),
@@ -193,6 +200,8 @@ impl CorpusReader {
                 None => {
                     if let Some(src) = &self.current {
                         src.fields.check(&src.name, &self.config)?;
+                        self.all_fields.merge(&src.fields);
+                        self.names.push(src.name.clone());
                         if src.records == 0 && !self.config.allow_empty {
                             let what = match &src.dir {
                                 Some(root) => super::dir::unread(root, &self.config)?,

@@ -101,7 +101,11 @@ pub(super) struct Fields {
     pub id: bool,
     /// It has the text field (whatever its value).
     pub text: bool,
-    /// Its first keys, when it lacks the id or the text field: the fields a message can list.
+    /// Which of the fields that must be in some record ([`super::MetaConfig::required`]) it
+    /// has, bit `i` for the `i`-th.
+    pub found: u64,
+    /// Its first keys, when it lacks the id, the text or a required field: the fields a
+    /// message can list.
     pub keys: Vec<String>,
 }
 
@@ -117,6 +121,10 @@ pub(super) struct FieldTally {
     objects: u64,
     with_id: u64,
     with_text: u64,
+    /// Required fields found in some record (a bit each, as [`Fields::found`]).
+    found: u64,
+    /// Records (JSON objects and table rows) counted for the required fields.
+    records: u64,
     /// Keys of the objects that lack a field, sorted, the first [`NAMES_KEPT`].
     seen: std::collections::BTreeSet<String>,
 }
@@ -130,13 +138,69 @@ impl FieldTally {
         self.objects += 1;
         self.with_id += f.id as u64;
         self.with_text += f.text as u64;
-        for k in &f.keys {
+        self.found |= f.found;
+        self.records += 1;
+        self.note_keys(&f.keys);
+    }
+
+    /// Counts one table row with the required fields `found` (its header's columns).
+    pub(super) fn add_row(&mut self, found: u64) {
+        self.found |= found;
+        self.records += 1;
+    }
+
+    /// Keeps field names (up to [`NAMES_KEPT`]) for a message.
+    pub(super) fn note_keys(&mut self, keys: &[String]) {
+        for k in keys {
             if self.seen.len() >= NAMES_KEPT {
                 break;
             }
             if !self.seen.contains(k) {
                 self.seen.insert(k.clone());
             }
+        }
+    }
+
+    /// Adds what another input's tally saw about the required fields.
+    pub(super) fn merge(&mut self, other: &FieldTally) {
+        self.found |= other.found;
+        self.records += other.records;
+        let keys: Vec<String> = other.seen.iter().cloned().collect();
+        self.note_keys(&keys);
+    }
+
+    /// An error when a required field ([`super::MetaConfig::required`]: a field `--meta`
+    /// lists, a display field given explicitly) is in no record of any input (`names`); the
+    /// tally is that of every input together.
+    pub(super) fn check_required(&self, names: &str, config: &CorpusConfig) -> Result<(), CorpusError> {
+        let required = config.meta.required();
+        let missing: Vec<String> = required
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.found & (1 << i) == 0)
+            .map(|(_, (f, flag))| format!("`{f}` ({flag})"))
+            .collect();
+        if missing.is_empty() || self.records == 0 {
+            return Ok(());
+        }
+        Err(CorpusError::NoSuchMetaField {
+            fields: missing.join(" and "),
+            plural: missing.len() > 1,
+            source_name: names.to_owned(),
+            records: self.records,
+            seen: self.seen_list(),
+        })
+    }
+
+    fn seen_list(&self) -> String {
+        let mut seen: Vec<String> = self.seen.iter().map(|k| format!("`{k}`")).collect();
+        if seen.len() >= NAMES_KEPT {
+            seen.push("…".to_owned());
+        }
+        if seen.is_empty() {
+            "none".to_owned()
+        } else {
+            seen.join(", ")
         }
     }
 
@@ -155,16 +219,12 @@ impl FieldTally {
         if missing.is_empty() {
             return Ok(());
         }
-        let mut seen: Vec<String> = self.seen.iter().map(|k| format!("`{k}`")).collect();
-        if seen.len() >= NAMES_KEPT {
-            seen.push("…".to_owned());
-        }
         Err(CorpusError::NoSuchField {
             fields: missing.join(" and "),
             plural: missing.len() > 1,
             source_name: name.to_owned(),
             records: self.objects,
-            seen: if seen.is_empty() { "none".to_owned() } else { seen.join(", ") },
+            seen: self.seen_list(),
         })
     }
 }
@@ -213,7 +273,10 @@ pub(super) fn parse_record(
     fields.object = true;
     fields.id = lookup(&value, &config.id_field).is_some();
     fields.text = lookup(&value, &config.text_field).is_some();
-    if !(fields.id && fields.text) {
+    let (meta, found) = super::meta::from_json(&value, bytes, config);
+    fields.found = found;
+    let all_found = (1u64 << config.meta.required().len()) - 1;
+    if !(fields.id && fields.text) || found != all_found {
         fields.keys = object.keys().take(KEYS_KEPT).cloned().collect();
     }
     let fields = &fields;
@@ -261,6 +324,7 @@ pub(super) fn parse_record(
         text,
         origin: Origin { source: source.to_owned(), line: Some(line), input: 0 },
         key,
+        meta,
         record_xxh3: xxhash_rust::xxh3::xxh3_64(raw),
     };
     Some((Record::Doc(doc), fields.clone()))
@@ -269,7 +333,7 @@ pub(super) fn parse_record(
 /// The exact JSON text of the value at `path` in the object `bytes` (exact key first, then a
 /// dotted path, like [`lookup`]): numeric ids keep their digits (`18446744073709551616`, `1e2`,
 /// `-0`), which a parsed number would round or reformat.
-fn raw_text(bytes: &[u8], path: &str) -> Option<String> {
+pub(super) fn raw_text(bytes: &[u8], path: &str) -> Option<String> {
     use serde_json::value::RawValue;
     type RawObject = std::collections::HashMap<String, Box<RawValue>>;
     let top: RawObject = serde_json::from_slice(bytes).ok()?;
@@ -289,7 +353,7 @@ fn raw_text(bytes: &[u8], path: &str) -> Option<String> {
 }
 
 /// Looks up `path` in a JSON object: the exact key first, then a dotted path.
-fn lookup<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+pub(super) fn lookup<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
     if let Some(v) = value.get(path) {
         return Some(v);
     }

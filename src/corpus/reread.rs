@@ -1,12 +1,14 @@
 //! Reading inputs again after a run: the raw lines of a JSON Lines file (dedup copies kept
 //! records byte for byte), the bytes of a text file, and input checksums for manifests.
 
+use super::array::{sniff_array, ArraySource};
 use super::dir::entries;
 use super::lines::{open_lines, read_line_capped};
-use super::{CorpusConfig, CorpusError, Input};
+use super::table::TableSource;
+use super::{is_json_array, CorpusConfig, CorpusError, Format, Input};
 use std::fs::File;
 use std::io::{self, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Calls `f(line_number, raw_line)` for every line of a JSON Lines file (plain or compressed),
 /// numbering lines exactly as the reader does (1-based, every `\n`-terminated line counts).
@@ -30,6 +32,114 @@ pub fn for_each_line(
         line += 1;
         f(line, (!too_long).then_some(buf.as_slice())).map_err(err)?;
     }
+}
+
+/// How dedup copies the kept records of a record file: in the format it was read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CopyFormat {
+    /// JSON Lines (also a `.json` file holding JSON Lines): kept lines.
+    Lines,
+    /// CSV: the header row, then the kept rows.
+    Csv,
+    /// TSV: the header row, then the kept rows.
+    Tsv,
+    /// A JSON array: an array of the kept elements.
+    Array,
+}
+
+impl CopyFormat {
+    /// The extension of the clean corpus in this format: `jsonl`, `csv`, `tsv`, `json`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            CopyFormat::Lines => "jsonl",
+            CopyFormat::Csv => "csv",
+            CopyFormat::Tsv => "tsv",
+            CopyFormat::Array => "json",
+        }
+    }
+}
+
+/// The record files of `input` with the format each is copied in, in the order the reader
+/// reads them: the file of a record input, the record files among the shards of a directory;
+/// none for text files and standard input.
+pub fn copy_files(input: &Input, config: &CorpusConfig) -> Result<Vec<(PathBuf, CopyFormat)>, CorpusError> {
+    let of = |p: &Path, f: Format| -> Result<Option<CopyFormat>, CorpusError> {
+        Ok(match f {
+            Format::JsonLines => Some(CopyFormat::Lines),
+            Format::Json if is_json_array(p)? => Some(CopyFormat::Array),
+            Format::Json => Some(CopyFormat::Lines),
+            Format::Csv => Some(CopyFormat::Csv),
+            Format::Tsv => Some(CopyFormat::Tsv),
+            Format::Text => None,
+        })
+    };
+    let mut out = Vec::new();
+    let mut push = |p: &Path, f: Format| -> Result<(), CorpusError> {
+        if let Some(c) = of(p, f)? {
+            out.push((p.to_path_buf(), c));
+        }
+        Ok(())
+    };
+    match input {
+        Input::Jsonl(p) => push(p, Format::JsonLines)?,
+        Input::Json(p) => push(p, Format::Json)?,
+        Input::Csv(p) => push(p, Format::Csv)?,
+        Input::Tsv(p) => push(p, Format::Tsv)?,
+        Input::Dir(root) => {
+            for (p, f) in entries(root, config)? {
+                push(&p, f)?;
+            }
+        }
+        Input::TextFile(_) | Input::Stdin => {}
+    }
+    Ok(out)
+}
+
+/// A CSV or TSV file read again: its header row as read, then its rows as read.
+pub struct TableRows(TableSource);
+
+impl TableRows {
+    /// Opens the table at `path` (`tsv`: tab-separated) and reads its header.
+    pub fn open(path: &Path, tsv: bool, config: &CorpusConfig) -> Result<TableRows, CorpusError> {
+        let reader = open_lines(path)?;
+        let delimiter = if tsv { b'\t' } else { b',' };
+        TableSource::open(path.display().to_string(), reader, delimiter, config, false).map(TableRows)
+    }
+
+    /// The header row as read (with its byte-order mark and line ending).
+    pub fn header(&self) -> &[u8] {
+        self.0.header()
+    }
+
+    /// The header's column names.
+    pub fn columns(&self) -> &[String] {
+        self.0.columns()
+    }
+
+    /// Calls `f(line, row)` for every row, numbered as the reader numbers them, with its bytes
+    /// as read (`None` for a row over `--max-doc-bytes`, which the reader skipped too).
+    pub fn for_each_row(
+        &mut self,
+        config: &CorpusConfig,
+        f: impl FnMut(u64, Option<&[u8]>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        self.0.for_each_row(config, f)
+    }
+}
+
+/// Calls `f(line, element)` for every element of the JSON array file `path`, with the line it
+/// starts on and its bytes as read (`None` for an element over `--max-doc-bytes`).
+pub fn for_each_element(
+    path: &Path,
+    config: &CorpusConfig,
+    f: impl FnMut(u64, Option<&[u8]>) -> io::Result<()>,
+) -> Result<(), CorpusError> {
+    let err = |source| CorpusError::Open { path: path.to_path_buf(), source };
+    let mut reader = open_lines(path)?;
+    let (_, lines) = sniff_array(&mut reader).map_err(err)?;
+    ArraySource::new(path.display().to_string(), reader, lines, false)
+        .for_each_element(config, f)
+        .map_err(err)
 }
 
 /// Size and xxh3-64 checksum of an input, for run manifests: a file's bytes as stored

@@ -9,6 +9,7 @@
 //! ends the file with a diagnostic instead of filling memory.
 
 use super::lines::Hashing;
+use super::meta::MetaColumns;
 use super::reader::{RecordStream, BATCH_BYTES, BATCH_LINES};
 use super::record::FieldTally;
 use super::{CorpusConfig, CorpusError, Origin, RawDoc, Record, Skipped};
@@ -24,6 +25,8 @@ struct Columns {
     id: usize,
     text: usize,
     key: Option<usize>,
+    /// Carried and display columns.
+    meta: MetaColumns,
     /// How many fields the header has.
     width: usize,
 }
@@ -36,6 +39,10 @@ pub(super) struct TableSource {
     done: bool,
     /// Whether this file is a whole input (not a shard of a directory).
     whole: bool,
+    /// The header's column names, until the first batch tells them to the field tally.
+    names: Vec<String>,
+    /// The header row as read (byte-order mark and line ending included).
+    header: Vec<u8>,
 }
 
 /// Keeps the raw bytes of the current row (for its line number and checksum) and refuses to
@@ -111,8 +118,9 @@ impl TableSource {
         };
         if header.is_empty() {
             // An empty file: no header, no rows (the reader is at its end).
-            let columns = Columns { id: 0, text: 0, key: None, width: 0 };
-            return Ok(TableSource { name, reader, columns, done: false, whole });
+            let columns = Columns { id: 0, text: 0, key: None, meta: MetaColumns::default(), width: 0 };
+            let (names, header) = (Vec::new(), Vec::new());
+            return Ok(TableSource { name, reader, columns, done: false, whole, names, header });
         }
         let names: Vec<String> = header.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
         let find = |field: &str, flag: &str| -> Result<usize, CorpusError> {
@@ -129,12 +137,17 @@ impl TableSource {
             Some(k) => Some(find(k, "--keep")?),
             None => None,
         };
+        let meta = MetaColumns::new(&names, id, text, config);
+        let end = reader.position().byte();
+        let header = reader.get_ref().row(end).to_vec();
         Ok(TableSource {
             name,
             reader,
-            columns: Columns { id, text, key, width: names.len() },
+            columns: Columns { id, text, key, meta, width: names.len() },
             done: false,
             whole,
+            names,
+            header,
         })
     }
 
@@ -166,11 +179,13 @@ impl TableSource {
             Err(reason) => return skip(reason, Some(id)),
         };
         let key = c.key.and_then(|k| field(k, "key").ok()).filter(|k| !k.is_empty());
+        let meta = c.meta.of_row(|i| String::from_utf8_lossy(row.get(i).unwrap_or_default()));
         Record::Doc(RawDoc {
             id,
             text,
             origin: Origin { source: self.name.clone(), line: Some(line), input: 0 },
             key,
+            meta,
             record_xxh3: xxhash_rust::xxh3::xxh3_64(raw),
         })
     }
@@ -182,11 +197,15 @@ impl RecordStream for TableSource {
         config: &CorpusConfig,
         bytes_read: &mut u64,
         hash: Option<&Arc<Mutex<Hashing>>>,
-        // A table's columns are checked at its header.
-        _fields: &mut FieldTally,
+        // A table's id and text columns are checked at its header; the required fields of
+        // --meta and the display flags are counted here, a column for every row.
+        fields: &mut FieldTally,
     ) -> Result<Option<Vec<Record>>, CorpusError> {
         if self.done {
             return Ok(None);
+        }
+        if !self.names.is_empty() {
+            fields.note_keys(&std::mem::take(&mut self.names));
         }
         let mut records = Vec::new();
         let mut size = 0usize;
@@ -207,12 +226,8 @@ impl RecordStream for TableSource {
                     let len = end.saturating_sub(start.byte());
                     *bytes_read += len;
                     size += len as usize;
-                    // The reader's position is where the previous row ended: the line ending
-                    // and blank lines before this row come first.
-                    let raw = self.reader.get_ref().row(end);
-                    let lead = raw.iter().position(|&b| b != b'\n' && b != b'\r').unwrap_or(raw.len());
-                    let line = start.line() + memchr::memchr_iter(b'\n', &raw[..lead]).count() as u64;
-                    let raw = &raw[lead..];
+                    let (line, raw) = self.row_text(&start, end);
+                    fields.add_row(self.columns.meta.found);
                     records.push(if raw.len() > config.max_doc_bytes {
                         Record::Skip(Skipped {
                             source: self.name.clone(),
@@ -257,6 +272,51 @@ impl RecordStream for TableSource {
             return Ok(None);
         }
         Ok(Some(records))
+    }
+}
+
+impl TableSource {
+    /// The line a row that the reader read from `start` to `end` starts on, and its bytes. The
+    /// reader's position is where the previous row ended: the line ending and blank lines
+    /// before this row come first.
+    fn row_text(&self, start: &csv::Position, end: u64) -> (u64, &[u8]) {
+        let raw = self.reader.get_ref().row(end);
+        let lead = raw.iter().position(|&b| b != b'\n' && b != b'\r').unwrap_or(raw.len());
+        let line = start.line() + memchr::memchr_iter(b'\n', &raw[..lead]).count() as u64;
+        (line, &raw[lead..])
+    }
+
+    /// The header row as read (with its byte-order mark and line ending).
+    pub(super) fn header(&self) -> &[u8] {
+        &self.header
+    }
+
+    /// The header's column names (before the first batch is read).
+    pub(super) fn columns(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Calls `f(line, row)` for every row, with the line it starts on and its bytes as read
+    /// (numbered as [`RecordStream::next_records`] numbers them); a row over `--max-doc-bytes`
+    /// gives `None`. A read error ends the table (its rows were not analysed either).
+    pub(super) fn for_each_row(
+        &mut self,
+        config: &CorpusConfig,
+        mut f: impl FnMut(u64, Option<&[u8]>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut row = ByteRecord::new();
+        loop {
+            let start = self.reader.position().clone();
+            self.reader.get_mut().start_row(start.byte());
+            match self.reader.read_byte_record(&mut row) {
+                Ok(true) => {
+                    let end = self.reader.position().byte();
+                    let (line, raw) = self.row_text(&start, end);
+                    f(line, (raw.len() <= config.max_doc_bytes).then_some(raw))?;
+                }
+                Ok(false) | Err(_) => return Ok(()),
+            }
+        }
     }
 }
 

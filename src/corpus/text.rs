@@ -115,6 +115,7 @@ pub(super) fn text_record(
             text,
             origin: Origin { source, line: None, input: 0 },
             key: None,
+            meta: super::Meta::default(),
             record_xxh3,
         }),
         Err(e) => {

@@ -1,7 +1,7 @@
 //! [`Doc`]: one document after reading and sketching, as the later stages see it.
 
 use crate::cluster::DocKeys;
-use crate::corpus::Origin;
+use crate::corpus::{Meta, Origin};
 use crate::sketch::Sketch;
 
 /// One document after sketching.
@@ -29,6 +29,9 @@ pub struct Doc {
     pub chars: usize,
     /// Key-field value (for `--keep earliest:FIELD` / `latest:FIELD`).
     pub key: Option<String>,
+    /// Carried record fields (`--meta`) and display values (title, date, outlet): one
+    /// allocation at most, none for a document without any.
+    pub meta: Meta,
     /// xxh3-64 of the record as read ([`crate::corpus::RawDoc::record_xxh3`]).
     pub record_xxh3: u64,
 }
@@ -37,6 +40,27 @@ impl Doc {
     /// Whether the document has no shingles (and is therefore never clustered).
     pub fn is_empty(&self) -> bool {
         self.shingle_count == 0
+    }
+
+    /// The title reports show (`--title-field`, default `title` when records have it).
+    pub fn title(&self) -> Option<&str> {
+        self.meta.title()
+    }
+
+    /// The date reports show (`--date-field`, default `date`), as the record wrote it.
+    pub fn date(&self) -> Option<&str> {
+        self.meta.date()
+    }
+
+    /// The outlet (publisher) reports show (`--source-field`, default `source`).
+    pub fn outlet(&self) -> Option<&str> {
+        self.meta.outlet()
+    }
+
+    /// The carried fields (`--meta`) as the raw text of a JSON object; `None` when the
+    /// document carries none.
+    pub fn meta_json(&self) -> Option<&str> {
+        self.meta.json()
     }
 }
 

@@ -127,6 +127,7 @@ pub fn read_and_sketch(
                             winnowed,
                             chars,
                             key: raw.key,
+                            meta: raw.meta,
                         })
                     }
                 })

@@ -40,6 +40,8 @@
 //!       "size": 2,
 //!       "representative": "<doc id>",                     // --keep
 //!       "members": ["<doc id>", ...],                      // sorted by id
+//!       "meta": { "<doc id>": { "source": "aawsat", "date": "2015-07-21", ... }, ... },
+//!                                  // carried fields (--meta) of the members that have any
 //!       "cohesion": { "compared_pairs": 1,                 // member pairs scored exactly
 //!                     "min_jaccard": 0.192034, "min_link_score": 0.321256,
 //!                     "linked_pairs": 1, "unlinked_pairs": 0,   // linked directly or not
@@ -62,7 +64,12 @@
 //! a byte-identical file. Fields are only ever added; a field that changes meaning bumps
 //! `schema_version`. Version 2 added `relation`, the relation counts, `max_family` and
 //! `min_covered`, and changed what makes a pair a link (the three relations of
-//! [`crate::relation`] replace version 1's single rule). `overlaps.jsonl` holds every pair
+//! [`crate::relation`] replace version 1's single rule). Later additions within version 2
+//! (no existing field changed): `meta` of clusters (each member's carried record fields, as a
+//! JSON object holding the values as the record wrote them: numbers keep their exact digits;
+//! a CSV/TSV cell is a string), and the parameters `meta`, `title_field`, `date_field`,
+//! `source_field`. `clusters.csv` lists every document with its cluster
+//! ([`super::clusters_csv`]). `overlaps.jsonl` holds every pair
 //! that shares a passage, with the same pair fields ([`super::overlaps`]). The `compare --json` and `eval.json` documents are described in
 //! [`super::compare`] and [`super::eval`].
 
@@ -211,10 +218,39 @@ pub struct ClusterEntry {
     pub representative: String,
     /// Member ids, sorted.
     pub members: Vec<String>,
+    /// The carried fields (`--meta`) of the members that have any, by member id (absent when
+    /// none has).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<std::collections::BTreeMap<String, MetaObject>>,
     /// How tightly the cluster holds together.
     pub cohesion: CohesionReport,
     /// Linked pairs inside the cluster.
     pub pairs: Vec<PairReport>,
+}
+
+/// A document's carried fields: a JSON object written as the record held the values (numbers
+/// keep their digits).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MetaObject(pub Box<serde_json::value::RawValue>);
+
+impl MetaObject {
+    /// The carried fields of a document, `None` when it has none.
+    pub fn of(doc: &crate::pipeline::Doc) -> Option<MetaObject> {
+        let json = doc.meta_json()?;
+        serde_json::value::RawValue::from_string(json.to_owned()).ok().map(MetaObject)
+    }
+
+    /// The object's JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl PartialEq for MetaObject {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
 }
 
 /// The whole `clusters.json` document.
@@ -246,6 +282,14 @@ impl ClusterReport {
                 size: c.members.len(),
                 representative: id(c.representative),
                 members: c.members.iter().map(|&m| id(m)).collect(),
+                meta: {
+                    let meta: std::collections::BTreeMap<String, MetaObject> = c
+                        .members
+                        .iter()
+                        .filter_map(|&m| Some((id(m), MetaObject::of(&run.docs[m as usize])?)))
+                        .collect();
+                    (!meta.is_empty()).then_some(meta)
+                },
                 cohesion: CohesionReport {
                     compared_pairs: c.cohesion.compared_pairs,
                     min_jaccard: round6(c.cohesion.min_jaccard),

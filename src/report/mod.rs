@@ -6,6 +6,7 @@
 //! then renamed over the final name. A run killed at any moment leaves either the previous file
 //! or the complete new one, never a partial file under the final name.
 
+pub mod clusters_csv;
 pub mod compare;
 pub mod eval;
 pub mod html;

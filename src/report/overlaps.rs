@@ -7,8 +7,12 @@
 //!  "jaccard": x, "containment_a_in_b": x, "containment_b_in_a": x,
 //!  "linked_by": "jaccard" | "passage" | "both",      // story links only
 //!  "coverage_a": x, "coverage_b": x,
-//!  "passages": [ { "a": [start, end], "b": [start, end], "words": n, "exact": x } ] }
+//!  "passages": [ { "a": [start, end], "b": [start, end], "words": n, "exact": x } ],
+//!  "meta_a": { "source": "aawsat", ... }, "meta_b": { ... } }   // carried fields (--meta)
 //! ```
+//!
+//! `meta_a` and `meta_b` are the carried record fields of each side (`--meta`), as in
+//! `clusters.json`; a side without any has none.
 //!
 //! The fields are those of a pair in `clusters.json` ([`super::json`]): character offsets
 //! into the original texts, scores rounded to 6 decimals. A link that story clustering cut (a
@@ -77,6 +81,18 @@ impl OverlapsWriter {
 
     fn record(docs: &[Doc], p: &VerifiedPair) -> io::Result<Vec<u8>> {
         let mut line = serde_json::to_vec(&pair_report_in(docs, p))?;
+        let sides = [("meta_a", docs[p.a as usize].meta_json()), ("meta_b", docs[p.b as usize].meta_json())];
+        if sides.iter().any(|(_, m)| m.is_some()) && line.last() == Some(&b'}') {
+            // The pair's fields, then each side's carried fields as the record wrote them.
+            line.pop();
+            for (key, meta) in sides {
+                if let Some(meta) = meta {
+                    line.extend_from_slice(format!(",\"{key}\":").as_bytes());
+                    line.extend_from_slice(meta.as_bytes());
+                }
+            }
+            line.push(b'}');
+        }
         line.push(b'\n');
         Ok(line)
     }

@@ -70,6 +70,19 @@ pub struct ParamsReport {
     /// `--allow-empty` (present only when given).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub allow_empty: bool,
+    /// Carried record fields (`--meta`): `all`, `none` or the fields listed, comma-separated
+    /// (absent in files written before metadata was carried).
+    #[serde(default)]
+    pub meta: String,
+    /// The field shown as a document's title (`--title-field`).
+    #[serde(default)]
+    pub title_field: String,
+    /// The field shown as a document's date (`--date-field`).
+    #[serde(default)]
+    pub date_field: String,
+    /// The field shown as a document's outlet (`--source-field`).
+    #[serde(default)]
+    pub source_field: String,
     /// Passage detection parameters (`null` when off).
     pub passages: Option<PassageParamsReport>,
     /// Clustering method.
@@ -129,6 +142,10 @@ impl ParamsReport {
             extensions: c.corpus.extensions.clone(),
             max_doc_bytes: c.corpus.max_doc_bytes,
             allow_empty: c.corpus.allow_empty,
+            meta: c.corpus.meta.fields.name(),
+            title_field: c.corpus.meta.title.name.clone(),
+            date_field: c.corpus.meta.date.name.clone(),
+            source_field: c.corpus.meta.outlet.name.clone(),
             passages: c.passages.map(|p| PassageParamsReport {
                 shingle_words: c.passage_k,
                 min_passage: p.rule.min_passage,

@@ -799,11 +799,11 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
-            name: "dedup of a JSON array",
+            name: "a --title-field in no record",
             files: vec![("in.json", format!("[{OK_LINE}]").into_bytes())],
-            args: vec!["dedup", "in.json", "--out", "o"],
+            args: vec!["cluster", "in.json", "--title-field", "headline"],
             stdin: None,
-            expect: Expect::Fails { messages: &["in.json: dedup copies kept records byte for byte from JSON Lines and text files, and cannot yet from JSON array files"] },
+            expect: Expect::Fails { messages: &["field `headline` (--title-field) is in no record of in.json as a string, number or boolean (1 record read); fields seen: `id`, `text`"] },
         },
         // --- CSV and TSV ---
         Case {
@@ -869,11 +869,11 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
-            name: "dedup of a CSV file",
-            files: vec![("in.csv", text("id,text\na,words\n"))],
-            args: vec!["dedup", "in.csv", "--out", "o"],
+            name: "dedup of two CSV files with different headers",
+            files: vec![("a.csv", text("id,text\na,words\n")), ("b.csv", text("id,text,date\nb,other words,1\n"))],
+            args: vec!["dedup", "a.csv", "b.csv", "--out", "o"],
             stdin: None,
-            expect: Expect::Fails { messages: &["in.csv: dedup copies kept records byte for byte from JSON Lines and text files"] },
+            expect: Expect::Fails { messages: &["b.csv: its header row differs from that of a.csv"] },
         },
         // --- paths, outputs and arguments ---
         Case {
@@ -1125,14 +1125,14 @@ bad_input_tests! {
     a_truncated_json_array: "a truncated JSON array";
     an_invalid_element_in_a_json_array: "an invalid element in a JSON array";
     a_json_array_element_over_max_doc_bytes: "a JSON array element over --max-doc-bytes";
-    dedup_of_a_json_array: "dedup of a JSON array";
+    a_title_field_in_no_record: "a --title-field in no record";
     a_csv_row_with_too_few_fields: "a CSV row with too few fields";
     a_csv_header_without_the_text_column: "a CSV header without the text column";
     invalid_utf_8_in_a_csv_field: "invalid UTF-8 in a CSV field";
     an_empty_id_in_a_csv_row: "an empty id in a CSV row";
     a_csv_row_over_max_doc_bytes: "a CSV row over --max-doc-bytes";
     an_unclosed_quote_in_a_csv_file: "an unclosed quote in a CSV file";
-    dedup_of_a_csv_file: "dedup of a CSV file";
+    dedup_of_two_csv_files_with_different_headers: "dedup of two CSV files with different headers";
     a_nonexistent_input_path: "a nonexistent input path";
     an_input_whose_format_cannot_be_told: "an input whose format cannot be told";
     an_output_path_that_is_a_file: "an output path that is a file";

@@ -10,6 +10,7 @@ mod flags;
 mod golden;
 mod index;
 mod inputs;
+mod meta;
 mod plots;
 mod real_data;
 mod relations;

@@ -10,11 +10,15 @@
 //!   count.
 //!
 //! Kept JSON Lines records are copied byte for byte from the input (a second read of the
-//! input files), never re-serialized. Every output is staged under a temporary name
-//! ([`crate::report::Staged`]); the caller renames them all together once every file is ready.
+//! input files), never re-serialized; CSV/TSV rows and JSON array elements likewise, into a
+//! table under the input's header or an array (module `copy`). Every output is staged under a
+//! temporary name ([`crate::report::Staged`]); the caller renames them all together once every
+//! file is ready.
+
+mod copy;
 
 use crate::cluster::keep_cmp;
-use crate::corpus::{self, CorpusError, Input};
+use crate::corpus::{self, CopyFormat, CorpusError, Input};
 use crate::pipeline::RunResult;
 use crate::relation;
 use crate::report::{round6, AtomicFile, Staged};
@@ -237,6 +241,12 @@ pub struct RemovedRecord<'a> {
     pub words: Option<usize>,
     /// Of those, words in no shingle shared with the kept document: what removing it loses.
     pub words_not_in_kept: Option<usize>,
+    /// The removed document's carried fields (`--meta`), when it has any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<&'a serde_json::value::RawValue>,
+    /// The kept document's carried fields, when it has any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of_meta: Option<&'a serde_json::value::RawValue>,
 }
 
 /// The `removed.jsonl` record of a removal.
@@ -265,6 +275,8 @@ pub fn removed_record<'a>(run: &'a RunResult, r: &'a Removal) -> RemovedRecord<'
         coverage: al.map(|al| round6(if removed_is_a { al.coverage_a } else { al.coverage_b })),
         words: al.map(|al| if removed_is_a { al.words_a } else { al.words_b }),
         words_not_in_kept: al.map(|al| if removed_is_a { al.own_words_a } else { al.own_words_b }),
+        meta: d.meta_json().and_then(|m| serde_json::from_str(m).ok()),
+        duplicate_of_meta: k.meta_json().and_then(|m| serde_json::from_str(m).ok()),
     }
 }
 
@@ -281,6 +293,14 @@ pub enum DedupError {
         source_name: String,
         /// The first line that differs.
         line: u64,
+    },
+    /// Two tables copied into one clean table have different header rows.
+    #[error("{second}: its header row differs from that of {first}, so their kept rows cannot go in one table; deduplicate them in separate runs, or with one as --against")]
+    Header {
+        /// The first table.
+        first: String,
+        /// The table whose header differs.
+        second: String,
     },
     /// Writing an output failed.
     #[error("cannot write {}: {source}", path.display())]
@@ -342,14 +362,21 @@ pub fn write_outputs(
     let rep_of: HashMap<u32, u32> = plan.removed.iter().map(|r| (r.doc, r.duplicate_of)).collect();
 
     // The record files of every input, in the order they were read: JSON Lines files and the
-    // shards of directories.
+    // shards of directories; tables and arrays apart.
     let mut jsonl: Vec<(usize, PathBuf)> = Vec::new();
+    let mut others: Vec<(usize, PathBuf, CopyFormat)> = Vec::new();
     for (k, input) in out.inputs[..only_inputs.min(out.inputs.len())].iter().enumerate() {
-        jsonl.extend(corpus::record_files(input, &run.config.corpus)?.into_iter().map(|p| (k, p)));
+        for (p, f) in corpus::copy_files(input, &run.config.corpus)? {
+            match f {
+                CopyFormat::Lines => jsonl.push((k, p)),
+                _ => others.push((k, p, f)),
+            }
+        }
     }
     // A file whose records were analysed but that is no longer there changed too.
     for (&(k, source), lines) in &by_line {
-        if !jsonl.iter().any(|(i, p)| *i == k && p.display().to_string() == source) {
+        let named = |i: usize, p: &Path| i == k && p.display().to_string() == source;
+        if !jsonl.iter().any(|(i, p)| named(*i, p)) && !others.iter().any(|(i, p, _)| named(*i, p)) {
             let line = lines.keys().min().copied().unwrap_or_default();
             return Err(DedupError::Changed { source_name: source.to_owned(), line });
         }
@@ -422,6 +449,7 @@ pub fn write_outputs(
         }
         written.push(sink.stage_all().map_err(&err)?);
     }
+    written.extend(copy::write_copies(run, plan, out, &others)?);
 
     if !text_docs.is_empty() {
         let path = out.dir.join("kept.txt");
