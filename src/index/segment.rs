@@ -126,6 +126,8 @@ impl StoredDoc {
             winnowed: self.winnowed,
             chars: self.chars as usize,
             key: None,
+            // Segments do not store metadata (yet): query answers carry ids and offsets only.
+            meta: crate::corpus::Meta::default(),
             record_xxh3: self.record_xxh3,
         }
     }
