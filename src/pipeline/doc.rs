@@ -37,6 +37,26 @@ impl Doc {
     pub fn is_empty(&self) -> bool {
         self.shingle_count == 0
     }
+
+    /// The record's title: filled by the metadata reader.
+    pub fn title(&self) -> Option<&str> {
+        None
+    }
+
+    /// The record's date: filled by the metadata reader.
+    pub fn date(&self) -> Option<&str> {
+        None
+    }
+
+    /// The record's outlet (its source publication): filled by the metadata reader.
+    pub fn outlet(&self) -> Option<&str> {
+        None
+    }
+
+    /// The record's metadata as a JSON object: filled by the metadata reader.
+    pub fn meta_json(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl DocKeys for [Doc] {
