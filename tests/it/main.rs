@@ -8,6 +8,7 @@ mod common;
 mod dedup;
 mod flags;
 mod golden;
+mod html;
 mod inputs;
 mod plots;
 mod real_data;

@@ -1,124 +1,248 @@
-//! `overlap.html`: one self-contained page (inline CSS, no scripts, no network) showing each
-//! cluster, its figures, and for each linked pair the two texts side by side with the shared
-//! passages highlighted in matching colours.
+//! The overlap report: `overlap.html`, an index of the clusters, and the directory `overlap/`
+//! beside it, with a page per cluster (`overlap/c/NNNN.html`: members with their metadata,
+//! each link's two texts side by side, shared passages highlighted in matching colours), a
+//! page per document that shares a passage with another (`overlap/d/NNNN.html`: its full text
+//! with everything it shares highlighted, and every link it has, overlaps included) and a list
+//! of the documents that have overlaps (`overlap/documents.html`). Links between the pages are
+//! relative, so the report works from a copied directory with no network.
 //!
-//! Safety invariant: every piece of document-derived text (ids, texts, sources) goes through
-//! [`escape`], and bidirectional control characters are replaced by a visible marker, so a
-//! document can neither inject markup nor reorder what the reader sees. The page holds no
-//! `<script>` at all.
+//! Safety invariant: every piece of document-derived text (ids, texts, sources, titles,
+//! dates, outlets) goes through [`escape`] (element content) or [`escape_attr`] (attribute
+//! values), and bidirectional control characters are replaced by a visible marker, so a
+//! document can neither inject markup nor reorder what the reader sees. Each page's
+//! Content-Security-Policy allows no network and no script, except the index's one inline
+//! script (sorting and filtering), allowed by its hash.
 
+mod cluster;
+mod document;
 mod escape;
+mod index;
+mod links;
+mod page;
 mod pair;
 
+pub use escape::{escape, escape_attr};
+pub use links::{Both, LinkCollector};
+
+use crate::pipeline::{Doc, RunResult};
+use crate::verify::VerifiedPair;
 use escape::esc;
-pub use escape::escape;
-use pair::pair;
 
-use crate::pipeline::RunResult;
-use crate::report::round6;
-use std::fmt::Write;
+/// Default of [`HtmlLimits::max_pairs`].
+pub const DEFAULT_MAX_PAIRS: usize = 20;
 
-/// Limits on how much text the page embeds.
+/// Limits on how much text the pages embed.
 #[derive(Debug, Clone, Copy)]
 pub struct HtmlLimits {
-    /// Pairs shown with their texts, over the whole page (clusters in order).
+    /// Links shown with their two texts on one page: a cluster page shows the links of its
+    /// representative first, then the others in id order; a document page shows its overlaps
+    /// (its story links are shown on its cluster's page). The other links of the page are
+    /// listed in its table of links, with their figures (all of them are in `clusters.json`
+    /// and `overlaps.jsonl`). Also the overlaps kept per document ([`LinkCollector`]).
     pub max_pairs: usize,
 }
 
 impl Default for HtmlLimits {
     fn default() -> Self {
-        HtmlLimits { max_pairs: 500 }
+        HtmlLimits { max_pairs: DEFAULT_MAX_PAIRS }
     }
 }
 
-const STYLE: &str = r#"
-body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Naskh Arabic",sans-serif;margin:2rem;color:#1b1b1b;background:#fafafa}
-h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2.5rem;border-bottom:1px solid #ccc}h3{font-size:1rem}
-table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}
-.pair{margin:1rem 0 2rem}.cols{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
-.doc{white-space:pre-wrap;unicode-bidi:plaintext;background:#fff;border:1px solid #ddd;padding:.75rem;max-height:40rem;overflow:auto;line-height:1.7}
-.doc h4{margin:0 0 .5rem;font-size:.9rem;unicode-bidi:isolate}
-mark{border-radius:3px;padding:0 1px}
-mark.p0{background:#ffe08a}mark.p1{background:#a8e6cf}mark.p2{background:#b5d8ff}mark.p3{background:#ffc4d6}
-mark.p4{background:#d9c8ff}mark.p5{background:#ffd1a6}mark.p6{background:#c9f2f2}mark.p7{background:#e5f5a6}
-.ctl{font-family:monospace;font-size:.75em;color:#b00020;border:1px dashed #b00020;padding:0 2px}
-.note{color:#555}.id{font-family:monospace;unicode-bidi:isolate}
-"#;
+/// The metadata the pages show for a document, when the corpus has it.
+pub trait DocMeta {
+    /// The document's title.
+    fn title(&self, doc: u32) -> Option<&str>;
+    /// The document's date (compared as a string: ISO dates sort by time).
+    fn date(&self, doc: u32) -> Option<&str>;
+    /// The outlet that published it.
+    fn outlet(&self, doc: u32) -> Option<&str>;
+}
 
-/// Renders the page for a run.
-pub fn render(run: &RunResult, sources: &[String], limits: HtmlLimits) -> String {
-    let mut h = String::new();
-    let s = &run.stats;
-    h.push_str("<!DOCTYPE html>\n<html lang=\"und\">\n<head>\n<meta charset=\"utf-8\">\n");
-    h.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
-    h.push_str("<title>reprint: shared passages</title>\n<style>");
-    h.push_str(STYLE);
-    h.push_str("</style>\n</head>\n<body>\n<h1>reprint: shared passages</h1>\n");
-    let _ = writeln!(
-        h,
-        "<p>{} documents from <span class=\"id\">{}</span>; {} linked pairs ({} by Jaccard ≥ {}, {} by shared passages only); {} clusters. reprint {}.</p>",
-        s.documents,
-        esc(&sources.join(", ")),
-        s.linked_pairs,
-        s.verified_pairs,
-        run.config.threshold,
-        s.passage_links,
-        s.clusters,
-        env!("CARGO_PKG_VERSION")
-    );
-    if let Some(p) = &run.config.passages {
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">Passages: at least {} words; documents below the Jaccard threshold are linked when passages cover at least {} of the shorter one. Highlights of the same colour mark the same passage in both texts.</p>",
-            p.rule.min_passage, p.rule.min_coverage
-        );
+impl DocMeta for Vec<Doc> {
+    fn title(&self, doc: u32) -> Option<&str> {
+        self[doc as usize].title()
     }
-    if run.clusters.is_empty() {
-        h.push_str("<p>No clusters: no two documents are linked.</p>\n");
+    fn date(&self, doc: u32) -> Option<&str> {
+        self[doc as usize].date()
     }
-    let mut shown = 0usize;
-    let mut omitted = 0usize;
-    for c in &run.clusters {
-        let _ = writeln!(h, "<h2 id=\"c{}\">Cluster {} — {} documents</h2>", c.id, c.id, c.members.len());
-        h.push_str("<table><tr><th>document</th><th>characters</th><th>source</th></tr>\n");
-        for &m in &c.members {
-            let d = &run.docs[m as usize];
-            let rep = if m == c.representative { " (representative)" } else { "" };
-            let _ = writeln!(
-                h,
-                "<tr><td class=\"id\" dir=\"auto\">{}{rep}</td><td>{}</td><td class=\"id\" dir=\"auto\">{}</td></tr>",
-                esc(&d.id),
-                d.chars,
-                esc(&d.origin.to_string())
-            );
-        }
-        h.push_str("</table>\n");
-        let co = &c.cohesion;
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">Cohesion: {} of {} member pairs linked directly; smallest Jaccard among compared pairs {}; smallest link score {}; {} bridge links.</p>",
-            co.linked_pairs,
-            co.linked_pairs + co.unlinked_pairs,
-            round6(co.min_jaccard),
-            round6(co.min_link_score),
-            co.bridges.len()
-        );
-        for p in &c.pairs {
-            if shown >= limits.max_pairs {
-                omitted += 1;
-                continue;
+    fn outlet(&self, doc: u32) -> Option<&str> {
+        self[doc as usize].outlet()
+    }
+}
+
+/// What the pages of a run share: the run, its metadata, and which cluster and links each
+/// document has.
+pub(crate) struct Site<'a> {
+    run: &'a RunResult,
+    meta: &'a dyn DocMeta,
+    limits: HtmlLimits,
+    /// Cluster number of each document (0: none).
+    cluster_of: Vec<usize>,
+    /// The links of each document: story links from the clusters, then the collected ones
+    /// (overlaps, and story links no cluster holds), each once.
+    links_of: Vec<Vec<&'a VerifiedPair>>,
+    /// Overlap-only pairs of each document, kept or not.
+    overlap_totals: Vec<u32>,
+    /// The links shown on their cluster's page: (cluster, link number) by document pair.
+    on_cluster_page: std::collections::HashMap<(u32, u32), (usize, usize)>,
+    has_dates: bool,
+    has_outlets: bool,
+}
+
+impl<'a> Site<'a> {
+    fn new(
+        run: &'a RunResult,
+        meta: &'a dyn DocMeta,
+        limits: HtmlLimits,
+        links: &'a LinkCollector,
+    ) -> Site<'a> {
+        let n = run.docs.len();
+        let mut cluster_of = vec![0usize; n];
+        for c in &run.clusters {
+            for &m in &c.members {
+                cluster_of[m as usize] = c.id;
             }
-            shown += 1;
-            pair(&mut h, run, p);
+        }
+        let mut links_of: Vec<Vec<&VerifiedPair>> = vec![Vec::new(); n];
+        let mut seen = std::collections::HashSet::new();
+        let pairs = run.clusters.iter().flat_map(|c| c.pairs.iter()).chain(links.pairs());
+        for p in pairs {
+            if seen.insert((p.a.min(p.b), p.a.max(p.b))) {
+                links_of[p.a as usize].push(p);
+                links_of[p.b as usize].push(p);
+            }
+        }
+        let overlap_totals = (0..n as u32).map(|d| links.overlaps_of(d)).collect();
+        let mut on_cluster_page = std::collections::HashMap::new();
+        for c in &run.clusters {
+            for (k, p) in cluster::ordered(c).into_iter().take(limits.max_pairs).enumerate() {
+                on_cluster_page.insert((p.a.min(p.b), p.a.max(p.b)), (c.id, k + 1));
+            }
+        }
+        let has_dates = (0..n as u32).any(|d| meta.date(d).is_some());
+        let has_outlets = (0..n as u32).any(|d| meta.outlet(d).is_some());
+        Site {
+            run,
+            meta,
+            limits,
+            cluster_of,
+            links_of,
+            overlap_totals,
+            on_cluster_page,
+            has_dates,
+            has_outlets,
         }
     }
-    if omitted > 0 {
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">{omitted} more linked pairs are in clusters.json; this page shows the texts of the first {} pairs.</p>",
-            limits.max_pairs
-        );
+
+    /// Whether document `doc` has a page (it has a link).
+    fn has_page(&self, doc: u32) -> bool {
+        !self.links_of[doc as usize].is_empty()
     }
-    h.push_str("</body>\n</html>\n");
-    h
+
+    /// The path of document `doc`'s page inside `overlap/`.
+    fn doc_href(doc: u32) -> String {
+        format!("d/{doc:04}.html")
+    }
+
+    /// The path of cluster `id`'s page inside `overlap/`.
+    fn cluster_href(id: usize) -> String {
+        format!("c/{id:04}.html")
+    }
+
+    /// The document's id, escaped, as a link to its page when it has one.
+    fn doc_link(&self, doc: u32, prefix: &str) -> String {
+        let id = esc(&self.run.docs[doc as usize].id);
+        if self.has_page(doc) {
+            format!("<a class=\"id\" dir=\"auto\" href=\"{prefix}{}\">{id}</a>", Site::doc_href(doc))
+        } else {
+            format!("<span class=\"id\" dir=\"auto\">{id}</span>")
+        }
+    }
+
+    /// The document's title, or the first words of its text (then `true`).
+    fn title(&self, doc: u32) -> (String, bool) {
+        if let Some(t) = self.meta.title(doc).filter(|t| !t.trim().is_empty()) {
+            return (t.to_owned(), false);
+        }
+        let text = &self.run.docs[doc as usize].text;
+        let mut out = String::new();
+        for (k, w) in text.split_whitespace().enumerate() {
+            if k == 12 || out.chars().count() + w.chars().count() > 90 {
+                out.push('…');
+                break;
+            }
+            if k > 0 {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        (out, true)
+    }
+
+    /// The title as escaped HTML (a fallback is set in italics, so it is not taken for one).
+    fn title_html(&self, doc: u32) -> String {
+        match self.title(doc) {
+            (t, false) => format!("<span class=\"title\" dir=\"auto\">{}</span>", esc(&t)),
+            (t, true) => format!("<span class=\"title fallback\" dir=\"auto\">{}</span>", esc(&t)),
+        }
+    }
+
+    /// The earliest and latest date among `docs`.
+    fn date_range(&self, docs: &[u32]) -> Option<(&str, &str)> {
+        let dates = docs.iter().filter_map(|&d| self.meta.date(d));
+        let lo = dates.clone().min()?;
+        Some((lo, dates.max().unwrap_or(lo)))
+    }
+
+    /// The distinct outlets of `docs`, sorted.
+    fn outlets(&self, docs: &[u32]) -> Vec<&str> {
+        let mut o: Vec<&str> = docs.iter().filter_map(|&d| self.meta.outlet(d)).collect();
+        o.sort_unstable();
+        o.dedup();
+        o
+    }
 }
+
+/// Where [`render`] hands each page: its path inside `overlap/` and its bytes.
+pub type PageWriter<'w, E> = dyn FnMut(&str, &[u8]) -> Result<(), E> + 'w;
+
+/// What [`render`] wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pages {
+    /// Cluster pages.
+    pub clusters: usize,
+    /// Document pages.
+    pub documents: usize,
+}
+
+/// Renders the report of `run`: returns the index (`overlap.html`) and hands every other page
+/// to `write` with its path inside `overlap/` (`c/0001.html`, `d/0042.html`,
+/// `documents.html`). `links` holds the links the run streamed (see [`LinkCollector`]);
+/// `meta` the documents' titles, dates and outlets (`&run.docs` for what the
+/// reader kept).
+pub fn render<E>(
+    run: &RunResult,
+    sources: &[String],
+    limits: HtmlLimits,
+    meta: &dyn DocMeta,
+    links: &LinkCollector,
+    write: &mut PageWriter<'_, E>,
+) -> Result<(String, Pages), E> {
+    let site = Site::new(run, meta, limits, links);
+    let mut pages = Pages::default();
+    for c in &run.clusters {
+        write(&Site::cluster_href(c.id), cluster::page(&site, c).as_bytes())?;
+        pages.clusters += 1;
+    }
+    for d in 0..run.docs.len() as u32 {
+        if site.has_page(d) {
+            write(&Site::doc_href(d), document::page(&site, d).as_bytes())?;
+            pages.documents += 1;
+        }
+    }
+    write("documents.html", document::list(&site).as_bytes())?;
+    Ok((index::page(&site, sources), pages))
+}
+
+#[cfg(test)]
+mod tests;
