@@ -29,7 +29,7 @@ pub(super) fn page(site: &Site, c: &Cluster) -> String {
         "<nav><a href=\"../../overlap.html\">← all clusters</a><a href=\"../documents.html\">documents with overlaps</a></nav>"
     );
     let _ = writeln!(h, "<h1>Cluster {} — {}</h1>", c.id, site.title_html(c.representative));
-    let _ = write!(h, "<p>{} documents", c.members.len());
+    let _ = write!(h, "<p>{} documents", c.members.len()); // never fewer than 2
     if let Some((lo, hi)) = site.date_range(&c.members) {
         let _ = write!(
             h,
@@ -44,7 +44,7 @@ pub(super) fn page(site: &Site, c: &Cluster) -> String {
             outlets.iter().map(|o| format!("<span dir=\"auto\">{}</span>", esc(o))).collect();
         let _ = write!(h, ", from {} outlets ({})", outlets.len(), names.join(", "));
     }
-    let _ = writeln!(h, "; {} links.</p>", c.pairs.len());
+    let _ = writeln!(h, "; {}.</p>", super::count(c.pairs.len(), "link", "links"));
 
     h.push_str("<h2>Members</h2>\n<table><tr><th>document</th><th>title</th>");
     if site.has_dates {

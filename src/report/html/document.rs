@@ -7,7 +7,7 @@
 
 use super::escape::esc;
 use super::pair::{full_text, pair, relation_name, Span};
-use super::{page, Site};
+use super::{count, page, Site};
 use crate::verify::{Relation, VerifiedPair};
 use std::fmt::Write;
 
@@ -70,11 +70,11 @@ pub(super) fn page(site: &Site, doc: u32) -> String {
     let total = site.overlap_totals[doc as usize] as usize;
     let _ = write!(
         h,
-        "<p>Shares passages with {} documents: {} story links ({} duplicates), {} overlaps",
-        links.len(),
-        links.len() - overlaps,
-        links.iter().filter(|p| p.relation == Relation::Duplicate).count(),
-        overlaps
+        "<p>Shares passages with {}: {} ({}), {}",
+        count(links.len(), "document", "documents"),
+        count(links.len() - overlaps, "story link", "story links"),
+        count(links.iter().filter(|p| p.relation == Relation::Duplicate).count(), "duplicate", "duplicates"),
+        count(overlaps, "overlap", "overlaps")
     );
     if total > overlaps {
         let _ = write!(h, " (of {total}; the others are in overlaps.jsonl)");

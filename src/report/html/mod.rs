@@ -203,6 +203,11 @@ impl<'a> Site<'a> {
     }
 }
 
+/// `n` and the noun, singular or plural: `1 link`, `2 links`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Where [`render`] hands each page: its path inside `overlap/` and its bytes.
 pub type PageWriter<'w, E> = dyn FnMut(&str, &[u8]) -> Result<(), E> + 'w;
 
