@@ -30,7 +30,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Cluster the documents of one or more inputs: clusters.json, clusters.csv, overlaps.jsonl,
-    /// overlap.html, manifest.json.
+    /// overlap.html (with its pages in overlap/), manifest.json.
     ///
     /// Exit status: 0 on success, 2 on an error (nothing written), 3 when the run completed but
     /// some records were skipped (listed in clusters.json and on stderr).
@@ -224,7 +224,7 @@ pub struct ClusterArgs {
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
-    /// Directory for clusters.json, clusters.csv, overlaps.jsonl, overlap.html and
+    /// Directory for clusters.json, clusters.csv, overlaps.jsonl, overlap.html, overlap/ and
     /// manifest.json (created if missing).
     #[arg(short, long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
@@ -232,12 +232,15 @@ pub struct ClusterArgs {
     #[command(flatten)]
     pub pipeline: PipelineOptions,
 
-    /// Do not write overlap.html.
+    /// Do not write overlap.html and overlap/.
     #[arg(long)]
     pub no_html: bool,
 
-    /// Linked pairs whose texts overlap.html shows (the rest are counted).
-    #[arg(long, value_name = "N", default_value_t = 500)]
+    /// Links shown with their two texts on each page of overlap/: per cluster page (the
+    /// representative's links first) and per document page (story links first); every link is
+    /// still listed in the page's table. Also the overlaps kept per document for its page (the
+    /// rest are counted; all are in overlaps.jsonl).
+    #[arg(long, value_name = "N", default_value_t = reprint::report::html::DEFAULT_MAX_PAIRS)]
     pub html_max_pairs: usize,
 
     #[command(flatten)]

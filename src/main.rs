@@ -32,7 +32,7 @@ const EXIT_ERROR: u8 = 2;
 
 /// What `cluster` writes into `--out`.
 const CLUSTER_WRITES: &[&str] =
-    &["overlaps.jsonl", "clusters.json", "clusters.csv", "overlap.html", "manifest.json"];
+    &["overlaps.jsonl", "clusters.json", "clusters.csv", "overlap", "overlap.html", "manifest.json"];
 /// What `dedup` writes into `--out`.
 const DEDUP_WRITES: &[&str] = &[
     "kept.jsonl",
@@ -92,7 +92,14 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
     let overlaps_path = out.path("overlaps.jsonl");
     let mut overlaps = report::overlaps::OverlapsWriter::create(&overlaps_path)
         .with_context(|| format!("cannot write {}", overlaps_path.display()))?;
-    let run = pipeline::run(inputs.clone(), &config, &progress, &mut overlaps)?;
+    // The report's document pages list overlaps, which the run streams and does not keep.
+    let mut links = (!args.no_html).then(|| report::html::LinkCollector::new(args.html_max_pairs));
+    let run = match &mut links {
+        Some(links) => {
+            pipeline::run(inputs.clone(), &config, &progress, &mut report::html::Both(&mut overlaps, links))?
+        }
+        None => pipeline::run(inputs.clone(), &config, &progress, &mut overlaps)?,
+    };
     check_keep_field(&run)?;
     out.adopt(vec![overlaps.stage().with_context(|| format!("cannot write {}", overlaps_path.display()))?]);
     let report = ClusterReport::new(&run, names.clone());
@@ -100,12 +107,22 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
     let csv_path = out.path("clusters.csv");
     out.adopt(vec![report::clusters_csv::write(&run, &csv_path)
         .with_context(|| format!("cannot write {}", csv_path.display()))?]);
-    if !args.no_html {
-        let page =
-            report::html::render(&run, &names, report::html::HtmlLimits { max_pairs: args.html_max_pairs });
-        out.stage("overlap.html", page.as_bytes())?;
+    let html_started = Instant::now();
+    if let Some(links) = links {
+        let limits = report::html::HtmlLimits { max_pairs: args.html_max_pairs };
+        let mut pages = out.stage_dir("overlap")?;
+        let (index, _) =
+            report::html::render(&run, &names, limits, &run.docs, &links, &mut |path, bytes| {
+                pages.write(path, bytes)
+            })?;
+        out.adopt_dir(pages)?;
+        out.stage("overlap.html", index.as_bytes())?;
     }
-    let manifest = Manifest::of_run("cluster", &run, &inputs, &names, started, &out.staged())?.to_json();
+    let mut manifest = Manifest::of_run("cluster", &run, &inputs, &names, started, &out.staged())?;
+    if !args.no_html {
+        manifest.timings_ms.insert("html".to_owned(), html_started.elapsed().as_secs_f64() * 1e3);
+    }
+    let manifest = manifest.to_json();
     out.stage("manifest.json", &manifest)?;
     warn(&terminal::skipped_lines(&run.skipped));
     if !args.run.quiet {

@@ -1,6 +1,7 @@
 //! Output files: the only module that knows JSON and HTML. See [`json`] for the
-//! `clusters.json` schema, [`html`] for the `overlap.html` page, [`eval`] for `eval.json`,
-//! [`manifest`] for `manifest.json`, [`terminal`] for what the commands print.
+//! `clusters.json` schema, [`html`] for the overlap report (`overlap.html` and `overlap/`),
+//! [`eval`] for `eval.json`, [`manifest`] for `manifest.json`, [`terminal`] for what the
+//! commands print.
 //!
 //! Every file is written atomically: into a temporary file in the destination directory, synced,
 //! then renamed over the final name. A run killed at any moment leaves either the previous file
@@ -61,7 +62,7 @@ impl AtomicFile {
         let path = self.path.clone();
         let tmp = self.finish()?;
         let bytes = tmp.as_file().metadata()?.len();
-        Ok(Staged { tmp: tmp.into_temp_path(), path, bytes })
+        Ok(Staged { tmp: Temp::File(tmp.into_temp_path()), path, bytes })
     }
 
     /// Flushes, syncs and renames the file to its final name.
@@ -97,10 +98,11 @@ impl Write for AtomicFile {
 }
 
 /// Names of the files reprint writes into an output directory.
-pub const OUTPUT_NAMES: [&str; 15] = [
+pub const OUTPUT_NAMES: [&str; 16] = [
     "clusters.json",
     "overlaps.jsonl",
     "overlap.html",
+    "overlap",
     "manifest.json",
     "kept.jsonl",
     "kept.jsonl.gz",
@@ -122,9 +124,16 @@ pub const LOCK_NAME: &str = ".reprint.lock";
 /// [`OutputDir::commit`] to rename it. Dropped without commit, the temporary file is removed.
 #[derive(Debug)]
 pub struct Staged {
-    tmp: tempfile::TempPath,
+    tmp: Temp,
     path: PathBuf,
     bytes: u64,
+}
+
+/// What a [`Staged`] output is under its temporary name.
+#[derive(Debug)]
+enum Temp {
+    File(tempfile::TempPath),
+    Dir(tempfile::TempDir),
 }
 
 impl Staged {
@@ -182,6 +191,9 @@ pub enum OutputError {
     /// An output's final name is taken by a directory.
     #[error("cannot write {}: a directory has that name", .0.display())]
     IsDirectory(PathBuf),
+    /// An output directory's final name is taken by a file.
+    #[error("cannot write {}: a file has that name (it is a directory of pages); move the file away", .0.display())]
+    IsFile(PathBuf),
     /// Writing, syncing or renaming failed.
     #[error("cannot write {}", path.display())]
     Write {
@@ -246,7 +258,11 @@ impl OutputDir {
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
                 if OUTPUT_NAMES.iter().any(|o| AtomicFile::is_temp_of(&name, o)) {
-                    let _ = std::fs::remove_file(e.path());
+                    if e.file_type().is_ok_and(|t| t.is_dir()) {
+                        let _ = std::fs::remove_dir_all(e.path());
+                    } else {
+                        let _ = std::fs::remove_file(e.path());
+                    }
                 }
             }
         }
@@ -269,6 +285,50 @@ impl OutputDir {
         Ok(())
     }
 
+    /// Starts staging the output directory `name` (a hidden temporary directory until
+    /// [`OutputDir::commit`] renames it into place, replacing the previous one whole).
+    pub fn stage_dir(&self, name: &str) -> Result<DirWriter, OutputError> {
+        let path = self.path(name);
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempdir_in(&self.dir)
+            .map_err(|source| OutputError::Write { path: path.clone(), source })?;
+        Ok(DirWriter { tmp, path, bytes: 0, written: Vec::new(), dirs: Vec::new() })
+    }
+
+    /// Syncs the files a [`DirWriter`] wrote (many at a time: one by one, thousands of small
+    /// files cost a disk flush each) and adds the directory to the unit.
+    pub fn adopt_dir(&mut self, dir: DirWriter) -> Result<(), OutputError> {
+        let files = &dir.written;
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let failed: std::sync::Mutex<Option<(PathBuf, io::Error)>> = std::sync::Mutex::new(None);
+        std::thread::scope(|s| {
+            for _ in 0..16 {
+                s.spawn(|| loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(path) = files.get(k) else { break };
+                    if let Err(e) = std::fs::File::open(path).and_then(|f| f.sync_all()) {
+                        if let Ok(mut slot) = failed.lock() {
+                            slot.get_or_insert((path.clone(), e));
+                        }
+                        break;
+                    }
+                });
+            }
+        });
+        if let Some((path, source)) = failed.into_inner().ok().flatten() {
+            return Err(OutputError::Write { path, source });
+        }
+        for d in &dir.dirs {
+            std::fs::File::open(d)
+                .and_then(|f| f.sync_all())
+                .map_err(|source| OutputError::Write { path: d.clone(), source })?;
+        }
+        self.staged.push(Staged { tmp: Temp::Dir(dir.tmp), path: dir.path, bytes: dir.bytes });
+        Ok(())
+    }
+
     /// Adds files staged elsewhere (dedup's outputs and copies) to the unit.
     pub fn adopt(&mut self, staged: Vec<Staged>) {
         self.staged.extend(staged);
@@ -283,8 +343,11 @@ impl OutputDir {
     /// returns the final names in the order staged.
     pub fn commit(self) -> Result<Vec<PathBuf>, OutputError> {
         for s in &self.staged {
-            if std::fs::symlink_metadata(&s.path).is_ok_and(|m| m.is_dir()) {
-                return Err(OutputError::IsDirectory(s.path.clone()));
+            let is_dir = std::fs::symlink_metadata(&s.path).map(|m| m.is_dir());
+            match (&s.tmp, is_dir) {
+                (Temp::File(_), Ok(true)) => return Err(OutputError::IsDirectory(s.path.clone())),
+                (Temp::Dir(_), Ok(false)) => return Err(OutputError::IsFile(s.path.clone())),
+                _ => {}
             }
         }
         let manifest = self.dir.join("manifest.json");
@@ -298,13 +361,88 @@ impl OutputDir {
         let mut names = Vec::new();
         for s in first.into_iter().chain(last) {
             let path = s.path.clone();
-            s.tmp.persist(&s.path).map_err(|e| OutputError::Write { path: path.clone(), source: e.error })?;
+            let err = |source| OutputError::Write { path: path.clone(), source };
+            match s.tmp {
+                Temp::File(tmp) => tmp.persist(&s.path).map_err(|e| err(e.error))?,
+                Temp::Dir(tmp) => replace_dir(tmp, &s.path, &self.dir).map_err(err)?,
+            }
             names.push(path);
         }
         if let Ok(d) = std::fs::File::open(&self.dir) {
             let _ = d.sync_all();
         }
         Ok(names)
+    }
+}
+
+/// Renames the staged directory `tmp` to `path`. A previous directory there is first renamed
+/// to a hidden temporary name (removed afterwards, or by the next run's [`OutputDir::open`] if
+/// this one is killed), so `path` holds either the old directory or the new one, whole.
+fn replace_dir(tmp: tempfile::TempDir, path: &Path, dir: &Path) -> io::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let old = match std::fs::symlink_metadata(path) {
+        Ok(_) => {
+            // The run holds the directory's lock: no other run uses this name.
+            let old = dir.join(format!(".{name}.old.tmp"));
+            if old.exists() {
+                std::fs::remove_dir_all(&old)?;
+            }
+            std::fs::rename(path, &old)?;
+            Some(old)
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    // A temporary directory is private (0700); an output directory is an ordinary one.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755))?;
+    }
+    std::fs::rename(tmp.keep(), path)?;
+    if let Some(old) = old {
+        std::fs::remove_dir_all(old)?;
+    }
+    Ok(())
+}
+
+/// Writes the files of an output directory under its temporary name, for
+/// [`OutputDir::adopt_dir`], which syncs them.
+#[derive(Debug)]
+pub struct DirWriter {
+    tmp: tempfile::TempDir,
+    path: PathBuf,
+    bytes: u64,
+    written: Vec<PathBuf>,
+    dirs: Vec<PathBuf>,
+}
+
+impl DirWriter {
+    /// Writes the file `rel` (a relative path, `/`-separated) with content `bytes`.
+    pub fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let path = self.tmp.path().join(rel);
+        let err = |source| OutputError::Write { path: self.path.join(rel), source };
+        if let Some(parent) = path.parent() {
+            if !self.dirs.iter().any(|d| d == parent) {
+                std::fs::create_dir_all(parent).map_err(err)?;
+                self.dirs.push(parent.to_path_buf());
+            }
+        }
+        let mut f = std::fs::File::create(&path).map_err(err)?;
+        f.write_all(bytes).map_err(err)?;
+        self.bytes += bytes.len() as u64;
+        self.written.push(path);
+        Ok(())
+    }
+
+    /// Files written so far.
+    pub fn files(&self) -> usize {
+        self.written.len()
+    }
+
+    /// Bytes written so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
     }
 }
 

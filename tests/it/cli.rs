@@ -400,8 +400,11 @@ fn help_lists_every_parameter_with_its_default() {
     }
 }
 
+/// Every page of the report (the index, the cluster pages, the document pages, the list of
+/// documents) shows the 33 payloads (in texts, ids, and the title, date and source fields once
+/// metadata is read) as text: no element, attribute or link of a payload reaches a page.
 #[test]
-fn overlap_html_escapes_every_payload() {
+fn the_overlap_report_escapes_every_payload_on_every_page() {
     let out = tmp();
     reprint()
         .arg("cluster")
@@ -410,15 +413,31 @@ fn overlap_html_escapes_every_payload() {
         .arg(out.path())
         .assert()
         .success();
-    let html = fs::read_to_string(out.path().join("overlap.html")).unwrap();
-    let body = html.split("<body>").nth(1).expect("a body");
-    for tag in ["<script", "<img", "<svg", "<iframe", "<style", "<a ", "<object", "<embed", "<base"] {
-        assert!(!body.contains(tag), "{tag} reached the page unescaped");
+    let pages = crate::common::report_pages(out.path());
+    assert_eq!(pages.len(), 1 + 33 + 66 + 1, "index, 33 cluster pages, 66 document pages, the list");
+    let mut marks = 0;
+    for (name, html) in &pages {
+        let body = html.split("<body>").nth(1).expect("a body");
+        for tag in ["<img", "<svg", "<iframe", "<style", "<object", "<embed", "<base", "<details", "<form"] {
+            assert!(!body.contains(tag), "{name}: {tag} reached the page unescaped");
+        }
+        assert!(!html.contains('\u{202E}'), "{name}: a raw bidi override reached the page");
+        let scripts = if name == "overlap.html" { 1 } else { 0 };
+        assert_eq!(body.matches("<script").count(), scripts, "{name}: the index's script only");
+        for href in body.split(" href=\"").skip(1) {
+            let href = href.split('"').next().unwrap_or("");
+            assert!(
+                href.starts_with('#') || href.ends_with(".html") || href.contains(".html#"),
+                "{name}: a link that is not the report's own: {href}"
+            );
+            assert!(!href.contains(':'), "{name}: a link with a scheme: {href}");
+        }
+        if name.starts_with("overlap/c/") {
+            assert!(body.contains("&lt;"), "{name}: the payload is shown as text");
+            marks += body.matches("<mark ").count();
+        }
     }
-    assert!(!html.contains('\u{202E}'), "a raw bidi override reached the page");
-    assert!(body.contains("&lt;script&gt;document.title="));
-    assert_eq!(body.matches("<mark class=").count(), 66, "each of the 33 pairs highlighted on both sides");
-    assert!(!html.contains("<script"), "the page itself holds no script");
+    assert_eq!(marks, 66, "each of the 33 pairs highlighted on both sides");
 }
 
 /// `compare --json` escapes control characters for the terminal as JSON escapes: DEL and C1

@@ -138,3 +138,25 @@ pub fn reprint_on_pty(args: &[&str], cols: u16, env: &[(&str, &str)], remove: &[
     let status = child.wait().unwrap();
     PtyRun { code: status.code(), output: String::from_utf8_lossy(&bytes).replace("\r\n", "\n") }
 }
+
+/// Every page of the overlap report in `out` (`overlap.html` and the files under `overlap/`),
+/// as (path relative to `out`, content), in path order.
+pub fn report_pages(out: &Path) -> Vec<(String, String)> {
+    fn walk(dir: &Path, out: &Path, pages: &mut Vec<(String, String)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out, pages);
+            } else {
+                let rel = p.strip_prefix(out).expect("inside").to_string_lossy().into_owned();
+                pages.push((rel, std::fs::read_to_string(&p).expect("UTF-8 page")));
+            }
+        }
+    }
+    let mut pages =
+        vec![("overlap.html".to_owned(), std::fs::read_to_string(out.join("overlap.html")).expect("index"))];
+    walk(&out.join("overlap"), out, &mut pages);
+    pages.sort();
+    pages
+}

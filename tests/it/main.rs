@@ -8,6 +8,7 @@ mod common;
 mod dedup;
 mod flags;
 mod golden;
+mod html;
 mod index;
 mod inputs;
 mod meta;

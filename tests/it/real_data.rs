@@ -235,7 +235,8 @@ fn eval_command_on_the_dev_set() {
 }
 
 /// Determinism on a real corpus: `cluster` (passages on) gives byte-identical clusters.json and
-/// overlap.html with 1, 2 and 4 threads and across runs.
+/// the overlap report (overlap.html and every page in overlap/) with 1, 2 and 4 threads and
+/// across runs.
 #[test]
 fn cluster_output_is_identical_for_1_2_4_threads() {
     let Some(docs) = shared_data("reprints_dev_ar/docs.jsonl.gz") else { return };
@@ -250,7 +251,7 @@ fn cluster_output_is_identical_for_1_2_4_threads() {
             .assert()
             .success();
         let read = |f: &str| std::fs::read(out.path().join(f)).unwrap();
-        (read("clusters.json"), read("overlap.html"))
+        (read("clusters.json"), crate::common::report_pages(out.path()))
     };
     let one = run("1");
     assert!(one == run("2"), "2 threads differ from 1");

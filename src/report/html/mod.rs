@@ -1,0 +1,253 @@
+//! The overlap report: `overlap.html`, an index of the clusters, and the directory `overlap/`
+//! beside it, with a page per cluster (`overlap/c/NNNN.html`: members with their metadata,
+//! each link's two texts side by side, shared passages highlighted in matching colours), a
+//! page per document that shares a passage with another (`overlap/d/NNNN.html`: its full text
+//! with everything it shares highlighted, and every link it has, overlaps included) and a list
+//! of the documents that have overlaps (`overlap/documents.html`). Links between the pages are
+//! relative, so the report works from a copied directory with no network.
+//!
+//! Safety invariant: every piece of document-derived text (ids, texts, sources, titles,
+//! dates, outlets) goes through [`escape`] (element content) or [`escape_attr`] (attribute
+//! values), and bidirectional control characters are replaced by a visible marker, so a
+//! document can neither inject markup nor reorder what the reader sees. Each page's
+//! Content-Security-Policy allows no network and no script, except the index's one inline
+//! script (sorting and filtering), allowed by its hash.
+
+mod cluster;
+mod document;
+mod escape;
+mod index;
+mod links;
+mod page;
+mod pair;
+
+pub use escape::{escape, escape_attr};
+pub use links::{Both, LinkCollector};
+
+use crate::pipeline::{Doc, RunResult};
+use crate::verify::VerifiedPair;
+use escape::esc;
+
+/// Default of [`HtmlLimits::max_pairs`].
+pub const DEFAULT_MAX_PAIRS: usize = 20;
+
+/// Limits on how much text the pages embed.
+#[derive(Debug, Clone, Copy)]
+pub struct HtmlLimits {
+    /// Links shown with their two texts on one page: a cluster page shows the links of its
+    /// representative first, then the others in id order; a document page shows its overlaps
+    /// (its story links are shown on its cluster's page). The other links of the page are
+    /// listed in its table of links, with their figures (all of them are in `clusters.json`
+    /// and `overlaps.jsonl`). Also the overlaps kept per document ([`LinkCollector`]).
+    pub max_pairs: usize,
+}
+
+impl Default for HtmlLimits {
+    fn default() -> Self {
+        HtmlLimits { max_pairs: DEFAULT_MAX_PAIRS }
+    }
+}
+
+/// The metadata the pages show for a document, when the corpus has it.
+pub trait DocMeta {
+    /// The document's title.
+    fn title(&self, doc: u32) -> Option<&str>;
+    /// The document's date (compared as a string: ISO dates sort by time).
+    fn date(&self, doc: u32) -> Option<&str>;
+    /// The outlet that published it.
+    fn outlet(&self, doc: u32) -> Option<&str>;
+}
+
+impl DocMeta for Vec<Doc> {
+    fn title(&self, doc: u32) -> Option<&str> {
+        self[doc as usize].title()
+    }
+    fn date(&self, doc: u32) -> Option<&str> {
+        self[doc as usize].date()
+    }
+    fn outlet(&self, doc: u32) -> Option<&str> {
+        self[doc as usize].outlet()
+    }
+}
+
+/// What the pages of a run share: the run, its metadata, and which cluster and links each
+/// document has.
+pub(crate) struct Site<'a> {
+    run: &'a RunResult,
+    meta: &'a dyn DocMeta,
+    limits: HtmlLimits,
+    /// Cluster number of each document (0: none).
+    cluster_of: Vec<usize>,
+    /// The links of each document: story links from the clusters, then the collected ones
+    /// (overlaps, and story links no cluster holds), each once.
+    links_of: Vec<Vec<&'a VerifiedPair>>,
+    /// Overlap-only pairs of each document, kept or not.
+    overlap_totals: Vec<u32>,
+    /// The links shown on their cluster's page: (cluster, link number) by document pair.
+    on_cluster_page: std::collections::HashMap<(u32, u32), (usize, usize)>,
+    has_dates: bool,
+    has_outlets: bool,
+}
+
+impl<'a> Site<'a> {
+    fn new(
+        run: &'a RunResult,
+        meta: &'a dyn DocMeta,
+        limits: HtmlLimits,
+        links: &'a LinkCollector,
+    ) -> Site<'a> {
+        let n = run.docs.len();
+        let mut cluster_of = vec![0usize; n];
+        for c in &run.clusters {
+            for &m in &c.members {
+                cluster_of[m as usize] = c.id;
+            }
+        }
+        let mut links_of: Vec<Vec<&VerifiedPair>> = vec![Vec::new(); n];
+        let mut seen = std::collections::HashSet::new();
+        let pairs = run.clusters.iter().flat_map(|c| c.pairs.iter()).chain(links.pairs());
+        for p in pairs {
+            if seen.insert((p.a.min(p.b), p.a.max(p.b))) {
+                links_of[p.a as usize].push(p);
+                links_of[p.b as usize].push(p);
+            }
+        }
+        let overlap_totals = (0..n as u32).map(|d| links.overlaps_of(d)).collect();
+        let mut on_cluster_page = std::collections::HashMap::new();
+        for c in &run.clusters {
+            for (k, p) in cluster::ordered(c).into_iter().take(limits.max_pairs).enumerate() {
+                on_cluster_page.insert((p.a.min(p.b), p.a.max(p.b)), (c.id, k + 1));
+            }
+        }
+        let has_dates = (0..n as u32).any(|d| meta.date(d).is_some());
+        let has_outlets = (0..n as u32).any(|d| meta.outlet(d).is_some());
+        Site {
+            run,
+            meta,
+            limits,
+            cluster_of,
+            links_of,
+            overlap_totals,
+            on_cluster_page,
+            has_dates,
+            has_outlets,
+        }
+    }
+
+    /// Whether document `doc` has a page (it has a link).
+    fn has_page(&self, doc: u32) -> bool {
+        !self.links_of[doc as usize].is_empty()
+    }
+
+    /// The path of document `doc`'s page inside `overlap/`.
+    fn doc_href(doc: u32) -> String {
+        format!("d/{doc:04}.html")
+    }
+
+    /// The path of cluster `id`'s page inside `overlap/`.
+    fn cluster_href(id: usize) -> String {
+        format!("c/{id:04}.html")
+    }
+
+    /// The document's id, escaped, as a link to its page when it has one.
+    fn doc_link(&self, doc: u32, prefix: &str) -> String {
+        let id = esc(&self.run.docs[doc as usize].id);
+        if self.has_page(doc) {
+            format!("<a class=\"id\" dir=\"auto\" href=\"{prefix}{}\">{id}</a>", Site::doc_href(doc))
+        } else {
+            format!("<span class=\"id\" dir=\"auto\">{id}</span>")
+        }
+    }
+
+    /// The document's title, or the first words of its text (then `true`).
+    fn title(&self, doc: u32) -> (String, bool) {
+        if let Some(t) = self.meta.title(doc).filter(|t| !t.trim().is_empty()) {
+            return (t.to_owned(), false);
+        }
+        let text = &self.run.docs[doc as usize].text;
+        let mut out = String::new();
+        for (k, w) in text.split_whitespace().enumerate() {
+            if k == 12 || out.chars().count() + w.chars().count() > 90 {
+                out.push('…');
+                break;
+            }
+            if k > 0 {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        (out, true)
+    }
+
+    /// The title as escaped HTML (a fallback is set in italics, so it is not taken for one).
+    fn title_html(&self, doc: u32) -> String {
+        match self.title(doc) {
+            (t, false) => format!("<span class=\"title\" dir=\"auto\">{}</span>", esc(&t)),
+            (t, true) => format!("<span class=\"title fallback\" dir=\"auto\">{}</span>", esc(&t)),
+        }
+    }
+
+    /// The earliest and latest date among `docs`.
+    fn date_range(&self, docs: &[u32]) -> Option<(&str, &str)> {
+        let dates = docs.iter().filter_map(|&d| self.meta.date(d));
+        let lo = dates.clone().min()?;
+        Some((lo, dates.max().unwrap_or(lo)))
+    }
+
+    /// The distinct outlets of `docs`, sorted.
+    fn outlets(&self, docs: &[u32]) -> Vec<&str> {
+        let mut o: Vec<&str> = docs.iter().filter_map(|&d| self.meta.outlet(d)).collect();
+        o.sort_unstable();
+        o.dedup();
+        o
+    }
+}
+
+/// `n` and the noun, singular or plural: `1 link`, `2 links`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Where [`render`] hands each page: its path inside `overlap/` and its bytes.
+pub type PageWriter<'w, E> = dyn FnMut(&str, &[u8]) -> Result<(), E> + 'w;
+
+/// What [`render`] wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pages {
+    /// Cluster pages.
+    pub clusters: usize,
+    /// Document pages.
+    pub documents: usize,
+}
+
+/// Renders the report of `run`: returns the index (`overlap.html`) and hands every other page
+/// to `write` with its path inside `overlap/` (`c/0001.html`, `d/0042.html`,
+/// `documents.html`). `links` holds the links the run streamed (see [`LinkCollector`]);
+/// `meta` the documents' titles, dates and outlets (`&run.docs` for what the
+/// reader kept).
+pub fn render<E>(
+    run: &RunResult,
+    sources: &[String],
+    limits: HtmlLimits,
+    meta: &dyn DocMeta,
+    links: &LinkCollector,
+    write: &mut PageWriter<'_, E>,
+) -> Result<(String, Pages), E> {
+    let site = Site::new(run, meta, limits, links);
+    let mut pages = Pages::default();
+    for c in &run.clusters {
+        write(&Site::cluster_href(c.id), cluster::page(&site, c).as_bytes())?;
+        pages.clusters += 1;
+    }
+    for d in 0..run.docs.len() as u32 {
+        if site.has_page(d) {
+            write(&Site::doc_href(d), document::page(&site, d).as_bytes())?;
+            pages.documents += 1;
+        }
+    }
+    write("documents.html", document::list(&site).as_bytes())?;
+    Ok((index::page(&site, sources), pages))
+}
+
+#[cfg(test)]
+mod tests;
