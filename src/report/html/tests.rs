@@ -145,9 +145,16 @@ fn payloads_in_texts_ids_titles_dates_and_outlets_stay_text_on_every_page() {
 }
 
 #[test]
+fn the_documents_own_metadata_gives_the_same_pages_as_the_fixtures_fields() {
+    let (run, meta, links) = injection_run();
+    assert_eq!(pages(&run, &run.docs, &links), pages(&run, &meta, &links));
+}
+
+#[test]
 fn without_metadata_titles_fall_back_to_the_text_and_dates_and_outlets_are_hidden() {
     let (run, _, links) = injection_run();
-    let pages = pages(&run, &run.docs, &links);
+    let none = Meta(vec![[None, None, None]; run.docs.len()]);
+    let pages = pages(&run, &none, &links);
     for (name, page) in &pages {
         check_inert(name, page);
     }
