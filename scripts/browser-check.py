@@ -135,6 +135,25 @@ check("injection: payloads are shown as text", text_shown >= 5)
 check("injection: every link is highlighted on its cluster page", marked)
 bidi = [read(f"{work}/inj-{p.replace('/', '_')}.dom") for p in inj_pages if p.startswith("overlap/c/")]
 check("injection: bidi controls are shown as visible markers", any("[U+202E]" in d for d in bidi))
+# Metadata shows: the fixture's titles, outlets and dates (payloads themselves) are on the
+# rendered pages as text, in the index's title column, its outlet filter and on cluster pages.
+import html as _html
+fixture = [json.loads(l) for l in read("tests/fixtures/html_injection.jsonl").splitlines() if l.strip()]
+def shown(value):
+    return _html.escape(value, quote=False)
+inj_index = read(f"{work}/inj-overlap.html.dom")
+plain = [r for r in fixture if not re.search("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", r["title"] + r["source"])]
+want_titles = {r["title"] for r in plain}
+titles_shown = {t for t in want_titles if f'dir="auto">{shown(t)}</span>' in inj_index}
+check(f"injection: metadata shows: {len(titles_shown)} of the {len(want_titles)} titles without bidi controls "
+      "in the index's title column", titles_shown == want_titles and len(want_titles) >= 30)
+options = re.findall(r'<option value="\d+">(.*?)</option>', inj_index)
+check(f"injection: metadata shows: the outlet filter lists the {len(options)} outlets",
+      len(options) == len({r["source"] for r in fixture}) and shown(plain[0]["source"]) in options)
+clusters = [read(f"{work}/inj-{p.replace('/', '_')}.dom") for p in inj_pages if p.startswith("overlap/c/")]
+check("injection: metadata shows: every cluster page has date and outlet columns with the fixture's values",
+      all("<th>date</th>" in c and "<th>outlet</th>" in c for c in clusters)
+      and sum(any(shown(r["date"]) in c for r in plain) for c in clusters) >= 30)
 static = []
 for root, _, files in os.walk(f"{work}/inj"):
     for f in files:

@@ -12,6 +12,8 @@
 #      cluster page and one document page per cluster, no payload executed (the title is
 #      untouched, no injected element exists), payloads are shown as text, and bidi controls as
 #      visible markers; every page of the report holds only the report's own elements and links;
+#      the metadata shows: the fixture's titles in the index, its outlets in the outlet filter,
+#      date and outlet columns with its values on every cluster page;
 #   4. a real corpus (bbc_news from ../shared/data, or $REPRINT_DATA): every cluster of
 #      clusters.json has a row in the index whose page exists, every document a cluster page
 #      links to has its page, and the index's load time in Chromium is printed.
