@@ -87,7 +87,8 @@ def main():
                 if os.path.exists(out):
                     with open(out, encoding="utf-8") as f:
                         rep = json.load(f)
-                    docs = f"{rep['summary'].get('documents', 0):,}" if "summary" in rep else ""
+                    n = rep.get("summary", {}).get("documents")
+                    docs = f"{n:,}" if n else ""
             ratio_t = f"{gw / wall:.2f}×" if gw else "—"
             ratio_m = f"{rss / gr:.2f}×" if gr else "—"
             rows.append(f"| {label} | {docs} | {size_mb:,.0f} | {name} | {wall:.1f} | {cpu:.1f} | {rss:,.0f} | "
