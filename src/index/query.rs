@@ -170,8 +170,7 @@ pub fn query(index: &Index, batch: Vec<Doc>, top: Option<usize>) -> Result<Vec<Q
     let df = DocFrequency::new(table);
     // The passage proposals as a run makes them: the fingerprints each document shares with a
     // query document, held by at most --max-df documents of the index and the batch together.
-    // (The pairs this proposes between two indexed or two query documents are not answers and
-    // are left out below.)
+    // Only pairs of an indexed and a query document are aligned: the others are no answers.
     let mut on = vec![false; docs.len()];
     if let Some(p) = config.passages {
         for (i, d) in docs.iter_mut().enumerate() {
@@ -187,6 +186,7 @@ pub fn query(index: &Index, batch: Vec<Doc>, top: Option<usize>) -> Result<Vec<Q
         }
     }
     let (proposed, _) = passage_candidates(&docs, &on, config);
+    let proposed = proposed.across(m);
     let wanted = involved(docs.len(), &candidates);
     fill_sets(&mut docs, &wanted, config);
     let sets: Vec<&[u64]> = docs.iter().map(|d| d.shingles.as_slice()).collect();

@@ -70,7 +70,7 @@ pub fn passage_candidates(
     let fps: Vec<Option<&[u64]>> =
         docs.iter().enumerate().map(|(i, d)| on(i).then_some(d.winnowed.as_slice())).collect();
     let (index, df) = winnow::SharedIndex::new(&fps, params.max_df);
-    (Proposals { index, min_shared: params.min_shared }, df)
+    (Proposals { index, min_shared: params.min_shared, across: None }, df)
 }
 
 /// Pairs proposed by shared passage fingerprints, produced on demand so that memory never holds
@@ -79,13 +79,23 @@ pub fn passage_candidates(
 pub struct Proposals {
     index: winnow::SharedIndex,
     min_shared: usize,
+    across: Option<u32>,
 }
 
 impl Proposals {
     /// For each document `a` of `docs`, the proposed pairs `(min(a, b), max(a, b))` with the
     /// documents `b` for which `after(a, b)` holds (see [`winnow::SharedIndex::pairs`]).
     pub fn pairs(&self, docs: &[u32], after: impl Fn(u32, u32) -> bool + Sync) -> Vec<Pair> {
-        self.index.pairs(docs, self.min_shared, after)
+        match self.across {
+            None => self.index.pairs(docs, self.min_shared, after),
+            Some(m) => self.index.pairs(docs, self.min_shared, |a, b| (a < m) != (b < m) && after(a, b)),
+        }
+    }
+
+    /// Only the pairs with one document below `m` and the other not (a query's pairs of an
+    /// indexed and a query document: the others are no answers and are never aligned).
+    pub fn across(self, m: u32) -> Self {
+        Proposals { across: Some(m), ..self }
     }
 }
 
