@@ -92,7 +92,7 @@ pub(super) fn write_parquet<'r>(
                 let slice = batch.slice(run_rows[0].0, run_rows.len());
                 let slice =
                     if out.annotate { annotate(&slice, out_schema, run_rows, note) } else { Ok(slice) };
-                if let Err(e) = slice.and_then(|s| w.write(&s).map_err(|e| e.into())) {
+                if let Err(e) = slice.and_then(|s| w.write(&s)) {
                     failed = Some(e);
                     return Err(io::Error::other("write failed"));
                 }
