@@ -68,13 +68,13 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct DedupArgs {
     /// Inputs to deduplicate: directories (of .txt files or of record files), .jsonl, .json,
-    /// .csv and .tsv files (also compressed: .gz, .zst, .bz2, .xz; told by content), .txt
-    /// files. Kept records are written in the format they were read in.
+    /// .csv and .tsv files (also compressed: .gz, .zst, .bz2, .xz; told by content), .parquet
+    /// files, .txt files. Kept records are written in the format they were read in.
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<String>,
 
     /// Output directory: kept.jsonl, kept.csv, kept.tsv, kept.json (each .gz when its inputs
-    /// are) and/or kept.txt, removed.jsonl, manifest.json.
+    /// are), kept.parquet and/or kept.txt, removed.jsonl, manifest.json.
     #[arg(short, long, value_name = "DIR")]
     pub out: PathBuf,
 
@@ -85,7 +85,8 @@ pub struct DedupArgs {
     pub against: Vec<String>,
 
     /// Write every record with `cluster`, `duplicate_of`, `is_representative` added
-    /// (annotated.jsonl, .csv, .tsv or .json: fields of JSON records, columns of tables)
+    /// (annotated.jsonl, .csv, .tsv, .json or .parquet: fields of JSON records, columns of
+    /// tables and Parquet files)
     /// instead of removing duplicates.
     #[arg(long)]
     pub annotate: bool,
@@ -111,7 +112,7 @@ pub struct DedupArgs {
 /// Arguments of `reprint eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// The corpus to run on (directories, .jsonl, .json, .csv, .tsv, also compressed). Optional
+    /// The corpus to run on (directories, .jsonl, .json, .csv, .tsv, also compressed; .parquet). Optional
     /// with --clusters.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
@@ -162,7 +163,7 @@ pub struct CompareArgs {
     pub b: String,
 
     /// Find A and B as document ids in these inputs (directories, .jsonl, .json, .csv, .tsv,
-    /// also compressed).
+    /// also compressed; .parquet).
     #[arg(long = "in", value_name = "INPUT")]
     pub corpus: Vec<String>,
 
@@ -225,7 +226,8 @@ impl ColorChoice {
 pub struct ClusterArgs {
     /// Inputs: directories (of .txt files, id = relative path, or of record files), .jsonl,
     /// .json (an array of records, or JSON Lines), .csv and .tsv files (also compressed: .gz,
-    /// .zst, .bz2, .xz; told by content), .txt files, or - for JSON Lines or a JSON array on
+    /// .zst, .bz2, .xz; told by content), .parquet files (a record per row), .txt files, or -
+    /// for JSON Lines or a JSON array on
     /// stdin (plain or compressed). Default: seeds/
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
@@ -374,19 +376,22 @@ pub struct IndexOptions {
 /// How records are read.
 #[derive(Debug, Args)]
 pub struct InputOptions {
-    /// JSON field (dotted paths reach nested objects) or CSV/TSV column with the document id.
+    /// JSON field (dotted paths reach nested objects), CSV/TSV or Parquet column (dotted paths
+    /// reach struct fields) with the document id.
     /// A field that no record of an input has is an error naming the fields seen.
     #[arg(long, default_value = DEFAULT_ID_FIELD, help_heading = "Input")]
     pub id_field: String,
 
-    /// JSON field (dotted paths reach nested objects) or CSV/TSV column with the document text.
+    /// JSON field (dotted paths reach nested objects), CSV/TSV or Parquet column with the
+    /// document text.
     /// A field that no record of an input has is an error naming the fields seen.
     #[arg(long, default_value = DEFAULT_TEXT_FIELD, help_heading = "Input")]
     pub text_field: String,
 
     /// What to read from directories: file extensions, comma-separated (jsonl also matches
     /// .jsonl.gz); * reads every file. Files named as record files (.jsonl, .ndjson, .json,
-    /// .csv, .tsv, also compressed) are read as records, every other chosen file as one document.
+    /// .csv, .tsv, also compressed; .parquet) are read as records, every other chosen file as
+    /// one document.
     /// Default: the directory's contents decide: its .txt files, or its record files (both is
     /// an error).
     #[arg(long, value_name = "EXT,...", value_delimiter = ',', help_heading = "Input")]
@@ -403,7 +408,8 @@ pub struct InputOptions {
 
     /// Record fields carried into the outputs (clusters.json, clusters.csv, overlaps.jsonl,
     /// removed.jsonl): all (every string, number and boolean field but the id and the text;
-    /// every CSV/TSV column but those two), none, or FIELD,FIELD,... (each must be in some
+    /// every CSV/TSV column and every Parquet column holding such values but those two; Parquet
+    /// dates and timestamps as ISO 8601 strings), none, or FIELD,FIELD,... (each must be in some
     /// record).
     #[arg(long, value_name = "FIELD,...", default_value = "all", help_heading = "Input")]
     pub meta: String,

@@ -51,6 +51,8 @@ const DEDUP_WRITES: &[&str] = &[
     "kept.json.gz",
     "annotated.json",
     "annotated.json.gz",
+    "kept.parquet",
+    "annotated.parquet",
     "kept.txt",
     "removed.jsonl",
     "manifest.json",

@@ -3,7 +3,7 @@
 //!
 //! The rule, without `--ext`: the directory's contents decide. Its `.txt` files are documents
 //! (one per file); its record files (`.jsonl`, `.ndjson`, `.json`, `.csv`, `.tsv`, optionally
-//! compressed)
+//! compressed, and `.parquet`)
 //! are read record
 //! by record, like the same file given as an argument; other files are not read. A directory
 //! holding both text files and record files is an error that says what it found, since nothing
@@ -71,7 +71,7 @@ pub(super) fn unread(root: &Path, config: &CorpusConfig) -> Result<String, Corpu
     }
     let wanted = match &config.extensions {
         Some(exts) => format!("no file with extension {}", exts.join(", ")),
-        None => "no .txt file and no record file (.jsonl, .ndjson, .json, .csv, .tsv)".to_owned(),
+        None => "no .txt file and no record file (.jsonl, .ndjson, .json, .csv, .tsv, .parquet)".to_owned(),
     };
     Ok(format!("holds {wanted}: found {}; choose with --ext", tally(&found)))
 }

@@ -1,6 +1,6 @@
 //! Reading documents: directories (of text files, or of record files), JSON Lines, JSON array
-//! and CSV/TSV files (plain or compressed with gzip, zstd, bzip2 or xz, told by content), and
-//! JSON Lines or a JSON array on standard input. The only library code that reads files.
+//! and CSV/TSV files (plain or compressed with gzip, zstd, bzip2 or xz, told by content),
+//! Parquet files, and JSON Lines or a JSON array on standard input. The only library code that reads files.
 //!
 //! Documents arrive in batches of a few megabytes, so a corpus is never held as raw input: the
 //! pipeline keeps each document's text and signature and drops the rest of the batch.
@@ -11,16 +11,19 @@
 //! two documents with the same id.
 //!
 //! One file per concern: [`reader`](CorpusReader) turns inputs into batches of records,
-//! `record` parses one JSON line, `table` reads CSV/TSV rows, `array` the elements of a JSON array, `dir` decides what a directory
+//! `record` parses one JSON line, `table` reads CSV/TSV rows, `array` the elements of a JSON array, `parquet` the rows of a
+//! Parquet file (as JSON objects, `arrow_json`), `dir` decides what a directory
 //! holds, `lines` is the one opener (compression detected by content) and the
 //! capped line reader, and `reread` reads inputs a second time after a run (dedup's
 //! byte-for-byte copy, manifest checksums).
 
 mod array;
+mod arrow_json;
 mod dir;
 pub use dir::record_shards;
 mod lines;
 mod meta;
+mod parquet;
 mod reader;
 mod record;
 mod reread;
@@ -32,6 +35,7 @@ pub use meta::{
     cell_text, fields_of, DisplayField, Meta, MetaConfig, MetaFields, DEFAULT_DATE_FIELD,
     DEFAULT_SOURCE_FIELD, DEFAULT_TITLE_FIELD, MAX_META_FIELDS,
 };
+pub use parquet::ParquetRows;
 pub use reader::CorpusReader;
 pub use record::{read_json_objects, JsonLine, JsonObject};
 pub use reread::{checksum, copy_files, for_each_element, for_each_line, read_bytes, CopyFormat, TableRows};
@@ -57,11 +61,16 @@ pub enum Format {
     Tsv,
     /// JSON (`.json`): an array of records when its first character is `[`, else JSON Lines.
     Json,
+    /// Parquet (`.parquet`, never with a compression suffix: Parquet compresses inside).
+    Parquet,
 }
 
 impl Format {
     /// The format a file name (lowercase) tells, `None` when it tells none.
     pub fn of_name(name: &str) -> Option<Format> {
+        if name.ends_with(".parquet") {
+            return Some(Format::Parquet);
+        }
         let stem = without_compression_suffix(name);
         if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") {
             Some(Format::JsonLines)
@@ -100,6 +109,8 @@ pub enum Input {
     Tsv(PathBuf),
     /// A JSON file, compressed or not: an array of records, or JSON Lines (told by content).
     Json(PathBuf),
+    /// A Parquet file: one record per row.
+    Parquet(PathBuf),
     /// A single text file (compressed or not: told by content); its id is its file name.
     TextFile(PathBuf),
     /// JSON Lines on standard input.
@@ -115,6 +126,7 @@ impl Input {
             | Input::Csv(p)
             | Input::Tsv(p)
             | Input::Json(p)
+            | Input::Parquet(p)
             | Input::TextFile(p) => Some(p),
             Input::Stdin => None,
         }
@@ -122,7 +134,7 @@ impl Input {
 
     /// Interprets a command-line argument: `-` is standard input, a directory is a directory
     /// input, `*.jsonl`, `*.ndjson` (optionally compressed: `.gz`, `.zst`, `.bz2`, `.xz`) are
-    /// JSON Lines, `*.txt` is one text document. Compression itself is told by content when the
+    /// JSON Lines, `*.parquet` is Parquet, `*.txt` is one text document. Compression itself is told by content when the
     /// file is read, whatever the name says.
     pub fn from_arg(arg: &str) -> Result<Input, CorpusError> {
         if arg == "-" {
@@ -140,6 +152,7 @@ impl Input {
             Some(Format::Csv) => Ok(Input::Csv(path)),
             Some(Format::Tsv) => Ok(Input::Tsv(path)),
             Some(Format::Json) => Ok(Input::Json(path)),
+            Some(Format::Parquet) => Ok(Input::Parquet(path)),
             Some(Format::Text) => Ok(Input::TextFile(path)),
             _ => Err(CorpusError::UnknownFormat { path }),
         }
@@ -164,7 +177,7 @@ impl Input {
     }
 
     /// What kind of input this is, as manifests record it: `directory`, `jsonl`, `json`, `csv`,
-    /// `tsv`, `text` or `stdin`.
+    /// `tsv`, `parquet`, `text` or `stdin`.
     pub fn kind(&self) -> &'static str {
         match self {
             Input::Dir(_) => "directory",
@@ -172,6 +185,7 @@ impl Input {
             Input::Csv(_) => "csv",
             Input::Tsv(_) => "tsv",
             Input::Json(_) => "json",
+            Input::Parquet(_) => "parquet",
             Input::TextFile(_) => "text",
             Input::Stdin => "stdin",
         }
@@ -244,12 +258,14 @@ impl Default for CorpusConfig {
     }
 }
 
-/// Where a document came from: the input file and, for JSON Lines, the 1-based line.
+/// Where a document came from: the input file and, for a record file, the 1-based line the
+/// record starts on (the row number for Parquet).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Origin {
     /// The file the document was read from (`<stdin>` for standard input).
     pub source: String,
-    /// 1-based line number in a JSON Lines input.
+    /// 1-based line number in a record file (a JSON Lines, JSON array or CSV/TSV input); the
+    /// 1-based row number in a Parquet file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
     /// Index of the input (in the order given) the document came from.
@@ -353,7 +369,7 @@ impl SkipLog {
 pub struct Skipped {
     /// The file (`<stdin>` for standard input).
     pub source: String,
-    /// 1-based line in a JSON Lines input.
+    /// 1-based line in a record file (the row number in a Parquet file).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
     /// The record's id, when it could be read.
@@ -384,10 +400,18 @@ pub enum CorpusError {
         source: io::Error,
     },
     /// A file argument whose format cannot be told from its name.
-    #[error("cannot tell the format of `{}`: give a directory, a .jsonl, .ndjson, .json, .csv or .tsv file (also compressed: .gz, .zst, .bz2, .xz), a .txt file, or - for JSON Lines or a JSON array on stdin", path.display())]
+    #[error("cannot tell the format of `{}`: give a directory, a .jsonl, .ndjson, .json, .csv or .tsv file (also compressed: .gz, .zst, .bz2, .xz), a .parquet file, a .txt file, or - for JSON Lines or a JSON array on stdin", path.display())]
     UnknownFormat {
         /// The input path.
         path: PathBuf,
+    },
+    /// A file named `.parquet` that is not valid Parquet (or whose footer is damaged).
+    #[error("{}: not a valid Parquet file: {reason}", path.display())]
+    NotParquet {
+        /// The file.
+        path: PathBuf,
+        /// What the Parquet reader said.
+        reason: String,
     },
     /// A directory holding both text files and record files, without `--ext` to choose.
     #[error("`{}` holds both text files ({text}) and record files ({records}): choose what to read with --ext (e.g. --ext txt for the text files, --ext jsonl for the records)", path.display())]

@@ -4,6 +4,7 @@
 
 use super::array::{sniff_array, ArraySource};
 use super::lines::{open_tallied, read_line_capped, Hashing};
+use super::parquet::ParquetSource;
 use super::record::{parse_record, FieldTally, Fields};
 use super::table::TableSource;
 use super::text::{read_capped, text_record};
@@ -131,9 +132,12 @@ impl CorpusReader {
         inputs
             .iter()
             .map(|i| match i {
-                Input::Jsonl(p) | Input::Csv(p) | Input::Tsv(p) | Input::Json(p) | Input::TextFile(p) => {
-                    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
-                }
+                Input::Jsonl(p)
+                | Input::Csv(p)
+                | Input::Tsv(p)
+                | Input::Json(p)
+                | Input::Parquet(p)
+                | Input::TextFile(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
                 _ => 0,
             })
             .sum()
@@ -268,6 +272,7 @@ fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<
         Input::Csv(_) => Format::Csv,
         Input::Tsv(_) => Format::Tsv,
         Input::Json(_) => Format::Json,
+        Input::Parquet(_) => Format::Parquet,
         _ => Format::JsonLines,
     };
     let (kind, hash) = match input {
@@ -278,7 +283,11 @@ fn open(input: Input, config: &CorpusConfig, stored: &Arc<AtomicU64>) -> Result<
                 .map_err(|source| CorpusError::Open { path: "-".into(), source })?;
             (SourceKind::Records(records), None)
         }
-        Input::Jsonl(path) | Input::Csv(path) | Input::Tsv(path) | Input::Json(path) => {
+        Input::Jsonl(path)
+        | Input::Csv(path)
+        | Input::Tsv(path)
+        | Input::Json(path)
+        | Input::Parquet(path) => {
             let records = open_records(&path, format, true, config, stored, hash.as_ref())?;
             (SourceKind::Records(records), hash)
         }
@@ -406,6 +415,10 @@ fn open_records(
     stored: &Arc<AtomicU64>,
     hash: Option<&Arc<Mutex<Hashing>>>,
 ) -> Result<Box<dyn RecordStream>, CorpusError> {
+    if format == Format::Parquet {
+        // Parquet is read by seeking, not as a stream: its own opener.
+        return Ok(Box::new(ParquetSource::open(path, config, whole, stored, hash)?));
+    }
     let reader = open_tallied(Some(path), stored.clone(), hash.cloned())?;
     let name = path.display().to_string();
     Ok(match format {
@@ -414,8 +427,10 @@ fn open_records(
         Format::JsonLines => Box::new(LineSource { name, reader, line: 0, whole }),
         Format::Json => json_records(name, reader, whole)
             .map_err(|source| CorpusError::Open { path: path.to_path_buf(), source })?,
-        // Text files are documents, never opened as records.
-        Format::Text => return Err(CorpusError::UnknownFormat { path: path.to_path_buf() }),
+        // Text files are documents, never opened as records; Parquet is opened above.
+        Format::Text | Format::Parquet => {
+            return Err(CorpusError::UnknownFormat { path: path.to_path_buf() })
+        }
     })
 }
 
@@ -573,6 +588,8 @@ mod tests {
             "k.json",
             "l.json.zst",
             "m.txt.gz",
+            "n.Parquet",
+            "o.parquet.gz",
         ] {
             std::fs::write(dir.path().join(name), "").unwrap();
         }
@@ -589,6 +606,9 @@ mod tests {
         assert!(matches!(Input::from_arg(&arg("j.TSV.gz")), Ok(Input::Tsv(_))));
         assert!(matches!(Input::from_arg(&arg("d.txt")), Ok(Input::TextFile(_))));
         assert!(matches!(Input::from_arg(&arg("m.txt.gz")), Ok(Input::TextFile(_))));
+        assert!(matches!(Input::from_arg(&arg("n.Parquet")), Ok(Input::Parquet(_))));
+        // Parquet compresses inside; a compressed Parquet file cannot be read by seeking.
+        assert!(matches!(Input::from_arg(&arg("o.parquet.gz")), Err(CorpusError::UnknownFormat { .. })));
         assert!(matches!(Input::from_arg(&arg("e.xml")), Err(CorpusError::UnknownFormat { .. })));
         assert!(matches!(Input::from_arg(&arg("missing")), Err(CorpusError::Open { .. })));
         assert!(matches!(Input::from_arg(&dir.path().display().to_string()), Ok(Input::Dir(_))));

@@ -45,6 +45,8 @@ pub enum CopyFormat {
     Tsv,
     /// A JSON array: an array of the kept elements.
     Array,
+    /// Parquet: the kept rows, under the schema of the input.
+    Parquet,
 }
 
 impl CopyFormat {
@@ -55,6 +57,7 @@ impl CopyFormat {
             CopyFormat::Csv => "csv",
             CopyFormat::Tsv => "tsv",
             CopyFormat::Array => "json",
+            CopyFormat::Parquet => "parquet",
         }
     }
 }
@@ -70,6 +73,7 @@ pub fn copy_files(input: &Input, config: &CorpusConfig) -> Result<Vec<(PathBuf, 
             Format::Json => Some(CopyFormat::Lines),
             Format::Csv => Some(CopyFormat::Csv),
             Format::Tsv => Some(CopyFormat::Tsv),
+            Format::Parquet => Some(CopyFormat::Parquet),
             Format::Text => None,
         })
     };
@@ -85,6 +89,7 @@ pub fn copy_files(input: &Input, config: &CorpusConfig) -> Result<Vec<(PathBuf, 
         Input::Json(p) => push(p, Format::Json)?,
         Input::Csv(p) => push(p, Format::Csv)?,
         Input::Tsv(p) => push(p, Format::Tsv)?,
+        Input::Parquet(p) => push(p, Format::Parquet)?,
         Input::Dir(root) => {
             for (p, f) in entries(root, config)? {
                 push(&p, f)?;
@@ -164,9 +169,12 @@ pub fn checksum(input: &Input, config: &CorpusConfig) -> Result<Option<(u64, u64
     let mut hasher = Xxh3::new();
     let bytes = match input {
         Input::Stdin => return Ok(None),
-        Input::Jsonl(p) | Input::Csv(p) | Input::Tsv(p) | Input::Json(p) | Input::TextFile(p) => {
-            feed(p, &mut hasher)?
-        }
+        Input::Jsonl(p)
+        | Input::Csv(p)
+        | Input::Tsv(p)
+        | Input::Json(p)
+        | Input::Parquet(p)
+        | Input::TextFile(p) => feed(p, &mut hasher)?,
         Input::Dir(root) => {
             let mut total = 0;
             for (f, _) in entries(root, config)? {

@@ -1,4 +1,5 @@
-//! The clean corpus of CSV/TSV tables and JSON arrays, in the format they were read in: a
+//! The clean corpus of CSV/TSV tables and JSON arrays (and, through `kept_parquet`, Parquet
+//! files), in the format they were read in: a
 //! table's header row, then its kept rows as read (`kept.csv`, `kept.tsv`); an array of the
 //! kept elements as read (`kept.json`). With `--annotate`, every row gets three columns
 //! (`cluster`, `duplicate_of`, `is_representative`) and every element three fields.
@@ -16,16 +17,22 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 /// The documents analysed from one file, in order: (line, document).
-struct Expected<'a> {
-    list: &'a [(u64, u32)],
-    next: usize,
+pub(super) struct Expected<'a> {
+    pub(super) list: &'a [(u64, u32)],
+    pub(super) next: usize,
 }
 
 impl Expected<'_> {
     /// The document the record on `line` with bytes `raw` is, when it is the next one.
     fn take(&mut self, run: &RunResult, line: u64, raw: Option<&[u8]>) -> Option<u32> {
+        self.take_sum(run, line, raw.map(xxhash_rust::xxh3::xxh3_64))
+    }
+
+    /// The document the record on `line` (row, for Parquet) whose bytes have the checksum
+    /// `sum` is, when it is the next one.
+    pub(super) fn take_sum(&mut self, run: &RunResult, line: u64, sum: Option<u64>) -> Option<u32> {
         let &(l, d) = self.list.get(self.next)?;
-        let same = raw.is_some_and(|r| xxhash_rust::xxh3::xxh3_64(r) == run.docs[d as usize].record_xxh3);
+        let same = sum.is_some_and(|s| s == run.docs[d as usize].record_xxh3);
         (l == line && same).then(|| {
             self.next += 1;
             d
@@ -33,7 +40,7 @@ impl Expected<'_> {
     }
 
     /// An error naming the first document not found again.
-    fn finish(&self, source_name: &str) -> Result<(), DedupError> {
+    pub(super) fn finish(&self, source_name: &str) -> Result<(), DedupError> {
         match self.list.get(self.next) {
             Some(&(line, _)) => Err(DedupError::Changed { source_name: source_name.to_owned(), line }),
             None => Ok(()),
@@ -42,13 +49,13 @@ impl Expected<'_> {
 }
 
 /// What `--annotate` adds to one record.
-struct Note<'a> {
-    cluster: Option<usize>,
-    duplicate_of: Option<&'a str>,
+pub(super) struct Note<'a> {
+    pub(super) cluster: Option<usize>,
+    pub(super) duplicate_of: Option<&'a str>,
 }
 
-/// Stages the clean corpus of the table and array files `files` (input index, path, format),
-/// one output per format.
+/// Stages the clean corpus of the table, array and Parquet files `files` (input index, path,
+/// format), one output per format.
 pub(super) fn write_copies(
     run: &RunResult,
     plan: &Plan,
@@ -183,6 +190,11 @@ pub(super) fn write_copies(
             sink.write_all(if elements == 0 { b"]\n" } else { b"\n]\n" }).map_err(write_err)?;
         }
         staged.push(sink.stage_all().map_err(write_err)?);
+    }
+    let parquet: Vec<&(usize, PathBuf, CopyFormat)> =
+        files.iter().filter(|f| f.2 == CopyFormat::Parquet).collect();
+    if !parquet.is_empty() {
+        staged.push(super::kept_parquet::write_parquet(run, plan, out, &parquet, &docs, &note)?);
     }
     Ok(staged)
 }

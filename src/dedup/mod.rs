@@ -16,6 +16,7 @@
 //! file is ready.
 
 mod copy;
+mod kept_parquet;
 
 use crate::cluster::keep_cmp;
 use crate::corpus::{self, CopyFormat, CorpusError, Input};

@@ -175,7 +175,7 @@ fn cases() -> Vec<Case> {
             args: vec!["cluster", "c"],
             stdin: None,
             expect: Expect::Fails {
-                messages: &["c holds no .txt file and no record file (.jsonl, .ndjson, .json, .csv, .tsv): found 1 .html, 1 .md; choose with --ext"],
+                messages: &["c holds no .txt file and no record file (.jsonl, .ndjson, .json, .csv, .tsv, .parquet): found 1 .html, 1 .md; choose with --ext"],
             },
         },
         Case {

@@ -12,6 +12,7 @@ mod html;
 mod index;
 mod inputs;
 mod meta;
+mod parquet;
 mod plots;
 mod real_data;
 mod relations;
