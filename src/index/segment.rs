@@ -286,7 +286,7 @@ impl Segment {
         let mut tables = Vec::with_capacity(TABLES);
         for rec in RECORD {
             let (offset, bits) = (c.u64()?, c.u64()?);
-            if bits > 16 {
+            if bits > u64::from(table::MAX_BITS) {
                 return Err(bad("table directory too large"));
             }
             tables.push(Table::open(&file, offset, rec, bits as u32)?);

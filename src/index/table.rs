@@ -12,7 +12,7 @@ use std::os::unix::fs::FileExt;
 const BUCKET: u64 = 64;
 /// Most directory bits (a directory of 32 MiB, for a table of 2^28 records: a segment of
 /// millions of documents still reads about 64 records a lookup).
-const MAX_BITS: u32 = 22;
+pub const MAX_BITS: u32 = 22;
 
 /// Directory bits for `count` records.
 pub fn bits_for(count: u64) -> u32 {
