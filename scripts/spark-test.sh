@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The Spark job against the single-machine run: spark/reprint_spark.py with --master local[2]
+# on SaudiNewsNet and on the reprint development set, and `target/release/reprint` on the same
+# input with the same flags; every output file must be byte-identical (`cmp`), manifest.json
+# (timings, peak memory) aside. Also the candidate code against its oracle
+# (spark/test_candidates.py).
+#
+#   bash scripts/spark-test.sh          (from the project root; after .ci/run's Spark setup)
+#
+# Needs .venv-spark (pyspark) and a Java runtime. Status 0: all outputs equal; 1: a difference
+# or a failed run; 2: ../shared/data is absent (nothing to compare; said loudly).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+DATA=../shared/data
+SNN=$DATA/saudinewsnet.jsonl.gz
+DEV=$DATA/reprints_dev_ar/docs.jsonl.gz
+if [ ! -f "$SNN" ] || [ ! -f "$DEV" ]; then
+  echo "spark test: SKIPPED, $SNN or $DEV is absent"
+  exit 2
+fi
+SUBMIT=.venv-spark/bin/spark-submit
+[ -x "$SUBMIT" ] || { echo "spark test: $SUBMIT missing (python3 -m venv .venv-spark && .venv-spark/bin/pip install pyspark)"; exit 1; }
+cargo build --release --quiet || exit 1
+BIN=$(realpath target/release/reprint)
+
+W=${SPARK_TEST_DIR:-/tmp/reprint-spark-test}
+rm -rf "$W"; mkdir -p "$W"
+export SPARK_LOCAL_IP=127.0.0.1
+fail=0
+
+echo "-- spark/test_candidates.py"
+.venv-spark/bin/python spark/test_candidates.py 2>"$W/candidates.stderr" || {
+  tail -40 "$W/candidates.stderr"; echo "FAIL candidates test"; fail=1; }
+
+# The development set again as a directory of 4 shards (numbering across parts).
+mkdir -p "$W/dev-shards"
+zcat "$DEV" | split -n l/4 -d --additional-suffix=.jsonl - "$W/dev-shards/part-"
+
+# compare NAME COMMAND INPUT... -- FLAGS...: reprint COMMAND on one machine, then the Spark job,
+# every output file compared.
+compare() {
+  local name=$1 cmd=$2; shift 2
+  local args=("$@")
+  local mem=$W/$name-mem spark=$W/$name-spark
+  local t0=$(date +%s%N)
+  "$BIN" "$cmd" "${args[@]}" --out "$mem" -q >"$W/$name-mem.stdout" 2>"$W/$name-mem.stderr"
+  local rc_mem=$?
+  local t1=$(date +%s%N)
+  "$SUBMIT" --master 'local[2]' --driver-memory 2g \
+    --conf spark.sql.shuffle.partitions=8 --conf spark.ui.enabled=false \
+    --conf spark.ui.showConsoleProgress=false \
+    spark/reprint_spark.py "$cmd" "${args[@]}" --out "$spark" -q \
+    --reprint "$BIN" --work "$W/$name-work" --groups 4 --keep-work \
+    >"$W/$name-spark.stdout" 2>"$W/$name-spark.stderr"
+  local rc_spark=$?
+  local t2=$(date +%s%N)
+  printf -- "-- %s: reprint %s %s\n   in memory %d ms (status %s), Spark local[2] %d ms (status %s)\n" \
+    "$name" "$cmd" "${args[*]}" $(((t1 - t0) / 1000000)) "$rc_mem" $(((t2 - t1) / 1000000)) "$rc_spark"
+  grep -A20 "stage timings" "$W/$name-spark.stderr" | sed 's/^/   /'
+  if [ "$rc_mem" != "$rc_spark" ]; then
+    echo "FAIL $name: exit status $rc_mem in memory, $rc_spark with Spark"; tail -30 "$W/$name-spark.stderr"; fail=1; return
+  fi
+  if [ ! -d "$mem" ] || [ ! -d "$spark" ]; then
+    echo "FAIL $name: no output directory"; tail -30 "$W/$name-spark.stderr"; fail=1; return
+  fi
+  local files; files=$(cd "$mem" && find . -type f ! -name manifest.json | sort)
+  local spark_files; spark_files=$(cd "$spark" && find . -type f ! -name manifest.json | sort)
+  if [ "$files" != "$spark_files" ]; then
+    echo "FAIL $name: the two runs wrote different files"; diff <(echo "$files") <(echo "$spark_files") | head; fail=1; return
+  fi
+  local n=0 f
+  for f in $files; do
+    n=$((n + 1))
+    cmp "$mem/$f" "$spark/$f" || { echo "FAIL $name: $f differs"; fail=1; }
+  done
+  [ -n "$files" ] || { echo "FAIL $name: no output files"; fail=1; return; }
+  echo "   $n files byte-identical ($(cd "$mem" && ls | tr '\n' ' '))"
+}
+
+compare snn-cluster cluster "$SNN"
+compare snn-dedup dedup "$SNN"
+compare dev-cluster cluster "$W/dev-shards"
+compare dev-dedup dedup "$W/dev-shards" --annotate
+compare dev-nopassages cluster "$DEV" --no-passages --threshold 0.8 --no-html
+
+if [ "$fail" = 0 ]; then echo "spark test: all outputs byte-identical"; else echo "spark test: FAILED"; fi
+exit "$fail"
