@@ -27,6 +27,8 @@ BIN=$(realpath target/release/reprint)
 W=${SPARK_TEST_DIR:-/tmp/reprint-spark-test}
 rm -rf "$W"; mkdir -p "$W"
 export SPARK_LOCAL_IP=127.0.0.1
+# spark-submit finds pyspark through the python3 on PATH: the virtualenv's.
+export PATH="$PWD/.venv-spark/bin:$PATH"
 fail=0
 
 echo "-- spark/test_candidates.py"
@@ -35,7 +37,9 @@ echo "-- spark/test_candidates.py"
 
 # The development set again as a directory of 4 shards (numbering across parts).
 mkdir -p "$W/dev-shards"
-zcat "$DEV" | split -n l/4 -d --additional-suffix=.jsonl - "$W/dev-shards/part-"
+zcat "$DEV" > "$W/dev.jsonl"
+split -n l/4 -d --additional-suffix=.jsonl "$W/dev.jsonl" "$W/dev-shards/part-"
+rm "$W/dev.jsonl"
 
 # compare NAME COMMAND INPUT... -- FLAGS...: reprint COMMAND on one machine, then the Spark job,
 # every output file compared.

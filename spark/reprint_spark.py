@@ -348,7 +348,8 @@ def main(argv):
     timer = Timer()
 
     from pyspark.sql import SparkSession
-    spark = SparkSession.builder.appName(f"reprint {command}").getOrCreate()
+    spark = (SparkSession.builder.appName(f"reprint {command}")
+             .config("spark.log.level", os.environ.get("REPRINT_SPARK_LOG_LEVEL", "WARN")).getOrCreate())
     sc = spark.sparkContext
     groups = job["groups"] or 4 * sc.defaultParallelism
     if os.path.exists(work):
@@ -386,13 +387,14 @@ def main(argv):
         docs = numbered(sketch, {k: counts.get(k, (0, 0))[0] for k in range(len(parts))})
         active = active_documents(docs).select("doc", "bands", "fps").cache()
         postings = fingerprint_postings(active).cache()
-        pairs = candidate_pairs(active, postings, params)
+        pairs = candidate_pairs(active, postings, params).cache()
         dfs = document_frequencies(active, postings, params["passages"])
         group_pairs, group_docs = link_inputs(docs, pairs, dfs, groups)
-        group_pairs.write.partitionBy("g").parquet("file://" + pairs_dir)
-        group_docs.write.partitionBy("g").parquet("file://" + docs_dir)
+        # One file per group (repartition by g), so that a link task reads one file of each.
+        group_pairs.repartition("g").write.partitionBy("g").parquet("file://" + pairs_dir)
+        group_docs.repartition("g").write.partitionBy("g").parquet("file://" + docs_dir)
         present = sorted(int(name[2:]) for name in os.listdir(pairs_dir) if name.startswith("g="))
-        summary = spark.read.parquet("file://" + pairs_dir).agg(
+        summary = pairs.agg(
             F.count(F.lit(1)).alias("pairs"), F.sum(F.col("lsh").cast("long")).alias("lsh"),
             F.sum(F.col("fps").cast("long")).alias("fps")).collect()[0]
         ndocs = sum(n for n, _ in counts.values())
