@@ -394,6 +394,12 @@ def main(argv):
         group_pairs.repartition("g").write.partitionBy("g").parquet("file://" + pairs_dir)
         group_docs.repartition("g").write.partitionBy("g").parquet("file://" + docs_dir)
         present = sorted(int(name[2:]) for name in os.listdir(pairs_dir) if name.startswith("g="))
+        if not present:
+            # No candidate pair: one link task over empty tables, so that the links directory
+            # holds a file as in every other run.
+            group_pairs.drop("g").coalesce(1).write.mode("overwrite").parquet("file://" + os.path.join(pairs_dir, "g=0"))
+            group_docs.drop("g").coalesce(1).write.mode("overwrite").parquet("file://" + os.path.join(docs_dir, "g=0"))
+            present = [0]
         summary = pairs.agg(
             F.count(F.lit(1)).alias("pairs"), F.sum(F.col("lsh").cast("long")).alias("lsh"),
             F.sum(F.col("fps").cast("long")).alias("fps")).collect()[0]
