@@ -8,7 +8,8 @@
 #   bash scripts/spark-test.sh          (from the project root; after .ci/run's Spark setup)
 #
 # Needs .venv-spark (pyspark) and a Java runtime. Status 0: all outputs equal; 1: a difference
-# or a failed run; 2: ../shared/data is absent (nothing to compare; said loudly).
+# or a failed run; 2: ../shared/data is absent (nothing to compare; said loudly; under CI,
+# with the environment variable CI set, that is a failure too).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,8 @@ DATA=../shared/data
 SNN=$DATA/saudinewsnet.jsonl.gz
 DEV=$DATA/reprints_dev_ar/docs.jsonl.gz
 if [ ! -f "$SNN" ] || [ ! -f "$DEV" ]; then
+  # As tests/it/real_data.rs: absent data is a skip, except under CI (environment variable CI).
+  if [ -n "${CI:-}" ]; then echo "spark test: FAILED, $SNN or $DEV is absent and CI is set"; exit 1; fi
   echo "spark test: SKIPPED, $SNN or $DEV is absent"
   exit 2
 fi
