@@ -171,13 +171,13 @@ def executor_task(binary, threads):
     return run
 
 
-def run_on_executors(sc, binary, jobs, what):
-    """Runs `jobs` ((key, argv) pairs) as one Spark task each; fails on any non-zero status."""
+def run_on_executors(sc, binary, jobs, what, ok=(0,)):
+    """Runs `jobs` ((key, argv) pairs) as one Spark task each; fails on any status not in `ok`."""
     if not jobs:
         return []
     threads = int(sc.getConf().get("spark.task.cpus", "1"))
     results = sc.parallelize(jobs, len(jobs)).map(executor_task(binary, threads)).collect()
-    failed = [r for r in results if r[1] != 0]
+    failed = [r for r in results if r[1] not in ok]
     if failed:
         key, status, stderr, _ = failed[0]
         raise JobError(f"{what} {key} failed with status {status} ({len(failed)} of {len(jobs)} "
@@ -369,7 +369,11 @@ def main(argv):
         sketch_files = [os.path.join(sketch_dir, f"part-{k:06d}.parquet") for k in range(len(parts))]
         jobs = [(k, ["stage", "sketch", part, "--part", str(k), "--out", sketch_files[k]] + stage_flags)
                 for k, part in enumerate(parts)]
-        run_on_executors(sc, binary, jobs, "reprint stage sketch of part")
+        # Status 3: records skipped (named on stderr); the report skips them too and exits 3.
+        sketched = run_on_executors(sc, binary, jobs, "reprint stage sketch of part", ok=(0, 3))
+        for key, status, stderr, _ in sketched:
+            if status == 3:
+                sys.stderr.write(f"reprint stage sketch of part {key} ({parts[key]}):\n{stderr}")
 
     with timer.stage("check"):
         params = json.loads(run_binary([binary, "stage", "check"] + sketch_files + stage_flags,
