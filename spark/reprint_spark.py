@@ -24,8 +24,9 @@ The stages (`reprint stage ...` are commands of the binary; the rest is Spark co
     link       reprint stage link --pairs --docs      one task per group, links/links-G.parquet
     report     reprint cluster|dedup --links links/   the outputs, on the driver
 
-Any non-zero exit of the binary stops the job with its stderr (the report's own statuses,
-3 for skipped records and 1 for `dedup --check`, are the job's exit status). The time of each
+Any failure of the binary stops the job with its stderr: a non-zero status, except 3 (records
+skipped, named on stderr) from sketch and the report; the report's status (3, or 1 for
+`dedup --check`) is the job's. The time of each
 stage is printed at the end.
 """
 
