@@ -6,6 +6,7 @@
 # (spark/test_candidates.py).
 #
 #   bash scripts/spark-test.sh          (from the project root; after .ci/run's Spark setup)
+#   REPRINT_BIN=path/to/reprint bash scripts/spark-test.sh     (that binary, not cargo's build)
 #
 # Needs .venv-spark (pyspark) and a Java runtime. Status 0: all outputs equal; 1: a difference
 # or a failed run; 2: ../shared/data is absent (nothing to compare; said loudly; under CI,
@@ -24,8 +25,12 @@ if [ ! -f "$SNN" ] || [ ! -f "$DEV" ]; then
 fi
 SUBMIT=.venv-spark/bin/spark-submit
 [ -x "$SUBMIT" ] || { echo "spark test: $SUBMIT missing (python3 -m venv .venv-spark && .venv-spark/bin/pip install pyspark)"; exit 1; }
-cargo build --release --quiet || exit 1
-BIN=$(realpath target/release/reprint)
+if [ -n "${REPRINT_BIN:-}" ]; then
+  BIN=$(realpath "$REPRINT_BIN")       # a binary built elsewhere
+else
+  cargo build --release --quiet || exit 1
+  BIN=$(realpath target/release/reprint)
+fi
 
 W=${SPARK_TEST_DIR:-/tmp/reprint-spark-test}
 rm -rf "$W"; mkdir -p "$W"

@@ -154,6 +154,11 @@ def run_binary(argv, what, env=None):
     return p.stdout.decode("utf-8")
 
 
+def parquet_files(directory):
+    """The Parquet files Spark wrote into `directory`, named one by one."""
+    return sorted(os.path.join(directory, f) for f in os.listdir(directory) if f.endswith(".parquet"))
+
+
 def executor_task(binary, threads):
     """A function for executors: runs one stage command, returns (key, status, stderr, seconds).
     The binary is taken at `binary`, or from the files shipped with --files."""
@@ -414,9 +419,9 @@ def main(argv):
               f"{len(present)} link groups", file=sys.stderr)
 
     with timer.stage("link"):
-        jobs = [(g, ["stage", "link", "--pairs", os.path.join(pairs_dir, f"g={g}"),
-                     "--docs", os.path.join(docs_dir, f"g={g}"),
-                     "--out", os.path.join(links_dir, f"links-{g:06d}.parquet")] + stage_flags)
+        jobs = [(g, ["stage", "link", "--pairs"] + parquet_files(os.path.join(pairs_dir, f"g={g}"))
+                 + ["--docs"] + parquet_files(os.path.join(docs_dir, f"g={g}"))
+                 + ["--out", os.path.join(links_dir, f"links-{g:06d}.parquet")] + stage_flags)
                 for g in present]
         run_on_executors(sc, binary, jobs, "reprint stage link of group")
 
