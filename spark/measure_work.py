@@ -29,7 +29,8 @@ def main(work, max_df):
     spark.sparkContext.setLogLevel("ERROR")
     sketch = spark.read.parquet("file://" + os.path.join(work, "sketch"))
     docs = sketch.count()
-    s = sketch.agg(F.sum("words").alias("words"), F.sum(F.size("bands")).alias("bands"),
+    count_column = "words" if "words" in sketch.columns else "shingles"
+    s = sketch.agg(F.sum(count_column).alias("words"), F.sum(F.size("bands")).alias("bands"),
                    F.sum(F.size("fps")).alias("fps"), F.sum(F.length("text")).alias("chars"),
                    F.sum(F.octet_length("text")).alias("text_bytes"),
                    F.sum(F.col("empty").cast("long")).alias("empty")).collect()[0]
@@ -51,7 +52,7 @@ def main(work, max_df):
     distinct_link_docs = link_docs.select("doc").distinct().count()
     links = spark.read.parquet("file://" + os.path.join(work, "links"))
     out = {
-        "documents": docs, "empty": s["empty"], "words": s["words"], "chars": s["chars"],
+        "documents": docs, "empty": s["empty"], count_column: s["words"], "chars": s["chars"],
         "text_bytes": s["text_bytes"], "band_keys": s["bands"], "fingerprints": s["fps"],
         "fingerprint_postings_df_ge_2": shared_fps,
         "lsh_join_rows": int(lsh_rows), "fingerprint_join_rows": int(fp_rows),
