@@ -69,7 +69,8 @@ compare() {
   local t2=$(date +%s%N)
   printf -- "-- %s: reprint %s %s\n   in memory %d ms (status %s), Spark local[2] %d ms (status %s)\n" \
     "$name" "$cmd" "${args[*]}" $(((t1 - t0) / 1000000)) "$rc_mem" $(((t2 - t1) / 1000000)) "$rc_spark"
-  grep -A20 "stage timings" "$W/$name-spark.stderr" | sed 's/^/   /'
+  # The job's timings (spark-submit may send the driver's stderr to stdout).
+  cat "$W/$name-spark.stdout" "$W/$name-spark.stderr" | grep -A8 "stage timings" | sed 's/^/   /'
   if [ "$rc_mem" != "$rc_spark" ]; then
     echo "FAIL $name: exit status $rc_mem in memory, $rc_spark with Spark"; tail -30 "$W/$name-spark.stderr"; fail=1; return
   fi

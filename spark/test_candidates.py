@@ -81,7 +81,7 @@ def main():
               "words LONG, bands ARRAY<LONG>, fps ARRAY<LONG>")
     rng = random.Random(15)
     checked = pairs_seen = 0
-    for case in range(6):
+    for case in range(4):
         parts = random_parts(rng)
         max_df, min_shared, passages = rng.randint(2, 5), rng.randint(0, 3), rng.random() < 0.8
         params = {"max_df": max_df, "min_shared": min_shared, "passages": passages}
