@@ -35,7 +35,7 @@ cmpdir() { # name
       manifest.json|eval.json) mask $a/$f; mask $b/$f; cmp -s $a/$f.masked $b/$f.masked || { echo "DIFF $1/$f"; fail=1; } ;;
       eval.csv) cut -d, -f1-14 $a/$f > $a/$f.c; cut -d, -f1-14 $b/$f > $b/$f.c; cmp -s $a/$f.c $b/$f.c || { echo "DIFF $1/$f"; fail=1; } ;;
       *.masked|*.c) ;;
-      *) cmp -s $a/$f $b/$f || { echo "DIFF $1/$f"; fail=1; } ;;
+      *) if [ -d $a/$f ]; then diff -rq $a/$f $b/$f >/dev/null || { echo "DIFF $1/$f"; fail=1; }; else cmp -s $a/$f $b/$f || { echo "DIFF $1/$f"; fail=1; }; fi ;;
     esac
   done
   echo "checked $1: $(ls $a | grep -v 'masked$\|\.c$' | tr '\n' ' ')"

@@ -286,7 +286,7 @@ pub fn explain(
 }
 
 /// What composite pruning needs of a pair with specific passages.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Regions {
     /// First document.
     pub a: u32,

@@ -9,6 +9,7 @@
 
 mod candidates;
 mod compare;
+mod decide;
 mod doc;
 mod identical;
 mod passages;
@@ -21,9 +22,10 @@ pub use crate::config::{
 };
 pub use candidates::{candidates, passage_candidates, Proposals};
 pub use compare::{compare, Comparison};
+pub use decide::{decide, in_id_order, Absorbed, Decided, Side};
 pub use doc::Doc;
 pub use identical::{representatives, star_links};
-pub use passages::{id_ranks, relate, Held, NoOverlaps, OverlapSink, RelationCounts};
+pub use passages::{id_ranks, relate, without_passages, Held, NoOverlaps, OverlapSink, RelationCounts};
 pub use read::{read_and_sketch, ReadSummary};
 pub use sets::{fill_sets, involved, sequence, shingle_set};
 

@@ -1,13 +1,14 @@
 //! Passage relations: aligning candidate pairs in batches, deciding their relation
 //! ([`crate::relation`]), streaming overlaps to an [`OverlapSink`] and returning story links.
 
+use super::decide::{decide, in_id_order, Absorbed, Decided, Side};
 use super::{fill_sets, sequence, Doc, Progress, Proposals};
 use crate::config::Config;
 use crate::lsh::{winnow, Pair};
-use crate::overlap::{self, Sequence};
-use crate::relation::{self, PairFacts};
+use crate::overlap::Sequence;
+use crate::relation::{self, RelationConfig};
 use crate::shingle::ShingleKind;
-use crate::verify::{self, LinkedBy, Relation, VerifiedPair};
+use crate::verify::{self, Relation, VerifiedPair};
 use rayon::prelude::*;
 
 /// Receives the pairs that share passages, in the order of their documents' ids (smaller id
@@ -67,6 +68,29 @@ pub struct RelationCounts {
     pub split: usize,
 }
 
+/// Without passage detection, the verified pairs are the story links: duplicates by the
+/// duplicate rule, stories otherwise, with the `stars` (copies of a text) as duplicates.
+pub fn without_passages(
+    verified: Vec<VerifiedPair>,
+    stars: Vec<VerifiedPair>,
+    rank: &[u32],
+    rules: &RelationConfig,
+) -> (Vec<VerifiedPair>, RelationCounts, Held) {
+    let mut links: Vec<VerifiedPair> = verified
+        .into_iter()
+        .map(|mut p| {
+            let dup = relation::is_duplicate(&p, true, rules) || relation::is_duplicate(&p, false, rules);
+            p.relation = if dup { Relation::Duplicate } else { Relation::Story };
+            p
+        })
+        .chain(stars.into_iter().map(|p| VerifiedPair { relation: Relation::Duplicate, ..p }))
+        .collect();
+    links.sort_by_key(|p| (p.a, p.b));
+    let mut report: Held = links.iter().cloned().map(|p| in_id_order(rank, p)).collect();
+    report.sort_unstable_by_key(|(k, _)| *k);
+    (links, RelationCounts::default(), report)
+}
+
 /// Decides the relation of every verified pair and every pair proposed by shared winnowing
 /// fingerprints: aligns them in batches (in id order), streams overlap-only pairs to `sink`,
 /// prunes composites, and returns the story links (duplicates included), sorted by document
@@ -92,28 +116,8 @@ pub fn relate(
         let (x, y) = (rank[a as usize], rank[b as usize]);
         (x.min(y), x.max(y))
     };
-    // A pair as reported: its key, and `a` the document with the smaller id.
-    let in_id_order = |mut p: VerifiedPair| {
-        if rank[p.a as usize] > rank[p.b as usize] {
-            p.swap();
-        }
-        (key(p.a, p.b), p)
-    };
     let Some(params) = config.passages else {
-        let mut links: Vec<VerifiedPair> = verified
-            .into_iter()
-            .map(|mut p| {
-                let dup =
-                    relation::is_duplicate(&p, true, &rules) || relation::is_duplicate(&p, false, &rules);
-                p.relation = if dup { Relation::Duplicate } else { Relation::Story };
-                p
-            })
-            .chain(stars.into_iter().map(|p| VerifiedPair { relation: Relation::Duplicate, ..p }))
-            .collect();
-        links.sort_by_key(|p| (p.a, p.b));
-        let mut report: Vec<((u32, u32), VerifiedPair)> = links.iter().cloned().map(in_id_order).collect();
-        report.sort_unstable_by_key(|(k, _)| *k);
-        return (links, RelationCounts::default(), report);
+        return without_passages(verified, stars, &rank, &rules);
     };
     // Pairs are aligned a block of documents at a time, in id order: block `i` holds the pairs
     // whose first document in id order is among the documents of ranks `i * PAIR_BLOCK ..`, so
@@ -177,29 +181,15 @@ pub fn relate(
             })
         })
         .collect();
-    let facts = |&(a, b): &Pair| -> Option<PairFacts> {
-        let (sa, sb) = (sequences[a as usize].as_ref()?, sequences[b as usize].as_ref()?);
-        let (da, db) = (&docs[a as usize], &docs[b as usize]);
-        let alignment = overlap::align(sa, sb, &params.rule);
-        let scores = match verified.get(&(a, b)) {
-            Some(&s) => s,
-            None if alignment.passages.is_empty() => return None,
-            None => verify::score(&da.shingles, &db.shingles),
-        };
-        let pair = VerifiedPair {
-            a,
-            b,
-            scores,
-            linked_by: LinkedBy::Jaccard,
-            alignment: Some(alignment),
-            relation: Relation::Overlap,
-        };
-        Some(PairFacts::new(pair, (sa, sb), (&fps[a as usize], &fps[b as usize])))
+    let side = |d: u32| -> Option<Side> {
+        let d = d as usize;
+        Some(Side { sequence: sequences[d].as_ref()?, set: &docs[d].shingles, fps: &fps[d] })
+    };
+    let decide_one = |&(a, b): &Pair| -> Option<Decided> {
+        decide((a, b), (side(a)?, side(b)?), verified.get(&(a, b)).copied(), &params, &rules)
     };
 
-    let mut counts = RelationCounts { aligned, proposed: from_fps, ..Default::default() };
-    let mut held: Vec<(Relation, bool, VerifiedPair)> = Vec::new();
-    let mut regions = Vec::new();
+    let mut absorbed = Absorbed::new(RelationCounts { aligned, proposed: from_fps, ..Default::default() });
     // The number of pairs to align is known only now: the stage restarts with it as its total.
     progress.finish();
     progress.start("passages", Some(aligned as u64), "pairs");
@@ -207,72 +197,13 @@ pub fn relate(
     for (i, members) in order.chunks(PAIR_BLOCK).enumerate() {
         let pairs = block(i, members).0;
         for batch in pairs.chunks(ALIGN_BATCH) {
-            let decided: Vec<(PairFacts, Relation)> = batch
-                .par_iter()
-                .filter_map(|p| {
-                    let f = facts(p)?;
-                    let r = relation::classify(&f, &rules)?;
-                    Some((f, r))
-                })
-                .collect();
-            for (f, r) in decided {
-                if let Some(reg) = relation::regions(&f, r, &rules) {
-                    regions.push(reg);
-                }
-                let by_jaccard = f.by_jaccard(&rules);
-                if r >= Relation::Story {
-                    held.push((r, by_jaccard, f.pair));
-                } else {
-                    counts.overlaps += 1;
-                    let (k, p) = in_id_order(f.pair);
-                    sink.overlap(docs, &p, k);
-                }
+            let decided: Vec<Decided> = batch.par_iter().filter_map(decide_one).collect();
+            for d in decided {
+                absorbed.take(d, docs, &rank, sink);
             }
             done += batch.len() as u64;
             progress.set(done);
         }
     }
-    let composites = if config.prune_composites {
-        relation::prune_composites(&regions, &rank, &rules)
-    } else {
-        relation::Composites::default()
-    };
-    drop(regions);
-    let mut report: Vec<((u32, u32), VerifiedPair)> = Vec::with_capacity(held.len());
-    let mut links = Vec::new();
-    for (r, by_jaccard, mut p) in held {
-        let lost = composites.pruned.contains(&(p.a.min(p.b), p.a.max(p.b)));
-        // No document is a duplicate of a composite (a roundup is not a copy of what it quotes).
-        let dup = |removed_is_a: bool| {
-            let kept = if removed_is_a { p.b } else { p.a };
-            relation::is_duplicate(&p, removed_is_a, &rules) && !composites.docs.contains(&kept)
-        };
-        let r = if r == Relation::Duplicate && !dup(true) && !dup(false) { Relation::Story } else { r };
-        p.relation = if lost { Relation::Overlap } else { r };
-        let by_passages = if by_jaccard {
-            p.alignment.as_ref().is_some_and(|al| al.links(&params.rule))
-        } else {
-            r >= Relation::Story
-        };
-        p.linked_by = match (by_jaccard, !lost && by_passages) {
-            (true, true) => LinkedBy::Both,
-            (true, false) => LinkedBy::Jaccard,
-            _ => LinkedBy::Passage,
-        };
-        if lost {
-            counts.pruned += 1;
-            counts.overlaps += 1;
-        } else {
-            links.push(p.clone());
-        }
-        report.push(in_id_order(p));
-    }
-    for p in stars {
-        let p = VerifiedPair { relation: Relation::Duplicate, ..p };
-        links.push(p.clone());
-        report.push(in_id_order(p));
-    }
-    report.sort_unstable_by_key(|(k, _)| *k);
-    links.sort_by_key(|p| (p.a, p.b));
-    (links, counts, report)
+    absorbed.conclude(stars, &rank, config.prune_composites, &params, &rules)
 }

@@ -1,0 +1,169 @@
+//! The two halves of a passage relation: what one pair is on its own ([`decide`]: align,
+//! measure, classify), and what the corpus makes of every pair together ([`Absorbed`]: overlaps
+//! streamed, composite pruning, the duplicate rule, why each link holds). [`super::relate`]
+//! runs both in memory; `reprint stage link` runs the first on a part of the pairs and
+//! `--links` hands its results to the second (see [`crate::stage`]).
+
+use super::{Doc, OverlapSink, RelationCounts};
+use crate::config::PassageParams;
+use crate::lsh::Pair;
+use crate::overlap::{self, Sequence};
+use crate::relation::{self, Fingerprints, PairFacts, Regions, RelationConfig};
+use crate::verify::{self, LinkedBy, Relation, Scores, VerifiedPair};
+
+/// A pair aligned and classified on its own, before the decisions that need every pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decided {
+    /// The strongest relation the pair has on its own.
+    pub relation: Relation,
+    /// Whether it is a story link by Jaccard ([`PairFacts::by_jaccard`]).
+    pub by_jaccard: bool,
+    /// What composite pruning reads of it.
+    pub regions: Option<Regions>,
+    /// The pair, its scores and alignment (`relation` is set later).
+    pub pair: VerifiedPair,
+}
+
+/// What [`decide`] reads of one document.
+#[derive(Clone, Copy)]
+pub struct Side<'a> {
+    /// Its alignment sequence.
+    pub sequence: &'a Sequence,
+    /// Its shingle set.
+    pub set: &'a [u64],
+    /// Its fingerprints by position.
+    pub fps: &'a Fingerprints,
+}
+
+/// Aligns documents `a` and `b` and decides what they are on their own. `verified` holds the
+/// scores of a pair that reached the Jaccard threshold; a pair only proposed by fingerprints is
+/// scored when it shares a passage, and is nothing (`None`) otherwise.
+pub fn decide(
+    (a, b): Pair,
+    (x, y): (Side, Side),
+    verified: Option<Scores>,
+    params: &PassageParams,
+    rules: &RelationConfig,
+) -> Option<Decided> {
+    let alignment = overlap::align(x.sequence, y.sequence, &params.rule);
+    let scores = match verified {
+        Some(s) => s,
+        None if alignment.passages.is_empty() => return None,
+        None => verify::score(x.set, y.set),
+    };
+    let pair = VerifiedPair {
+        a,
+        b,
+        scores,
+        linked_by: LinkedBy::Jaccard,
+        alignment: Some(alignment),
+        relation: Relation::Overlap,
+    };
+    let facts = PairFacts::new(pair, (x.sequence, y.sequence), (x.fps, y.fps));
+    let r = relation::classify(&facts, rules)?;
+    Some(Decided {
+        relation: r,
+        by_jaccard: facts.by_jaccard(rules),
+        regions: relation::regions(&facts, r, rules),
+        pair: facts.pair,
+    })
+}
+
+/// Pairs as they are decided, in increasing key: overlaps go to the sink at once, story links
+/// are held until [`Absorbed::conclude`].
+#[derive(Default)]
+pub struct Absorbed {
+    held: Vec<(Relation, bool, VerifiedPair)>,
+    regions: Vec<Regions>,
+    /// Counts so far.
+    pub counts: RelationCounts,
+}
+
+/// The key of a pair (ranks of its documents in id order, smaller first), and the pair with
+/// `a` the document with the smaller id.
+pub fn in_id_order(rank: &[u32], mut p: VerifiedPair) -> ((u32, u32), VerifiedPair) {
+    let (x, y) = (rank[p.a as usize], rank[p.b as usize]);
+    if x > y {
+        p.swap();
+    }
+    ((x.min(y), x.max(y)), p)
+}
+
+impl Absorbed {
+    /// Nothing taken yet; `counts` so far.
+    pub fn new(counts: RelationCounts) -> Self {
+        Absorbed { counts, ..Default::default() }
+    }
+
+    /// Takes one decided pair (calls come in increasing key).
+    pub fn take(&mut self, d: Decided, docs: &[Doc], rank: &[u32], sink: &mut dyn OverlapSink) {
+        if let Some(reg) = d.regions {
+            self.regions.push(reg);
+        }
+        if d.relation >= Relation::Story {
+            self.held.push((d.relation, d.by_jaccard, d.pair));
+        } else {
+            self.counts.overlaps += 1;
+            let (k, p) = in_id_order(rank, d.pair);
+            sink.overlap(docs, &p, k);
+        }
+    }
+
+    /// Prunes composites, applies the duplicate rule, says why each link holds, and adds the
+    /// `stars` (copies of a text): the story links sorted by document index, the counts, and
+    /// the held pairs in increasing key for [`OverlapSink::finish`].
+    pub fn conclude(
+        self,
+        stars: Vec<VerifiedPair>,
+        rank: &[u32],
+        prune: bool,
+        params: &PassageParams,
+        rules: &RelationConfig,
+    ) -> (Vec<VerifiedPair>, RelationCounts, super::Held) {
+        let Absorbed { held, regions, mut counts } = self;
+        let composites = if prune {
+            relation::prune_composites(&regions, rank, rules)
+        } else {
+            relation::Composites::default()
+        };
+        drop(regions);
+        let mut report: super::Held = Vec::with_capacity(held.len());
+        let mut links = Vec::new();
+        for (r, by_jaccard, mut p) in held {
+            let lost = composites.pruned.contains(&(p.a.min(p.b), p.a.max(p.b)));
+            // No document is a duplicate of a composite (a roundup is not a copy of what it
+            // quotes).
+            let dup = |removed_is_a: bool| {
+                let kept = if removed_is_a { p.b } else { p.a };
+                relation::is_duplicate(&p, removed_is_a, rules) && !composites.docs.contains(&kept)
+            };
+            let r = if r == Relation::Duplicate && !dup(true) && !dup(false) { Relation::Story } else { r };
+            p.relation = if lost { Relation::Overlap } else { r };
+            let by_passages = if by_jaccard {
+                p.alignment.as_ref().is_some_and(|al| al.links(&params.rule))
+            } else {
+                r >= Relation::Story
+            };
+            p.linked_by = match (by_jaccard, !lost && by_passages) {
+                (true, true) => LinkedBy::Both,
+                (true, false) => LinkedBy::Jaccard,
+                _ => LinkedBy::Passage,
+            };
+            if lost {
+                counts.pruned += 1;
+                counts.overlaps += 1;
+            } else {
+                links.push(p.clone());
+            }
+            report.push(in_id_order(rank, p));
+        }
+        for p in stars {
+            let p = VerifiedPair { relation: Relation::Duplicate, ..p };
+            links.push(p.clone());
+            report.push(in_id_order(rank, p));
+        }
+        report.sort_unstable_by_key(|(k, _)| *k);
+        links.sort_by_key(|p| (p.a, p.b));
+        (links, counts, report)
+    }
+}
