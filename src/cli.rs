@@ -59,6 +59,9 @@ pub enum Command {
     /// Relations are those of each pair alone (no roundup pruning, no story split).
     /// Exit status: 0 on success, 2 on an error, 3 when some records were skipped.
     Query(crate::index_cmd::QueryArgs),
+    /// The pipeline's stages as commands over Parquet, for an engine that runs them in
+    /// parallel (spark/reprint_spark.py); `cluster --links` and `dedup --links` report.
+    Stage(crate::stage_cmd::StageArgs),
 }
 
 /// Arguments of `reprint dedup`.
@@ -97,6 +100,9 @@ pub struct DedupArgs {
 
     #[command(flatten)]
     pub pipeline: PipelineOptions,
+
+    #[command(flatten)]
+    pub links: crate::stage_cmd::LinksOption,
 
     #[command(flatten)]
     pub run: RunOptions,
@@ -242,6 +248,9 @@ pub struct ClusterArgs {
     /// rest are counted; all are in overlaps.jsonl).
     #[arg(long, value_name = "N", default_value_t = reprint::report::html::DEFAULT_MAX_PAIRS)]
     pub html_max_pairs: usize,
+
+    #[command(flatten)]
+    pub links: crate::stage_cmd::LinksOption,
 
     #[command(flatten)]
     pub run: RunOptions,

@@ -45,4 +45,5 @@ pub mod relation;
 pub mod report;
 pub mod shingle;
 pub mod sketch;
+pub mod stage;
 pub mod verify;

@@ -7,6 +7,7 @@ mod console;
 mod eval_cmd;
 mod index_cmd;
 mod setup;
+mod stage_cmd;
 
 use anyhow::{bail, Context, Result};
 use bars::Bars;
@@ -67,6 +68,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare(args),
         Command::Dedup(args) => dedup(args),
         Command::Eval(args) => eval_cmd::eval(args),
+        Command::Stage(args) => stage_cmd::stage(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -90,10 +92,14 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
     // The report's document pages list overlaps, which the run streams and does not keep.
     let mut links = (!args.no_html).then(|| report::html::LinkCollector::new(args.html_max_pairs));
     let run = match &mut links {
-        Some(links) => {
-            pipeline::run(inputs.clone(), &config, &progress, &mut report::html::Both(&mut overlaps, links))?
-        }
-        None => pipeline::run(inputs.clone(), &config, &progress, &mut overlaps)?,
+        Some(links) => stage_cmd::run(
+            &args.links,
+            inputs.clone(),
+            &config,
+            &progress,
+            &mut report::html::Both(&mut overlaps, links),
+        )?,
+        None => stage_cmd::run(&args.links, inputs.clone(), &config, &progress, &mut overlaps)?,
     };
     check_keep_field(&run)?;
     out.adopt(vec![overlaps.stage().with_context(|| format!("cannot write {}", overlaps_path.display()))?]);
@@ -157,7 +163,10 @@ fn dedup(args: DedupArgs) -> Result<u8> {
     }
     let progress = Bars::new(args.run.quiet);
     let started = Instant::now();
-    let run = pipeline::run(inputs.clone(), &config, &progress, &mut pipeline::NoOverlaps)?;
+    if !args.links.links.is_empty() && !args.against.is_empty() {
+        bail!("--links and --against cannot be combined: stage the reference corpus as inputs");
+    }
+    let run = stage_cmd::run(&args.links, inputs.clone(), &config, &progress, &mut pipeline::NoOverlaps)?;
     check_keep_field(&run)?;
     let t = Instant::now();
     let plan = dedup::plan_for(&run, only_inputs, !args.against.is_empty());

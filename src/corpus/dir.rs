@@ -138,6 +138,14 @@ pub(super) fn list_files(
     Ok(())
 }
 
+/// The record files of the directory `root` in reading order, when every file read is a
+/// record file (each can then be read alone, with the same documents in the same order);
+/// `None` when it holds text files (whose ids are paths relative to `root`).
+pub fn record_shards(root: &Path, config: &CorpusConfig) -> Result<Option<Vec<PathBuf>>, CorpusError> {
+    let entries = entries(root, config)?;
+    Ok(entries.iter().all(|(_, f)| f.is_records()).then(|| entries.into_iter().map(|(p, _)| p).collect()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

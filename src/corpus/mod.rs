@@ -18,6 +18,7 @@
 
 mod array;
 mod dir;
+pub use dir::record_shards;
 mod lines;
 mod meta;
 mod reader;

@@ -10,6 +10,7 @@
 mod candidates;
 mod compare;
 mod decide;
+mod decided;
 mod doc;
 mod identical;
 mod passages;
@@ -23,6 +24,7 @@ pub use crate::config::{
 pub use candidates::{candidates, passage_candidates, Proposals};
 pub use compare::{compare, Comparison};
 pub use decide::{decide, in_id_order, Absorbed, Decided, Side};
+pub use decided::relate_decided;
 pub use doc::Doc;
 pub use identical::{representatives, star_links};
 pub use passages::{id_ranks, relate, without_passages, Held, NoOverlaps, OverlapSink, RelationCounts};
@@ -47,6 +49,9 @@ pub enum RunError {
     /// Documents were sketched with other parameters than the run's.
     #[error(transparent)]
     Sketch(#[from] crate::sketch::SketchMismatch),
+    /// Decisions made elsewhere do not name this run's documents.
+    #[error("{0}")]
+    Decisions(String),
 }
 
 /// Receives progress from a run. The library never prints; the binary draws bars.
@@ -181,7 +186,7 @@ pub fn run(
     let t = Instant::now();
     let (docs, summary) = read_and_sketch(inputs, config, progress)?;
     let read = t.elapsed();
-    stages(docs, summary, read, config, progress, overlaps, false)
+    stages(docs, summary, read, config, progress, overlaps, false, None)
 }
 
 /// The stages after reading, on documents sketched by [`read_and_sketch`] with the same
@@ -195,7 +200,44 @@ pub fn run_on(
     progress: &dyn Progress,
     overlaps: &mut dyn OverlapSink,
 ) -> Result<RunResult, RunError> {
-    stages(docs, summary, read, config, progress, overlaps, true)
+    stages(docs, summary, read, config, progress, overlaps, true, None)
+}
+
+/// What the candidate, verify and passage stages decided elsewhere (`reprint stage link`, see
+/// [`crate::stage`]): every pair decided on its own, and the counts of the pairs behind them.
+#[derive(Debug, Clone, Default)]
+pub struct Decisions {
+    /// Pairs decided on their own, with global document numbers. With passage detection:
+    /// every pair [`decide`] returned; without: the verified pairs (no alignment).
+    pub decided: Vec<Decided>,
+    /// Candidate pairs proposed by LSH.
+    pub candidate_pairs: usize,
+    /// Of those, pairs at or above the Jaccard threshold.
+    pub verified_pairs: usize,
+    /// Pairs proposed by shared passage fingerprints.
+    pub passage_candidates: usize,
+    /// Pairs aligned.
+    pub aligned: usize,
+    /// The ids of each decided pair's documents, as the stage that decided it read them: a
+    /// run on other inputs than the stage's is an error, never a wrong result.
+    pub ids: Vec<(Box<str>, Box<str>)>,
+}
+
+/// Runs the pipeline on `inputs` with the pairs' decisions taken from `decisions` instead of
+/// the candidate, verify and passage stages: reading, copies of a text, the corpus-wide
+/// decisions, clustering and everything after are those of [`run`], so the same decisions
+/// give the same result.
+pub fn run_decided(
+    inputs: Vec<Input>,
+    config: &Config,
+    progress: &dyn Progress,
+    overlaps: &mut dyn OverlapSink,
+    decisions: Decisions,
+) -> Result<RunResult, RunError> {
+    let t = Instant::now();
+    let (docs, summary) = read_and_sketch(inputs, config, progress)?;
+    let read = t.elapsed();
+    stages(docs, summary, read, config, progress, overlaps, false, Some(decisions))
 }
 
 /// [`run_on`]; `keep_sketches` false drops each document's signature once candidates are known
@@ -209,9 +251,44 @@ fn stages(
     progress: &dyn Progress,
     overlaps: &mut dyn OverlapSink,
     keep_sketches: bool,
+    decisions: Option<Decisions>,
 ) -> Result<RunResult, RunError> {
     let mut stats = Stats::default();
     stats.timings.push(("read+sketch", read));
+    if let Some(decisions) = decisions {
+        for (d, (x, y)) in decisions.decided.iter().zip(&decisions.ids) {
+            let (a, b) = (d.pair.a as usize, d.pair.b as usize);
+            if docs.get(a).map(|d| d.id.as_str()) != Some(x) || docs.get(b).map(|d| d.id.as_str()) != Some(y)
+            {
+                return Err(RunError::Decisions(format!(
+                    "the links name documents {a} `{x}` and {b} `{y}`, which these inputs number otherwise: links made from other inputs (or another order)"
+                )));
+            }
+        }
+        let mut docs = docs;
+        docs.par_iter_mut().for_each(|d| d.sketch = crate::sketch::Sketch::None);
+        let identical_to = identical::representatives(&docs);
+        let t = Instant::now();
+        let (links, counts, held) =
+            decided::relate_decided(&mut docs, &identical_to, decisions.decided, config, overlaps);
+        stats.timings.push(("passages", t.elapsed()));
+        stats.candidate_pairs = decisions.candidate_pairs;
+        stats.verified_pairs = decisions.verified_pairs;
+        let counts =
+            RelationCounts { aligned: decisions.aligned, proposed: decisions.passage_candidates, ..counts };
+        return Ok(conclude(
+            docs,
+            summary,
+            identical_to,
+            Vec::new(),
+            links,
+            counts,
+            held,
+            config,
+            overlaps,
+            stats,
+        ));
+    }
 
     let t = Instant::now();
     progress.start("candidates", None, "pairs");
@@ -249,7 +326,7 @@ fn stages(
         }
         fill_sets(&mut docs, &wanted, config);
     }
-    let (links, mut counts, mut held) =
+    let (links, counts, held) =
         relate(&mut docs, verified, stars, &proposed, &df, config, overlaps, progress);
     drop(df);
     progress.finish();
@@ -257,6 +334,24 @@ fn stages(
         stats.timings.push(("passages", t.elapsed()));
     }
 
+    stats.candidate_pairs = candidates.len();
+    Ok(conclude(docs, summary, identical_to, candidates, links, counts, held, config, overlaps, stats))
+}
+
+/// Clustering and the result, after the relations are decided.
+#[allow(clippy::too_many_arguments)]
+fn conclude(
+    docs: Vec<Doc>,
+    summary: ReadSummary,
+    identical_to: Vec<u32>,
+    candidates: Vec<Pair>,
+    links: Vec<VerifiedPair>,
+    mut counts: RelationCounts,
+    mut held: Held,
+    config: &Config,
+    overlaps: &mut dyn OverlapSink,
+    mut stats: Stats,
+) -> RunResult {
     let t = Instant::now();
     // Story clusters: the links across a sparse cut become overlaps, in overlaps.jsonl too.
     let (links, method) = match config.cluster {
@@ -287,7 +382,6 @@ fn stages(
     stats.skipped = skipped.len();
     stats.input_bytes = input_bytes;
     stats.shingles = docs.iter().map(|d| d.shingle_count as u64).sum();
-    stats.candidate_pairs = candidates.len();
     stats.passage_candidates = counts.proposed;
     stats.overlap_pairs = counts.overlaps;
     stats.pruned_links = counts.pruned;
@@ -297,7 +391,7 @@ fn stages(
     stats.linked_pairs = links.len();
     stats.clusters = clusters.len();
     stats.clustered_documents = clusters.iter().map(|c| c.members.len()).sum();
-    Ok(RunResult {
+    RunResult {
         config: config.clone(),
         docs,
         skipped,
@@ -307,5 +401,5 @@ fn stages(
         links,
         clusters,
         stats,
-    })
+    }
 }

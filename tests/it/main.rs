@@ -16,4 +16,5 @@ mod plots;
 mod real_data;
 mod relations;
 mod reliability;
+mod stage;
 mod view;
