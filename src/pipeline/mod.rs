@@ -243,6 +243,7 @@ pub fn run_decided(
 /// [`run_on`]; `keep_sketches` false drops each document's signature once candidates are known
 /// (nothing after the candidate stage reads it; 512 bytes a document with 128 permutations), true
 /// keeps them in the result for a caller that runs the stages again on the same documents.
+#[allow(clippy::too_many_arguments)]
 fn stages(
     docs: Vec<Doc>,
     summary: ReadSummary,

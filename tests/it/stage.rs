@@ -15,6 +15,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// A candidate pair of document numbers, and whether LSH and fingerprints proposed it.
+type Pair = (usize, usize);
+type Flags = (bool, bool);
+
 struct Sketched {
     id: String,
     text: String,
@@ -110,8 +114,7 @@ fn engine(sketches: &[Sketched], max_df: usize, min_shared: usize, groups: usize
         }
     }
     for g in 0..groups {
-        let mine: Vec<(&(usize, usize), &(bool, bool))> =
-            pairs.iter().filter(|((a, _), _)| a % groups == g).collect();
+        let mine: Vec<(&Pair, &Flags)> = pairs.iter().filter(|((a, _), _)| a % groups == g).collect();
         let docs: BTreeSet<usize> = mine.iter().flat_map(|((a, b), _)| [*a, *b]).collect();
         let ints = |v: Vec<usize>| -> ArrayRef {
             Arc::new(Int64Array::from_iter_values(v.into_iter().map(|x| x as i64)))
