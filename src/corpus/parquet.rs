@@ -251,10 +251,8 @@ impl RecordStream for ParquetSource {
                 .enumerate()
                 .map(|(k, text)| {
                     let row = first + k as u64;
-                    let Some(text) = text else {
-                        let reason =
-                            format!("row longer than --max-doc-bytes ({} bytes)", config.max_doc_bytes);
-                        return (
+                    let skip = |reason: String| {
+                        (
                             Record::Skip(Skipped {
                                 source: name.to_owned(),
                                 line: Some(row),
@@ -262,23 +260,18 @@ impl RecordStream for ParquetSource {
                                 reason,
                             }),
                             None,
-                        );
+                        )
+                    };
+                    let Some(text) = text else {
+                        return skip(format!(
+                            "row longer than --max-doc-bytes ({} bytes)",
+                            config.max_doc_bytes
+                        ));
                     };
                     // The text is a JSON object, never blank: parse_record gives a record.
                     match parse_record(name, row, &text, config) {
                         Some((r, f)) => (r, Some(f)),
-                        None => {
-                            let reason = "empty row".to_owned();
-                            (
-                                Record::Skip(Skipped {
-                                    source: name.to_owned(),
-                                    line: Some(row),
-                                    id: None,
-                                    reason,
-                                }),
-                                None,
-                            )
-                        }
+                        None => skip("empty row".to_owned()),
                     }
                 })
                 .collect();
