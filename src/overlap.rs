@@ -70,8 +70,11 @@ pub struct Sequence {
 impl Sequence {
     /// Builds the sequence of a normalized document from its in-order shingle hashes.
     pub fn new(doc: &Normalized, hashes: Vec<u64>, k: usize) -> Self {
-        let mut order: Vec<u32> = (0..hashes.len() as u32).collect();
-        order.sort_unstable_by_key(|&i| (hashes[i as usize], i));
+        // Sorting the (hash, position) pairs themselves, not positions by an indirect key,
+        // keeps the comparisons in cache; the order is the same.
+        let mut keyed: Vec<(u64, u32)> = hashes.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
+        keyed.sort_unstable();
+        let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
         Sequence { tokens: doc.tokens.iter().map(|t| (t.start, t.end)).collect(), k, order, hashes }
     }
 
