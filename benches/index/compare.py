@@ -18,7 +18,7 @@ def oriented(p):
     if p["a"] in qids:
         return p
     o = dict(p)
-    for x, y in (("a", "b"), ("containment_a_in_b", "containment_b_in_a"), ("coverage_a", "coverage_b")):
+    for x, y in (("a", "b"), ("containment_a_in_b", "containment_b_in_a"), ("coverage_a", "coverage_b"), ("meta_a", "meta_b")):
         if x in p or y in p:
             o.pop(x, None), o.pop(y, None)
             if y in p:

@@ -14,7 +14,7 @@ import time
 bin_, index, queries = sys.argv[1:4]
 n = int(sys.argv[4]) if len(sys.argv) > 4 else 1000
 lines = [l for l in open(queries, encoding="utf-8") if l.strip()][:n]
-p = subprocess.Popen([bin_, "query", "-", "--index", index], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+p = subprocess.Popen([bin_, "query", "-", "--index", index] + sys.argv[5:], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 times = []
 matched = 0
 for l in lines:

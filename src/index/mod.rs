@@ -7,7 +7,9 @@
 //! A directory holding `index.json` (the manifest: format version, tool, [`IndexParams`], the
 //! segments with their document counts and sizes) and immutable segment files
 //! (`segment-NNNNNN.rpx`, [`segment`]): per document its id, where it was read, its text, its
-//! signature and fingerprints; the band tables, fingerprint postings, text hashes and id
+//! signature and fingerprints, with how many documents of its segment and the earlier ones
+//! hold each fingerprint (so a query adds only the later segments and its batch, instead of
+//! looking up every fingerprint of every document it aligns); the band tables, fingerprint postings, text hashes and id
 //! hashes as sorted tables read at an offset ([`table`]), so a query reads what it looks up,
 //! not the index. Documents are numbered across segments in manifest order.
 //!
@@ -63,7 +65,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 /// Version of the on-disk format.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// The manifest's file name.
 pub const MANIFEST: &str = "index.json";
 /// The lock an add holds.
@@ -216,7 +218,7 @@ impl Index {
     }
 
     fn locate(&self, doc: u32) -> (&Segment, u32, &str) {
-        let i = self.segments.partition_point(|(base, _)| *base <= doc) - 1;
+        let i = self.segment_of(doc);
         let (base, seg) = &self.segments[i];
         (seg, doc - base, &self.manifest.segments[i].file)
     }
@@ -240,6 +242,21 @@ impl Index {
                 .map_err(io_err(&self.dir.join(&self.manifest.segments[i].file)))?;
         }
         Ok(())
+    }
+
+    /// The number (in manifest order) of the segment holding document `doc`.
+    fn segment_of(&self, doc: u32) -> usize {
+        self.segments.partition_point(|(base, _)| *base <= doc) - 1
+    }
+
+    /// How many rows of table `t` have key `k`, in the segments from number `from` on.
+    fn count_from(&self, from: usize, t: usize, k: u64, buf: &mut Vec<u8>) -> Result<u32, IndexError> {
+        let mut n = 0;
+        for (i, (_, seg)) in self.segments.iter().enumerate().skip(from) {
+            seg.lookup(t, k, buf, |_, _| n += 1)
+                .map_err(io_err(&self.dir.join(&self.manifest.segments[i].file)))?;
+        }
+        Ok(n)
     }
 
     /// The indexed document with id `id`, if any.

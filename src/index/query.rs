@@ -13,10 +13,11 @@ use crate::pipeline::{
 use crate::report::json::{pair_report_in, PairReport};
 use crate::verify::{self, VerifiedPair};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use std::collections::{BTreeSet, HashMap};
 
 /// One indexed document a query document shares something with.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Match {
     /// The indexed document's id.
     pub id: String,
@@ -24,10 +25,16 @@ pub struct Match {
     /// query document and `b` the indexed one.
     #[serde(flatten)]
     pub pair: PairReport,
+    /// The query document's carried fields (`--meta`), when it has any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta_a: Option<Box<RawValue>>,
+    /// The indexed document's carried fields, as its record had them when it was indexed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta_b: Option<Box<RawValue>>,
 }
 
 /// The answer for one query document: one line of `reprint query`'s output.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct QueryResult {
     /// The query document's id.
     pub id: String,
@@ -142,8 +149,11 @@ pub fn query(index: &Index, batch: Vec<Doc>, top: Option<usize>) -> Result<Vec<Q
     let m = indexed.len() as u32;
     let at = |d: u32| indexed.binary_search(&d).map_or(u32::MAX, |i| i as u32);
     let mut docs: Vec<Doc> = Vec::with_capacity(indexed.len() + n);
+    let mut stored_dfs: Vec<(usize, Vec<u32>)> = Vec::with_capacity(indexed.len());
     for &d in &indexed {
-        docs.push(index.doc(d)?.into_doc(config.seed));
+        let mut stored = index.doc(d)?;
+        stored_dfs.push((index.segment_of(d), std::mem::take(&mut stored.dfs)));
+        docs.push(stored.into_doc(config.seed));
     }
     docs.extend(batch);
     let pair = |d: u32, q: usize| (at(d), m + q as u32);
@@ -155,18 +165,32 @@ pub fn query(index: &Index, batch: Vec<Doc>, top: Option<usize>) -> Result<Vec<Q
         }
     }
     let stars = star_links(&docs, &first, config);
-    // Document frequencies over the index and the batch, for every fingerprint involved.
-    let mut table: Vec<(u64, u32)> = Vec::new();
-    let involved_docs = docs.iter().enumerate().filter(|&(i, _)| i < m as usize || active[i - m as usize]);
-    let mut fps: Vec<u64> = involved_docs.flat_map(|(_, d)| d.winnowed.iter().copied()).collect();
-    fps.sort_unstable();
-    fps.dedup();
-    for h in fps {
-        let count = postings.get(h)?.len() as u32 + batch_df.get(&h).copied().unwrap_or(0);
-        if count >= 2 {
-            table.push((h, count));
+    // Document frequencies over the index and the batch, for every fingerprint involved: a
+    // query document's were looked up above; an indexed document stores its own as of its
+    // segment, to which the later segments and the batch add.
+    let mut counts: HashMap<u64, u32> = HashMap::new();
+    for q in (0..n).filter(|&q| active[q]) {
+        for &h in &docs[m as usize + q].winnowed {
+            counts.insert(h, postings.get(h)?.len() as u32 + batch_df[&h]);
         }
     }
+    for (i, (seg, dfs)) in stored_dfs.iter().enumerate() {
+        let winnowed = &docs[i].winnowed;
+        for (j, &h) in winnowed.iter().enumerate() {
+            if counts.contains_key(&h) {
+                continue;
+            }
+            let count = match dfs.get(j) {
+                Some(&stored) if dfs.len() == winnowed.len() => {
+                    stored + index.count_from(seg + 1, segment::POSTINGS, h, &mut buf)?
+                }
+                _ => index.count_from(0, segment::POSTINGS, h, &mut buf)?,
+            };
+            counts.insert(h, count);
+        }
+    }
+    let mut table: Vec<(u64, u32)> = counts.into_iter().filter(|&(_, c)| c >= 2).collect();
+    table.sort_unstable();
     let df = DocFrequency::new(table);
     // The passage proposals as a run makes them: the fingerprints each document shares with a
     // query document, held by at most --max-df documents of the index and the batch together.
@@ -212,7 +236,8 @@ pub fn query(index: &Index, batch: Vec<Doc>, top: Option<usize>) -> Result<Vec<Q
         let q = (p.b - m) as usize;
         p.swap();
         let report = pair_report_in(&docs, &p);
-        results[q].matches.push(Match { id: report.b.clone(), pair: report });
+        let meta = |d: u32| docs[d as usize].meta_json().and_then(|m| RawValue::from_string(m.to_owned()).ok());
+        results[q].matches.push(Match { id: report.b.clone(), pair: report, meta_a: meta(p.a), meta_b: meta(p.b) });
     }
     for r in &mut results {
         r.matches.sort_by(|x, y| {

@@ -2,7 +2,7 @@
 //! written. Layout (little-endian):
 //!
 //! ```text
-//! "RPIDXSG1"                                   magic and format version
+//! "RPIDXSG2"                                   magic and format version
 //! documents u64, doc_offsets_at u64
 //! 4 × (table offset u64, directory bits u64)   bands, postings, texts, ids
 //! blobs …                                      one per document (StoredDoc::encode)
@@ -24,7 +24,7 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::os::unix::fs::FileExt;
 
-const MAGIC: &[u8; 8] = b"RPIDXSG1";
+const MAGIC: &[u8; 8] = b"RPIDXSG2";
 const HEADER: usize = 8 + 16 + 4 * 16;
 const TABLES: usize = 4;
 /// Record sizes of the four tables.
@@ -61,6 +61,12 @@ pub struct StoredDoc {
     pub slots: Vec<u32>,
     /// Winnowing fingerprints, sorted.
     pub winnowed: Vec<u64>,
+    /// Display values and carried fields (`--meta`) of the record, as read.
+    pub meta: crate::corpus::Meta,
+    /// For each of `winnowed`, the documents holding it in this segment and the segments
+    /// before it, counted when the segment was written (a query adds the later segments and
+    /// its batch); empty for documents outside the candidate tables (copies, empty ones).
+    pub dfs: Vec<u32>,
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
@@ -96,8 +102,8 @@ fn bad(what: &str) -> io::Error {
 }
 
 impl StoredDoc {
-    /// What a segment stores of `doc`.
-    pub fn of(doc: &Doc, first_copy: u32) -> StoredDoc {
+    /// What a segment stores of `doc`, with the document frequencies `dfs` of its fingerprints.
+    pub fn of(doc: &Doc, first_copy: u32, dfs: Vec<u32>) -> StoredDoc {
         StoredDoc {
             id: doc.id.clone(),
             source: doc.origin.source.clone(),
@@ -109,10 +115,13 @@ impl StoredDoc {
             record_xxh3: doc.record_xxh3,
             slots: doc.sketch.slots().to_vec(),
             winnowed: doc.winnowed.clone(),
+            meta: doc.meta.clone(),
+            dfs,
         }
     }
 
-    /// The document as the pipeline's stages see it (signature made with `seed`).
+    /// The document as the pipeline's stages see it (signature made with `seed`); its stored
+    /// document frequencies are dropped.
     pub fn into_doc(self, seed: u64) -> Doc {
         let sketch =
             if self.slots.is_empty() { Sketch::None } else { Sketch::MinHash { seed, slots: self.slots } };
@@ -126,8 +135,7 @@ impl StoredDoc {
             winnowed: self.winnowed,
             chars: self.chars as usize,
             key: None,
-            // Segments do not store metadata (yet): query answers carry ids and offsets only.
-            meta: crate::corpus::Meta::default(),
+            meta: self.meta,
             record_xxh3: self.record_xxh3,
         }
     }
@@ -145,6 +153,12 @@ impl StoredDoc {
         self.slots.iter().for_each(|s| out.extend_from_slice(&s.to_le_bytes()));
         out.extend_from_slice(&(self.winnowed.len() as u64).to_le_bytes());
         self.winnowed.iter().for_each(|s| out.extend_from_slice(&s.to_le_bytes()));
+        let m = &self.meta;
+        for part in [m.title(), m.date(), m.outlet(), m.json()] {
+            put_str(out, part.unwrap_or(""));
+        }
+        out.extend_from_slice(&(self.dfs.len() as u64).to_le_bytes());
+        self.dfs.iter().for_each(|s| out.extend_from_slice(&s.to_le_bytes()));
     }
 
     fn decode(raw: &[u8]) -> io::Result<StoredDoc> {
@@ -164,8 +178,22 @@ impl StoredDoc {
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
             .collect();
         let n = c.u64()? as usize;
-        let winnowed =
+        let winnowed: Vec<u64> =
             c.take(n.checked_mul(8).ok_or_else(|| bad("size"))?)?.chunks_exact(8).map(table::key).collect();
+        let [title, date, outlet, json] = [c.string()?, c.string()?, c.string()?, c.string()?];
+        let meta = crate::corpus::Meta::new(
+            [Some(title.as_str()), Some(date.as_str()), Some(outlet.as_str())],
+            Some(json.as_str()).filter(|j| !j.is_empty()),
+        );
+        let n = c.u64()? as usize;
+        let dfs: Vec<u32> = c
+            .take(n.checked_mul(4).ok_or_else(|| bad("size"))?)?
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        if !dfs.is_empty() && dfs.len() != winnowed.len() {
+            return Err(bad("document frequencies do not match the fingerprints"));
+        }
         Ok(StoredDoc {
             id,
             source,
@@ -177,6 +205,8 @@ impl StoredDoc {
             record_xxh3,
             slots,
             winnowed,
+            meta,
+            dfs,
         })
     }
 }
@@ -277,7 +307,7 @@ impl Segment {
         let mut header = [0u8; HEADER];
         file.read_exact_at(&mut header, 0)?;
         if &header[..8] != MAGIC {
-            return Err(bad("not a reprint index segment (format RPIDXSG1)"));
+            return Err(bad("not a reprint index segment of this version (format RPIDXSG2)"));
         }
         let mut c = Cursor(&header[8..]);
         let documents = c.u64()?;

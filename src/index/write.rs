@@ -5,7 +5,9 @@ use super::{
     io_err, text_key, Index, IndexError, IndexParams, Manifest, SegmentEntry, FORMAT_VERSION, LOCK, MANIFEST,
 };
 use crate::config::{Candidates, Config};
+use crate::lsh::winnow::DocFrequency;
 use crate::pipeline::Doc;
+use rayon::prelude::*;
 use crate::report::params::Tool;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -171,7 +173,9 @@ fn remove_leftovers(dir: &Path, manifest: &Manifest) -> Result<(), IndexError> {
 }
 
 /// The stored documents and table rows of `docs`, numbered from `base`; and how many are
-/// distinct (enter the candidate tables).
+/// distinct (enter the candidate tables). Each distinct document stores the document frequency
+/// of each of its fingerprints over the index and `docs`, so that a query reads them with the
+/// document instead of looking each one up.
 fn rows(
     index: Option<&Index>,
     docs: &[Doc],
@@ -182,7 +186,7 @@ fn rows(
         return Err(IndexError::Params("an index needs MinHash LSH".into()));
     };
     let mut rows = Rows::default();
-    let mut stored = Vec::with_capacity(docs.len());
+    let mut firsts = Vec::with_capacity(docs.len());
     let mut seen: HashMap<u64, Vec<u32>> = HashMap::new();
     let mut bytes = Vec::new();
     let mut distinct = 0;
@@ -216,7 +220,27 @@ fn rows(
                 }
             }
         }
-        stored.push(StoredDoc::of(d, first));
+        firsts.push(first);
     }
+    rows.postings.sort_unstable();
+    let mut counts: Vec<(u64, u32)> =
+        rows.postings.chunk_by(|x, y| x.0 == y.0).map(|run| (run[0].0, run.len() as u32)).collect();
+    if let Some(ix) = index {
+        let mut buf = Vec::new();
+        for (h, c) in &mut counts {
+            *c += ix.count_from(0, segment::POSTINGS, *h, &mut buf)?;
+        }
+    }
+    let counts = DocFrequency::new(counts);
+    let stored = docs
+        .par_iter()
+        .zip(&firsts)
+        .enumerate()
+        .map(|(i, (d, &first))| {
+            let own = !d.is_empty() && first == base + i as u32;
+            let dfs = if own { d.winnowed.iter().map(|&h| counts.get(h)).collect() } else { Vec::new() };
+            StoredDoc::of(d, first, dfs)
+        })
+        .collect();
     Ok((stored, rows, distinct))
 }

@@ -11,16 +11,27 @@ use std::collections::HashSet;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
-/// Collects every pair a run relates, as reported.
+/// Collects every pair a run relates, as `overlaps.jsonl` reports it (with each side's carried
+/// fields).
 struct Pairs(Vec<Value>);
+
+fn reported(docs: &[Doc], p: &VerifiedPair) -> Value {
+    let mut v = serde_json::to_value(pair_report_in(docs, p)).unwrap();
+    for (key, d) in [("meta_a", p.a), ("meta_b", p.b)] {
+        if let Some(m) = docs[d as usize].meta_json() {
+            v.as_object_mut().unwrap().insert(key.into(), serde_json::from_str(m).unwrap());
+        }
+    }
+    v
+}
 
 impl OverlapSink for Pairs {
     fn overlap(&mut self, docs: &[Doc], p: &VerifiedPair, _: (u32, u32)) {
-        self.0.push(serde_json::to_value(pair_report_in(docs, p)).unwrap());
+        self.0.push(reported(docs, p));
     }
     fn finish(&mut self, docs: &[Doc], held: &[((u32, u32), VerifiedPair)]) {
         for (_, p) in held {
-            self.0.push(serde_json::to_value(pair_report_in(docs, p)).unwrap());
+            self.0.push(reported(docs, p));
         }
     }
 }
@@ -32,7 +43,9 @@ fn oriented(mut p: Value, queries: &HashSet<String>) -> Value {
         return p;
     }
     let o = p.as_object_mut().unwrap();
-    for (x, y) in [("a", "b"), ("containment_a_in_b", "containment_b_in_a"), ("coverage_a", "coverage_b")] {
+    for (x, y) in
+        [("a", "b"), ("containment_a_in_b", "containment_b_in_a"), ("coverage_a", "coverage_b"), ("meta_a", "meta_b")]
+    {
         let (vx, vy) = (o.remove(x), o.remove(y));
         if let Some(v) = vy {
             o.insert(x.into(), v);
