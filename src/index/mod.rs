@@ -54,7 +54,7 @@ pub mod table;
 mod write;
 
 pub use params::IndexParams;
-pub use query::{query, Match, QueryResult};
+pub use query::{match_batch, query, Match, Matched, QueryResult};
 pub use write::{add, AddSummary};
 
 use crate::report::params::Tool;

@@ -77,9 +77,56 @@ impl Postings<'_> {
     }
 }
 
+/// What a batch matched in an index.
+#[derive(Debug)]
+pub struct Matched {
+    /// The indexed documents involved (the first `indexed`, in index order), then the batch.
+    pub docs: Vec<Doc>,
+    /// How many of `docs` are indexed documents.
+    pub indexed: u32,
+    /// Every related pair of a batch document and an indexed one, with `a` the batch document.
+    pub pairs: Vec<VerifiedPair>,
+    /// For each batch document, an earlier one of the batch with exactly its text (it is
+    /// matched through that one, as a run links every copy to its first copy).
+    pub copy_of: Vec<Option<usize>>,
+}
+
 /// Matches `batch` (documents read and sketched under `index.config()`) against the index:
 /// one result per document, in batch order; at most `top` matches each.
 pub fn query(index: &Index, batch: Vec<Doc>, top: Option<usize>) -> Result<Vec<QueryResult>, IndexError> {
+    let n = batch.len();
+    let Matched { docs, indexed: m, pairs, copy_of } = match_batch(index, batch)?;
+    let mut results: Vec<QueryResult> = (0..n)
+        .map(|q| QueryResult {
+            id: docs[m as usize + q].id.clone(),
+            copy_of: copy_of[q].map(|p| docs[m as usize + p].id.clone()),
+            matches: Vec::new(),
+        })
+        .collect();
+    for p in pairs {
+        let q = (p.a - m) as usize;
+        let report = pair_report_in(&docs, &p);
+        let meta = |d: u32| docs[d as usize].meta_json().and_then(|m| RawValue::from_string(m.to_owned()).ok());
+        results[q].matches.push(Match { id: report.b.clone(), pair: report, meta_a: meta(p.a), meta_b: meta(p.b) });
+    }
+    for r in &mut results {
+        r.matches.sort_by(|x, y| {
+            y.pair
+                .relation
+                .cmp(&x.pair.relation)
+                .then(y.pair.jaccard.total_cmp(&x.pair.jaccard))
+                .then_with(|| x.id.cmp(&y.id))
+        });
+        if let Some(top) = top {
+            r.matches.truncate(top);
+        }
+    }
+    Ok(results)
+}
+
+/// The matches of `batch` in the index: candidates from the band tables and the postings,
+/// verified, aligned and related as a run on the involved indexed documents and the batch.
+pub fn match_batch(index: &Index, batch: Vec<Doc>) -> Result<Matched, IndexError> {
     let config = index.config();
     let Candidates::MinHashLsh { banding, .. } = config.candidates else {
         return Err(IndexError::Params("an index needs MinHash LSH".into()));
@@ -219,37 +266,15 @@ pub fn query(index: &Index, batch: Vec<Doc>, top: Option<usize>) -> Result<Vec<Q
     let (_, _, held) = relate(&mut docs, verified, stars, &proposed, &df, config, &mut sink, &NoProgress);
     sink.finish(&docs, &held);
 
-    let mut results: Vec<QueryResult> = (0..n)
-        .map(|q| QueryResult {
-            id: docs[m as usize + q].id.clone(),
-            copy_of: in_batch[q].map(|p| docs[m as usize + p].id.clone()),
-            matches: Vec::new(),
-        })
-        .collect();
+    let mut pairs = Vec::new();
     for mut p in sink.0 {
         if (p.a < m) == (p.b < m) {
             continue;
         }
-        if p.a >= m {
+        if p.a < m {
             p.swap();
         }
-        let q = (p.b - m) as usize;
-        p.swap();
-        let report = pair_report_in(&docs, &p);
-        let meta = |d: u32| docs[d as usize].meta_json().and_then(|m| RawValue::from_string(m.to_owned()).ok());
-        results[q].matches.push(Match { id: report.b.clone(), pair: report, meta_a: meta(p.a), meta_b: meta(p.b) });
+        pairs.push(p);
     }
-    for r in &mut results {
-        r.matches.sort_by(|x, y| {
-            y.pair
-                .relation
-                .cmp(&x.pair.relation)
-                .then(y.pair.jaccard.total_cmp(&x.pair.jaccard))
-                .then_with(|| x.id.cmp(&y.id))
-        });
-        if let Some(top) = top {
-            r.matches.truncate(top);
-        }
-    }
-    Ok(results)
+    Ok(Matched { docs, indexed: m, pairs, copy_of: in_batch })
 }
