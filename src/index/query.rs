@@ -106,8 +106,14 @@ pub fn query(index: &Index, batch: Vec<Doc>, top: Option<usize>) -> Result<Vec<Q
     for p in pairs {
         let q = (p.a - m) as usize;
         let report = pair_report_in(&docs, &p);
-        let meta = |d: u32| docs[d as usize].meta_json().and_then(|m| RawValue::from_string(m.to_owned()).ok());
-        results[q].matches.push(Match { id: report.b.clone(), pair: report, meta_a: meta(p.a), meta_b: meta(p.b) });
+        let meta =
+            |d: u32| docs[d as usize].meta_json().and_then(|m| RawValue::from_string(m.to_owned()).ok());
+        results[q].matches.push(Match {
+            id: report.b.clone(),
+            pair: report,
+            meta_a: meta(p.a),
+            meta_b: meta(p.b),
+        });
     }
     for r in &mut results {
         r.matches.sort_by(|x, y| {

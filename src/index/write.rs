@@ -7,8 +7,8 @@ use super::{
 use crate::config::{Candidates, Config};
 use crate::lsh::winnow::DocFrequency;
 use crate::pipeline::Doc;
-use rayon::prelude::*;
 use crate::report::params::Tool;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fs::File;
