@@ -78,7 +78,8 @@ pub struct DedupArgs {
     #[arg(short, long, value_name = "DIR")]
     pub out: PathBuf,
 
-    /// Reference corpora (any input form): remove documents of INPUT that duplicate a
+    /// Reference corpora (any input form), or one index directory (`reprint index create`;
+    /// the matching flags are then the index's): remove documents of INPUT that duplicate a
     /// reference document.
     /// The reference is never modified; duplicates inside it or inside INPUT are not removed.
     #[arg(long, value_name = "REF", num_args = 1..)]

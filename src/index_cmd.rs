@@ -92,7 +92,7 @@ pub struct QueryArgs {
 const EXIT_SKIPPED: u8 = 3;
 
 /// Flags of the (sub)command that the command line gave, as clap ids (`min_passage`).
-fn given(matches: &clap::ArgMatches) -> Vec<String> {
+pub fn given(matches: &clap::ArgMatches) -> Vec<String> {
     let mut m = matches;
     while let Some((_, sub)) = m.subcommand() {
         m = sub;
@@ -105,7 +105,7 @@ fn given(matches: &clap::ArgMatches) -> Vec<String> {
 
 /// The index's configuration, reading records as `args` says; a matching flag given with
 /// another value than the index's is an error naming it.
-fn index_config(index: &Index, pipeline_args: &PipelineOptions, given: &[String]) -> Result<Config> {
+pub fn index_config(index: &Index, pipeline_args: &PipelineOptions, given: &[String]) -> Result<Config> {
     let mine = pipeline_args.params()?.resolve()?;
     let asked = IndexParams::of(&mine).map_err(anyhow::Error::msg)?;
     let differ = index.manifest().params.differences(&asked, given);
@@ -118,6 +118,35 @@ fn index_config(index: &Index, pipeline_args: &PipelineOptions, given: &[String]
     let mut config = index.config().clone();
     config.corpus = mine.corpus;
     Ok(config)
+}
+
+/// The index among `--against` references, when one is an index directory (it must then be
+/// the only reference).
+pub fn against_index(against: &[String]) -> Result<Option<Index>> {
+    let Some(dir) = against.iter().map(Path::new).find(|p| p.join(index::MANIFEST).is_file()) else {
+        return Ok(None);
+    };
+    if against.len() > 1 {
+        bail!("--against {} is an index, and an index must be the only reference of a run: give it alone, or add the other references to it (`reprint index add`)", dir.display());
+    }
+    Ok(Some(Index::open(dir, Default::default())?))
+}
+
+/// `dedup --against INDEX`: the inputs read and matched against the index, as a run over the
+/// inputs and the indexed documents involved (those count as input number `reference`).
+pub fn against_run(
+    ix: &Index,
+    inputs: Vec<Input>,
+    reference: usize,
+    config: &Config,
+    progress: &Bars,
+) -> Result<pipeline::RunResult> {
+    let (docs, summary) = pipeline::read_and_sketch(inputs, config, progress)?;
+    pipeline::Progress::finish(progress);
+    pipeline::Progress::start(progress, "match", None, "documents");
+    let run = index::against_index(ix, docs, summary, reference)?;
+    pipeline::Progress::finish(progress);
+    Ok(run)
 }
 
 fn skipped(log: &SkipLog) -> bool {

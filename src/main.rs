@@ -68,7 +68,7 @@ fn main() -> ExitCode {
         Command::Query(args) => index_cmd::query(args, &matches),
         Command::Cluster(args) => cluster(args),
         Command::Compare(args) => compare(args),
-        Command::Dedup(args) => dedup(args),
+        Command::Dedup(args) => dedup(args, &matches),
         Command::Eval(args) => eval_cmd::eval(args),
         Command::Stage(args) => stage_cmd::stage(args),
     };
@@ -136,15 +136,19 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
     Ok(if run.skipped.is_empty() { 0 } else { EXIT_SKIPPED })
 }
 
-fn dedup(args: DedupArgs) -> Result<u8> {
+fn dedup(args: DedupArgs, matches: &clap::ArgMatches) -> Result<u8> {
     let mut config = args.pipeline.params()?.resolve()?;
     set_threads(&args.run)?;
     if args.inputs.iter().chain(&args.against).any(|i| i == "-") {
         bail!("dedup reads its inputs twice (to copy kept records byte for byte): save standard input to a file first");
     }
+    let against_index = index_cmd::against_index(&args.against)?;
+    if let Some(ix) = &against_index {
+        config = index_cmd::index_config(ix, &args.pipeline, &index_cmd::given(matches))?;
+    }
     let (mut inputs, mut names) = Input::from_args(&args.inputs)?;
     let only_inputs = inputs.len();
-    if !args.against.is_empty() {
+    if !args.against.is_empty() && against_index.is_none() {
         let (refs, ref_names) = Input::from_args(&args.against)?;
         inputs.extend(refs);
         names.extend(ref_names);
@@ -168,7 +172,10 @@ fn dedup(args: DedupArgs) -> Result<u8> {
     if !args.links.links.is_empty() && !args.against.is_empty() {
         bail!("--links and --against cannot be combined: stage the reference corpus as inputs");
     }
-    let run = stage_cmd::run(&args.links, inputs.clone(), &config, &progress, &mut pipeline::NoOverlaps)?;
+    let run = match &against_index {
+        Some(ix) => index_cmd::against_run(ix, inputs.clone(), only_inputs, &config, &progress)?,
+        None => stage_cmd::run(&args.links, inputs.clone(), &config, &progress, &mut pipeline::NoOverlaps)?,
+    };
     check_keep_field(&run)?;
     let t = Instant::now();
     let plan = dedup::plan_for(&run, only_inputs, !args.against.is_empty());
@@ -182,7 +189,10 @@ fn dedup(args: DedupArgs) -> Result<u8> {
         .into_iter()
         .partition(|s| s.path().parent() == Some(args.out.as_path()));
     out.adopt(in_dir);
-    let tally = dedup::tally(&run, &plan, only_inputs);
+    let mut tally = dedup::tally(&run, &plan, only_inputs);
+    if let Some(ix) = &against_index {
+        tally.reference = ix.documents() as usize;
+    }
     let mut m = Manifest::of_run("dedup", &run, &inputs, &names, started, &out.staged())?;
     m.timings_ms.insert("write".to_owned(), t.elapsed().as_secs_f64() * 1e3);
     m.counts.removed = Some(tally.removed);

@@ -47,12 +47,14 @@
 //! and passages equal those of `reprint cluster`; only pairs that pruning sets aside differ in
 //! `relation` (README, "Monitoring with an index").
 
+mod against;
 mod params;
 mod query;
 pub mod segment;
 pub mod table;
 mod write;
 
+pub use against::against_index;
 pub use params::IndexParams;
 pub use query::{match_batch, query, Match, Matched, QueryResult};
 pub use write::{add, AddSummary};

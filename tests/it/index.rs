@@ -43,9 +43,12 @@ fn oriented(mut p: Value, queries: &HashSet<String>) -> Value {
         return p;
     }
     let o = p.as_object_mut().unwrap();
-    for (x, y) in
-        [("a", "b"), ("containment_a_in_b", "containment_b_in_a"), ("coverage_a", "coverage_b"), ("meta_a", "meta_b")]
-    {
+    for (x, y) in [
+        ("a", "b"),
+        ("containment_a_in_b", "containment_b_in_a"),
+        ("coverage_a", "coverage_b"),
+        ("meta_a", "meta_b"),
+    ] {
         let (vx, vy) = (o.remove(x), o.remove(y));
         if let Some(v) = vy {
             o.insert(x.into(), v);
@@ -331,4 +334,110 @@ fn incompatible_flags_duplicate_ids_and_occupied_directories_are_errors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("exists and is not empty"));
     let out = reprint().args(["index", "info"]).arg(work.path()).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a reprint index"));
+}
+
+/// `dedup --against DIR` with DIR an index: removes what a reference corpus of the same
+/// documents removes (and the pairs a whole-corpus run demotes, which a query reports as
+/// duplicates), each as a duplicate `reprint query` reports; the kept records are the others,
+/// byte for byte.
+#[test]
+fn dedup_against_an_index_removes_the_duplicates_a_query_reports() {
+    let Some(path) = shared_data("saudinewsnet.jsonl.gz") else { return };
+    let s = split(&path, Some(3000));
+    let work = tempfile::tempdir().unwrap();
+    let ix = work.path().join("ix");
+    reprint().args(["index", "create", "-q"]).arg(&s.first).arg("--index").arg(&ix).assert().success();
+    let by_index = work.path().join("by-index");
+    reprint()
+        .args(["dedup", "-q"])
+        .arg(&s.second)
+        .arg("--against")
+        .arg(&ix)
+        .arg("--out")
+        .arg(&by_index)
+        .assert()
+        .success();
+    let by_files = work.path().join("by-files");
+    reprint()
+        .args(["dedup", "-q"])
+        .arg(&s.second)
+        .arg("--against")
+        .arg(&s.first)
+        .arg("--out")
+        .arg(&by_files)
+        .assert()
+        .success();
+    let removed = |dir: &Path| -> std::collections::HashMap<String, Value> {
+        std::fs::read_to_string(dir.join("removed.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).unwrap();
+                (v["id"].as_str().unwrap().to_owned(), v)
+            })
+            .collect()
+    };
+    let (ri, rf) = (removed(&by_index), removed(&by_files));
+    assert!(rf.len() > 10, "the slice has duplicates across its halves: {}", rf.len());
+    for id in rf.keys() {
+        assert!(ri.contains_key(id), "{id} is removed against the files, not against the index");
+    }
+    // Every removal is a duplicate match of the query answers, with its scores.
+    let answers = query(&ix, &s.second);
+    let mut duplicates: HashSet<(String, String, String)> = HashSet::new();
+    for line in answers.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        let r: Value = serde_json::from_slice(line).unwrap();
+        for m in r["matches"].as_array().unwrap() {
+            if m["relation"] == "duplicate" {
+                duplicates.insert((m["a"].to_string(), m["b"].to_string(), m["jaccard"].to_string()));
+            }
+        }
+    }
+    for r in ri.values() {
+        assert_eq!(r["relation"], "duplicate");
+        assert_eq!(r["cluster"], Value::Null);
+        let key = (r["id"].to_string(), r["duplicate_of"].to_string(), r["jaccard"].to_string());
+        assert!(duplicates.contains(&key), "{key:?} is not a duplicate the query reports");
+    }
+    // The kept records are the input's other lines, byte for byte.
+    let kept: Vec<String> = std::fs::read_to_string(&s.second)
+        .unwrap()
+        .lines()
+        .filter(|l| !ri.contains_key(serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap()))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(std::fs::read_to_string(by_index.join("kept.jsonl")).unwrap(), kept.concat());
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(by_index.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["counts"]["removed"], ri.len());
+
+    // An index among other references, and flags other than the index's, are errors.
+    let out = reprint()
+        .args(["dedup", "-q"])
+        .arg(&s.second)
+        .arg("--against")
+        .arg(&ix)
+        .arg(&s.first)
+        .arg("--out")
+        .arg(work.path().join("x"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is an index"));
+    let out = reprint()
+        .args(["dedup", "-q", "--min-passage", "40"])
+        .arg(&s.second)
+        .arg("--against")
+        .arg(&ix)
+        .arg("--out")
+        .arg(work.path().join("y"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--min-passage 40"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!work.path().join("x").exists() && !work.path().join("y").exists());
 }
