@@ -182,7 +182,7 @@ fn write(args: IndexWriteArgs, create: bool, given: &[String]) -> Result<u8> {
     let progress = Bars::new(args.run.quiet);
     let started = std::time::Instant::now();
     let (docs, summary) = pipeline::read_and_sketch(inputs, &config, &progress)?;
-    let added = index::add(&args.index, &docs, &config, names, create)?;
+    let added = index::add(&args.index, docs, &config, names, create)?;
     let any_skipped = skipped(&summary.skipped);
     if !args.run.quiet {
         emit(&format!(
@@ -215,7 +215,7 @@ fn answer(
         emit_json(&line)?;
     }
     if args.add && !to_add.is_empty() {
-        index::add(dir, &to_add, config, names.to_vec(), false)?;
+        index::add(dir, to_add, config, names.to_vec(), false)?;
     }
     Ok(())
 }

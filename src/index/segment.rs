@@ -103,19 +103,19 @@ fn bad(what: &str) -> io::Error {
 
 impl StoredDoc {
     /// What a segment stores of `doc`, with the document frequencies `dfs` of its fingerprints.
-    pub fn of(doc: &Doc, first_copy: u32, dfs: Vec<u32>) -> StoredDoc {
+    pub fn of(doc: Doc, first_copy: u32, dfs: Vec<u32>) -> StoredDoc {
         StoredDoc {
-            id: doc.id.clone(),
-            source: doc.origin.source.clone(),
-            line: doc.origin.line,
-            text: doc.text.clone(),
             chars: doc.chars as u64,
             shingle_count: doc.shingle_count as u32,
             first_copy,
             record_xxh3: doc.record_xxh3,
             slots: doc.sketch.slots().to_vec(),
-            winnowed: doc.winnowed.clone(),
-            meta: doc.meta.clone(),
+            id: doc.id,
+            source: doc.origin.source,
+            line: doc.origin.line,
+            text: doc.text,
+            winnowed: doc.winnowed,
+            meta: doc.meta,
             dfs,
         }
     }

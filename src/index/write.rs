@@ -40,7 +40,7 @@ fn sync_dir(dir: &Path) -> Result<(), IndexError> {
 /// written.
 pub fn add(
     dir: &Path,
-    docs: &[Doc],
+    docs: Vec<Doc>,
     config: &Config,
     inputs: Vec<String>,
     create: bool,
@@ -89,7 +89,7 @@ pub fn add(
     }
     remove_leftovers(dir, &manifest)?;
     if let Some(ix) = &index {
-        for d in docs {
+        for d in &docs {
             if let Some(old) = ix.find_id(&d.id)? {
                 let at = old.line.map_or(old.source.clone(), |l| format!("{}:{l}", old.source));
                 return Err(IndexError::DuplicateId { id: d.id.clone(), new: d.origin.to_string(), old: at });
@@ -100,16 +100,11 @@ pub fn add(
     if base + docs.len() as u64 > u32::MAX as u64 {
         return Err(IndexError::Params("an index holds at most 2^32 - 1 documents".into()));
     }
+    let added = docs.len() as u64;
     let (stored, rows, distinct) = rows(index.as_ref(), docs, config, base as u32)?;
-    let mut summary = AddSummary {
-        added: docs.len() as u64,
-        distinct,
-        segment: None,
-        bytes: 0,
-        documents: base + docs.len() as u64,
-    };
-    if !docs.is_empty() || create {
-        if !docs.is_empty() {
+    let mut summary = AddSummary { added, distinct, segment: None, bytes: 0, documents: base + added };
+    if added > 0 || create {
+        if added > 0 {
             let number = manifest.segments.len() + 1;
             let name = format!("segment-{number:06}.rpx");
             let mut tmp = tempfile::Builder::new()
@@ -124,7 +119,7 @@ pub fn add(
             sync_dir(dir)?;
             manifest.segments.push(SegmentEntry {
                 file: name.clone(),
-                documents: docs.len() as u64,
+                documents: added,
                 distinct,
                 bytes,
                 inputs,
@@ -178,7 +173,7 @@ fn remove_leftovers(dir: &Path, manifest: &Manifest) -> Result<(), IndexError> {
 /// document instead of looking each one up.
 fn rows(
     index: Option<&Index>,
-    docs: &[Doc],
+    docs: Vec<Doc>,
     config: &Config,
     base: u32,
 ) -> Result<(Vec<StoredDoc>, Rows, u64), IndexError> {
@@ -232,11 +227,12 @@ fn rows(
         }
     }
     let counts = DocFrequency::new(counts);
+    // The documents move into what the segment stores: their texts are not copied.
     let stored = docs
-        .par_iter()
-        .zip(&firsts)
+        .into_par_iter()
+        .zip(firsts)
         .enumerate()
-        .map(|(i, (d, &first))| {
+        .map(|(i, (d, first))| {
             let own = !d.is_empty() && first == base + i as u32;
             let dfs = if own { d.winnowed.iter().map(|&h| counts.get(h)).collect() } else { Vec::new() };
             StoredDoc::of(d, first, dfs)
