@@ -195,6 +195,15 @@ fn dedup(args: DedupArgs, matches: &clap::ArgMatches) -> Result<u8> {
     }
     let mut m = Manifest::of_run("dedup", &run, &inputs, &names, started, &out.staged())?;
     m.timings_ms.insert("write".to_owned(), t.elapsed().as_secs_f64() * 1e3);
+    if let Some(ix) = &against_index {
+        let (bytes, xxh3) = ix.checksum();
+        let sum = reprint::report::Checksum { bytes: Some(bytes), xxh3: Some(format!("{xxh3:016x}")) };
+        m.inputs.push(reprint::report::manifest::InputInfo {
+            name: args.against[0].clone(),
+            kind: "index",
+            sum,
+        });
+    }
     m.counts.removed = Some(tally.removed);
     m.counts.kept = Some(tally.kept);
     out.stage("manifest.json", &m.to_json())?;

@@ -7,11 +7,12 @@
 //! A directory holding `index.json` (the manifest: format version, tool, [`IndexParams`], the
 //! segments with their document counts and sizes) and immutable segment files
 //! (`segment-NNNNNN.rpx`, [`segment`]): per document its id, where it was read, its text, its
-//! signature and fingerprints, with how many documents of its segment and the earlier ones
-//! hold each fingerprint (so a query adds only the later segments and its batch, instead of
-//! looking up every fingerprint of every document it aligns); the band tables, fingerprint postings, text hashes and id
-//! hashes as sorted tables read at an offset ([`table`]), so a query reads what it looks up,
-//! not the index. Documents are numbered across segments in manifest order.
+//! metadata, its signature and fingerprints, with how many documents of its segment and the
+//! earlier ones hold each fingerprint (so a query adds only the later segments and its batch,
+//! instead of looking up every fingerprint of every document it aligns); the band tables,
+//! fingerprint postings, text hashes and id hashes as sorted tables read at an offset
+//! ([`table`]), so a query reads what it looks up, not the index. Documents are numbered
+//! across segments in manifest order.
 //!
 //! # Crash safety and readers
 //!
@@ -154,6 +155,8 @@ pub enum IndexError {
 pub struct Index {
     dir: PathBuf,
     manifest: Manifest,
+    /// xxh3-64 of `index.json` as read: with immutable segments, it names the index's state.
+    manifest_xxh3: u64,
     config: crate::config::Config,
     segments: Vec<(u32, Segment)>,
 }
@@ -201,12 +204,19 @@ impl Index {
             ));
             base += s.documents;
         }
-        Ok(Index { dir: dir.to_path_buf(), manifest, config, segments })
+        let manifest_xxh3 = xxhash_rust::xxh3::xxh3_64(&raw);
+        Ok(Index { dir: dir.to_path_buf(), manifest, manifest_xxh3, config, segments })
     }
 
     /// The manifest.
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
+    }
+
+    /// Bytes of its segments, and the xxh3-64 of its manifest as read (which names the state
+    /// of the index: segments never change once named).
+    pub fn checksum(&self) -> (u64, u64) {
+        (self.manifest.segments.iter().map(|s| s.bytes).sum(), self.manifest_xxh3)
     }
 
     /// The configuration queries run under.

@@ -19,7 +19,9 @@ use std::path::PathBuf;
 pub struct InputInfo {
     /// The argument as given.
     pub name: String,
-    /// `directory`, `jsonl`, `json`, `csv`, `tsv`, `text` or `stdin`.
+    /// `directory`, `jsonl`, `json`, `csv`, `tsv`, `text` or `stdin`; `index` for the index
+    /// of `dedup --against` (its size is that of its segments, its checksum that of its
+    /// `index.json`).
     pub kind: &'static str,
     /// Size in bytes (files as stored; directories: the files read) and xxh3-64 checksum.
     #[serde(flatten)]

@@ -410,6 +410,12 @@ fn dedup_against_an_index_removes_the_duplicates_a_query_reports() {
     let manifest: Value =
         serde_json::from_slice(&std::fs::read(by_index.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["counts"]["removed"], ri.len());
+    let inputs = manifest["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 2, "the input and the index: {inputs:?}");
+    assert_eq!(inputs[1]["kind"], "index");
+    assert_eq!(inputs[1]["name"], ix.display().to_string());
+    let index_json = std::fs::read(ix.join("index.json")).unwrap();
+    assert_eq!(inputs[1]["xxh3"], format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&index_json)));
 
     // An index among other references, and flags other than the index's, are errors.
     let out = reprint()
