@@ -247,9 +247,21 @@ impl Index {
         t: usize,
         k: u64,
         buf: &mut Vec<u8>,
+        found: impl FnMut(u32, u32),
+    ) -> Result<(), IndexError> {
+        self.lookup_from(0, t, k, buf, found)
+    }
+
+    /// [`Index::lookup`] in the segments from number `from` on.
+    fn lookup_from(
+        &self,
+        from: usize,
+        t: usize,
+        k: u64,
+        buf: &mut Vec<u8>,
         mut found: impl FnMut(u32, u32),
     ) -> Result<(), IndexError> {
-        for (i, (base, seg)) in self.segments.iter().enumerate() {
+        for (i, (base, seg)) in self.segments.iter().enumerate().skip(from) {
             seg.lookup(t, k, buf, |v, d| found(v, base + d))
                 .map_err(io_err(&self.dir.join(&self.manifest.segments[i].file)))?;
         }
@@ -264,10 +276,7 @@ impl Index {
     /// How many rows of table `t` have key `k`, in the segments from number `from` on.
     fn count_from(&self, from: usize, t: usize, k: u64, buf: &mut Vec<u8>) -> Result<u32, IndexError> {
         let mut n = 0;
-        for (i, (_, seg)) in self.segments.iter().enumerate().skip(from) {
-            seg.lookup(t, k, buf, |_, _| n += 1)
-                .map_err(io_err(&self.dir.join(&self.manifest.segments[i].file)))?;
-        }
+        self.lookup_from(from, t, k, buf, |_, _| n += 1)?;
         Ok(n)
     }
 

@@ -233,11 +233,11 @@ pub fn match_batch(index: &Index, batch: Vec<Doc>) -> Result<Matched, IndexError
             if counts.contains_key(&h) {
                 continue;
             }
+            // A stored document's frequencies match its fingerprints one for one (the segment
+            // reader checks it); only a document outside the tables has none.
             let count = match dfs.get(j) {
-                Some(&stored) if dfs.len() == winnowed.len() => {
-                    stored + index.count_from(seg + 1, segment::POSTINGS, h, &mut buf)?
-                }
-                _ => index.count_from(0, segment::POSTINGS, h, &mut buf)?,
+                Some(&stored) => stored + index.count_from(seg + 1, segment::POSTINGS, h, &mut buf)?,
+                None => index.count_from(0, segment::POSTINGS, h, &mut buf)?,
             };
             counts.insert(h, count);
         }
