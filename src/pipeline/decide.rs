@@ -6,10 +6,11 @@
 
 use super::{Doc, OverlapSink, RelationCounts};
 use crate::config::PassageParams;
-use crate::lsh::Pair;
+use crate::lsh::{winnow::DocFrequency, Pair};
 use crate::overlap::{self, Sequence};
 use crate::relation::{self, Fingerprints, PairFacts, Regions, RelationConfig};
 use crate::verify::{self, LinkedBy, Relation, Scores, VerifiedPair};
+use std::sync::OnceLock;
 
 /// A pair aligned and classified on its own, before the decisions that need every pair.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,8 +32,21 @@ pub struct Side<'a> {
     pub sequence: &'a Sequence,
     /// Its shingle set.
     pub set: &'a [u64],
+    /// Its fingerprints by position, computed (under the document frequencies `df`) the first
+    /// time a pair of it shares a passage or reached the Jaccard threshold: most proposed
+    /// pairs share nothing worth reporting, and their documents never need them.
+    pub fps: &'a OnceLock<Fingerprints>,
+    /// The document frequencies its fingerprints are computed under.
+    pub df: &'a DocFrequency,
+}
+
+impl Side<'_> {
     /// Its fingerprints by position.
-    pub fps: &'a Fingerprints,
+    fn fingerprints(&self, params: &PassageParams) -> &Fingerprints {
+        self.fps.get_or_init(|| {
+            Fingerprints::new(self.sequence.hashes(), self.df, params.window, params.max_family)
+        })
+    }
 }
 
 /// Aligns documents `a` and `b` and decides what they are on their own. `verified` holds the
@@ -59,7 +73,8 @@ pub fn decide(
         alignment: Some(alignment),
         relation: Relation::Overlap,
     };
-    let facts = PairFacts::new(pair, (x.sequence, y.sequence), (x.fps, y.fps));
+    let fps = (x.fingerprints(params), y.fingerprints(params));
+    let facts = PairFacts::new(pair, (x.sequence, y.sequence), fps);
     let r = relation::classify(&facts, rules)?;
     Some(Decided {
         relation: r,

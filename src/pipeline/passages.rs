@@ -10,6 +10,7 @@ use crate::relation::{self, RelationConfig};
 use crate::shingle::ShingleKind;
 use crate::verify::{self, Relation, VerifiedPair};
 use rayon::prelude::*;
+use std::sync::OnceLock;
 
 /// Receives the pairs that share passages, in the order of their documents' ids (smaller id
 /// first): the overlaps report. The library decides; the sink writes.
@@ -173,17 +174,10 @@ pub fn relate(
         fill_sets(docs, &involved, config);
     }
     let docs: &[Doc] = docs;
-    let fps: Vec<relation::Fingerprints> = sequences
-        .par_iter()
-        .map(|s| {
-            s.as_ref().map_or_else(Default::default, |s| {
-                relation::Fingerprints::new(s.hashes(), df, params.window, params.max_family)
-            })
-        })
-        .collect();
+    let fps: Vec<OnceLock<relation::Fingerprints>> = docs.iter().map(|_| OnceLock::new()).collect();
     let side = |d: u32| -> Option<Side> {
         let d = d as usize;
-        Some(Side { sequence: sequences[d].as_ref()?, set: &docs[d].shingles, fps: &fps[d] })
+        Some(Side { sequence: sequences[d].as_ref()?, set: &docs[d].shingles, fps: &fps[d], df })
     };
     let decide_one = |&(a, b): &Pair| -> Option<Decided> {
         decide((a, b), (side(a)?, side(b)?), verified.get(&(a, b)).copied(), &params, &rules)

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// What a link file's pairs were: written into its metadata, summed by `--links`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,7 +43,7 @@ struct GroupDoc {
     id: String,
     sequence: Option<Sequence>,
     set: Vec<u64>,
-    fps: Fingerprints,
+    fps: OnceLock<Fingerprints>,
 }
 
 /// The schema of a link file (see [`super`]).
@@ -60,8 +60,12 @@ fn schema() -> Arc<Schema> {
 }
 
 /// Reads the documents of `docs` files (`doc`, `id`, `text`, `dfs`) and prepares what deciding
-/// their pairs reads, by global number.
-fn read_docs(files: &[PathBuf], config: &Config) -> Result<HashMap<u64, GroupDoc>, StageError> {
+/// their pairs reads, by global number, with the document frequencies their fingerprints are
+/// computed under.
+fn read_docs(
+    files: &[PathBuf],
+    config: &Config,
+) -> Result<(HashMap<u64, GroupDoc>, DocFrequency), StageError> {
     let mut raw: Vec<(u64, String, String)> = Vec::new();
     let mut table: Vec<(u64, u32)> = Vec::new();
     for file in files {
@@ -94,14 +98,10 @@ fn read_docs(files: &[PathBuf], config: &Config) -> Result<HashMap<u64, GroupDoc
                 Some(s) if config.shingle.kind == ShingleKind::Word => s.shingle_set(),
                 _ => shingle_set(&text, config),
             };
-            let fps = match (&sequence, passages) {
-                (Some(s), Some(p)) => Fingerprints::new(s.hashes(), &df, p.window, p.max_family),
-                _ => Fingerprints::default(),
-            };
-            (doc, GroupDoc { id, sequence, set, fps })
+            (doc, GroupDoc { id, sequence, set, fps: OnceLock::new() })
         })
         .collect();
-    Ok(prepared.into_iter().collect())
+    Ok((prepared.into_iter().collect(), df))
 }
 
 /// Decides the pairs of `pairs` files (`a`, `b`, `lsh`, `fps`) among the documents of `docs`
@@ -115,7 +115,7 @@ pub fn link(
 ) -> Result<LinkCounts, StageError> {
     let params = StageParams::of(config).map_err(StageError)?;
     let (pairs, docs) = (&super::parquet_files(pairs)?, super::parquet_files(docs)?);
-    let docs = read_docs(&docs, config)?;
+    let (docs, df) = read_docs(&docs, config)?;
     let rules = config.relations();
     let mut counts = LinkCounts::default();
     let props = WriterProperties::builder()
@@ -154,8 +154,8 @@ pub fn link(
                         let d = match (config.passages, &x.sequence, &y.sequence) {
                             (Some(p), Some(sx), Some(sy)) if scores.is_some() || fps => {
                                 let sides = (
-                                    Side { sequence: sx, set: &x.set, fps: &x.fps },
-                                    Side { sequence: sy, set: &y.set, fps: &y.fps },
+                                    Side { sequence: sx, set: &x.set, fps: &x.fps, df: &df },
+                                    Side { sequence: sy, set: &y.set, fps: &y.fps, df: &df },
                                 );
                                 decide(pair, sides, scores, &p, &rules)
                             }
