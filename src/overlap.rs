@@ -54,7 +54,7 @@ impl Default for PassageConfig {
 
 /// A document prepared for alignment: its word-shingle hashes with their positions, sorted by
 /// hash, and its tokens' original byte ranges.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sequence {
     /// Original byte range of every token.
     pub tokens: Vec<(u32, u32)>,
@@ -76,6 +76,34 @@ impl Sequence {
         keyed.sort_unstable();
         let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
         Sequence { tokens: doc.tokens.iter().map(|t| (t.start, t.end)).collect(), k, order, hashes }
+    }
+
+    /// The sequence of a document whose tokens' original byte ranges are `tokens` and whose
+    /// shingles, as `(hash, position)` pairs, are `sorted` in increasing order (what
+    /// [`Sequence::sorted`] gives): no sorting needed. `None` unless the positions are
+    /// exactly `0..sorted.len()`, in increasing pair order, with at most one shingle per token.
+    pub fn from_sorted(tokens: Vec<(u32, u32)>, sorted: &[(u64, u32)], k: usize) -> Option<Self> {
+        let ordered = sorted.windows(2).all(|w| w[0] < w[1]);
+        if !ordered || sorted.len() > tokens.len() {
+            return None;
+        }
+        let mut hashes = vec![0u64; sorted.len()];
+        let mut seen = vec![false; sorted.len()];
+        let mut order = Vec::with_capacity(sorted.len());
+        for &(h, i) in sorted {
+            let at = i as usize;
+            if at >= hashes.len() || std::mem::replace(&mut seen[at], true) {
+                return None;
+            }
+            hashes[at] = h;
+            order.push(i);
+        }
+        Some(Sequence { tokens, k, order, hashes })
+    }
+
+    /// The shingles as `(hash, position)` pairs in increasing order.
+    pub fn sorted(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
+        self.order.iter().map(|&i| (self.hashes[i as usize], i))
     }
 
     /// The sorted, deduplicated shingle hashes: the document's shingle set.

@@ -9,7 +9,10 @@
 //! (`segment-NNNNNN.rpx`, [`segment`]): per document its id, where it was read, its text, its
 //! metadata, its signature and fingerprints, with how many documents of its segment and the
 //! earlier ones hold each fingerprint (so a query adds only the later segments and its batch,
-//! instead of looking up every fingerprint of every document it aligns); the band tables,
+//! instead of looking up every fingerprint of every document it aligns), and with passages on
+//! its alignment sequence (token ranges and shingle hashes in join order: a query aligns every
+//! indexed document it shares a fingerprint with, and normalizing, shingling and sorting their
+//! texts again was most of its time); the band tables,
 //! fingerprint postings, text hashes and id hashes as sorted tables read at an offset
 //! ([`table`]), so a query reads what it looks up, not the index. Documents are numbered
 //! across segments in manifest order.
@@ -68,7 +71,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 /// Version of the on-disk format.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// The manifest's file name.
 pub const MANIFEST: &str = "index.json";
 /// The lock an add holds.
@@ -238,7 +241,7 @@ impl Index {
     /// Reads indexed document `doc`.
     pub fn doc(&self, doc: u32) -> Result<segment::StoredDoc, IndexError> {
         let (seg, local, file) = self.locate(doc);
-        seg.doc(local).map_err(io_err(&self.dir.join(file)))
+        seg.doc(local, self.config().passage_k).map_err(io_err(&self.dir.join(file)))
     }
 
     /// Calls `found(value, doc)` for every row of table `t` with key `k`, in every segment.

@@ -12,9 +12,39 @@ use crate::pipeline::{
 };
 use crate::report::json::{pair_report_in, PairReport};
 use crate::verify::{self, VerifiedPair};
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Hashes keys that are hashes already (fingerprints, text hashes) or small numbers (document
+/// numbers) with one multiplication: the maps of a query are on its hot path.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+}
+
+/// A map keyed through [`KeyHasher`].
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 
 /// One indexed document a query document shares something with.
 #[derive(Debug, Clone, Serialize)]
@@ -62,7 +92,7 @@ impl OverlapSink for Collect {
 /// Cached lookups of fingerprint postings.
 struct Postings<'a> {
     index: &'a Index,
-    cache: HashMap<u64, Vec<u32>>,
+    cache: Map<u64, Vec<u32>>,
     buf: Vec<u8>,
 }
 
@@ -141,7 +171,7 @@ pub fn match_batch(index: &Index, batch: Vec<Doc>) -> Result<Matched, IndexError
     // The first copy of each document's text: indexed, or earlier in the batch.
     let mut in_index: Vec<Option<u32>> = vec![None; n];
     let mut in_batch: Vec<Option<usize>> = vec![None; n];
-    let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut seen: Map<u64, Vec<usize>> = Map::default();
     for (q, d) in batch.iter().enumerate() {
         if d.is_empty() {
             continue;
@@ -157,13 +187,13 @@ pub fn match_batch(index: &Index, batch: Vec<Doc>) -> Result<Matched, IndexError
     }
     let active: Vec<bool> =
         (0..n).map(|q| !batch[q].is_empty() && in_index[q].is_none() && in_batch[q].is_none()).collect();
-    let mut batch_df: HashMap<u64, u32> = HashMap::new();
+    let mut batch_df: Map<u64, u32> = Map::default();
     for q in (0..n).filter(|&q| active[q]) {
         for &h in &batch[q].winnowed {
             *batch_df.entry(h).or_default() += 1;
         }
     }
-    let mut postings = Postings { index, cache: HashMap::new(), buf: Vec::new() };
+    let mut postings = Postings { index, cache: Map::default(), buf: Vec::new() };
     // Cross pairs as (indexed document, query document).
     let mut lsh: BTreeSet<(u32, usize)> = BTreeSet::new();
     let mut by_passages: BTreeSet<(u32, usize)> = BTreeSet::new();
@@ -180,7 +210,7 @@ pub fn match_batch(index: &Index, batch: Vec<Doc>) -> Result<Matched, IndexError
             })?;
         }
         if let Some(p) = config.passages {
-            let mut shared: HashMap<u32, usize> = HashMap::new();
+            let mut shared: Map<u32, usize> = Map::default();
             for &h in &batch[q].winnowed {
                 let docs = postings.get(h)?;
                 if docs.is_empty() || docs.len() + batch_df[&h] as usize > p.max_df {
@@ -203,8 +233,10 @@ pub fn match_batch(index: &Index, batch: Vec<Doc>) -> Result<Matched, IndexError
     let at = |d: u32| indexed.binary_search(&d).map_or(u32::MAX, |i| i as u32);
     let mut docs: Vec<Doc> = Vec::with_capacity(indexed.len() + n);
     let mut stored_dfs: Vec<(usize, Vec<u32>)> = Vec::with_capacity(indexed.len());
-    for &d in &indexed {
-        let mut stored = index.doc(d)?;
+    // Read in parallel: each read decodes and checks a text and a sequence.
+    let stored: Vec<segment::StoredDoc> =
+        indexed.par_iter().map(|&d| index.doc(d)).collect::<Result<_, _>>()?;
+    for (&d, mut stored) in indexed.iter().zip(stored) {
         stored_dfs.push((index.segment_of(d), std::mem::take(&mut stored.dfs)));
         docs.push(stored.into_doc(config.seed));
     }
@@ -221,7 +253,7 @@ pub fn match_batch(index: &Index, batch: Vec<Doc>) -> Result<Matched, IndexError
     // Document frequencies over the index and the batch, for every fingerprint involved: a
     // query document's were looked up above; an indexed document stores its own as of its
     // segment, to which the later segments and the batch add.
-    let mut counts: HashMap<u64, u32> = HashMap::new();
+    let mut counts: Map<u64, u32> = Map::default();
     for q in (0..n).filter(|&q| active[q]) {
         for &h in &docs[m as usize + q].winnowed {
             counts.insert(h, postings.get(h)?.len() as u32 + batch_df[&h]);

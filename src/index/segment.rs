@@ -2,7 +2,7 @@
 //! written. Layout (little-endian):
 //!
 //! ```text
-//! "RPIDXSG2"                                   magic and format version
+//! "RPIDXSG3"                                   magic and format version
 //! documents u64, doc_offsets_at u64
 //! 4 × (table offset u64, directory bits u64)   bands, postings, texts, ids
 //! blobs …                                      one per document (StoredDoc::encode)
@@ -16,15 +16,22 @@
 //! `doc` in the tables is the document's number inside the segment; the index adds the
 //! segment's base. Only the first copy of a text (and no empty document) is in the bands,
 //! postings and texts tables, as only the first copy enters the candidate stages of a run.
+//!
+//! With passages on, the blob of such a document also holds its alignment sequence (the byte
+//! ranges of its tokens, varint-coded as gap and length, and its word-shingle hashes in
+//! order): a query aligns every document it shares a fingerprint with, and reading the
+//! sequence costs a fraction of normalizing and shingling the text again.
 
 use super::table::{self, Table};
+use crate::overlap::Sequence;
 use crate::pipeline::Doc;
 use crate::sketch::Sketch;
+use rayon::prelude::*;
 use std::fs::File;
 use std::io::{self, Write};
 use std::os::unix::fs::FileExt;
 
-const MAGIC: &[u8; 8] = b"RPIDXSG2";
+const MAGIC: &[u8; 8] = b"RPIDXSG3";
 const HEADER: usize = 8 + 16 + 4 * 16;
 const TABLES: usize = 4;
 /// Record sizes of the four tables.
@@ -67,6 +74,8 @@ pub struct StoredDoc {
     /// before it, counted when the segment was written (a query adds the later segments and
     /// its batch); empty for documents outside the candidate tables (copies, empty ones).
     pub dfs: Vec<u32>,
+    /// Its alignment sequence, when the segment stores one (see the module docs).
+    pub sequence: Option<Sequence>,
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
@@ -77,6 +86,7 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 struct Cursor<'a>(&'a [u8]);
 
 impl Cursor<'_> {
+    #[inline]
     fn take(&mut self, n: usize) -> io::Result<&[u8]> {
         if self.0.len() < n {
             return Err(bad("document record cut short"));
@@ -90,6 +100,55 @@ impl Cursor<'_> {
     }
     fn u32(&mut self) -> io::Result<u32> {
         Ok(u32::from_le_bytes(self.take(4)?.try_into().map_err(|_| bad("short"))?))
+    }
+    #[inline]
+    fn varint(&mut self) -> io::Result<u64> {
+        if let Some((&b, rest)) = self.0.split_first().filter(|(&b, _)| b < 0x80) {
+            self.0 = rest;
+            return Ok(u64::from(b));
+        }
+        let mut v: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let b = self.take(1)?[0];
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Ok(v);
+            }
+        }
+        Err(bad("varint too long"))
+    }
+    /// A stored sequence of word `k`-shingles of a document with text `text`: every token a
+    /// range of the text on character boundaries (each start stored as the difference from the
+    /// previous token's, its end as the difference from its start), then the shingles as
+    /// `(hash, position)` pairs in increasing order (what alignment joins on), at most one per
+    /// token.
+    fn sequence(&mut self, text: &str, k: usize) -> io::Result<Sequence> {
+        let n = self.u64()? as usize;
+        if n > text.len() {
+            return Err(bad("more tokens than bytes of text"));
+        }
+        let mut tokens = Vec::with_capacity(n);
+        let mut start = 0i64;
+        for _ in 0..n {
+            start = start.checked_add(unzigzag(self.varint()?)).ok_or_else(|| bad("token range"))?;
+            let end = start.checked_add(unzigzag(self.varint()?)).ok_or_else(|| bad("token range"))?;
+            let inside = |at: i64| usize::try_from(at).is_ok_and(|at| text.is_char_boundary(at));
+            if !inside(start) || !inside(end) || end < start {
+                return Err(bad("token outside the text"));
+            }
+            tokens.push((start as u32, end as u32));
+        }
+        let m = self.u64()? as usize;
+        if m > n {
+            return Err(bad("more shingles than tokens"));
+        }
+        let mut sorted = Vec::with_capacity(m);
+        for _ in 0..m {
+            let h = table::key(self.take(8)?);
+            let i = u32::try_from(self.varint()?).map_err(|_| bad("shingle position"))?;
+            sorted.push((h, i));
+        }
+        Sequence::from_sorted(tokens, &sorted, k).ok_or_else(|| bad("stored shingles out of order"))
     }
     fn string(&mut self) -> io::Result<String> {
         let n = self.u64()? as usize;
@@ -117,6 +176,7 @@ impl StoredDoc {
             winnowed: doc.winnowed,
             meta: doc.meta,
             dfs,
+            sequence: None,
         }
     }
 
@@ -137,10 +197,12 @@ impl StoredDoc {
             key: None,
             meta: self.meta,
             record_xxh3: self.record_xxh3,
+            sequence: self.sequence.map(Box::new),
         }
     }
 
-    fn encode(&self, out: &mut Vec<u8>) {
+    /// Appends the blob of the document, with `sequence` as its alignment sequence.
+    fn encode(&self, sequence: Option<&Sequence>, out: &mut Vec<u8>) {
         put_str(out, &self.id);
         put_str(out, &self.source);
         out.extend_from_slice(&self.line.map_or(u64::MAX, |l| l).to_le_bytes());
@@ -159,9 +221,27 @@ impl StoredDoc {
         }
         out.extend_from_slice(&(self.dfs.len() as u64).to_le_bytes());
         self.dfs.iter().for_each(|s| out.extend_from_slice(&s.to_le_bytes()));
+        let Some(seq) = sequence else {
+            out.push(0);
+            return;
+        };
+        out.push(1);
+        out.extend_from_slice(&(seq.tokens.len() as u64).to_le_bytes());
+        let mut start = 0;
+        for &(s, e) in &seq.tokens {
+            put_varint(out, zigzag(i64::from(s) - i64::from(start)));
+            put_varint(out, zigzag(i64::from(e) - i64::from(s)));
+            start = s;
+        }
+        out.extend_from_slice(&(seq.hashes().len() as u64).to_le_bytes());
+        for (h, i) in seq.sorted() {
+            out.extend_from_slice(&h.to_le_bytes());
+            put_varint(out, u64::from(i));
+        }
     }
 
-    fn decode(raw: &[u8]) -> io::Result<StoredDoc> {
+    /// Decodes a blob; a stored sequence is one of word `k`-shingles.
+    fn decode(raw: &[u8], k: usize) -> io::Result<StoredDoc> {
         let mut c = Cursor(raw);
         let id = c.string()?;
         let source = c.string()?;
@@ -194,6 +274,14 @@ impl StoredDoc {
         if !dfs.is_empty() && dfs.len() != winnowed.len() {
             return Err(bad("document frequencies do not match the fingerprints"));
         }
+        let sequence = match c.take(1)?[0] {
+            0 => None,
+            1 => Some(c.sequence(&text, k)?),
+            _ => return Err(bad("sequence flag")),
+        };
+        if !c.0.is_empty() {
+            return Err(bad("document record too long"));
+        }
         Ok(StoredDoc {
             id,
             source,
@@ -207,8 +295,26 @@ impl StoredDoc {
             winnowed,
             meta,
             dfs,
+            sequence,
         })
     }
+}
+
+/// A signed difference as an unsigned number, small for small differences either way.
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i64 {
+    (v >> 1) as i64 ^ -((v & 1) as i64)
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
 }
 
 /// The rows of the four tables for the documents of one segment.
@@ -224,19 +330,37 @@ pub struct Rows {
     pub ids: Vec<(u64, u32)>,
 }
 
-/// Writes a segment with `docs` and the table `rows` to `file` (not synced).
-pub fn write(file: &mut File, docs: &[StoredDoc], mut rows: Rows) -> io::Result<u64> {
+/// Documents encoded at a time (in parallel) when a segment is written.
+const ENCODE_BLOCK: usize = 4096;
+
+/// Writes a segment with `docs` and the table `rows` to `file` (not synced). `sequence(i, d)`
+/// gives the alignment sequence to store with document `i`, if any; it is called once per
+/// document, a block at a time, so sequences are never all in memory.
+pub fn write(
+    file: &mut File,
+    docs: &[StoredDoc],
+    mut rows: Rows,
+    sequence: impl Fn(usize, &StoredDoc) -> Option<Sequence> + Sync,
+) -> io::Result<u64> {
     let mut w = io::BufWriter::with_capacity(1 << 20, &mut *file);
     w.write_all(&[0u8; HEADER])?;
     let mut at = HEADER as u64;
     let mut offsets = Vec::with_capacity(docs.len() + 1);
-    let mut blob = Vec::new();
-    for d in docs {
-        offsets.push(at);
-        blob.clear();
-        d.encode(&mut blob);
-        w.write_all(&blob)?;
-        at += blob.len() as u64;
+    for (b, block) in docs.chunks(ENCODE_BLOCK).enumerate() {
+        let blobs: Vec<Vec<u8>> = block
+            .par_iter()
+            .enumerate()
+            .map(|(j, d)| {
+                let mut blob = Vec::new();
+                d.encode(sequence(b * ENCODE_BLOCK + j, d).as_ref(), &mut blob);
+                blob
+            })
+            .collect();
+        for blob in blobs {
+            offsets.push(at);
+            w.write_all(&blob)?;
+            at += blob.len() as u64;
+        }
     }
     offsets.push(at);
     let doc_offsets_at = at;
@@ -307,7 +431,7 @@ impl Segment {
         let mut header = [0u8; HEADER];
         file.read_exact_at(&mut header, 0)?;
         if &header[..8] != MAGIC {
-            return Err(bad("not a reprint index segment of this version (format RPIDXSG2)"));
+            return Err(bad("not a reprint index segment of this version (format RPIDXSG3)"));
         }
         let mut c = Cursor(&header[8..]);
         let documents = c.u64()?;
@@ -324,8 +448,8 @@ impl Segment {
         Ok(Segment { file, documents, doc_offsets_at, tables })
     }
 
-    /// Reads document `local`.
-    pub fn doc(&self, local: u32) -> io::Result<StoredDoc> {
+    /// Reads document `local` (a stored sequence is one of word `k`-shingles).
+    pub fn doc(&self, local: u32, k: usize) -> io::Result<StoredDoc> {
         let mut at = [0u8; 16];
         self.file.read_exact_at(&mut at, self.doc_offsets_at + 8 * local as u64)?;
         let (start, end) = (table::key(&at[..8]), table::key(&at[8..]));
@@ -334,7 +458,7 @@ impl Segment {
         }
         let mut raw = vec![0u8; (end - start) as usize];
         self.file.read_exact_at(&mut raw, start)?;
-        StoredDoc::decode(&raw)
+        StoredDoc::decode(&raw, k)
     }
 
     /// Calls `found` with `(value, doc)` of every row of table `t` whose key is `k` (`value` is
@@ -365,5 +489,69 @@ impl Segment {
     /// Bytes of table `t`.
     pub fn table_bytes(&self, t: usize) -> u64 {
         self.tables[t].bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(text: &str) -> StoredDoc {
+        StoredDoc {
+            id: "d".into(),
+            source: "in.jsonl".into(),
+            line: Some(1),
+            text: text.into(),
+            chars: text.chars().count() as u64,
+            shingle_count: 1,
+            first_copy: 0,
+            record_xxh3: 7,
+            slots: vec![1, 2],
+            winnowed: vec![3],
+            meta: crate::corpus::Meta::default(),
+            dfs: vec![1],
+            sequence: None,
+        }
+    }
+
+    #[test]
+    fn a_stored_sequence_reads_back_as_the_one_made_from_the_text() {
+        let config = crate::config::Params::default().resolve().unwrap();
+        // "½" folds to two tokens over the same bytes, so token starts repeat and a token
+        // can end after the next one starts; the repeated shingles test the (hash, position)
+        // order.
+        let text = "تقرير ١٠٣٧ جندي أفغاني ½ فروا إلى طاجيكستان. تقرير ١٠٣٧ جندي أفغاني ½ فروا. ß é";
+        let sequence = crate::pipeline::sequence(text, &config);
+        assert!(sequence.tokens.windows(2).any(|w| w[1].0 < w[0].1), "a token overlaps the next");
+        let mut blob = Vec::new();
+        stored(text).encode(Some(&sequence), &mut blob);
+        let back = StoredDoc::decode(&blob, config.passage_k).unwrap();
+        assert_eq!(back.sequence.as_ref(), Some(&sequence));
+        assert_eq!(back, StoredDoc { sequence: Some(sequence), ..stored(text) });
+        blob.clear();
+        stored(text).encode(None, &mut blob);
+        assert_eq!(StoredDoc::decode(&blob, config.passage_k).unwrap(), stored(text));
+    }
+
+    #[test]
+    fn a_stored_sequence_outside_its_text_or_out_of_order_is_an_error() {
+        let config = crate::config::Params::default().resolve().unwrap();
+        let text = "one two three four five six seven";
+        let sequence = crate::pipeline::sequence(text, &config);
+        let mut blob = Vec::new();
+        stored(text).encode(Some(&sequence), &mut blob);
+        // Tokens start after the fixed part: the first token's start delta, then its length.
+        let tokens_at = blob.len() - (8 + sequence.tokens.len() * 2) - (8 + sequence.hashes().len() * 9);
+        let mut far = blob.clone();
+        far[tokens_at + 8] = 0x7e; // the first token starts 63 bytes in: past the text
+        let err = StoredDoc::decode(&far, config.passage_k).unwrap_err();
+        assert!(err.to_string().contains("token outside the text"), "{err}");
+        let mut swapped = blob.clone();
+        let pairs_at = blob.len() - sequence.hashes().len() * 9;
+        swapped.copy_within(pairs_at..pairs_at + 9, pairs_at + 9 * 2); // one pair over another
+        let err = StoredDoc::decode(&swapped, config.passage_k).unwrap_err();
+        assert!(err.to_string().contains("out of order"), "{err}");
+        let err = StoredDoc::decode(&blob[..blob.len() - 1], config.passage_k).unwrap_err();
+        assert!(err.to_string().contains("cut short"), "{err}");
     }
 }

@@ -113,7 +113,13 @@ pub fn add(
                 .tempfile_in(dir)
                 .map_err(io_err(dir))?;
             let tmp_path = tmp.path().to_path_buf();
-            let bytes = segment::write(tmp.as_file_mut(), &stored, rows).map_err(io_err(&tmp_path))?;
+            // A document that enters the candidate stages stores its alignment sequence.
+            let sequence = |i: usize, d: &StoredDoc| {
+                let own = d.shingle_count > 0 && d.first_copy as u64 == base + i as u64;
+                (own && config.passages.is_some()).then(|| crate::pipeline::sequence(&d.text, config))
+            };
+            let bytes =
+                segment::write(tmp.as_file_mut(), &stored, rows, sequence).map_err(io_err(&tmp_path))?;
             tmp.as_file().sync_all().map_err(io_err(&tmp_path))?;
             tmp.persist(dir.join(&name)).map_err(|e| io_err(&tmp_path)(e.error))?;
             sync_dir(dir)?;

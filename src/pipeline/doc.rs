@@ -2,6 +2,7 @@
 
 use crate::cluster::DocKeys;
 use crate::corpus::{Meta, Origin};
+use crate::overlap::Sequence;
 use crate::sketch::Sketch;
 
 /// One document after sketching.
@@ -34,6 +35,9 @@ pub struct Doc {
     pub meta: Meta,
     /// xxh3-64 of the record as read ([`crate::corpus::RawDoc::record_xxh3`]).
     pub record_xxh3: u64,
+    /// Its alignment sequence, when it was read with the document (an index stores it);
+    /// otherwise the passage stage makes it from the text when the document needs one.
+    pub sequence: Option<Box<Sequence>>,
 }
 
 impl Doc {

@@ -158,9 +158,9 @@ pub fn relate(
         from_fps += n;
     }
     let sequences: Vec<Option<Sequence>> = docs
-        .par_iter()
+        .par_iter_mut()
         .zip(involved.par_iter())
-        .map(|(d, &on)| on.then(|| sequence(&d.text, config)))
+        .map(|(d, &on)| on.then(|| d.sequence.take().map_or_else(|| sequence(&d.text, config), |s| *s)))
         .collect();
     // Scoring needs the shingle sets. With word shingles the sequences just computed hold
     // exactly those hashes, so no document is normalized twice.

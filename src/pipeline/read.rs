@@ -118,6 +118,7 @@ pub fn read_and_sketch(
                         let chars = raw.text.chars().count();
                         Ok(Doc {
                             record_xxh3: raw.record_xxh3,
+                            sequence: None,
                             id: raw.id,
                             text: raw.text,
                             origin: raw.origin,
