@@ -372,6 +372,13 @@ pub struct IndexOptions {
     /// in a warning; no document with it is an error).
     #[arg(long, value_name = "POLICY", default_value = "first", help_heading = "Candidates and clusters")]
     pub keep: String,
+
+    /// Decide every pair on its own: keep the story links of roundups (documents made of
+    /// passages of several stories), which are otherwise set aside for all their stories but
+    /// one. With --cluster components, the relations `reprint query` reports (an index query
+    /// never prunes: pruning needs every link of the corpus).
+    #[arg(long, help_heading = "Candidates and clusters")]
+    pub no_prune: bool,
 }
 
 /// How records are read.
@@ -539,6 +546,7 @@ impl MatchOptions {
             p.keep = policy.parse().map_err(|e: String| anyhow::anyhow!("--keep: {e}"))?;
             p.corpus.key_field = field.filter(|f| !f.is_empty());
             p.cluster = ix.cluster.parse().map_err(anyhow::Error::msg)?;
+            p.prune_composites = !ix.no_prune;
         }
         Ok(p)
     }

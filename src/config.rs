@@ -94,6 +94,9 @@ pub struct Params {
     pub cluster: ClusterMethod,
     /// Share of a duplicate's words inside passages shared with the kept document.
     pub min_covered: f64,
+    /// Whether roundups lose their story links to all groups but one (`--no-prune` turns it
+    /// off; see [`Config::prune_composites`]).
+    pub prune_composites: bool,
 }
 
 /// Passage-level detection: winnowing candidates, then alignment and the linking rule.
@@ -143,6 +146,7 @@ impl Default for Params {
             passages: Some(PassageParams::default()),
             cluster: ClusterMethod::Stories,
             min_covered: crate::relation::DEFAULT_MIN_COVERED,
+            prune_composites: true,
         }
     }
 }
@@ -347,9 +351,9 @@ pub struct Config {
     /// Share of a duplicate's words inside passages shared with the kept document.
     pub min_covered: f64,
     /// Whether composite documents (roundups) lose their links to all groups but one
-    /// ([`crate::relation::prune_composites`]). Always on from the command line; off, the
-    /// relations are those of each pair alone, as an index query decides them (pruning needs
-    /// every link of the corpus).
+    /// ([`crate::relation::prune_composites`]). On unless `--no-prune`; off, the relations are
+    /// those of each pair alone, as an index query decides them (pruning needs every link of
+    /// the corpus).
     pub prune_composites: bool,
 }
 
@@ -463,7 +467,7 @@ impl Params {
             },
             cluster: self.cluster,
             min_covered: self.min_covered,
-            prune_composites: true,
+            prune_composites: self.prune_composites,
         })
     }
 }

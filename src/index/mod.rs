@@ -45,11 +45,11 @@
 //!
 //! Two decisions of a run need every link of the corpus and are **not** made: composite
 //! (roundup) pruning and the story split of clusters. A query's `relation` is therefore the
-//! pair's relation before both, as `reprint cluster --cluster components` decides it with
-//! composite pruning off ([`crate::config::Config::prune_composites`]); the equivalence is
-//! tested against that (`tests/it/index.rs`). On SaudiNewsNet, the pairs and all their scores
-//! and passages equal those of `reprint cluster`; only pairs that pruning sets aside differ in
-//! `relation` (README, "Monitoring with an index").
+//! pair's relation before both, as `reprint cluster --cluster components --no-prune` decides it
+//! (composite pruning off, [`crate::config::Config::prune_composites`]); the equivalence is
+//! tested against that command's `overlaps.jsonl` (`tests/it/index.rs`). Against `reprint
+//! cluster` with pruning on, the pairs and all their scores and passages are equal; only pairs
+//! that pruning sets aside differ in `relation` (README, "Monitoring with an index").
 
 mod against;
 mod params;

@@ -19,7 +19,8 @@
 //!       "shingle_words": 5, "min_passage": 50, "min_coverage": 0.15, "max_family": 20,
 //!       "max_gap": 5, "max_repeats": 8, "winnow_window": 8, "max_df": 100, "min_shared": 2 },
 //!     "cluster": "stories",          // or "components", "center"
-//!     "min_covered": 0.8             // the duplicate rule (see crate::relation)
+//!     "min_covered": 0.8,            // the duplicate rule (see crate::relation)
+//!     "no_prune": true               // only with --no-prune: roundups keep their story links
 //!   },
 //!   "input": {
 //!     "sources": ["seeds"],          // inputs in the order given

@@ -89,6 +89,9 @@ pub struct ParamsReport {
     pub cluster: crate::cluster::ClusterMethod,
     /// Share of a duplicate's words inside passages shared with the kept document.
     pub min_covered: f64,
+    /// `--no-prune`: roundups keep their story links (present only when given).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_prune: bool,
 }
 
 /// Passage detection parameters as reported.
@@ -159,6 +162,7 @@ impl ParamsReport {
             }),
             cluster: c.cluster,
             min_covered: c.min_covered,
+            no_prune: !c.prune_composites,
         }
     }
 }

@@ -1,40 +1,11 @@
-//! `reprint index` and `reprint query`: the answers equal the cross pairs of a batch run on the
-//! index and the queries together; parameters, ids and bad input are checked.
+//! `reprint index` and `reprint query`: the answers equal the cross pairs of `reprint cluster`
+//! on the index and the queries together; parameters, ids and bad input are checked.
 
 use crate::common::{reprint, seeds, shared_data};
-use reprint::corpus::Input;
-use reprint::pipeline::{self, Doc, NoProgress, OverlapSink, Params};
-use reprint::report::json::pair_report_in;
-use reprint::verify::VerifiedPair;
 use serde_json::Value;
 use std::collections::HashSet;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
-
-/// Collects every pair a run relates, as `overlaps.jsonl` reports it (with each side's carried
-/// fields).
-struct Pairs(Vec<Value>);
-
-fn reported(docs: &[Doc], p: &VerifiedPair) -> Value {
-    let mut v = serde_json::to_value(pair_report_in(docs, p)).unwrap();
-    for (key, d) in [("meta_a", p.a), ("meta_b", p.b)] {
-        if let Some(m) = docs[d as usize].meta_json() {
-            v.as_object_mut().unwrap().insert(key.into(), serde_json::from_str(m).unwrap());
-        }
-    }
-    v
-}
-
-impl OverlapSink for Pairs {
-    fn overlap(&mut self, docs: &[Doc], p: &VerifiedPair, _: (u32, u32)) {
-        self.0.push(reported(docs, p));
-    }
-    fn finish(&mut self, docs: &[Doc], held: &[((u32, u32), VerifiedPair)]) {
-        for (_, p) in held {
-            self.0.push(reported(docs, p));
-        }
-    }
-}
 
 /// A pair as `(query, indexed)`: `a` the query document, the fields of each side with it, the
 /// passages in the order of their start in `a`.
@@ -128,25 +99,32 @@ fn split(corpus: &Path, take: Option<usize>) -> Split {
     }
 }
 
-/// The cross pairs of a batch run on the whole corpus (index documents first) with the
-/// relations of pairs alone (no composite pruning, components), oriented (query, indexed),
-/// sorted.
+/// The cross pairs of `reprint cluster --cluster components --no-prune` on the whole corpus
+/// (index documents first; the relations of pairs alone), from its `overlaps.jsonl`, oriented
+/// (query, indexed), sorted.
 fn batch_cross_pairs(s: &Split) -> Vec<String> {
-    let mut config = Params::default().resolve().unwrap();
-    config.prune_composites = false;
-    config.cluster = reprint::cluster::ClusterMethod::Components;
-    let mut sink = Pairs(Vec::new());
-    pipeline::run(vec![Input::Jsonl(s.all.clone())], &config, &NoProgress, &mut sink).unwrap();
-    let mut out: Vec<String> = sink
-        .0
-        .into_iter()
+    let out = tempfile::tempdir().unwrap();
+    reprint()
+        .args(["cluster", "-q", "--no-html", "--cluster", "components", "--no-prune"])
+        .arg(&s.all)
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["params"]["no_prune"], true);
+    let overlaps = std::fs::read_to_string(out.path().join("overlaps.jsonl")).unwrap();
+    let mut pairs: Vec<String> = overlaps
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
         .filter(|p| {
             s.queries.contains(p["a"].as_str().unwrap()) != s.queries.contains(p["b"].as_str().unwrap())
         })
         .map(|p| oriented(p, &s.queries).to_string())
         .collect();
-    out.sort();
-    out
+    pairs.sort();
+    pairs
 }
 
 /// The pairs of `reprint query` output lines, as [`batch_cross_pairs`] gives them.
@@ -198,8 +176,9 @@ fn equivalence(corpus: &Path, take: Option<usize>) {
 }
 
 /// 3,000 SaudiNewsNet articles from the middle of the date order: the first half indexed, the
-/// second half queried; the pairs, relations, scores and passages equal the cross pairs of the
-/// batch run on all 3,000 (pair relations: no roundup pruning, no story split).
+/// second half queried; the pairs, relations, scores, passages and metadata equal the cross
+/// pairs of `reprint cluster --cluster components --no-prune` on all 3,000 (pair relations: no
+/// roundup pruning, no story split).
 #[test]
 fn queries_equal_the_cross_pairs_of_a_batch_run() {
     let Some(path) = shared_data("saudinewsnet.jsonl.gz") else { return };

@@ -258,3 +258,45 @@ fn planted_passages_inside_long_documents_are_all_in_overlaps() {
         );
     }
 }
+
+/// `--no-prune` decides every pair on its own: on the development set with roundups, the same
+/// pairs are related with and without it, pruning sets some story links aside by default and
+/// none with the flag, and every pair whose relation differs is weaker with pruning (a roundup
+/// link set aside, or a duplicate of a roundup refused), never stronger.
+#[test]
+fn no_prune_keeps_the_links_pruning_sets_aside_and_changes_nothing_else() {
+    let Some(input) = shared_data("reprints_dev_ar_v2/docs.jsonl.gz") else { return };
+    let work = tempfile::tempdir().unwrap();
+    let run = |name: &str, extra: &[&str]| {
+        let out = work.path().join(name);
+        reprint()
+            .args(["cluster", "-q", "--no-html", "--cluster", "components"])
+            .args(extra)
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let pairs: HashMap<(String, String), String> = jsonl(&out.join("overlaps.jsonl"))
+            .into_iter()
+            .map(|p| {
+                let side = |k: &str| p[k].as_str().unwrap().to_owned();
+                ((side("a"), side("b")), side("relation"))
+            })
+            .collect();
+        (read_json(&out.join("manifest.json")), pairs)
+    };
+    let (pruned, with) = run("pruned", &[]);
+    let (kept, without) = run("kept", &["--no-prune"]);
+    assert!(pruned["counts"]["pruned_links"].as_u64().unwrap() > 0);
+    assert_eq!(kept["counts"]["pruned_links"], 0);
+    assert_eq!(kept["params"]["no_prune"], true);
+    assert!(pruned["params"].get("no_prune").is_none());
+    assert_eq!(with.keys().collect::<HashSet<_>>(), without.keys().collect::<HashSet<_>>());
+    let strength = |r: &str| ["overlap", "story", "duplicate"].iter().position(|x| *x == r).unwrap();
+    let differ: Vec<_> = with.iter().filter(|(k, r)| without[*k] != **r).collect();
+    assert!(!differ.is_empty());
+    for (k, r) in differ {
+        assert!(strength(r) < strength(&without[k]), "{k:?}: {r} pruned, {} kept", without[k]);
+    }
+}
