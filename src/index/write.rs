@@ -54,18 +54,7 @@ pub fn add(
     } else if !dir.join(MANIFEST).exists() {
         return Err(IndexError::NotAnIndex(dir.to_path_buf()));
     }
-    let lock_path = dir.join(LOCK);
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(io_err(&lock_path))?;
-    match lock.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => return Err(IndexError::Locked(dir.to_path_buf())),
-        Err(std::fs::TryLockError::Error(e)) => return Err(io_err(&lock_path)(e)),
-    }
+    let lock = lock(dir)?;
     let index = if create { None } else { Some(Index::open(dir, config.corpus.clone())?) };
     let mut manifest = match &index {
         Some(ix) => ix.manifest.clone(),
@@ -105,33 +94,10 @@ pub fn add(
     let mut summary = AddSummary { added, distinct, segment: None, bytes: 0, documents: base + added };
     if added > 0 || create {
         if added > 0 {
-            let number = manifest.segments.len() + 1;
-            let name = format!("segment-{number:06}.rpx");
-            let mut tmp = tempfile::Builder::new()
-                .prefix(".segment-")
-                .suffix(".tmp")
-                .tempfile_in(dir)
-                .map_err(io_err(dir))?;
-            let tmp_path = tmp.path().to_path_buf();
-            // A document that enters the candidate stages stores its alignment sequence.
-            let sequence = |i: usize, d: &StoredDoc| {
-                let own = d.shingle_count > 0 && d.first_copy as u64 == base + i as u64;
-                (own && config.passages.is_some()).then(|| crate::pipeline::sequence(&d.text, config))
-            };
-            let bytes =
-                segment::write(tmp.as_file_mut(), &stored, rows, sequence).map_err(io_err(&tmp_path))?;
-            tmp.as_file().sync_all().map_err(io_err(&tmp_path))?;
-            tmp.persist(dir.join(&name)).map_err(|e| io_err(&tmp_path)(e.error))?;
-            sync_dir(dir)?;
-            manifest.segments.push(SegmentEntry {
-                file: name.clone(),
-                documents: added,
-                distinct,
-                bytes,
-                inputs,
-            });
-            summary.segment = Some(name);
-            summary.bytes = bytes;
+            let entry = write_segment(dir, &manifest, &stored, rows, config, base, distinct, inputs)?;
+            summary.segment = Some(entry.file.clone());
+            summary.bytes = entry.bytes;
+            manifest.segments.push(entry);
         }
         manifest.documents = summary.documents;
         manifest.tool = Tool::current();
@@ -139,6 +105,58 @@ pub fn add(
     }
     drop(lock);
     Ok(summary)
+}
+
+/// Takes the index's lock (an exclusive `flock` on `.lock`; held until the file is dropped).
+fn lock(dir: &Path) -> Result<File, IndexError> {
+    let lock_path = dir.join(LOCK);
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(io_err(&lock_path))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(std::fs::TryLockError::WouldBlock) => Err(IndexError::Locked(dir.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(io_err(&lock_path)(e)),
+    }
+}
+
+/// Writes the documents `stored` (numbered from `base`) and their table `rows` as a new
+/// segment file of the index in `dir`, synced and renamed to a name no segment of `manifest`
+/// has had (one past the highest number), and returns its manifest entry.
+#[allow(clippy::too_many_arguments)]
+fn write_segment(
+    dir: &Path,
+    manifest: &Manifest,
+    stored: &[StoredDoc],
+    rows: Rows,
+    config: &Config,
+    base: u64,
+    distinct: u64,
+    inputs: Vec<String>,
+) -> Result<SegmentEntry, IndexError> {
+    let number = manifest.segments.iter().filter_map(|s| segment_number(&s.file)).max().unwrap_or(0) + 1;
+    let name = format!("segment-{number:06}.rpx");
+    let mut tmp =
+        tempfile::Builder::new().prefix(".segment-").suffix(".tmp").tempfile_in(dir).map_err(io_err(dir))?;
+    let tmp_path = tmp.path().to_path_buf();
+    // A document that enters the candidate stages stores its alignment sequence.
+    let sequence = |i: usize, d: &StoredDoc| {
+        let own = d.shingle_count > 0 && d.first_copy as u64 == base + i as u64;
+        (own && config.passages.is_some()).then(|| crate::pipeline::sequence(&d.text, config))
+    };
+    let bytes = segment::write(tmp.as_file_mut(), stored, rows, sequence).map_err(io_err(&tmp_path))?;
+    tmp.as_file().sync_all().map_err(io_err(&tmp_path))?;
+    tmp.persist(dir.join(&name)).map_err(|e| io_err(&tmp_path)(e.error))?;
+    sync_dir(dir)?;
+    Ok(SegmentEntry { file: name, documents: stored.len() as u64, distinct, bytes, inputs })
+}
+
+/// The number of a segment file name (`segment-000012.rpx`: 12).
+fn segment_number(file: &str) -> Option<u64> {
+    file.strip_prefix("segment-")?.strip_suffix(".rpx")?.parse().ok()
 }
 
 fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), IndexError> {
