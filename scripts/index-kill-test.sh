@@ -2,7 +2,9 @@
 # Crash safety of `reprint index add`, measured: SIGKILLs an add at random moments and checks
 # that the index left behind is read by `index info` and answers queries exactly as before the
 # add or exactly as after it; then that the add, run again, gives the index of an uninterrupted
-# add.
+# add. Then the same for `reprint index compact` of the two-segment index (KILLS / 2 kill
+# points): each index left answers exactly as before (compaction changes no answer), and
+# compacting it again leaves one segment and no other file.
 #
 #   bash scripts/index-kill-test.sh [CORPUS.jsonl.gz] [KILLS]
 #   (defaults: ../shared/data/saudinewsnet.jsonl.gz, 24)
@@ -58,4 +60,42 @@ for i in $(seq 1 "$kills"); do
   echo "index kill test: killed at ${delay_ms} ms: answers as $state; $leftovers temporary files; add again: $rerun"
 done
 echo "index kill test: $kills kill points: $before left the index as before the add, $after as after, $bad damaged; $rerun_ok/$kills adds again gave the uninterrupted add's answers"
-[ "$bad" = 0 ] && [ "$rerun_ok" = "$kills" ]
+[ "$bad" = 0 ] && [ "$rerun_ok" = "$kills" ] || exit 1
+
+# Compaction of the index after the add (two segments).
+cp -a "$work/after" "$work/compacted"
+start=$(date +%s%N)
+"$bin" index compact "$work/compacted" > /dev/null
+dur_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+segments() { find "$1" -name 'segment-*.rpx' | wc -l; }
+[ "$(segments "$work/compacted")" = 1 ] || { echo "index kill test: compaction left $(segments "$work/compacted") segments" >&2; exit 1; }
+echo "index kill test: the compaction takes ${dur_ms} ms uninterrupted"
+ckills=$(( kills / 2 )); cbad=0; cok=0; two=0; one=0
+for i in $(seq 1 "$ckills"); do
+  ix="$work/ckill-$i"
+  rm -rf "$ix"; cp -a "$work/after" "$ix"
+  delay_ms=$(( RANDOM % (dur_ms * 11 / 10 + 1) ))
+  "$bin" index compact "$ix" > /dev/null & pid=$!
+  sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  state=BAD
+  if "$bin" index info "$ix" > /dev/null; then
+    "$bin" query "$work/queries.jsonl" --index "$ix" > "$work/answer.jsonl" || true
+    cmp -s "$work/answer.jsonl" "$work/after.jsonl" && state=same
+  fi
+  n=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['segments']))" "$ix/index.json")
+  if [ "$n" = 2 ]; then two=$((two + 1)); else one=$((one + 1)); fi
+  [ "$state" = BAD ] && cbad=$((cbad + 1))
+  # Again: one segment, the same answers, no file but the manifest, the segment and the lock.
+  again=DIFFERENT
+  if "$bin" index compact "$ix" > /dev/null; then
+    "$bin" query "$work/queries.jsonl" --index "$ix" > "$work/answer.jsonl"
+    files=$(find "$ix" -mindepth 1 ! -name index.json ! -name .lock ! -name 'segment-*.rpx' | wc -l)
+    cmp -s "$work/answer.jsonl" "$work/after.jsonl" && [ "$(segments "$ix")" = 1 ] && [ "$files" = 0 ] && again=same
+  fi
+  [ "$again" = same ] && cok=$((cok + 1))
+  echo "index kill test: compaction killed at ${delay_ms} ms: $n segments named, answers $state; compact again: $again"
+done
+echo "index kill test: $ckills compaction kill points: $two left two segments, $one one, $cbad damaged; $cok/$ckills compactions again gave one segment and the same answers"
+[ "$cbad" = 0 ] && [ "$cok" = "$ckills" ]

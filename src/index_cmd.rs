@@ -1,4 +1,4 @@
-//! `reprint index create|add|info` and `reprint query`: the binary's side of
+//! `reprint index create|add|info|compact` and `reprint query`: the binary's side of
 //! [`reprint::index`]: their clap arguments and what they do.
 
 use crate::bars::Bars;
@@ -33,6 +33,9 @@ pub enum IndexCommand {
     Add(IndexWriteArgs),
     /// Print what an index holds (JSON): parameters, documents, segments and their sizes.
     Info(IndexInfoArgs),
+    /// Merge the segments of an index into one (as `index create` would have written it), so
+    /// queries read one set of tables; `query --add` makes a segment per batch.
+    Compact(IndexInfoArgs),
 }
 
 /// Arguments of `reprint index create` and `reprint index add`.
@@ -164,6 +167,20 @@ pub fn index(args: IndexArgs, matches: &clap::ArgMatches) -> Result<u8> {
             let mut json = serde_json::to_vec_pretty(&ix.info())?;
             json.push(b'\n');
             emit_json(&json)?;
+            Ok(0)
+        }
+        IndexCommand::Compact(a) => {
+            let started = std::time::Instant::now();
+            let c = index::compact(&a.dir)?;
+            emit(&format!(
+                "reprint index compact: {} segments of {} merged into {} ({:.1} MB), {} documents, {:.2} s\n",
+                c.segments_before,
+                a.dir.display(),
+                c.segment.as_deref().unwrap_or("none"),
+                c.bytes as f64 / 1e6,
+                c.documents,
+                started.elapsed().as_secs_f64()
+            ))?;
             Ok(0)
         }
     }

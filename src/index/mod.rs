@@ -24,7 +24,9 @@
 //! replaces `index.json` atomically (temporary file, sync, rename, sync of the directory). A
 //! process killed at any moment leaves the old manifest, which names only complete segments, or
 //! the new one; files no manifest names are removed by the next add. Readers take no lock: they
-//! read the manifest once and the segments it names, which never change.
+//! read the manifest once and the segments it names, which never change. A compaction
+//! ([`compact`]) writes one segment of every document the same way, switches the manifest, then
+//! removes the old segment files (open files stay readable).
 //!
 //! # What a query answers, and how it equals a batch run
 //!
@@ -61,7 +63,7 @@ mod write;
 pub use against::against_index;
 pub use params::IndexParams;
 pub use query::{match_batch, query, Match, Matched, QueryResult};
-pub use write::{add, AddSummary};
+pub use write::{add, compact, AddSummary, CompactSummary};
 
 use crate::report::params::Tool;
 use segment::Segment;

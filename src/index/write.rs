@@ -159,6 +159,68 @@ fn segment_number(file: &str) -> Option<u64> {
     file.strip_prefix("segment-")?.strip_suffix(".rpx")?.parse().ok()
 }
 
+/// What a compaction did.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompactSummary {
+    /// Segments before.
+    pub segments_before: usize,
+    /// The one segment after (none when there was nothing to merge).
+    pub segment: Option<String>,
+    /// Its size.
+    pub bytes: u64,
+    /// Documents in the index (unchanged).
+    pub documents: u64,
+}
+
+/// Merges every segment of the index in `dir` into one, as `index create` would have written
+/// it from the same documents in the same order (the segment file is byte for byte the same,
+/// but for its name): queries read one set of tables instead of one per segment, which is what
+/// a stream of `query --add` batches needs now and then. Holds the lock and every document in
+/// memory; the manifest is switched atomically, as by an add, then the old segment files are
+/// removed (queries already running keep reading them).
+pub fn compact(dir: &Path) -> Result<CompactSummary, IndexError> {
+    let lock = lock(dir)?;
+    let index = Index::open(dir, Default::default())?;
+    let mut manifest = index.manifest.clone();
+    remove_leftovers(dir, &manifest)?;
+    let mut summary = CompactSummary {
+        segments_before: manifest.segments.len(),
+        segment: None,
+        bytes: manifest.segments.iter().map(|s| s.bytes).sum(),
+        documents: manifest.documents,
+    };
+    if manifest.segments.len() < 2 {
+        summary.segment = manifest.segments.first().map(|s| s.file.clone());
+        return Ok(summary);
+    }
+    let config = index.config().clone();
+    let docs = (0..index.documents())
+        .map(|d| Ok(index.doc(d)?.into_doc(config.seed)))
+        .collect::<Result<Vec<Doc>, IndexError>>()?;
+    drop(index);
+    let mut inputs: Vec<String> = Vec::new();
+    for i in manifest.segments.iter().flat_map(|s| &s.inputs) {
+        if !inputs.contains(i) {
+            inputs.push(i.clone());
+        }
+    }
+    let (stored, rows, distinct) = rows(None, docs, &config, 0)?;
+    let entry = write_segment(dir, &manifest, &stored, rows, &config, 0, distinct, inputs)?;
+    drop(stored);
+    let old = std::mem::replace(&mut manifest.segments, vec![entry]);
+    summary.segment = Some(manifest.segments[0].file.clone());
+    summary.bytes = manifest.segments[0].bytes;
+    manifest.tool = Tool::current();
+    write_manifest(dir, &manifest)?;
+    for s in old {
+        let p = dir.join(&s.file);
+        std::fs::remove_file(&p).map_err(io_err(&p))?;
+    }
+    sync_dir(dir)?;
+    drop(lock);
+    Ok(summary)
+}
+
 fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), IndexError> {
     let path = dir.join(MANIFEST);
     let mut json = serde_json::to_vec_pretty(manifest)
