@@ -179,6 +179,9 @@ pub struct CompactSummary {
 /// memory; the manifest is switched atomically, as by an add, then the old segment files are
 /// removed (queries already running keep reading them).
 pub fn compact(dir: &Path) -> Result<CompactSummary, IndexError> {
+    if !dir.join(MANIFEST).exists() {
+        return Err(IndexError::NotAnIndex(dir.to_path_buf()));
+    }
     let lock = lock(dir)?;
     let index = Index::open(dir, Default::default())?;
     let mut manifest = index.manifest.clone();

@@ -195,9 +195,18 @@ fn equivalence(corpus: &Path, take: Option<usize>) {
         "compacted segment differs"
     );
     assert_eq!(query(&three, &s.second), answered);
-    // An index of one segment is left as it is.
+    // An index of one segment is left as it is; a directory that is no index is an error that
+    // says so, and gets no file.
     reprint().args(["index", "compact"]).arg(&at_once).assert().success();
     assert_eq!(files(&at_once), ["index.json", "segment-000001.rpx"]);
+    let empty = work.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    for dir in [empty.clone(), work.path().join("missing")] {
+        let out = reprint().args(["index", "compact"]).arg(&dir).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not a reprint index"));
+    }
+    assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0);
 }
 
 /// 3,000 SaudiNewsNet articles from the middle of the date order: the first half indexed, the
