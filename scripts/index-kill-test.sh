@@ -29,6 +29,18 @@ dur_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 "$bin" query "$work/queries.jsonl" --index "$work/after" > "$work/after.jsonl"
 cmp -s "$work/before.jsonl" "$work/after.jsonl" && { echo "index kill test: the add changes no answer; pick other parts" >&2; exit 2; }
 echo "index kill test: the add takes ${dur_ms} ms uninterrupted"
+# Runs a command and SIGKILLs it after $1 milliseconds (if it is still running).
+kill_after() {
+  local ms=$1; shift
+  "$@" > /dev/null & local pid=$!
+  sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+# Whether `index info` reads index $1, and its answers to the queries (in answer.jsonl).
+answers() {
+  "$bin" index info "$1" > /dev/null && { "$bin" query "$work/queries.jsonl" --index "$1" > "$work/answer.jsonl" || true; }
+}
 before=0; after=0; bad=0; rerun_ok=0
 for i in $(seq 1 "$kills"); do
   ix="$work/kill-$i"
@@ -36,13 +48,9 @@ for i in $(seq 1 "$kills"); do
   # Half the kill points anywhere in the add, half in its last quarter (segment and manifest).
   if (( i % 2 )); then delay_ms=$(( RANDOM % (dur_ms * 11 / 10 + 1) ));
   else delay_ms=$(( dur_ms * 3 / 4 + RANDOM % (dur_ms * 3 / 10 + 1) )); fi
-  "$bin" index add -q "$work/part3.jsonl" --index "$ix" & pid=$!
-  sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  kill_after "$delay_ms" "$bin" index add -q "$work/part3.jsonl" --index "$ix"
   state=BAD
-  if "$bin" index info "$ix" > /dev/null; then
-    "$bin" query "$work/queries.jsonl" --index "$ix" > "$work/answer.jsonl" || true
+  if answers "$ix"; then
     if cmp -s "$work/answer.jsonl" "$work/before.jsonl"; then state=before; before=$((before + 1));
     elif cmp -s "$work/answer.jsonl" "$work/after.jsonl"; then state=after; after=$((after + 1)); fi
   fi
@@ -75,13 +83,9 @@ for i in $(seq 1 "$ckills"); do
   ix="$work/ckill-$i"
   rm -rf "$ix"; cp -a "$work/after" "$ix"
   delay_ms=$(( RANDOM % (dur_ms * 11 / 10 + 1) ))
-  "$bin" index compact "$ix" > /dev/null & pid=$!
-  sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  kill_after "$delay_ms" "$bin" index compact "$ix"
   state=BAD
-  if "$bin" index info "$ix" > /dev/null; then
-    "$bin" query "$work/queries.jsonl" --index "$ix" > "$work/answer.jsonl" || true
+  if answers "$ix"; then
     cmp -s "$work/answer.jsonl" "$work/after.jsonl" && state=same
   fi
   n=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['segments']))" "$ix/index.json")
