@@ -27,9 +27,13 @@ pub use links::{Both, LinkCollector};
 use crate::pipeline::{Doc, RunResult};
 use crate::verify::VerifiedPair;
 use escape::esc;
+use rayon::prelude::*;
 
 /// Default of [`HtmlLimits::max_pairs`].
 pub const DEFAULT_MAX_PAIRS: usize = 20;
+
+/// Pages rendered at a time (in parallel) before they are handed to the writer in order.
+const RENDER_BATCH: usize = 256;
 
 /// Limits on how much text the pages embed.
 #[derive(Debug, Clone, Copy)]
@@ -48,8 +52,9 @@ impl Default for HtmlLimits {
     }
 }
 
-/// The metadata the pages show for a document, when the corpus has it.
-pub trait DocMeta {
+/// The metadata the pages show for a document, when the corpus has it (shared by the threads
+/// that render pages).
+pub trait DocMeta: Sync {
     /// The document's title.
     fn title(&self, doc: u32) -> Option<&str>;
     /// The document's date (compared as a string: ISO dates sort by time).
@@ -235,13 +240,19 @@ pub fn render<E>(
 ) -> Result<(String, Pages), E> {
     let site = Site::new(run, meta, limits, links);
     let mut pages = Pages::default();
-    for c in &run.clusters {
-        write(&Site::cluster_href(c.id), cluster::page(&site, c).as_bytes())?;
-        pages.clusters += 1;
+    // Pages are rendered a batch at a time in parallel and written in order, one batch held.
+    for batch in run.clusters.chunks(RENDER_BATCH) {
+        let rendered: Vec<String> = batch.par_iter().map(|c| cluster::page(&site, c)).collect();
+        for (c, page) in batch.iter().zip(rendered) {
+            write(&Site::cluster_href(c.id), page.as_bytes())?;
+            pages.clusters += 1;
+        }
     }
-    for d in 0..run.docs.len() as u32 {
-        if site.has_page(d) {
-            write(&Site::doc_href(d), document::page(&site, d).as_bytes())?;
+    let with_page: Vec<u32> = (0..run.docs.len() as u32).filter(|&d| site.has_page(d)).collect();
+    for batch in with_page.chunks(RENDER_BATCH) {
+        let rendered: Vec<String> = batch.par_iter().map(|&d| document::page(&site, d)).collect();
+        for (&d, page) in batch.iter().zip(rendered) {
+            write(&Site::doc_href(d), page.as_bytes())?;
             pages.documents += 1;
         }
     }
