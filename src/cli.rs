@@ -252,6 +252,17 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "N", default_value_t = reprint::report::html::DEFAULT_MAX_PAIRS)]
     pub html_max_pairs: usize,
 
+    /// Clusters with a page in overlap/, largest first: the index lists these (every cluster
+    /// is in clusters.json). Bounds the report on a large corpus.
+    #[arg(long, value_name = "N", default_value_t = reprint::report::html::DEFAULT_MAX_CLUSTERS)]
+    pub html_clusters: usize,
+
+    /// Documents with overlaps that have a page in overlap/, most overlaps first (as
+    /// overlap/documents.html lists them), besides the members of clusters with a page (every
+    /// overlap is in overlaps.jsonl).
+    #[arg(long, value_name = "N", default_value_t = reprint::report::html::DEFAULT_MAX_DOCUMENTS)]
+    pub html_documents: usize,
+
     #[command(flatten)]
     pub links: crate::stage_cmd::LinksOption,
 

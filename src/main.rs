@@ -112,7 +112,11 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
         .with_context(|| format!("cannot write {}", csv_path.display()))?]);
     let html_started = Instant::now();
     if let Some(links) = links {
-        let limits = report::html::HtmlLimits { max_pairs: args.html_max_pairs };
+        let limits = report::html::HtmlLimits {
+            max_pairs: args.html_max_pairs,
+            max_clusters: args.html_clusters,
+            max_documents: args.html_documents,
+        };
         let mut pages = out.stage_dir("overlap")?;
         let (index, _) =
             report::html::render(&run, &names, limits, &run.docs, &links, &mut |path, bytes| {

@@ -127,6 +127,10 @@ cluster_cases! {
     html_max_pairs_0: ["--html-max-pairs", "0"] => Want::Runs(0);
     html_max_pairs_1: ["--html-max-pairs", "1"] => Want::Runs(0);
     html_max_pairs_max: ["--html-max-pairs", U64_MAX] => Want::Runs(0);
+    html_clusters_0: ["--html-clusters", "0"] => Want::Runs(0);
+    html_clusters_max: ["--html-clusters", U64_MAX] => Want::Runs(0);
+    html_documents_0: ["--html-documents", "0"] => Want::Runs(0);
+    html_documents_max: ["--html-documents", U64_MAX] => Want::Runs(0);
     threads_0: ["--threads", "0"] => Want::Runs(0);
     threads_1: ["--threads", "1"] => Want::Runs(0);
     threads_max: ["--threads", U64_MAX] => Want::Error("--threads must be at most 1024");

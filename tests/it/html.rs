@@ -152,3 +152,92 @@ fn a_file_named_overlap_fails_the_run_before_anything_is_replaced() {
     assert!(err.contains("overlap: a file has that name"), "{err}");
     assert_eq!(fs::read(out.join("clusters.json")).unwrap(), before);
 }
+
+/// Every relative link of every page of the report in `out` names a file that exists.
+fn dangling_links(out: &Path) -> Vec<String> {
+    let mut missing = Vec::new();
+    for (name, page) in report_pages(out) {
+        let dir = out.join(&name).parent().expect("a page in a directory").to_path_buf();
+        for href in page.split("href=\"").skip(1).map(|s| s.split(['"', '#']).next().unwrap_or("")) {
+            if !href.is_empty() && !dir.join(href).exists() {
+                missing.push(format!("{name} -> {href}"));
+            }
+        }
+    }
+    missing
+}
+
+#[test]
+fn html_clusters_and_html_documents_bound_the_pages_and_leave_no_dangling_link() {
+    // Cluster 1: three copies of one text; cluster 2: two copies of another; and two documents
+    // that share a 60-word passage that is a small part of each (an overlap, no cluster).
+    let dir = tmp();
+    let (a, b, p) = (words("a", 200), words("b", 200), words("p", 60));
+    let mut texts: Vec<(String, String)> =
+        (0..3).map(|k| (format!("a{k}"), format!("{a} tail{k}"))).collect();
+    texts.extend((0..2).map(|k| (format!("b{k}"), format!("{b} end{k}"))));
+    texts.push(("x".to_owned(), format!("{p} {}", words("x", 400))));
+    texts.push(("y".to_owned(), format!("{} {p}", words("y", 400))));
+    let lines: String =
+        texts.iter().map(|(id, t)| serde_json::json!({"id": id, "text": t}).to_string() + "\n").collect();
+    fs::write(dir.path().join("c.jsonl"), lines).unwrap();
+    let run = |name: &str, caps: &[&str]| -> std::path::PathBuf {
+        let out = dir.path().join(name);
+        reprint()
+            .current_dir(dir.path())
+            .args(["cluster", "c.jsonl", "-q"])
+            .args(caps)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    };
+    let all = run("all", &[]);
+    assert_eq!(
+        names(&all),
+        [
+            "overlap.html",
+            "overlap/c/0001.html",
+            "overlap/c/0002.html",
+            "overlap/d/0000.html",
+            "overlap/d/0001.html",
+            "overlap/d/0002.html",
+            "overlap/d/0003.html",
+            "overlap/d/0004.html",
+            "overlap/d/0005.html",
+            "overlap/d/0006.html",
+            "overlap/documents.html"
+        ]
+    );
+    assert!(!fs::read_to_string(all.join("overlap.html")).unwrap().contains("--html-clusters"));
+    assert_eq!(dangling_links(&all), Vec::<String>::new());
+
+    let few = run("few", &["--html-clusters", "1", "--html-documents", "0"]);
+    // Only the largest cluster (three members) has a page, with its members' pages.
+    let report = read_json(&few.join("clusters.json"));
+    let largest =
+        report["clusters"].as_array().unwrap().iter().find(|c| c["size"] == 3).expect("the cluster of three");
+    let id = largest["id"].as_u64().unwrap();
+    assert_eq!(
+        names(&few),
+        [
+            "overlap.html".to_owned(),
+            format!("overlap/c/{id:04}.html"),
+            "overlap/d/0000.html".to_owned(),
+            "overlap/d/0001.html".to_owned(),
+            "overlap/d/0002.html".to_owned(),
+            "overlap/documents.html".to_owned()
+        ]
+    );
+    let index = fs::read_to_string(few.join("overlap.html")).unwrap();
+    assert_eq!(index.matches("<tr data-id=").count(), 1);
+    assert!(index.contains("The 1 largest of the 2 clusters are listed"));
+    let list = fs::read_to_string(few.join("overlap/documents.html")).unwrap();
+    assert!(list.contains("2 documents share passages") && list.contains("The 0 with the most overlaps"));
+    assert_eq!(dangling_links(&few), Vec::<String>::new());
+    // Outputs other than the report do not change.
+    for f in ["clusters.json", "overlaps.jsonl", "clusters.csv"] {
+        assert_eq!(fs::read(all.join(f)).unwrap(), fs::read(few.join(f)).unwrap(), "{f}");
+    }
+}

@@ -37,7 +37,7 @@ pub(super) fn page(site: &Site, doc: u32) -> String {
     let cluster = site.cluster_of[doc as usize];
     let mut h = page::head(&format!("reprint: document {doc}"), None);
     h.push_str("<nav><a href=\"../../overlap.html\">← all clusters</a>");
-    if cluster > 0 {
+    if cluster > 0 && site.cluster_paged[cluster] {
         let _ = write!(h, "<a href=\"../{}\">cluster {cluster}</a>", Site::cluster_href(cluster));
     }
     h.push_str("<a href=\"../documents.html\">documents with overlaps</a></nav>\n");
@@ -59,7 +59,7 @@ pub(super) fn page(site: &Site, doc: u32) -> String {
         d.chars
     );
     let in_cluster = if cluster > 0 {
-        format!("<a href=\"../{}\">cluster {cluster}</a>", Site::cluster_href(cluster))
+        site.cluster_link(cluster, "../", "", &format!("cluster {cluster}"))
     } else {
         "none (its links are overlaps only)".to_owned()
     };
@@ -81,7 +81,9 @@ pub(super) fn page(site: &Site, doc: u32) -> String {
     }
     h.push_str(".</p>\n");
 
-    // Overlaps are shown here side by side (numbered 1, 2, …); story links on the cluster page.
+    // Overlaps are shown here side by side (numbered 1, 2, …); story links on the cluster page
+    // (here too when their cluster has no page).
+    let unpaged = cluster > 0 && !site.cluster_paged[cluster];
     let mut side_by_side: Vec<(usize, &VerifiedPair)> = Vec::new();
     h.push_str("<table><tr><th>link</th><th>shares with</th><th>title</th><th>relation</th><th>passages</th><th>share of this one</th><th>share of the other</th><th>cluster</th><th>side by side</th></tr>\n");
     for (k, p) in links.iter().enumerate() {
@@ -90,7 +92,9 @@ pub(super) fn page(site: &Site, doc: u32) -> String {
             Some(&(c, n)) => {
                 format!("<a href=\"../{}#l{n}\">cluster {c}, link {n}</a>", Site::cluster_href(c))
             }
-            None if p.relation == Relation::Overlap && side_by_side.len() < site.limits.max_pairs => {
+            None if (p.relation == Relation::Overlap || unpaged)
+                && side_by_side.len() < site.limits.max_pairs =>
+            {
                 side_by_side.push((k, p));
                 let n = side_by_side.len();
                 format!("<a href=\"#l{n}\">below, {n}</a>")
@@ -106,11 +110,8 @@ pub(super) fn page(site: &Site, doc: u32) -> String {
                 )
             });
         let other = site.cluster_of[p.b as usize];
-        let other = if other > 0 {
-            format!("<a href=\"../{}\">{other}</a>", Site::cluster_href(other))
-        } else {
-            String::new()
-        };
+        let other =
+            if other > 0 { site.cluster_link(other, "../", "", &other.to_string()) } else { String::new() };
         let _ = writeln!(
             h,
             "<tr><td class=\"num\"><span class=\"sw p{}\"></span> {}</td><td>{}</td><td>{}</td><td><span class=\"rel {r}\">{r}</span></td><td class=\"num\">{words}</td><td class=\"num\">{ca}</td><td class=\"num\">{cb}</td><td>{other}</td><td>{num}</td></tr>",
@@ -138,11 +139,18 @@ pub(super) fn page(site: &Site, doc: u32) -> String {
     h.push_str("<div class=\"doc full\" dir=\"auto\">");
     full_text(&mut h, &d.text, spans, "first");
     h.push_str("</div>\n");
-    if !side_by_side.is_empty() {
+    if !side_by_side.is_empty() && !unpaged {
         let _ = writeln!(
             h,
             "<h2>Overlaps</h2>\n<p class=\"note\">{} of its {overlaps} overlaps side by side.</p>",
             side_by_side.len()
+        );
+    } else if !side_by_side.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h2>Links</h2>\n<p class=\"note\">{} of its {} links side by side (its cluster has no page).</p>",
+            side_by_side.len(),
+            links.len()
         );
     }
     for (n, (_, p)) in side_by_side.iter().enumerate() {
@@ -159,20 +167,26 @@ pub(super) fn list(site: &Site) -> String {
     h.push_str(
         "<nav><a href=\"../overlap.html\">← all clusters</a></nav>\n<h1>Documents with overlaps</h1>\n",
     );
-    let mut rows: Vec<(u32, usize)> = (0..site.run.docs.len() as u32)
-        .map(|d| (d, site.links_of[d as usize].iter().filter(|p| p.relation == Relation::Overlap).count()))
-        .filter(|&(_, n)| n > 0)
-        .collect();
-    rows.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-    let _ = writeln!(
+    let rows = &site.with_overlaps;
+    let _ = write!(
         h,
-        "<p class=\"note\">{} documents share passages that do not make them members of one story (the <em>overlap</em> relation: a passage that is a small part of one of them, or text many documents hold). Each links to its page.</p>",
+        "<p class=\"note\">{} documents share passages that do not make them members of one story (the <em>overlap</em> relation: a passage that is a small part of one of them, or text many documents hold).",
         rows.len()
     );
+    let listed = rows.len().min(site.limits.max_documents);
+    if listed < rows.len() {
+        let _ = write!(
+            h,
+            " The {listed} with the most overlaps are listed here, each with its page (<code>--html-documents</code>); every overlap is in <code>overlaps.jsonl</code>."
+        );
+    } else {
+        h.push_str(" Each links to its page.");
+    }
+    h.push_str("</p>\n");
     h.push_str("<table><tr><th>document</th><th>title</th><th>overlaps</th><th>cluster</th></tr>\n");
-    for (d, n) in rows {
+    for &(d, n) in &rows[..listed] {
         let c = site.cluster_of[d as usize];
-        let c = if c > 0 { format!("<a href=\"{}\">{c}</a>", Site::cluster_href(c)) } else { String::new() };
+        let c = if c > 0 { site.cluster_link(c, "", "", &c.to_string()) } else { String::new() };
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{n}</td><td>{c}</td></tr>",

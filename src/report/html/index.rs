@@ -46,8 +46,17 @@ pub(super) fn page(site: &Site, sources: &[String]) -> String {
     }
 
     // Outlets, numbered for the filter (attributes hold numbers, never outlet names).
+    let listed = &site.paged_clusters;
+    if listed.len() < run.clusters.len() {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">The {} largest of the {} clusters are listed, each with its page (<code>--html-clusters</code>); every cluster is in <code>clusters.json</code>.</p>",
+            listed.len(),
+            run.clusters.len()
+        );
+    }
     let mut all_outlets: Vec<&str> =
-        run.clusters.iter().flat_map(|c| c.members.iter().filter_map(|&m| site.meta.outlet(m))).collect();
+        listed.iter().flat_map(|c| c.members.iter().filter_map(|&m| site.meta.outlet(m))).collect();
     all_outlets.sort_unstable();
     all_outlets.dedup();
     h.push_str("<div class=\"filters\"><label>title contains<input id=\"q\" type=\"search\"></label>");
@@ -64,8 +73,8 @@ pub(super) fn page(site: &Site, sources: &[String]) -> String {
     let _ = writeln!(
         h,
         "<span><span id=\"shown\">{}</span> of {} clusters shown</span></div>",
-        run.clusters.len(),
-        run.clusters.len()
+        listed.len(),
+        listed.len()
     );
 
     h.push_str("<table id=\"clusters\"><thead><tr><th><button data-key=\"id\">cluster</button></th><th class=\"story\">story (title of the representative)</th><th aria-sort=\"descending\"><button data-key=\"size\">documents</button></th>");
@@ -76,9 +85,7 @@ pub(super) fn page(site: &Site, sources: &[String]) -> String {
         h.push_str("<th class=\"dates\"><button data-key=\"d0\">dates</button></th>");
     }
     h.push_str("<th><button data-key=\"links\">links</button></th></tr></thead>\n<tbody>\n");
-    let mut order: Vec<&crate::cluster::Cluster> = run.clusters.iter().collect();
-    order.sort_by(|x, y| y.members.len().cmp(&x.members.len()).then(x.id.cmp(&y.id)));
-    for c in order {
+    for c in listed {
         let outlets = site.outlets(&c.members);
         let dates = site.date_range(&c.members);
         let _ = write!(

@@ -24,8 +24,9 @@ mod pair;
 pub use escape::{escape, escape_attr};
 pub use links::{Both, LinkCollector};
 
+use crate::cluster::Cluster;
 use crate::pipeline::{Doc, RunResult};
-use crate::verify::VerifiedPair;
+use crate::verify::{Relation, VerifiedPair};
 use escape::esc;
 use rayon::prelude::*;
 
@@ -35,7 +36,16 @@ pub const DEFAULT_MAX_PAIRS: usize = 20;
 /// Pages rendered at a time (in parallel) before they are handed to the writer in order.
 const RENDER_BATCH: usize = 256;
 
-/// Limits on how much text the pages embed.
+/// Default of [`HtmlLimits::max_clusters`].
+pub const DEFAULT_MAX_CLUSTERS: usize = 5_000;
+
+/// Default of [`HtmlLimits::max_documents`].
+pub const DEFAULT_MAX_DOCUMENTS: usize = 5_000;
+
+/// Limits on how many pages the report has and how much text they embed: the report is for
+/// reading, so on a large corpus it holds the largest clusters and the documents that borrow
+/// the most, and its size does not grow with the corpus (every pair is in `clusters.json` and
+/// `overlaps.jsonl`).
 #[derive(Debug, Clone, Copy)]
 pub struct HtmlLimits {
     /// Links shown with their two texts on one page: a cluster page shows the links of its
@@ -44,11 +54,20 @@ pub struct HtmlLimits {
     /// listed in its table of links, with their figures (all of them are in `clusters.json`
     /// and `overlaps.jsonl`). Also the overlaps kept per document ([`LinkCollector`]).
     pub max_pairs: usize,
+    /// Clusters with a page, largest first (as the index orders them); the index lists these.
+    pub max_clusters: usize,
+    /// Documents with overlaps that have a page, most overlaps first (as
+    /// `overlap/documents.html` lists them), besides the members of clusters with a page.
+    pub max_documents: usize,
 }
 
 impl Default for HtmlLimits {
     fn default() -> Self {
-        HtmlLimits { max_pairs: DEFAULT_MAX_PAIRS }
+        HtmlLimits {
+            max_pairs: DEFAULT_MAX_PAIRS,
+            max_clusters: DEFAULT_MAX_CLUSTERS,
+            max_documents: DEFAULT_MAX_DOCUMENTS,
+        }
     }
 }
 
@@ -90,6 +109,14 @@ pub(crate) struct Site<'a> {
     overlap_totals: Vec<u32>,
     /// The links shown on their cluster's page: (cluster, link number) by document pair.
     on_cluster_page: std::collections::HashMap<(u32, u32), (usize, usize)>,
+    /// The clusters with a page, in the index's order (largest first).
+    paged_clusters: Vec<&'a Cluster>,
+    /// Whether cluster `id` has a page, by id.
+    cluster_paged: Vec<bool>,
+    /// Documents with overlaps, most first, each with its number of overlaps.
+    with_overlaps: Vec<(u32, usize)>,
+    /// Whether document `doc` has a page.
+    doc_paged: Vec<bool>,
     has_dates: bool,
     has_outlets: bool,
 }
@@ -118,8 +145,27 @@ impl<'a> Site<'a> {
             }
         }
         let overlap_totals = (0..n as u32).map(|d| links.overlaps_of(d)).collect();
+        let mut paged_clusters: Vec<&Cluster> = run.clusters.iter().collect();
+        paged_clusters.sort_by(|x, y| y.members.len().cmp(&x.members.len()).then(x.id.cmp(&y.id)));
+        paged_clusters.truncate(limits.max_clusters);
+        let mut cluster_paged = vec![false; run.clusters.iter().map(|c| c.id + 1).max().unwrap_or(0)];
+        let mut doc_paged = vec![false; n];
+        for c in &paged_clusters {
+            cluster_paged[c.id] = true;
+            for &m in &c.members {
+                doc_paged[m as usize] = !links_of[m as usize].is_empty();
+            }
+        }
+        let mut with_overlaps: Vec<(u32, usize)> = (0..n as u32)
+            .map(|d| (d, links_of[d as usize].iter().filter(|p| p.relation == Relation::Overlap).count()))
+            .filter(|&(_, k)| k > 0)
+            .collect();
+        with_overlaps.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        for &(d, _) in with_overlaps.iter().take(limits.max_documents) {
+            doc_paged[d as usize] = true;
+        }
         let mut on_cluster_page = std::collections::HashMap::new();
-        for c in &run.clusters {
+        for c in &paged_clusters {
             for (k, p) in cluster::ordered(c).into_iter().take(limits.max_pairs).enumerate() {
                 on_cluster_page.insert((p.a.min(p.b), p.a.max(p.b)), (c.id, k + 1));
             }
@@ -134,14 +180,29 @@ impl<'a> Site<'a> {
             links_of,
             overlap_totals,
             on_cluster_page,
+            paged_clusters,
+            cluster_paged,
+            with_overlaps,
+            doc_paged,
             has_dates,
             has_outlets,
         }
     }
 
-    /// Whether document `doc` has a page (it has a link).
+    /// Whether document `doc` has a page: it has a link, and it is a member of a cluster with
+    /// a page or among the first [`HtmlLimits::max_documents`] documents with overlaps.
     fn has_page(&self, doc: u32) -> bool {
-        !self.links_of[doc as usize].is_empty()
+        self.doc_paged[doc as usize]
+    }
+
+    /// Cluster `id` as a link to its page (`prefix` leads to `overlap/`) when it has one, as
+    /// plain text otherwise; `text` is the link's escaped content.
+    fn cluster_link(&self, id: usize, prefix: &str, fragment: &str, text: &str) -> String {
+        if self.cluster_paged.get(id).copied().unwrap_or(false) {
+            format!("<a href=\"{prefix}{}{fragment}\">{text}</a>", Site::cluster_href(id))
+        } else {
+            text.to_owned()
+        }
     }
 
     /// The path of document `doc`'s page inside `overlap/`.
@@ -241,7 +302,7 @@ pub fn render<E>(
     let site = Site::new(run, meta, limits, links);
     let mut pages = Pages::default();
     // Pages are rendered a batch at a time in parallel and written in order, one batch held.
-    for batch in run.clusters.chunks(RENDER_BATCH) {
+    for batch in site.paged_clusters.chunks(RENDER_BATCH) {
         let rendered: Vec<String> = batch.par_iter().map(|c| cluster::page(&site, c)).collect();
         for (c, page) in batch.iter().zip(rendered) {
             write(&Site::cluster_href(c.id), page.as_bytes())?;
