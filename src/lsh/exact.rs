@@ -13,6 +13,37 @@
 use super::{finish_pairs, Pair};
 use rayon::prelude::*;
 
+/// `items` sorted by hash: a counting pass on the top bits of the hash (hashes are uniform),
+/// then each bucket sorted on its own, in parallel and in cache.
+fn sort_by_hash(items: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
+    const BITS: u32 = 11;
+    let bucket = |h: u64| (h >> (64 - BITS)) as usize;
+    let mut start = vec![0usize; (1 << BITS) + 1];
+    for &(h, _) in &items {
+        start[bucket(h) + 1] += 1;
+    }
+    for b in 0..1 << BITS {
+        start[b + 1] += start[b];
+    }
+    let mut fill = start.clone();
+    let mut out = vec![(0u64, 0u32); items.len()];
+    for &(h, d) in &items {
+        let b = bucket(h);
+        out[fill[b]] = (h, d);
+        fill[b] += 1;
+    }
+    drop(items);
+    let mut buckets: Vec<&mut [(u64, u32)]> = Vec::with_capacity(1 << BITS);
+    let mut rest = out.as_mut_slice();
+    for b in 0..1 << BITS {
+        let (this, tail) = rest.split_at_mut(start[b + 1] - start[b]);
+        buckets.push(this);
+        rest = tail;
+    }
+    buckets.into_par_iter().for_each(|b| b.sort_unstable());
+    out
+}
+
 /// Smallest overlap a set of size `n` needs with another set for Jaccard ≥ `t`.
 fn min_overlap(t: f64, n: usize) -> usize {
     ((t * n as f64) - 1e-9).ceil().max(1.0) as usize
@@ -23,53 +54,56 @@ fn min_overlap(t: f64, n: usize) -> usize {
 /// documents that are not indexed.
 pub fn candidates(sets: &[Option<&[u64]>], threshold: f64) -> Vec<Pair> {
     // Global document frequency of each shingle, through one sort of all occurrences (with
-    // the document each comes from, so ranks go back to documents without a lookup).
-    let mut all: Vec<(u64, u32)> = sets
+    // the document each comes from, so shingles go back to documents without a lookup).
+    let all: Vec<(u64, u32)> = sets
         .par_iter()
         .enumerate()
         .flat_map_iter(|(d, s)| s.iter().flat_map(move |s| s.iter().map(move |&h| (h, d as u32))))
         .collect();
-    all.par_sort_unstable();
+    let all = sort_by_hash(all);
     let runs: Vec<&[(u64, u32)]> = all.chunk_by(|a, b| a.0 == b.0).collect();
-    // Rank: rarest first, ties broken by hash so the order is total and reproducible.
-    let mut by_freq: Vec<u32> = (0..runs.len() as u32).collect();
-    by_freq.par_sort_unstable_by_key(|&k| (runs[k as usize].len(), runs[k as usize][0].0));
-    let mut rank = vec![0u32; runs.len()];
-    for (r, &k) in by_freq.iter().enumerate() {
-        rank[k as usize] = r as u32;
-    }
-    drop(by_freq);
     let vocabulary = runs.len();
 
-    // Every set's ranks, grouped by document (CSR), then each set's prefix in rank order.
+    // Every set's shingles as (document frequency, shingle number), grouped by document (CSR);
+    // shingle `k` is the k-th distinct hash, so numbers order shingles as their hashes do.
     let mut at = vec![0usize; sets.len() + 1];
     for (d, s) in sets.iter().enumerate() {
         at[d + 1] = at[d] + s.map_or(0, |s| s.len());
     }
     let mut fill = at.clone();
-    let mut ranks = vec![0u32; at[sets.len()]];
+    let mut keyed = vec![(0u32, 0u32); at[sets.len()]];
     for (k, run) in runs.iter().enumerate() {
         for &(_, d) in *run {
-            ranks[fill[d as usize]] = rank[k];
+            keyed[fill[d as usize]] = (run.len() as u32, k as u32);
             fill[d as usize] += 1;
         }
     }
-    drop((runs, rank, fill));
+    drop((runs, fill));
     drop(all);
-    let prefixes: Vec<Vec<u32>> = sets
-        .par_iter()
-        .enumerate()
-        .map(|(d, s)| match s {
+    // Each set's prefix: its rarest shingles, ties broken by hash so the order is total and
+    // reproducible (the global rank order, without ranking the whole vocabulary).
+    let mut keyed_sets: Vec<&mut [(u32, u32)]> = Vec::with_capacity(sets.len());
+    let mut rest = keyed.as_mut_slice();
+    for d in 0..sets.len() {
+        let (set, tail) = rest.split_at_mut(at[d + 1] - at[d]);
+        keyed_sets.push(set);
+        rest = tail;
+    }
+    let prefixes: Vec<Vec<u32>> = keyed_sets
+        .into_par_iter()
+        .zip(sets.par_iter())
+        .map(|(keys, s)| match s {
             None => Vec::new(),
             Some(s) => {
-                let mut r = ranks[at[d]..at[d + 1]].to_vec();
-                r.sort_unstable();
-                r.truncate(s.len() - min_overlap(threshold, s.len()) + 1);
-                r
+                let keep = s.len() - min_overlap(threshold, s.len()) + 1;
+                if keep < keys.len() {
+                    keys.select_nth_unstable(keep);
+                }
+                keys[..keep.min(keys.len())].iter().map(|&(_, k)| k).collect()
             }
         })
         .collect();
-    drop(ranks);
+    drop(keyed);
 
     // Processing order: by size, then index. A document probes only documents before it.
     let size = |i: usize| sets[i].map_or(0, |s| s.len());
@@ -77,7 +111,7 @@ pub fn candidates(sets: &[Option<&[u64]>], threshold: f64) -> Vec<Pair> {
     order.sort_unstable_by_key(|&i| (size(i as usize), i));
     let size_at: Vec<u32> = order.iter().map(|&i| size(i as usize) as u32).collect();
 
-    // Inverted index over prefixes, compressed (CSR): rank -> positions in processing order,
+    // Inverted index over prefixes, compressed (CSR): shingle -> positions in processing order,
     // ascending, so the documents a probe may pair with are one slice of each list.
     let mut start = vec![0u32; vocabulary + 1];
     for &i in &order {
