@@ -60,11 +60,11 @@ pub struct Sequence {
     pub tokens: Vec<(u32, u32)>,
     /// Shingle size in words.
     pub k: usize,
-    /// Shingle positions sorted by `(hash, position)`: what alignment joins on (4 bytes a word,
-    /// the hashes themselves are read from `hashes`).
+    /// Shingle positions sorted by `(hash, position)`: what alignment joins on.
     order: Vec<u32>,
-    /// The shingle hashes in document order.
-    hashes: Vec<u64>,
+    /// The shingle hashes in that order (`sorted[x]` is the hash at position `order[x]`): the
+    /// join reads them one after another, never through the position.
+    sorted: Vec<u64>,
 }
 
 impl Sequence {
@@ -74,8 +74,9 @@ impl Sequence {
         // keeps the comparisons in cache; the order is the same.
         let mut keyed: Vec<(u64, u32)> = hashes.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
         keyed.sort_unstable();
-        let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
-        Sequence { tokens: doc.tokens.iter().map(|t| (t.start, t.end)).collect(), k, order, hashes }
+        drop(hashes);
+        let (sorted, order) = keyed.into_iter().unzip();
+        Sequence { tokens: doc.tokens.iter().map(|t| (t.start, t.end)).collect(), k, order, sorted }
     }
 
     /// The sequence of a document whose tokens' original byte ranges are `tokens` and whose
@@ -87,42 +88,48 @@ impl Sequence {
         if !ordered || sorted.len() > tokens.len() {
             return None;
         }
-        let mut hashes = vec![0u64; sorted.len()];
         let mut seen = vec![false; sorted.len()];
-        let mut order = Vec::with_capacity(sorted.len());
-        for &(h, i) in sorted {
+        for &(_, i) in sorted {
             let at = i as usize;
-            if at >= hashes.len() || std::mem::replace(&mut seen[at], true) {
+            if at >= seen.len() || std::mem::replace(&mut seen[at], true) {
                 return None;
             }
-            hashes[at] = h;
-            order.push(i);
         }
-        Some(Sequence { tokens, k, order, hashes })
+        let (sorted, order) = sorted.iter().copied().unzip();
+        Some(Sequence { tokens, k, order, sorted })
     }
 
     /// The shingles as `(hash, position)` pairs in increasing order.
     pub fn sorted(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
-        self.order.iter().map(|&i| (self.hashes[i as usize], i))
+        self.sorted.iter().copied().zip(self.order.iter().copied())
     }
 
     /// The sorted, deduplicated shingle hashes: the document's shingle set.
     pub fn shingle_set(&self) -> Vec<u64> {
-        let mut set: Vec<u64> = self.order.iter().map(|&i| self.hashes[i as usize]).collect();
+        let mut set: Vec<u64> = self.sorted.clone();
         set.dedup();
         set
     }
 
     /// The shingle hashes in document order.
-    pub fn hashes(&self) -> &[u64] {
-        &self.hashes
+    pub fn hashes(&self) -> Vec<u64> {
+        let mut hashes = vec![0u64; self.sorted.len()];
+        for (&h, &i) in self.sorted.iter().zip(&self.order) {
+            hashes[i as usize] = h;
+        }
+        hashes
+    }
+
+    /// Number of shingles.
+    pub fn shingles(&self) -> usize {
+        self.sorted.len()
     }
 
     /// The shingle positions `[start, end)` of the shingles that lie inside the token range
     /// `[first, last)` (the shingles of a passage).
     pub fn shingles_within(&self, tokens: (u32, u32)) -> (u32, u32) {
-        let start = tokens.0.min(self.hashes.len() as u32);
-        let end = (tokens.1 as usize + 1).saturating_sub(self.k).clamp(start as usize, self.hashes.len());
+        let start = tokens.0.min(self.shingles() as u32);
+        let end = (tokens.1 as usize + 1).saturating_sub(self.k).clamp(start as usize, self.shingles());
         (start, end as u32)
     }
 
@@ -217,14 +224,15 @@ pub fn differences(a: &Sequence, b: &Sequence, p: &Passage) -> Differences {
 /// covers.
 fn unmatched(s: &Sequence, mine: (u32, u32), o: &Sequence, theirs: (u32, u32)) -> Vec<(u32, u32)> {
     let (o0, o1) = o.shingles_within(theirs);
-    let mut other: Vec<u64> = o.hashes[o0 as usize..o1 as usize].to_vec();
+    let mut other: Vec<u64> = o.hashes()[o0 as usize..o1 as usize].to_vec();
+    let hashes = s.hashes();
     other.sort_unstable();
     other.dedup();
     let (t0, t1) = (mine.0 as usize, (mine.1 as usize).min(s.tokens.len()));
     let mut matched = vec![false; t1.saturating_sub(t0)];
     let (s0, s1) = s.shingles_within(mine);
     for i in (s0 as usize).max(t0)..(s1 as usize).min(t1) {
-        if other.binary_search(&s.hashes[i]).is_ok() {
+        if other.binary_search(&hashes[i]).is_ok() {
             for m in &mut matched[i - t0..(i + s.k.max(1)).min(t1) - t0] {
                 *m = true;
             }
@@ -386,18 +394,19 @@ fn own_words(a: &Sequence, b: &Sequence, runs: &[Run]) -> (usize, usize) {
 /// gives the matching positions; sorting them by diagonal makes runs contiguous.
 fn runs(a: &Sequence, b: &Sequence, max_repeats: usize) -> Vec<Run> {
     let (sa, sb) = (&a.order, &b.order);
-    let (ha_at, hb_at) = (|x: usize| a.hashes[sa[x] as usize], |y: usize| b.hashes[sb[y] as usize]);
+    let (ha, hb) = (a.sorted.as_slice(), b.sorted.as_slice());
     let mut matches: Vec<(i64, u32)> = Vec::new();
     let (mut x, mut y) = (0, 0);
-    while x < sa.len() && y < sb.len() {
-        let (ha, hb) = (ha_at(x), hb_at(y));
-        if ha < hb {
-            x += 1;
-        } else if hb < ha {
-            y += 1;
+    while x < ha.len() && y < hb.len() {
+        let (h, g) = (ha[x], hb[y]);
+        if h != g {
+            // Most steps: advance the smaller side without a branch on which one it is (the
+            // comparison is unpredictable, equal hashes are rare).
+            x += usize::from(h < g);
+            y += usize::from(g < h);
         } else {
-            let xe = x + (x..sa.len()).take_while(|&e| ha_at(e) == ha).count();
-            let ye = y + (y..sb.len()).take_while(|&e| hb_at(e) == ha).count();
+            let xe = x + ha[x..].iter().take_while(|&&e| e == h).count();
+            let ye = y + hb[y..].iter().take_while(|&&e| e == h).count();
             if xe - x <= max_repeats && ye - y <= max_repeats {
                 for &i in &sa[x..xe] {
                     for &j in &sb[y..ye] {

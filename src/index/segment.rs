@@ -233,7 +233,7 @@ impl StoredDoc {
             put_varint(out, zigzag(i64::from(e) - i64::from(s)));
             start = s;
         }
-        out.extend_from_slice(&(seq.hashes().len() as u64).to_le_bytes());
+        out.extend_from_slice(&(seq.shingles() as u64).to_le_bytes());
         for (h, i) in seq.sorted() {
             out.extend_from_slice(&h.to_le_bytes());
             put_varint(out, u64::from(i));
@@ -541,13 +541,13 @@ mod tests {
         let mut blob = Vec::new();
         stored(text).encode(Some(&sequence), &mut blob);
         // Tokens start after the fixed part: the first token's start delta, then its length.
-        let tokens_at = blob.len() - (8 + sequence.tokens.len() * 2) - (8 + sequence.hashes().len() * 9);
+        let tokens_at = blob.len() - (8 + sequence.tokens.len() * 2) - (8 + sequence.shingles() * 9);
         let mut far = blob.clone();
         far[tokens_at + 8] = 0x7e; // the first token starts 63 bytes in: past the text
         let err = StoredDoc::decode(&far, config.passage_k).unwrap_err();
         assert!(err.to_string().contains("token outside the text"), "{err}");
         let mut swapped = blob.clone();
-        let pairs_at = blob.len() - sequence.hashes().len() * 9;
+        let pairs_at = blob.len() - sequence.shingles() * 9;
         swapped.copy_within(pairs_at..pairs_at + 9, pairs_at + 9 * 2); // one pair over another
         let err = StoredDoc::decode(&swapped, config.passage_k).unwrap_err();
         assert!(err.to_string().contains("out of order"), "{err}");

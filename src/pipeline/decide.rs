@@ -44,7 +44,7 @@ impl Side<'_> {
     /// Its fingerprints by position.
     fn fingerprints(&self, params: &PassageParams) -> &Fingerprints {
         self.fps.get_or_init(|| {
-            Fingerprints::new(self.sequence.hashes(), self.df, params.window, params.max_family)
+            Fingerprints::new(&self.sequence.hashes(), self.df, params.window, params.max_family)
         })
     }
 }
