@@ -29,7 +29,7 @@ cd "$ROOT"
 SIZES="250000,500000,1000000"; GEN="target/scale"; RUNS=1; BUILD=0; PEERS=1
 REPORT="reports/BENCHMARKS.md"; SNN="../shared/data/saudinewsnet.jsonl.gz"
 COMMAND_LINE="bash benches/scale/run.sh"
-for a in "$@"; do COMMAND_LINE+=" $(printf '%q' "$a")"; done
+for a in "$@"; do COMMAND_LINE+=" $(printf '%q' "$a" | sed 's/\\,/,/g')"; done
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --sizes) SIZES="${2:?}"; shift 2 ;;
