@@ -245,21 +245,15 @@ pub struct ClusterArgs {
     #[arg(long)]
     pub no_html: bool,
 
-    /// Links shown with their two texts on each page of overlap/: per cluster page (the
-    /// representative's links first) and per document page (story links first); every link is
-    /// still listed in the page's table. Also the overlaps kept per document for its page (the
-    /// rest are counted; all are in overlaps.jsonl).
+    /// Links shown with their two texts per page of overlap/ (all are in its table of links).
     #[arg(long, value_name = "N", default_value_t = reprint::report::html::DEFAULT_MAX_PAIRS)]
     pub html_max_pairs: usize,
 
-    /// Clusters with a page in overlap/, largest first: the index lists these (every cluster
-    /// is in clusters.json). Bounds the report on a large corpus.
+    /// Clusters with a page in overlap/ and a row in the index, largest first.
     #[arg(long, value_name = "N", default_value_t = reprint::report::html::DEFAULT_MAX_CLUSTERS)]
     pub html_clusters: usize,
 
-    /// Documents with overlaps that have a page in overlap/, most overlaps first (as
-    /// overlap/documents.html lists them), besides the members of clusters with a page (every
-    /// overlap is in overlaps.jsonl).
+    /// Documents with the most overlaps that have a page (members of those clusters have one).
     #[arg(long, value_name = "N", default_value_t = reprint::report::html::DEFAULT_MAX_DOCUMENTS)]
     pub html_documents: usize,
 
