@@ -59,7 +59,7 @@ pub(super) fn page(site: &Site, doc: u32) -> String {
         d.chars
     );
     let in_cluster = if cluster > 0 {
-        site.cluster_link(cluster, "../", "", &format!("cluster {cluster}"))
+        site.cluster_link(cluster, "../", &format!("cluster {cluster}"))
     } else {
         "none (its links are overlaps only)".to_owned()
     };
@@ -111,7 +111,7 @@ pub(super) fn page(site: &Site, doc: u32) -> String {
             });
         let other = site.cluster_of[p.b as usize];
         let other =
-            if other > 0 { site.cluster_link(other, "../", "", &other.to_string()) } else { String::new() };
+            if other > 0 { site.cluster_link(other, "../", &other.to_string()) } else { String::new() };
         let _ = writeln!(
             h,
             "<tr><td class=\"num\"><span class=\"sw p{}\"></span> {}</td><td>{}</td><td>{}</td><td><span class=\"rel {r}\">{r}</span></td><td class=\"num\">{words}</td><td class=\"num\">{ca}</td><td class=\"num\">{cb}</td><td>{other}</td><td>{num}</td></tr>",
@@ -186,7 +186,7 @@ pub(super) fn list(site: &Site) -> String {
     h.push_str("<table><tr><th>document</th><th>title</th><th>overlaps</th><th>cluster</th></tr>\n");
     for &(d, n) in &rows[..listed] {
         let c = site.cluster_of[d as usize];
-        let c = if c > 0 { site.cluster_link(c, "", "", &c.to_string()) } else { String::new() };
+        let c = if c > 0 { site.cluster_link(c, "", &c.to_string()) } else { String::new() };
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{n}</td><td>{c}</td></tr>",

@@ -197,9 +197,9 @@ impl<'a> Site<'a> {
 
     /// Cluster `id` as a link to its page (`prefix` leads to `overlap/`) when it has one, as
     /// plain text otherwise; `text` is the link's escaped content.
-    fn cluster_link(&self, id: usize, prefix: &str, fragment: &str, text: &str) -> String {
+    fn cluster_link(&self, id: usize, prefix: &str, text: &str) -> String {
         if self.cluster_paged.get(id).copied().unwrap_or(false) {
-            format!("<a href=\"{prefix}{}{fragment}\">{text}</a>", Site::cluster_href(id))
+            format!("<a href=\"{prefix}{}\">{text}</a>", Site::cluster_href(id))
         } else {
             text.to_owned()
         }
