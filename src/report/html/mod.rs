@@ -286,6 +286,22 @@ pub struct Pages {
     pub documents: usize,
 }
 
+/// Renders a page for each of `items` (`page` gives its path and content), a batch at a time in
+/// parallel, and hands them to `write` in order, one batch held; returns how many.
+fn in_batches<T: Sync, E>(
+    items: &[T],
+    write: &mut PageWriter<'_, E>,
+    page: impl Fn(&T) -> (String, String) + Sync,
+) -> Result<usize, E> {
+    for batch in items.chunks(RENDER_BATCH) {
+        let rendered: Vec<(String, String)> = batch.par_iter().map(&page).collect();
+        for (path, html) in rendered {
+            write(&path, html.as_bytes())?;
+        }
+    }
+    Ok(items.len())
+}
+
 /// Renders the report of `run`: returns the index (`overlap.html`) and hands every other page
 /// to `write` with its path inside `overlap/` (`c/0001.html`, `d/0042.html`,
 /// `documents.html`). `links` holds the links the run streamed (see [`LinkCollector`]);
@@ -300,23 +316,13 @@ pub fn render<E>(
     write: &mut PageWriter<'_, E>,
 ) -> Result<(String, Pages), E> {
     let site = Site::new(run, meta, limits, links);
-    let mut pages = Pages::default();
-    // Pages are rendered a batch at a time in parallel and written in order, one batch held.
-    for batch in site.paged_clusters.chunks(RENDER_BATCH) {
-        let rendered: Vec<String> = batch.par_iter().map(|c| cluster::page(&site, c)).collect();
-        for (c, page) in batch.iter().zip(rendered) {
-            write(&Site::cluster_href(c.id), page.as_bytes())?;
-            pages.clusters += 1;
-        }
-    }
     let with_page: Vec<u32> = (0..run.docs.len() as u32).filter(|&d| site.has_page(d)).collect();
-    for batch in with_page.chunks(RENDER_BATCH) {
-        let rendered: Vec<String> = batch.par_iter().map(|&d| document::page(&site, d)).collect();
-        for (&d, page) in batch.iter().zip(rendered) {
-            write(&Site::doc_href(d), page.as_bytes())?;
-            pages.documents += 1;
-        }
-    }
+    let pages = Pages {
+        clusters: in_batches(&site.paged_clusters, write, |c| {
+            (Site::cluster_href(c.id), cluster::page(&site, c))
+        })?,
+        documents: in_batches(&with_page, write, |&d| (Site::doc_href(d), document::page(&site, d)))?,
+    };
     write("documents.html", document::list(&site).as_bytes())?;
     Ok((index::page(&site, sources), pages))
 }
