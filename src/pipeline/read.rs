@@ -50,6 +50,9 @@ pub fn read_and_sketch(
     // lines (sequential work) overlaps with sketching the previous batch (parallel work).
     let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Record>, CorpusError>>(2);
     let (bytes_read, sums) = std::thread::scope(|scope| -> Result<(u64, Vec<InputSum>), RunError> {
+        // Owned here, so that an error return drops it: the reader's next send fails and it
+        // stops, instead of waiting forever on a full channel while the scope waits for it.
+        let rx = rx;
         let handle = scope.spawn(move || {
             loop {
                 match reader.next_batch() {

@@ -125,6 +125,31 @@ fn a_failed_run_leaves_previous_outputs_and_adds_none() {
     }
 }
 
+/// A bad record early in a large input with `--on-error fail` ends the run at once: the reader
+/// thread, batches ahead of the sketching, must not wait forever on a full channel.
+#[test]
+fn on_error_fail_early_in_a_large_input_ends_the_run() {
+    let dir = tmp();
+    let input = dir.path().join("in.jsonl");
+    let mut f = std::io::BufWriter::new(fs::File::create(&input).unwrap());
+    f.write_all(b"{\"id\": \"bad\", \"text\": 5}\n").unwrap();
+    // Far more than the reader's batches and its channel hold (about 40 MB).
+    for i in 0..200_000 {
+        f.write_all(doc(&format!("d{i}"), &format!("{TEXT_A} {TEXT_B} {i}")).as_bytes()).unwrap();
+    }
+    drop(f);
+    let out = reprint()
+        .args(["cluster", "-q", "--on-error", "fail", "--out"])
+        .arg(dir.path().join("o"))
+        .arg(&input)
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("in.jsonl:1: text field `text` is a number"), "{err}");
+}
+
 // --- 3. no unbounded or second read of an input ------------------------------------------------
 
 #[test]
