@@ -86,9 +86,8 @@ pub struct DedupArgs {
     pub against: Vec<String>,
 
     /// Write every record with `cluster`, `duplicate_of`, `is_representative` added
-    /// (annotated.jsonl, .csv, .tsv, .json or .parquet: fields of JSON records, columns of
-    /// tables and Parquet files)
-    /// instead of removing duplicates.
+    /// (annotated.jsonl, .csv, .tsv, .json or .parquet: fields of JSON records, columns of tables
+    /// and Parquet files) instead of removing duplicates.
     #[arg(long)]
     pub annotate: bool,
 
@@ -99,6 +98,10 @@ pub struct DedupArgs {
     /// Copy the kept text files into this directory (relative paths preserved).
     #[arg(long, value_name = "DIR")]
     pub copy_to: Option<PathBuf>,
+
+    /// Bytes of texts held; past that, texts are read again from the input files when needed.
+    #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_TEXT_MEMORY)]
+    pub text_memory: usize,
 
     #[command(flatten)]
     pub pipeline: PipelineOptions,
@@ -228,8 +231,7 @@ pub struct ClusterArgs {
     /// Inputs: directories (of .txt files, id = relative path, or of record files), .jsonl,
     /// .json (an array of records, or JSON Lines), .csv and .tsv files (also compressed: .gz,
     /// .zst, .bz2, .xz; told by content), .parquet files (a record per row), .txt files, or -
-    /// for JSON Lines or a JSON array on
-    /// stdin (plain or compressed). Default: seeds/
+    /// for JSON Lines or a JSON array on stdin (plain or compressed). Default: seeds/
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
@@ -257,6 +259,10 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "N", default_value_t = reprint::report::html::DEFAULT_MAX_DOCUMENTS)]
     pub html_documents: usize,
 
+    /// Bytes of texts held; past that, texts are read again from the input files when needed.
+    #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_TEXT_MEMORY)]
+    pub text_memory: usize,
+
     #[command(flatten)]
     pub links: crate::stage_cmd::LinksOption,
 
@@ -281,7 +287,7 @@ pub struct PipelineOptions {
 #[derive(Debug, Args)]
 pub struct MatchOptions {
     /// Shingles: word:N (word n-grams) or char:N (character n-grams).
-    #[arg(long, value_name = "KIND:N", default_value = "word:5", value_parser = parse_shingle)]
+    #[arg(long, value_name = "KIND:N", default_value = "word:5")]
     pub shingle: ShingleConfig,
 
     /// Normalization profile: default (NFKC, case, marks, Arabic letters and digits) or none.
@@ -395,18 +401,16 @@ pub struct InputOptions {
     #[arg(long, default_value = DEFAULT_ID_FIELD, help_heading = "Input")]
     pub id_field: String,
 
-    /// JSON field (dotted paths reach nested objects), CSV/TSV or Parquet column with the
-    /// document text.
-    /// A field that no record of an input has is an error naming the fields seen.
+    /// JSON field (dotted paths reach nested objects), CSV/TSV or Parquet column with the document
+    /// text. A field that no record of an input has is an error naming the fields seen.
     #[arg(long, default_value = DEFAULT_TEXT_FIELD, help_heading = "Input")]
     pub text_field: String,
 
     /// What to read from directories: file extensions, comma-separated (jsonl also matches
-    /// .jsonl.gz); * reads every file. Files named as record files (.jsonl, .ndjson, .json,
-    /// .csv, .tsv, also compressed; .parquet) are read as records, every other chosen file as
-    /// one document.
-    /// Default: the directory's contents decide: its .txt files, or its record files (both is
-    /// an error).
+    /// .jsonl.gz); * reads every file. Files named as record files (.jsonl, .ndjson, .json, .csv,
+    /// .tsv, also compressed; .parquet) are read as records, every other chosen file as one
+    /// document. Default: the directory's contents decide: its .txt files, or its record files
+    /// (both is an error).
     #[arg(long, value_name = "EXT,...", value_delimiter = ',', help_heading = "Input")]
     pub ext: Option<Vec<String>>,
 
@@ -420,10 +424,9 @@ pub struct InputOptions {
     pub allow_empty: bool,
 
     /// Record fields carried into the outputs (clusters.json, clusters.csv, overlaps.jsonl,
-    /// removed.jsonl): all (every string, number and boolean field but the id and the text;
-    /// every CSV/TSV column and every Parquet column holding such values but those two; Parquet
-    /// dates and timestamps as ISO 8601 strings), none, or FIELD,FIELD,... (each must be in some
-    /// record).
+    /// removed.jsonl): all (every string, number and boolean field but the id and the text; every
+    /// CSV/TSV column and every Parquet column holding such values but those two; Parquet dates and
+    /// timestamps as ISO 8601 strings), none, or FIELD,FIELD,... (each must be in some record).
     #[arg(long, value_name = "FIELD,...", default_value = "all", help_heading = "Input")]
     pub meta: String,
 
@@ -436,8 +439,7 @@ pub struct InputOptions {
     #[arg(long, value_name = "FIELD", help_heading = "Input")]
     pub date_field: Option<String>,
 
-    /// Field shown as a document's outlet, its publisher (default: source, when records have
-    /// it).
+    /// Field shown as a document's outlet, its publisher (default: source, when records have it).
     #[arg(long, value_name = "FIELD", help_heading = "Input")]
     pub source_field: Option<String>,
 
@@ -555,10 +557,6 @@ impl MatchOptions {
         }
         Ok(p)
     }
-}
-
-fn parse_shingle(s: &str) -> Result<ShingleConfig, String> {
-    s.parse()
 }
 
 /// `--normalize` values.

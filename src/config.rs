@@ -58,6 +58,9 @@ pub const DEFAULT_NUM_PERM: usize = 128;
 pub const DEFAULT_SEED: u64 = 42;
 /// Default maximum Hamming distance for SimHash candidates.
 pub const DEFAULT_MAX_HAMMING: u32 = 3;
+/// Bytes of texts a run over files holds (1 GiB): past that, texts are let go and the inputs
+/// read again for the documents that need them (see [`crate::pipeline::Texts`]).
+pub const DEFAULT_TEXT_MEMORY: usize = 1 << 30;
 
 /// The user's choices, before validation. `Default` gives the documented defaults.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,6 +100,9 @@ pub struct Params {
     /// Whether roundups lose their story links to all groups but one (`--no-prune` turns it
     /// off; see [`Config::prune_composites`]).
     pub prune_composites: bool,
+    /// Bytes of texts held while reading files (`--text-memory`): past that, texts are read
+    /// again when needed.
+    pub text_memory: usize,
 }
 
 /// Passage-level detection: winnowing candidates, then alignment and the linking rule.
@@ -147,6 +153,7 @@ impl Default for Params {
             cluster: ClusterMethod::Stories,
             min_covered: crate::relation::DEFAULT_MIN_COVERED,
             prune_composites: true,
+            text_memory: DEFAULT_TEXT_MEMORY,
         }
     }
 }
@@ -355,6 +362,8 @@ pub struct Config {
     /// those of each pair alone, as an index query decides them (pruning needs every link of
     /// the corpus).
     pub prune_composites: bool,
+    /// Bytes of texts a run over files holds ([`crate::pipeline::Texts`]).
+    pub text_memory: usize,
 }
 
 impl Config {
@@ -468,6 +477,7 @@ impl Params {
             cluster: self.cluster,
             min_covered: self.min_covered,
             prune_composites: self.prune_composites,
+            text_memory: self.text_memory,
         })
     }
 }

@@ -38,7 +38,10 @@ pub use meta::{
 pub use parquet::ParquetRows;
 pub use reader::CorpusReader;
 pub use record::{read_json_objects, JsonLine, JsonObject};
-pub use reread::{checksum, copy_files, for_each_element, for_each_line, read_bytes, CopyFormat, TableRows};
+pub use reread::{
+    checksum, copy_files, for_each_element, for_each_line, read_bytes, records_at_lines, CopyFormat,
+    TableRows,
+};
 pub use text::{read_all, read_two};
 
 use serde::Serialize;

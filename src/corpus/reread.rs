@@ -1,11 +1,14 @@
 //! Reading inputs again after a run: the raw lines of a JSON Lines file (dedup copies kept
-//! records byte for byte), the bytes of a text file, and input checksums for manifests.
+//! records byte for byte), the records at chosen lines (texts read again), the bytes of a text
+//! file, and input checksums for manifests.
 
 use super::array::{sniff_array, ArraySource};
 use super::dir::entries;
 use super::lines::{open_lines, read_line_capped};
+use super::reader::BATCH_BYTES;
+use super::record::parse_record;
 use super::table::TableSource;
-use super::{is_json_array, CorpusConfig, CorpusError, Format, Input};
+use super::{is_json_array, CorpusConfig, CorpusError, Format, Input, RawDoc, Record};
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -191,4 +194,55 @@ pub fn checksum(input: &Input, config: &CorpusConfig) -> Result<Option<(u64, u64
 /// The bytes of a file (for copying kept text files).
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CorpusError> {
     std::fs::read(path).map_err(|source| CorpusError::Open { path: path.to_path_buf(), source })
+}
+
+/// Records of chosen lines of a JSON Lines file (plain or compressed) read again, parsed as the
+/// reader parses them. `wanted` lists `(line, slot)` in increasing line; `batch` receives
+/// `(slot, record)` pairs, about 2 MB of lines at a time, in line order, with `None`
+/// where the line no longer holds a document (a file that changed) or the file ended first.
+/// Reading stops after the last wanted line; only wanted lines are parsed.
+pub fn records_at_lines<E: From<CorpusError>>(
+    path: &Path,
+    config: &CorpusConfig,
+    wanted: &[(u64, usize)],
+    mut batch: impl FnMut(Vec<(usize, Option<RawDoc>)>) -> Result<(), E>,
+) -> Result<(), E> {
+    use rayon::prelude::*;
+    let err = |source| CorpusError::Open { path: path.to_path_buf(), source };
+    let name = path.display().to_string();
+    let mut reader = open_lines(path)?;
+    let (mut line, mut next) = (0u64, wanted.iter().peekable());
+    let mut buf = Vec::new();
+    let mut lines: Vec<(u64, usize, Vec<u8>)> = Vec::new();
+    let mut held = 0usize;
+    let mut parse = |lines: &mut Vec<(u64, usize, Vec<u8>)>| -> Result<(), E> {
+        let records = std::mem::take(lines)
+            .into_par_iter()
+            .map(|(n, slot, bytes)| match parse_record(&name, n, &bytes, config) {
+                Some((Record::Doc(raw), _)) => (slot, Some(raw)),
+                _ => (slot, None),
+            })
+            .collect();
+        batch(records)
+    };
+    while let Some(&&(at, slot)) = next.peek() {
+        buf.clear();
+        let (n, too_long) = read_line_capped(reader.as_mut(), &mut buf, config.max_doc_bytes).map_err(err)?;
+        if n == 0 {
+            // The file ends before the wanted lines.
+            parse(&mut lines)?;
+            return batch(next.map(|&(_, slot)| (slot, None)).collect());
+        }
+        line += 1;
+        if line == at {
+            next.next();
+            held += buf.len();
+            lines.push((line, slot, if too_long { Vec::new() } else { buf.clone() }));
+            if held >= BATCH_BYTES {
+                held = 0;
+                parse(&mut lines)?;
+            }
+        }
+    }
+    parse(&mut lines)
 }

@@ -301,7 +301,11 @@ pub fn match_batch(index: &Index, batch: Vec<Doc>) -> Result<Matched, IndexError
     let sets: Vec<&[u64]> = docs.iter().map(|d| d.shingles.as_slice()).collect();
     let verified = verify::verify(&candidates, &sets, config.threshold);
     let mut sink = Collect(Vec::new());
-    let (_, _, held) = relate(&mut docs, verified, stars, &proposed, &df, config, &mut sink, &NoProgress);
+    // Indexed and query documents hold their texts: nothing is read again.
+    let (_, _, held) =
+        relate(&mut docs, verified, stars, &proposed, &df, config, &mut sink, &NoProgress, &mut |_, _| {
+            Ok(())
+        })?;
     sink.finish(&docs, &held);
 
     let mut pairs = Vec::new();

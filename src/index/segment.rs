@@ -187,6 +187,7 @@ impl StoredDoc {
             if self.slots.is_empty() { Sketch::None } else { Sketch::MinHash { seed, slots: self.slots } };
         Doc {
             id: self.id,
+            text_xxh3: xxhash_rust::xxh3::xxh3_128(self.text.as_bytes()),
             text: self.text,
             origin: crate::corpus::Origin { source: self.source, line: self.line, input: 0 },
             shingles: Vec::new(),

@@ -23,7 +23,7 @@ pub fn candidates(docs: &[Doc], active: &[bool], config: &Config) -> Result<Vec<
                 .iter()
                 .enumerate()
                 .filter(|&(i, _)| on(i))
-                .map(|(i, d)| (xxhash_rust::xxh3::xxh3_128(d.text.as_bytes()), i as u32))
+                .map(|(i, d)| (d.text_xxh3, i as u32))
                 .collect();
             keyed.sort_unstable();
             let mut pairs = Vec::new();

@@ -10,8 +10,11 @@ use crate::sketch::Sketch;
 pub struct Doc {
     /// Unique id.
     pub id: String,
-    /// Original text.
+    /// Original text; empty while a run over files does not need it (see
+    /// [`Texts`](super::Texts)).
     pub text: String,
+    /// xxh3-128 of the text: copies of a text are found by it, then compared byte for byte.
+    pub text_xxh3: u128,
     /// Where it was read.
     pub origin: Origin,
     /// Sorted, deduplicated shingle hashes. Held only while needed: for every document with

@@ -16,13 +16,7 @@ use rayon::prelude::*;
 /// For every document, the representative of its group of byte-identical texts (itself when it
 /// has no copy, or when it has no words: empty documents are never linked).
 pub fn representatives(docs: &[Doc]) -> Vec<u32> {
-    let mut keyed: Vec<(u128, u32)> = docs
-        .par_iter()
-        .enumerate()
-        .filter(|(_, d)| !d.is_empty())
-        .map(|(i, d)| (xxhash_rust::xxh3::xxh3_128(d.text.as_bytes()), i as u32))
-        .collect();
-    keyed.par_sort_unstable();
+    let keyed = by_text_hash(docs);
     let mut rep: Vec<u32> = (0..docs.len() as u32).collect();
     for run in keyed.chunk_by(|x, y| x.0 == y.0) {
         // Within one hash, texts are compared so that a collision never merges documents.
@@ -35,6 +29,28 @@ pub fn representatives(docs: &[Doc]) -> Vec<u32> {
         }
     }
     rep
+}
+
+/// Marks the documents whose text hash another document shares: [`representatives`] compares
+/// their texts.
+pub fn shared_hashes(docs: &[Doc]) -> Vec<bool> {
+    let mut shared = vec![false; docs.len()];
+    for run in by_text_hash(docs).chunk_by(|x, y| x.0 == y.0).filter(|run| run.len() > 1) {
+        run.iter().for_each(|&(_, i)| shared[i as usize] = true);
+    }
+    shared
+}
+
+/// The documents that have words, as (text hash, number), sorted.
+fn by_text_hash(docs: &[Doc]) -> Vec<(u128, u32)> {
+    let mut keyed: Vec<(u128, u32)> = docs
+        .par_iter()
+        .enumerate()
+        .filter(|(_, d)| !d.is_empty())
+        .map(|(i, d)| (d.text_xxh3, i as u32))
+        .collect();
+    keyed.par_sort_unstable();
+    keyed
 }
 
 /// The star links: every copy linked to its representative.

@@ -16,10 +16,11 @@ mod identical;
 mod passages;
 mod read;
 mod sets;
+mod texts;
 
 pub use crate::config::{
     same_sketch, CandidateMode, Config, ConfigError, Method, OnError, Params, PassageParams,
-    DEFAULT_MAX_HAMMING, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_THRESHOLD,
+    DEFAULT_MAX_HAMMING, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_TEXT_MEMORY, DEFAULT_THRESHOLD,
 };
 pub use candidates::{candidates, passage_candidates, Proposals};
 pub use compare::{compare, Comparison};
@@ -30,6 +31,7 @@ pub use identical::{representatives, star_links};
 pub use passages::{id_ranks, relate, without_passages, Held, NoOverlaps, OverlapSink, RelationCounts};
 pub use read::{read_and_sketch, ReadSummary};
 pub use sets::{fill_sets, involved, sequence, shingle_set};
+pub use texts::{Texts, Want};
 
 use crate::cluster::{self, Cluster};
 use crate::corpus::{CorpusError, Input, InputSum, SkipLog};
@@ -52,6 +54,9 @@ pub enum RunError {
     /// Decisions made elsewhere do not name this run's documents.
     #[error("{0}")]
     Decisions(String),
+    /// An input read again for texts no longer holds the records read first.
+    #[error("{0}")]
+    Changed(String),
 }
 
 /// Receives progress from a run. The library never prints; the binary draws bars.
@@ -184,9 +189,10 @@ pub fn run(
     overlaps: &mut dyn OverlapSink,
 ) -> Result<RunResult, RunError> {
     let t = Instant::now();
-    let (docs, summary) = read_and_sketch(inputs, config, progress)?;
+    let texts = Texts::reread(&inputs, &config.corpus);
+    let (docs, summary) = read::read(inputs.clone(), config, progress, texts.budget(config))?;
     let read = t.elapsed();
-    stages(docs, summary, read, config, progress, overlaps, false, None)
+    stages(docs, summary, read, config, progress, overlaps, false, None, texts)
 }
 
 /// The stages after reading, on documents sketched by [`read_and_sketch`] with the same
@@ -200,7 +206,7 @@ pub fn run_on(
     progress: &dyn Progress,
     overlaps: &mut dyn OverlapSink,
 ) -> Result<RunResult, RunError> {
-    stages(docs, summary, read, config, progress, overlaps, true, None)
+    stages(docs, summary, read, config, progress, overlaps, true, None, Texts::held())
 }
 
 /// What the candidate, verify and passage stages decided elsewhere (`reprint stage link`, see
@@ -235,17 +241,19 @@ pub fn run_decided(
     decisions: Decisions,
 ) -> Result<RunResult, RunError> {
     let t = Instant::now();
-    let (docs, summary) = read_and_sketch(inputs, config, progress)?;
+    let texts = Texts::reread(&inputs, &config.corpus);
+    let (docs, summary) = read::read(inputs.clone(), config, progress, texts.budget(config))?;
     let read = t.elapsed();
-    stages(docs, summary, read, config, progress, overlaps, false, Some(decisions))
+    stages(docs, summary, read, config, progress, overlaps, false, Some(decisions), texts)
 }
 
 /// [`run_on`]; `keep_sketches` false drops each document's signature once candidates are known
 /// (nothing after the candidate stage reads it; 512 bytes a document with 128 permutations), true
 /// keeps them in the result for a caller that runs the stages again on the same documents.
+/// `texts` gives documents their texts when a stage needs them.
 #[allow(clippy::too_many_arguments)]
 fn stages(
-    docs: Vec<Doc>,
+    mut docs: Vec<Doc>,
     summary: ReadSummary,
     read: Duration,
     config: &Config,
@@ -253,9 +261,25 @@ fn stages(
     overlaps: &mut dyn OverlapSink,
     keep_sketches: bool,
     decisions: Option<Decisions>,
+    texts: Texts,
 ) -> Result<RunResult, RunError> {
     let mut stats = Stats::default();
     stats.timings.push(("read+sketch", read));
+    // Copies of a text are compared byte for byte: documents sharing a text hash need theirs.
+    // Time spent reading texts again: a stage of its own in the timings, not the stage's.
+    let reread = std::cell::Cell::new(Duration::ZERO);
+    let load = |docs: &mut [Doc], wanted: &[bool], want: Want| -> Result<(), RunError> {
+        let t = Instant::now();
+        if texts.load(docs, wanted, want, progress)? {
+            reread.set(reread.get() + t.elapsed());
+        }
+        Ok(())
+    };
+    let since = |t: Instant, before: Duration| t.elapsed().saturating_sub(reread.get() - before);
+    // Whether reading let the texts go (past `--text-memory`).
+    let let_go = docs.iter().any(|d| d.text.is_empty() && d.chars > 0);
+    let shared = identical::shared_hashes(&docs);
+    load(&mut docs, &shared, Want::Text)?;
     if let Some(decisions) = decisions {
         for (d, (x, y)) in decisions.decided.iter().zip(&decisions.ids) {
             let (a, b) = (d.pair.a as usize, d.pair.b as usize);
@@ -266,9 +290,17 @@ fn stages(
                 )));
             }
         }
-        let mut docs = docs;
         docs.par_iter_mut().for_each(|d| d.sketch = crate::sketch::Sketch::None);
         let identical_to = identical::representatives(&docs);
+        let mut wanted = vec![false; docs.len()];
+        for d in &decisions.decided {
+            wanted[d.pair.a as usize] = true;
+            wanted[d.pair.b as usize] = true;
+        }
+        load(&mut docs, &wanted, Want::Text)?;
+        if !reread.get().is_zero() {
+            stats.timings.push(("texts", reread.get()));
+        }
         let t = Instant::now();
         let (links, counts, held) =
             decided::relate_decided(&mut docs, &identical_to, decisions.decided, config, overlaps);
@@ -297,24 +329,35 @@ fn stages(
     let identical_to = identical::representatives(&docs);
     let active: Vec<bool> = identical_to.iter().enumerate().map(|(i, &r)| r == i as u32).collect();
     let candidates = candidates(&docs, &active, config)?;
-    let mut docs = docs;
     if !keep_sketches {
         docs.par_iter_mut().for_each(|d| d.sketch = crate::sketch::Sketch::None);
     }
     progress.finish();
     stats.timings.push(("candidates", t.elapsed()));
 
-    let t = Instant::now();
+    let (t, before) = (Instant::now(), reread.get());
     progress.start("verify", None, "pairs");
     let wanted = involved(docs.len(), &candidates);
+    // Documents that do not hold their texts get their sets from the inputs read again.
+    load(&mut docs, &wanted, Want::Set(config))?;
     fill_sets(&mut docs, &wanted, config);
     let sets: Vec<&[u64]> = docs.iter().map(|d| d.shingles.as_slice()).collect();
     let verified = verify::verify(&candidates, &sets, config.threshold);
+    if let_go && !keep_sketches {
+        // Only linked documents need their sets from here on (the passage stage makes its
+        // own from the sequences): the rest are let go.
+        let linked = involved(docs.len(), &verified.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>());
+        docs.par_iter_mut().zip(linked.par_iter()).for_each(|(d, &on)| {
+            if !on && !d.shingles.is_empty() {
+                d.shingles = Vec::new();
+            }
+        });
+    }
     progress.finish();
-    stats.timings.push(("verify", t.elapsed()));
+    stats.timings.push(("verify", since(t, before)));
 
     stats.verified_pairs = verified.len();
-    let t = Instant::now();
+    let (t, before) = (Instant::now(), reread.get());
     progress.start("passages", None, "pairs");
     let (proposed, df) = passage_candidates(&docs, &active, config);
     let stars = identical::star_links(&docs, &identical_to, config);
@@ -327,12 +370,31 @@ fn stages(
         }
         fill_sets(&mut docs, &wanted, config);
     }
-    let (links, counts, held) =
-        relate(&mut docs, verified, stars, &proposed, &df, config, overlaps, progress);
+    let (links, counts, held) = relate(
+        &mut docs,
+        verified,
+        stars,
+        &proposed,
+        &df,
+        config,
+        overlaps,
+        progress,
+        &mut |docs, wanted| load(docs, wanted, Want::Text),
+    )?;
     drop(df);
     progress.finish();
     if config.passages.is_some() {
-        stats.timings.push(("passages", t.elapsed()));
+        stats.timings.push(("passages", since(t, before)));
+    }
+    // The reports show the texts of linked documents and of overlaps.
+    let mut wanted = involved(docs.len(), &links.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>());
+    for (_, p) in &held {
+        wanted[p.a as usize] = true;
+        wanted[p.b as usize] = true;
+    }
+    load(&mut docs, &wanted, Want::Text)?;
+    if !reread.get().is_zero() {
+        stats.timings.push(("texts", reread.get()));
     }
 
     stats.candidate_pairs = candidates.len();

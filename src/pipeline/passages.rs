@@ -2,7 +2,7 @@
 //! ([`crate::relation`]), streaming overlaps to an [`OverlapSink`] and returning story links.
 
 use super::decide::{decide, in_id_order, Absorbed, Decided, Side};
-use super::{fill_sets, sequence, Doc, Progress, Proposals};
+use super::{fill_sets, sequence, Doc, Progress, Proposals, RunError};
 use crate::config::Config;
 use crate::lsh::{winnow, Pair};
 use crate::overlap::Sequence;
@@ -49,6 +49,9 @@ pub fn id_ranks(docs: &[Doc]) -> Vec<u32> {
     }
     rank
 }
+
+/// Gives the documents a mask marks their texts (see [`super::Texts`]).
+pub type TextsFor<'a> = dyn FnMut(&mut [Doc], &[bool]) -> Result<(), RunError> + 'a;
 
 /// The pairs [`relate`] holds for [`OverlapSink::finish`]: story links and the links composite
 /// pruning set aside, with their keys, in increasing key.
@@ -99,7 +102,8 @@ pub fn without_passages(
 /// `stars` link copies of a text to its first copy: duplicates as they are, never aligned again.
 /// Without passage detection, the verified pairs are the story links.
 /// `progress` sees the stage `passages` restart with the number of pairs to align as its total,
-/// and the pairs aligned so far after each batch.
+/// and the pairs aligned so far after each batch. `texts` gives the documents to align their
+/// texts (see [`super::Texts`]).
 #[allow(clippy::too_many_arguments)]
 pub fn relate(
     docs: &mut [Doc],
@@ -110,7 +114,8 @@ pub fn relate(
     config: &Config,
     sink: &mut dyn OverlapSink,
     progress: &dyn Progress,
-) -> (Vec<VerifiedPair>, RelationCounts, Held) {
+    texts: &mut TextsFor,
+) -> Result<(Vec<VerifiedPair>, RelationCounts, Held), RunError> {
     let rules = config.relations();
     let rank = id_ranks(docs);
     let key = |a: u32, b: u32| {
@@ -118,7 +123,7 @@ pub fn relate(
         (x.min(y), x.max(y))
     };
     let Some(params) = config.passages else {
-        return without_passages(verified, stars, &rank, &rules);
+        return Ok(without_passages(verified, stars, &rank, &rules));
     };
     // Pairs are aligned a block of documents at a time, in id order: block `i` holds the pairs
     // whose first document in id order is among the documents of ranks `i * PAIR_BLOCK ..`, so
@@ -157,6 +162,7 @@ pub fn relate(
         aligned += ps.len();
         from_fps += n;
     }
+    texts(docs, &involved)?;
     let sequences: Vec<Option<Sequence>> = docs
         .par_iter_mut()
         .zip(involved.par_iter())
@@ -199,5 +205,5 @@ pub fn relate(
             progress.set(done);
         }
     }
-    absorbed.conclude(stars, &rank, config.prune_composites, &params, &rules)
+    Ok(absorbed.conclude(stars, &rank, config.prune_composites, &params, &rules))
 }

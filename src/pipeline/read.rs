@@ -23,12 +23,25 @@ pub struct ReadSummary {
     pub inputs: Vec<InputSum>,
 }
 
-/// Reads and sketches every document of `inputs`.
+/// Reads and sketches every document of `inputs`; every document holds its text.
 pub fn read_and_sketch(
     inputs: Vec<Input>,
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<(Vec<Doc>, ReadSummary), RunError> {
+    read(inputs, config, progress, None)
+}
+
+/// [`read_and_sketch`]; with a `budget`, texts are held until they take more than `budget`
+/// bytes, then every document lets its text go (see [`super::Texts`]).
+pub(super) fn read(
+    inputs: Vec<Input>,
+    config: &Config,
+    progress: &dyn Progress,
+    budget: Option<usize>,
+) -> Result<(Vec<Doc>, ReadSummary), RunError> {
+    let mut held = 0usize;
+    let mut hold_texts = budget != Some(0);
     let total = CorpusReader::total_bytes(&inputs);
     progress.start("read+sketch", (total > 0).then_some(total), "bytes");
     let mut reader = CorpusReader::new(inputs, config.corpus.clone());
@@ -72,6 +85,7 @@ pub fn read_and_sketch(
         });
         for batch in rx.iter() {
             let batch = batch?;
+            let (hold, before) = (hold_texts, docs.len());
             let processed: Vec<Result<Doc, Skipped>> = batch
                 .into_par_iter()
                 .map_init(Normalized::default, |norm, record| match record {
@@ -119,11 +133,13 @@ pub fn read_and_sketch(
                             shingles = Vec::new();
                         }
                         let chars = raw.text.chars().count();
+                        let text_xxh3 = xxhash_rust::xxh3::xxh3_128(raw.text.as_bytes());
                         Ok(Doc {
                             record_xxh3: raw.record_xxh3,
+                            text_xxh3,
                             sequence: None,
                             id: raw.id,
-                            text: raw.text,
+                            text: if hold { raw.text } else { String::new() },
                             origin: raw.origin,
                             shingles,
                             shingle_count,
@@ -149,6 +165,13 @@ pub fn read_and_sketch(
                         }
                         skipped.push(s)
                     }
+                }
+            }
+            if let (Some(budget), true) = (budget, hold_texts) {
+                held += docs[before..].iter().map(|d| d.text.len()).sum::<usize>();
+                if held > budget {
+                    hold_texts = false;
+                    docs.par_iter_mut().for_each(|d| d.text = String::new());
                 }
             }
             progress.set(stored.load(std::sync::atomic::Ordering::Relaxed));

@@ -131,6 +131,9 @@ cluster_cases! {
     html_clusters_max: ["--html-clusters", U64_MAX] => Want::Runs(0);
     html_documents_0: ["--html-documents", "0"] => Want::Runs(0);
     html_documents_max: ["--html-documents", U64_MAX] => Want::Runs(0);
+    text_memory_0: ["--text-memory", "0"] => Want::Runs(0);
+    text_memory_1: ["--text-memory", "1"] => Want::Runs(0);
+    text_memory_max: ["--text-memory", U64_MAX] => Want::Runs(0);
     threads_0: ["--threads", "0"] => Want::Runs(0);
     threads_1: ["--threads", "1"] => Want::Runs(0);
     threads_max: ["--threads", U64_MAX] => Want::Error("--threads must be at most 1024");

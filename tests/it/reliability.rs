@@ -150,6 +150,66 @@ fn on_error_fail_early_in_a_large_input_ends_the_run() {
     assert!(err.contains("in.jsonl:1: text field `text` is a number"), "{err}");
 }
 
+/// Every file under `dir`, by relative path, with its bytes (manifest.json aside: it holds
+/// timings).
+fn outputs(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().is_some_and(|n| n != "manifest.json") {
+                files.insert(p.strip_prefix(dir).unwrap().to_path_buf(), fs::read(&p).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// `--text-memory 0` lets every text go and reads the inputs again: `cluster` and `dedup` write
+/// the same bytes as with the texts held, on the seeds (a directory, read again by the reader)
+/// and on the development set (JSON Lines, read again line by line; copies, passages).
+#[test]
+fn texts_read_again_give_the_outputs_of_texts_held() {
+    let dev = crate::common::shared_data("reprints_dev_ar/docs.jsonl.gz");
+    let dir = tmp();
+    let plain = dir.path().join("dev.jsonl");
+    let mut inputs = vec![seeds()];
+    if let Some(dev) = dev {
+        // Compressed and plain: both are read again line by line.
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(fs::File::open(&dev).unwrap()),
+            &mut text,
+        )
+        .unwrap();
+        fs::write(&plain, text).unwrap();
+        inputs.extend([dev, plain]);
+    }
+    for (k, input) in inputs.iter().enumerate() {
+        for command in ["cluster", "dedup"] {
+            let run = |tag: &str, extra: &[&str]| {
+                let out = dir.path().join(format!("{k}-{command}-{tag}"));
+                let o = reprint()
+                    .arg(command)
+                    .arg(input)
+                    .args(["-q", "--out"])
+                    .arg(&out)
+                    .args(extra)
+                    .output()
+                    .unwrap();
+                assert_eq!(o.status.code(), Some(0), "{input:?} {command} {tag}: {}", stderr_of(&o));
+                outputs(&out)
+            };
+            let (held, reread) = (run("held", &[]), run("reread", &["--text-memory", "0"]));
+            assert!(held.len() > 2, "{input:?} {command}: {:?}", held.keys());
+            assert!(held == reread, "{input:?} {command}: outputs differ");
+        }
+    }
+}
+
 // --- 3. no unbounded or second read of an input ------------------------------------------------
 
 #[test]

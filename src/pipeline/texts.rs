@@ -1,0 +1,343 @@
+//! Texts on demand: a run over files holds at most `--text-memory` bytes of texts
+//! ([`Config::text_memory`]). Past that, reading keeps what the stages need of a document (its
+//! sketch, fingerprints, lengths and a 128-bit hash of its text) and lets every text go; the
+//! stages that need texts (copies of a text compared byte for byte, shingle sets and alignment
+//! sequences of the documents in candidate pairs, the reports) ask for them, and the inputs are
+//! read again, up to the last document asked for.
+//! Every record read again is checked against the one read first (its id and the xxh3 of its
+//! raw bytes): an input that changed during the run is an error, never a wrong result.
+//! Standard input and pipes (FIFOs, process substitutions) cannot be read twice, so a run with
+//! one of them among its inputs holds every text.
+
+use super::{shingle_set, Doc, Progress, RunError};
+use crate::config::Config;
+use crate::corpus::{records_at_lines, CorpusConfig, CorpusReader, Input, Record};
+use rayon::prelude::*;
+
+/// What [`Texts::load`] gives a document.
+#[derive(Clone, Copy)]
+pub enum Want<'c> {
+    /// Its text, held from then on.
+    Text,
+    /// Its shingle set under the run's configuration, made from the text read again; the text
+    /// is let go at once (verification scores many documents it never reports).
+    Set(&'c Config),
+}
+
+/// Where the texts of a run's documents are.
+#[derive(Clone, Copy)]
+pub struct Texts<'a> {
+    /// The inputs to read again; `None` when every document holds its text.
+    inputs: Option<&'a [Input]>,
+    corpus: Option<&'a CorpusConfig>,
+}
+
+impl<'a> Texts<'a> {
+    /// Every document holds its text: [`Texts::load`] has nothing to do.
+    pub fn held() -> Self {
+        Texts { inputs: None, corpus: None }
+    }
+
+    /// Texts are read again from `inputs`, as `corpus` read them, when the stages need them;
+    /// held when one of the inputs is standard input or a file that is not a regular file (a
+    /// directory reads only regular files).
+    pub fn reread(inputs: &'a [Input], corpus: &'a CorpusConfig) -> Self {
+        let again = |i: &Input| match i {
+            Input::Stdin => false,
+            Input::Dir(_) => true,
+            _ => i.path().and_then(|p| std::fs::metadata(p).ok()).is_some_and(|m| m.is_file()),
+        };
+        if !inputs.iter().all(again) {
+            return Texts::held();
+        }
+        Texts { inputs: Some(inputs), corpus: Some(corpus) }
+    }
+
+    /// How many bytes of texts reading holds before it lets them go: `None` (all of them)
+    /// when the inputs cannot be read again.
+    pub fn budget(&self, config: &Config) -> Option<usize> {
+        self.inputs.map(|_| config.text_memory)
+    }
+
+    /// Gives the documents `wanted` marks their texts (or their shingle sets), reading the
+    /// inputs again up to the last of them that needs it; a document that holds its text is
+    /// left as it is. Returns whether the inputs were read.
+    pub fn load(
+        &self,
+        docs: &mut [Doc],
+        wanted: &[bool],
+        want: Want,
+        progress: &dyn Progress,
+    ) -> Result<bool, RunError> {
+        let (Some(inputs), Some(corpus)) = (self.inputs, self.corpus) else { return Ok(false) };
+        let missing = |d: &Doc| {
+            d.text.is_empty()
+                && d.chars > 0
+                && match want {
+                    Want::Text => true,
+                    Want::Set(_) => d.shingles.is_empty() && d.shingle_count > 0,
+                }
+        };
+        let Some(last) = (0..docs.len()).rev().find(|&i| wanted.get(i) == Some(&true) && missing(&docs[i]))
+        else {
+            return Ok(false);
+        };
+        let total = CorpusReader::total_bytes(inputs);
+        progress.start("texts", (total > 0).then_some(total), "bytes");
+        if inputs.iter().all(|i| matches!(i, Input::Jsonl(_))) {
+            // JSON Lines: only the wanted lines are parsed, found by their line numbers.
+            for (k, input) in inputs.iter().enumerate() {
+                let lines: Vec<(u64, usize)> = (0..=last)
+                    .filter(|&i| wanted[i] && missing(&docs[i]) && docs[i].origin.input == k)
+                    .map(|i| (docs[i].origin.line.unwrap_or(0), i))
+                    .collect();
+                let (Some(path), false) = (input.path(), lines.is_empty()) else { continue };
+                records_at_lines(path, corpus, &lines, |batch| -> Result<(), RunError> {
+                    let mut got = Vec::with_capacity(batch.len());
+                    for (i, raw) in batch {
+                        let d = &docs[i];
+                        match raw {
+                            Some(raw) if raw.record_xxh3 == d.record_xxh3 && raw.id == d.id => {
+                                got.push((i, raw.text))
+                            }
+                            _ => return Err(changed(&d.origin.to_string(), &d.id)),
+                        }
+                    }
+                    give(docs, got, want);
+                    Ok(())
+                })?;
+            }
+            progress.finish();
+            return Ok(true);
+        }
+        let mut reader = CorpusReader::new(inputs.to_vec(), corpus.clone());
+        let stored = reader.stored_counter();
+        let mut i = 0usize;
+        // As in reading: the reader runs a batch ahead on its own thread, so that splitting
+        // lines overlaps with making the previous batch's sets.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Record>, RunError>>(2);
+        std::thread::scope(|scope| -> Result<(), RunError> {
+            // Owned here, so that leaving early drops it and the reader stops.
+            let rx = rx;
+            scope.spawn(move || loop {
+                let batch = reader.next_batch().map_err(RunError::from).transpose();
+                let end = !matches!(batch, Some(Ok(_)));
+                if batch.is_some_and(|b| tx.send(b).is_err()) || end {
+                    break;
+                }
+            });
+            for batch in rx.iter() {
+                let mut got: Vec<(usize, String)> = Vec::new();
+                for record in batch? {
+                    let Record::Doc(raw) = record else { continue };
+                    if i <= last && wanted[i] && missing(&docs[i]) {
+                        let d = &docs[i];
+                        if raw.record_xxh3 != d.record_xxh3 || raw.id != d.id {
+                            return Err(changed(&raw.origin.to_string(), &d.id));
+                        }
+                        got.push((i, raw.text));
+                    }
+                    i += 1;
+                }
+                give(docs, got, want);
+                progress.set(stored.load(std::sync::atomic::Ordering::Relaxed));
+                if i > last {
+                    // Dropping the receiver stops the reader at its next batch.
+                    break;
+                }
+            }
+            Ok(())
+        })?;
+        progress.finish();
+        if i <= last {
+            return Err(changed(&format!("document {} of the inputs", last + 1), &docs[last].id));
+        }
+        Ok(true)
+    }
+}
+
+/// Gives each document of `got` its text, or its shingle set (made in parallel) and no text.
+fn give(docs: &mut [Doc], got: Vec<(usize, String)>, want: Want) {
+    match want {
+        Want::Text => got.into_iter().for_each(|(i, text)| docs[i].text = text),
+        Want::Set(config) => {
+            let sets: Vec<(usize, Vec<u64>)> =
+                got.into_par_iter().map(|(i, text)| (i, shingle_set(&text, config))).collect();
+            sets.into_iter().for_each(|(i, set)| docs[i].shingles = set);
+        }
+    }
+}
+
+fn changed(at: &str, id: &str) -> RunError {
+    RunError::Changed(format!(
+        "{at}: the input changed during the run (reading it again for the texts of the documents in pairs did not find the record `{id}` read first); run again on inputs that stay unchanged"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Params;
+    use crate::lsh::Pair;
+    use crate::pipeline::{read_and_sketch, run, run_on, NoProgress, OverlapSink};
+    use crate::verify::VerifiedPair;
+    use std::path::PathBuf;
+
+    /// Every pair a sink saw, with the lengths of the two texts as the sink saw them.
+    #[derive(Default)]
+    struct Seen(Vec<(String, (usize, usize))>);
+
+    impl OverlapSink for Seen {
+        fn overlap(&mut self, docs: &[Doc], p: &VerifiedPair, _: (u32, u32)) {
+            let len = |d: u32| docs[d as usize].text.len();
+            self.0.push((format!("{p:?}"), (len(p.a), len(p.b))));
+        }
+        fn finish(&mut self, docs: &[Doc], held: &[((u32, u32), VerifiedPair)]) {
+            held.iter().for_each(|(_, p)| self.overlap(docs, p, (0, 0)));
+        }
+    }
+
+    /// A JSON Lines file of the seed articles, an identical copy of one, an edited copy of
+    /// another and a document without words, in a fresh directory.
+    fn corpus(name: &str) -> (PathBuf, Vec<(String, String)>) {
+        let dir = std::env::temp_dir().join(format!("reprint-texts-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut docs: Vec<(String, String)> = Vec::new();
+        let mut names: Vec<_> = std::fs::read_dir(&seeds).unwrap().map(|e| e.unwrap().path()).collect();
+        names.sort();
+        for p in names.iter().filter(|p| p.extension().is_some_and(|e| e == "txt")) {
+            let id = p.file_stem().unwrap().to_string_lossy().into_owned();
+            docs.push((id, std::fs::read_to_string(p).unwrap()));
+        }
+        docs.insert(1, ("copy".to_owned(), docs[0].1.clone()));
+        docs.push(("edited".to_owned(), docs[3].1.replacen(' ', " كلمة ", 3)));
+        docs.push(("blank".to_owned(), " ... ".to_owned()));
+        (dir, docs)
+    }
+
+    fn write(path: &std::path::Path, docs: &[(String, String)]) {
+        let lines: String = docs
+            .iter()
+            .map(|(id, text)| serde_json::json!({ "id": id, "text": text }).to_string() + "\n")
+            .collect();
+        std::fs::write(path, lines).unwrap();
+    }
+
+    /// A run over a file reads texts again when it needs them; its links, clusters, overlaps
+    /// and the texts its reports see are those of a run that held every text.
+    #[test]
+    fn texts_read_again_give_the_results_of_texts_held() {
+        let (dir, docs) = corpus("same");
+        let path = dir.join("in.jsonl");
+        write(&path, &docs);
+        // A directory of text files is read again by the reader, JSON Lines line by line.
+        let txt = dir.join("txt");
+        std::fs::create_dir(&txt).unwrap();
+        for (id, text) in &docs {
+            std::fs::write(txt.join(format!("{id}.txt")), text).unwrap();
+        }
+        let expected: std::collections::HashMap<&str, &str> =
+            docs.iter().map(|(id, t)| (id.as_str(), t.as_str())).collect();
+        let forms = [Input::Jsonl(path.clone()), Input::Dir(txt.clone())];
+        let configs = [Params::default(), Params { passages: None, ..Params::default() }];
+        for (form, config) in forms.iter().flat_map(|f| configs.iter().map(move |c| (f, c))) {
+            let config = Params { text_memory: 0, ..config.clone() }.resolve().unwrap();
+            let input = || vec![form.clone()];
+            let (mut held_sink, mut reread_sink) = (Seen::default(), Seen::default());
+            let (d, summary) = read_and_sketch(input(), &config, &NoProgress).unwrap();
+            let held = run_on(d, summary, Default::default(), &config, &NoProgress, &mut held_sink).unwrap();
+            let reread = run(input(), &config, &NoProgress, &mut reread_sink).unwrap();
+            assert!(!held.links.is_empty() && !held_sink.0.is_empty(), "the corpus has pairs to compare");
+            assert_eq!(format!("{:?}", held.links), format!("{:?}", reread.links));
+            assert_eq!(format!("{:?}", held.clusters), format!("{:?}", reread.clusters));
+            assert_eq!(held_sink.0, reread_sink.0);
+            let linked: Vec<Pair> = reread.links.iter().map(|p| (p.a, p.b)).collect();
+            let linked = crate::pipeline::involved(docs.len(), &linked);
+            for (i, (h, r)) in held.docs.iter().zip(&reread.docs).enumerate() {
+                assert_eq!(h.text, expected[h.id.trim_end_matches(".txt")]);
+                if linked[i] {
+                    assert_eq!(r.text, h.text, "linked document {} holds its text", r.id);
+                } else if config.passages.is_none() {
+                    assert!(r.text.is_empty(), "document {} is in no link and holds no text", r.id);
+                } else {
+                    // Aligned without a relation: its text was read for its sequence.
+                    assert!(r.text.is_empty() || r.text == h.text, "{}", r.id);
+                }
+            }
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// Reading holds texts while they take at most the budget, and lets every one go past it.
+    #[test]
+    fn reading_holds_texts_up_to_the_budget() {
+        let (dir, docs) = corpus("budget");
+        let path = dir.join("in.jsonl");
+        write(&path, &docs);
+        let config = Params::default().resolve().unwrap();
+        let bytes: usize = docs.iter().map(|(_, t)| t.len()).sum();
+        let read = |budget| {
+            let inputs = vec![Input::Jsonl(path.clone())];
+            super::super::read::read(inputs, &config, &NoProgress, budget).unwrap().0
+        };
+        for budget in [None, Some(bytes)] {
+            assert!(read(budget).iter().zip(&docs).all(|(d, (_, t))| &d.text == t), "{budget:?}");
+        }
+        for budget in [Some(0), Some(bytes - 1)] {
+            assert!(read(budget).iter().all(|d| d.text.is_empty()), "{budget:?}");
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// An input that changed between the first reading and the second is an error naming the
+    /// place and the document, never a text that is not the one analysed.
+    #[test]
+    fn an_input_changed_during_the_run_is_an_error() {
+        let (dir, mut docs) = corpus("changed");
+        let path = dir.join("in.jsonl");
+        write(&path, &docs);
+        let config = Params::default().resolve().unwrap();
+        let inputs = vec![Input::Jsonl(path.clone())];
+        let all = vec![true; docs.len()];
+        let read = || super::super::read::read(inputs.clone(), &config, &NoProgress, Some(0)).unwrap().0;
+        let texts = Texts::reread(&inputs, &config.corpus);
+        let mut unchanged = read();
+        assert!(unchanged.iter().all(|d| d.text.is_empty()));
+        assert!(texts.load(&mut unchanged, &all, Want::Text, &NoProgress).unwrap());
+        assert!(unchanged.iter().zip(&docs).all(|(d, (_, t))| &d.text == t));
+
+        let mut first = read();
+        docs[2].1.push_str(" تعديل");
+        write(&path, &docs);
+        let e = texts.load(&mut first, &all, Want::Text, &NoProgress).unwrap_err().to_string();
+        assert!(e.starts_with(&format!("{}:3: the input changed during the run", path.display())), "{e}");
+        assert!(e.contains(&format!("`{}`", docs[2].0)), "{e}");
+
+        let mut first = read();
+        docs.truncate(4);
+        write(&path, &docs);
+        let e = texts.load(&mut first, &all, Want::Set(&config), &NoProgress).unwrap_err().to_string();
+        assert!(e.contains("the input changed during the run"), "{e}");
+
+        // A directory, read again by the reader: a file edited, then a file removed.
+        let txt = dir.join("txt");
+        std::fs::create_dir(&txt).unwrap();
+        for (id, text) in &docs {
+            std::fs::write(txt.join(format!("{id}.txt")), text).unwrap();
+        }
+        let inputs = vec![Input::Dir(txt.clone())];
+        let texts = Texts::reread(&inputs, &config.corpus);
+        let read = || super::super::read::read(inputs.clone(), &config, &NoProgress, Some(0)).unwrap().0;
+        let all = vec![true; docs.len()];
+        let mut first = read();
+        std::fs::write(txt.join(format!("{}.txt", docs[1].0)), "another text altogether").unwrap();
+        let e = texts.load(&mut first, &all, Want::Text, &NoProgress).unwrap_err().to_string();
+        assert!(e.contains("the input changed during the run") && e.contains(&docs[1].0), "{e}");
+        let mut first = read();
+        std::fs::remove_file(txt.join(format!("{}.txt", docs[3].0))).unwrap();
+        assert!(texts.load(&mut first, &all, Want::Text, &NoProgress).is_err());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
