@@ -265,7 +265,6 @@ fn stages(
 ) -> Result<RunResult, RunError> {
     let mut stats = Stats::default();
     stats.timings.push(("read+sketch", read));
-    // Copies of a text are compared byte for byte: documents sharing a text hash need theirs.
     // Time spent reading texts again: a stage of its own in the timings, not the stage's.
     let reread = std::cell::Cell::new(Duration::ZERO);
     let load = |docs: &mut [Doc], wanted: &[bool], want: Want| -> Result<(), RunError> {
@@ -278,8 +277,11 @@ fn stages(
     let since = |t: Instant, before: Duration| t.elapsed().saturating_sub(reread.get() - before);
     // Whether reading let the texts go (past `--text-memory`).
     let let_go = docs.iter().any(|d| d.text.is_empty() && d.chars > 0);
-    let shared = identical::shared_hashes(&docs);
-    load(&mut docs, &shared, Want::Text)?;
+    if let_go {
+        // Copies of a text are compared byte for byte: documents sharing a text hash need theirs.
+        let shared = identical::shared_hashes(&docs);
+        load(&mut docs, &shared, Want::Text)?;
+    }
     if let Some(decisions) = decisions {
         for (d, (x, y)) in decisions.decided.iter().zip(&decisions.ids) {
             let (a, b) = (d.pair.a as usize, d.pair.b as usize);

@@ -86,12 +86,14 @@ impl<'a> Texts<'a> {
         progress.start("texts", (total > 0).then_some(total), "bytes");
         if inputs.iter().all(|i| matches!(i, Input::Jsonl(_))) {
             // JSON Lines: only the wanted lines are parsed, found by their line numbers.
-            for (k, input) in inputs.iter().enumerate() {
-                let lines: Vec<(u64, usize)> = (0..=last)
-                    .filter(|&i| wanted[i] && missing(&docs[i]) && docs[i].origin.input == k)
-                    .map(|i| (docs[i].origin.line.unwrap_or(0), i))
-                    .collect();
-                let (Some(path), false) = (input.path(), lines.is_empty()) else { continue };
+            let places: Vec<(usize, u64, usize)> = (0..=last)
+                .filter(|&i| wanted[i] && missing(&docs[i]))
+                .map(|i| (docs[i].origin.input, docs[i].origin.line.unwrap_or(0), i))
+                .collect();
+            // Documents come in input order: one group of lines per input.
+            for group in places.chunk_by(|x, y| x.0 == y.0) {
+                let Some(path) = inputs.get(group[0].0).and_then(Input::path) else { continue };
+                let lines: Vec<(u64, usize)> = group.iter().map(|&(_, line, i)| (line, i)).collect();
                 records_at_lines(path, corpus, &lines, |batch| -> Result<(), RunError> {
                     let mut got = Vec::with_capacity(batch.len());
                     for (i, raw) in batch {
@@ -240,11 +242,19 @@ mod tests {
         }
         let expected: std::collections::HashMap<&str, &str> =
             docs.iter().map(|(id, t)| (id.as_str(), t.as_str())).collect();
-        let forms = [Input::Jsonl(path.clone()), Input::Dir(txt.clone())];
+        // Two JSON Lines files: lines are found per input.
+        let (first, second) = (dir.join("first.jsonl"), dir.join("second.jsonl"));
+        write(&first, &docs[..3]);
+        write(&second, &docs[3..]);
+        let forms = [
+            vec![Input::Jsonl(path.clone())],
+            vec![Input::Dir(txt.clone())],
+            vec![Input::Jsonl(first), Input::Jsonl(second)],
+        ];
         let configs = [Params::default(), Params { passages: None, ..Params::default() }];
         for (form, config) in forms.iter().flat_map(|f| configs.iter().map(move |c| (f, c))) {
             let config = Params { text_memory: 0, ..config.clone() }.resolve().unwrap();
-            let input = || vec![form.clone()];
+            let input = || form.clone();
             let (mut held_sink, mut reread_sink) = (Seen::default(), Seen::default());
             let (d, summary) = read_and_sketch(input(), &config, &NoProgress).unwrap();
             let held = run_on(d, summary, Default::default(), &config, &NoProgress, &mut held_sink).unwrap();
