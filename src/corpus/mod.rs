@@ -14,9 +14,10 @@
 //! `record` parses one JSON line, `table` reads CSV/TSV rows, `array` the elements of a JSON array, `parquet` the rows of a
 //! Parquet file (as JSON objects, `arrow_json`), `dir` decides what a directory
 //! holds, `lines` is the one opener (compression detected by content) and the
-//! capped line reader, and `reread` reads inputs a second time after a run (dedup's
+//! capped line reader, `ahead` reads one batch ahead on a thread of its own, and `reread` reads inputs a second time after a run (dedup's
 //! byte-for-byte copy, manifest checksums).
 
+mod ahead;
 mod array;
 mod arrow_json;
 mod dir;

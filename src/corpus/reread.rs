@@ -11,16 +11,18 @@ use super::table::TableSource;
 use super::{is_json_array, CorpusConfig, CorpusError, Format, Input, RawDoc, Record};
 use std::fs::File;
 use std::io::{self, Read};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 /// Calls `f(line_number, raw_line)` for every line of a JSON Lines file (plain or compressed),
 /// numbering lines exactly as the reader does (1-based, every `\n`-terminated line counts).
 /// `raw_line` includes its line ending and any byte-order mark; a line longer than `cap` bytes
-/// is consumed without being held and given as `None` (the reader skipped it too).
+/// is consumed without being held and given as `None` (the reader skipped it too). Reading stops
+/// at the end of the file, or after the line for which `f` breaks.
 pub fn for_each_line(
     path: &Path,
     cap: usize,
-    mut f: impl FnMut(u64, Option<&[u8]>) -> io::Result<()>,
+    mut f: impl FnMut(u64, Option<&[u8]>) -> io::Result<ControlFlow<()>>,
 ) -> Result<(), CorpusError> {
     let err = |source| CorpusError::Open { path: path.to_path_buf(), source };
     let mut reader = open_lines(path)?;
@@ -33,7 +35,9 @@ pub fn for_each_line(
             return Ok(());
         }
         line += 1;
-        f(line, (!too_long).then_some(buf.as_slice())).map_err(err)?;
+        if f(line, (!too_long).then_some(buf.as_slice())).map_err(err)?.is_break() {
+            return Ok(());
+        }
     }
 }
 
@@ -208,11 +212,8 @@ pub fn records_at_lines<E: From<CorpusError>>(
     mut batch: impl FnMut(Vec<(usize, Option<RawDoc>)>) -> Result<(), E>,
 ) -> Result<(), E> {
     use rayon::prelude::*;
-    let err = |source| CorpusError::Open { path: path.to_path_buf(), source };
     let name = path.display().to_string();
-    let mut reader = open_lines(path)?;
-    let (mut line, mut next) = (0u64, wanted.iter().peekable());
-    let mut buf = Vec::new();
+    let mut next = wanted.iter().peekable();
     let mut lines: Vec<(u64, usize, Vec<u8>)> = Vec::new();
     let mut held = 0usize;
     let mut parse = |lines: &mut Vec<(u64, usize, Vec<u8>)>| -> Result<(), E> {
@@ -225,24 +226,33 @@ pub fn records_at_lines<E: From<CorpusError>>(
             .collect();
         batch(records)
     };
-    while let Some(&&(at, slot)) = next.peek() {
-        buf.clear();
-        let (n, too_long) = read_line_capped(reader.as_mut(), &mut buf, config.max_doc_bytes).map_err(err)?;
-        if n == 0 {
-            // The file ends before the wanted lines.
-            parse(&mut lines)?;
-            return batch(next.map(|&(_, slot)| (slot, None)).collect());
-        }
-        line += 1;
-        if line == at {
-            next.next();
-            held += buf.len();
-            lines.push((line, slot, if too_long { Vec::new() } else { buf.clone() }));
-            if held >= BATCH_BYTES {
-                held = 0;
-                parse(&mut lines)?;
+    let mut failed = None;
+    if !wanted.is_empty() {
+        for_each_line(path, config.max_doc_bytes, |line, raw| {
+            let Some(&&(at, slot)) = next.peek() else { return Ok(ControlFlow::Break(())) };
+            if line == at {
+                next.next();
+                let bytes = raw.map_or_else(Vec::new, <[u8]>::to_vec);
+                held += bytes.len();
+                lines.push((line, slot, bytes));
+                if held >= BATCH_BYTES {
+                    held = 0;
+                    if let Err(e) = parse(&mut lines) {
+                        failed = Some(e);
+                        return Ok(ControlFlow::Break(()));
+                    }
+                }
+                if next.peek().is_none() {
+                    return Ok(ControlFlow::Break(()));
+                }
             }
-        }
+            Ok(ControlFlow::Continue(()))
+        })?;
     }
-    parse(&mut lines)
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    parse(&mut lines)?;
+    // Wanted lines past the end of the file (none, unless it changed).
+    batch(next.map(|&(_, slot)| (slot, None)).collect())
 }

@@ -27,6 +27,7 @@ use crate::verify::{LinkedBy, Relation, VerifiedPair};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::{self, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -404,7 +405,7 @@ pub fn write_outputs(
             expected.sort_unstable();
             let mut matched = 0usize;
             let mut changed = None;
-            let read = corpus::for_each_line(p, cap, |line, raw| {
+            let mut copy = |line: u64, raw: Option<&[u8]>| -> io::Result<()> {
                 let Some(&doc) = docs.get(&line) else { return Ok(()) };
                 // Over-long lines were skipped by the first read too: one where a document was
                 // analysed means the file changed.
@@ -437,6 +438,9 @@ pub fn write_outputs(
                 } else {
                     Ok(())
                 }
+            };
+            let read = corpus::for_each_line(p, cap, |line, raw| {
+                copy(line, raw).map(|()| ControlFlow::Continue(()))
             });
             match (read, changed) {
                 (_, Some(line)) => return Err(DedupError::Changed { source_name, line }),

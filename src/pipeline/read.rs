@@ -11,6 +11,7 @@ use crate::normalize::Normalizer;
 use crate::shingle::{ShingleConfig, ShingleKind, Shingler};
 use crate::sketch::{simhash, MinHasher, Sketch, SketchKind};
 use rayon::prelude::*;
+use std::ops::ControlFlow;
 
 /// What reading produced besides the documents.
 #[derive(Debug, Clone, Default)]
@@ -44,7 +45,7 @@ pub(super) fn read(
     let mut hold_texts = budget != Some(0);
     let total = CorpusReader::total_bytes(&inputs);
     progress.start("read+sketch", (total > 0).then_some(total), "bytes");
-    let mut reader = CorpusReader::new(inputs, config.corpus.clone());
+    let reader = CorpusReader::new(inputs, config.corpus.clone());
     let stored = reader.stored_counter();
     let normalizer = Normalizer::new(config.normalize);
     let shingler = Shingler::new(config.shingle, config.seed);
@@ -61,125 +62,102 @@ pub(super) fn read(
     let mut skipped = SkipLog::default();
     // The reader runs one batch ahead on its own thread, so that decompressing and splitting
     // lines (sequential work) overlaps with sketching the previous batch (parallel work).
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Record>, CorpusError>>(2);
-    let (bytes_read, sums) = std::thread::scope(|scope| -> Result<(u64, Vec<InputSum>), RunError> {
-        // Owned here, so that an error return drops it: the reader's next send fails and it
-        // stops, instead of waiting forever on a full channel while the scope waits for it.
-        let rx = rx;
-        let handle = scope.spawn(move || {
-            loop {
-                match reader.next_batch() {
-                    Ok(Some(batch)) => {
-                        if tx.send(Ok(batch)).is_err() {
-                            break;
+    let reader = reader.read_ahead(|batch| -> Result<ControlFlow<()>, RunError> {
+        let (hold, before) = (hold_texts, docs.len());
+        let processed: Vec<Result<Doc, Skipped>> = batch
+            .into_par_iter()
+            .map_init(Normalized::default, |norm, record| match record {
+                Record::Skip(s) => Err(s),
+                Record::Doc(raw) => {
+                    let mut shingles = Vec::new();
+                    if config.shingle.kind == ShingleKind::Word {
+                        word_shingles_in_pieces(
+                            &normalizer,
+                            &shingler,
+                            &raw.text,
+                            PIECE_BYTES,
+                            norm,
+                            &mut shingles,
+                        );
+                    } else {
+                        normalizer.normalize_into(&raw.text, norm);
+                        shingler.hashes_into(norm, &mut shingles);
+                    }
+                    let winnowed = match (&config.passages, &passage_shingler) {
+                        (None, _) => Vec::new(),
+                        (Some(p), None) => winnow::fingerprints(&shingles, p.window),
+                        (Some(p), Some(ps)) => {
+                            let mut words = Vec::new();
+                            ps.hashes_into(norm, &mut words);
+                            winnow::fingerprints(&words, p.window)
                         }
+                    };
+                    shingles.sort_unstable();
+                    shingles.dedup();
+                    let shingle_count = shingles.len();
+                    let sketch = match (&sketcher, shingles.is_empty()) {
+                        (_, true) | (Sketcher::None, _) => Sketch::None,
+                        (Sketcher::MinHash(m, seed), false) => {
+                            Sketch::MinHash { seed: *seed, slots: m.signature(&shingles) }
+                        }
+                        (Sketcher::SimHash(seed), false) => {
+                            Sketch::SimHash { seed: *seed, bits: simhash(&shingles) }
+                        }
+                    };
+                    if keep_sets {
+                        // Kept for the whole run: no spare capacity.
+                        shingles.shrink_to_fit();
+                    } else {
+                        shingles = Vec::new();
                     }
-                    Ok(None) => break,
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        break;
+                    let chars = raw.text.chars().count();
+                    let text_xxh3 = xxhash_rust::xxh3::xxh3_128(raw.text.as_bytes());
+                    Ok(Doc {
+                        record_xxh3: raw.record_xxh3,
+                        text_xxh3,
+                        sequence: None,
+                        id: raw.id,
+                        text: if hold { raw.text } else { String::new() },
+                        origin: raw.origin,
+                        shingles,
+                        shingle_count,
+                        sketch,
+                        winnowed,
+                        chars,
+                        key: raw.key,
+                        meta: raw.meta,
+                    })
+                }
+            })
+            .collect();
+        for p in processed {
+            match p {
+                Ok(d) => docs.push(d),
+                Err(s) => {
+                    if config.on_error == OnError::Fail {
+                        return Err(RunError::Corpus(CorpusError::BadRecord {
+                            source_name: s.source,
+                            line: s.line,
+                            reason: s.reason,
+                        }));
                     }
+                    skipped.push(s)
                 }
             }
-            (reader.bytes_read(), reader.sums().to_vec())
-        });
-        for batch in rx.iter() {
-            let batch = batch?;
-            let (hold, before) = (hold_texts, docs.len());
-            let processed: Vec<Result<Doc, Skipped>> = batch
-                .into_par_iter()
-                .map_init(Normalized::default, |norm, record| match record {
-                    Record::Skip(s) => Err(s),
-                    Record::Doc(raw) => {
-                        let mut shingles = Vec::new();
-                        if config.shingle.kind == ShingleKind::Word {
-                            word_shingles_in_pieces(
-                                &normalizer,
-                                &shingler,
-                                &raw.text,
-                                PIECE_BYTES,
-                                norm,
-                                &mut shingles,
-                            );
-                        } else {
-                            normalizer.normalize_into(&raw.text, norm);
-                            shingler.hashes_into(norm, &mut shingles);
-                        }
-                        let winnowed = match (&config.passages, &passage_shingler) {
-                            (None, _) => Vec::new(),
-                            (Some(p), None) => winnow::fingerprints(&shingles, p.window),
-                            (Some(p), Some(ps)) => {
-                                let mut words = Vec::new();
-                                ps.hashes_into(norm, &mut words);
-                                winnow::fingerprints(&words, p.window)
-                            }
-                        };
-                        shingles.sort_unstable();
-                        shingles.dedup();
-                        let shingle_count = shingles.len();
-                        let sketch = match (&sketcher, shingles.is_empty()) {
-                            (_, true) | (Sketcher::None, _) => Sketch::None,
-                            (Sketcher::MinHash(m, seed), false) => {
-                                Sketch::MinHash { seed: *seed, slots: m.signature(&shingles) }
-                            }
-                            (Sketcher::SimHash(seed), false) => {
-                                Sketch::SimHash { seed: *seed, bits: simhash(&shingles) }
-                            }
-                        };
-                        if keep_sets {
-                            // Kept for the whole run: no spare capacity.
-                            shingles.shrink_to_fit();
-                        } else {
-                            shingles = Vec::new();
-                        }
-                        let chars = raw.text.chars().count();
-                        let text_xxh3 = xxhash_rust::xxh3::xxh3_128(raw.text.as_bytes());
-                        Ok(Doc {
-                            record_xxh3: raw.record_xxh3,
-                            text_xxh3,
-                            sequence: None,
-                            id: raw.id,
-                            text: if hold { raw.text } else { String::new() },
-                            origin: raw.origin,
-                            shingles,
-                            shingle_count,
-                            sketch,
-                            winnowed,
-                            chars,
-                            key: raw.key,
-                            meta: raw.meta,
-                        })
-                    }
-                })
-                .collect();
-            for p in processed {
-                match p {
-                    Ok(d) => docs.push(d),
-                    Err(s) => {
-                        if config.on_error == OnError::Fail {
-                            return Err(RunError::Corpus(CorpusError::BadRecord {
-                                source_name: s.source,
-                                line: s.line,
-                                reason: s.reason,
-                            }));
-                        }
-                        skipped.push(s)
-                    }
-                }
-            }
-            if let (Some(budget), true) = (budget, hold_texts) {
-                held += docs[before..].iter().map(|d| d.text.len()).sum::<usize>();
-                if held > budget {
-                    hold_texts = false;
-                    docs.par_iter_mut().for_each(|d| d.text = String::new());
-                }
-            }
-            progress.set(stored.load(std::sync::atomic::Ordering::Relaxed));
         }
-        handle.join().map_err(|panic| std::panic::resume_unwind(panic))
+        if let (Some(budget), true) = (budget, hold_texts) {
+            held += docs[before..].iter().map(|d| d.text.len()).sum::<usize>();
+            if held > budget {
+                hold_texts = false;
+                docs.par_iter_mut().for_each(|d| d.text = String::new());
+            }
+        }
+        progress.set(stored.load(std::sync::atomic::Ordering::Relaxed));
+        Ok(ControlFlow::Continue(()))
     })?;
     progress.finish();
-    Ok((docs, ReadSummary { skipped, input_bytes: bytes_read, inputs: sums }))
+    let (input_bytes, inputs) = (reader.bytes_read(), reader.sums().to_vec());
+    Ok((docs, ReadSummary { skipped, input_bytes, inputs }))
 }
 
 /// The word shingler for passages when it differs from the main shingler (`char:N` mode).

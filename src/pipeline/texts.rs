@@ -11,8 +11,9 @@
 
 use super::{shingle_set, Doc, Progress, RunError};
 use crate::config::Config;
-use crate::corpus::{records_at_lines, CorpusConfig, CorpusReader, Input, Record};
+use crate::corpus::{records_at_lines, CorpusConfig, CorpusReader, Input, RawDoc, Record};
 use rayon::prelude::*;
+use std::ops::ControlFlow;
 
 /// What [`Texts::load`] gives a document.
 #[derive(Clone, Copy)]
@@ -97,13 +98,7 @@ impl<'a> Texts<'a> {
                 records_at_lines(path, corpus, &lines, |batch| -> Result<(), RunError> {
                     let mut got = Vec::with_capacity(batch.len());
                     for (i, raw) in batch {
-                        let d = &docs[i];
-                        match raw {
-                            Some(raw) if raw.record_xxh3 == d.record_xxh3 && raw.id == d.id => {
-                                got.push((i, raw.text))
-                            }
-                            _ => return Err(changed(&d.origin.to_string(), &d.id)),
-                        }
+                        got.push((i, text_of(raw, &docs[i])?));
                     }
                     give(docs, got, want);
                     Ok(())
@@ -112,43 +107,23 @@ impl<'a> Texts<'a> {
             progress.finish();
             return Ok(true);
         }
-        let mut reader = CorpusReader::new(inputs.to_vec(), corpus.clone());
+        let reader = CorpusReader::new(inputs.to_vec(), corpus.clone());
         let stored = reader.stored_counter();
         let mut i = 0usize;
-        // As in reading: the reader runs a batch ahead on its own thread, so that splitting
-        // lines overlaps with making the previous batch's sets.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Record>, RunError>>(2);
-        std::thread::scope(|scope| -> Result<(), RunError> {
-            // Owned here, so that leaving early drops it and the reader stops.
-            let rx = rx;
-            scope.spawn(move || loop {
-                let batch = reader.next_batch().map_err(RunError::from).transpose();
-                let end = !matches!(batch, Some(Ok(_)));
-                if batch.is_some_and(|b| tx.send(b).is_err()) || end {
-                    break;
+        // As in reading: the reader runs a batch ahead, so that splitting lines overlaps with
+        // making the previous batch's sets.
+        reader.read_ahead(|batch| -> Result<ControlFlow<()>, RunError> {
+            let mut got: Vec<(usize, String)> = Vec::new();
+            for record in batch {
+                let Record::Doc(raw) = record else { continue };
+                if i <= last && wanted[i] && missing(&docs[i]) {
+                    got.push((i, text_of(Some(raw), &docs[i])?));
                 }
-            });
-            for batch in rx.iter() {
-                let mut got: Vec<(usize, String)> = Vec::new();
-                for record in batch? {
-                    let Record::Doc(raw) = record else { continue };
-                    if i <= last && wanted[i] && missing(&docs[i]) {
-                        let d = &docs[i];
-                        if raw.record_xxh3 != d.record_xxh3 || raw.id != d.id {
-                            return Err(changed(&raw.origin.to_string(), &d.id));
-                        }
-                        got.push((i, raw.text));
-                    }
-                    i += 1;
-                }
-                give(docs, got, want);
-                progress.set(stored.load(std::sync::atomic::Ordering::Relaxed));
-                if i > last {
-                    // Dropping the receiver stops the reader at its next batch.
-                    break;
-                }
+                i += 1;
             }
-            Ok(())
+            give(docs, got, want);
+            progress.set(stored.load(std::sync::atomic::Ordering::Relaxed));
+            Ok(if i > last { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
         })?;
         progress.finish();
         if i <= last {
@@ -167,6 +142,16 @@ fn give(docs: &mut [Doc], got: Vec<(usize, String)>, want: Want) {
                 got.into_par_iter().map(|(i, text)| (i, shingle_set(&text, config))).collect();
             sets.into_iter().for_each(|(i, set)| docs[i].shingles = set);
         }
+    }
+}
+
+/// The text of `raw`, read again for `d`, when it is the record `d` was made from (the same id
+/// and raw bytes); otherwise, or when nothing was read there, the error of an input that changed.
+fn text_of(raw: Option<RawDoc>, d: &Doc) -> Result<String, RunError> {
+    match raw {
+        Some(raw) if raw.record_xxh3 == d.record_xxh3 && raw.id == d.id => Ok(raw.text),
+        Some(raw) => Err(changed(&raw.origin.to_string(), &d.id)),
+        None => Err(changed(&d.origin.to_string(), &d.id)),
     }
 }
 
