@@ -2,8 +2,8 @@
 //! [`reprint::pipeline::Progress`]; this draws it with indicatif on stderr.
 //!
 //! Units are labelled and decimal: bytes as `MB` (10^6, the unit of the run summary) of the
-//! input files as stored (compressed for gzip: the only size known before reading), pairs as
-//! counts with thousands separators (`passages [====>   ] 12,345/67,890 pairs`).
+//! input files as stored (compressed for gzip: the only size known before reading), pairs and
+//! documents as counts with thousands separators (`passages [====>   ] 12,345/67,890 pairs`).
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use reprint::pipeline::Progress;

@@ -63,7 +63,7 @@ pub enum RunError {
 pub trait Progress: Sync {
     /// A stage starts; `total` is its size in `unit`s when known. A stage whose size becomes
     /// known only once it is under way is finished and started again with its total. Units:
-    /// `bytes` (of the input files as stored: compressed for gzip) or `pairs`.
+    /// `bytes` (of the input files as stored: compressed for gzip), `pairs` or `documents`.
     fn start(&self, stage: &'static str, total: Option<u64>, unit: &'static str);
     /// The current stage advanced to `done` units.
     fn set(&self, done: u64);

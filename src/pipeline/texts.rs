@@ -83,14 +83,16 @@ impl<'a> Texts<'a> {
         else {
             return Ok(false);
         };
-        let total = CorpusReader::total_bytes(inputs);
-        progress.start("texts", (total > 0).then_some(total), "bytes");
         if inputs.iter().all(|i| matches!(i, Input::Jsonl(_))) {
             // JSON Lines: only the wanted lines are parsed, found by their line numbers.
             let places: Vec<(usize, u64, usize)> = (0..=last)
                 .filter(|&i| wanted[i] && missing(&docs[i]))
                 .map(|i| (docs[i].origin.input, docs[i].origin.line.unwrap_or(0), i))
                 .collect();
+            // Progress counts the documents given (the bytes skipped between them are not read
+            // through the reader that counts bytes).
+            progress.start("texts", Some(places.len() as u64), "documents");
+            let mut given = 0u64;
             // Documents come in input order: one group of lines per input.
             for group in places.chunk_by(|x, y| x.0 == y.0) {
                 let Some(path) = inputs.get(group[0].0).and_then(Input::path) else { continue };
@@ -100,13 +102,17 @@ impl<'a> Texts<'a> {
                     for (i, raw) in batch {
                         got.push((i, text_of(raw, &docs[i])?));
                     }
+                    given += got.len() as u64;
                     give(docs, got, want);
+                    progress.set(given);
                     Ok(())
                 })?;
             }
             progress.finish();
             return Ok(true);
         }
+        let total = CorpusReader::total_bytes(inputs);
+        progress.start("texts", (total > 0).then_some(total), "bytes");
         let reader = CorpusReader::new(inputs.to_vec(), corpus.clone());
         let stored = reader.stored_counter();
         let mut i = 0usize;
@@ -166,7 +172,7 @@ mod tests {
     use super::*;
     use crate::config::Params;
     use crate::lsh::Pair;
-    use crate::pipeline::{read_and_sketch, run, run_on, NoProgress, OverlapSink};
+    use crate::pipeline::{read_and_sketch, run, run_on, NoOverlaps, NoProgress, OverlapSink};
     use crate::verify::VerifiedPair;
     use std::path::PathBuf;
 
@@ -210,6 +216,49 @@ mod tests {
             .map(|(id, text)| serde_json::json!({ "id": id, "text": text }).to_string() + "\n")
             .collect();
         std::fs::write(path, lines).unwrap();
+    }
+
+    /// A start of a stage (`Ok((stage, total, unit))`) or a set (`Err(done)`).
+    type Event = Result<(&'static str, Option<u64>, &'static str), u64>;
+
+    /// What a run reported as progress.
+    #[derive(Default)]
+    struct Reported(std::sync::Mutex<Vec<Event>>);
+
+    impl Progress for Reported {
+        fn start(&self, stage: &'static str, total: Option<u64>, unit: &'static str) {
+            self.0.lock().unwrap().push(Ok((stage, total, unit)));
+        }
+        fn set(&self, done: u64) {
+            self.0.lock().unwrap().push(Err(done));
+        }
+        fn finish(&self) {}
+    }
+
+    /// Reading JSON Lines again reports the documents read so far, up to the number it was
+    /// asked for, batch by batch.
+    #[test]
+    fn reading_json_lines_again_reports_documents() {
+        let (dir, docs) = corpus("progress");
+        let path = dir.join("in.jsonl");
+        write(&path, &docs);
+        let config = Params { text_memory: 0, ..Params::default() }.resolve().unwrap();
+        let reported = Reported::default();
+        run(vec![Input::Jsonl(path)], &config, &reported, &mut NoOverlaps).unwrap();
+        let events = reported.0.into_inner().unwrap();
+        let mut loads = 0;
+        for (at, e) in events.iter().enumerate() {
+            let Ok(("texts", total, unit)) = e else { continue };
+            assert_eq!(*unit, "documents");
+            let total = total.expect("the number of documents to read is known");
+            let sets: Vec<u64> = events[at + 1..].iter().map_while(|e| e.as_ref().err().copied()).collect();
+            assert!(sets.windows(2).all(|w| w[0] <= w[1]), "{sets:?}");
+            assert_eq!(sets.last().copied(), Some(total), "{sets:?}");
+            assert!(total > 0 && total <= docs.len() as u64);
+            loads += 1;
+        }
+        assert!(loads >= 2, "sets, texts for alignment and texts for the reports: {events:?}");
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     /// A run over a file reads texts again when it needs them; its links, clusters, overlaps
