@@ -16,8 +16,9 @@
 # a Markdown table (medians and ranges of wall seconds, peak RSS, the ratio base / this build)
 # and whether the two builds put the documents in the same clusters.
 set -euo pipefail
-die() { echo "error: $*" >&2; exit 1; }
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=../common.sh
+source "$ROOT/benches/common.sh"
 cd "$ROOT"
 BASE_REV="c5a1c92"; RUNS=3; CORPUS="../shared/data/saudinewsnet.jsonl.gz"; REPORT="reports/BENCHMARKS.md"
 COMMAND_LINE="bash benches/exact/run.sh"
@@ -28,12 +29,12 @@ while [[ $# -gt 0 ]]; do
         --runs) RUNS="${2:?}"; shift 2 ;;
         --corpus) CORPUS="${2:?}"; shift 2 ;;
         --report) REPORT="${2:?}"; shift 2 ;;
-        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h|--help) usage "${BASH_SOURCE[0]}"; exit 0 ;;
         *) die "unknown argument $1 (see --help)" ;;
     esac
 done
-[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive whole number"
-[[ -x /usr/bin/time ]] || die "/usr/bin/time not found (Debian: apt-get install time)"
+need_runs "$RUNS"
+need_time
 [[ -f "$CORPUS" ]] || die "corpus not found: $CORPUS"
 W="$ROOT/target/exact"
 mkdir -p "$W"

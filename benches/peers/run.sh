@@ -30,9 +30,9 @@
 
 set -euo pipefail
 
-die() { echo "error: $*" >&2; exit 1; }
-
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=../common.sh
+source "$ROOT/benches/common.sh"
 HERE="$ROOT/benches/peers"
 cd "$ROOT"
 
@@ -54,12 +54,12 @@ while [[ $# -gt 0 ]]; do
         --build) BUILD=1; shift ;;
         --report) REPORT="${2:?--report needs a value}"; shift 2 ;;
         --note) NOTES+=("${2:?--note needs a value}"); shift 2 ;;
-        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h|--help) usage "${BASH_SOURCE[0]}"; exit 0 ;;
         -*) die "unknown option $1 (see --help)" ;;
         *) CORPUS="$1"; shift ;;
     esac
 done
-[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive whole number, got '$RUNS'"
+need_runs "$RUNS"
 [[ "$NUM_PERM" =~ ^[1-9][0-9]*$ ]] || die "--num-perm must be a positive whole number, got '$NUM_PERM'"
 awk -v t="$THRESHOLD" 'BEGIN { exit !(t + 0 > 0 && t + 0 <= 1) }' \
     || die "--threshold must be a number in (0, 1], got '$THRESHOLD'"
@@ -70,7 +70,7 @@ CORPUS="$(cd "$(dirname "$CORPUS")" && pwd)/$(basename "$CORPUS")"
 CORPUS_SHOW="$(realpath --relative-to="$ROOT" "$CORPUS" 2>/dev/null || echo "$CORPUS")"  # for the report
 
 command -v python3 >/dev/null || die "python3 not found"
-[[ -x /usr/bin/time ]] || die "/usr/bin/time not found (Debian: apt-get install time)"
+need_time
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 9))' || die "Python 3.9 or newer is needed"
 
 WORK="$ROOT/target/peer-bench"

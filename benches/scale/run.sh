@@ -22,8 +22,9 @@
 # runs with its own Rust tokenizer (benches/peers/peer_gaoya.py --tokenizer native), 128
 # permutations, threshold 0.5, like reprint's defaults.
 set -euo pipefail
-die() { echo "error: $*" >&2; exit 1; }
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=../common.sh
+source "$ROOT/benches/common.sh"
 cd "$ROOT"
 
 SIZES="250000,500000,1000000"; GEN="target/scale"; RUNS=1; BUILD=0; PEERS=1
@@ -38,12 +39,12 @@ while [[ $# -gt 0 ]]; do
         --build) BUILD=1; shift ;;
         --no-peers) PEERS=0; shift ;;
         --report) REPORT="${2:?}"; shift 2 ;;
-        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h|--help) usage "${BASH_SOURCE[0]}"; exit 0 ;;
         *) die "unknown argument $1 (see --help)" ;;
     esac
 done
-[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive whole number"
-[[ -x /usr/bin/time ]] || die "/usr/bin/time not found (Debian: apt-get install time)"
+need_runs "$RUNS"
+need_time
 [[ -f "$SNN" ]] || die "SaudiNewsNet not found at $SNN (../shared/data beside the repository)"
 
 REPRINT="$ROOT/target/release/reprint"
