@@ -111,6 +111,27 @@ impl Sequence {
         set
     }
 
+    /// The sizes of the shingle sets of `self` and `other` and of their intersection: what
+    /// [`Sequence::shingle_set`] of each would give, counted without making the sets.
+    pub fn set_counts(&self, other: &Sequence) -> (usize, usize, usize) {
+        let distinct = |h: &[u64]| h.chunk_by(|x, y| x == y).count();
+        let (a, b) = (&self.sorted, &other.sorted);
+        let (mut x, mut y, mut shared) = (0, 0, 0);
+        while x < a.len() && y < b.len() {
+            let (h, g) = (a[x], b[y]);
+            if h == g {
+                shared += 1;
+            }
+            if h <= g {
+                x += a[x..].iter().take_while(|&&e| e == h).count();
+            }
+            if g <= h {
+                y += b[y..].iter().take_while(|&&e| e == g).count();
+            }
+        }
+        (distinct(a), distinct(b), shared)
+    }
+
     /// The shingle hashes in document order.
     pub fn hashes(&self) -> Vec<u64> {
         let mut hashes = vec![0u64; self.sorted.len()];
@@ -565,6 +586,23 @@ mod tests {
                     proptest::prop_assert!(p.b_tokens.1 <= q.b_tokens.0 || q.b_tokens.1 <= p.b_tokens.0);
                 }
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The set sizes counted from two sequences equal those of their shingle sets (texts
+        /// over a small vocabulary, so that shingles repeat).
+        #[test]
+        fn set_counts_equal_those_of_the_sets(
+            a in proptest::collection::vec(0u8..4, 0..80),
+            b in proptest::collection::vec(0u8..4, 0..80),
+        ) {
+            let words = ["w", "x", "جندي", "z"];
+            let text = |v: &[u8]| v.iter().map(|&i| words[i as usize]).collect::<Vec<_>>().join(" ");
+            let (sa, sb) = (seq(&text(&a)), seq(&text(&b)));
+            let (set_a, set_b) = (sa.shingle_set(), sb.shingle_set());
+            let shared = crate::verify::intersection_size(&set_a, &set_b);
+            proptest::prop_assert_eq!(sa.set_counts(&sb), (set_a.len(), set_b.len(), shared));
         }
     }
 

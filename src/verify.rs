@@ -46,14 +46,20 @@ pub fn jaccard_sorted(a: &[u64], b: &[u64]) -> f64 {
 
 /// All scores of two sorted, deduplicated shingle sets.
 pub fn score(a: &[u64], b: &[u64]) -> Scores {
-    let shared = intersection_size(a, b);
-    let union = a.len() + b.len() - shared;
-    let ratio = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };
-    Scores {
-        jaccard: ratio(shared, union),
-        containment_a_in_b: ratio(shared, a.len()),
-        containment_b_in_a: ratio(shared, b.len()),
-        shared,
+    Scores::of_counts(a.len(), b.len(), intersection_size(a, b))
+}
+
+impl Scores {
+    /// The scores of two sets of `a` and `b` shingles that share `shared`.
+    pub fn of_counts(a: usize, b: usize, shared: usize) -> Scores {
+        let union = a + b - shared;
+        let ratio = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };
+        Scores {
+            jaccard: ratio(shared, union),
+            containment_a_in_b: ratio(shared, a),
+            containment_b_in_a: ratio(shared, b),
+            shared,
+        }
     }
 }
 

@@ -30,8 +30,9 @@ pub struct Decided {
 pub struct Side<'a> {
     /// Its alignment sequence.
     pub sequence: &'a Sequence,
-    /// Its shingle set.
-    pub set: &'a [u64],
+    /// Its shingle set; `None` when it is the set of the sequence's hashes (word shingles),
+    /// which is then counted from the sequence without being made.
+    pub set: Option<&'a [u64]>,
     /// Its fingerprints by position, computed (under the document frequencies `df`) the first
     /// time a pair of it shares a passage or reached the Jaccard threshold: most proposed
     /// pairs share nothing worth reporting, and their documents never need them.
@@ -63,7 +64,13 @@ pub fn decide(
     let scores = match verified {
         Some(s) => s,
         None if alignment.passages.is_empty() => return None,
-        None => verify::score(x.set, y.set),
+        None => match (x.set, y.set) {
+            (Some(a), Some(b)) => verify::score(a, b),
+            _ => {
+                let (a, b, shared) = x.sequence.set_counts(y.sequence);
+                Scores::of_counts(a, b, shared)
+            }
+        },
     };
     let pair = VerifiedPair {
         a,

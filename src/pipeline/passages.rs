@@ -168,22 +168,19 @@ pub fn relate(
         .zip(involved.par_iter())
         .map(|(d, &on)| on.then(|| d.sequence.take().map_or_else(|| sequence(&d.text, config), |s| *s)))
         .collect();
-    // Scoring needs the shingle sets. With word shingles the sequences just computed hold
-    // exactly those hashes, so no document is normalized twice.
-    if config.shingle.kind == ShingleKind::Word {
-        docs.par_iter_mut().zip(sequences.par_iter()).for_each(|(d, s)| {
-            if let (Some(s), true) = (s, d.shingles.is_empty() && d.shingle_count > 0) {
-                d.shingles = s.shingle_set();
-            }
-        });
-    } else {
+    // Scoring needs the shingle sets. With word shingles the sequences hold exactly those
+    // hashes: pairs are scored from them, and the sets are made only once the pairs are
+    // decided, as each sequence is let go, so memory never holds both for every document.
+    let by_words = config.shingle.kind == ShingleKind::Word;
+    if !by_words {
         fill_sets(docs, &involved, config);
     }
-    let docs: &[Doc] = docs;
-    let fps: Vec<OnceLock<relation::Fingerprints>> = docs.iter().map(|_| OnceLock::new()).collect();
+    let shared: &[Doc] = docs;
+    let fps: Vec<OnceLock<relation::Fingerprints>> = shared.iter().map(|_| OnceLock::new()).collect();
     let side = |d: u32| -> Option<Side> {
         let d = d as usize;
-        Some(Side { sequence: sequences[d].as_ref()?, set: &docs[d].shingles, fps: &fps[d], df })
+        let set = (!by_words).then_some(shared[d].shingles.as_slice());
+        Some(Side { sequence: sequences[d].as_ref()?, set, fps: &fps[d], df })
     };
     let decide_one = |&(a, b): &Pair| -> Option<Decided> {
         decide((a, b), (side(a)?, side(b)?), verified.get(&(a, b)).copied(), &params, &rules)
@@ -199,11 +196,18 @@ pub fn relate(
         for batch in pairs.chunks(ALIGN_BATCH) {
             let decided: Vec<Decided> = batch.par_iter().filter_map(decide_one).collect();
             for d in decided {
-                absorbed.take(d, docs, &rank, sink);
+                absorbed.take(d, shared, &rank, sink);
             }
             done += batch.len() as u64;
             progress.set(done);
         }
+    }
+    if by_words {
+        docs.par_iter_mut().zip(sequences.into_par_iter()).for_each(|(d, s)| {
+            if let (Some(s), true) = (s, d.shingles.is_empty() && d.shingle_count > 0) {
+                d.shingles = s.shingle_set();
+            }
+        });
     }
     Ok(absorbed.conclude(stars, &rank, config.prune_composites, &params, &rules))
 }

@@ -154,8 +154,8 @@ pub fn link(
                         let d = match (config.passages, &x.sequence, &y.sequence) {
                             (Some(p), Some(sx), Some(sy)) if scores.is_some() || fps => {
                                 let sides = (
-                                    Side { sequence: sx, set: &x.set, fps: &x.fps, df: &df },
-                                    Side { sequence: sy, set: &y.set, fps: &y.fps, df: &df },
+                                    Side { sequence: sx, set: Some(&x.set), fps: &x.fps, df: &df },
+                                    Side { sequence: sy, set: Some(&y.set), fps: &y.fps, df: &df },
                                 );
                                 decide(pair, sides, scores, &p, &rules)
                             }
