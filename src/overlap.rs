@@ -116,20 +116,21 @@ impl Sequence {
     pub fn set_counts(&self, other: &Sequence) -> (usize, usize, usize) {
         let distinct = |h: &[u64]| h.chunk_by(|x, y| x == y).count();
         let (a, b) = (&self.sorted, &other.sorted);
-        let (mut x, mut y, mut shared) = (0, 0, 0);
+        // One pass: the merge counts each side's distinct hashes as it steps over them.
+        let (mut x, mut y, mut shared, mut in_a, mut in_b) = (0, 0, 0, 0, 0);
         while x < a.len() && y < b.len() {
             let (h, g) = (a[x], b[y]);
-            if h == g {
-                shared += 1;
-            }
+            shared += usize::from(h == g);
             if h <= g {
                 x += a[x..].iter().take_while(|&&e| e == h).count();
+                in_a += 1;
             }
             if g <= h {
                 y += b[y..].iter().take_while(|&&e| e == g).count();
+                in_b += 1;
             }
         }
-        (distinct(a), distinct(b), shared)
+        (in_a + distinct(&a[x..]), in_b + distinct(&b[y..]), shared)
     }
 
     /// The shingle hashes in document order.
