@@ -74,7 +74,7 @@ need_time
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 9))' || die "Python 3.9 or newer is needed"
 
 WORK="$ROOT/target/peer-bench"
-rm -rf "$WORK"
+remove_outputs "$WORK"
 mkdir -p "$WORK/out" "$WORK/time" "$WORK/log"
 : > "$WORK/runs.tsv"
 : > "$WORK/status.tsv"

@@ -72,7 +72,7 @@ def main():
             cpu = statistics.median(r[1] for r in rs)
             rss = statistics.median(r[2] for r in rs)
             docs = cands = links = overlaps = stages = ""
-            man = os.path.join(work, f"o.{label}.{tool}", "manifest.json")
+            man = os.path.join(work, f"o.{label}.{tool}.{len(rs)}", "manifest.json")
             if tool.startswith("reprint") and os.path.exists(man):
                 with open(man, encoding="utf-8") as f:
                     m = json.load(f)
@@ -83,7 +83,7 @@ def main():
                 overlaps = f"{c['overlap_pairs']:,}"
                 stages = ", ".join(f"{k} {v / 1000:.1f}" for k, v in m["timings_ms"].items())
             elif tool == "gaoya":
-                out = os.path.join(work, f"o.{label}.gaoya.json")
+                out = os.path.join(work, f"o.{label}.gaoya.{len(g)}.json")
                 if os.path.exists(out):
                     with open(out, encoding="utf-8") as f:
                         rep = json.load(f)

@@ -18,9 +18,11 @@
 #               and benches/peers/run.sh keeps it when it rewrites the rest)
 #
 # Every command runs alone, one after another, under /usr/bin/time -v; outputs go to
-# target/scale/out/o.CORPUS.TOOL (overlaps.jsonl of the 1M corpus is about 2.5 GB). gaoya
-# runs with its own Rust tokenizer (benches/peers/peer_gaoya.py --tokenizer native), 128
-# permutations, threshold 0.5, like reprint's defaults.
+# target/scale/out/o.CORPUS.TOOL.RUN, a fresh directory for every run, kept until the next
+# benchmark removes them (overlaps.jsonl of the 1M corpus is about 2.5 GB, overlap/ of the
+# 250k one 3.7 GB: mind the disk with --runs above 1). gaoya runs with its own Rust tokenizer
+# (benches/peers/peer_gaoya.py --tokenizer native), 128 permutations, threshold 0.5, like
+# reprint's defaults.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=../common.sh
@@ -49,7 +51,7 @@ need_time
 
 REPRINT="$ROOT/target/release/reprint"
 if [[ "$BUILD" == 1 || ! -x "$REPRINT" ]]; then cargo build --release; fi
-W="$ROOT/target/scale/out"; rm -rf "$W"; mkdir -p "$W" "$GEN"
+W="$ROOT/target/scale/out"; remove_outputs "$W"; mkdir -p "$W" "$GEN"
 cp "$REPRINT" "$W/reprint"
 R="$W/reprint"
 REV="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -92,18 +94,18 @@ timed() { # label corpus tool run cmd...
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 for run in $(seq 1 "$RUNS"); do
     echo "== round $run"
-    timed snn "$SNN" reprint "$run" "$R" cluster "$SNN" --out "$W/o.snn.reprint" -q
-    timed snn "$SNN" reprint-no-passages "$run" "$R" cluster "$SNN" --no-passages --out "$W/o.snn.reprint-no-passages" -q
+    timed snn "$SNN" reprint "$run" "$R" cluster "$SNN" --out "$W/o.snn.reprint.$run" -q
+    timed snn "$SNN" reprint-no-passages "$run" "$R" cluster "$SNN" --no-passages --out "$W/o.snn.reprint-no-passages.$run" -q
     if [[ -n "$PY" ]]; then
-        timed snn "$SNN" gaoya "$run" "$PY" benches/peers/peer_gaoya.py "$SNN" --tokenizer native --out "$W/o.snn.gaoya.json"
+        timed snn "$SNN" gaoya "$run" "$PY" benches/peers/peer_gaoya.py "$SNN" --tokenizer native --out "$W/o.snn.gaoya.$run.json"
     fi
     for n in "${SIZE_LIST[@]}"; do
         f="$GEN/g$n.jsonl"
-        timed "g$n" "$f" reprint "$run" "$R" cluster "$f" --out "$W/o.g$n.reprint" -q
+        timed "g$n" "$f" reprint "$run" "$R" cluster "$f" --out "$W/o.g$n.reprint.$run" -q
         [[ "$n" == "$LARGEST" ]] || continue
-        timed "g$n" "$f" reprint-no-passages "$run" "$R" cluster "$f" --no-passages --out "$W/o.g$n.reprint-no-passages" -q
+        timed "g$n" "$f" reprint-no-passages "$run" "$R" cluster "$f" --no-passages --out "$W/o.g$n.reprint-no-passages.$run" -q
         if [[ -n "$PY" ]]; then
-            timed "g$n" "$f" gaoya "$run" "$PY" benches/peers/peer_gaoya.py "$f" --tokenizer native --out "$W/o.g$n.gaoya.json"
+            timed "g$n" "$f" gaoya "$run" "$PY" benches/peers/peer_gaoya.py "$f" --tokenizer native --out "$W/o.g$n.gaoya.$run.json"
         fi
     done
 done
