@@ -274,8 +274,9 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Where [`render`] hands each page: its path inside `overlap/` and its bytes.
-pub type PageWriter<'w, E> = dyn FnMut(&str, &[u8]) -> Result<(), E> + 'w;
+/// Where [`render`] hands each page: its path inside `overlap/` and its bytes. It is called
+/// from a thread of its own, in page order.
+pub type PageWriter<'w, E> = dyn FnMut(&str, &[u8]) -> Result<(), E> + Send + 'w;
 
 /// What [`render`] wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -287,18 +288,33 @@ pub struct Pages {
 }
 
 /// Renders a page for each of `items` (`page` gives its path and content), a batch at a time in
-/// parallel, and hands them to `write` in order, one batch held; returns how many.
-fn in_batches<T: Sync, E>(
+/// parallel, and hands them to `write` in order on a thread of its own, which writes one batch
+/// while the next is rendered (at most one more waits between them); returns how many.
+fn in_batches<T: Sync, E: Send>(
     items: &[T],
     write: &mut PageWriter<'_, E>,
     page: impl Fn(&T) -> (String, String) + Sync,
 ) -> Result<usize, E> {
-    for batch in items.chunks(RENDER_BATCH) {
-        let rendered: Vec<(String, String)> = batch.par_iter().map(&page).collect();
-        for (path, html) in rendered {
-            write(&path, html.as_bytes())?;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(String, String)>>(1);
+    std::thread::scope(|s| {
+        let writer = s.spawn(move || -> Result<(), E> {
+            for batch in rx {
+                for (path, html) in batch {
+                    write(&path, html.as_bytes())?;
+                }
+            }
+            Ok(())
+        });
+        for batch in items.chunks(RENDER_BATCH) {
+            let rendered: Vec<(String, String)> = batch.par_iter().map(&page).collect();
+            // A closed channel means the writer failed: its error is returned below.
+            if tx.send(rendered).is_err() {
+                break;
+            }
         }
-    }
+        drop(tx);
+        writer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })?;
     Ok(items.len())
 }
 
@@ -307,7 +323,7 @@ fn in_batches<T: Sync, E>(
 /// `documents.html`). `links` holds the links the run streamed (see [`LinkCollector`]);
 /// `meta` the documents' titles, dates and outlets (`&run.docs` for what the
 /// reader kept).
-pub fn render<E>(
+pub fn render<E: Send>(
     run: &RunResult,
     sources: &[String],
     limits: HtmlLimits,

@@ -178,3 +178,40 @@ fn the_index_links_every_cluster_and_sorts_by_size() {
         assert!(pages.iter().any(|(n, _)| *n == format!("overlap/c/{:04}.html", c.id)));
     }
 }
+
+#[test]
+fn pages_reach_the_writer_in_order_and_a_failed_write_ends_the_rendering() {
+    // Four batches and a part: the writer works a batch behind the rendering.
+    let items: Vec<u32> = (0..(4 * RENDER_BATCH + 17) as u32).collect();
+    let page = |&i: &u32| (format!("d/{i}.html"), format!("page {i}"));
+    let mut seen = Vec::new();
+    let n = in_batches(
+        &items,
+        &mut |p: &str, b: &[u8]| {
+            seen.push((p.to_owned(), b.to_vec()));
+            Ok::<(), String>(())
+        },
+        page,
+    )
+    .expect("every page written");
+    assert_eq!(n, items.len());
+    let expected: Vec<(String, Vec<u8>)> = items.iter().map(page).map(|(p, h)| (p, h.into_bytes())).collect();
+    assert_eq!(seen, expected);
+
+    let fail_at = RENDER_BATCH + 3;
+    let mut calls = 0;
+    let result = in_batches(
+        &items,
+        &mut |p: &str, _: &[u8]| {
+            calls += 1;
+            if p == format!("d/{fail_at}.html") {
+                Err(format!("cannot write {p}"))
+            } else {
+                Ok(())
+            }
+        },
+        page,
+    );
+    assert_eq!(result, Err(format!("cannot write d/{fail_at}.html")));
+    assert_eq!(calls, fail_at + 1, "no page is written after the one that failed");
+}
