@@ -17,6 +17,8 @@ need_time() { [[ -x /usr/bin/time ]] || die "/usr/bin/time not found (Debian: ap
 # thousands of files within dirty_expire_centisecs (30 s) of deleting thousands is 5-10 times
 # slower (the allocator skips recently freed inodes, reading each one's block): a run timed
 # right after the previous benchmark's outputs were deleted would time that, not reprint.
+# After removing gigabytes (a scale benchmark's outputs) the first seconds-long run was still
+# slow after this wait (SaudiNewsNet: html stage 7.0 s instead of 1.5 s), so short runs go last.
 remove_outputs() {
     local any=0 d
     for d in "$@"; do

@@ -53,6 +53,7 @@ def main():
                 runs.setdefault((label, tool), []).append(time_v(tfile))
             else:
                 runs.setdefault((label, tool), [])
+    corpora.sort(key=lambda c: c[0] != "snn")  # SaudiNewsNet first, as it runs last
     rows = ["| corpus | documents | MB | tool | wall s (median) | CPU s | peak RSS MB | gaoya time ÷ tool time "
             "| tool RSS ÷ gaoya RSS | passage candidates | links | overlaps | stage seconds |",
             "|" + "---|" * 13]
