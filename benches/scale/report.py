@@ -43,6 +43,7 @@ def main():
     args = ap.parse_args()
     work = os.path.dirname(args.runs)
     runs = {}
+    last = {}  # (label, tool) -> the number of its last successful run, whose outputs are read
     corpora = []
     with open(args.runs, encoding="utf-8") as f:
         for line in f:
@@ -51,6 +52,7 @@ def main():
                 corpora.append((label, corpus))
             if code in ("0", "3"):
                 runs.setdefault((label, tool), []).append(time_v(tfile))
+                last[(label, tool)] = run
             else:
                 runs.setdefault((label, tool), [])
     corpora.sort(key=lambda c: c[0] != "snn")  # SaudiNewsNet first, as it runs last
@@ -73,7 +75,7 @@ def main():
             cpu = statistics.median(r[1] for r in rs)
             rss = statistics.median(r[2] for r in rs)
             docs = cands = links = overlaps = stages = ""
-            man = os.path.join(work, f"o.{label}.{tool}.{len(rs)}", "manifest.json")
+            man = os.path.join(work, f"o.{label}.{tool}.{last[(label, tool)]}", "manifest.json")
             if tool.startswith("reprint") and os.path.exists(man):
                 with open(man, encoding="utf-8") as f:
                     m = json.load(f)
@@ -84,7 +86,7 @@ def main():
                 overlaps = f"{c['overlap_pairs']:,}"
                 stages = ", ".join(f"{k} {v / 1000:.1f}" for k, v in m["timings_ms"].items())
             elif tool == "gaoya":
-                out = os.path.join(work, f"o.{label}.gaoya.{len(g)}.json")
+                out = os.path.join(work, f"o.{label}.gaoya.{last[(label, 'gaoya')]}.json")
                 if os.path.exists(out):
                     with open(out, encoding="utf-8") as f:
                         rep = json.load(f)

@@ -298,10 +298,9 @@ impl OutputDir {
     }
 
     /// Makes the files a [`DirWriter`] wrote durable and adds the directory to the unit. On
-    /// Linux one `syncfs` of the filesystem holding them does it: synced one by one, thousands
-    /// of small files cost a journal commit each, which dominated the overlap report's time on
-    /// slow disks. Elsewhere, or when `syncfs` is refused, each file and directory is synced
-    /// (many at a time).
+    /// Linux one `syncfs` of the filesystem holding them does it (thousands of small files
+    /// synced one by one cost a disk flush each). Elsewhere, or when `syncfs` fails, each file
+    /// and directory is synced (many at a time).
     pub fn adopt_dir(&mut self, dir: DirWriter) -> Result<(), OutputError> {
         if !sync_filesystem(dir.tmp.path()) {
             sync_each(&dir.written, &dir.dirs)?;
