@@ -7,41 +7,107 @@
 //! among the first `|x| − ⌈t·|x|⌉ + 1` of `x` (its *prefix*) and likewise of `y`. Only prefixes
 //! are indexed, and a pair is proposed only when the sizes allow the threshold
 //! (`|y| ≥ ⌈t·|x|⌉`). Because prefixes hold the rarest shingles, boilerplate shared by many
-//! documents rarely sits in a prefix and the join stays far from quadratic. This generator has
-//! no false negatives: it is the oracle LSH is measured against.
+//! documents rarely sits in a prefix and the join stays far from quadratic. Shingles of a
+//! single document come first in every prefix and can pair with nothing, so only the shared
+//! shingles of prefixes are indexed. This generator has no false negatives: it is the oracle
+//! LSH is measured against.
 
 use super::{finish_pairs, Pair};
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering::Relaxed};
 
-/// `items` sorted by hash: a counting pass on the top bits of the hash (hashes are uniform),
-/// then each bucket sorted on its own, in parallel and in cache.
-fn sort_by_hash(items: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
-    const BITS: u32 = 11;
-    let bucket = |h: u64| (h >> (64 - BITS)) as usize;
-    let mut start = vec![0usize; (1 << BITS) + 1];
-    for &(h, _) in &items {
-        start[bucket(h) + 1] += 1;
+/// Occurrences are grouped by the top bits of their hash (hashes are uniform) before sorting.
+const BITS: u32 = 12;
+const BUCKETS: usize = 1 << BITS;
+
+/// One chunk's occurrences, grouped by bucket, and where each bucket starts.
+type Grouped = (Vec<(u64, u32)>, Vec<usize>);
+
+fn bucket(h: u64) -> usize {
+    (h >> (64 - BITS)) as usize
+}
+
+/// Every `(shingle, document)` occurrence of `sets`, sorted, and the offsets that cut it into
+/// pieces of about equal size at bucket boundaries (so no run of one hash spans two pieces).
+///
+/// Chunks of documents are counting-sorted by bucket on their own, in parallel; then each piece
+/// gathers its buckets from every chunk and sorts them, in parallel and in cache.
+fn sorted_occurrences(sets: &[Option<&[u64]>]) -> (Vec<(u64, u32)>, Vec<usize>) {
+    let len = |s: &Option<&[u64]>| s.map_or(0, |s| s.len());
+    let total: usize = sets.iter().map(len).sum();
+    let threads = rayon::current_num_threads().max(1);
+    let mut chunks = Vec::new();
+    let (want, mut lo, mut acc) = (total.div_ceil(4 * threads).max(1), 0usize, 0usize);
+    for (d, s) in sets.iter().enumerate() {
+        acc += len(s);
+        if acc >= want {
+            chunks.push(lo..d + 1);
+            (lo, acc) = (d + 1, 0);
+        }
     }
-    for b in 0..1 << BITS {
-        start[b + 1] += start[b];
+    if lo < sets.len() {
+        chunks.push(lo..sets.len());
     }
-    let mut fill = start.clone();
-    let mut out = vec![(0u64, 0u32); items.len()];
-    for &(h, d) in &items {
-        let b = bucket(h);
-        out[fill[b]] = (h, d);
-        fill[b] += 1;
+    let local: Vec<Grouped> = chunks
+        .into_par_iter()
+        .map(|r| {
+            let docs = || r.clone().flat_map(|d| sets[d].unwrap_or(&[]).iter().map(move |&h| (h, d as u32)));
+            let mut start = vec![0usize; BUCKETS + 1];
+            for (h, _) in docs() {
+                start[bucket(h) + 1] += 1;
+            }
+            for b in 0..BUCKETS {
+                start[b + 1] += start[b];
+            }
+            let mut fill = start.clone();
+            let mut out = vec![(0u64, 0u32); start[BUCKETS]];
+            for (h, d) in docs() {
+                let b = bucket(h);
+                out[fill[b]] = (h, d);
+                fill[b] += 1;
+            }
+            (out, start)
+        })
+        .collect();
+    let size = |b: usize| local.iter().map(|(_, s)| s[b + 1] - s[b]).sum::<usize>();
+    // Pieces of consecutive buckets, as bucket ranges and occurrence offsets.
+    let (per, mut cuts, mut bounds) = (total.div_ceil(8 * threads).max(1), vec![0usize], vec![0usize]);
+    let (mut acc, mut pos) = (0usize, 0usize);
+    for b in 0..BUCKETS {
+        let n = size(b);
+        (acc, pos) = (acc + n, pos + n);
+        if acc >= per || b + 1 == BUCKETS {
+            cuts.push(b + 1);
+            bounds.push(pos);
+            acc = 0;
+        }
     }
-    drop(items);
-    let mut buckets: Vec<&mut [(u64, u32)]> = Vec::with_capacity(1 << BITS);
-    let mut rest = out.as_mut_slice();
-    for b in 0..1 << BITS {
-        let (this, tail) = rest.split_at_mut(start[b + 1] - start[b]);
-        buckets.push(this);
+    let mut occurrences = vec![(0u64, 0u32); total];
+    let mut pieces: Vec<&mut [(u64, u32)]> = Vec::with_capacity(cuts.len());
+    let mut rest = occurrences.as_mut_slice();
+    for w in bounds.windows(2) {
+        let (this, tail) = rest.split_at_mut(w[1] - w[0]);
+        pieces.push(this);
         rest = tail;
     }
-    buckets.into_par_iter().for_each(|b| b.sort_unstable());
-    out
+    pieces.into_par_iter().zip(cuts.par_windows(2)).for_each(|(piece, c)| {
+        let mut at = 0;
+        for b in c[0]..c[1] {
+            let from = at;
+            for (out, start) in &local {
+                let part = &out[start[b]..start[b + 1]];
+                piece[at..at + part.len()].copy_from_slice(part);
+                at += part.len();
+            }
+            piece[from..at].sort_unstable();
+        }
+    });
+    (occurrences, bounds)
+}
+
+/// The runs of equal hashes of a sorted piece that more than one document holds.
+fn runs(p: &[(u64, u32)]) -> impl Iterator<Item = &[(u64, u32)]> {
+    p.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1)
 }
 
 /// Smallest overlap a set of size `n` needs with another set for Jaccard ≥ `t`.
@@ -53,38 +119,57 @@ fn min_overlap(t: f64, n: usize) -> usize {
 /// verification drops the rest). `sets[i]` is a sorted, deduplicated shingle set, or `None` for
 /// documents that are not indexed.
 pub fn candidates(sets: &[Option<&[u64]>], threshold: f64) -> Vec<Pair> {
+    let n = sets.len();
     // Global document frequency of each shingle, through one sort of all occurrences (with
     // the document each comes from, so shingles go back to documents without a lookup).
-    let all: Vec<(u64, u32)> = sets
+    let (occurrences, bounds) = sorted_occurrences(sets);
+    let pieces: Vec<&[(u64, u32)]> = bounds.windows(2).map(|w| &occurrences[w[0]..w[1]]).collect();
+    // Only shingles of two or more documents can make a pair. Those of one document are the
+    // rarest, so they come first in every prefix: a set needs only their number, and its
+    // shared shingles (as `(document frequency, shingle number)`), grouped by document (CSR).
+    // Shared shingle `k` is the k-th shared hash, so numbers order shingles as hashes do.
+    let shared: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(0)).collect();
+    let in_piece: Vec<u32> = pieces
         .par_iter()
-        .enumerate()
-        .flat_map_iter(|(d, s)| s.iter().flat_map(move |s| s.iter().map(move |&h| (h, d as u32))))
+        .map(|p| {
+            let mut k = 0u32;
+            for run in runs(p) {
+                k += 1;
+                for &(_, d) in run {
+                    shared[d as usize].fetch_add(1, Relaxed);
+                }
+            }
+            k
+        })
         .collect();
-    let all = sort_by_hash(all);
-    let runs: Vec<&[(u64, u32)]> = all.chunk_by(|a, b| a.0 == b.0).collect();
-    let vocabulary = runs.len();
-
-    // Every set's shingles as (document frequency, shingle number), grouped by document (CSR);
-    // shingle `k` is the k-th distinct hash, so numbers order shingles as their hashes do.
-    let mut at = vec![0usize; sets.len() + 1];
-    for (d, s) in sets.iter().enumerate() {
-        at[d + 1] = at[d] + s.map_or(0, |s| s.len());
+    let mut first = vec![0u32; pieces.len() + 1];
+    for (i, &k) in in_piece.iter().enumerate() {
+        first[i + 1] = first[i] + k;
     }
-    let mut fill = at.clone();
-    let mut keyed = vec![(0u32, 0u32); at[sets.len()]];
-    for (k, run) in runs.iter().enumerate() {
-        for &(_, d) in *run {
-            keyed[fill[d as usize]] = (run.len() as u32, k as u32);
-            fill[d as usize] += 1;
+    let vocabulary = first[pieces.len()] as usize;
+    let mut at = vec![0usize; n + 1];
+    for (d, s) in shared.into_iter().enumerate() {
+        at[d + 1] = at[d] + s.into_inner() as usize;
+    }
+    let fill: Vec<AtomicUsize> = at[..n].iter().map(|&a| AtomicUsize::new(a)).collect();
+    let keyed: Vec<AtomicU64> = (0..at[n]).map(|_| AtomicU64::new(0)).collect();
+    pieces.par_iter().zip(first.par_iter()).for_each(|(p, &k0)| {
+        for (k, run) in (k0..).zip(runs(p)) {
+            let key = (run.len() as u64) << 32 | k as u64;
+            for &(_, d) in run {
+                keyed[fill[d as usize].fetch_add(1, Relaxed)].store(key, Relaxed);
+            }
         }
-    }
-    drop((runs, fill));
-    drop(all);
+    });
+    drop((pieces, fill));
+    drop(occurrences);
+    let mut keyed: Vec<u64> = keyed.into_iter().map(AtomicU64::into_inner).collect();
     // Each set's prefix: its rarest shingles, ties broken by hash so the order is total and
-    // reproducible (the global rank order, without ranking the whole vocabulary).
-    let mut keyed_sets: Vec<&mut [(u32, u32)]> = Vec::with_capacity(sets.len());
+    // reproducible (the global rank order, without ranking the whole vocabulary). Of a prefix,
+    // only the shared shingles are kept: the others can never be in another set's.
+    let mut keyed_sets: Vec<&mut [u64]> = Vec::with_capacity(n);
     let mut rest = keyed.as_mut_slice();
-    for d in 0..sets.len() {
+    for d in 0..n {
         let (set, tail) = rest.split_at_mut(at[d + 1] - at[d]);
         keyed_sets.push(set);
         rest = tail;
@@ -96,10 +181,13 @@ pub fn candidates(sets: &[Option<&[u64]>], threshold: f64) -> Vec<Pair> {
             None => Vec::new(),
             Some(s) => {
                 let keep = s.len() - min_overlap(threshold, s.len()) + 1;
+                let Some(keep) = keep.checked_sub(s.len() - keys.len()).filter(|&k| k > 0) else {
+                    return Vec::new();
+                };
                 if keep < keys.len() {
                     keys.select_nth_unstable(keep);
                 }
-                keys[..keep.min(keys.len())].iter().map(|&(_, k)| k).collect()
+                keys[..keep.min(keys.len())].iter().map(|&key| key as u32).collect()
             }
         })
         .collect();
