@@ -106,11 +106,14 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
     };
     check_keep_field(&run)?;
     out.adopt(vec![overlaps.stage().with_context(|| format!("cannot write {}", overlaps_path.display()))?]);
-    let report = ClusterReport::new(&run, names.clone());
-    out.stage("clusters.json", &report.to_json())?;
+    // The two cluster files are written side by side (each is one thread's work).
     let csv_path = out.path("clusters.csv");
-    out.adopt(vec![report::clusters_csv::write(&run, &csv_path)
-        .with_context(|| format!("cannot write {}", csv_path.display()))?]);
+    let (json, csv) = rayon::join(
+        || out.stage("clusters.json", &ClusterReport::new(&run, names.clone()).to_json()),
+        || report::clusters_csv::write(&run, &csv_path),
+    );
+    json?;
+    out.adopt(vec![csv.with_context(|| format!("cannot write {}", csv_path.display()))?]);
     let html_started = Instant::now();
     if let Some(links) = links {
         let limits = report::html::HtmlLimits {

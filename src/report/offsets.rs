@@ -13,8 +13,11 @@ pub fn char_offsets(text: &str, bytes: &mut [u32]) -> impl Fn(u32) -> u64 {
     for &b in bytes.iter() {
         let b_us = (b as usize).min(text.len());
         if b_us >= pos {
-            // Characters are the bytes that are not UTF-8 continuation bytes.
-            chars += text.as_bytes()[pos..b_us].iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64;
+            chars += match text.get(pos..b_us) {
+                Some(s) => s.chars().count() as u64,
+                // Off a boundary: characters are the bytes that are not continuation bytes.
+                None => text.as_bytes()[pos..b_us].iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64,
+            };
             pos = b_us;
         }
         map.push((b, chars));
@@ -41,5 +44,18 @@ mod tests {
         let mut bytes = [0, 3, 5, 8, 9];
         let f = char_offsets(text, &mut bytes);
         assert_eq!([f(0), f(3), f(5), f(8), f(9)], [0, 3, 4, 6, 7]);
+    }
+
+    /// Long texts (counted a word at a time by the standard library) and offsets off a
+    /// character boundary give the count of bytes that start a character before the offset.
+    #[test]
+    fn offsets_count_the_characters_before_them() {
+        let text = "جندي 1037 ".repeat(200);
+        let mut bytes: Vec<u32> = (0..=text.len() as u32).step_by(7).collect();
+        let f = char_offsets(&text, &mut bytes);
+        for &b in &bytes {
+            let want = text.as_bytes()[..b as usize].iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64;
+            assert_eq!(f(b), want, "byte {b}");
+        }
     }
 }
