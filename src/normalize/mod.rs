@@ -186,6 +186,7 @@ struct Open {
 /// re-segmented with UAX #29; the recursive call for such a run passes `false`.
 fn fold_text(text: &str, base: usize, out: &mut Normalized, segment_complex: bool) {
     let mut open: Option<Open> = None;
+    let table = unicode::table();
     for (i, c) in text.char_indices() {
         let c_end = i + c.len_utf8();
         // Fast path for the overwhelmingly common characters: ASCII and the basic Arabic block
@@ -199,6 +200,24 @@ fn fold_text(text: &str, base: usize, out: &mut Normalized, segment_complex: boo
             }
             continue;
         }
+        // Then the table (what `fold_char` reads first), without a call per character.
+        if let Some(&folded) = table.get(c as usize) {
+            match folded {
+                unicode::REMOVED => continue,
+                unicode::SEPARATOR => {
+                    close(&mut open, out, segment_complex, text, base);
+                    continue;
+                }
+                unicode::SLOW => {}
+                d => {
+                    if let Some(d) = char::from_u32(d) {
+                        let complex = unicode::needs_segmenter(d);
+                        extend(&mut open, out, base + i, base + c_end, d, complex);
+                        continue;
+                    }
+                }
+            }
+        }
         unicode::fold_char(c, |d| match d {
             unicode::Folded::Char(d) => {
                 let complex = unicode::needs_segmenter(d);
@@ -210,6 +229,7 @@ fn fold_text(text: &str, base: usize, out: &mut Normalized, segment_complex: boo
     close(&mut open, out, segment_complex, text, base);
 }
 
+#[inline]
 fn extend(open: &mut Option<Open>, out: &mut Normalized, start: usize, end: usize, c: char, complex: bool) {
     match open {
         Some(o) => {

@@ -25,12 +25,14 @@ pub fn is_ignorable(c: char) -> bool {
 
 /// Characters below this code point are folded through a precomputed table (Latin, Greek,
 /// Cyrillic, Hebrew, Arabic and their neighbours): the common case costs one array read.
-const TABLE_END: u32 = 0x0800;
-const REMOVED: u32 = u32::MAX;
-const SEPARATOR: u32 = u32::MAX - 1;
-const SLOW: u32 = u32::MAX - 2;
+pub(super) const TABLE_END: u32 = 0x0800;
+pub(super) const REMOVED: u32 = u32::MAX;
+pub(super) const SEPARATOR: u32 = u32::MAX - 1;
+pub(super) const SLOW: u32 = u32::MAX - 2;
 
-fn table() -> &'static [u32] {
+/// The folding of every character below [`TABLE_END`]: [`REMOVED`], [`SEPARATOR`], [`SLOW`]
+/// (more than one character: [`fold_char_slow`] decides), or the one character it folds to.
+pub(super) fn table() -> &'static [u32] {
     static TABLE: OnceLock<Vec<u32>> = OnceLock::new();
     TABLE.get_or_init(|| {
         (0..TABLE_END)
@@ -102,7 +104,9 @@ fn case_fold(c: char, mut emit: impl FnMut(char)) {
 /// several words and UAX #29 must decide: ideographs, kana, and the Southeast Asian scripts.
 #[inline]
 pub fn needs_segmenter(c: char) -> bool {
-    matches!(c,
+    // Below Thai, nothing needs it (the common case: one comparison).
+    c >= '\u{0E00}'
+        && matches!(c,
         '\u{0E00}'..='\u{0EFF}'       // Thai, Lao
         | '\u{1000}'..='\u{109F}'     // Myanmar
         | '\u{1780}'..='\u{17FF}'     // Khmer
