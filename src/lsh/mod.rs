@@ -12,6 +12,7 @@
 pub mod banding;
 pub mod exact;
 pub mod hamming;
+pub(crate) mod occurrences;
 pub mod winnow;
 
 /// A candidate pair of document indices, smaller index first.
