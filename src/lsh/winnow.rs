@@ -155,13 +155,7 @@ impl SharedIndex {
     /// Indexes `fps` (see [`candidates`]) and returns the index with the document frequency of
     /// every fingerprint held by two or more documents.
     pub fn new(fps: &[Option<&[u64]>], max_df: usize) -> (Self, DocFrequency) {
-        let mut postings: Vec<(u64, u32)> = fps
-            .iter()
-            .enumerate()
-            .filter_map(|(i, f)| f.map(|f| (i, f)))
-            .flat_map(|(i, f)| f.iter().map(move |&h| (h, i as u32)))
-            .collect();
-        postings.par_sort_unstable();
+        let (postings, _) = super::occurrences::sorted_occurrences(fps);
         let mut table = Vec::new();
         let mut run_start = vec![0u32];
         let mut members = Vec::new();
