@@ -263,7 +263,13 @@ pub(super) fn parse_record(
             &fields,
         );
     }
-    let value: Value = match serde_json::from_slice(bytes) {
+    // One vectorized UTF-8 check of the line, then a parse that need not check its strings;
+    // a line that fails the check is parsed as bytes, for the parser's own message.
+    let parsed = match simdutf8::basic::from_utf8(bytes) {
+        Ok(line) => serde_json::from_str(line),
+        Err(_) => serde_json::from_slice(bytes),
+    };
+    let value: Value = match parsed {
         Ok(v) => v,
         Err(e) => return skip(format!("invalid JSON: {e}"), None, &fields),
     };
@@ -425,6 +431,21 @@ mod tests {
         assert!(reason(parse(r#"{"id": "a", "text": 5}"#)).contains("is a number"));
         assert!(reason(parse(r#"{"id": "", "text": "x"}"#)).contains("is empty"));
         assert!(parse_line("f", 2, b"  \r\n", &CorpusConfig::default()).is_none());
+    }
+
+    /// A line that is not UTF-8 is told as the JSON parser tells it (where the bytes are),
+    /// and one that is parses alike whichever way it is read.
+    #[test]
+    fn invalid_utf_8_is_told_by_the_parser() {
+        let line = b"{\"id\": \"a\", \"text\": \"ab\xff\xfecd\"}";
+        let got = parse_line("f", 1, line, &CorpusConfig::default()).expect("a record");
+        let want = serde_json::from_slice::<Value>(line).unwrap_err();
+        assert_eq!(reason(got), format!("invalid JSON: {want}"));
+        let valid = r#"{"id": "\u0639", "text": "جندي \u0661 \"x\""}"#;
+        match parse(valid) {
+            Record::Doc(d) => assert_eq!((d.id.as_str(), d.text.as_str()), ("ع", "جندي ١ \"x\"")),
+            Record::Skip(s) => panic!("{s:?}"),
+        }
     }
 
     #[test]
