@@ -200,31 +200,19 @@ fn fold_text(text: &str, base: usize, out: &mut Normalized, segment_complex: boo
             }
             continue;
         }
-        // Then the table (what `fold_char` reads first), without a call per character.
-        if let Some(&folded) = table.get(c as usize) {
-            match folded {
-                unicode::REMOVED => continue,
-                unicode::SEPARATOR => {
-                    close(&mut open, out, segment_complex, text, base);
-                    continue;
-                }
-                unicode::SLOW => {}
-                d => {
-                    if let Some(d) = char::from_u32(d) {
-                        let complex = unicode::needs_segmenter(d);
-                        extend(&mut open, out, base + i, base + c_end, d, complex);
-                        continue;
-                    }
-                }
-            }
-        }
-        unicode::fold_char(c, |d| match d {
+        // Then the table (as `fold_char` reads it, fetched once per text).
+        let mut fold = |f| match f {
             unicode::Folded::Char(d) => {
                 let complex = unicode::needs_segmenter(d);
                 extend(&mut open, out, base + i, base + c_end, d, complex);
             }
             unicode::Folded::Separator => close(&mut open, out, segment_complex, text, base),
-        });
+        };
+        match unicode::lookup(table, c) {
+            unicode::Lookup::Removed => {}
+            unicode::Lookup::One(f) => fold(f),
+            unicode::Lookup::Slow => unicode::fold_char_slow(c, fold),
+        }
     }
     close(&mut open, out, segment_complex, text, base);
 }

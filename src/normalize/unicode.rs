@@ -25,10 +25,10 @@ pub fn is_ignorable(c: char) -> bool {
 
 /// Characters below this code point are folded through a precomputed table (Latin, Greek,
 /// Cyrillic, Hebrew, Arabic and their neighbours): the common case costs one array read.
-pub(super) const TABLE_END: u32 = 0x0800;
-pub(super) const REMOVED: u32 = u32::MAX;
-pub(super) const SEPARATOR: u32 = u32::MAX - 1;
-pub(super) const SLOW: u32 = u32::MAX - 2;
+const TABLE_END: u32 = 0x0800;
+const REMOVED: u32 = u32::MAX;
+const SEPARATOR: u32 = u32::MAX - 1;
+const SLOW: u32 = u32::MAX - 2;
 
 /// The folding of every character below [`TABLE_END`]: [`REMOVED`], [`SEPARATOR`], [`SLOW`]
 /// (more than one character: [`fold_char_slow`] decides), or the one character it folds to.
@@ -51,21 +51,38 @@ pub(super) fn table() -> &'static [u32] {
     })
 }
 
+/// What the table tells of a character.
+pub(super) enum Lookup {
+    /// Removed (a mark, tatweel, an ignorable).
+    Removed,
+    /// One folded character, or a separator.
+    One(Folded),
+    /// The table cannot tell (past its end, or more than one character): [`fold_char_slow`].
+    Slow,
+}
+
+/// The table's answer for `c`; `table` is [`table`], fetched once by callers that fold many
+/// characters.
+#[inline]
+pub(super) fn lookup(table: &[u32], c: char) -> Lookup {
+    match table.get(c as usize) {
+        None | Some(&SLOW) => Lookup::Slow,
+        Some(&REMOVED) => Lookup::Removed,
+        Some(&SEPARATOR) => Lookup::One(Folded::Separator),
+        // The table holds only values made from chars.
+        Some(&d) => Lookup::One(char::from_u32(d).map_or(Folded::Separator, Folded::Char)),
+    }
+}
+
 /// Folds `c`, calling `emit` for each resulting character or separator. Removed characters
 /// (marks, tatweel, ignorables) emit nothing.
 #[inline]
 pub fn fold_char(c: char, mut emit: impl FnMut(Folded)) {
-    if (c as u32) < TABLE_END {
-        match table()[c as usize] {
-            REMOVED => {}
-            SEPARATOR => emit(Folded::Separator),
-            SLOW => fold_char_slow(c, emit),
-            // The table holds only values made from chars.
-            d => emit(char::from_u32(d).map_or(Folded::Separator, Folded::Char)),
-        }
-        return;
+    match lookup(table(), c) {
+        Lookup::Removed => {}
+        Lookup::One(f) => emit(f),
+        Lookup::Slow => fold_char_slow(c, emit),
     }
-    fold_char_slow(c, emit)
 }
 
 /// [`fold_char`] without the table: the definition the table is built from.
