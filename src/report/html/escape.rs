@@ -5,28 +5,92 @@ use std::fmt::Write;
 /// Escapes text for HTML element content and attribute values, and makes bidi controls and
 /// other control characters (NUL, ESC, …; not newline, tab or carriage return) visible.
 pub fn escape(text: &str, out: &mut String) {
-    for c in text.chars() {
-        if let Some(entity) = crate::report::markup_entity(c) {
-            out.push_str(entity);
+    // Runs of characters that need nothing are copied whole. A flagged byte may be in a
+    // character that needs something (markup, a control, a bidi control): that character goes
+    // to `escape_char`. U+061C (D8 9C) is found by its second byte, since D8 leads the most
+    // common Arabic letters.
+    let bytes = text.as_bytes();
+    let next = |i: usize| bytes.get(i).copied().unwrap_or(0);
+    let (mut from, mut i) = (0, 0);
+    while i < bytes.len() {
+        if !FLAGGED[bytes[i] as usize] {
+            i += 1;
             continue;
         }
-        match c {
-            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
-                let _ = write!(
-                    out,
-                    "<span class=\"ctl\" title=\"bidi control U+{:04X}\">[U+{:04X}]</span>",
-                    c as u32, c as u32
-                );
+        let at = match bytes[i] {
+            0x9C if i > 0 && bytes[i - 1] == 0xD8 => i - 1,
+            0x9C => {
+                i += 1;
+                continue;
             }
-            c if c.is_control() && !matches!(c, '\n' | '\t' | '\r') => {
-                let _ = write!(
-                    out,
-                    "<span class=\"ctl\" title=\"control character U+{:04X}\">[U+{:04X}]</span>",
-                    c as u32, c as u32
-                );
+            // U+0080–U+009F (C1 controls).
+            0xC2 if next(i + 1) >= 0xA0 => {
+                i += 2;
+                continue;
             }
-            _ => out.push(c),
+            // U+200E, U+200F, U+202A–U+202E, U+2066–U+2069.
+            0xE2 if !matches!(
+                (next(i + 1), next(i + 2)),
+                (0x80, 0x8E | 0x8F | 0xAA..=0xAE) | (0x81, 0xA6..=0xA9)
+            ) =>
+            {
+                i += 3;
+                continue;
+            }
+            _ => i,
+        };
+        out.push_str(&text[from..at]);
+        let c = text[at..].chars().next().unwrap_or_default();
+        escape_char(c, out);
+        i = at + c.len_utf8();
+        from = i;
+    }
+    out.push_str(&text[from..]);
+}
+
+/// The bytes [`escape`] stops at: markup, C0 controls but newline, tab and carriage return,
+/// DEL, and bytes of the characters that may be C1 or bidi controls (C2, E2 leads; 9C).
+const FLAGGED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = !matches!(b as u8, b'\n' | b'\t' | b'\r');
+        b += 1;
+    }
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[0x7F] = true;
+    t[0x9C] = true;
+    t[0xC2] = true;
+    t[0xE2] = true;
+    t
+};
+
+/// What [`escape`] writes for one character.
+fn escape_char(c: char, out: &mut String) {
+    if let Some(entity) = crate::report::markup_entity(c) {
+        out.push_str(entity);
+        return;
+    }
+    match c {
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+            let _ = write!(
+                out,
+                "<span class=\"ctl\" title=\"bidi control U+{:04X}\">[U+{:04X}]</span>",
+                c as u32, c as u32
+            );
         }
+        c if c.is_control() && !matches!(c, '\n' | '\t' | '\r') => {
+            let _ = write!(
+                out,
+                "<span class=\"ctl\" title=\"control character U+{:04X}\">[U+{:04X}]</span>",
+                c as u32, c as u32
+            );
+        }
+        _ => out.push(c),
     }
 }
 
@@ -70,6 +134,31 @@ mod tests {
         assert_eq!(esc("<img src=x onerror=\"a()\">"), "&lt;img src=x onerror=&quot;a()&quot;&gt;");
         let s = esc("abc\u{202E}fed");
         assert!(s.contains("[U+202E]") && !s.contains('\u{202E}'));
+    }
+
+    #[test]
+    fn runs_are_escaped_as_each_character_alone() {
+        // Every character of the blocks that hold something to escape (and their
+        // neighbours, which share lead bytes), alone and between others.
+        let chars: Vec<char> = (0u32..0x300)
+            .chain(0x5F0..0x680)
+            .chain(0x1FF0..0x2080)
+            .chain([0xFEFF, 0x1F600])
+            .filter_map(char::from_u32)
+            .collect();
+        let one_by_one = |t: &str| {
+            let mut s = String::new();
+            t.chars().for_each(|c| escape_char(c, &mut s));
+            s
+        };
+        for (k, &c) in chars.iter().enumerate() {
+            for t in [c.to_string(), format!("ab{c}"), format!("{c}سلام{}", chars[(k * 7 + 3) % chars.len()])]
+            {
+                assert_eq!(esc(&t), one_by_one(&t), "{:?}", t);
+            }
+        }
+        let all: String = chars.iter().collect();
+        assert_eq!(esc(&all), one_by_one(&all));
     }
 
     #[test]
