@@ -114,23 +114,33 @@ impl Sequence {
     /// The sizes of the shingle sets of `self` and `other` and of their intersection: what
     /// [`Sequence::shingle_set`] of each would give, counted without making the sets.
     pub fn set_counts(&self, other: &Sequence) -> (usize, usize, usize) {
-        let distinct = |h: &[u64]| h.chunk_by(|x, y| x == y).count();
+        let (a, b) = self.distinct_pair(other);
+        (a, b, self.shared_with(other))
+    }
+
+    /// The sizes of the shingle sets of `self` and `other`, counted without making them.
+    pub fn distinct_pair(&self, other: &Sequence) -> (usize, usize) {
+        let distinct = |h: &[u64]| usize::from(!h.is_empty()) + h.windows(2).filter(|w| w[0] != w[1]).count();
+        (distinct(&self.sorted), distinct(&other.sorted))
+    }
+
+    /// The size of the intersection of the shingle sets of `self` and `other`.
+    fn shared_with(&self, other: &Sequence) -> usize {
+        // A merge that steps without a branch on which side is smaller (equal hashes are rare).
         let (a, b) = (&self.sorted, &other.sorted);
-        // One pass: the merge counts each side's distinct hashes as it steps over them.
-        let (mut x, mut y, mut shared, mut in_a, mut in_b) = (0, 0, 0, 0, 0);
+        let (mut x, mut y, mut shared) = (0, 0, 0);
         while x < a.len() && y < b.len() {
             let (h, g) = (a[x], b[y]);
-            shared += usize::from(h == g);
-            if h <= g {
+            if h == g {
+                shared += 1;
                 x += a[x..].iter().take_while(|&&e| e == h).count();
-                in_a += 1;
-            }
-            if g <= h {
-                y += b[y..].iter().take_while(|&&e| e == g).count();
-                in_b += 1;
+                y += b[y..].iter().take_while(|&&e| e == h).count();
+            } else {
+                x += usize::from(h < g);
+                y += usize::from(g < h);
             }
         }
-        (in_a + distinct(&a[x..]), in_b + distinct(&b[y..]), shared)
+        shared
     }
 
     /// The shingle hashes in document order.
@@ -302,7 +312,13 @@ struct Span {
 
 /// Aligns `a` and `b` (built with the same shingle size and seed).
 pub fn align(a: &Sequence, b: &Sequence, config: &PassageConfig) -> Alignment {
-    let runs = runs(a, b, config.max_repeats);
+    align_counted(a, b, config).0
+}
+
+/// [`align`], and the number of shingle hashes `a` and `b` share (the size of the intersection
+/// of their shingle sets), which the join that aligns them counts on its way.
+pub fn align_counted(a: &Sequence, b: &Sequence, config: &PassageConfig) -> (Alignment, usize) {
+    let (runs, shared) = runs(a, b, config.max_repeats);
     let (own_words_a, own_words_b) = own_words(a, b, &runs);
     let chains = chain(runs, a.k + config.max_gap);
     // Greedy tiling: longest chains first, none overlapping another on either side.
@@ -346,7 +362,7 @@ pub fn align(a: &Sequence, b: &Sequence, config: &PassageConfig) -> Alignment {
     let share = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };
     let (coverage_a, coverage_b) = (share(covered_a, a.words()), share(covered_b, b.words()));
     let coverage_shorter = if b.words() < a.words() { coverage_b } else { coverage_a };
-    Alignment {
+    let alignment = Alignment {
         passages,
         coverage_a,
         coverage_b,
@@ -355,7 +371,8 @@ pub fn align(a: &Sequence, b: &Sequence, config: &PassageConfig) -> Alignment {
         own_words_b,
         words_a: a.words(),
         words_b: b.words(),
-    }
+    };
+    (alignment, shared)
 }
 
 /// The alignment of a text with an identical copy of itself, from its word count and the byte
@@ -414,11 +431,11 @@ fn own_words(a: &Sequence, b: &Sequence, runs: &[Run]) -> (usize, usize) {
 /// Maximal diagonal runs of equal shingles, ignoring shingles repeated more than
 /// `max_repeats` times in either document. A merge join of the two hash-sorted sequences
 /// gives the matching positions; sorting them by diagonal makes runs contiguous.
-fn runs(a: &Sequence, b: &Sequence, max_repeats: usize) -> Vec<Run> {
+fn runs(a: &Sequence, b: &Sequence, max_repeats: usize) -> (Vec<Run>, usize) {
     let (sa, sb) = (&a.order, &b.order);
     let (ha, hb) = (a.sorted.as_slice(), b.sorted.as_slice());
     let mut matches: Vec<(i64, u32)> = Vec::new();
-    let (mut x, mut y) = (0, 0);
+    let (mut x, mut y, mut shared) = (0, 0, 0);
     while x < ha.len() && y < hb.len() {
         let (h, g) = (ha[x], hb[y]);
         if h != g {
@@ -427,6 +444,7 @@ fn runs(a: &Sequence, b: &Sequence, max_repeats: usize) -> Vec<Run> {
             x += usize::from(h < g);
             y += usize::from(g < h);
         } else {
+            shared += 1;
             let xe = x + ha[x..].iter().take_while(|&&e| e == h).count();
             let ye = y + hb[y..].iter().take_while(|&&e| e == h).count();
             if xe - x <= max_repeats && ye - y <= max_repeats {
@@ -450,7 +468,7 @@ fn runs(a: &Sequence, b: &Sequence, max_repeats: usize) -> Vec<Run> {
         prev = Some((d, i));
     }
     runs.sort_unstable_by_key(|r| (r.i, r.j));
-    runs
+    (runs, shared)
 }
 
 /// Chains runs in A order: a run extends the chain whose end is closest before it, when the
@@ -604,6 +622,12 @@ mod tests {
             let (set_a, set_b) = (sa.shingle_set(), sb.shingle_set());
             let shared = crate::verify::intersection_size(&set_a, &set_b);
             proptest::prop_assert_eq!(sa.set_counts(&sb), (set_a.len(), set_b.len(), shared));
+            // The join that aligns them counts the same intersection, whatever the cap on
+            // repeats leaves out of the alignment.
+            for max_repeats in [1, 8] {
+                let config = PassageConfig { max_repeats, ..cfg(5) };
+                proptest::prop_assert_eq!(align_counted(&sa, &sb, &config).1, shared);
+            }
         }
     }
 

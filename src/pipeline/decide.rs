@@ -60,14 +60,14 @@ pub fn decide(
     params: &PassageParams,
     rules: &RelationConfig,
 ) -> Option<Decided> {
-    let alignment = overlap::align(x.sequence, y.sequence, &params.rule);
+    let (alignment, shared) = overlap::align_counted(x.sequence, y.sequence, &params.rule);
     let scores = match verified {
         Some(s) => s,
         None if alignment.passages.is_empty() => return None,
         None => match (x.set, y.set) {
             (Some(a), Some(b)) => verify::score(a, b),
             _ => {
-                let (a, b, shared) = x.sequence.set_counts(y.sequence);
+                let (a, b) = x.sequence.distinct_pair(y.sequence);
                 Scores::of_counts(a, b, shared)
             }
         },
