@@ -193,13 +193,24 @@ pub fn relate(
     let mut done = 0u64;
     for (i, members) in order.chunks(PAIR_BLOCK).enumerate() {
         let pairs = block(i, members).0;
-        for batch in pairs.chunks(ALIGN_BATCH) {
-            let decided: Vec<Decided> = batch.par_iter().filter_map(decide_one).collect();
-            for d in decided {
-                absorbed.take(d, shared, &rank, sink);
-            }
+        // The pairs of a block share their first documents (a few thousand, whose sequences
+        // stay in cache); their second documents are anywhere in the corpus. Aligned in the
+        // order of the second document, each sequence is fetched once for all its pairs, and
+        // neighbours in memory come one after another. Decided pairs are taken in key order.
+        let mut by_second: Vec<u32> = (0..pairs.len() as u32).collect();
+        by_second.par_sort_unstable_by_key(|&k| {
+            let (a, b) = pairs[k as usize];
+            (if rank[a as usize] < rank[b as usize] { b } else { a }, k)
+        });
+        let mut decided: Vec<(u32, Decided)> = Vec::new();
+        for batch in by_second.chunks(ALIGN_BATCH) {
+            decided.par_extend(batch.par_iter().filter_map(|&k| Some((k, decide_one(&pairs[k as usize])?))));
             done += batch.len() as u64;
             progress.set(done);
+        }
+        decided.par_sort_unstable_by_key(|&(k, _)| k);
+        for (_, d) in decided {
+            absorbed.take(d, shared, &rank, sink);
         }
     }
     if by_words {
