@@ -32,8 +32,9 @@ impl OverlapSink for NoOverlaps {
     fn finish(&mut self, _: &[Doc], _: &[((u32, u32), VerifiedPair)]) {}
 }
 
-/// Pairs aligned at a time: results of one batch are decided and streamed before the next
-/// batch is aligned, so memory holds story links, not every overlap.
+/// Pairs aligned at a time (progress is told after each batch). The decided pairs of one
+/// block of documents ([`PAIR_BLOCK`]) are streamed before the next block is aligned, so memory
+/// holds story links and one block's overlaps, not every overlap.
 const ALIGN_BATCH: usize = 16_384;
 
 /// Documents (in id order) whose proposed pairs are generated together.
