@@ -115,32 +115,15 @@ impl Sequence {
     /// [`Sequence::shingle_set`] of each would give, counted without making the sets.
     pub fn set_counts(&self, other: &Sequence) -> (usize, usize, usize) {
         let (a, b) = self.distinct_pair(other);
-        (a, b, self.shared_with(other))
+        // The join that aligns them counts the shared hashes; with no repeat allowed it
+        // records no match.
+        (a, b, runs(self, other, 0).1)
     }
 
     /// The sizes of the shingle sets of `self` and `other`, counted without making them.
     pub fn distinct_pair(&self, other: &Sequence) -> (usize, usize) {
         let distinct = |h: &[u64]| usize::from(!h.is_empty()) + h.windows(2).filter(|w| w[0] != w[1]).count();
         (distinct(&self.sorted), distinct(&other.sorted))
-    }
-
-    /// The size of the intersection of the shingle sets of `self` and `other`.
-    fn shared_with(&self, other: &Sequence) -> usize {
-        // A merge that steps without a branch on which side is smaller (equal hashes are rare).
-        let (a, b) = (&self.sorted, &other.sorted);
-        let (mut x, mut y, mut shared) = (0, 0, 0);
-        while x < a.len() && y < b.len() {
-            let (h, g) = (a[x], b[y]);
-            if h == g {
-                shared += 1;
-                x += a[x..].iter().take_while(|&&e| e == h).count();
-                y += b[y..].iter().take_while(|&&e| e == h).count();
-            } else {
-                x += usize::from(h < g);
-                y += usize::from(g < h);
-            }
-        }
-        shared
     }
 
     /// The shingle hashes in document order.
