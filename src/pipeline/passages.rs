@@ -152,40 +152,41 @@ pub fn relate(
         ps.dedup();
         (ps, from_fps)
     };
-    let mut involved = vec![false; docs.len()];
+    // The first and the last block that aligns each document: its sequence is made for the
+    // first and let go after the last, so memory holds the sequences of the documents still
+    // to be aligned, not of every document in a pair.
+    const UNUSED: u32 = u32::MAX;
+    let mut first = vec![UNUSED; docs.len()];
+    let mut last = vec![UNUSED; docs.len()];
     let (mut aligned, mut from_fps) = (0usize, 0usize);
     for (i, members) in order.chunks(PAIR_BLOCK).enumerate() {
         let (ps, n) = block(i, members);
         for &(a, b) in &ps {
-            involved[a as usize] = true;
-            involved[b as usize] = true;
+            for d in [a as usize, b as usize] {
+                if first[d] == UNUSED {
+                    first[d] = i as u32;
+                }
+                last[d] = i as u32;
+            }
         }
         aligned += ps.len();
         from_fps += n;
     }
+    let involved: Vec<bool> = first.iter().map(|&f| f != UNUSED).collect();
     texts(docs, &involved)?;
-    let sequences: Vec<Option<Sequence>> = docs
-        .par_iter_mut()
-        .zip(involved.par_iter())
-        .map(|(d, &on)| on.then(|| d.sequence.take().map_or_else(|| sequence(&d.text, config), |s| *s)))
-        .collect();
+    let blocks = order.len().div_ceil(PAIR_BLOCK);
+    let (starting, ending) = (by_block(&first, blocks), by_block(&last, blocks));
+    drop((first, last));
     // Scoring needs the shingle sets. With word shingles the sequences hold exactly those
-    // hashes: pairs are scored from them, and the sets are made only once the pairs are
-    // decided, as each sequence is let go, so memory never holds both for every document.
+    // hashes: pairs are scored from them, and a document's set is made from its sequence when
+    // the sequence is let go, so memory never holds both for every document.
     let by_words = config.shingle.kind == ShingleKind::Word;
     if !by_words {
         fill_sets(docs, &involved, config);
     }
-    let shared: &[Doc] = docs;
-    let fps: Vec<OnceLock<relation::Fingerprints>> = shared.iter().map(|_| OnceLock::new()).collect();
-    let side = |d: u32| -> Option<Side> {
-        let d = d as usize;
-        let set = (!by_words).then_some(shared[d].shingles.as_slice());
-        Some(Side { sequence: sequences[d].as_ref()?, set, fps: &fps[d], df })
-    };
-    let decide_one = |&(a, b): &Pair| -> Option<Decided> {
-        decide((a, b), (side(a)?, side(b)?), verified.get(&(a, b)).copied(), &params, &rules)
-    };
+    drop(involved);
+    let mut sequences: Vec<Option<Sequence>> = docs.iter().map(|_| None).collect();
+    let mut fps: Vec<OnceLock<relation::Fingerprints>> = docs.iter().map(|_| OnceLock::new()).collect();
 
     let mut absorbed = Absorbed::new(RelationCounts { aligned, proposed: from_fps, ..Default::default() });
     // The number of pairs to align is known only now: the stage restarts with it as its total.
@@ -193,6 +194,25 @@ pub fn relate(
     progress.start("passages", Some(aligned as u64), "pairs");
     let mut done = 0u64;
     for (i, members) in order.chunks(PAIR_BLOCK).enumerate() {
+        // The sequences this block is the first to need.
+        let stored: Vec<(u32, Option<Box<Sequence>>)> =
+            starting.of(i).iter().map(|&d| (d, docs[d as usize].sequence.take())).collect();
+        let made: Vec<(u32, Sequence)> = stored
+            .into_par_iter()
+            .map(|(d, s)| (d, s.map_or_else(|| sequence(&docs[d as usize].text, config), |s| *s)))
+            .collect();
+        for (d, s) in made {
+            sequences[d as usize] = Some(s);
+        }
+        let shared: &[Doc] = docs;
+        let side = |d: u32| -> Option<Side> {
+            let d = d as usize;
+            let set = (!by_words).then_some(shared[d].shingles.as_slice());
+            Some(Side { sequence: sequences[d].as_ref()?, set, fps: &fps[d], df })
+        };
+        let decide_one = |&(a, b): &Pair| -> Option<Decided> {
+            decide((a, b), (side(a)?, side(b)?), verified.get(&(a, b)).copied(), &params, &rules)
+        };
         let pairs = block(i, members).0;
         // The pairs of a block share their first documents (a few thousand, whose sequences
         // stay in cache); their second documents are anywhere in the corpus. Aligned in the
@@ -213,13 +233,71 @@ pub fn relate(
         for (_, d) in decided {
             absorbed.take(d, shared, &rank, sink);
         }
-    }
-    if by_words {
-        docs.par_iter_mut().zip(sequences.into_par_iter()).for_each(|(d, s)| {
-            if let (Some(s), true) = (s, d.shingles.is_empty() && d.shingle_count > 0) {
-                d.shingles = s.shingle_set();
-            }
-        });
+        // The sequences no later block needs: let go, each leaving its shingle set behind.
+        let gone: Vec<(u32, Sequence)> =
+            ending.of(i).iter().filter_map(|&d| Some((d, sequences[d as usize].take()?))).collect();
+        let sets: Vec<(u32, Vec<u64>)> = gone
+            .into_par_iter()
+            .filter(|(d, _)| {
+                by_words && docs[*d as usize].shingles.is_empty() && docs[*d as usize].shingle_count > 0
+            })
+            .map(|(d, s)| (d, s.shingle_set()))
+            .collect();
+        for (d, set) in sets {
+            docs[d as usize].shingles = set;
+        }
+        for &d in ending.of(i) {
+            fps[d as usize] = OnceLock::new();
+        }
     }
     Ok(absorbed.conclude(stars, &rank, config.prune_composites, &params, &rules))
+}
+
+/// Documents grouped by a block index (`UNUSED`, `u32::MAX`, in none): compressed rows.
+struct ByBlock {
+    starts: Vec<usize>,
+    docs: Vec<u32>,
+}
+
+impl ByBlock {
+    /// The documents of block `i`, in increasing index.
+    fn of(&self, i: usize) -> &[u32] {
+        &self.docs[self.starts[i]..self.starts[i + 1]]
+    }
+}
+
+/// The documents of each of `blocks` blocks, from every document's block in `block_of`.
+fn by_block(block_of: &[u32], blocks: usize) -> ByBlock {
+    let mut starts = vec![0usize; blocks + 1];
+    for &b in block_of.iter().filter(|&&b| (b as usize) < blocks) {
+        starts[b as usize + 1] += 1;
+    }
+    for i in 0..blocks {
+        starts[i + 1] += starts[i];
+    }
+    let mut at = starts.clone();
+    let mut docs = vec![0u32; starts[blocks]];
+    for (d, &b) in block_of.iter().enumerate().filter(|(_, &b)| (b as usize) < blocks) {
+        docs[at[b as usize]] = d as u32;
+        at[b as usize] += 1;
+    }
+    ByBlock { starts, docs }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_grouped_by_their_block_in_increasing_index() {
+        let block_of = [2, u32::MAX, 0, 2, 1, 0, u32::MAX];
+        let b = by_block(&block_of, 3);
+        assert_eq!(b.of(0), &[2, 5]);
+        assert_eq!(b.of(1), &[4]);
+        assert_eq!(b.of(2), &[0, 3]);
+        // Every document in a block is in exactly one group; the others in none.
+        let all: usize = (0..3).map(|i| b.of(i).len()).sum();
+        assert_eq!(all, 5);
+        assert!(by_block(&[u32::MAX; 4], 2).of(1).is_empty());
+    }
 }
