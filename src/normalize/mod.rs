@@ -187,34 +187,64 @@ struct Open {
 fn fold_text(text: &str, base: usize, out: &mut Normalized, segment_complex: bool) {
     let mut open: Option<Open> = None;
     let table = unicode::table();
-    for (i, c) in text.char_indices() {
-        let c_end = i + c.len_utf8();
-        // Fast path for the overwhelmingly common characters: ASCII and the basic Arabic block
-        // need no decomposition.
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                let lc = c.to_ascii_lowercase();
-                extend(&mut open, out, base + i, base + c_end, lc, false);
+    let fast = unicode::fast_table();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // Fast paths for the overwhelmingly common characters, read from the bytes: ASCII, then
+        // the two-byte characters (U+0080–U+07FF: Latin, Greek, Cyrillic, Hebrew, Arabic), all
+        // of them inside the table.
+        if b < 0x80 {
+            if b.is_ascii_alphanumeric() {
+                extend(&mut open, out, base + i, base + i + 1, b.to_ascii_lowercase() as char, false);
             } else {
                 close(&mut open, out, segment_complex, text, base);
             }
+            i += 1;
             continue;
         }
-        // Then the table (as `fold_char` reads it, fetched once per text).
-        let mut fold = |f| match f {
-            unicode::Folded::Char(d) => {
-                let complex = unicode::needs_segmenter(d);
-                extend(&mut open, out, base + i, base + c_end, d, complex);
+        if b < 0xE0 {
+            // The lead byte of a two-byte character (the text is valid UTF-8).
+            let cp = ((b as usize & 0x1F) << 6) | (bytes[i + 1] as usize & 0x3F);
+            match fast[cp] {
+                unicode::Fast::Char { c, complex } => {
+                    extend(&mut open, out, base + i, base + i + 2, c, complex)
+                }
+                unicode::Fast::Separator => close(&mut open, out, segment_complex, text, base),
+                unicode::Fast::Removed => {}
+                unicode::Fast::Slow => {
+                    let c = char::from_u32(cp as u32).unwrap_or(char::REPLACEMENT_CHARACTER);
+                    fold_slow(&mut open, out, (segment_complex, text, base), i, c);
+                }
             }
-            unicode::Folded::Separator => close(&mut open, out, segment_complex, text, base),
-        };
+            i += 2;
+            continue;
+        }
+        // Then the table (as `fold_char` reads it, fetched once per text), or the definition.
+        let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
         match unicode::lookup(table, c) {
             unicode::Lookup::Removed => {}
-            unicode::Lookup::One(f) => fold(f),
-            unicode::Lookup::Slow => unicode::fold_char_slow(c, fold),
+            unicode::Lookup::One(unicode::Folded::Char(d)) => {
+                extend(&mut open, out, base + i, base + i + c.len_utf8(), d, unicode::needs_segmenter(d))
+            }
+            unicode::Lookup::One(unicode::Folded::Separator) => {
+                close(&mut open, out, segment_complex, text, base)
+            }
+            unicode::Lookup::Slow => fold_slow(&mut open, out, (segment_complex, text, base), i, c),
         }
+        i += c.len_utf8();
     }
     close(&mut open, out, segment_complex, text, base);
+}
+
+/// Folds `c`, at byte `i` of `text`, by the definition ([`unicode::fold_char_slow`]).
+fn fold_slow(open: &mut Option<Open>, out: &mut Normalized, at: (bool, &str, usize), i: usize, c: char) {
+    let (segment_complex, text, base) = at;
+    let c_end = i + c.len_utf8();
+    unicode::fold_char_slow(c, |f| match f {
+        unicode::Folded::Char(d) => extend(open, out, base + i, base + c_end, d, unicode::needs_segmenter(d)),
+        unicode::Folded::Separator => close(open, out, segment_complex, text, base),
+    });
 }
 
 #[inline]
@@ -253,6 +283,72 @@ fn close(open: &mut Option<Open>, out: &mut Normalized, segment_complex: bool, t
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The normalizer one character at a time through the table, as it was before the fast
+    /// paths over bytes: what they must give.
+    fn fold_per_char(text: &str, base: usize, out: &mut Normalized, segment_complex: bool) {
+        let mut open: Option<Open> = None;
+        let table = unicode::table();
+        for (i, c) in text.char_indices() {
+            let c_end = i + c.len_utf8();
+            let mut fold = |f| match f {
+                unicode::Folded::Char(d) => {
+                    let complex = unicode::needs_segmenter(d);
+                    extend(&mut open, out, base + i, base + c_end, d, complex);
+                }
+                unicode::Folded::Separator => close_per_char(&mut open, out, segment_complex, text, base),
+            };
+            match unicode::lookup(table, c) {
+                unicode::Lookup::Removed => {}
+                unicode::Lookup::One(f) => fold(f),
+                unicode::Lookup::Slow => unicode::fold_char_slow(c, fold),
+            }
+        }
+        close_per_char(&mut open, out, segment_complex, text, base);
+    }
+
+    fn close_per_char(
+        open: &mut Option<Open>,
+        out: &mut Normalized,
+        segment_complex: bool,
+        text: &str,
+        base: usize,
+    ) {
+        let Some(o) = open.take() else { return };
+        if o.complex && segment_complex {
+            out.text.truncate(o.norm_start);
+            let slice = &text[o.start - base..o.end - base];
+            for (s, word) in slice.split_word_bound_indices() {
+                fold_per_char(word, o.start + s, out, false);
+            }
+            return;
+        }
+        out.tokens.push(Token {
+            start: o.start as u32,
+            end: o.end as u32,
+            norm_start: o.norm_start as u32,
+            norm_end: out.text.len() as u32,
+        });
+    }
+
+    #[test]
+    fn every_character_folds_as_one_at_a_time() {
+        let normalizer = Normalizer::new(Profile::Default);
+        let check = |text: &str| {
+            let fast = normalizer.normalize(text);
+            let mut slow = Normalized::default();
+            fold_per_char(text, 0, &mut slow, true);
+            assert_eq!(fast.text, slow.text, "{text:?}");
+            assert_eq!(fast.tokens, slow.tokens, "{text:?}");
+        };
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for text in [format!("{c}"), format!("ab{c}cd"), format!("ك {c}ب"), format!("{c}{c}x 中{c}文")]
+            {
+                check(&text);
+            }
+        }
+        check("الجيش الأفغاني ١٠٣٧ جندياً فرّوا إلى طاجيكستان — Ünïcödé ß ΣΑΣ 東京タワー ไทย");
+    }
 
     fn words(text: &str) -> Vec<String> {
         Normalizer::new(Profile::Default).normalize(text).words().map(str::to_owned).collect()

@@ -51,6 +51,38 @@ pub(super) fn table() -> &'static [u32] {
     })
 }
 
+/// What [`fast_table`] tells of a character below [`TABLE_END`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Fast {
+    /// A word character: what it folds to, and whether that character needs the segmenter.
+    Char { c: char, complex: bool },
+    /// Removed (a mark, tatweel, an ignorable).
+    Removed,
+    /// A word separator.
+    Separator,
+    /// More than one character: [`fold_char_slow`] decides.
+    Slow,
+}
+
+/// [`table`] with its answers decoded once (the folded character and whether it needs the
+/// segmenter), for the normalizer's loop over two-byte characters.
+pub(super) fn fast_table() -> &'static [Fast] {
+    static FAST: OnceLock<Vec<Fast>> = OnceLock::new();
+    FAST.get_or_init(|| {
+        table()
+            .iter()
+            .map(|&v| match v {
+                REMOVED => Fast::Removed,
+                SEPARATOR => Fast::Separator,
+                SLOW => Fast::Slow,
+                // As `lookup` reads it.
+                d => char::from_u32(d)
+                    .map_or(Fast::Separator, |c| Fast::Char { c, complex: needs_segmenter(c) }),
+            })
+            .collect()
+    })
+}
+
 /// What the table tells of a character.
 pub(super) enum Lookup {
     /// Removed (a mark, tatweel, an ignorable).
