@@ -69,12 +69,11 @@ pub struct Sequence {
 
 impl Sequence {
     /// Builds the sequence of a normalized document from its in-order shingle hashes.
-    pub fn new(doc: &Normalized, hashes: Vec<u64>, k: usize) -> Self {
+    pub fn new(doc: &Normalized, hashes: &[u64], k: usize) -> Self {
         // Sorting the (hash, position) pairs themselves, not positions by an indirect key,
         // keeps the comparisons in cache; the order is the same.
         let mut keyed: Vec<(u64, u32)> = hashes.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
         keyed.sort_unstable();
-        drop(hashes);
         let (sorted, order) = keyed.into_iter().unzip();
         Sequence { tokens: doc.tokens.iter().map(|t| (t.start, t.end)).collect(), k, order, sorted }
     }
@@ -486,7 +485,7 @@ mod tests {
         let doc = Normalizer::new(Profile::Default).normalize(text);
         let mut h = Vec::new();
         Shingler::new(ShingleConfig::default(), 1).hashes_into(&doc, &mut h);
-        Sequence::new(&doc, h, 5)
+        Sequence::new(&doc, &h, 5)
     }
 
     fn words(prefix: &str, n: usize) -> String {

@@ -5,10 +5,11 @@
 use super::Doc;
 use crate::config::Config;
 use crate::lsh::Pair;
-use crate::normalize::Normalizer;
+use crate::normalize::{Normalized, Normalizer};
 use crate::overlap::Sequence;
 use crate::shingle::{ShingleConfig, ShingleKind, Shingler};
 use rayon::prelude::*;
+use std::cell::RefCell;
 
 /// The sorted shingle set of a text under `config`.
 pub fn shingle_set(text: &str, config: &Config) -> Vec<u64> {
@@ -42,10 +43,16 @@ pub fn involved(n: usize, pairs: &[Pair]) -> Vec<bool> {
 
 /// The alignment sequence of one document: its word shingles in order with token ranges.
 pub fn sequence(text: &str, config: &Config) -> Sequence {
-    let doc = Normalizer::new(config.normalize).normalize(text);
+    // The normalized text and the hashes in order are only steps: each thread reuses its own.
+    thread_local! {
+        static STEPS: RefCell<(Normalized, Vec<u64>)> = RefCell::default();
+    }
     let shingler =
         Shingler::new(ShingleConfig { kind: ShingleKind::Word, size: config.passage_k }, config.seed);
-    let mut hashes = Vec::new();
-    shingler.hashes_into(&doc, &mut hashes);
-    Sequence::new(&doc, hashes, config.passage_k)
+    STEPS.with_borrow_mut(|(doc, hashes)| {
+        Normalizer::new(config.normalize).normalize_into(text, doc);
+        hashes.clear();
+        shingler.hashes_into(doc, hashes);
+        Sequence::new(doc, hashes, config.passage_k)
+    })
 }
