@@ -262,13 +262,29 @@ fn extend(open: &mut Option<Open>, out: &mut Normalized, start: usize, end: usiz
 }
 
 fn close(open: &mut Option<Open>, out: &mut Normalized, segment_complex: bool, text: &str, base: usize) {
+    close_with(open, out, segment_complex, text, base, fold_text);
+}
+
+/// A word-folding loop: `fold_text`'s signature.
+type Fold = fn(&str, usize, &mut Normalized, bool);
+
+/// Ends the open token; a stretch of a script written without spaces is folded again word by
+/// word (UAX #29) with `fold`.
+fn close_with(
+    open: &mut Option<Open>,
+    out: &mut Normalized,
+    segment_complex: bool,
+    text: &str,
+    base: usize,
+    fold: Fold,
+) {
     let Some(o) = open.take() else { return };
     if o.complex && segment_complex {
         // Re-run this stretch of the original through UAX #29 and fold each word on its own.
         out.text.truncate(o.norm_start);
         let slice = &text[o.start - base..o.end - base];
         for (s, word) in slice.split_word_bound_indices() {
-            fold_text(word, o.start + s, out, false);
+            fold(word, o.start + s, out, false);
         }
         return;
     }
@@ -314,21 +330,7 @@ mod tests {
         text: &str,
         base: usize,
     ) {
-        let Some(o) = open.take() else { return };
-        if o.complex && segment_complex {
-            out.text.truncate(o.norm_start);
-            let slice = &text[o.start - base..o.end - base];
-            for (s, word) in slice.split_word_bound_indices() {
-                fold_per_char(word, o.start + s, out, false);
-            }
-            return;
-        }
-        out.tokens.push(Token {
-            start: o.start as u32,
-            end: o.end as u32,
-            norm_start: o.norm_start as u32,
-            norm_end: out.text.len() as u32,
-        });
+        close_with(open, out, segment_complex, text, base, fold_per_char);
     }
 
     #[test]
