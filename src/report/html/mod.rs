@@ -306,7 +306,15 @@ fn in_batches<T: Sync, E: Send>(
             Ok(())
         });
         for batch in items.chunks(RENDER_BATCH) {
-            let rendered: Vec<(String, String)> = batch.par_iter().map(&page).collect();
+            // A page starts with room for 64 KiB; it waits for the writer at its own size.
+            let rendered: Vec<(String, String)> = batch
+                .par_iter()
+                .map(|item| {
+                    let (path, mut html) = page(item);
+                    html.shrink_to_fit();
+                    (path, html)
+                })
+                .collect();
             // A closed channel means the writer failed: its error is returned below.
             if tx.send(rendered).is_err() {
                 break;
