@@ -186,7 +186,6 @@ struct Open {
 /// re-segmented with UAX #29; the recursive call for such a run passes `false`.
 fn fold_text(text: &str, base: usize, out: &mut Normalized, segment_complex: bool) {
     let mut open: Option<Open> = None;
-    let table = unicode::table();
     let fast = unicode::fast_table();
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -220,18 +219,9 @@ fn fold_text(text: &str, base: usize, out: &mut Normalized, segment_complex: boo
             i += 2;
             continue;
         }
-        // Then the table (as `fold_char` reads it, fetched once per text), or the definition.
+        // Three- and four-byte characters lie past the table's end: the definition decides.
         let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
-        match unicode::lookup(table, c) {
-            unicode::Lookup::Removed => {}
-            unicode::Lookup::One(unicode::Folded::Char(d)) => {
-                extend(&mut open, out, base + i, base + i + c.len_utf8(), d, unicode::needs_segmenter(d))
-            }
-            unicode::Lookup::One(unicode::Folded::Separator) => {
-                close(&mut open, out, segment_complex, text, base)
-            }
-            unicode::Lookup::Slow => fold_slow(&mut open, out, (segment_complex, text, base), i, c),
-        }
+        fold_slow(&mut open, out, (segment_complex, text, base), i, c);
         i += c.len_utf8();
     }
     close(&mut open, out, segment_complex, text, base);
