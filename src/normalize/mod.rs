@@ -36,6 +36,7 @@
 //! test checks the fast path against the segmenter.
 
 pub mod arabic;
+mod fast;
 pub mod unicode;
 
 use serde::{Deserialize, Serialize};
@@ -189,42 +190,54 @@ fn fold_text(text: &str, base: usize, out: &mut Normalized, segment_complex: boo
     let fast = unicode::fast_table();
     let bytes = text.as_bytes();
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        // Fast paths for the overwhelmingly common characters, read from the bytes: ASCII, then
-        // the two-byte characters (U+0080–U+07FF: Latin, Greek, Cyrillic, Hebrew, Arabic), all
-        // of them inside the table.
-        if b < 0x80 {
-            if b.is_ascii_alphanumeric() {
-                extend(&mut open, out, base + i, base + i + 1, b.to_ascii_lowercase() as char, false);
-            } else {
-                close(&mut open, out, segment_complex, text, base);
-            }
-            i += 1;
+    loop {
+        // The overwhelmingly common characters (ASCII and two-byte: Latin, Greek, Cyrillic,
+        // Hebrew, Arabic) are folded by the loop over bytes; it stops at any other.
+        i = fast::fold_run(bytes, i, base, fast, &mut open, out);
+        let Some(&b) = bytes.get(i) else { break };
+        if b >= 0xE0 {
+            // Three- and four-byte characters lie past the table's end: the definition decides.
+            let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+            fold_slow(&mut open, out, (segment_complex, text, base), i, c);
+            i += c.len_utf8();
             continue;
         }
-        if b < 0xE0 {
-            // The lead byte of a two-byte character (the text is valid UTF-8).
-            let cp = ((b as usize & 0x1F) << 6) | (bytes[i + 1] as usize & 0x3F);
-            match fast[cp] {
-                unicode::Fast::Char { c, complex } => {
-                    extend(&mut open, out, base + i, base + i + 2, c, complex)
-                }
-                unicode::Fast::Separator => close(&mut open, out, segment_complex, text, base),
-                unicode::Fast::Removed => {}
-                unicode::Fast::Slow => {
-                    let c = char::from_u32(cp as u32).unwrap_or(char::REPLACEMENT_CHARACTER);
-                    fold_slow(&mut open, out, (segment_complex, text, base), i, c);
-                }
-            }
-            i += 2;
-            continue;
+        // A character of the table that the loop leaves here: one that folds to a character
+        // needing the segmenter, or to more than one character (or any, when a word needing
+        // the segmenter is open).
+        let two = b >= 0x80;
+        let next = bytes.get(i + 1).copied().unwrap_or(0) as usize;
+        let (cp, len) = if two { (((b as usize & 0x1F) << 6) | (next & 0x3F), 2) } else { (b as usize, 1) };
+        let f = fast[cp];
+        if let Some((utf8, n, complex)) = f.char_bytes() {
+            open_token(&mut open, out, base + i, base + i + len, complex);
+            push_utf8(&mut out.text, utf8, n);
+        } else if f.is_separator() {
+            close(&mut open, out, segment_complex, text, base);
+        } else if !f.is_removed() {
+            let c = char::from_u32(cp as u32).unwrap_or(char::REPLACEMENT_CHARACTER);
+            fold_slow(&mut open, out, (segment_complex, text, base), i, c);
         }
-        // Three- and four-byte characters lie past the table's end: the definition decides.
-        let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
-        fold_slow(&mut open, out, (segment_complex, text, base), i, c);
-        i += c.len_utf8();
+        i += len;
     }
     close(&mut open, out, segment_complex, text, base);
+}
+
+/// Appends `utf8[..n]`, the UTF-8 bytes of one character ([`unicode::Fast::char_bytes`]), to
+/// `text`.
+#[inline]
+fn push_utf8(text: &mut String, utf8: [u8; 4], n: usize) {
+    debug_assert!(n <= 4 && std::str::from_utf8(&utf8[..n]).is_ok_and(|s| s.chars().count() == 1));
+    // SAFETY: the bytes appended, `utf8[..n]`, are the UTF-8 encoding of one character, so
+    // `text` stays valid UTF-8. The four bytes are written into capacity reserved just before,
+    // and the length grows by the `n <= 4` of them that belong to the character.
+    unsafe {
+        let v = text.as_mut_vec();
+        v.reserve(4);
+        let len = v.len();
+        v.as_mut_ptr().add(len).cast::<[u8; 4]>().write_unaligned(utf8);
+        v.set_len(len + n);
+    }
 }
 
 /// Folds `c`, at byte `i` of `text`, by the definition ([`unicode::fold_char_slow`]).
@@ -239,6 +252,14 @@ fn fold_slow(open: &mut Option<Open>, out: &mut Normalized, at: (bool, &str, usi
 
 #[inline]
 fn extend(open: &mut Option<Open>, out: &mut Normalized, start: usize, end: usize, c: char, complex: bool) {
+    open_token(open, out, start, end, complex);
+    out.text.push(c);
+}
+
+/// Opens a token at the original range `start..end`, or extends the open one to `end`, before
+/// the character's folded form is appended to `out.text`.
+#[inline]
+fn open_token(open: &mut Option<Open>, out: &Normalized, start: usize, end: usize, complex: bool) {
     match open {
         Some(o) => {
             o.end = end;
@@ -248,7 +269,6 @@ fn extend(open: &mut Option<Open>, out: &mut Normalized, start: usize, end: usiz
             *open = Some(Open { start, end, norm_start: out.text.len(), complex });
         }
     }
-    out.text.push(c);
 }
 
 fn close(open: &mut Option<Open>, out: &mut Normalized, segment_complex: bool, text: &str, base: usize) {
@@ -340,6 +360,34 @@ mod tests {
             }
         }
         check("الجيش الأفغاني ١٠٣٧ جندياً فرّوا إلى طاجيكستان — Ünïcödé ß ΣΑΣ 東京タワー ไทย");
+    }
+
+    /// Long texts of mixed characters (every class the loop over bytes treats, and those it
+    /// leaves to the definition) cross its chunks of input at every kind of character: the
+    /// result is the per-character loop's.
+    #[test]
+    fn long_mixed_texts_fold_as_one_at_a_time() {
+        let alphabet: Vec<char> = "aZ9 ,.\n\tßİ\u{0301}\u{00AD}ÜΣσЖ\u{05D0}كأإآىة\u{064E}\u{0651}\u{0640}١٠،؟«ﻻ中文タ\u{0E44}ก😀\u{200D}"
+            .chars()
+            .collect();
+        let normalizer = Normalizer::new(Profile::Default);
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for round in 0..40 {
+            // Runs of one class make long words, long separators and long removed stretches.
+            let mut text = String::new();
+            while text.len() < 3 * fast::CHUNK + round * 37 {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let c = alphabet[(state >> 33) as usize % alphabet.len()];
+                for _ in 0..1 + (state >> 13) % if round % 2 == 0 { 3 } else { 40 } {
+                    text.push(c);
+                }
+            }
+            let fast = normalizer.normalize(&text);
+            let mut slow = Normalized::default();
+            fold_per_char(&text, 0, &mut slow, true);
+            assert_eq!(fast.text, slow.text, "round {round}");
+            assert_eq!(fast.tokens, slow.tokens, "round {round}");
+        }
     }
 
     fn words(text: &str) -> Vec<String> {

@@ -51,33 +51,74 @@ pub(super) fn table() -> &'static [u32] {
     })
 }
 
-/// What [`fast_table`] tells of a character below [`TABLE_END`].
+/// What [`fast_table`] tells of a character below [`TABLE_END`], packed in four bytes for the
+/// normalizer's loop: a word character is the UTF-8 bytes of what it folds to (at most three:
+/// the table keeps only those, see [`fast_table`]) with their count and the segmenter flag in
+/// the top byte, so the loop copies the bytes without encoding a `char`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Fast {
-    /// A word character: what it folds to, and whether that character needs the segmenter.
-    Char { c: char, complex: bool },
-    /// Removed (a mark, tatweel, an ignorable).
-    Removed,
-    /// A word separator.
-    Separator,
-    /// More than one character: [`fold_char_slow`] decides.
-    Slow,
+pub(super) struct Fast(u32);
+
+/// Tags in [`Fast`]'s top byte for what is not a word character (their count bits, the low
+/// two of the top byte, are zero).
+pub(super) const FAST_REMOVED: u32 = 0x80 << 24;
+pub(super) const FAST_SEPARATOR: u32 = 0x40 << 24;
+pub(super) const FAST_SLOW: u32 = 0x20 << 24;
+/// [`Fast`]'s flag for a folded character that needs the segmenter.
+pub(super) const FAST_COMPLEX: u32 = 0x10 << 24;
+
+impl Fast {
+    fn char(c: char) -> Fast {
+        let mut buf = [0u8; 4];
+        let n = c.encode_utf8(&mut buf).len();
+        if n > 3 {
+            return Fast(FAST_SLOW);
+        }
+        let complex = if needs_segmenter(c) { FAST_COMPLEX } else { 0 };
+        Fast(u32::from_le_bytes([buf[0], buf[1], buf[2], 0]) | complex | (n as u32) << 24)
+    }
+
+    /// For a word character: its folded form's UTF-8 bytes (`bytes()[..len]`), their count
+    /// (1 to 3) and whether it needs the segmenter; `None` for anything else.
+    #[inline]
+    pub(super) fn char_bytes(self) -> Option<([u8; 4], usize, bool)> {
+        let len = (self.0 >> 24) & 0x3;
+        (self.0 & (FAST_REMOVED | FAST_SEPARATOR | FAST_SLOW) == 0)
+            .then(|| ((self.0 & 0x00FF_FFFF).to_le_bytes(), len as usize, self.0 & FAST_COMPLEX != 0))
+    }
+
+    /// The packed form: the folded character's UTF-8 bytes in the low three bytes (little
+    /// endian), their count in the low two bits of the top byte, and the tags above.
+    #[inline]
+    pub(super) fn raw(self) -> u32 {
+        self.0
+    }
+
+    #[inline]
+    pub(super) fn is_separator(self) -> bool {
+        self.0 == FAST_SEPARATOR
+    }
+
+    #[inline]
+    pub(super) fn is_removed(self) -> bool {
+        self.0 == FAST_REMOVED
+    }
 }
 
-/// [`table`] with its answers decoded once (the folded character and whether it needs the
-/// segmenter), for the normalizer's loop over two-byte characters.
+/// [`table`] with its answers decoded once (the folded character's UTF-8 bytes and whether it
+/// needs the segmenter), for the normalizer's loop over ASCII and two-byte characters. A
+/// folding to a character of four bytes is left to [`fold_char_slow`] (none below
+/// [`TABLE_END`] folds so; the packing has room for three bytes).
 pub(super) fn fast_table() -> &'static [Fast] {
     static FAST: OnceLock<Vec<Fast>> = OnceLock::new();
     FAST.get_or_init(|| {
         table()
             .iter()
             .map(|&v| match v {
-                REMOVED => Fast::Removed,
-                SEPARATOR => Fast::Separator,
-                SLOW => Fast::Slow,
+                REMOVED => Fast(FAST_REMOVED),
+                SEPARATOR => Fast(FAST_SEPARATOR),
+                SLOW => Fast(FAST_SLOW),
                 // As `lookup` reads it.
-                d => char::from_u32(d)
-                    .map_or(Fast::Separator, |c| Fast::Char { c, complex: needs_segmenter(c) }),
+                d => char::from_u32(d).map_or(Fast(FAST_SEPARATOR), Fast::char),
             })
             .collect()
     })
