@@ -19,7 +19,8 @@ pub struct Doc {
     pub origin: Origin,
     /// Sorted, deduplicated shingle hashes. Held only while needed: for every document with
     /// `--candidates exact`, otherwise only for documents in candidate pairs (filled by
-    /// [`fill_sets`](super::fill_sets)), so memory holds texts and signatures, not shingle sets.
+    /// [`fill_sets`](super::fill_sets)), so memory holds texts and signatures, not shingle sets;
+    /// [`pipeline::run`](super::run) lets every set go once the clusters are made.
     pub shingles: Vec<u64>,
     /// Number of distinct shingles (0: no words; never clustered).
     pub shingle_count: usize,
@@ -27,7 +28,8 @@ pub struct Doc {
     /// parameters it was made with ([`Sketch::None`] for other modes and for empty documents;
     /// [`pipeline::run`](super::run) drops it once the candidates are known).
     pub sketch: Sketch,
-    /// Winnowing fingerprints of the word shingles (empty unless passages are on).
+    /// Winnowing fingerprints of the word shingles (empty unless passages are on; let go with
+    /// the shingle sets once [`pipeline::run`](super::run) has made the clusters).
     pub winnowed: Vec<u64>,
     /// Length in characters.
     pub chars: usize,

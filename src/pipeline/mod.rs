@@ -248,8 +248,9 @@ pub fn run_decided(
 }
 
 /// [`run_on`]; `keep_sketches` false drops each document's signature once candidates are known
-/// (nothing after the candidate stage reads it; 512 bytes a document with 128 permutations), true
-/// keeps them in the result for a caller that runs the stages again on the same documents.
+/// (nothing after the candidate stage reads it; 512 bytes a document with 128 permutations), and
+/// its shingle set and fingerprints once clustered; true keeps them in the result for a caller
+/// that runs the stages again on the same documents.
 /// `texts` gives documents their texts when a stage needs them.
 #[allow(clippy::too_many_arguments)]
 fn stages(
@@ -311,18 +312,9 @@ fn stages(
         stats.verified_pairs = decisions.verified_pairs;
         let counts =
             RelationCounts { aligned: decisions.aligned, proposed: decisions.passage_candidates, ..counts };
-        return Ok(conclude(
-            docs,
-            summary,
-            identical_to,
-            Vec::new(),
-            links,
-            counts,
-            held,
-            config,
-            overlaps,
-            stats,
-        ));
+        let result =
+            conclude(docs, summary, identical_to, Vec::new(), links, counts, held, config, overlaps, stats);
+        return Ok(if keep_sketches { result } else { let_sets_go(result) });
     }
 
     let t = Instant::now();
@@ -400,7 +392,21 @@ fn stages(
     }
 
     stats.candidate_pairs = candidates.len();
-    Ok(conclude(docs, summary, identical_to, candidates, links, counts, held, config, overlaps, stats))
+    let result =
+        conclude(docs, summary, identical_to, candidates, links, counts, held, config, overlaps, stats);
+    Ok(if keep_sketches { result } else { let_sets_go(result) })
+}
+
+/// Clustering is the last reader of the shingle sets and winnowing fingerprints: the reports
+/// read texts, links and clusters. Letting them go before the reports are written leaves their
+/// memory to the rendering. A caller that needs sets makes them again with [`fill_sets`], as
+/// `reprint eval` does.
+fn let_sets_go(mut result: RunResult) -> RunResult {
+    result.docs.par_iter_mut().for_each(|d| {
+        d.shingles = Vec::new();
+        d.winnowed = Vec::new();
+    });
+    result
 }
 
 /// Clustering and the result, after the relations are decided.
