@@ -55,12 +55,7 @@ pub(super) fn fold_run(
                 left = true;
                 break;
             }
-            // Below 0x80 one byte; otherwise the lead byte of a two-byte character (the text
-            // is valid UTF-8, so its second byte follows).
-            let two = b >= 0x80;
-            let next = bytes.get(i + 1).copied().unwrap_or(0) as usize;
-            let (cp, len) =
-                if two { (((b as usize & 0x1F) << 6) | (next & 0x3F), 2) } else { (b as usize, 1) };
+            let (cp, len) = table_char(bytes, i);
             let f = fast[cp].raw();
             if f & (FAST_SLOW | FAST_COMPLEX) != 0 {
                 left = true;
@@ -101,4 +96,18 @@ pub(super) fn fold_run(
         });
     }
     i
+}
+
+/// The code point and length of the character at `bytes[i]`, whose lead byte is below 0xE0:
+/// below 0x80 one byte, otherwise the lead byte of a two-byte character (the text is valid
+/// UTF-8, so its second byte follows). Written to compile without a branch.
+#[inline(always)]
+pub(super) fn table_char(bytes: &[u8], i: usize) -> (usize, usize) {
+    let b = bytes[i] as usize;
+    let next = bytes.get(i + 1).copied().unwrap_or(0) as usize;
+    if b >= 0x80 {
+        (((b & 0x1F) << 6) | (next & 0x3F), 2)
+    } else {
+        (b, 1)
+    }
 }

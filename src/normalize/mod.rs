@@ -205,9 +205,7 @@ fn fold_text(text: &str, base: usize, out: &mut Normalized, segment_complex: boo
         // A character of the table that the loop leaves here: one that folds to a character
         // needing the segmenter, or to more than one character (or any, when a word needing
         // the segmenter is open).
-        let two = b >= 0x80;
-        let next = bytes.get(i + 1).copied().unwrap_or(0) as usize;
-        let (cp, len) = if two { (((b as usize & 0x1F) << 6) | (next & 0x3F), 2) } else { (b as usize, 1) };
+        let (cp, len) = fast::table_char(bytes, i);
         let f = fast[cp];
         if let Some((utf8, n, complex)) = f.char_bytes() {
             open_token(&mut open, out, base + i, base + i + len, complex);
