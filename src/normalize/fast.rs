@@ -26,7 +26,10 @@ pub(super) fn fold_run(
     open: &mut Option<Open>,
     out: &mut Normalized,
 ) -> usize {
-    if open.as_ref().is_some_and(|o| o.complex) {
+    // A character the loop leaves, or a word only the caller's path can close: nothing to do
+    // (checked before any set-up, since texts in scripts past U+07FF come here at every
+    // character).
+    if bytes.get(i).is_some_and(|&b| b >= 0xE0) || open.as_ref().is_some_and(|o| o.complex) {
         return i;
     }
     // Offsets are u32 in tokens (documents are capped well below 4 GiB, see `normalize_into`).
