@@ -314,7 +314,7 @@ fn stages(
             RelationCounts { aligned: decisions.aligned, proposed: decisions.passage_candidates, ..counts };
         let result =
             conclude(docs, summary, identical_to, Vec::new(), links, counts, held, config, overlaps, stats);
-        return Ok(if keep_sketches { result } else { let_sets_go(result) });
+        return Ok(let_sets_go(result, keep_sketches));
     }
 
     let t = Instant::now();
@@ -394,14 +394,17 @@ fn stages(
     stats.candidate_pairs = candidates.len();
     let result =
         conclude(docs, summary, identical_to, candidates, links, counts, held, config, overlaps, stats);
-    Ok(if keep_sketches { result } else { let_sets_go(result) })
+    Ok(let_sets_go(result, keep_sketches))
 }
 
 /// Clustering is the last reader of the shingle sets and winnowing fingerprints: the reports
 /// read texts, links and clusters. Letting them go before the reports are written leaves their
 /// memory to the rendering. A caller that needs sets makes them again with [`fill_sets`], as
-/// `reprint eval` does.
-fn let_sets_go(mut result: RunResult) -> RunResult {
+/// `reprint eval` does; `keep` (the stages' `keep_sketches`) keeps them.
+fn let_sets_go(mut result: RunResult, keep: bool) -> RunResult {
+    if keep {
+        return result;
+    }
     result.docs.par_iter_mut().for_each(|d| {
         d.shingles = Vec::new();
         d.winnowed = Vec::new();
