@@ -116,7 +116,7 @@ impl Sequence {
         let (a, b) = self.distinct_pair(other);
         // The join that aligns them counts the shared hashes; with no repeat allowed it
         // records no match.
-        (a, b, runs(self, other, 0).1)
+        (a, b, SCRATCH.with_borrow_mut(|steps| runs(self, other, 0, steps)))
     }
 
     /// The sizes of the shingle sets of `self` and `other`, counted without making them.
@@ -300,9 +300,45 @@ pub fn align(a: &Sequence, b: &Sequence, config: &PassageConfig) -> Alignment {
 /// [`align`], and the number of shingle hashes `a` and `b` share (the size of the intersection
 /// of their shingle sets), which the join that aligns them counts on its way.
 pub fn align_counted(a: &Sequence, b: &Sequence, config: &PassageConfig) -> (Alignment, usize) {
-    let (runs, shared) = runs(a, b, config.max_repeats);
-    let (own_words_a, own_words_b) = own_words(a, b, &runs);
-    let chains = chain(runs, a.k + config.max_gap);
+    SCRATCH.with_borrow_mut(|steps| {
+        let shared = runs(a, b, config.max_repeats, steps);
+        let alignment = align_runs(a, b, config, steps);
+        steps.let_go_of_excess();
+        (alignment, shared)
+    })
+}
+
+/// The buffers of one alignment's steps: the matching positions, the runs they make and the
+/// words runs cover. Each thread reuses its own, so aligning a pair allocates only what it
+/// returns (growing the matches of every pair anew was a tenth of a run on corpora with many
+/// passage candidates).
+#[derive(Default)]
+struct Steps {
+    matches: Vec<(i64, u32)>,
+    runs: Vec<Run>,
+    covered: Vec<(usize, usize)>,
+}
+
+/// Entries a thread keeps room for between alignments (a few hundred kilobytes); a pair that
+/// needed more gives the rest back.
+const STEPS_KEPT: usize = 1 << 14;
+
+impl Steps {
+    fn let_go_of_excess(&mut self) {
+        self.matches.shrink_to(STEPS_KEPT);
+        self.runs.shrink_to(STEPS_KEPT);
+        self.covered.shrink_to(STEPS_KEPT);
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Steps> = std::cell::RefCell::default();
+}
+
+/// The alignment of `a` and `b` from their runs (in `steps.runs`).
+fn align_runs(a: &Sequence, b: &Sequence, config: &PassageConfig, steps: &mut Steps) -> Alignment {
+    let (own_words_a, own_words_b) = own_words(a, b, &steps.runs, &mut steps.covered);
+    let chains = chain(&steps.runs, a.k + config.max_gap);
     // Greedy tiling: longest chains first, none overlapping another on either side.
     let mut spans: Vec<Span> = chains
         .into_iter()
@@ -344,7 +380,7 @@ pub fn align_counted(a: &Sequence, b: &Sequence, config: &PassageConfig) -> (Ali
     let share = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };
     let (coverage_a, coverage_b) = (share(covered_a, a.words()), share(covered_b, b.words()));
     let coverage_shorter = if b.words() < a.words() { coverage_b } else { coverage_a };
-    let alignment = Alignment {
+    Alignment {
         passages,
         coverage_a,
         coverage_b,
@@ -353,8 +389,7 @@ pub fn align_counted(a: &Sequence, b: &Sequence, config: &PassageConfig) -> (Ali
         own_words_b,
         words_a: a.words(),
         words_b: b.words(),
-    };
-    (alignment, shared)
+    }
 }
 
 /// The alignment of a text with an identical copy of itself, from its word count and the byte
@@ -391,7 +426,7 @@ pub fn identity(words: usize, bytes: (u32, u32), config: &PassageConfig) -> Alig
 
 /// Words of each document covered by no matching run: a run of `len` shingles covers
 /// `len + k − 1` words on each side.
-fn own_words(a: &Sequence, b: &Sequence, runs: &[Run]) -> (usize, usize) {
+fn own_words(a: &Sequence, b: &Sequence, runs: &[Run], spans: &mut Vec<(usize, usize)>) -> (usize, usize) {
     let uncovered = |words: usize, spans: &mut Vec<(usize, usize)>| {
         spans.sort_unstable();
         let (mut covered, mut end) = (0, 0);
@@ -405,18 +440,24 @@ fn own_words(a: &Sequence, b: &Sequence, runs: &[Run]) -> (usize, usize) {
         words - covered
     };
     let k = a.k.max(1);
-    let mut sa: Vec<(usize, usize)> = runs.iter().map(|r| (r.i, r.i + r.len + k - 1)).collect();
-    let mut sb: Vec<(usize, usize)> = runs.iter().map(|r| (r.j, r.j + r.len + k - 1)).collect();
-    (uncovered(a.words(), &mut sa), uncovered(b.words(), &mut sb))
+    spans.clear();
+    spans.extend(runs.iter().map(|r| (r.i, r.i + r.len + k - 1)));
+    let own_a = uncovered(a.words(), spans);
+    spans.clear();
+    spans.extend(runs.iter().map(|r| (r.j, r.j + r.len + k - 1)));
+    (own_a, uncovered(b.words(), spans))
 }
 
 /// Maximal diagonal runs of equal shingles, ignoring shingles repeated more than
 /// `max_repeats` times in either document. A merge join of the two hash-sorted sequences
-/// gives the matching positions; sorting them by diagonal makes runs contiguous.
-fn runs(a: &Sequence, b: &Sequence, max_repeats: usize) -> (Vec<Run>, usize) {
+/// gives the matching positions; sorting them by diagonal makes runs contiguous. The runs go to
+/// `steps.runs`; returns the number of hashes the two share.
+fn runs(a: &Sequence, b: &Sequence, max_repeats: usize, steps: &mut Steps) -> usize {
     let (sa, sb) = (&a.order, &b.order);
     let (ha, hb) = (a.sorted.as_slice(), b.sorted.as_slice());
-    let mut matches: Vec<(i64, u32)> = Vec::new();
+    let Steps { matches, runs, .. } = steps;
+    matches.clear();
+    runs.clear();
     let (mut x, mut y, mut shared) = (0, 0, 0);
     while x < ha.len() && y < hb.len() {
         let (h, g) = (ha[x], hb[y]);
@@ -440,9 +481,8 @@ fn runs(a: &Sequence, b: &Sequence, max_repeats: usize) -> (Vec<Run>, usize) {
         }
     }
     matches.sort_unstable();
-    let mut runs: Vec<Run> = Vec::new();
     let mut prev: Option<(i64, u32)> = None;
-    for &(d, i) in &matches {
+    for &(d, i) in matches.iter() {
         match (prev, runs.last_mut()) {
             (Some((pd, pi)), Some(r)) if pd == d && pi + 1 == i => r.len += 1,
             _ => runs.push(Run { i: i as usize, j: (i as i64 + d) as usize, len: 1 }),
@@ -450,15 +490,15 @@ fn runs(a: &Sequence, b: &Sequence, max_repeats: usize) -> (Vec<Run>, usize) {
         prev = Some((d, i));
     }
     runs.sort_unstable_by_key(|r| (r.i, r.j));
-    (runs, shared)
+    shared
 }
 
 /// Chains runs in A order: a run extends the chain whose end is closest before it, when the
 /// gap on both sides is at most `max_skip` shingle positions (an edit of `g` words breaks
 /// `g + k − 1` shingles).
-fn chain(runs: Vec<Run>, max_skip: usize) -> Vec<Chain> {
+fn chain(runs: &[Run], max_skip: usize) -> Vec<Chain> {
     let mut chains: Vec<Chain> = Vec::new();
-    for r in runs {
+    for &r in runs {
         let best = chains
             .iter_mut()
             .filter(|c| r.i >= c.i1 && r.j >= c.j1 && r.i - c.i1 <= max_skip && r.j - c.j1 <= max_skip)
