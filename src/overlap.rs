@@ -15,6 +15,8 @@
 use crate::normalize::Normalized;
 use serde::Serialize;
 
+mod join;
+
 /// How passages are found and when they link two documents.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct PassageConfig {
@@ -450,36 +452,13 @@ fn own_words(a: &Sequence, b: &Sequence, runs: &[Run], spans: &mut Vec<(usize, u
 
 /// Maximal diagonal runs of equal shingles, ignoring shingles repeated more than
 /// `max_repeats` times in either document. A merge join of the two hash-sorted sequences
-/// gives the matching positions; sorting them by diagonal makes runs contiguous. The runs go to
+/// ([`join::matches`]) gives the matching positions; sorting them by diagonal makes runs contiguous. The runs go to
 /// `steps.runs`; returns the number of hashes the two share.
 fn runs(a: &Sequence, b: &Sequence, max_repeats: usize, steps: &mut Steps) -> usize {
-    let (sa, sb) = (&a.order, &b.order);
-    let (ha, hb) = (a.sorted.as_slice(), b.sorted.as_slice());
     let Steps { matches, runs, .. } = steps;
     matches.clear();
     runs.clear();
-    let (mut x, mut y, mut shared) = (0, 0, 0);
-    while x < ha.len() && y < hb.len() {
-        let (h, g) = (ha[x], hb[y]);
-        if h != g {
-            // Most steps: advance the smaller side without a branch on which one it is (the
-            // comparison is unpredictable, equal hashes are rare).
-            x += usize::from(h < g);
-            y += usize::from(g < h);
-        } else {
-            shared += 1;
-            let xe = x + ha[x..].iter().take_while(|&&e| e == h).count();
-            let ye = y + hb[y..].iter().take_while(|&&e| e == h).count();
-            if xe - x <= max_repeats && ye - y <= max_repeats {
-                for &i in &sa[x..xe] {
-                    for &j in &sb[y..ye] {
-                        matches.push((j as i64 - i as i64, i));
-                    }
-                }
-            }
-            (x, y) = (xe, ye);
-        }
-    }
+    let shared = join::matches((&a.sorted, &a.order), (&b.sorted, &b.order), max_repeats, matches);
     matches.sort_unstable();
     let mut prev: Option<(i64, u32)> = None;
     for &(d, i) in matches.iter() {

@@ -1,0 +1,183 @@
+//! The merge join that aligning starts from: the positions where two hash-sorted sequences
+//! hold equal hashes. Equal hashes are rare (most candidate pairs share a passage or two of a
+//! few hundred words), so most of the join is stepping over hashes of one side only; on
+//! processors with AVX2 it steps over four of them at a time, comparing a block of four hashes
+//! of each side at once, and takes the block apart one hash at a time only when the blocks
+//! share one. Both ways give the same matches in the same order.
+
+/// The matching positions of two sequences given as hashes in increasing order (`ha`, `hb`)
+/// with the position of each (`pa`, `pb`): `(j − i, i)` for every `i` of A and `j` of B with
+/// equal hashes, leaving out hashes that either side holds more than `max_repeats` times.
+/// Pushed to `matches` in hash order; returns the number of distinct hashes the sides share.
+pub(super) fn matches(
+    (ha, pa): (&[u64], &[u32]),
+    (hb, pb): (&[u64], &[u32]),
+    max_repeats: usize,
+    matches: &mut Vec<(i64, u32)>,
+) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        return join::<true>((ha, pa), (hb, pb), max_repeats, matches);
+    }
+    join::<false>((ha, pa), (hb, pb), max_repeats, matches)
+}
+
+/// The join, with (`WIDE`) or without blocks of four.
+#[inline(always)]
+fn join<const WIDE: bool>(
+    (ha, pa): (&[u64], &[u32]),
+    (hb, pb): (&[u64], &[u32]),
+    max_repeats: usize,
+    matches: &mut Vec<(i64, u32)>,
+) -> usize {
+    let (mut x, mut y, mut shared) = (0, 0, 0);
+    while x < ha.len() && y < hb.len() {
+        // The scalar join goes on until it leaves the blocks of four where the wide step
+        // stopped (or to the end when there is no wide step).
+        let (x_end, y_end) = if WIDE {
+            (x, y) = apart(ha, hb, x, y);
+            (x + 4, y + 4)
+        } else {
+            (usize::MAX, usize::MAX)
+        };
+        while x < ha.len().min(x_end) && y < hb.len().min(y_end) {
+            let (h, g) = (ha[x], hb[y]);
+            if h != g {
+                // Most steps: advance the smaller side without a branch on which one it is
+                // (the comparison is unpredictable, equal hashes are rare).
+                x += usize::from(h < g);
+                y += usize::from(g < h);
+            } else {
+                shared += 1;
+                let xe = x + ha[x..].iter().take_while(|&&e| e == h).count();
+                let ye = y + hb[y..].iter().take_while(|&&e| e == h).count();
+                if xe - x <= max_repeats && ye - y <= max_repeats {
+                    for &i in &pa[x..xe] {
+                        for &j in &pb[y..ye] {
+                            matches.push((j as i64 - i as i64, i));
+                        }
+                    }
+                }
+                (x, y) = (xe, ye);
+            }
+        }
+    }
+    shared
+}
+
+/// Steps `x` and `y` on by blocks of four hashes while the blocks `ha[x..x + 4]` and
+/// `hb[y..y + 4]` share none, advancing the block whose last hash is smaller (no hash of it can
+/// equal any hash of the other side from `y` on, which are all larger). Stops at blocks that
+/// share a hash, or when either side has fewer than four left.
+#[inline(always)]
+fn apart(ha: &[u64], hb: &[u64], x: usize, y: usize) -> (usize, usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: only reached when the processor has AVX2 (`matches` checks).
+        unsafe { apart_avx2(ha, hb, x, y) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        (x, y)
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn apart_avx2(ha: &[u64], hb: &[u64], mut x: usize, mut y: usize) -> (usize, usize) {
+    use std::arch::x86_64::*;
+    while x + 4 <= ha.len() && y + 4 <= hb.len() {
+        // SAFETY: both blocks lie inside their slices (the loop's condition).
+        let (va, vb) = unsafe {
+            (
+                _mm256_loadu_si256(ha.as_ptr().add(x) as *const __m256i),
+                _mm256_loadu_si256(hb.as_ptr().add(y) as *const __m256i),
+            )
+        };
+        // Every hash of A's block against every hash of B's: B's block and its three rotations.
+        let b1 = _mm256_permute4x64_epi64::<0b00_11_10_01>(vb);
+        let b2 = _mm256_permute4x64_epi64::<0b01_00_11_10>(vb);
+        let b3 = _mm256_permute4x64_epi64::<0b10_01_00_11>(vb);
+        let equal = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi64(va, vb), _mm256_cmpeq_epi64(va, b1)),
+            _mm256_or_si256(_mm256_cmpeq_epi64(va, b2), _mm256_cmpeq_epi64(va, b3)),
+        );
+        if _mm256_testz_si256(equal, equal) == 0 {
+            break;
+        }
+        // The two last hashes differ: both are in the blocks, which share none.
+        let (last_a, last_b) = (ha[x + 3], hb[y + 3]);
+        x += 4 * usize::from(last_a < last_b);
+        y += 4 * usize::from(last_b < last_a);
+    }
+    (x, y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sorted hashes over a small alphabet (so that they repeat and match), each with a
+    /// distinct position.
+    fn side(mut hashes: Vec<u64>) -> (Vec<u64>, Vec<u32>) {
+        hashes.sort_unstable();
+        let positions = (0..hashes.len() as u32).rev().collect();
+        (hashes, positions)
+    }
+
+    fn both(
+        a: &(Vec<u64>, Vec<u32>),
+        b: &(Vec<u64>, Vec<u32>),
+        max_repeats: usize,
+    ) -> [(Vec<(i64, u32)>, usize); 2] {
+        let run = |wide: bool| {
+            let mut m = Vec::new();
+            let sides = ((&a.0[..], &a.1[..]), (&b.0[..], &b.1[..]));
+            let shared = if wide {
+                join::<true>(sides.0, sides.1, max_repeats, &mut m)
+            } else {
+                join::<false>(sides.0, sides.1, max_repeats, &mut m)
+            };
+            (m, shared)
+        };
+        [run(false), run(true)]
+    }
+
+    #[test]
+    fn blocks_that_share_nothing_are_stepped_over_and_matches_found_at_every_offset() {
+        // One equal hash (1000) at each offset of sides of 13 that otherwise share nothing:
+        // A's others odd, B's even, `at` of them below 1000 and the rest above.
+        let around = |at: u64, odd: u64| -> Vec<u64> {
+            (0..at).map(|i| 2 * i + odd).chain([1000]).chain((at..12).map(|i| 1002 + 2 * i + odd)).collect()
+        };
+        for at_a in 0..13 {
+            for at_b in 0..13 {
+                let (a, b) = (side(around(at_a, 1)), side(around(at_b, 0)));
+                assert_eq!(a.0[at_a as usize], 1000);
+                let [narrow, wide] = both(&a, &b, 8);
+                assert_eq!(narrow.1, 1, "{at_a} {at_b}");
+                assert_eq!(narrow, wide, "{at_a} {at_b}");
+            }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    proptest::proptest! {
+        /// The join in blocks of four gives the matches and the count of the join one hash at
+        /// a time, on sides that share many, few or no hashes, with repeats.
+        #[test]
+        fn the_wide_join_matches_the_narrow_one(
+            a in proptest::collection::vec(0u64..40, 0..120),
+            b in proptest::collection::vec(0u64..40, 0..120),
+            spread in 1u64..4,
+            max_repeats in 0usize..4,
+        ) {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                let a = side(a.into_iter().map(|h| h * spread).collect());
+                let b = side(b);
+                let [narrow, wide] = both(&a, &b, max_repeats);
+                proptest::prop_assert_eq!(narrow, wide);
+            }
+        }
+    }
+}
