@@ -321,8 +321,8 @@ struct Steps {
     covered: Vec<(usize, usize)>,
 }
 
-/// Entries a thread keeps room for between alignments (a few hundred kilobytes); a pair that
-/// needed more gives the rest back.
+/// Entries of each buffer a thread keeps room for between alignments (under a megabyte in
+/// all); a pair that needed more gives the rest back.
 const STEPS_KEPT: usize = 1 << 14;
 
 impl Steps {
@@ -452,8 +452,8 @@ fn own_words(a: &Sequence, b: &Sequence, runs: &[Run], spans: &mut Vec<(usize, u
 
 /// Maximal diagonal runs of equal shingles, ignoring shingles repeated more than
 /// `max_repeats` times in either document. A merge join of the two hash-sorted sequences
-/// ([`join::matches`]) gives the matching positions; sorting them by diagonal makes runs contiguous. The runs go to
-/// `steps.runs`; returns the number of hashes the two share.
+/// ([`join::matches`]) gives the matching positions; sorting them by diagonal makes runs
+/// contiguous. The runs go to `steps.runs`; returns the number of hashes the two share.
 fn runs(a: &Sequence, b: &Sequence, max_repeats: usize, steps: &mut Steps) -> usize {
     let Steps { matches, runs, .. } = steps;
     matches.clear();

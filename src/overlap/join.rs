@@ -1,6 +1,6 @@
 //! The merge join that aligning starts from: the positions where two hash-sorted sequences
-//! hold equal hashes. Equal hashes are rare (most candidate pairs share a passage or two of a
-//! few hundred words), so most of the join is stepping over hashes of one side only; on
+//! hold equal hashes. Equal hashes are few (two documents share a small part of their
+//! shingles, if any), so most of the join is stepping over hashes of one side only; on
 //! processors with AVX2 it steps over four of them at a time, comparing a block of four hashes
 //! of each side at once, and takes the block apart one hash at a time only when the blocks
 //! share one. Both ways give the same matches in the same order.
