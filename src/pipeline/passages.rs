@@ -179,9 +179,14 @@ pub fn relate(
     drop((first, last));
     // Scoring needs the shingle sets. With word shingles the sequences hold exactly those
     // hashes: pairs are scored from them, and a document's set is made from its sequence when
-    // the sequence is let go, so memory never holds both for every document.
+    // the sequence is let go. Sets held since verification are let go here, so memory never
+    // holds both for a document.
     let by_words = config.shingle.kind == ShingleKind::Word;
-    if !by_words {
+    if by_words {
+        docs.par_iter_mut().zip(involved.par_iter()).filter(|(_, &on)| on).for_each(|(d, _)| {
+            d.shingles = Vec::new();
+        });
+    } else {
         fill_sets(docs, &involved, config);
     }
     drop(involved);
