@@ -16,6 +16,9 @@ use crate::normalize::Normalized;
 use serde::Serialize;
 
 mod join;
+mod tokens;
+
+pub use tokens::Tokens;
 
 /// How passages are found and when they link two documents.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -59,7 +62,7 @@ impl Default for PassageConfig {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sequence {
     /// Original byte range of every token.
-    pub tokens: Vec<(u32, u32)>,
+    pub tokens: Tokens,
     /// Shingle size in words.
     pub k: usize,
     /// Shingle positions sorted by `(hash, position)`: what alignment joins on.
@@ -83,10 +86,11 @@ impl Sequence {
     /// The sequence of a document whose tokens' original byte ranges are `tokens` and whose
     /// shingles, as `(hash, position)` pairs, are `sorted` in increasing order (what
     /// [`Sequence::sorted`] gives): no sorting needed. `None` unless the positions are
-    /// exactly `0..sorted.len()`, in increasing pair order, with at most one shingle per token.
+    /// exactly `0..sorted.len()`, in increasing pair order, with at most one shingle per token,
+    /// and every token ends at or after its start.
     pub fn from_sorted(tokens: Vec<(u32, u32)>, sorted: &[(u64, u32)], k: usize) -> Option<Self> {
         let ordered = sorted.windows(2).all(|w| w[0] < w[1]);
-        if !ordered || sorted.len() > tokens.len() {
+        if !ordered || sorted.len() > tokens.len() || tokens.iter().any(|&(s, e)| e < s) {
             return None;
         }
         let mut seen = vec![false; sorted.len()];
@@ -97,7 +101,7 @@ impl Sequence {
             }
         }
         let (sorted, order) = sorted.iter().copied().unzip();
-        Some(Sequence { tokens, k, order, sorted })
+        Some(Sequence { tokens: tokens.into_iter().collect(), k, order, sorted })
     }
 
     /// The shingles as `(hash, position)` pairs in increasing order.
@@ -257,7 +261,7 @@ fn unmatched(s: &Sequence, mine: (u32, u32), o: &Sequence, theirs: (u32, u32)) -
     let mut ranges: Vec<(u32, u32)> = Vec::new();
     let mut previous_unmatched = false;
     for (t, &m) in (t0..t1).zip(&matched) {
-        let (start, end) = s.tokens[t];
+        let (start, end) = s.tokens.get(t);
         match ranges.last_mut() {
             Some(r) if !m && previous_unmatched => r.1 = end,
             _ if !m => ranges.push((start, end)),
@@ -370,8 +374,8 @@ fn align_runs(a: &Sequence, b: &Sequence, config: &PassageConfig, steps: &mut St
             covered_a += s.ta.1 - s.ta.0;
             covered_b += s.tb.1 - s.tb.0;
             Passage {
-                a: (a.tokens[s.ta.0].0, a.tokens[s.ta.1 - 1].1),
-                b: (b.tokens[s.tb.0].0, b.tokens[s.tb.1 - 1].1),
+                a: (a.tokens.get(s.ta.0).0, a.tokens.get(s.ta.1 - 1).1),
+                b: (b.tokens.get(s.tb.0).0, b.tokens.get(s.tb.1 - 1).1),
                 a_tokens: (s.ta.0 as u32, s.ta.1 as u32),
                 b_tokens: (s.tb.0 as u32, s.tb.1 as u32),
                 words: s.words,

@@ -229,7 +229,7 @@ impl StoredDoc {
         out.push(1);
         out.extend_from_slice(&(seq.tokens.len() as u64).to_le_bytes());
         let mut start = 0;
-        for &(s, e) in &seq.tokens {
+        for (s, e) in seq.tokens.iter() {
             put_varint(out, zigzag(i64::from(s) - i64::from(start)));
             put_varint(out, zigzag(i64::from(e) - i64::from(s)));
             start = s;
@@ -523,7 +523,8 @@ mod tests {
         // order.
         let text = "تقرير ١٠٣٧ جندي أفغاني ½ فروا إلى طاجيكستان. تقرير ١٠٣٧ جندي أفغاني ½ فروا. ß é";
         let sequence = crate::pipeline::sequence(text, &config);
-        assert!(sequence.tokens.windows(2).any(|w| w[1].0 < w[0].1), "a token overlaps the next");
+        let tokens: Vec<(u32, u32)> = sequence.tokens.iter().collect();
+        assert!(tokens.windows(2).any(|w| w[1].0 < w[0].1), "a token overlaps the next");
         let mut blob = Vec::new();
         stored(text).encode(Some(&sequence), &mut blob);
         let back = StoredDoc::decode(&blob, config.passage_k).unwrap();
