@@ -86,11 +86,10 @@ impl Sequence {
     /// The sequence of a document whose tokens' original byte ranges are `tokens` and whose
     /// shingles, as `(hash, position)` pairs, are `sorted` in increasing order (what
     /// [`Sequence::sorted`] gives): no sorting needed. `None` unless the positions are
-    /// exactly `0..sorted.len()`, in increasing pair order, with at most one shingle per token,
-    /// and every token ends at or after its start.
-    pub fn from_sorted(tokens: Vec<(u32, u32)>, sorted: &[(u64, u32)], k: usize) -> Option<Self> {
+    /// exactly `0..sorted.len()`, in increasing pair order, with at most one shingle per token.
+    pub fn from_sorted(tokens: Tokens, sorted: &[(u64, u32)], k: usize) -> Option<Self> {
         let ordered = sorted.windows(2).all(|w| w[0] < w[1]);
-        if !ordered || sorted.len() > tokens.len() || tokens.iter().any(|&(s, e)| e < s) {
+        if !ordered || sorted.len() > tokens.len() {
             return None;
         }
         let mut seen = vec![false; sorted.len()];
@@ -101,7 +100,7 @@ impl Sequence {
             }
         }
         let (sorted, order) = sorted.iter().copied().unzip();
-        Some(Sequence { tokens: tokens.into_iter().collect(), k, order, sorted })
+        Some(Sequence { tokens, k, order, sorted })
     }
 
     /// The shingles as `(hash, position)` pairs in increasing order.

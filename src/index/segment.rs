@@ -23,7 +23,7 @@
 //! sequence costs a fraction of normalizing and shingling the text again.
 
 use super::table::{self, Table};
-use crate::overlap::Sequence;
+use crate::overlap::{Sequence, Tokens};
 use crate::pipeline::Doc;
 use crate::sketch::Sketch;
 use rayon::prelude::*;
@@ -127,7 +127,7 @@ impl Cursor<'_> {
         if n > text.len() {
             return Err(bad("more tokens than bytes of text"));
         }
-        let mut tokens = Vec::with_capacity(n);
+        let mut tokens = Tokens::with_capacity(n);
         let mut start = 0i64;
         for _ in 0..n {
             start = start.checked_add(unzigzag(self.varint()?)).ok_or_else(|| bad("token range"))?;

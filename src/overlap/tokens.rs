@@ -50,8 +50,13 @@ impl Tokens {
         })
     }
 
+    /// No tokens, with room for `n`.
+    pub fn with_capacity(n: usize) -> Self {
+        Tokens { starts: Vec::with_capacity(n), lens: Vec::with_capacity(n), long: Vec::new() }
+    }
+
     /// Appends the token `[start, end)`; `end` is at least `start`.
-    fn push(&mut self, (start, end): (u32, u32)) {
+    pub fn push(&mut self, (start, end): (u32, u32)) {
         debug_assert!(end >= start, "a token ends before it starts");
         let len = end.saturating_sub(start);
         match u8::try_from(len) {
@@ -69,9 +74,7 @@ impl FromIterator<(u32, u32)> for Tokens {
     /// The tokens of byte ranges `[start, end)` with `end` at least `start`.
     fn from_iter<I: IntoIterator<Item = (u32, u32)>>(ranges: I) -> Self {
         let ranges = ranges.into_iter();
-        let n = ranges.size_hint().0;
-        let mut tokens =
-            Tokens { starts: Vec::with_capacity(n), lens: Vec::with_capacity(n), long: Vec::new() };
+        let mut tokens = Tokens::with_capacity(ranges.size_hint().0);
         ranges.for_each(|r| tokens.push(r));
         tokens
     }
