@@ -93,7 +93,14 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
     let mut overlaps = report::overlaps::OverlapsWriter::create(&overlaps_path)
         .with_context(|| format!("cannot write {}", overlaps_path.display()))?;
     // The report's document pages list overlaps, which the run streams and does not keep.
-    let mut links = (!args.no_html).then(|| report::html::LinkCollector::new(args.html_max_pairs));
+    // They wait in a temporary file beside overlaps.jsonl until the pages are chosen.
+    let mut links = match args.no_html {
+        true => None,
+        false => Some(
+            report::html::LinkCollector::new(args.html_max_pairs, overlaps.dir())
+                .with_context(|| format!("cannot write a temporary file in {}", overlaps.dir().display()))?,
+        ),
+    };
     let run = match &mut links {
         Some(links) => stage_cmd::run(
             &args.links,
@@ -115,7 +122,7 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
     json?;
     out.adopt(vec![csv.with_context(|| format!("cannot write {}", csv_path.display()))?]);
     let html_started = Instant::now();
-    if let Some(links) = links {
+    if let Some(mut links) = links {
         let limits = report::html::HtmlLimits {
             max_pairs: args.html_max_pairs,
             max_clusters: args.html_clusters,
@@ -123,8 +130,8 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
         };
         let mut pages = out.stage_dir("overlap")?;
         let (index, _) =
-            report::html::render(&run, &names, limits, &run.docs, &links, &mut |path, bytes| {
-                pages.write(path, bytes)
+            report::html::render(&run, &names, limits, &run.docs, &mut links, &mut |path, bytes| {
+                pages.write(path, bytes).map_err(anyhow::Error::from)
             })?;
         out.adopt_dir(pages)?;
         out.stage("overlap.html", index.as_bytes())?;

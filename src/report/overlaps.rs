@@ -41,14 +41,19 @@ pub struct OverlapsWriter {
     lines: u64,
 }
 
+/// The directory of `path` (`.` for a bare file name).
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
 impl OverlapsWriter {
     /// Starts the file `path` (nothing appears under that name before the output directory's
     /// commit).
     pub fn create(path: &Path) -> io::Result<Self> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
+        let dir = dir_of(path);
         // Named as a temporary file of overlaps.jsonl, so a killed run's spill is removed by the
         // next run's `OutputDir::open`.
         let spill =
@@ -60,6 +65,11 @@ impl OverlapsWriter {
             error: None,
             lines: 0,
         })
+    }
+
+    /// The directory the file is written in (where its temporary files are).
+    pub fn dir(&self) -> &Path {
+        dir_of(&self.path)
     }
 
     /// Pairs written.

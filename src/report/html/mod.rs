@@ -22,7 +22,7 @@ mod page;
 mod pair;
 
 pub use escape::{escape, escape_attr};
-pub use links::{Both, LinkCollector};
+pub use links::{Both, Kept, LinkCollector};
 
 use crate::cluster::Cluster;
 use crate::pipeline::{Doc, RunResult};
@@ -102,8 +102,8 @@ pub(crate) struct Site<'a> {
     limits: HtmlLimits,
     /// Cluster number of each document (0: none).
     cluster_of: Vec<usize>,
-    /// The links of each document: story links from the clusters, then the collected ones
-    /// (overlaps, and story links no cluster holds), each once.
+    /// The links of each document with a page: story links from the clusters, then the
+    /// collected ones (overlaps, and story links no cluster holds), each once.
     links_of: Vec<Vec<&'a VerifiedPair>>,
     /// Overlap-only pairs of each document, kept or not.
     overlap_totals: Vec<u32>,
@@ -121,30 +121,40 @@ pub(crate) struct Site<'a> {
     has_outlets: bool,
 }
 
-impl<'a> Site<'a> {
-    fn new(
-        run: &'a RunResult,
-        meta: &'a dyn DocMeta,
-        limits: HtmlLimits,
-        links: &'a LinkCollector,
-    ) -> Site<'a> {
+/// Which documents have a page, chosen from the links' documents and relations alone (before
+/// any collected pair is read back).
+struct Selection<'a> {
+    /// Whether each story link of the clusters (in cluster order) is listed: the first time
+    /// its document pair is met.
+    cluster_listed: Vec<bool>,
+    /// Whether each collected pair is listed (its document pair is met for the first time).
+    kept_listed: Vec<bool>,
+    paged_clusters: Vec<&'a Cluster>,
+    cluster_paged: Vec<bool>,
+    with_overlaps: Vec<(u32, usize)>,
+    doc_paged: Vec<bool>,
+}
+
+impl<'a> Selection<'a> {
+    fn new(run: &'a RunResult, limits: HtmlLimits, links: &LinkCollector) -> Selection<'a> {
         let n = run.docs.len();
-        let mut cluster_of = vec![0usize; n];
-        for c in &run.clusters {
-            for &m in &c.members {
-                cluster_of[m as usize] = c.id;
-            }
-        }
-        let mut links_of: Vec<Vec<&VerifiedPair>> = vec![Vec::new(); n];
+        // Links and overlap links of each document, each document pair counted once.
+        let mut linked = vec![0u32; n];
+        let mut overlaps = vec![0usize; n];
         let mut seen = std::collections::HashSet::new();
-        let pairs = run.clusters.iter().flat_map(|c| c.pairs.iter()).chain(links.pairs());
-        for p in pairs {
-            if seen.insert((p.a.min(p.b), p.a.max(p.b))) {
-                links_of[p.a as usize].push(p);
-                links_of[p.b as usize].push(p);
+        let mut count = |a: u32, b: u32, relation: Relation| {
+            let first = seen.insert((a.min(b), a.max(b)));
+            if first {
+                for d in [a as usize, b as usize] {
+                    linked[d] += 1;
+                    overlaps[d] += usize::from(relation == Relation::Overlap);
+                }
             }
-        }
-        let overlap_totals = (0..n as u32).map(|d| links.overlaps_of(d)).collect();
+            first
+        };
+        let cluster_listed: Vec<bool> =
+            run.clusters.iter().flat_map(|c| c.pairs.iter()).map(|p| count(p.a, p.b, p.relation)).collect();
+        let kept_listed: Vec<bool> = links.pairs().iter().map(|k| count(k.a, k.b, k.relation)).collect();
         let mut paged_clusters: Vec<&Cluster> = run.clusters.iter().collect();
         paged_clusters.sort_by(|x, y| y.members.len().cmp(&x.members.len()).then(x.id.cmp(&y.id)));
         paged_clusters.truncate(limits.max_clusters);
@@ -153,17 +163,57 @@ impl<'a> Site<'a> {
         for c in &paged_clusters {
             cluster_paged[c.id] = true;
             for &m in &c.members {
-                doc_paged[m as usize] = !links_of[m as usize].is_empty();
+                doc_paged[m as usize] = linked[m as usize] > 0;
             }
         }
-        let mut with_overlaps: Vec<(u32, usize)> = (0..n as u32)
-            .map(|d| (d, links_of[d as usize].iter().filter(|p| p.relation == Relation::Overlap).count()))
-            .filter(|&(_, k)| k > 0)
-            .collect();
+        let mut with_overlaps: Vec<(u32, usize)> =
+            (0..n as u32).map(|d| (d, overlaps[d as usize])).filter(|&(_, k)| k > 0).collect();
         with_overlaps.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
         for &(d, _) in with_overlaps.iter().take(limits.max_documents) {
             doc_paged[d as usize] = true;
         }
+        Selection { cluster_listed, kept_listed, paged_clusters, cluster_paged, with_overlaps, doc_paged }
+    }
+
+    /// Whether collected pair `i` is listed on a page: it is listed, and one of its documents
+    /// has a page.
+    fn wants(&self, i: usize, k: Kept) -> bool {
+        self.kept_listed[i] && (self.doc_paged[k.a as usize] || self.doc_paged[k.b as usize])
+    }
+}
+
+impl<'a> Site<'a> {
+    /// The site of `run` under `selection`; `loaded` holds the collected pairs
+    /// [`Selection::wants`], in order.
+    fn new(
+        run: &'a RunResult,
+        meta: &'a dyn DocMeta,
+        limits: HtmlLimits,
+        links: &LinkCollector,
+        selection: Selection<'a>,
+        loaded: &'a [VerifiedPair],
+    ) -> Site<'a> {
+        let n = run.docs.len();
+        let mut cluster_of = vec![0usize; n];
+        for c in &run.clusters {
+            for &m in &c.members {
+                cluster_of[m as usize] = c.id;
+            }
+        }
+        let Selection { cluster_listed, paged_clusters, cluster_paged, with_overlaps, doc_paged, .. } =
+            selection;
+        // The links of the documents with a page: story links from the clusters, then the
+        // collected ones, each document pair once.
+        let mut links_of: Vec<Vec<&VerifiedPair>> = vec![Vec::new(); n];
+        let listed = run.clusters.iter().flat_map(|c| c.pairs.iter()).zip(&cluster_listed);
+        for p in listed.filter(|&(_, &l)| l).map(|(p, _)| p).chain(loaded) {
+            for d in [p.a as usize, p.b as usize] {
+                if doc_paged[d] {
+                    links_of[d].push(p);
+                }
+            }
+        }
+        let overlap_totals = (0..n as u32).map(|d| links.overlaps_of(d)).collect();
         let mut on_cluster_page = std::collections::HashMap::new();
         for c in &paged_clusters {
             for (k, p) in cluster::ordered(c).into_iter().take(limits.max_pairs).enumerate() {
@@ -331,15 +381,19 @@ fn in_batches<T: Sync, E: Send>(
 /// `documents.html`). `links` holds the links the run streamed (see [`LinkCollector`]);
 /// `meta` the documents' titles, dates and outlets (`&run.docs` for what the
 /// reader kept).
-pub fn render<E: Send>(
+pub fn render<E: Send + From<std::io::Error>>(
     run: &RunResult,
     sources: &[String],
     limits: HtmlLimits,
     meta: &dyn DocMeta,
-    links: &LinkCollector,
+    links: &mut LinkCollector,
     write: &mut PageWriter<'_, E>,
 ) -> Result<(String, Pages), E> {
-    let site = Site::new(run, meta, limits, links);
+    let selection = Selection::new(run, limits, links);
+    let loaded = links.load(|i, k| selection.wants(i, k)).map_err(|e| {
+        std::io::Error::new(e.kind(), format!("cannot read back the links of the report's pages: {e}"))
+    })?;
+    let site = Site::new(run, meta, limits, links, selection, &loaded);
     let with_page: Vec<u32> = (0..run.docs.len() as u32).filter(|&d| site.has_page(d)).collect();
     let pages = Pages {
         clusters: in_batches(&site.paged_clusters, write, |c| {

@@ -27,9 +27,10 @@ fn fixture() -> std::path::PathBuf {
 
 /// The fixture's run, and its `title`, `date` and `source` fields by document.
 fn injection_run() -> (RunResult, Meta, LinkCollector) {
+    let dir = std::env::temp_dir();
     let config = Params::default().resolve().expect("defaults are valid");
     let input = Input::from_arg(fixture().to_str().expect("a UTF-8 path")).expect("the fixture");
-    let mut links = LinkCollector::new(DEFAULT_MAX_PAIRS);
+    let mut links = LinkCollector::new(DEFAULT_MAX_PAIRS, &dir).expect("a temporary file");
     let run = pipeline::run(vec![input], &config, &NoProgress, &mut links).expect("a run");
     let mut fields: HashMap<String, [Option<String>; 3]> = HashMap::new();
     for line in std::fs::read_to_string(fixture()).expect("the fixture").lines() {
@@ -41,11 +42,11 @@ fn injection_run() -> (RunResult, Meta, LinkCollector) {
     (run, meta, links)
 }
 
-fn pages(run: &RunResult, meta: &dyn DocMeta, links: &LinkCollector) -> Vec<(String, String)> {
+fn pages(run: &RunResult, meta: &dyn DocMeta, links: &mut LinkCollector) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let (index, _) = render(run, &["in".to_owned()], HtmlLimits::default(), meta, links, &mut |p, b| {
         out.push((format!("overlap/{p}"), String::from_utf8(b.to_vec()).expect("UTF-8")));
-        Ok::<(), ()>(())
+        Ok::<(), std::io::Error>(())
     })
     .expect("rendered");
     out.push(("overlap.html".to_owned(), index));
@@ -125,10 +126,10 @@ fn check_inert(name: &str, page: &str) {
 
 #[test]
 fn payloads_in_texts_ids_titles_dates_and_outlets_stay_text_on_every_page() {
-    let (run, meta, links) = injection_run();
+    let (run, meta, mut links) = injection_run();
     assert!(meta.0.iter().all(|m| m.iter().all(Option::is_some)), "the fixture gives every field");
     assert_eq!(run.clusters.len(), 33);
-    let pages = pages(&run, &meta, &links);
+    let pages = pages(&run, &meta, &mut links);
     // The index, 33 cluster pages, 66 document pages, the list of documents with overlaps.
     assert_eq!(pages.len(), 1 + 33 + 66 + 1);
     for (name, page) in &pages {
@@ -146,15 +147,15 @@ fn payloads_in_texts_ids_titles_dates_and_outlets_stay_text_on_every_page() {
 
 #[test]
 fn the_documents_own_metadata_gives_the_same_pages_as_the_fixtures_fields() {
-    let (run, meta, links) = injection_run();
-    assert_eq!(pages(&run, &run.docs, &links), pages(&run, &meta, &links));
+    let (run, meta, mut links) = injection_run();
+    assert_eq!(pages(&run, &run.docs, &mut links), pages(&run, &meta, &mut links));
 }
 
 #[test]
 fn without_metadata_titles_fall_back_to_the_text_and_dates_and_outlets_are_hidden() {
-    let (run, _, links) = injection_run();
+    let (run, _, mut links) = injection_run();
     let none = Meta(vec![[None, None, None]; run.docs.len()]);
-    let pages = pages(&run, &none, &links);
+    let pages = pages(&run, &none, &mut links);
     for (name, page) in &pages {
         check_inert(name, page);
     }
@@ -169,8 +170,8 @@ fn without_metadata_titles_fall_back_to_the_text_and_dates_and_outlets_are_hidde
 
 #[test]
 fn the_index_links_every_cluster_and_sorts_by_size() {
-    let (run, meta, links) = injection_run();
-    let pages = pages(&run, &meta, &links);
+    let (run, meta, mut links) = injection_run();
+    let pages = pages(&run, &meta, &mut links);
     let index = &pages.last().expect("the index").1;
     for c in &run.clusters {
         let href = format!("href=\"overlap/c/{:04}.html\"", c.id);
