@@ -66,7 +66,7 @@ pub struct Sequence {
     /// Shingle size in words.
     pub k: usize,
     /// Shingle positions sorted by `(hash, position)`: what alignment joins on.
-    order: Vec<u32>,
+    order: Positions,
     /// The shingle hashes in that order (`sorted[x]` is the hash at position `order[x]`): the
     /// join reads them one after another, never through the position.
     sorted: Vec<u64>,
@@ -79,7 +79,10 @@ impl Sequence {
         // keeps the comparisons in cache; the order is the same.
         let mut keyed: Vec<(u64, u32)> = hashes.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
         keyed.sort_unstable();
-        let (sorted, order) = keyed.into_iter().unzip();
+        let order = Positions::new(keyed.iter().map(|&(_, i)| i), keyed.len());
+        // Collected from a borrow: collecting `keyed` by value would keep its allocation, at
+        // twice the size.
+        let sorted = keyed.iter().map(|&(h, _)| h).collect();
         Sequence { tokens: doc.tokens.iter().map(|t| (t.start, t.end)).collect(), k, order, sorted }
     }
 
@@ -99,13 +102,14 @@ impl Sequence {
                 return None;
             }
         }
-        let (sorted, order) = sorted.iter().copied().unzip();
+        let order = Positions::new(sorted.iter().map(|&(_, i)| i), sorted.len());
+        let sorted = sorted.iter().map(|&(h, _)| h).collect();
         Some(Sequence { tokens, k, order, sorted })
     }
 
     /// The shingles as `(hash, position)` pairs in increasing order.
     pub fn sorted(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
-        self.sorted.iter().copied().zip(self.order.iter().copied())
+        self.sorted.iter().copied().zip((0..self.sorted.len()).map(|x| self.order.get(x)))
     }
 
     /// The sorted, deduplicated shingle hashes: the document's shingle set.
@@ -133,8 +137,8 @@ impl Sequence {
     /// The shingle hashes in document order.
     pub fn hashes(&self) -> Vec<u64> {
         let mut hashes = vec![0u64; self.sorted.len()];
-        for (&h, &i) in self.sorted.iter().zip(&self.order) {
-            hashes[i as usize] = h;
+        for (x, &h) in self.sorted.iter().enumerate() {
+            hashes[self.order.get(x) as usize] = h;
         }
         hashes
     }
@@ -161,6 +165,40 @@ impl Sequence {
     fn token_range(&self, i0: usize, i1: usize) -> (usize, usize) {
         let last = (i1 - 1 + self.k).min(self.tokens.len());
         (i0, last)
+    }
+}
+
+/// Shingle positions in a sequence's join order: two bytes each for a document of at most
+/// 65,536 shingles (nearly every one), four beyond. The sequences of every document still to be
+/// aligned are held at once, and the positions were a third of their size per shingle.
+#[derive(Debug, Clone, PartialEq)]
+enum Positions {
+    Short(Vec<u16>),
+    Long(Vec<u32>),
+}
+
+impl Default for Positions {
+    fn default() -> Self {
+        Positions::Short(Vec::new())
+    }
+}
+
+impl Positions {
+    /// The `n` positions `order` gives, each below `n`.
+    fn new(order: impl Iterator<Item = u32>, n: usize) -> Positions {
+        if n <= 1 << 16 {
+            Positions::Short(order.map(|i| i as u16).collect())
+        } else {
+            Positions::Long(order.collect())
+        }
+    }
+
+    /// The position at `x` in join order.
+    fn get(&self, x: usize) -> u32 {
+        match self {
+            Positions::Short(p) => u32::from(p[x]),
+            Positions::Long(p) => p[x],
+        }
     }
 }
 
@@ -461,7 +499,19 @@ fn runs(a: &Sequence, b: &Sequence, max_repeats: usize, steps: &mut Steps) -> us
     let Steps { matches, runs, .. } = steps;
     matches.clear();
     runs.clear();
-    let shared = join::matches((&a.sorted, &a.order), (&b.sorted, &b.order), max_repeats, matches);
+    let (ha, hb) = (&a.sorted[..], &b.sorted[..]);
+    let shared = match (&a.order, &b.order) {
+        (Positions::Short(pa), Positions::Short(pb)) => {
+            join::matches((ha, pa), (hb, pb), max_repeats, matches)
+        }
+        (Positions::Short(pa), Positions::Long(pb)) => {
+            join::matches((ha, pa), (hb, pb), max_repeats, matches)
+        }
+        (Positions::Long(pa), Positions::Short(pb)) => {
+            join::matches((ha, pa), (hb, pb), max_repeats, matches)
+        }
+        (Positions::Long(pa), Positions::Long(pb)) => join::matches((ha, pa), (hb, pb), max_repeats, matches),
+    };
     matches.sort_unstable();
     let mut prev: Option<(i64, u32)> = None;
     for &(d, i) in matches.iter() {
@@ -532,6 +582,35 @@ mod tests {
         assert_eq!(p.exact, 1.0);
         assert!((al.coverage_a - 60.0 / 100.0).abs() < 1e-9);
         assert!((al.coverage_b - 60.0 / 200.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn positions_past_two_bytes_align_at_their_offsets() {
+        // Sequences of more than 65,536 shingles keep their positions in four bytes; aligned
+        // with a short one either way round and with another long one.
+        let shared = words("s", 60);
+        let long = format!("{} {shared}", words("a", 70_000));
+        let other_long = format!("{} {shared} {}", words("c", 66_000), words("z", 5));
+        let short = format!("{} {shared} {}", words("b", 30), words("y", 10));
+        let (l, o, s) = (seq(&long), seq(&other_long), seq(&short));
+        assert_eq!((l.shingles(), s.shingles()), (70_056, 96));
+        for (x, tx, y, ty) in [(&l, &long, &s, &short), (&s, &short, &l, &long), (&l, &long, &o, &other_long)]
+        {
+            let al = align(x, y, &cfg(50));
+            assert_eq!(al.passages.len(), 1, "{al:?}");
+            let p = al.passages[0];
+            assert_eq!(
+                (&tx[p.a.0 as usize..p.a.1 as usize], &ty[p.b.0 as usize..p.b.1 as usize]),
+                (&*shared, &*shared)
+            );
+            assert_eq!((p.words, p.exact), (60, 1.0));
+        }
+        assert_eq!(align(&l, &s, &cfg(50)).passages[0].a_tokens, (70_000, 70_060));
+        let back = Sequence::from_sorted(l.tokens.clone(), &l.sorted().collect::<Vec<_>>(), 5);
+        assert_eq!(back.as_ref(), Some(&l));
+        let mut hashes = l.hashes();
+        hashes.sort_unstable();
+        assert_eq!(l.sorted().map(|(h, _)| h).collect::<Vec<_>>(), hashes);
     }
 
     #[test]

@@ -9,16 +9,16 @@
 /// with the position of each (`pa`, `pb`): `(j − i, i)` for every `i` of A and `j` of B with
 /// equal hashes, leaving out hashes that either side holds more than `max_repeats` times.
 /// Pushed to `matches` in hash order; returns the number of distinct hashes the sides share.
-pub(super) fn matches(
-    (ha, pa): (&[u64], &[u32]),
-    (hb, pb): (&[u64], &[u32]),
+pub(super) fn matches<PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
+    (ha, pa): (&[u64], &[PA]),
+    (hb, pb): (&[u64], &[PB]),
     max_repeats: usize,
     matches: &mut Vec<(i64, u32)>,
 ) -> usize {
     if wide() {
-        return join::<true>((ha, pa), (hb, pb), max_repeats, matches);
+        return join::<true, _, _>((ha, pa), (hb, pb), max_repeats, matches);
     }
-    join::<false>((ha, pa), (hb, pb), max_repeats, matches)
+    join::<false, _, _>((ha, pa), (hb, pb), max_repeats, matches)
 }
 
 /// Whether the join may step in blocks of four here: x86-64 with AVX2 (checked at run time).
@@ -36,9 +36,9 @@ fn wide() -> bool {
 
 /// The join, with (`WIDE`) or without blocks of four.
 #[inline(always)]
-fn join<const WIDE: bool>(
-    (ha, pa): (&[u64], &[u32]),
-    (hb, pb): (&[u64], &[u32]),
+fn join<const WIDE: bool, PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
+    (ha, pa): (&[u64], &[PA]),
+    (hb, pb): (&[u64], &[PB]),
     max_repeats: usize,
     matches: &mut Vec<(i64, u32)>,
 ) -> usize {
@@ -65,8 +65,9 @@ fn join<const WIDE: bool>(
                 let ye = y + hb[y..].iter().take_while(|&&e| e == h).count();
                 if xe - x <= max_repeats && ye - y <= max_repeats {
                     for &i in &pa[x..xe] {
+                        let i: u32 = i.into();
                         for &j in &pb[y..ye] {
-                            matches.push((j as i64 - i as i64, i));
+                            matches.push((j.into() as i64 - i as i64, i));
                         }
                     }
                 }
@@ -152,9 +153,9 @@ mod tests {
             let mut m = Vec::new();
             let sides = ((&a.0[..], &a.1[..]), (&b.0[..], &b.1[..]));
             let shared = if wide {
-                join::<true>(sides.0, sides.1, max_repeats, &mut m)
+                join::<true, _, _>(sides.0, sides.1, max_repeats, &mut m)
             } else {
-                join::<false>(sides.0, sides.1, max_repeats, &mut m)
+                join::<false, _, _>(sides.0, sides.1, max_repeats, &mut m)
             };
             (m, shared)
         };
