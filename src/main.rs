@@ -94,12 +94,12 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
         .with_context(|| format!("cannot write {}", overlaps_path.display()))?;
     // The report's document pages list overlaps, which the run streams and does not keep.
     // They wait in a temporary file beside overlaps.jsonl until the pages are chosen.
-    let mut links = match args.no_html {
-        true => None,
-        false => Some(
-            report::html::LinkCollector::new(args.html_max_pairs, overlaps.dir())
-                .with_context(|| format!("cannot write a temporary file in {}", overlaps.dir().display()))?,
-        ),
+    let mut links = if args.no_html {
+        None
+    } else {
+        let dir = overlaps.dir();
+        let links = report::html::LinkCollector::new(args.html_max_pairs, dir);
+        Some(links.with_context(|| format!("cannot write a temporary file in {}", dir.display()))?)
     };
     let run = match &mut links {
         Some(links) => stage_cmd::run(

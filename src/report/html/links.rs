@@ -33,6 +33,8 @@ pub struct LinkCollector {
     total: Vec<u32>,
     pairs: Vec<Kept>,
     spill: BufWriter<std::fs::File>,
+    /// One pair's record, made again for each pair kept.
+    record: Vec<u8>,
     error: Option<io::Error>,
 }
 
@@ -46,6 +48,7 @@ impl LinkCollector {
             total: Vec::new(),
             pairs: Vec::new(),
             spill: BufWriter::with_capacity(1 << 16, tempfile::tempfile_in(dir)?),
+            record: Vec::new(),
             error: None,
         })
     }
@@ -86,7 +89,8 @@ impl LinkCollector {
     fn keep(&mut self, pair: &VerifiedPair) {
         self.pairs.push(Kept { a: pair.a, b: pair.b, relation: pair.relation });
         if self.error.is_none() {
-            if let Err(e) = encode(pair, &mut self.spill) {
+            encode(pair, &mut self.record);
+            if let Err(e) = self.spill.write_all(&self.record) {
                 self.error = Some(e);
             }
         }
@@ -141,34 +145,31 @@ fn linked_by_code(l: LinkedBy) -> u8 {
     }
 }
 
-/// Writes `p` as it is in memory, every float by its bits: [`decode`] gives it back equal.
-fn encode(p: &VerifiedPair, w: &mut impl Write) -> io::Result<()> {
-    let mut b = Vec::with_capacity(128);
+/// The record of `p` (as it is in memory, every float by its bits) into `b`, in place of what
+/// `b` held: [`decode`] gives it back equal.
+fn encode(p: &VerifiedPair, b: &mut Vec<u8>) {
+    b.clear();
     let u32s = |b: &mut Vec<u8>, xs: &[u32]| xs.iter().for_each(|x| b.extend_from_slice(&x.to_le_bytes()));
     let u64s = |b: &mut Vec<u8>, xs: &[u64]| xs.iter().for_each(|x| b.extend_from_slice(&x.to_le_bytes()));
-    u32s(&mut b, &[p.a, p.b]);
+    u32s(b, &[p.a, p.b]);
     let s = &p.scores;
     let bits = [s.jaccard, s.containment_a_in_b, s.containment_b_in_a].map(f64::to_bits);
-    u64s(&mut b, &bits);
-    u64s(&mut b, &[s.shared as u64]);
+    u64s(b, &bits);
+    u64s(b, &[s.shared as u64]);
     b.extend_from_slice(&[
         linked_by_code(p.linked_by),
         relation_code(p.relation),
         p.alignment.is_some() as u8,
     ]);
     if let Some(al) = &p.alignment {
-        u64s(&mut b, &[al.coverage_a, al.coverage_b, al.coverage_shorter].map(f64::to_bits));
+        u64s(b, &[al.coverage_a, al.coverage_b, al.coverage_shorter].map(f64::to_bits));
         let words = [al.own_words_a, al.own_words_b, al.words_a, al.words_b, al.passages.len()];
-        u64s(&mut b, &words.map(|x| x as u64));
+        u64s(b, &words.map(|x| x as u64));
         for x in &al.passages {
-            u32s(
-                &mut b,
-                &[x.a.0, x.a.1, x.b.0, x.b.1, x.a_tokens.0, x.a_tokens.1, x.b_tokens.0, x.b_tokens.1],
-            );
-            u64s(&mut b, &[x.words as u64, x.exact.to_bits()]);
+            u32s(b, &[x.a.0, x.a.1, x.b.0, x.b.1, x.a_tokens.0, x.a_tokens.1, x.b_tokens.0, x.b_tokens.1]);
+            u64s(b, &[x.words as u64, x.exact.to_bits()]);
         }
     }
-    w.write_all(&b)
 }
 
 /// Reads back one pair [`encode`] wrote.
@@ -309,17 +310,17 @@ mod tests {
         overlap.relation = Relation::Overlap;
         overlap.linked_by = LinkedBy::Passage;
         let pairs = [pair(Some(al)), story, overlap];
-        let mut bytes = Vec::new();
+        let (mut bytes, mut one) = (Vec::new(), Vec::new());
         for p in &pairs {
-            encode(p, &mut bytes).expect("written");
+            encode(p, &mut one);
+            bytes.extend_from_slice(&one);
         }
         let mut r = bytes.as_slice();
         for p in &pairs {
             assert_eq!(&decode(&mut r).expect("read"), p);
         }
         assert!(r.is_empty(), "every byte read");
-        let mut one = Vec::new();
-        encode(&pairs[0], &mut one).expect("written");
+        encode(&pairs[0], &mut one);
         assert!(decode(&mut &one[..one.len() - 1]).is_err(), "a cut record is an error");
     }
 
