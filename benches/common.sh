@@ -7,7 +7,7 @@ die() { echo "error: $*" >&2; exit 1; }
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$1"; }
 
 # need_runs N: N is a positive whole number (the value of --runs).
-need_runs() { [[ "$1" =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive whole number, got '$1'"; }
+need_runs() { [[ "$1" =~ ^[1-9][0-9]*$ ]] || die "${2:---runs} must be a positive whole number, got '$1'"; }
 
 # need_time: GNU time, which measures wall time and peak memory.
 need_time() { [[ -x /usr/bin/time ]] || die "/usr/bin/time not found (Debian: apt-get install time)"; }

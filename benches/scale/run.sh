@@ -3,14 +3,19 @@
 # corpora of the shape benches/gen/make_corpus.py builds, and on SaudiNewsNet.
 #
 #   bash benches/scale/run.sh [--sizes 250000,500000,1000000] [--gen-dir target/scale]
-#                             [--runs 1] [--build] [--no-peers] [--report reports/BENCHMARKS.md]
+#                             [--runs 1] [--snn-runs 3] [--build] [--no-peers]
+#                             [--report reports/BENCHMARKS.md]
 #
 #   --sizes     documents of each generated corpus (default 250000,500000,1000000): memory of
 #               the default run is shown for every size, peers and --no-passages run on the
 #               largest and on SaudiNewsNet
 #   --gen-dir   where the generated corpora are kept (default target/scale/, git-ignored); a
 #               corpus already there is reused (the generator is deterministic)
-#   --runs      timed runs of each command (default 1; the table shows medians)
+#   --runs      timed runs of each command on the generated corpora (default 1; the table
+#               shows medians)
+#   --snn-runs  timed runs of each command on SaudiNewsNet (default 3: its runs take seconds and
+#               vary by a fifth from one run to the next on a 2-core machine), the tools
+#               alternating, after the generated corpora
 #   --build     cargo build --release first (otherwise only when the binary is missing)
 #   --no-peers  skip gaoya (then no ratios are shown)
 #   --report    Markdown report whose scale section is replaced (default reports/BENCHMARKS.md;
@@ -29,7 +34,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$ROOT/benches/common.sh"
 cd "$ROOT"
 
-SIZES="250000,500000,1000000"; GEN="target/scale"; RUNS=1; BUILD=0; PEERS=1
+SIZES="250000,500000,1000000"; GEN="target/scale"; RUNS=1; SNN_RUNS=3; BUILD=0; PEERS=1
 REPORT="reports/BENCHMARKS.md"; SNN="../shared/data/saudinewsnet.jsonl.gz"
 COMMAND_LINE="bash benches/scale/run.sh"
 for a in "$@"; do COMMAND_LINE+=" $(printf '%q' "$a" | sed 's/\\,/,/g')"; done
@@ -38,6 +43,7 @@ while [[ $# -gt 0 ]]; do
         --sizes) SIZES="${2:?}"; shift 2 ;;
         --gen-dir) GEN="${2:?}"; shift 2 ;;
         --runs) RUNS="${2:?}"; shift 2 ;;
+        --snn-runs) SNN_RUNS="${2:?}"; shift 2 ;;
         --build) BUILD=1; shift ;;
         --no-peers) PEERS=0; shift ;;
         --report) REPORT="${2:?}"; shift 2 ;;
@@ -46,6 +52,7 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 need_runs "$RUNS"
+need_runs "$SNN_RUNS" --snn-runs
 need_time
 [[ -f "$SNN" ]] || die "SaudiNewsNet not found at $SNN (../shared/data beside the repository)"
 
@@ -103,8 +110,11 @@ for run in $(seq 1 "$RUNS"); do
             timed "g$n" "$f" gaoya "$run" "$PY" benches/peers/peer_gaoya.py "$f" --tokenizer native --out "$W/o.g$n.gaoya.$run.json"
         fi
     done
-    # SaudiNewsNet last: its runs take seconds, and a run of seconds is the one that removing
-    # the last benchmark's outputs (gigabytes) can still disturb after remove_outputs's wait.
+done
+# SaudiNewsNet last: its runs take seconds, and a run of seconds is the one that removing
+# the last benchmark's outputs (gigabytes) can still disturb after remove_outputs's wait.
+for run in $(seq 1 "$SNN_RUNS"); do
+    echo "== SaudiNewsNet, round $run"
     timed snn "$SNN" reprint "$run" "$R" cluster "$SNN" --out "$W/o.snn.reprint.$run" -q
     timed snn "$SNN" reprint-no-passages "$run" "$R" cluster "$SNN" --no-passages --out "$W/o.snn.reprint-no-passages.$run" -q
     if [[ -n "$PY" ]]; then
