@@ -142,7 +142,7 @@ impl<'a> Selection<'a> {
         let mut linked = vec![0u32; n];
         let mut overlaps = vec![0usize; n];
         let mut seen = std::collections::HashSet::new();
-        let mut count = |a: u32, b: u32, relation: Relation| {
+        let mut tally = |a: u32, b: u32, relation: Relation| {
             let first = seen.insert((a.min(b), a.max(b)));
             if first {
                 for d in [a as usize, b as usize] {
@@ -153,8 +153,8 @@ impl<'a> Selection<'a> {
             first
         };
         let cluster_listed: Vec<bool> =
-            run.clusters.iter().flat_map(|c| c.pairs.iter()).map(|p| count(p.a, p.b, p.relation)).collect();
-        let kept_listed: Vec<bool> = links.pairs().iter().map(|k| count(k.a, k.b, k.relation)).collect();
+            run.clusters.iter().flat_map(|c| c.pairs.iter()).map(|p| tally(p.a, p.b, p.relation)).collect();
+        let kept_listed: Vec<bool> = links.pairs().iter().map(|k| tally(k.a, k.b, k.relation)).collect();
         let mut paged_clusters: Vec<&Cluster> = run.clusters.iter().collect();
         paged_clusters.sort_by(|x, y| y.members.len().cmp(&x.members.len()).then(x.id.cmp(&y.id)));
         paged_clusters.truncate(limits.max_clusters);
