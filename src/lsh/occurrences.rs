@@ -7,9 +7,6 @@ use rayon::prelude::*;
 const BITS: u32 = 12;
 const BUCKETS: usize = 1 << BITS;
 
-/// One chunk's occurrences, grouped by bucket, and where each bucket starts.
-type Grouped = (Vec<(u64, u32)>, Vec<usize>);
-
 fn bucket(h: u64) -> usize {
     (h >> (64 - BITS)) as usize
 }
@@ -20,76 +17,125 @@ fn bucket(h: u64) -> usize {
 /// Chunks of documents are counting-sorted by bucket on their own, in parallel; then each piece
 /// gathers its buckets from every chunk and sorts them, in parallel and in cache.
 pub(crate) fn sorted_occurrences(sets: &[Option<&[u64]>]) -> (Vec<(u64, u32)>, Vec<usize>) {
-    let len = |s: &Option<&[u64]>| s.map_or(0, |s| s.len());
-    let total: usize = sets.iter().map(len).sum();
-    let threads = rayon::current_num_threads().max(1);
-    let mut chunks = Vec::new();
-    let (want, mut lo, mut acc) = (total.div_ceil(4 * threads).max(1), 0usize, 0usize);
-    for (d, s) in sets.iter().enumerate() {
-        acc += len(s);
-        if acc >= want {
-            chunks.push(lo..d + 1);
-            (lo, acc) = (d + 1, 0);
-        }
-    }
-    if lo < sets.len() {
-        chunks.push(lo..sets.len());
-    }
-    let local: Vec<Grouped> = chunks
-        .into_par_iter()
-        .map(|r| {
-            let docs = || r.clone().flat_map(|d| sets[d].unwrap_or(&[]).iter().map(move |&h| (h, d as u32)));
-            let mut start = vec![0usize; BUCKETS + 1];
-            for (h, _) in docs() {
-                start[bucket(h) + 1] += 1;
-            }
-            for b in 0..BUCKETS {
-                start[b + 1] += start[b];
-            }
-            let mut fill = start.clone();
-            let mut out = vec![(0u64, 0u32); start[BUCKETS]];
-            for (h, d) in docs() {
-                let b = bucket(h);
-                out[fill[b]] = (h, d);
-                fill[b] += 1;
-            }
-            (out, start)
-        })
-        .collect();
-    let size = |b: usize| local.iter().map(|(_, s)| s[b + 1] - s[b]).sum::<usize>();
-    // Pieces of consecutive buckets, as bucket ranges and occurrence offsets.
-    let (per, mut cuts, mut bounds) = (total.div_ceil(8 * threads).max(1), vec![0usize], vec![0usize]);
-    let (mut acc, mut pos) = (0usize, 0usize);
-    for b in 0..BUCKETS {
-        let n = size(b);
-        (acc, pos) = (acc + n, pos + n);
-        if acc >= per || b + 1 == BUCKETS {
-            cuts.push(b + 1);
-            bounds.push(pos);
-            acc = 0;
-        }
-    }
-    let mut occurrences = vec![(0u64, 0u32); total];
-    let mut pieces: Vec<&mut [(u64, u32)]> = Vec::with_capacity(cuts.len());
+    let grouped = Grouped::new(sets);
+    let bounds = grouped.bounds.clone();
+    let mut occurrences = vec![(0u64, 0u32); grouped.total];
+    let mut pieces: Vec<&mut [(u64, u32)]> = Vec::with_capacity(bounds.len());
     let mut rest = occurrences.as_mut_slice();
     for w in bounds.windows(2) {
         let (this, tail) = rest.split_at_mut(w[1] - w[0]);
         pieces.push(this);
         rest = tail;
     }
-    pieces.into_par_iter().zip(cuts.par_windows(2)).for_each(|(piece, c)| {
+    pieces.into_par_iter().enumerate().for_each(|(i, piece)| grouped.piece(i, piece));
+    (occurrences, bounds)
+}
+
+/// The same occurrences as [`sorted_occurrences`], handed to `each` one piece at a time, in
+/// order (no run of one hash spans two pieces), without ever holding all of them sorted: the
+/// pieces are sorted a few at a time, in parallel, into buffers used again for the next ones.
+pub(crate) fn for_each_sorted_piece(sets: &[Option<&[u64]>], mut each: impl FnMut(&[(u64, u32)])) {
+    let grouped = Grouped::new(sets);
+    let n = grouped.bounds.len() - 1;
+    let at_once = rayon::current_num_threads().max(1);
+    let mut buffers: Vec<Vec<(u64, u32)>> = vec![Vec::new(); at_once];
+    for first in (0..n).step_by(at_once) {
+        let count = at_once.min(n - first);
+        buffers[..count].par_iter_mut().enumerate().for_each(|(k, buf)| {
+            let i = first + k;
+            buf.clear();
+            buf.resize(grouped.bounds[i + 1] - grouped.bounds[i], (0, 0));
+            grouped.piece(i, buf);
+        });
+        for buf in &buffers[..count] {
+            each(buf);
+        }
+    }
+}
+
+/// One chunk's occurrences, grouped by bucket, and where each bucket starts.
+type Chunk = (Vec<(u64, u32)>, Vec<usize>);
+
+/// The occurrences of many sets counting-sorted by bucket, chunk by chunk, and the pieces of
+/// consecutive buckets they are sorted in.
+struct Grouped {
+    /// Every chunk's occurrences, grouped by bucket, with where each bucket starts.
+    local: Vec<Chunk>,
+    /// `cuts[i]..cuts[i + 1]`: the buckets of piece `i`.
+    cuts: Vec<usize>,
+    /// `bounds[i]..bounds[i + 1]`: where piece `i` lies among all occurrences, sorted.
+    bounds: Vec<usize>,
+    total: usize,
+}
+
+impl Grouped {
+    fn new(sets: &[Option<&[u64]>]) -> Grouped {
+        let len = |s: &Option<&[u64]>| s.map_or(0, |s| s.len());
+        let total: usize = sets.iter().map(len).sum();
+        let threads = rayon::current_num_threads().max(1);
+        let mut chunks = Vec::new();
+        let (want, mut lo, mut acc) = (total.div_ceil(4 * threads).max(1), 0usize, 0usize);
+        for (d, s) in sets.iter().enumerate() {
+            acc += len(s);
+            if acc >= want {
+                chunks.push(lo..d + 1);
+                (lo, acc) = (d + 1, 0);
+            }
+        }
+        if lo < sets.len() {
+            chunks.push(lo..sets.len());
+        }
+        let local: Vec<Chunk> = chunks
+            .into_par_iter()
+            .map(|r| {
+                let docs =
+                    || r.clone().flat_map(|d| sets[d].unwrap_or(&[]).iter().map(move |&h| (h, d as u32)));
+                let mut start = vec![0usize; BUCKETS + 1];
+                for (h, _) in docs() {
+                    start[bucket(h) + 1] += 1;
+                }
+                for b in 0..BUCKETS {
+                    start[b + 1] += start[b];
+                }
+                let mut fill = start.clone();
+                let mut out = vec![(0u64, 0u32); start[BUCKETS]];
+                for (h, d) in docs() {
+                    let b = bucket(h);
+                    out[fill[b]] = (h, d);
+                    fill[b] += 1;
+                }
+                (out, start)
+            })
+            .collect();
+        let size = |b: usize| local.iter().map(|(_, s)| s[b + 1] - s[b]).sum::<usize>();
+        // Pieces of consecutive buckets, as bucket ranges and occurrence offsets.
+        let (per, mut cuts, mut bounds) = (total.div_ceil(8 * threads).max(1), vec![0usize], vec![0usize]);
+        let (mut acc, mut pos) = (0usize, 0usize);
+        for b in 0..BUCKETS {
+            let n = size(b);
+            (acc, pos) = (acc + n, pos + n);
+            if acc >= per || b + 1 == BUCKETS {
+                cuts.push(b + 1);
+                bounds.push(pos);
+                acc = 0;
+            }
+        }
+        Grouped { local, cuts, bounds, total }
+    }
+
+    /// Fills `piece` (exactly as long as piece `i`) with its occurrences, sorted.
+    fn piece(&self, i: usize, piece: &mut [(u64, u32)]) {
         let mut at = 0;
-        for b in c[0]..c[1] {
+        for b in self.cuts[i]..self.cuts[i + 1] {
             let from = at;
-            for (out, start) in &local {
+            for (out, start) in &self.local {
                 let part = &out[start[b]..start[b + 1]];
                 piece[at..at + part.len()].copy_from_slice(part);
                 at += part.len();
             }
             piece[from..at].sort_unstable();
         }
-    });
-    (occurrences, bounds)
+    }
 }
 
 #[cfg(test)]
@@ -131,6 +177,13 @@ mod tests {
                 if w[1] > 0 && w[1] < got.len() {
                     assert_ne!(got[w[1] - 1].0, got[w[1]].0, "a run split at {}", w[1]);
                 }
+            }
+            // Piece by piece: the same occurrences, in the same pieces.
+            let mut pieces: Vec<Vec<(u64, u32)>> = Vec::new();
+            for_each_sorted_piece(&refs, |p| pieces.push(p.to_vec()));
+            assert_eq!(pieces.len(), bounds.len() - 1, "{docs} documents");
+            for (p, w) in pieces.iter().zip(bounds.windows(2)) {
+                assert_eq!(p[..], got[w[0]..w[1]]);
             }
         }
     }

@@ -155,18 +155,20 @@ impl SharedIndex {
     /// Indexes `fps` (see [`candidates`]) and returns the index with the document frequency of
     /// every fingerprint held by two or more documents.
     pub fn new(fps: &[Option<&[u64]>], max_df: usize) -> (Self, DocFrequency) {
-        let (postings, _) = super::occurrences::sorted_occurrences(fps);
         let mut table = Vec::new();
         let mut run_start = vec![0u32];
         let mut members = Vec::new();
-        for run in postings.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() >= 2) {
-            table.push((run[0].0, run.len().min(u32::MAX as usize) as u32));
-            if run.len() <= max_df {
-                members.extend(run.iter().map(|&(_, d)| d));
-                run_start.push(u32::try_from(members.len()).expect("fewer than 2^32 postings"));
+        // The postings come a piece at a time (no fingerprint's run spans two): all of them
+        // sorted at once would double the memory the chunks they are gathered from take.
+        super::occurrences::for_each_sorted_piece(fps, |postings| {
+            for run in postings.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() >= 2) {
+                table.push((run[0].0, run.len().min(u32::MAX as usize) as u32));
+                if run.len() <= max_df {
+                    members.extend(run.iter().map(|&(_, d)| d));
+                    run_start.push(u32::try_from(members.len()).expect("fewer than 2^32 postings"));
+                }
             }
-        }
-        drop(postings);
+        });
         let mut doc_start = vec![0u32; fps.len() + 1];
         for &d in &members {
             doc_start[d as usize + 1] += 1;

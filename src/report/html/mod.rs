@@ -34,7 +34,7 @@ use rayon::prelude::*;
 pub const DEFAULT_MAX_PAIRS: usize = 20;
 
 /// Pages rendered at a time (in parallel) before they are handed to the writer in order.
-const RENDER_BATCH: usize = 256;
+const RENDER_BATCH: usize = 64;
 
 /// Default of [`HtmlLimits::max_clusters`].
 pub const DEFAULT_MAX_CLUSTERS: usize = 5_000;
