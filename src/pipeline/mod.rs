@@ -337,10 +337,16 @@ fn stages(
     fill_sets(&mut docs, &wanted, config);
     let sets: Vec<&[u64]> = docs.iter().map(|d| d.shingles.as_slice()).collect();
     let verified = verify::verify(&candidates, &sets, config.threshold);
-    if let_go && !keep_sketches {
-        // Only linked documents need their sets from here on (the passage stage makes its
-        // own from the sequences): the rest are let go.
-        let linked = involved(docs.len(), &verified.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>());
+    if !keep_sketches {
+        // Only linked documents need their sets from here on, and with word shingles the
+        // passage stage makes theirs again from the alignment sequences (every verified pair
+        // is aligned): the rest are let go, whether texts are held or not.
+        let remade = config.passages.is_some() && config.shingle.kind == crate::shingle::ShingleKind::Word;
+        let linked = if remade {
+            vec![false; docs.len()]
+        } else {
+            involved(docs.len(), &verified.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>())
+        };
         docs.par_iter_mut().zip(linked.par_iter()).for_each(|(d, &on)| {
             if !on && !d.shingles.is_empty() {
                 d.shingles = Vec::new();
@@ -364,6 +370,15 @@ fn stages(
         }
         fill_sets(&mut docs, &wanted, config);
     }
+    // Texts held from reading that no later stage reads are let go once the documents to
+    // align are known: those of documents in no pair to align and no copy of a text (the
+    // reports show only linked documents and overlaps). Only where the inputs can be read
+    // again, so that a text wanted after all is read, never missing.
+    let spare = (!let_go && !keep_sketches && texts.budget(config).is_some()).then(|| {
+        let mut kept = involved(docs.len(), &stars.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>());
+        kept.iter_mut().for_each(|k| *k = !*k);
+        kept
+    });
     let (links, counts, held) = relate(
         &mut docs,
         verified,
@@ -373,7 +388,17 @@ fn stages(
         config,
         overlaps,
         progress,
-        &mut |docs, wanted| load(docs, wanted, Want::Text),
+        &mut |docs, wanted| {
+            load(docs, wanted, Want::Text)?;
+            if let Some(spare) = &spare {
+                docs.par_iter_mut().zip(wanted.par_iter().zip(spare.par_iter())).for_each(|(d, (&w, &s))| {
+                    if !w && s {
+                        d.text = String::new();
+                    }
+                });
+            }
+            Ok(())
+        },
     )?;
     drop(df);
     progress.finish();

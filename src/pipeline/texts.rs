@@ -287,6 +287,7 @@ mod tests {
         ];
         let configs = [Params::default(), Params { passages: None, ..Params::default() }];
         for (form, config) in forms.iter().flat_map(|f| configs.iter().map(move |c| (f, c))) {
+            let under_budget = config.clone().resolve().unwrap();
             let config = Params { text_memory: 0, ..config.clone() }.resolve().unwrap();
             let input = || form.clone();
             let (mut held_sink, mut reread_sink) = (Seen::default(), Seen::default());
@@ -309,6 +310,29 @@ mod tests {
                     // Aligned without a relation: its text was read for its sequence.
                     assert!(r.text.is_empty() || r.text == h.text, "{}", r.id);
                 }
+            }
+            // Under the budget every text is held from reading; with passages on, those of
+            // documents in no pair to align and no copy are let go before alignment, and the
+            // results are still those of a run that held every text.
+            let mut kept_sink = Seen::default();
+            let kept = run(input(), &under_budget, &NoProgress, &mut kept_sink).unwrap();
+            assert_eq!(format!("{:?}", held.links), format!("{:?}", kept.links));
+            assert_eq!(format!("{:?}", held.clusters), format!("{:?}", kept.clusters));
+            assert_eq!(held_sink.0, kept_sink.0, "the overlaps saw the same texts");
+            let mut let_go = 0;
+            for (i, (h, k)) in held.docs.iter().zip(&kept.docs).enumerate() {
+                if linked[i] {
+                    assert_eq!(k.text, h.text, "linked document {} holds its text", k.id);
+                } else if k.text.is_empty() && !h.text.is_empty() {
+                    let_go += 1;
+                } else {
+                    assert_eq!(k.text, h.text, "{}", k.id);
+                }
+            }
+            if config.passages.is_some() {
+                assert!(let_go >= 1, "the seeds hold articles in no relation: {let_go}");
+            } else {
+                assert_eq!(let_go, 0, "without passages every text stays held");
             }
         }
         std::fs::remove_dir_all(dir).unwrap();
