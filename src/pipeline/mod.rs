@@ -374,11 +374,8 @@ fn stages(
     // align are known: those of documents in no pair to align and no copy of a text (the
     // reports show only linked documents and overlaps). Only where the inputs can be read
     // again, so that a text wanted after all is read, never missing.
-    let spare = (!let_go && !keep_sketches && texts.budget(config).is_some()).then(|| {
-        let mut kept = involved(docs.len(), &stars.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>());
-        kept.iter_mut().for_each(|k| *k = !*k);
-        kept
-    });
+    let copies = (!let_go && !keep_sketches && texts.budget(config).is_some())
+        .then(|| involved(docs.len(), &stars.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>()));
     let (links, counts, held) = relate(
         &mut docs,
         verified,
@@ -390,12 +387,14 @@ fn stages(
         progress,
         &mut |docs, wanted| {
             load(docs, wanted, Want::Text)?;
-            if let Some(spare) = &spare {
-                docs.par_iter_mut().zip(wanted.par_iter().zip(spare.par_iter())).for_each(|(d, (&w, &s))| {
-                    if !w && s {
-                        d.text = String::new();
-                    }
-                });
+            if let Some(copies) = &copies {
+                docs.par_iter_mut().zip(wanted.par_iter().zip(copies.par_iter())).for_each(
+                    |(d, (&w, &c))| {
+                        if !w && !c {
+                            d.text = String::new();
+                        }
+                    },
+                );
             }
             Ok(())
         },
