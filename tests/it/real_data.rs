@@ -59,9 +59,13 @@ fn bbc_exact_copies_share_a_cluster() {
     let Some(path) = shared_data("bbc_news.jsonl.gz") else { return };
     let config = Params::default().resolve().unwrap();
     let run =
-        pipeline::run(vec![Input::Jsonl(path)], &config, &NoProgress, &mut pipeline::NoOverlaps).unwrap();
+        pipeline::run(vec![Input::Jsonl(path.clone())], &config, &NoProgress, &mut pipeline::NoOverlaps)
+            .unwrap();
+    // The texts as read (a run keeps only those a later stage or report reads).
+    let (texts, _) = pipeline::read_and_sketch(vec![Input::Jsonl(path)], &config, &NoProgress).unwrap();
+    assert!(texts.iter().map(|d| &d.id).eq(run.docs.iter().map(|d| &d.id)));
     let mut by_text: HashMap<&str, Vec<u32>> = HashMap::new();
-    for (i, d) in run.docs.iter().enumerate() {
+    for (i, d) in texts.iter().enumerate() {
         by_text.entry(d.text.as_str()).or_default().push(i as u32);
     }
     let groups: Vec<&Vec<u32>> = by_text.values().filter(|g| g.len() > 1).collect();
