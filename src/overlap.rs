@@ -79,11 +79,16 @@ impl Sequence {
         // keeps the comparisons in cache; the order is the same.
         let mut keyed: Vec<(u64, u32)> = hashes.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
         keyed.sort_unstable();
-        let order = Positions::new(keyed.iter().map(|&(_, i)| i), keyed.len());
-        // Collected from a borrow: collecting `keyed` by value would keep its allocation, at
-        // twice the size.
-        let sorted = keyed.iter().map(|&(h, _)| h).collect();
-        Sequence { tokens: doc.tokens.iter().map(|t| (t.start, t.end)).collect(), k, order, sorted }
+        Sequence::from_pairs(doc.tokens.iter().map(|t| (t.start, t.end)).collect(), &keyed, k)
+    }
+
+    /// The sequence of `(hash, position)` pairs in increasing order. Positions and hashes are
+    /// collected from a borrow: collecting the pairs by value would keep their allocation, at
+    /// twice the size.
+    fn from_pairs(tokens: Tokens, sorted: &[(u64, u32)], k: usize) -> Self {
+        let order = Positions::new(sorted.iter().map(|&(_, i)| i), sorted.len());
+        let sorted = sorted.iter().map(|&(h, _)| h).collect();
+        Sequence { tokens, k, order, sorted }
     }
 
     /// The sequence of a document whose tokens' original byte ranges are `tokens` and whose
@@ -102,9 +107,7 @@ impl Sequence {
                 return None;
             }
         }
-        let order = Positions::new(sorted.iter().map(|&(_, i)| i), sorted.len());
-        let sorted = sorted.iter().map(|&(h, _)| h).collect();
-        Some(Sequence { tokens, k, order, sorted })
+        Some(Sequence::from_pairs(tokens, sorted, k))
     }
 
     /// The shingles as `(hash, position)` pairs in increasing order.

@@ -341,8 +341,7 @@ fn stages(
         // Only linked documents need their sets from here on, and with word shingles the
         // passage stage makes theirs again from the alignment sequences (every verified pair
         // is aligned): the rest are let go, whether texts are held or not.
-        let remade = config.passages.is_some() && config.shingle.kind == crate::shingle::ShingleKind::Word;
-        let linked = if remade {
+        let linked = if passages::sets_from_sequences(config) {
             vec![false; docs.len()]
         } else {
             involved(docs.len(), &verified.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>())

@@ -51,6 +51,13 @@ pub fn id_ranks(docs: &[Doc]) -> Vec<u32> {
     rank
 }
 
+/// Whether the passage stage makes the shingle sets of the documents it aligns from their
+/// alignment sequences (word shingles, whose hashes the sequences hold), so that the sets held
+/// since verification can go.
+pub fn sets_from_sequences(config: &Config) -> bool {
+    config.passages.is_some() && config.shingle.kind == ShingleKind::Word
+}
+
 /// Gives the documents a mask marks their texts (see [`super::Texts`]).
 pub type TextsFor<'a> = dyn FnMut(&mut [Doc], &[bool]) -> Result<(), RunError> + 'a;
 
@@ -181,7 +188,7 @@ pub fn relate(
     // hashes: pairs are scored from them, and a document's set is made from its sequence when
     // the sequence is let go. Sets held since verification are let go here, so memory never
     // holds both for a document.
-    let by_words = config.shingle.kind == ShingleKind::Word;
+    let by_words = sets_from_sequences(config);
     if by_words {
         docs.par_iter_mut().zip(involved.par_iter()).filter(|(_, &on)| on).for_each(|(d, _)| {
             d.shingles = Vec::new();
