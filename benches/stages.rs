@@ -159,6 +159,23 @@ fn stages(c: &mut Criterion) {
         })
     });
 
+    // Document-frequency lookups on a table the size of a million-document corpus's shared
+    // fingerprints (the passage stage looks up every fingerprint of every aligned document).
+    let mut rng = reprint::sketch::SplitMix64(7);
+    let mut table: Vec<(u64, u32)> = (0..8_000_000).map(|i| (rng.next_u64(), 2 + i % 50)).collect();
+    table.sort_unstable();
+    table.dedup_by_key(|e| e.0);
+    let probes: Vec<(u64, u32)> =
+        (0..1 << 16).map(|_| table[(rng.next_u64() % table.len() as u64) as usize]).collect();
+    let df = reprint::lsh::winnow::DocFrequency::new(table);
+    c.bench_function("doc_frequency_8m_64k_lookups", |b| {
+        b.iter(|| {
+            let found = probes.iter().filter(|&&(h, n)| df.get(h) == n).count();
+            assert_eq!(found, probes.len());
+            found
+        })
+    });
+
     let exact =
         Params { candidates: CandidateMode::Exact, threshold: 0.15, ..Params::default() }.resolve().unwrap();
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");

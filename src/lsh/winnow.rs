@@ -70,28 +70,35 @@ fn select(hashes: &[u64], window: usize, mut selected: impl FnMut(usize)) {
 pub struct DocFrequency {
     /// `(fingerprint, documents)` sorted by fingerprint.
     table: Vec<(u64, u32)>,
-    /// `start[p]..start[p + 1]`: the entries whose top `PREFIX_BITS` bits are `p` (hashes are
+    /// `start[p]..start[p + 1]`: the entries whose top `bits` bits are `p` (hashes are
     /// uniform, so each range is short and a lookup touches one or two cache lines).
     start: Vec<u32>,
+    /// Bits of the hash prefix indexed by `start`.
+    bits: u32,
 }
 
-/// Bits of the hash prefix indexed by [`DocFrequency`].
-const PREFIX_BITS: u32 = 16;
+/// Fewest bits of the hash prefix indexed by [`DocFrequency`]; a larger table takes more, for
+/// about four entries a prefix (a binary search over hundreds of entries would touch a cache
+/// line at every step).
+const MIN_PREFIX_BITS: u32 = 16;
+/// Most bits of the hash prefix indexed by [`DocFrequency`].
+const MAX_PREFIX_BITS: u32 = 30;
 
 impl DocFrequency {
     /// The frequencies of `table`: `(fingerprint, documents)` sorted by fingerprint, each
     /// fingerprint once (those absent count 1). What [`candidates`] builds from its postings;
     /// an index builds it from its stored postings and a query batch.
     pub fn new(table: Vec<(u64, u32)>) -> Self {
-        let buckets = 1usize << PREFIX_BITS;
+        let bits = (table.len().max(1).ilog2().saturating_sub(2)).clamp(MIN_PREFIX_BITS, MAX_PREFIX_BITS);
+        let buckets = 1usize << bits;
         let mut start = vec![0u32; buckets + 1];
         for &(h, _) in &table {
-            start[(h >> (64 - PREFIX_BITS)) as usize + 1] += 1;
+            start[(h >> (64 - bits)) as usize + 1] += 1;
         }
         for p in 0..buckets {
             start[p + 1] += start[p];
         }
-        DocFrequency { table, start }
+        DocFrequency { table, start, bits }
     }
 
     /// The number of documents holding fingerprint `h` (1 when it is not in the table).
@@ -99,7 +106,7 @@ impl DocFrequency {
         if self.table.is_empty() {
             return 1;
         }
-        let p = (h >> (64 - PREFIX_BITS)) as usize;
+        let p = (h >> (64 - self.bits)) as usize;
         let run = &self.table[self.start[p] as usize..self.start[p + 1] as usize];
         run.binary_search_by_key(&h, |&(k, _)| k).map_or(1, |i| run[i].1)
     }
