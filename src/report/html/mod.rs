@@ -119,6 +119,9 @@ pub(crate) struct Site<'a> {
     doc_paged: Vec<bool>,
     has_dates: bool,
     has_outlets: bool,
+    /// Each document's title as HTML, made the first time a page shows it (a document's title
+    /// is on every page that lists one of its links).
+    titles: Vec<std::sync::OnceLock<Box<str>>>,
 }
 
 /// Which documents have a page, chosen from the links' documents and relations alone (before
@@ -236,6 +239,7 @@ impl<'a> Site<'a> {
             doc_paged,
             has_dates,
             has_outlets,
+            titles: (0..n).map(|_| std::sync::OnceLock::new()).collect(),
         }
     }
 
@@ -275,32 +279,40 @@ impl<'a> Site<'a> {
         }
     }
 
-    /// The document's title, or the first words of its text (then `true`).
+    /// The document's title, or the first words of its text (then `true`): at most 12 words
+    /// and 90 characters, `…` marking a cut.
     fn title(&self, doc: u32) -> (String, bool) {
         if let Some(t) = self.meta.title(doc).filter(|t| !t.trim().is_empty()) {
             return (t.to_owned(), false);
         }
         let text = &self.run.docs[doc as usize].text;
         let mut out = String::new();
+        let mut chars = 0;
         for (k, w) in text.split_whitespace().enumerate() {
-            if k == 12 || out.chars().count() + w.chars().count() > 90 {
+            let n = w.chars().count();
+            if k == 12 || chars + n > 90 {
                 out.push('…');
                 break;
             }
             if k > 0 {
                 out.push(' ');
+                chars += 1;
             }
             out.push_str(w);
+            chars += n;
         }
         (out, true)
     }
 
     /// The title as escaped HTML (a fallback is set in italics, so it is not taken for one).
-    fn title_html(&self, doc: u32) -> String {
-        match self.title(doc) {
-            (t, false) => format!("<span class=\"title\" dir=\"auto\">{}</span>", esc(&t)),
-            (t, true) => format!("<span class=\"title fallback\" dir=\"auto\">{}</span>", esc(&t)),
-        }
+    fn title_html(&self, doc: u32) -> &str {
+        self.titles[doc as usize].get_or_init(|| {
+            let html = match self.title(doc) {
+                (t, false) => format!("<span class=\"title\" dir=\"auto\">{}</span>", esc(&t)),
+                (t, true) => format!("<span class=\"title fallback\" dir=\"auto\">{}</span>", esc(&t)),
+            };
+            html.into_boxed_str()
+        })
     }
 
     /// The earliest and latest date among `docs`.
