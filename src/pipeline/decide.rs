@@ -119,15 +119,35 @@ impl Absorbed {
 
     /// Takes one decided pair (calls come in increasing key).
     pub fn take(&mut self, d: Decided, docs: &[Doc], rank: &[u32], sink: &mut dyn OverlapSink) {
+        if let Some((k, p)) = self.absorb(d, rank) {
+            sink.overlap(docs, &p, k);
+        }
+    }
+
+    /// Takes decided pairs (in increasing key), handing their overlaps to `sink` together.
+    pub fn take_all(
+        &mut self,
+        decided: impl IntoIterator<Item = Decided>,
+        docs: &[Doc],
+        rank: &[u32],
+        sink: &mut dyn OverlapSink,
+    ) {
+        let overlaps: Vec<_> = decided.into_iter().filter_map(|d| self.absorb(d, rank)).collect();
+        sink.overlaps(docs, &overlaps);
+    }
+
+    /// Keeps what `d` adds to composite pruning, holds it when it is a story link, and
+    /// otherwise counts it and returns it (with its key) for the sink.
+    fn absorb(&mut self, d: Decided, rank: &[u32]) -> Option<((u32, u32), VerifiedPair)> {
         if let Some(reg) = d.regions {
             self.regions.push(reg);
         }
         if d.relation >= Relation::Story {
             self.held.push((d.relation, d.by_jaccard, d.pair));
+            None
         } else {
             self.counts.overlaps += 1;
-            let (k, p) = in_id_order(rank, d.pair);
-            sink.overlap(docs, &p, k);
+            Some(in_id_order(rank, d.pair))
         }
     }
 

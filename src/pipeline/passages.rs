@@ -18,6 +18,14 @@ pub trait OverlapSink {
     /// A pair whose only relation is `overlap`, as soon as it is decided (`pair.a` has the
     /// smaller id). `key` orders pairs: calls come in increasing `key`.
     fn overlap(&mut self, docs: &[Doc], pair: &VerifiedPair, key: (u32, u32));
+    /// The overlap-only pairs of one block, in increasing key: the same as
+    /// [`OverlapSink::overlap`] for each in turn (which is what it does unless a sink prepares
+    /// them on several threads first).
+    fn overlaps(&mut self, docs: &[Doc], pairs: &[((u32, u32), VerifiedPair)]) {
+        for (key, pair) in pairs {
+            self.overlap(docs, pair, *key);
+        }
+    }
     /// The pairs held until the end (story links, and the links that composite pruning
     /// turned into overlaps), in increasing `key`, with their final relations; called once,
     /// after the last [`OverlapSink::overlap`].
@@ -242,9 +250,7 @@ pub fn relate(
             progress.set(done);
         }
         decided.par_sort_unstable_by_key(|&(k, _)| k);
-        for (_, d) in decided {
-            absorbed.take(d, shared, &rank, sink);
-        }
+        absorbed.take_all(decided.into_iter().map(|(_, d)| d), shared, &rank, sink);
         // The sequences no later block needs: let go, each leaving its shingle set behind.
         let gone: Vec<(u32, Sequence)> =
             ending.of(i).iter().filter_map(|&d| Some((d, sequences[d as usize].take()?))).collect();

@@ -255,6 +255,11 @@ impl OverlapSink for Both<'_> {
         self.1.overlap(docs, pair, key);
     }
 
+    fn overlaps(&mut self, docs: &[Doc], pairs: &[((u32, u32), VerifiedPair)]) {
+        self.0.overlaps(docs, pairs);
+        self.1.overlaps(docs, pairs);
+    }
+
     fn finish(&mut self, docs: &[Doc], held: &[((u32, u32), VerifiedPair)]) {
         self.0.finish(docs, held);
         self.1.finish(docs, held);
