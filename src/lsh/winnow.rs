@@ -89,7 +89,7 @@ impl DocFrequency {
     /// fingerprint once (those absent count 1). What [`candidates`] builds from its postings;
     /// an index builds it from its stored postings and a query batch.
     pub fn new(table: Vec<(u64, u32)>) -> Self {
-        let bits = (table.len().max(1).ilog2().saturating_sub(2)).clamp(MIN_PREFIX_BITS, MAX_PREFIX_BITS);
+        let bits = table.len().max(1).ilog2().saturating_sub(2).clamp(MIN_PREFIX_BITS, MAX_PREFIX_BITS);
         let buckets = 1usize << bits;
         let mut start = vec![0u32; buckets + 1];
         for &(h, _) in &table {

@@ -108,6 +108,21 @@ impl OverlapsWriter {
         Ok(line)
     }
 
+    /// Writes the record of the pair of `key` to the spill file (the first error is kept).
+    fn spill(&mut self, key: (u32, u32), record: io::Result<Vec<u8>>) {
+        if self.error.is_some() {
+            return;
+        }
+        let result = record.and_then(|rec| {
+            let spill = self.spill.as_mut().ok_or_else(|| io::Error::other("overlaps already finished"))?;
+            write!(spill, "{} {}\t", key.0, key.1)?;
+            spill.write_all(&rec)
+        });
+        if let Err(e) = result {
+            self.error = Some(e);
+        }
+    }
+
     fn merge(&mut self, docs: &[Doc], held: &[((u32, u32), VerifiedPair)]) -> io::Result<()> {
         let spill = self.spill.take().ok_or_else(|| io::Error::other("overlaps finished twice"))?;
         let spill = spill.into_inner().map_err(|e| e.into_error())?;
@@ -144,23 +159,6 @@ impl OverlapsWriter {
         }
         self.out = Some(out);
         Ok(())
-    }
-}
-
-impl OverlapsWriter {
-    /// Writes the record of the pair of `key` to the spill file (the first error is kept).
-    fn spill(&mut self, key: (u32, u32), record: io::Result<Vec<u8>>) {
-        if self.error.is_some() {
-            return;
-        }
-        let result = record.and_then(|rec| {
-            let spill = self.spill.as_mut().ok_or_else(|| io::Error::other("overlaps already finished"))?;
-            write!(spill, "{} {}\t", key.0, key.1)?;
-            spill.write_all(&rec)
-        });
-        if let Err(e) = result {
-            self.error = Some(e);
-        }
     }
 }
 
