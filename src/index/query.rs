@@ -296,7 +296,7 @@ pub fn match_batch(index: &Index, batch: Vec<Doc>) -> Result<Matched, IndexError
     }
     let (proposed, _) = passage_candidates(&docs, &on, config);
     let proposed = proposed.across(m);
-    let wanted = involved(docs.len(), &candidates);
+    let wanted = involved(docs.len(), candidates.iter().copied());
     fill_sets(&mut docs, &wanted, config);
     let sets: Vec<&[u64]> = docs.iter().map(|d| d.shingles.as_slice()).collect();
     let verified = verify::verify(&candidates, &sets, config.threshold);

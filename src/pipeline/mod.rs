@@ -331,7 +331,7 @@ fn stages(
 
     let (t, before) = (Instant::now(), reread.get());
     progress.start("verify", None, "pairs");
-    let wanted = involved(docs.len(), &candidates);
+    let wanted = involved(docs.len(), candidates.iter().copied());
     // Documents that do not hold their texts get their sets from the inputs read again.
     load(&mut docs, &wanted, Want::Set(config))?;
     fill_sets(&mut docs, &wanted, config);
@@ -344,7 +344,7 @@ fn stages(
         let linked = if passages::sets_from_sequences(config) {
             vec![false; docs.len()]
         } else {
-            involved(docs.len(), &verified.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>())
+            involved(docs.len(), verified.iter().map(|p| (p.a, p.b)))
         };
         docs.par_iter_mut().zip(linked.par_iter()).for_each(|(d, &on)| {
             if !on && !d.shingles.is_empty() {
@@ -374,7 +374,7 @@ fn stages(
     // reports show only linked documents and overlaps). Only where the inputs can be read
     // again, so that a text wanted after all is read, never missing.
     let copies = (!let_go && !keep_sketches && texts.budget(config).is_some())
-        .then(|| involved(docs.len(), &stars.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>()));
+        .then(|| involved(docs.len(), stars.iter().map(|p| (p.a, p.b))));
     let (links, counts, held) = relate(
         &mut docs,
         verified,
@@ -404,11 +404,7 @@ fn stages(
         stats.timings.push(("passages", since(t, before)));
     }
     // The reports show the texts of linked documents and of overlaps.
-    let mut wanted = involved(docs.len(), &links.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>());
-    for (_, p) in &held {
-        wanted[p.a as usize] = true;
-        wanted[p.b as usize] = true;
-    }
+    let wanted = involved(docs.len(), links.iter().chain(held.iter().map(|(_, p)| p)).map(|p| (p.a, p.b)));
     load(&mut docs, &wanted, Want::Text)?;
     if !reread.get().is_zero() {
         stats.timings.push(("texts", reread.get()));

@@ -32,9 +32,9 @@ pub fn fill_sets(docs: &mut [Doc], wanted: &[bool], config: &Config) {
 }
 
 /// Marks the documents that appear in `pairs`.
-pub fn involved(n: usize, pairs: &[Pair]) -> Vec<bool> {
+pub fn involved(n: usize, pairs: impl IntoIterator<Item = Pair>) -> Vec<bool> {
     let mut on = vec![false; n];
-    for &(a, b) in pairs {
+    for (a, b) in pairs {
         on[a as usize] = true;
         on[b as usize] = true;
     }

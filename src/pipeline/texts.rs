@@ -171,7 +171,6 @@ fn changed(at: &str, id: &str) -> RunError {
 mod tests {
     use super::*;
     use crate::config::Params;
-    use crate::lsh::Pair;
     use crate::pipeline::{read_and_sketch, run, run_on, NoOverlaps, NoProgress, OverlapSink};
     use crate::verify::VerifiedPair;
     use std::path::PathBuf;
@@ -298,8 +297,7 @@ mod tests {
             assert_eq!(format!("{:?}", held.links), format!("{:?}", reread.links));
             assert_eq!(format!("{:?}", held.clusters), format!("{:?}", reread.clusters));
             assert_eq!(held_sink.0, reread_sink.0);
-            let linked: Vec<Pair> = reread.links.iter().map(|p| (p.a, p.b)).collect();
-            let linked = crate::pipeline::involved(docs.len(), &linked);
+            let linked = crate::pipeline::involved(docs.len(), reread.links.iter().map(|p| (p.a, p.b)));
             for (i, (h, r)) in held.docs.iter().zip(&reread.docs).enumerate() {
                 assert_eq!(h.text, expected[h.id.trim_end_matches(".txt")]);
                 if linked[i] {
