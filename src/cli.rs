@@ -255,7 +255,8 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "N", default_value_t = reprint::report::html::DEFAULT_MAX_CLUSTERS)]
     pub html_clusters: usize,
 
-    /// Documents with the most overlaps that have a page (members of those clusters have one).
+    /// Documents with a page in overlap/: up to N members of the clusters with one (largest
+    /// cluster first), and the N documents with the most overlaps.
     #[arg(long, value_name = "N", default_value_t = reprint::report::html::DEFAULT_MAX_DOCUMENTS)]
     pub html_documents: usize,
 

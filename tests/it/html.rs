@@ -213,31 +213,53 @@ fn html_clusters_and_html_documents_bound_the_pages_and_leave_no_dangling_link()
     assert!(!fs::read_to_string(all.join("overlap.html")).unwrap().contains("--html-clusters"));
     assert_eq!(dangling_links(&all), Vec::<String>::new());
 
-    let few = run("few", &["--html-clusters", "1", "--html-documents", "0"]);
-    // Only the largest cluster (three members) has a page, with its members' pages.
-    let report = read_json(&few.join("clusters.json"));
+    let report = read_json(&all.join("clusters.json"));
     let largest =
         report["clusters"].as_array().unwrap().iter().find(|c| c["size"] == 3).expect("the cluster of three");
     let id = largest["id"].as_u64().unwrap();
+    let member_note = "Pages of members stop at";
+    assert!(!fs::read_to_string(all.join("overlap.html")).unwrap().contains(member_note));
+
+    let few = run("few", &["--html-clusters", "1", "--html-documents", "0"]);
+    // Only the largest cluster (three members) has a page; no document has one.
     assert_eq!(
         names(&few),
-        [
-            "overlap.html".to_owned(),
-            format!("overlap/c/{id:04}.html"),
-            "overlap/d/0000.html".to_owned(),
-            "overlap/d/0001.html".to_owned(),
-            "overlap/d/0002.html".to_owned(),
-            "overlap/documents.html".to_owned()
-        ]
+        ["overlap.html".to_owned(), format!("overlap/c/{id:04}.html"), "overlap/documents.html".to_owned()]
     );
     let index = fs::read_to_string(few.join("overlap.html")).unwrap();
     assert_eq!(index.matches("<tr data-id=").count(), 1);
     assert!(index.contains("The 1 largest of the 2 clusters are listed"));
+    assert!(index.contains("Pages of members stop at 0 documents"), "{index}");
+    assert!(index.contains("every member of the first 0 clusters listed has one"));
     let list = fs::read_to_string(few.join("overlap/documents.html")).unwrap();
     assert!(list.contains("2 documents share passages") && list.contains("The 0 with the most overlaps"));
     assert_eq!(dangling_links(&few), Vec::<String>::new());
+
+    // Two member pages: two of the largest cluster's three members, none of the next
+    // cluster's; and the two documents with overlaps.
+    let two = run("two", &["--html-documents", "2"]);
+    assert_eq!(
+        names(&two),
+        [
+            "overlap.html".to_owned(),
+            "overlap/c/0001.html".to_owned(),
+            "overlap/c/0002.html".to_owned(),
+            "overlap/d/0000.html".to_owned(),
+            "overlap/d/0001.html".to_owned(),
+            "overlap/d/0005.html".to_owned(),
+            "overlap/d/0006.html".to_owned(),
+            "overlap/documents.html".to_owned()
+        ]
+    );
+    let index = fs::read_to_string(two.join("overlap.html")).unwrap();
+    assert!(index.contains("Pages of members stop at 2 documents"), "{index}");
+    let page = fs::read_to_string(two.join(format!("overlap/c/{id:04}.html"))).unwrap();
+    assert!(page.contains("href=\"../d/0001.html\"") && !page.contains("href=\"../d/0002.html\""));
+    assert_eq!(dangling_links(&two), Vec::<String>::new());
     // Outputs other than the report do not change.
-    for f in ["clusters.json", "overlaps.jsonl", "clusters.csv"] {
-        assert_eq!(fs::read(all.join(f)).unwrap(), fs::read(few.join(f)).unwrap(), "{f}");
+    for out in [&few, &two] {
+        for f in ["clusters.json", "overlaps.jsonl", "clusters.csv"] {
+            assert_eq!(fs::read(all.join(f)).unwrap(), fs::read(out.join(f)).unwrap(), "{f}");
+        }
     }
 }

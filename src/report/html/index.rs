@@ -55,6 +55,13 @@ pub(super) fn page(site: &Site, sources: &[String]) -> String {
             run.clusters.len()
         );
     }
+    if site.members_paged < listed.len() {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">Pages of members stop at {} documents (<code>--html-documents</code>): every member of the first {} clusters listed has one; the others are shown on their cluster's page.</p>",
+            site.limits.max_documents, site.members_paged
+        );
+    }
     let mut all_outlets: Vec<&str> =
         listed.iter().flat_map(|c| c.members.iter().filter_map(|&m| site.meta.outlet(m))).collect();
     all_outlets.sort_unstable();

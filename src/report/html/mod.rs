@@ -56,8 +56,9 @@ pub struct HtmlLimits {
     pub max_pairs: usize,
     /// Clusters with a page, largest first (as the index orders them); the index lists these.
     pub max_clusters: usize,
-    /// Documents with overlaps that have a page, most overlaps first (as
-    /// `overlap/documents.html` lists them), besides the members of clusters with a page.
+    /// Documents with a page, twice over: the members of the clusters with a page, in the
+    /// index's order (largest cluster first), up to this many; and the documents with the most
+    /// overlaps (as `overlap/documents.html` lists them), up to this many.
     pub max_documents: usize,
 }
 
@@ -113,6 +114,9 @@ pub(crate) struct Site<'a> {
     paged_clusters: Vec<&'a Cluster>,
     /// Whether cluster `id` has a page, by id.
     cluster_paged: Vec<bool>,
+    /// How many of the clusters with a page, from the first, have a page for every member
+    /// (member pages stop at [`HtmlLimits::max_documents`]).
+    members_paged: usize,
     /// Documents with overlaps, most first, each with its number of overlaps.
     with_overlaps: Vec<(u32, usize)>,
     /// Whether document `doc` has a page.
@@ -134,6 +138,7 @@ struct Selection<'a> {
     kept_listed: Vec<bool>,
     paged_clusters: Vec<&'a Cluster>,
     cluster_paged: Vec<bool>,
+    members_paged: usize,
     with_overlaps: Vec<(u32, usize)>,
     doc_paged: Vec<bool>,
 }
@@ -163,10 +168,22 @@ impl<'a> Selection<'a> {
         paged_clusters.truncate(limits.max_clusters);
         let mut cluster_paged = vec![false; run.clusters.iter().map(|c| c.id + 1).max().unwrap_or(0)];
         let mut doc_paged = vec![false; n];
-        for c in &paged_clusters {
+        // Members of the clusters with a page, in the index's order, up to `max_documents`
+        // of them (a cluster's size has no bound, so neither would their pages).
+        // `members_paged`: how many clusters, from the first, have a page for every member.
+        let (mut member_pages, mut members_paged) = (0usize, 0usize);
+        for (k, c) in paged_clusters.iter().enumerate() {
             cluster_paged[c.id] = true;
-            for &m in &c.members {
-                doc_paged[m as usize] = linked[m as usize] > 0;
+            let mut all = true;
+            for &m in c.members.iter().filter(|&&m| linked[m as usize] > 0) {
+                if !doc_paged[m as usize] && member_pages < limits.max_documents {
+                    doc_paged[m as usize] = true;
+                    member_pages += 1;
+                }
+                all &= doc_paged[m as usize];
+            }
+            if all && members_paged == k {
+                members_paged += 1;
             }
         }
         let mut with_overlaps: Vec<(u32, usize)> =
@@ -175,7 +192,15 @@ impl<'a> Selection<'a> {
         for &(d, _) in with_overlaps.iter().take(limits.max_documents) {
             doc_paged[d as usize] = true;
         }
-        Selection { cluster_listed, kept_listed, paged_clusters, cluster_paged, with_overlaps, doc_paged }
+        Selection {
+            cluster_listed,
+            kept_listed,
+            paged_clusters,
+            cluster_paged,
+            members_paged,
+            with_overlaps,
+            doc_paged,
+        }
     }
 
     /// Whether collected pair `i` is listed on a page: it is listed, and one of its documents
@@ -203,8 +228,15 @@ impl<'a> Site<'a> {
                 cluster_of[m as usize] = c.id;
             }
         }
-        let Selection { cluster_listed, paged_clusters, cluster_paged, with_overlaps, doc_paged, .. } =
-            selection;
+        let Selection {
+            cluster_listed,
+            paged_clusters,
+            cluster_paged,
+            members_paged,
+            with_overlaps,
+            doc_paged,
+            ..
+        } = selection;
         // The links of the documents with a page: story links from the clusters, then the
         // collected ones, each document pair once.
         let mut links_of: Vec<Vec<&VerifiedPair>> = vec![Vec::new(); n];
@@ -235,6 +267,7 @@ impl<'a> Site<'a> {
             on_cluster_page,
             paged_clusters,
             cluster_paged,
+            members_paged,
             with_overlaps,
             doc_paged,
             has_dates,
@@ -243,8 +276,9 @@ impl<'a> Site<'a> {
         }
     }
 
-    /// Whether document `doc` has a page: it has a link, and it is a member of a cluster with
-    /// a page or among the first [`HtmlLimits::max_documents`] documents with overlaps.
+    /// Whether document `doc` has a page: it has a link, and it is among the first
+    /// [`HtmlLimits::max_documents`] members of the clusters with a page (in the index's order)
+    /// or among the first [`HtmlLimits::max_documents`] documents with overlaps.
     fn has_page(&self, doc: u32) -> bool {
         self.doc_paged[doc as usize]
     }
