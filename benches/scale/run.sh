@@ -25,7 +25,7 @@
 # Every command runs alone, one after another, under /usr/bin/time -v; outputs go to
 # target/scale/out/o.CORPUS.TOOL.RUN, a fresh directory for every run, kept until the next
 # benchmark removes them (overlaps.jsonl of the 1M corpus is about 2.5 GB, overlap/ of the
-# 250k one 3.7 GB: mind the disk with --runs above 1). gaoya runs with its own Rust tokenizer
+# 250k one 1.2 GB: mind the disk with --runs above 1). gaoya runs with its own Rust tokenizer
 # (benches/peers/peer_gaoya.py --tokenizer native), 128 permutations, threshold 0.5, like
 # reprint's defaults.
 set -euo pipefail
