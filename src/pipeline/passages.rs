@@ -163,9 +163,14 @@ pub fn relate(
         let lo = by_key.partition_point(|(k, _)| k.0 < r0);
         let hi = by_key.partition_point(|(k, _)| k.0 < r1);
         ps.extend(by_key[lo..hi].iter().map(|&(_, p)| p));
-        ps.par_sort_unstable_by_key(|&(a, b)| key(a, b));
-        ps.dedup();
-        (ps, from_fps)
+        // Each pair's key is looked up once, not at every comparison of the sort (the ranks of
+        // documents anywhere in the corpus). Distinct pairs have distinct keys, so sorting by
+        // key and pair gives the order of the keys.
+        let mut keyed: Vec<((u32, u32), Pair)> =
+            ps.into_par_iter().map(|(a, b)| (key(a, b), (a, b))).collect();
+        keyed.par_sort_unstable();
+        keyed.dedup();
+        (keyed.into_par_iter().map(|(_, p)| p).collect(), from_fps)
     };
     // The first and the last block that aligns each document: its sequence is made for the
     // first and let go after the last, so memory holds the sequences of the documents still
@@ -238,14 +243,17 @@ pub fn relate(
         // stay in cache); their second documents are anywhere in the corpus. Aligned in the
         // order of the second document, each sequence is fetched once for all its pairs, and
         // neighbours in memory come one after another. Decided pairs are taken in key order.
-        let mut by_second: Vec<u32> = (0..pairs.len() as u32).collect();
-        by_second.par_sort_unstable_by_key(|&k| {
-            let (a, b) = pairs[k as usize];
-            (if rank[a as usize] < rank[b as usize] { b } else { a }, k)
-        });
+        let mut by_second: Vec<(u32, u32)> = pairs
+            .par_iter()
+            .enumerate()
+            .map(|(k, &(a, b))| (if rank[a as usize] < rank[b as usize] { b } else { a }, k as u32))
+            .collect();
+        by_second.par_sort_unstable();
         let mut decided: Vec<(u32, Decided)> = Vec::new();
         for batch in by_second.chunks(ALIGN_BATCH) {
-            decided.par_extend(batch.par_iter().filter_map(|&k| Some((k, decide_one(&pairs[k as usize])?))));
+            decided.par_extend(
+                batch.par_iter().filter_map(|&(_, k)| Some((k, decide_one(&pairs[k as usize])?))),
+            );
             done += batch.len() as u64;
             progress.set(done);
         }
