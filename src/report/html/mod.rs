@@ -169,22 +169,20 @@ impl<'a> Selection<'a> {
         let mut cluster_paged = vec![false; run.clusters.iter().map(|c| c.id + 1).max().unwrap_or(0)];
         let mut doc_paged = vec![false; n];
         // Members of the clusters with a page, in the index's order, up to `max_documents`
-        // of them (a cluster's size has no bound, so neither would their pages).
-        // `members_paged`: how many clusters, from the first, have a page for every member.
-        let (mut member_pages, mut members_paged) = (0usize, 0usize);
-        for (k, c) in paged_clusters.iter().enumerate() {
+        // of them (a cluster's size has no bound, so neither would their pages); a document is
+        // in one cluster at most. `members_paged`: the clusters before the first member left out.
+        let (mut member_pages, mut members_paged, mut left_out) = (0usize, 0usize, false);
+        for c in &paged_clusters {
             cluster_paged[c.id] = true;
-            let mut all = true;
             for &m in c.members.iter().filter(|&&m| linked[m as usize] > 0) {
-                if !doc_paged[m as usize] && member_pages < limits.max_documents {
-                    doc_paged[m as usize] = true;
-                    member_pages += 1;
+                if member_pages == limits.max_documents {
+                    left_out = true;
+                    break;
                 }
-                all &= doc_paged[m as usize];
+                doc_paged[m as usize] = true;
+                member_pages += 1;
             }
-            if all && members_paged == k {
-                members_paged += 1;
-            }
+            members_paged += usize::from(!left_out);
         }
         let mut with_overlaps: Vec<(u32, usize)> =
             (0..n as u32).map(|d| (d, overlaps[d as usize])).filter(|&(_, k)| k > 0).collect();
