@@ -300,8 +300,7 @@ fn unmatched(s: &Sequence, mine: (u32, u32), o: &Sequence, theirs: (u32, u32)) -
     }
     let mut ranges: Vec<(u32, u32)> = Vec::new();
     let mut previous_unmatched = false;
-    for (t, &m) in (t0..t1).zip(&matched) {
-        let (start, end) = s.tokens.get(t);
+    for ((start, end), &m) in s.tokens.slice(t0, t1).zip(&matched) {
         match ranges.last_mut() {
             Some(r) if !m && previous_unmatched => r.1 = end,
             _ if !m => ranges.push((start, end)),
