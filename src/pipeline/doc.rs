@@ -28,8 +28,9 @@ pub struct Doc {
     /// parameters it was made with ([`Sketch::None`] for other modes and for empty documents;
     /// [`pipeline::run`](super::run) drops it once the candidates are known).
     pub sketch: Sketch,
-    /// Winnowing fingerprints of the word shingles (empty unless passages are on; let go with
-    /// the shingle sets once [`pipeline::run`](super::run) has made the clusters).
+    /// Winnowing fingerprints of the word shingles (empty unless passages are on;
+    /// [`pipeline::run`](super::run) lets them go once the passage candidates are indexed, or
+    /// with the shingle sets once it has made the clusters from decisions made elsewhere).
     pub winnowed: Vec<u64>,
     /// Length in characters.
     pub chars: usize,

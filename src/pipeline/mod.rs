@@ -359,6 +359,11 @@ fn stages(
     let (t, before) = (Instant::now(), reread.get());
     progress.start("passages", None, "pairs");
     let (proposed, df) = passage_candidates(&docs, &active, config);
+    if !keep_sketches {
+        // The proposals hold what passage detection needs of the winnowing fingerprints (the
+        // relations take theirs from the alignment sequences).
+        docs.par_iter_mut().for_each(|d| d.winnowed = Vec::new());
+    }
     let stars = identical::star_links(&docs, &identical_to, config);
     if !stars.is_empty() {
         // Cohesion compares every member pair of small clusters: copies need their sets too.
@@ -416,7 +421,8 @@ fn stages(
     Ok(let_sets_go(result, keep_sketches))
 }
 
-/// Clustering is the last reader of the shingle sets and winnowing fingerprints: the reports
+/// Clustering is the last reader of the shingle sets (and winnowing fingerprints, where the
+/// passage candidates did not let them go first): the reports
 /// read texts, links and clusters. Letting them go before the reports are written leaves their
 /// memory to the rendering. A caller that needs sets makes them again with [`fill_sets`], as
 /// `reprint eval` does; `keep` (the stages' `keep_sketches`) keeps them.
