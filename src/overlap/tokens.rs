@@ -12,7 +12,7 @@ const MARK: usize = 32;
 /// The byte ranges `[start, end)` of a document's tokens in its original text, in token order.
 /// Tokens may overlap (a character that folds into two words gives two tokens over its bytes),
 /// so each keeps its own start. A start is the step from the start before (under 255 bytes for
-/// nearly every word), and every [`MARK`]-th start is kept whole; lengths under 255 bytes take
+/// nearly every word), and every 32nd start is kept whole; lengths under 255 bytes take
 /// one byte. Steps and lengths that do not fit a byte (or a start before the one before it) are
 /// kept apart.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
