@@ -65,17 +65,21 @@ impl Tokens {
         (start, start + len)
     }
 
+    /// The start of token `i`: the steps from the last marked token. Panics when `i` is out
+    /// of range.
+    fn start(&self, i: usize) -> u32 {
+        assert!(i < self.len(), "token {i} of {}", self.len());
+        (i - i % MARK..=i).fold(0, |start, t| self.start_after(t, start))
+    }
+
     /// The byte range of token `i`. Panics when `i` is out of range.
     pub fn get(&self, i: usize) -> (u32, u32) {
-        assert!(i < self.len(), "token {i} of {}", self.len());
-        let mark = i - i % MARK;
-        let start = (mark..=i).fold(0, |start, t| self.start_after(t, start));
-        self.range(i, start)
+        self.range(i, self.start(i))
     }
 
     /// The byte ranges of tokens `from..to` (`to` at most [`Tokens::len`]), in token order.
     pub fn slice(&self, from: usize, to: usize) -> impl Iterator<Item = (u32, u32)> + '_ {
-        let mut start = if from < to { self.get(from).0 } else { 0 };
+        let mut start = if from < to { self.start(from) } else { 0 };
         (from..to).map(move |i| {
             if i > from {
                 start = self.start_after(i, start);
