@@ -101,7 +101,7 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
         let links = report::html::LinkCollector::new(args.html_max_pairs, dir);
         Some(links.with_context(|| format!("cannot write a temporary file in {}", dir.display()))?)
     };
-    let run = match &mut links {
+    let mut run = match &mut links {
         Some(links) => stage_cmd::run(
             &args.links,
             inputs.clone(),
@@ -116,7 +116,10 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
     // The two cluster files are written side by side (each is one thread's work).
     let csv_path = out.path("clusters.csv");
     let (json, csv) = rayon::join(
-        || out.stage("clusters.json", &ClusterReport::new(&run, names.clone()).to_json()),
+        || -> anyhow::Result<()> {
+            let report = ClusterReport::new(&run, names.clone()).context("cannot make clusters.json")?;
+            Ok(out.stage("clusters.json", &report.to_json())?)
+        },
         || report::clusters_csv::write(&run, &csv_path),
     );
     json?;
@@ -133,6 +136,9 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
             report::html::render(&run, &names, limits, &run.docs, &mut links, &mut |path, bytes| {
                 pages.write(path, bytes).map_err(anyhow::Error::from)
             })?;
+        // No output reads a text from here on. Closed before the pages are made durable (one
+        // syncfs of the filesystem), the file of texts is discarded rather than written back.
+        run.spilled = None;
         out.adopt_dir(pages)?;
         out.stage("overlap.html", index.as_bytes())?;
     }
@@ -188,11 +194,19 @@ fn dedup(args: DedupArgs, matches: &clap::ArgMatches) -> Result<u8> {
     if !args.links.links.is_empty() && !args.against.is_empty() {
         bail!("--links and --against cannot be combined: stage the reference corpus as inputs");
     }
-    let run = match &against_index {
+    let mut run = match &against_index {
         Some(ix) => index_cmd::against_run(ix, inputs.clone(), only_inputs, &config, &progress)?,
-        None => stage_cmd::run(&args.links, inputs.clone(), &config, &progress, &mut pipeline::NoOverlaps)?,
+        None => stage_cmd::run(
+            &args.links,
+            inputs.clone(),
+            &config,
+            &progress,
+            &mut pipeline::NoOverlapsIn(&args.out),
+        )?,
     };
     check_keep_field(&run)?;
+    // dedup's outputs read no text of the run (kept records are copied from the inputs).
+    run.spilled = None;
     let t = Instant::now();
     let plan = dedup::plan_for(&run, only_inputs, !args.against.is_empty());
     let dedup_out = dedup::DedupOutput {

@@ -61,5 +61,6 @@ pub fn against_index(
         links,
         clusters: Vec::new(),
         stats,
+        spilled: None,
     })
 }

@@ -81,10 +81,10 @@ pub struct QueryResult {
 struct Collect(Vec<VerifiedPair>);
 
 impl OverlapSink for Collect {
-    fn overlap(&mut self, _: &[Doc], pair: &VerifiedPair, _: (u32, u32)) {
+    fn overlap(&mut self, _: &crate::pipeline::Docs, pair: &VerifiedPair, _: (u32, u32)) {
         self.0.push(pair.clone());
     }
-    fn finish(&mut self, _: &[Doc], held: &[((u32, u32), VerifiedPair)]) {
+    fn finish(&mut self, _: &crate::pipeline::Docs, held: &[((u32, u32), VerifiedPair)]) {
         self.0.extend(held.iter().map(|(_, p)| p.clone()));
     }
 }
@@ -302,11 +302,11 @@ pub fn match_batch(index: &Index, batch: Vec<Doc>) -> Result<Matched, IndexError
     let verified = verify::verify(&candidates, &sets, config.threshold);
     let mut sink = Collect(Vec::new());
     // Indexed and query documents hold their texts: nothing is read again.
-    let (_, _, held) =
+    let (_, _, held, _) =
         relate(&mut docs, verified, stars, &proposed, &df, config, &mut sink, &NoProgress, &mut |_, _| {
-            Ok(())
+            Ok(None)
         })?;
-    sink.finish(&docs, &held);
+    sink.finish(&crate::pipeline::Docs::held(&docs), &held);
 
     let mut pairs = Vec::new();
     for mut p in sink.0 {

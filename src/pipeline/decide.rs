@@ -4,7 +4,7 @@
 //! runs both in memory; `reprint stage link` runs the first on a part of the pairs and
 //! `--links` hands its results to the second (see [`crate::stage`]).
 
-use super::{Doc, OverlapSink, RelationCounts};
+use super::{Docs, OverlapSink, RelationCounts};
 use crate::config::PassageParams;
 use crate::lsh::{winnow::DocFrequency, Pair};
 use crate::overlap::{self, Sequence};
@@ -118,7 +118,7 @@ impl Absorbed {
     }
 
     /// Takes one decided pair (calls come in increasing key).
-    pub fn take(&mut self, d: Decided, docs: &[Doc], rank: &[u32], sink: &mut dyn OverlapSink) {
+    pub fn take(&mut self, d: Decided, docs: &Docs, rank: &[u32], sink: &mut dyn OverlapSink) {
         if let Some((k, p)) = self.absorb(d, rank) {
             sink.overlap(docs, &p, k);
         }
@@ -128,7 +128,7 @@ impl Absorbed {
     pub fn take_all(
         &mut self,
         decided: impl IntoIterator<Item = Decided>,
-        docs: &[Doc],
+        docs: &Docs,
         rank: &[u32],
         sink: &mut dyn OverlapSink,
     ) {

@@ -3,7 +3,7 @@
 //! decisions of [`super::relate`] taken in the same order.
 
 use super::decide::{Absorbed, Decided};
-use super::{fill_sets, id_ranks, identical, without_passages, Doc, Held, OverlapSink, RelationCounts};
+use super::{fill_sets, id_ranks, identical, without_passages, Doc, Docs, Held, OverlapSink, RelationCounts};
 use crate::config::Config;
 use crate::verify::VerifiedPair;
 
@@ -39,7 +39,7 @@ pub fn relate_decided(
     decided.sort_unstable_by_key(key);
     let mut absorbed = Absorbed::new(RelationCounts::default());
     for d in decided {
-        absorbed.take(d, docs, &rank, sink);
+        absorbed.take(d, &Docs::held(docs), &rank, sink);
     }
     absorbed.conclude(stars, &rank, config.prune_composites, &params, &rules)
 }

@@ -16,6 +16,7 @@ mod identical;
 mod passages;
 mod read;
 mod sets;
+mod spill;
 mod texts;
 
 pub use crate::config::{
@@ -28,9 +29,12 @@ pub use decide::{decide, in_id_order, Absorbed, Decided, Side};
 pub use decided::relate_decided;
 pub use doc::Doc;
 pub use identical::{representatives, star_links};
-pub use passages::{id_ranks, relate, without_passages, Held, NoOverlaps, OverlapSink, RelationCounts};
+pub use passages::{
+    id_ranks, relate, without_passages, Held, NoOverlaps, NoOverlapsIn, OverlapSink, RelationCounts,
+};
 pub use read::{read_and_sketch, ReadSummary};
 pub use sets::{fill_sets, involved, sequence, shingle_set};
+pub use spill::{Docs, Read, TextSpill};
 pub use texts::{Texts, Want};
 
 use crate::cluster::{self, Cluster};
@@ -39,6 +43,7 @@ use crate::lsh::Pair;
 use crate::verify::{self, LinkedBy, Relation, VerifiedPair};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::path::Path;
 use std::time::{Duration, Instant};
 use thiserror::Error;
 
@@ -57,6 +62,9 @@ pub enum RunError {
     /// An input read again for texts no longer holds the records read first.
     #[error("{0}")]
     Changed(String),
+    /// The temporary file of texts (see [`TextSpill`]) could not be written or read.
+    #[error("the temporary file of texts in {0}")]
+    Scratch(String),
 }
 
 /// Receives progress from a run. The library never prints; the binary draws bars.
@@ -142,6 +150,16 @@ pub struct RunResult {
     pub clusters: Vec<Cluster>,
     /// Counts and timings.
     pub stats: Stats,
+    /// The texts that documents do not hold, past `--text-memory`, in a temporary file: read
+    /// through [`RunResult::texts`].
+    pub spilled: Option<TextSpill>,
+}
+
+impl RunResult {
+    /// The documents with their texts, held or read from [`RunResult::spilled`].
+    pub fn texts(&self) -> Docs<'_> {
+        Docs::with(&self.docs, self.spilled.as_ref())
+    }
 }
 
 /// Documents without the field of `--keep earliest:FIELD` / `latest:FIELD`: they rank after
@@ -312,8 +330,19 @@ fn stages(
         stats.verified_pairs = decisions.verified_pairs;
         let counts =
             RelationCounts { aligned: decisions.aligned, proposed: decisions.passage_candidates, ..counts };
-        let result =
-            conclude(docs, summary, identical_to, Vec::new(), links, counts, held, config, overlaps, stats);
+        let result = conclude(
+            docs,
+            summary,
+            identical_to,
+            Vec::new(),
+            links,
+            counts,
+            held,
+            config,
+            overlaps,
+            stats,
+            None,
+        );
         return Ok(let_sets_go(result, keep_sketches));
     }
 
@@ -380,7 +409,10 @@ fn stages(
     // again, so that a text wanted after all is read, never missing.
     let copies = (!let_go && !keep_sketches && texts.budget(config).is_some())
         .then(|| involved(docs.len(), stars.iter().map(|p| (p.a, p.b))));
-    let (links, counts, held) = relate(
+    // Texts that reading let go are written to a temporary file beside the outputs for the
+    // passage stage, rather than held (where the sink names a directory for it).
+    let scratch = overlaps.scratch().filter(|_| let_go).map(Path::to_path_buf);
+    let (links, counts, held, spill) = relate(
         &mut docs,
         verified,
         stars,
@@ -390,6 +422,12 @@ fn stages(
         overlaps,
         progress,
         &mut |docs, wanted| {
+            if let Some(dir) = &scratch {
+                let t = Instant::now();
+                let spill = texts.spill(docs, wanted, dir, progress)?;
+                reread.set(reread.get() + t.elapsed());
+                return Ok(spill);
+            }
             load(docs, wanted, Want::Text)?;
             if let Some(copies) = &copies {
                 docs.par_iter_mut().zip(wanted.par_iter().zip(copies.par_iter())).for_each(
@@ -400,7 +438,7 @@ fn stages(
                     },
                 );
             }
-            Ok(())
+            Ok(None)
         },
     )?;
     drop(df);
@@ -408,16 +446,32 @@ fn stages(
     if config.passages.is_some() {
         stats.timings.push(("passages", since(t, before)));
     }
-    // The reports show the texts of linked documents and of overlaps.
-    let wanted = involved(docs.len(), links.iter().chain(held.iter().map(|(_, p)| p)).map(|p| (p.a, p.b)));
+    // The reports show the texts of linked documents and of overlaps (those the passage stage
+    // wrote to a file are read from there).
+    let mut wanted =
+        involved(docs.len(), links.iter().chain(held.iter().map(|(_, p)| p)).map(|p| (p.a, p.b)));
+    if let Some(spill) = &spill {
+        wanted.par_iter_mut().enumerate().for_each(|(d, w)| *w = *w && !spill.has(d));
+    }
     load(&mut docs, &wanted, Want::Text)?;
     if !reread.get().is_zero() {
         stats.timings.push(("texts", reread.get()));
     }
 
     stats.candidate_pairs = candidates.len();
-    let result =
-        conclude(docs, summary, identical_to, candidates, links, counts, held, config, overlaps, stats);
+    let result = conclude(
+        docs,
+        summary,
+        identical_to,
+        candidates,
+        links,
+        counts,
+        held,
+        config,
+        overlaps,
+        stats,
+        spill,
+    );
     Ok(let_sets_go(result, keep_sketches))
 }
 
@@ -450,6 +504,7 @@ fn conclude(
     config: &Config,
     overlaps: &mut dyn OverlapSink,
     mut stats: Stats,
+    spilled: Option<TextSpill>,
 ) -> RunResult {
     let t = Instant::now();
     // Story clusters: the links across a sparse cut become overlaps, in overlaps.jsonl too.
@@ -470,7 +525,7 @@ fn conclude(
         }
         method => (links, method),
     };
-    overlaps.finish(&docs, &held);
+    overlaps.finish(&Docs::with(&docs, spilled.as_ref()), &held);
     drop(held);
     let clusters = cluster::cluster(docs.len(), &links, docs.as_slice(), config.keep, method);
     stats.timings.push(("cluster", t.elapsed()));
@@ -500,5 +555,6 @@ fn conclude(
         links,
         clusters,
         stats,
+        spilled,
     }
 }

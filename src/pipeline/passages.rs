@@ -2,7 +2,7 @@
 //! ([`crate::relation`]), streaming overlaps to an [`OverlapSink`] and returning story links.
 
 use super::decide::{decide, in_id_order, Absorbed, Decided, Side};
-use super::{fill_sets, sequence, Doc, Progress, Proposals, RunError};
+use super::{fill_sets, sequence, Doc, Docs, Progress, Proposals, RunError, TextSpill};
 use crate::config::Config;
 use crate::lsh::{winnow, Pair};
 use crate::overlap::Sequence;
@@ -10,6 +10,7 @@ use crate::relation::{self, RelationConfig};
 use crate::shingle::ShingleKind;
 use crate::verify::{self, Relation, VerifiedPair};
 use rayon::prelude::*;
+use std::path::Path;
 use std::sync::OnceLock;
 
 /// Receives the pairs that share passages, in the order of their documents' ids (smaller id
@@ -17,11 +18,11 @@ use std::sync::OnceLock;
 pub trait OverlapSink {
     /// A pair whose only relation is `overlap`, as soon as it is decided (`pair.a` has the
     /// smaller id). `key` orders pairs: calls come in increasing `key`.
-    fn overlap(&mut self, docs: &[Doc], pair: &VerifiedPair, key: (u32, u32));
+    fn overlap(&mut self, docs: &Docs, pair: &VerifiedPair, key: (u32, u32));
     /// The overlap-only pairs of one block, in increasing key: the same as
     /// [`OverlapSink::overlap`] for each in turn (which is what it does unless a sink prepares
     /// them on several threads first).
-    fn overlaps(&mut self, docs: &[Doc], pairs: &[((u32, u32), VerifiedPair)]) {
+    fn overlaps(&mut self, docs: &Docs, pairs: &[((u32, u32), VerifiedPair)]) {
         for (key, pair) in pairs {
             self.overlap(docs, pair, *key);
         }
@@ -29,15 +30,33 @@ pub trait OverlapSink {
     /// The pairs held until the end (story links, and the links that composite pruning
     /// turned into overlaps), in increasing `key`, with their final relations; called once,
     /// after the last [`OverlapSink::overlap`].
-    fn finish(&mut self, docs: &[Doc], held: &[((u32, u32), VerifiedPair)]);
+    fn finish(&mut self, docs: &Docs, held: &[((u32, u32), VerifiedPair)]);
+    /// A directory where the run may keep temporary files: the texts of the documents it
+    /// aligns, when reading let them go (see [`super::TextSpill`]). `None` (the default): those
+    /// texts are held in memory.
+    fn scratch(&self) -> Option<&Path> {
+        None
+    }
 }
 
 /// An [`OverlapSink`] that keeps nothing.
 pub struct NoOverlaps;
 
 impl OverlapSink for NoOverlaps {
-    fn overlap(&mut self, _: &[Doc], _: &VerifiedPair, _: (u32, u32)) {}
-    fn finish(&mut self, _: &[Doc], _: &[((u32, u32), VerifiedPair)]) {}
+    fn overlap(&mut self, _: &Docs, _: &VerifiedPair, _: (u32, u32)) {}
+    fn finish(&mut self, _: &Docs, _: &[((u32, u32), VerifiedPair)]) {}
+}
+
+/// An [`OverlapSink`] that keeps nothing and names a directory for the run's temporary files
+/// (see [`OverlapSink::scratch`]).
+pub struct NoOverlapsIn<'a>(pub &'a Path);
+
+impl OverlapSink for NoOverlapsIn<'_> {
+    fn overlap(&mut self, _: &Docs, _: &VerifiedPair, _: (u32, u32)) {}
+    fn finish(&mut self, _: &Docs, _: &[((u32, u32), VerifiedPair)]) {}
+    fn scratch(&self) -> Option<&Path> {
+        Some(self.0)
+    }
 }
 
 /// Pairs aligned at a time (progress is told after each batch). The decided pairs of one
@@ -66,8 +85,9 @@ pub fn sets_from_sequences(config: &Config) -> bool {
     config.passages.is_some() && config.shingle.kind == ShingleKind::Word
 }
 
-/// Gives the documents a mask marks their texts (see [`super::Texts`]).
-pub type TextsFor<'a> = dyn FnMut(&mut [Doc], &[bool]) -> Result<(), RunError> + 'a;
+/// Gives the documents a mask marks their texts (see [`super::Texts`]), or writes them to a
+/// temporary file it returns (see [`TextSpill`]).
+pub type TextsFor<'a> = dyn FnMut(&mut [Doc], &[bool]) -> Result<Option<TextSpill>, RunError> + 'a;
 
 /// The pairs [`relate`] holds for [`OverlapSink::finish`]: story links and the links composite
 /// pruning set aside, with their keys, in increasing key.
@@ -119,7 +139,8 @@ pub fn without_passages(
 /// Without passage detection, the verified pairs are the story links.
 /// `progress` sees the stage `passages` restart with the number of pairs to align as its total,
 /// and the pairs aligned so far after each batch. `texts` gives the documents to align their
-/// texts (see [`super::Texts`]).
+/// texts (see [`super::Texts`]), or the file of those texts it wrote, which is returned for
+/// the reports.
 #[allow(clippy::too_many_arguments)]
 pub fn relate(
     docs: &mut [Doc],
@@ -131,7 +152,7 @@ pub fn relate(
     sink: &mut dyn OverlapSink,
     progress: &dyn Progress,
     texts: &mut TextsFor,
-) -> Result<(Vec<VerifiedPair>, RelationCounts, Held), RunError> {
+) -> Result<(Vec<VerifiedPair>, RelationCounts, Held, Option<TextSpill>), RunError> {
     let rules = config.relations();
     let rank = id_ranks(docs);
     let key = |a: u32, b: u32| {
@@ -139,7 +160,8 @@ pub fn relate(
         (x.min(y), x.max(y))
     };
     let Some(params) = config.passages else {
-        return Ok(without_passages(verified, stars, &rank, &rules));
+        let (links, counts, held) = without_passages(verified, stars, &rank, &rules);
+        return Ok((links, counts, held, None));
     };
     // Pairs are aligned a block of documents at a time, in id order: block `i` holds the pairs
     // whose first document in id order is among the documents of ranks `i * PAIR_BLOCK ..`, so
@@ -193,7 +215,7 @@ pub fn relate(
         from_fps += n;
     }
     let involved: Vec<bool> = first.iter().map(|&f| f != UNUSED).collect();
-    texts(docs, &involved)?;
+    let spill = texts(docs, &involved)?;
     let blocks = order.len().div_ceil(PAIR_BLOCK);
     let (starting, ending) = (by_block(&first, blocks), by_block(&last, blocks));
     drop((first, last));
@@ -222,14 +244,17 @@ pub fn relate(
         // The sequences this block is the first to need.
         let stored: Vec<(u32, Option<Box<Sequence>>)> =
             starting.of(i).iter().map(|&d| (d, docs[d as usize].sequence.take())).collect();
+        let shared = Docs::with(docs, spill.as_ref());
         let made: Vec<(u32, Sequence)> = stored
             .into_par_iter()
-            .map(|(d, s)| (d, s.map_or_else(|| sequence(&docs[d as usize].text, config), |s| *s)))
-            .collect();
+            .map(|(d, s)| match s {
+                Some(s) => Ok((d, *s)),
+                None => Ok((d, sequence(&shared.text(d).map_err(|e| scratch(spill.as_ref(), e))?, config))),
+            })
+            .collect::<Result<_, RunError>>()?;
         for (d, s) in made {
             sequences[d as usize] = Some(s);
         }
-        let shared: &[Doc] = docs;
         let side = |d: u32| -> Option<Side> {
             let d = d as usize;
             let set = (!by_words).then_some(shared[d].shingles.as_slice());
@@ -258,7 +283,7 @@ pub fn relate(
             progress.set(done);
         }
         decided.par_sort_unstable_by_key(|&(k, _)| k);
-        absorbed.take_all(decided.into_iter().map(|(_, d)| d), shared, &rank, sink);
+        absorbed.take_all(decided.into_iter().map(|(_, d)| d), &shared, &rank, sink);
         // The sequences no later block needs: let go, each leaving its shingle set behind.
         let gone: Vec<(u32, Sequence)> =
             ending.of(i).iter().filter_map(|&d| Some((d, sequences[d as usize].take()?))).collect();
@@ -276,7 +301,13 @@ pub fn relate(
             fps[d as usize] = OnceLock::new();
         }
     }
-    Ok(absorbed.conclude(stars, &rank, config.prune_composites, &params, &rules))
+    let (links, counts, held) = absorbed.conclude(stars, &rank, config.prune_composites, &params, &rules);
+    Ok((links, counts, held, spill))
+}
+
+/// The error of the temporary file of texts.
+fn scratch(spill: Option<&TextSpill>, e: std::io::Error) -> RunError {
+    RunError::Scratch(format!("{}: {e}", spill.map_or_else(String::new, |s| s.dir().display().to_string())))
 }
 
 /// Documents grouped by a block index (`UNUSED`, `u32::MAX`, in none): compressed rows.

@@ -9,11 +9,13 @@
 //! Standard input and pipes (FIFOs, process substitutions) cannot be read twice, so a run with
 //! one of them among its inputs holds every text.
 
+use super::spill::{SpillWriter, TextSpill};
 use super::{shingle_set, Doc, Progress, RunError};
 use crate::config::Config;
 use crate::corpus::{records_at_lines, CorpusConfig, CorpusReader, Input, RawDoc, Record};
 use rayon::prelude::*;
 use std::ops::ControlFlow;
+use std::path::Path;
 
 /// What [`Texts::load`] gives a document.
 #[derive(Clone, Copy)]
@@ -70,15 +72,56 @@ impl<'a> Texts<'a> {
         want: Want,
         progress: &dyn Progress,
     ) -> Result<bool, RunError> {
-        let (Some(inputs), Some(corpus)) = (self.inputs, self.corpus) else { return Ok(false) };
-        let missing = |d: &Doc| {
-            d.text.is_empty()
-                && d.chars > 0
-                && match want {
-                    Want::Text => true,
-                    Want::Set(_) => d.shingles.is_empty() && d.shingle_count > 0,
-                }
+        let missing = |d: &Doc| match want {
+            Want::Text => true,
+            Want::Set(_) => d.shingles.is_empty() && d.shingle_count > 0,
         };
+        self.read_again(docs, wanted, missing, progress, |docs, got| {
+            give(docs, got, want);
+            Ok(())
+        })
+    }
+
+    /// Writes the texts of the documents `wanted` marks that do not hold theirs to a new
+    /// temporary file in `dir`, reading the inputs again; `None` when no text is missing.
+    pub fn spill(
+        &self,
+        docs: &mut [Doc],
+        wanted: &[bool],
+        dir: &Path,
+        progress: &dyn Progress,
+    ) -> Result<Option<TextSpill>, RunError> {
+        let scratch = |e: std::io::Error| RunError::Scratch(format!("{}: {e}", dir.display()));
+        let mut out = None;
+        self.read_again(
+            docs,
+            wanted,
+            |_| true,
+            progress,
+            |_, got| {
+                if out.is_none() {
+                    out = Some(SpillWriter::create(dir, wanted.len()).map_err(scratch)?);
+                }
+                let w = out.as_mut().expect("created above");
+                got.iter().try_for_each(|(i, text)| w.push(*i, text)).map_err(scratch)
+            },
+        )?;
+        out.map(|w| w.finish().map_err(scratch)).transpose()
+    }
+
+    /// Reads the inputs again up to the last document `wanted` marks that has no text and
+    /// that `missing` accepts, and hands the texts of those documents to `got`, a batch at a
+    /// time. Returns whether the inputs were read.
+    fn read_again(
+        &self,
+        docs: &mut [Doc],
+        wanted: &[bool],
+        missing: impl Fn(&Doc) -> bool,
+        progress: &dyn Progress,
+        mut got: impl FnMut(&mut [Doc], Vec<(usize, String)>) -> Result<(), RunError>,
+    ) -> Result<bool, RunError> {
+        let (Some(inputs), Some(corpus)) = (self.inputs, self.corpus) else { return Ok(false) };
+        let missing = |d: &Doc| d.text.is_empty() && d.chars > 0 && missing(d);
         let Some(last) = (0..docs.len()).rev().find(|&i| wanted.get(i) == Some(&true) && missing(&docs[i]))
         else {
             return Ok(false);
@@ -98,12 +141,12 @@ impl<'a> Texts<'a> {
                 let Some(path) = inputs.get(group[0].0).and_then(Input::path) else { continue };
                 let lines: Vec<(u64, usize)> = group.iter().map(|&(_, line, i)| (line, i)).collect();
                 records_at_lines(path, corpus, &lines, |batch| -> Result<(), RunError> {
-                    let mut got = Vec::with_capacity(batch.len());
+                    let mut texts = Vec::with_capacity(batch.len());
                     for (i, raw) in batch {
-                        got.push((i, text_of(raw, &docs[i])?));
+                        texts.push((i, text_of(raw, &docs[i])?));
                     }
-                    given += got.len() as u64;
-                    give(docs, got, want);
+                    given += texts.len() as u64;
+                    got(docs, texts)?;
                     progress.set(given);
                     Ok(())
                 })?;
@@ -119,15 +162,15 @@ impl<'a> Texts<'a> {
         // As in reading: the reader runs a batch ahead, so that splitting lines overlaps with
         // making the previous batch's sets.
         reader.read_ahead(|batch| -> Result<ControlFlow<()>, RunError> {
-            let mut got: Vec<(usize, String)> = Vec::new();
+            let mut texts: Vec<(usize, String)> = Vec::new();
             for record in batch {
                 let Record::Doc(raw) = record else { continue };
                 if i <= last && wanted[i] && missing(&docs[i]) {
-                    got.push((i, text_of(Some(raw), &docs[i])?));
+                    texts.push((i, text_of(Some(raw), &docs[i])?));
                 }
                 i += 1;
             }
-            give(docs, got, want);
+            got(docs, texts)?;
             progress.set(stored.load(std::sync::atomic::Ordering::Relaxed));
             Ok(if i > last { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
         })?;
@@ -171,7 +214,7 @@ fn changed(at: &str, id: &str) -> RunError {
 mod tests {
     use super::*;
     use crate::config::Params;
-    use crate::pipeline::{read_and_sketch, run, run_on, NoOverlaps, NoProgress, OverlapSink};
+    use crate::pipeline::{read_and_sketch, run, run_on, Docs, NoOverlaps, NoProgress, OverlapSink};
     use crate::verify::VerifiedPair;
     use std::path::PathBuf;
 
@@ -180,11 +223,11 @@ mod tests {
     struct Seen(Vec<(String, (usize, usize))>);
 
     impl OverlapSink for Seen {
-        fn overlap(&mut self, docs: &[Doc], p: &VerifiedPair, _: (u32, u32)) {
-            let len = |d: u32| docs[d as usize].text.len();
+        fn overlap(&mut self, docs: &Docs, p: &VerifiedPair, _: (u32, u32)) {
+            let len = |d: u32| docs.text(d).unwrap().len();
             self.0.push((format!("{p:?}"), (len(p.a), len(p.b))));
         }
-        fn finish(&mut self, docs: &[Doc], held: &[((u32, u32), VerifiedPair)]) {
+        fn finish(&mut self, docs: &Docs, held: &[((u32, u32), VerifiedPair)]) {
             held.iter().for_each(|(_, p)| self.overlap(docs, p, (0, 0)));
         }
     }

@@ -74,8 +74,8 @@
 //! that shares a passage, with the same pair fields ([`super::overlaps`]). The `compare --json` and `eval.json` documents are described in
 //! [`super::compare`] and [`super::eval`].
 
+use super::offsets::byte_passage_chars;
 pub use super::offsets::char_offsets;
-use super::offsets::passage_chars;
 pub use super::params::{NormalizeParams, ParamsReport, PassageParamsReport, Tool};
 use super::round6;
 use crate::corpus::Skipped;
@@ -272,36 +272,39 @@ pub struct ClusterReport {
 }
 
 impl ClusterReport {
-    /// Builds the report of a run; `sources` names the inputs in order.
-    pub fn new(run: &RunResult, sources: Vec<String>) -> Self {
+    /// Builds the report of a run; `sources` names the inputs in order. Fails only when a text
+    /// cannot be read from the run's temporary file ([`RunResult::spilled`]).
+    pub fn new(run: &RunResult, sources: Vec<String>) -> std::io::Result<Self> {
         let id = |d: u32| run.docs[d as usize].id.clone();
         let clusters = run
             .clusters
             .iter()
-            .map(|c| ClusterEntry {
-                id: c.id,
-                size: c.members.len(),
-                representative: id(c.representative),
-                members: c.members.iter().map(|&m| id(m)).collect(),
-                meta: {
-                    let meta: std::collections::BTreeMap<String, MetaObject> = c
-                        .members
-                        .iter()
-                        .filter_map(|&m| Some((id(m), MetaObject::of(&run.docs[m as usize])?)))
-                        .collect();
-                    (!meta.is_empty()).then_some(meta)
-                },
-                cohesion: CohesionReport {
-                    compared_pairs: c.cohesion.compared_pairs,
-                    min_jaccard: round6(c.cohesion.min_jaccard),
-                    min_link_score: round6(c.cohesion.min_link_score),
-                    linked_pairs: c.cohesion.linked_pairs,
-                    unlinked_pairs: c.cohesion.unlinked_pairs,
-                    bridges: c.cohesion.bridges.iter().map(|&(a, b)| [id(a), id(b)]).collect(),
-                },
-                pairs: c.pairs.iter().map(|p| pair_report(run, p)).collect(),
+            .map(|c| -> std::io::Result<ClusterEntry> {
+                Ok(ClusterEntry {
+                    id: c.id,
+                    size: c.members.len(),
+                    representative: id(c.representative),
+                    members: c.members.iter().map(|&m| id(m)).collect(),
+                    meta: {
+                        let meta: std::collections::BTreeMap<String, MetaObject> = c
+                            .members
+                            .iter()
+                            .filter_map(|&m| Some((id(m), MetaObject::of(&run.docs[m as usize])?)))
+                            .collect();
+                        (!meta.is_empty()).then_some(meta)
+                    },
+                    cohesion: CohesionReport {
+                        compared_pairs: c.cohesion.compared_pairs,
+                        min_jaccard: round6(c.cohesion.min_jaccard),
+                        min_link_score: round6(c.cohesion.min_link_score),
+                        linked_pairs: c.cohesion.linked_pairs,
+                        unlinked_pairs: c.cohesion.unlinked_pairs,
+                        bridges: c.cohesion.bridges.iter().map(|&(a, b)| [id(a), id(b)]).collect(),
+                    },
+                    pairs: c.pairs.iter().map(|p| pair_report(run, p)).collect::<std::io::Result<_>>()?,
+                })
             })
-            .collect();
+            .collect::<std::io::Result<_>>()?;
         let empty: Vec<EmptyDoc> = run
             .docs
             .iter()
@@ -309,7 +312,7 @@ impl ClusterReport {
             .map(|d| EmptyDoc { id: d.id.clone(), source: d.origin.source.clone(), line: d.origin.line })
             .collect();
         let s = &run.stats;
-        ClusterReport {
+        Ok(ClusterReport {
             schema_version: SCHEMA_VERSION,
             tool: Tool::current(),
             params: ParamsReport::new(&run.config),
@@ -336,7 +339,7 @@ impl ClusterReport {
                 skipped_by_reason: (!run.skipped.is_empty()).then(|| run.skipped.by_reason().clone()),
             },
             clusters,
-        }
+        })
     }
 
     /// The report as pretty-printed JSON with a trailing newline.
@@ -352,15 +355,42 @@ impl ClusterReport {
 }
 
 /// The report form of a linked pair, with passage offsets converted to characters.
-pub fn pair_report(run: &RunResult, p: &VerifiedPair) -> PairReport {
-    pair_report_in(&run.docs, p)
+pub fn pair_report(run: &RunResult, p: &VerifiedPair) -> std::io::Result<PairReport> {
+    let docs = run.texts();
+    pair_report_read(&docs, &docs.read(vec![p.a, p.b])?, p)
 }
 
-/// The report form of a pair of `docs`.
+/// The report form of a pair of `docs`, which hold their texts.
 pub fn pair_report_in(docs: &[crate::pipeline::Doc], p: &VerifiedPair) -> PairReport {
     let (da, db) = (&docs[p.a as usize], &docs[p.b as usize]);
+    pair_report_of(da, db, da.text.as_bytes(), db.text.as_bytes(), p)
+}
+
+/// The report form of a pair of `docs`, their texts from `texts` (which has read those of
+/// the pair).
+pub fn pair_report_read(
+    docs: &[crate::pipeline::Doc],
+    texts: &crate::pipeline::Read,
+    p: &VerifiedPair,
+) -> std::io::Result<PairReport> {
+    let (da, db) = (&docs[p.a as usize], &docs[p.b as usize]);
+    let (ta, tb) = match &p.alignment {
+        Some(_) => (texts.bytes(p.a)?, texts.bytes(p.b)?),
+        None => Default::default(),
+    };
+    Ok(pair_report_of(da, db, &ta, &tb, p))
+}
+
+/// The report form of a pair of documents with texts `ta` and `tb` (their UTF-8 bytes).
+fn pair_report_of(
+    da: &crate::pipeline::Doc,
+    db: &crate::pipeline::Doc,
+    ta: &[u8],
+    tb: &[u8],
+    p: &VerifiedPair,
+) -> PairReport {
     let passages = p.alignment.as_ref().map(|al| {
-        let chars = passage_chars(&da.text, &db.text, &al.passages);
+        let chars = byte_passage_chars(ta, tb, &al.passages);
         al.passages
             .iter()
             .zip(chars)

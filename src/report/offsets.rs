@@ -6,6 +6,12 @@ use crate::overlap::Passage;
 /// Converts byte offsets of `text` (on char boundaries) to character offsets in one pass;
 /// returns a lookup from byte offset to character offset.
 pub fn char_offsets(text: &str, bytes: &mut [u32]) -> impl Fn(u32) -> u64 {
+    byte_char_offsets(text.as_bytes(), bytes)
+}
+
+/// [`char_offsets`] on the bytes of a UTF-8 text (not checked again): the characters before a
+/// byte offset are the bytes before it that are not continuation bytes, on a boundary or not.
+pub fn byte_char_offsets(text: &[u8], bytes: &mut [u32]) -> impl Fn(u32) -> u64 {
     bytes.sort_unstable();
     let mut map: Vec<(u32, u64)> = Vec::with_capacity(bytes.len());
     let mut chars = 0u64;
@@ -13,11 +19,7 @@ pub fn char_offsets(text: &str, bytes: &mut [u32]) -> impl Fn(u32) -> u64 {
     for &b in bytes.iter() {
         let b_us = (b as usize).min(text.len());
         if b_us >= pos {
-            chars += match text.get(pos..b_us) {
-                Some(s) => s.chars().count() as u64,
-                // Off a boundary: characters are the bytes that are not continuation bytes.
-                None => text.as_bytes()[pos..b_us].iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64,
-            };
+            chars += text[pos..b_us].iter().map(|&c| u64::from((c as i8) >= -0x40)).sum::<u64>();
             pos = b_us;
         }
         map.push((b, chars));
@@ -27,10 +29,15 @@ pub fn char_offsets(text: &str, bytes: &mut [u32]) -> impl Fn(u32) -> u64 {
 
 /// The `[start, end)` character ranges of `passages` in `a` and in `b`, in order.
 pub fn passage_chars(a: &str, b: &str, passages: &[Passage]) -> Vec<([u64; 2], [u64; 2])> {
+    byte_passage_chars(a.as_bytes(), b.as_bytes(), passages)
+}
+
+/// [`passage_chars`] on the bytes of two UTF-8 texts (see [`byte_char_offsets`]).
+pub fn byte_passage_chars(a: &[u8], b: &[u8], passages: &[Passage]) -> Vec<([u64; 2], [u64; 2])> {
     let mut offs_a: Vec<u32> = passages.iter().flat_map(|x| [x.a.0, x.a.1]).collect();
     let mut offs_b: Vec<u32> = passages.iter().flat_map(|x| [x.b.0, x.b.1]).collect();
-    let ca = char_offsets(a, &mut offs_a);
-    let cb = char_offsets(b, &mut offs_b);
+    let ca = byte_char_offsets(a, &mut offs_a);
+    let cb = byte_char_offsets(b, &mut offs_b);
     passages.iter().map(|x| ([ca(x.a.0), ca(x.a.1)], [cb(x.b.0), cb(x.b.1)])).collect()
 }
 
@@ -46,8 +53,8 @@ mod tests {
         assert_eq!([f(0), f(3), f(5), f(8), f(9)], [0, 3, 4, 6, 7]);
     }
 
-    /// Long texts (counted a word at a time by the standard library) and offsets off a
-    /// character boundary give the count of bytes that start a character before the offset.
+    /// Long texts and offsets off a character boundary give the count of bytes that start a
+    /// character before the offset; on a boundary, the standard library's count of characters.
     #[test]
     fn offsets_count_the_characters_before_them() {
         let text = "جندي 1037 ".repeat(200);
@@ -56,6 +63,9 @@ mod tests {
         for &b in &bytes {
             let want = text.as_bytes()[..b as usize].iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64;
             assert_eq!(f(b), want, "byte {b}");
+            if let Some(prefix) = text.get(..b as usize) {
+                assert_eq!(f(b), prefix.chars().count() as u64, "byte {b}");
+            }
         }
     }
 }

@@ -25,9 +25,9 @@
 //! they are decided; only story links are held until the end, when the two sorted streams are
 //! merged into the final file, which is staged and renamed with the run's other outputs.
 
-use super::json::pair_report_in;
+use super::json::pair_report_read;
 use super::AtomicFile;
-use crate::pipeline::{Doc, OverlapSink};
+use crate::pipeline::{Docs, OverlapSink, Read};
 use crate::verify::VerifiedPair;
 use rayon::prelude::*;
 use std::io::{self, BufRead, Write};
@@ -90,8 +90,9 @@ impl OverlapsWriter {
         }
     }
 
-    fn record(docs: &[Doc], p: &VerifiedPair) -> io::Result<Vec<u8>> {
-        let mut line = serde_json::to_vec(&pair_report_in(docs, p))?;
+    /// The record of `p`, its texts from `texts`.
+    fn record(docs: &Docs, texts: &Read, p: &VerifiedPair) -> io::Result<Vec<u8>> {
+        let mut line = serde_json::to_vec(&pair_report_read(docs, texts, p)?)?;
         let sides = [("meta_a", docs[p.a as usize].meta_json()), ("meta_b", docs[p.b as usize].meta_json())];
         if sides.iter().any(|(_, m)| m.is_some()) && line.last() == Some(&b'}') {
             // The pair's fields, then each side's carried fields as the record wrote them.
@@ -123,7 +124,7 @@ impl OverlapsWriter {
         }
     }
 
-    fn merge(&mut self, docs: &[Doc], held: &[((u32, u32), VerifiedPair)]) -> io::Result<()> {
+    fn merge(&mut self, docs: &Docs, held: &[((u32, u32), VerifiedPair)]) -> io::Result<()> {
         let spill = self.spill.take().ok_or_else(|| io::Error::other("overlaps finished twice"))?;
         let spill = spill.into_inner().map_err(|e| e.into_error())?;
         let mut reader = io::BufReader::new(spill.reopen()?);
@@ -145,7 +146,7 @@ impl OverlapsWriter {
                 if next.as_ref().is_some_and(|(key, _)| key < k) {
                     break;
                 }
-                out.write_all(&Self::record(docs, p)?)?;
+                out.write_all(&Self::record(docs, &docs.read(vec![p.a, p.b])?, p)?)?;
                 self.lines += 1;
                 held.next();
             }
@@ -166,32 +167,41 @@ impl OverlapsWriter {
 const RECORD_BATCH: usize = 4_096;
 
 impl OverlapSink for OverlapsWriter {
-    fn overlap(&mut self, docs: &[Doc], pair: &VerifiedPair, key: (u32, u32)) {
+    fn overlap(&mut self, docs: &Docs, pair: &VerifiedPair, key: (u32, u32)) {
         if self.error.is_none() {
-            self.spill(key, Self::record(docs, pair));
+            let record = docs.read(vec![pair.a, pair.b]).and_then(|texts| Self::record(docs, &texts, pair));
+            self.spill(key, record);
         }
     }
 
-    fn overlaps(&mut self, docs: &[Doc], pairs: &[((u32, u32), VerifiedPair)]) {
+    fn overlaps(&mut self, docs: &Docs, pairs: &[((u32, u32), VerifiedPair)]) {
         for batch in pairs.chunks(RECORD_BATCH) {
             if self.error.is_some() {
                 return;
             }
+            // A document is in many pairs of a batch: its text is read once for all.
             let records: Vec<io::Result<Vec<u8>>> =
-                batch.par_iter().map(|(_, pair)| Self::record(docs, pair)).collect();
+                match docs.read(batch.iter().flat_map(|(_, p)| [p.a, p.b]).collect()) {
+                    Ok(texts) => batch.par_iter().map(|(_, pair)| Self::record(docs, &texts, pair)).collect(),
+                    Err(e) => vec![Err(e)],
+                };
             for ((key, _), record) in batch.iter().zip(records) {
                 self.spill(*key, record);
             }
         }
     }
 
-    fn finish(&mut self, docs: &[Doc], held: &[((u32, u32), VerifiedPair)]) {
+    fn finish(&mut self, docs: &Docs, held: &[((u32, u32), VerifiedPair)]) {
         if self.error.is_some() {
             return;
         }
         if let Err(e) = self.merge(docs, held) {
             self.error = Some(e);
         }
+    }
+
+    fn scratch(&self) -> Option<&Path> {
+        Some(dir_of(&self.path))
     }
 }
 
@@ -206,10 +216,10 @@ mod tests {
     struct OneAtATime(OverlapsWriter);
 
     impl OverlapSink for OneAtATime {
-        fn overlap(&mut self, docs: &[Doc], pair: &VerifiedPair, key: (u32, u32)) {
+        fn overlap(&mut self, docs: &Docs, pair: &VerifiedPair, key: (u32, u32)) {
             self.0.overlap(docs, pair, key);
         }
-        fn finish(&mut self, docs: &[Doc], held: &[((u32, u32), VerifiedPair)]) {
+        fn finish(&mut self, docs: &Docs, held: &[((u32, u32), VerifiedPair)]) {
             self.0.finish(docs, held);
         }
     }
@@ -223,7 +233,9 @@ mod tests {
 
     /// Two passages of 60 words, each in 80 documents of 460 words otherwise their own: 6,320
     /// overlap-only pairs (the passage covers 13 % of each document), handed over in more than
-    /// one batch of records. The file equals the one written a pair at a time.
+    /// one batch of records. The file equals the one written a pair at a time, and the one
+    /// written with every text let go after reading (the texts read from the file of texts
+    /// that the passage stage writes beside the output, in batches).
     #[test]
     fn records_made_together_are_the_records_made_one_at_a_time() {
         let dir = std::env::temp_dir().join(format!("reprint-overlaps-batch-{}", std::process::id()));
@@ -247,11 +259,21 @@ mod tests {
         };
         let one_at_a_time = {
             let mut w = OneAtATime(OverlapsWriter::create(&dir.join("b.jsonl")).unwrap());
-            run(vec![Input::Jsonl(corpus)], &config, &NoProgress, &mut w).unwrap();
+            run(vec![Input::Jsonl(corpus.clone())], &config, &NoProgress, &mut w).unwrap();
             written(w.0)
+        };
+        let spilled = {
+            let config = Params { text_memory: 0, ..Params::default() }.resolve().unwrap();
+            let mut w = OverlapsWriter::create(&dir.join("c.jsonl")).unwrap();
+            let result = run(vec![Input::Jsonl(corpus.clone())], &config, &NoProgress, &mut w).unwrap();
+            assert!(result.docs.iter().all(|d| d.text.is_empty()), "no document holds its text");
+            let spill = result.spilled.as_ref().expect("the texts of the pairs are in a file");
+            assert!((0..160).all(|d| spill.has(d)));
+            written(w)
         };
         assert_eq!(together.iter().filter(|&&c| c == b'\n').count(), 6_320);
         assert!(together == one_at_a_time, "the two files differ");
+        assert!(together == spilled, "the file written with the texts in a file differs");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -137,7 +137,7 @@ pub(super) fn page(site: &Site, doc: u32) -> String {
         })
         .collect();
     h.push_str("<div class=\"doc full\" dir=\"auto\">");
-    full_text(&mut h, &d.text, spans, "first");
+    full_text(&mut h, &site.text(doc), spans, "first");
     h.push_str("</div>\n");
     if !side_by_side.is_empty() && !unpaged {
         let _ = writeln!(

@@ -4,7 +4,7 @@
 //! with a page are read back.
 
 use crate::overlap::{Alignment, Passage};
-use crate::pipeline::{Doc, OverlapSink};
+use crate::pipeline::{Docs, OverlapSink};
 use crate::verify::{LinkedBy, Relation, Scores, VerifiedPair};
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 use std::path::Path;
@@ -105,7 +105,7 @@ impl LinkCollector {
 }
 
 impl OverlapSink for LinkCollector {
-    fn overlap(&mut self, docs: &[Doc], pair: &VerifiedPair, _key: (u32, u32)) {
+    fn overlap(&mut self, docs: &Docs, pair: &VerifiedPair, _key: (u32, u32)) {
         self.grow(docs.len());
         let (a, b) = (pair.a as usize, pair.b as usize);
         self.total[a] += 1;
@@ -117,7 +117,7 @@ impl OverlapSink for LinkCollector {
         }
     }
 
-    fn finish(&mut self, docs: &[Doc], held: &[((u32, u32), VerifiedPair)]) {
+    fn finish(&mut self, docs: &Docs, held: &[((u32, u32), VerifiedPair)]) {
         self.grow(docs.len());
         for (_, p) in held {
             if p.relation == Relation::Overlap {
@@ -250,19 +250,22 @@ fn decode(r: &mut impl Read) -> io::Result<VerifiedPair> {
 pub struct Both<'a>(pub &'a mut dyn OverlapSink, pub &'a mut dyn OverlapSink);
 
 impl OverlapSink for Both<'_> {
-    fn overlap(&mut self, docs: &[Doc], pair: &VerifiedPair, key: (u32, u32)) {
+    fn overlap(&mut self, docs: &Docs, pair: &VerifiedPair, key: (u32, u32)) {
         self.0.overlap(docs, pair, key);
         self.1.overlap(docs, pair, key);
     }
 
-    fn overlaps(&mut self, docs: &[Doc], pairs: &[((u32, u32), VerifiedPair)]) {
+    fn overlaps(&mut self, docs: &Docs, pairs: &[((u32, u32), VerifiedPair)]) {
         self.0.overlaps(docs, pairs);
         self.1.overlaps(docs, pairs);
     }
 
-    fn finish(&mut self, docs: &[Doc], held: &[((u32, u32), VerifiedPair)]) {
+    fn finish(&mut self, docs: &Docs, held: &[((u32, u32), VerifiedPair)]) {
         self.0.finish(docs, held);
         self.1.finish(docs, held);
+    }
+    fn scratch(&self) -> Option<&Path> {
+        self.0.scratch().or(self.1.scratch())
     }
 }
 
@@ -333,13 +336,13 @@ mod tests {
     fn load_reads_back_the_chosen_pairs_and_can_be_called_again() {
         let dir = tempfile::tempdir().expect("a directory");
         let mut c = LinkCollector::new(1, dir.path()).expect("a collector");
-        let docs: Vec<Doc> = Vec::new();
+        let docs: Vec<crate::pipeline::Doc> = Vec::new();
         let mut ps: Vec<VerifiedPair> =
             (0..3u32).map(|k| VerifiedPair { a: k, b: k + 1, ..pair(None) }).collect();
         ps[1].relation = Relation::Overlap;
         let held: Vec<((u32, u32), VerifiedPair)> = ps.iter().map(|p| ((p.a, p.b), p.clone())).collect();
         c.grow(5);
-        c.finish(&docs, &held);
+        c.finish(&Docs::held(&docs), &held);
         assert_eq!(
             c.pairs().iter().map(|k| k.relation).collect::<Vec<_>>(),
             [Relation::Duplicate, Relation::Overlap, Relation::Duplicate]

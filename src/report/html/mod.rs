@@ -126,6 +126,9 @@ pub(crate) struct Site<'a> {
     /// Each document's title as HTML, made the first time a page shows it (a document's title
     /// is on every page that lists one of its links).
     titles: Vec<std::sync::OnceLock<Box<str>>>,
+    /// The first text that could not be read from the run's file of texts: [`render`] fails
+    /// with it.
+    unread: std::sync::Mutex<Option<std::io::Error>>,
 }
 
 /// Which documents have a page, chosen from the links' documents and relations alone (before
@@ -271,7 +274,18 @@ impl<'a> Site<'a> {
             has_dates,
             has_outlets,
             titles: (0..n).map(|_| std::sync::OnceLock::new()).collect(),
+            unread: std::sync::Mutex::new(None),
         }
+    }
+
+    /// The text of document `doc`, held or read from the run's file of texts
+    /// ([`RunResult::spilled`]); one that cannot be read is empty here and its error kept for
+    /// [`render`] to return.
+    fn text(&self, doc: u32) -> std::borrow::Cow<'a, str> {
+        self.run.texts().text(doc).unwrap_or_else(|e| {
+            self.unread.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+            std::borrow::Cow::Borrowed("")
+        })
     }
 
     /// Whether document `doc` has a page: it has a link, and it is among the first
@@ -317,7 +331,7 @@ impl<'a> Site<'a> {
         if let Some(t) = self.meta.title(doc).filter(|t| !t.trim().is_empty()) {
             return (t.to_owned(), false);
         }
-        let text = &self.run.docs[doc as usize].text;
+        let text = self.text(doc);
         let mut out = String::new();
         let mut chars = 0;
         for (k, w) in text.split_whitespace().enumerate() {
@@ -446,7 +460,12 @@ pub fn render<E: Send + From<std::io::Error>>(
         documents: in_batches(&with_page, write, |&d| (Site::doc_href(d), document::page(&site, d)))?,
     };
     write("documents.html", document::list(&site).as_bytes())?;
-    Ok((index::page(&site, sources), pages))
+    let index = index::page(&site, sources);
+    if let Some(e) = site.unread.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        let message = format!("cannot read the texts of the report's pages: {e}");
+        return Err(std::io::Error::new(e.kind(), message).into());
+    }
+    Ok((index, pages))
 }
 
 #[cfg(test)]

@@ -83,7 +83,7 @@ pub(super) fn pair(h: &mut String, site: &Site, p: &VerifiedPair, n: usize, pref
             site.title_html(doc)
         );
         let full = site.has_page(doc).then(|| format!("{prefix}{}#text", Site::doc_href(doc)));
-        excerpt(h, &d.text, &ranges, &format!("l{n}{side}"), full.as_deref());
+        excerpt(h, &site.text(doc), &ranges, &format!("l{n}{side}"), full.as_deref());
         h.push_str("</div>\n");
     }
     h.push_str("</div>\n</section>\n");

@@ -1,0 +1,198 @@
+//! Texts in a temporary file. Past `--text-memory`, the passage stage reads the texts of the
+//! documents it aligns again once and writes them to an unnamed temporary file in the
+//! directory of the run's outputs ([`super::OverlapSink::scratch`]); each text is read from
+//! there when a step needs it (its alignment sequence, the character offsets of its
+//! overlaps), so memory holds the sequences being aligned, not every text in a pair besides.
+//! The file has no name: nothing of it is left behind, however the run ends.
+
+use super::Doc;
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+/// The length of a document whose text is not in the file.
+const ABSENT: u32 = u32::MAX;
+
+/// Texts being written to a temporary file, in any order of documents.
+pub struct SpillWriter {
+    out: BufWriter<File>,
+    dir: PathBuf,
+    at: Vec<(u64, u32)>,
+    len: u64,
+}
+
+impl SpillWriter {
+    /// A new unnamed file in `dir` for the texts of some of `docs` documents.
+    pub fn create(dir: &Path, docs: usize) -> io::Result<Self> {
+        Ok(SpillWriter {
+            out: BufWriter::with_capacity(1 << 20, tempfile::tempfile_in(dir)?),
+            dir: dir.to_path_buf(),
+            at: vec![(0, ABSENT); docs],
+            len: 0,
+        })
+    }
+
+    /// Writes the text of document `d`.
+    pub fn push(&mut self, d: usize, text: &str) -> io::Result<()> {
+        let n = u32::try_from(text.len())
+            .ok()
+            .filter(|&n| n != ABSENT)
+            .ok_or_else(|| io::Error::other("a text of 4 GiB or more"))?;
+        self.out.write_all(text.as_bytes())?;
+        self.at[d] = (self.len, n);
+        self.len += u64::from(n);
+        Ok(())
+    }
+
+    /// The file written, ready to be read.
+    pub fn finish(self) -> io::Result<TextSpill> {
+        let file = self.out.into_inner().map_err(|e| e.into_error())?;
+        Ok(TextSpill { file, dir: self.dir, at: self.at })
+    }
+}
+
+/// Texts in a temporary file, read one at a time (by any number of threads at once).
+pub struct TextSpill {
+    file: File,
+    dir: PathBuf,
+    at: Vec<(u64, u32)>,
+}
+
+impl std::fmt::Debug for TextSpill {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.at.iter().filter(|&&(_, n)| n != ABSENT).count();
+        write!(f, "TextSpill {{ dir: {:?}, texts: {n} }}", self.dir)
+    }
+}
+
+impl TextSpill {
+    /// The text of document `d`, when the file holds it.
+    pub fn text(&self, d: usize) -> Option<io::Result<String>> {
+        Some(self.bytes(d)?.and_then(|b| String::from_utf8(b).map_err(io::Error::other)))
+    }
+
+    /// The bytes of the text of document `d`, when the file holds it, not checked as UTF-8
+    /// again (what counting characters needs).
+    pub fn bytes(&self, d: usize) -> Option<io::Result<Vec<u8>>> {
+        let &(at, n) = self.at.get(d)?;
+        if n == ABSENT {
+            return None;
+        }
+        let mut buf = vec![0u8; n as usize];
+        Some(self.file.read_exact_at(&mut buf, at).map(|()| buf))
+    }
+
+    /// The directory of the file (for messages).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Whether the file holds the text of document `d`.
+    pub fn has(&self, d: usize) -> bool {
+        self.at.get(d).is_some_and(|&(_, n)| n != ABSENT)
+    }
+}
+
+/// The documents of a run as a sink sees them: each one's fields, and its text, held or read
+/// from the run's [`TextSpill`].
+#[derive(Clone, Copy)]
+pub struct Docs<'a> {
+    docs: &'a [Doc],
+    spill: Option<&'a TextSpill>,
+}
+
+impl<'a> Docs<'a> {
+    /// Documents that hold their texts.
+    pub fn held(docs: &'a [Doc]) -> Self {
+        Docs { docs, spill: None }
+    }
+
+    /// Documents whose texts, when not held, are in `spill`.
+    pub fn with(docs: &'a [Doc], spill: Option<&'a TextSpill>) -> Self {
+        Docs { docs, spill }
+    }
+
+    /// The text of document `d`: the one it holds, else the one in the file.
+    pub fn text(&self, d: u32) -> io::Result<Cow<'a, str>> {
+        let doc = &self.docs[d as usize];
+        let spilled = self.spill.filter(|_| doc.text.is_empty()).and_then(|s| s.text(d as usize));
+        match spilled {
+            Some(text) => text.map(Cow::Owned),
+            None => Ok(Cow::Borrowed(doc.text.as_str())),
+        }
+    }
+}
+
+/// The bytes of the texts of some documents, each read once (see [`Docs::read`]).
+pub struct Read<'a> {
+    docs: Docs<'a>,
+    /// Texts read from the file, by document, in increasing document.
+    read: Vec<(u32, Vec<u8>)>,
+}
+
+impl<'a> Docs<'a> {
+    /// The texts of the documents `wanted` names (in any order, repeated or not), as bytes:
+    /// those read from the file are read once each, on all threads, for everything
+    /// [`Read::bytes`] is asked next (a document is in many pairs of a batch).
+    pub fn read(&self, mut wanted: Vec<u32>) -> io::Result<Read<'a>> {
+        let Some(spill) = self.spill else { return Ok(Read { docs: *self, read: Vec::new() }) };
+        wanted.retain(|&d| self.docs[d as usize].text.is_empty() && spill.has(d as usize));
+        wanted.sort_unstable();
+        wanted.dedup();
+        let text = |d: u32| Some(spill.bytes(d as usize)?.map(|t| (d, t)));
+        // A few texts (one pair's) are read on this thread: threads cost more than reads.
+        let read = if wanted.len() <= 16 {
+            wanted.into_iter().filter_map(text).collect::<io::Result<_>>()?
+        } else {
+            wanted.into_par_iter().filter_map(text).collect::<io::Result<_>>()?
+        };
+        Ok(Read { docs: *self, read })
+    }
+}
+
+impl Read<'_> {
+    /// The bytes of the text of document `d`: read before, held, or read now.
+    pub fn bytes(&self, d: u32) -> io::Result<Cow<'_, [u8]>> {
+        if let Ok(i) = self.read.binary_search_by_key(&d, |(k, _)| *k) {
+            return Ok(Cow::Borrowed(self.read[i].1.as_slice()));
+        }
+        let doc = &self.docs.docs[d as usize];
+        match self.docs.spill.filter(|_| doc.text.is_empty()).and_then(|s| s.bytes(d as usize)) {
+            Some(bytes) => bytes.map(Cow::Owned),
+            None => Ok(Cow::Borrowed(doc.text.as_bytes())),
+        }
+    }
+}
+
+impl std::ops::Deref for Docs<'_> {
+    type Target = [Doc];
+
+    fn deref(&self) -> &[Doc] {
+        self.docs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_read_back_are_the_texts_written_in_any_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let texts = ["جنود أفغان ١٠٣٧", "", "plain ascii", "ى ي ة ه ـ"];
+        let mut w = SpillWriter::create(dir.path(), 6).unwrap();
+        for d in [3usize, 0, 1, 2] {
+            w.push(d, texts[d]).unwrap();
+        }
+        let spill = w.finish().unwrap();
+        for (d, t) in texts.iter().enumerate() {
+            assert_eq!(spill.text(d).unwrap().unwrap(), *t);
+        }
+        assert!(spill.text(4).is_none() && spill.text(5).is_none() && spill.text(6).is_none());
+        // The file has no name: the directory stays empty.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}
