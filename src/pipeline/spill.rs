@@ -117,12 +117,23 @@ impl<'a> Docs<'a> {
 
     /// The text of document `d`: the one it holds, else the one in the file.
     pub fn text(&self, d: u32) -> io::Result<Cow<'a, str>> {
-        let doc = &self.docs[d as usize];
-        let spilled = self.spill.filter(|_| doc.text.is_empty()).and_then(|s| s.text(d as usize));
-        match spilled {
-            Some(text) => text.map(Cow::Owned),
-            None => Ok(Cow::Borrowed(doc.text.as_str())),
+        match self.in_file(d) {
+            Some(spill) => spill.text(d as usize).expect("in the file").map(Cow::Owned),
+            None => Ok(Cow::Borrowed(self.docs[d as usize].text.as_str())),
         }
+    }
+
+    /// The bytes of the text of document `d` (see [`TextSpill::bytes`]).
+    pub fn bytes(&self, d: u32) -> io::Result<Cow<'a, [u8]>> {
+        match self.in_file(d) {
+            Some(spill) => spill.bytes(d as usize).expect("in the file").map(Cow::Owned),
+            None => Ok(Cow::Borrowed(self.docs[d as usize].text.as_bytes())),
+        }
+    }
+
+    /// The file that holds the text of document `d`, when the document holds none.
+    fn in_file(&self, d: u32) -> Option<&'a TextSpill> {
+        self.spill.filter(|s| self.docs[d as usize].text.is_empty() && s.has(d as usize))
     }
 }
 
@@ -139,7 +150,7 @@ impl<'a> Docs<'a> {
     /// [`Read::bytes`] is asked next (a document is in many pairs of a batch).
     pub fn read(&self, mut wanted: Vec<u32>) -> io::Result<Read<'a>> {
         let Some(spill) = self.spill else { return Ok(Read { docs: *self, read: Vec::new() }) };
-        wanted.retain(|&d| self.docs[d as usize].text.is_empty() && spill.has(d as usize));
+        wanted.retain(|&d| self.in_file(d).is_some());
         wanted.sort_unstable();
         wanted.dedup();
         let text = |d: u32| Some(spill.bytes(d as usize)?.map(|t| (d, t)));
@@ -156,13 +167,9 @@ impl<'a> Docs<'a> {
 impl Read<'_> {
     /// The bytes of the text of document `d`: read before, held, or read now.
     pub fn bytes(&self, d: u32) -> io::Result<Cow<'_, [u8]>> {
-        if let Ok(i) = self.read.binary_search_by_key(&d, |(k, _)| *k) {
-            return Ok(Cow::Borrowed(self.read[i].1.as_slice()));
-        }
-        let doc = &self.docs.docs[d as usize];
-        match self.docs.spill.filter(|_| doc.text.is_empty()).and_then(|s| s.bytes(d as usize)) {
-            Some(bytes) => bytes.map(Cow::Owned),
-            None => Ok(Cow::Borrowed(doc.text.as_bytes())),
+        match self.read.binary_search_by_key(&d, |(k, _)| *k) {
+            Ok(i) => Ok(Cow::Borrowed(self.read[i].1.as_slice())),
+            Err(_) => self.docs.bytes(d),
         }
     }
 }
