@@ -302,10 +302,18 @@ pub fn match_batch(index: &Index, batch: Vec<Doc>) -> Result<Matched, IndexError
     let verified = verify::verify(&candidates, &sets, config.threshold);
     let mut sink = Collect(Vec::new());
     // Indexed and query documents hold their texts: nothing is read again.
-    let (_, _, held, _) =
-        relate(&mut docs, verified, stars, &proposed, &df, config, &mut sink, &NoProgress, &mut |_, _| {
-            Ok(None)
-        })?;
+    let (_, _, held, _) = relate(
+        &mut docs,
+        verified,
+        stars,
+        &proposed,
+        &df,
+        config,
+        &mut sink,
+        &NoProgress,
+        &mut |_, _| Ok(None),
+        true,
+    )?;
     sink.finish(&crate::pipeline::Docs::held(&docs), &held);
 
     let mut pairs = Vec::new();

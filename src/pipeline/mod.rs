@@ -440,6 +440,7 @@ fn stages(
             }
             Ok(None)
         },
+        keep_sketches,
     )?;
     drop(df);
     progress.finish();

@@ -140,7 +140,9 @@ pub fn without_passages(
 /// `progress` sees the stage `passages` restart with the number of pairs to align as its total,
 /// and the pairs aligned so far after each batch. `texts` gives the documents to align their
 /// texts (see [`super::Texts`]), or the file of those texts it wrote, which is returned for
-/// the reports.
+/// the reports. With word shingles, the shingle sets made again from the sequences are those
+/// clustering reads (documents in a story link or a copy of a text), or with `every_set` those
+/// of every aligned document.
 #[allow(clippy::too_many_arguments)]
 pub fn relate(
     docs: &mut [Doc],
@@ -152,6 +154,7 @@ pub fn relate(
     sink: &mut dyn OverlapSink,
     progress: &dyn Progress,
     texts: &mut TextsFor,
+    every_set: bool,
 ) -> Result<(Vec<VerifiedPair>, RelationCounts, Held, Option<TextSpill>), RunError> {
     let rules = config.relations();
     let rank = id_ranks(docs);
@@ -232,6 +235,14 @@ pub fn relate(
         fill_sets(docs, &involved, config);
     }
     drop(involved);
+    // Documents whose sets clustering reads (cohesion compares members): those in a story link
+    // so far (a document's pairs are all decided by its last block; pruning later only removes
+    // links) and copies of a text.
+    let mut member = vec![every_set; docs.len()];
+    for p in &stars {
+        member[p.a as usize] = true;
+        member[p.b as usize] = true;
+    }
     let mut sequences: Vec<Option<Sequence>> = docs.iter().map(|_| None).collect();
     let mut fps: Vec<OnceLock<relation::Fingerprints>> = docs.iter().map(|_| OnceLock::new()).collect();
 
@@ -283,6 +294,10 @@ pub fn relate(
             progress.set(done);
         }
         decided.par_sort_unstable_by_key(|&(k, _)| k);
+        for (_, d) in decided.iter().filter(|(_, d)| d.relation >= Relation::Story) {
+            member[d.pair.a as usize] = true;
+            member[d.pair.b as usize] = true;
+        }
         absorbed.take_all(decided.into_iter().map(|(_, d)| d), &shared, &rank, sink);
         // The sequences no later block needs: let go, each leaving its shingle set behind.
         let gone: Vec<(u32, Sequence)> =
@@ -290,7 +305,8 @@ pub fn relate(
         let sets: Vec<(u32, Vec<u64>)> = gone
             .into_par_iter()
             .filter(|(d, _)| {
-                by_words && docs[*d as usize].shingles.is_empty() && docs[*d as usize].shingle_count > 0
+                let doc = &docs[*d as usize];
+                by_words && member[*d as usize] && doc.shingles.is_empty() && doc.shingle_count > 0
             })
             .map(|(d, s)| (d, s.shingle_set()))
             .collect();
