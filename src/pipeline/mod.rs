@@ -67,6 +67,13 @@ pub enum RunError {
     Scratch(String),
 }
 
+impl RunError {
+    /// The error `e` of the temporary file of texts in `dir`.
+    pub(crate) fn scratch(dir: &Path, e: std::io::Error) -> Self {
+        RunError::Scratch(format!("{}: {e}", dir.display()))
+    }
+}
+
 /// Receives progress from a run. The library never prints; the binary draws bars.
 pub trait Progress: Sync {
     /// A stage starts; `total` is its size in `unit`s when known. A stage whose size becomes

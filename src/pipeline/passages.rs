@@ -321,9 +321,9 @@ pub fn relate(
     Ok((links, counts, held, spill))
 }
 
-/// The error of the temporary file of texts.
+/// The error of the temporary file of texts (a text held never fails to be read).
 fn scratch(spill: Option<&TextSpill>, e: std::io::Error) -> RunError {
-    RunError::Scratch(format!("{}: {e}", spill.map_or_else(String::new, |s| s.dir().display().to_string())))
+    RunError::scratch(spill.map_or(Path::new(""), TextSpill::dir), e)
 }
 
 /// Documents grouped by a block index (`UNUSED`, `u32::MAX`, in none): compressed rows.

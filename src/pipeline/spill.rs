@@ -117,23 +117,23 @@ impl<'a> Docs<'a> {
 
     /// The text of document `d`: the one it holds, else the one in the file.
     pub fn text(&self, d: u32) -> io::Result<Cow<'a, str>> {
-        match self.in_file(d) {
-            Some(spill) => spill.text(d as usize).expect("in the file").map(Cow::Owned),
+        match self.unheld(d).and_then(|s| s.text(d as usize)) {
+            Some(text) => text.map(Cow::Owned),
             None => Ok(Cow::Borrowed(self.docs[d as usize].text.as_str())),
         }
     }
 
     /// The bytes of the text of document `d` (see [`TextSpill::bytes`]).
     pub fn bytes(&self, d: u32) -> io::Result<Cow<'a, [u8]>> {
-        match self.in_file(d) {
-            Some(spill) => spill.bytes(d as usize).expect("in the file").map(Cow::Owned),
+        match self.unheld(d).and_then(|s| s.bytes(d as usize)) {
+            Some(bytes) => bytes.map(Cow::Owned),
             None => Ok(Cow::Borrowed(self.docs[d as usize].text.as_bytes())),
         }
     }
 
-    /// The file that holds the text of document `d`, when the document holds none.
-    fn in_file(&self, d: u32) -> Option<&'a TextSpill> {
-        self.spill.filter(|s| self.docs[d as usize].text.is_empty() && s.has(d as usize))
+    /// The file of texts, when document `d` holds no text (the file may hold it).
+    fn unheld(&self, d: u32) -> Option<&'a TextSpill> {
+        self.spill.filter(|_| self.docs[d as usize].text.is_empty())
     }
 }
 
@@ -150,7 +150,7 @@ impl<'a> Docs<'a> {
     /// [`Read::bytes`] is asked next (a document is in many pairs of a batch).
     pub fn read(&self, mut wanted: Vec<u32>) -> io::Result<Read<'a>> {
         let Some(spill) = self.spill else { return Ok(Read { docs: *self, read: Vec::new() }) };
-        wanted.retain(|&d| self.in_file(d).is_some());
+        wanted.retain(|&d| self.unheld(d).is_some() && spill.has(d as usize));
         wanted.sort_unstable();
         wanted.dedup();
         let text = |d: u32| Some(spill.bytes(d as usize)?.map(|t| (d, t)));

@@ -91,18 +91,18 @@ impl<'a> Texts<'a> {
         dir: &Path,
         progress: &dyn Progress,
     ) -> Result<Option<TextSpill>, RunError> {
-        let scratch = |e: std::io::Error| RunError::Scratch(format!("{}: {e}", dir.display()));
-        let mut out = None;
+        let scratch = |e| RunError::scratch(dir, e);
+        let mut out: Option<SpillWriter> = None;
         self.read_again(
             docs,
             wanted,
             |_| true,
             progress,
             |_, got| {
-                if out.is_none() {
-                    out = Some(SpillWriter::create(dir, wanted.len()).map_err(scratch)?);
-                }
-                let w = out.as_mut().expect("created above");
+                let w = match &mut out {
+                    Some(w) => w,
+                    None => out.insert(SpillWriter::create(dir, wanted.len()).map_err(scratch)?),
+                };
                 got.iter().try_for_each(|(i, text)| w.push(*i, text)).map_err(scratch)
             },
         )?;
