@@ -99,7 +99,7 @@ pub struct DedupArgs {
     #[arg(long, value_name = "DIR")]
     pub copy_to: Option<PathBuf>,
 
-    /// Bytes of texts held; past that, texts are read again from the inputs (via a temporary file in --out).
+    /// Bytes of texts held; past that, texts are let go into a temporary file in --out and read from there.
     #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_TEXT_MEMORY)]
     pub text_memory: usize,
 
@@ -260,7 +260,7 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "N", default_value_t = reprint::report::html::DEFAULT_MAX_DOCUMENTS)]
     pub html_documents: usize,
 
-    /// Bytes of texts held; past that, texts are read again from the inputs (via a temporary file in --out).
+    /// Bytes of texts held; past that, texts are let go into a temporary file in --out and read from there.
     #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_TEXT_MEMORY)]
     pub text_memory: usize,
 

@@ -159,13 +159,13 @@ pub struct RunResult {
     pub stats: Stats,
     /// The texts that documents do not hold, past `--text-memory`, in a temporary file: read
     /// through [`RunResult::texts`].
-    pub spilled: Option<TextSpill>,
+    pub spilled: Option<std::sync::Arc<TextSpill>>,
 }
 
 impl RunResult {
     /// The documents with their texts, held or read from [`RunResult::spilled`].
     pub fn texts(&self) -> Docs<'_> {
-        Docs::with(&self.docs, self.spilled.as_ref())
+        Docs::with(&self.docs, self.spilled.as_deref())
     }
 }
 
@@ -214,9 +214,11 @@ pub fn run(
     overlaps: &mut dyn OverlapSink,
 ) -> Result<RunResult, RunError> {
     let t = Instant::now();
-    let texts = Texts::reread(&inputs, &config.corpus);
-    let (docs, summary) = read::read(inputs.clone(), config, progress, texts.budget(config))?;
-    let read = t.elapsed();
+    let dir = overlaps.scratch().map(Path::to_path_buf);
+    let texts = Texts::in_dir(&inputs, &config.corpus, dir.as_deref());
+    let (docs, summary, spill) =
+        read::read(inputs.clone(), config, progress, texts.budget(config), texts.dir())?;
+    let (texts, read) = (texts.with_spill(spill), t.elapsed());
     stages(docs, summary, read, config, progress, overlaps, false, None, texts)
 }
 
@@ -266,9 +268,11 @@ pub fn run_decided(
     decisions: Decisions,
 ) -> Result<RunResult, RunError> {
     let t = Instant::now();
-    let texts = Texts::reread(&inputs, &config.corpus);
-    let (docs, summary) = read::read(inputs.clone(), config, progress, texts.budget(config))?;
-    let read = t.elapsed();
+    let dir = overlaps.scratch().map(Path::to_path_buf);
+    let texts = Texts::in_dir(&inputs, &config.corpus, dir.as_deref());
+    let (docs, summary, spill) =
+        read::read(inputs.clone(), config, progress, texts.budget(config), texts.dir())?;
+    let (texts, read) = (texts.with_spill(spill), t.elapsed());
     stages(docs, summary, read, config, progress, overlaps, false, Some(decisions), texts)
 }
 
@@ -414,11 +418,8 @@ fn stages(
     // align are known: those of documents in no pair to align and no copy of a text (the
     // reports show only linked documents and overlaps). Only where the inputs can be read
     // again, so that a text wanted after all is read, never missing.
-    let copies = (!let_go && !keep_sketches && texts.budget(config).is_some())
+    let copies = (!let_go && !keep_sketches && texts.rereadable())
         .then(|| involved(docs.len(), stars.iter().map(|p| (p.a, p.b))));
-    // Texts that reading let go are written to a temporary file beside the outputs for the
-    // passage stage, rather than held (where the sink names a directory for it).
-    let scratch = overlaps.scratch().filter(|_| let_go).map(Path::to_path_buf);
     let (links, counts, held, spill) = relate(
         &mut docs,
         verified,
@@ -429,11 +430,9 @@ fn stages(
         overlaps,
         progress,
         &mut |docs, wanted| {
-            if let Some(dir) = &scratch {
-                let t = Instant::now();
-                let spill = texts.spill(docs, wanted, dir, progress)?;
-                reread.set(reread.get() + t.elapsed());
-                return Ok(spill);
+            // Texts that reading wrote to a file are read from there.
+            if let Some(spill) = texts.spilled() {
+                return Ok(Some(spill));
             }
             load(docs, wanted, Want::Text)?;
             if let Some(copies) = &copies {
@@ -450,6 +449,8 @@ fn stages(
         keep_sketches,
     )?;
     drop(df);
+    // Without passages (no alignment asked for texts), the file of texts is still the reports'.
+    let spill = spill.or_else(|| texts.spilled());
     progress.finish();
     if config.passages.is_some() {
         stats.timings.push(("passages", since(t, before)));
@@ -512,7 +513,7 @@ fn conclude(
     config: &Config,
     overlaps: &mut dyn OverlapSink,
     mut stats: Stats,
-    spilled: Option<TextSpill>,
+    spilled: Option<std::sync::Arc<TextSpill>>,
 ) -> RunResult {
     let t = Instant::now();
     // Story clusters: the links across a sparse cut become overlaps, in overlaps.jsonl too.
@@ -533,7 +534,7 @@ fn conclude(
         }
         method => (links, method),
     };
-    overlaps.finish(&Docs::with(&docs, spilled.as_ref()), &held);
+    overlaps.finish(&Docs::with(&docs, spilled.as_deref()), &held);
     drop(held);
     let clusters = cluster::cluster(docs.len(), &links, docs.as_slice(), config.keep, method);
     stats.timings.push(("cluster", t.elapsed()));

@@ -11,7 +11,7 @@ use crate::shingle::ShingleKind;
 use crate::verify::{self, Relation, VerifiedPair};
 use rayon::prelude::*;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Receives the pairs that share passages, in the order of their documents' ids (smaller id
 /// first): the overlaps report. The library decides; the sink writes.
@@ -31,9 +31,9 @@ pub trait OverlapSink {
     /// turned into overlaps), in increasing `key`, with their final relations; called once,
     /// after the last [`OverlapSink::overlap`].
     fn finish(&mut self, docs: &Docs, held: &[((u32, u32), VerifiedPair)]);
-    /// A directory where the run may keep temporary files: the texts of the documents it
-    /// aligns, when reading let them go (see [`super::TextSpill`]). `None` (the default): those
-    /// texts are held in memory.
+    /// A directory where the run may keep temporary files: the texts reading lets go past
+    /// `--text-memory` (see [`super::TextSpill`]). `None` (the default): those texts are read
+    /// again from the inputs when needed, and held from then on.
     fn scratch(&self) -> Option<&Path> {
         None
     }
@@ -85,13 +85,17 @@ pub fn sets_from_sequences(config: &Config) -> bool {
     config.passages.is_some() && config.shingle.kind == ShingleKind::Word
 }
 
-/// Gives the documents a mask marks their texts (see [`super::Texts`]), or writes them to a
-/// temporary file it returns (see [`TextSpill`]).
-pub type TextsFor<'a> = dyn FnMut(&mut [Doc], &[bool]) -> Result<Option<TextSpill>, RunError> + 'a;
+/// Gives the documents a mask marks their texts (see [`super::Texts`]), or returns the
+/// file of texts where they are (see [`TextSpill`]).
+pub type TextsFor<'a> = dyn FnMut(&mut [Doc], &[bool]) -> Result<Option<Arc<TextSpill>>, RunError> + 'a;
 
 /// The pairs [`relate`] holds for [`OverlapSink::finish`]: story links and the links composite
 /// pruning set aside, with their keys, in increasing key.
 pub type Held = Vec<((u32, u32), VerifiedPair)>;
+
+/// What [`relate`] decided: the story links, the counts, the pairs held for
+/// [`OverlapSink::finish`] and the file of texts, when the texts are there.
+pub type Related = (Vec<VerifiedPair>, RelationCounts, Held, Option<Arc<TextSpill>>);
 
 /// Counts of the relations decided by [`relate`].
 #[derive(Debug, Clone, Copy, Default)]
@@ -155,7 +159,7 @@ pub fn relate(
     progress: &dyn Progress,
     texts: &mut TextsFor,
     every_set: bool,
-) -> Result<(Vec<VerifiedPair>, RelationCounts, Held, Option<TextSpill>), RunError> {
+) -> Result<Related, RunError> {
     let rules = config.relations();
     let rank = id_ranks(docs);
     let key = |a: u32, b: u32| {
@@ -255,12 +259,12 @@ pub fn relate(
         // The sequences this block is the first to need.
         let stored: Vec<(u32, Option<Box<Sequence>>)> =
             starting.of(i).iter().map(|&d| (d, docs[d as usize].sequence.take())).collect();
-        let shared = Docs::with(docs, spill.as_ref());
+        let shared = Docs::with(docs, spill.as_deref());
         let made: Vec<(u32, Sequence)> = stored
             .into_par_iter()
             .map(|(d, s)| match s {
                 Some(s) => Ok((d, *s)),
-                None => Ok((d, sequence(&shared.text(d).map_err(|e| scratch(spill.as_ref(), e))?, config))),
+                None => Ok((d, sequence(&shared.text(d).map_err(|e| scratch(spill.as_deref(), e))?, config))),
             })
             .collect::<Result<_, RunError>>()?;
         for (d, s) in made {

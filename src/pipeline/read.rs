@@ -2,6 +2,7 @@
 //! (MinHash signature, SimHash fingerprint, winnowing fingerprints) in parallel, batch by batch,
 //! while the reader thread fetches the next batch.
 
+use super::spill::{SpillSender, TextSpill};
 use super::{Doc, Progress, RunError};
 use crate::config::{Candidates, Config, OnError};
 use crate::corpus::{CorpusError, CorpusReader, Input, InputSum, Record, SkipLog, Skipped};
@@ -12,6 +13,7 @@ use crate::shingle::{ShingleConfig, ShingleKind, Shingler};
 use crate::sketch::{simhash, MinHasher, Sketch, SketchKind};
 use rayon::prelude::*;
 use std::ops::ControlFlow;
+use std::path::Path;
 
 /// What reading produced besides the documents.
 #[derive(Debug, Clone, Default)]
@@ -30,17 +32,21 @@ pub fn read_and_sketch(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<(Vec<Doc>, ReadSummary), RunError> {
-    read(inputs, config, progress, None)
+    read(inputs, config, progress, None, None).map(|(docs, summary, _)| (docs, summary))
 }
 
 /// [`read_and_sketch`]; with a `budget`, texts are held until they take more than `budget`
-/// bytes, then every document lets its text go (see [`super::Texts`]).
+/// bytes, then every document lets its text go (see [`super::Texts`]). With a `spill`
+/// directory, the texts let go are written to a temporary file there first (every text a
+/// document does not hold is in it), which is returned.
 pub(super) fn read(
     inputs: Vec<Input>,
     config: &Config,
     progress: &dyn Progress,
     budget: Option<usize>,
-) -> Result<(Vec<Doc>, ReadSummary), RunError> {
+    spill: Option<&Path>,
+) -> Result<(Vec<Doc>, ReadSummary, Option<TextSpill>), RunError> {
+    let mut written: Option<SpillSender> = None;
     let mut held = 0usize;
     let mut hold_texts = budget != Some(0);
     let total = CorpusReader::total_bytes(&inputs);
@@ -117,7 +123,7 @@ pub(super) fn read(
                         text_xxh3,
                         sequence: None,
                         id: raw.id,
-                        text: if hold { raw.text } else { String::new() },
+                        text: if hold || spill.is_some() { raw.text } else { String::new() },
                         origin: raw.origin,
                         shingles,
                         shingle_count,
@@ -149,15 +155,44 @@ pub(super) fn read(
             held += docs[before..].iter().map(|d| d.text.len()).sum::<usize>();
             if held > budget {
                 hold_texts = false;
-                docs.par_iter_mut().for_each(|d| d.text = String::new());
+                // Every text held so far goes to the file, then each batch's as it comes.
+                let_go(&mut docs, 0, spill, &mut written)?;
             }
+        } else if !hold {
+            let_go(&mut docs, before, spill, &mut written)?;
         }
         progress.set(stored.load(std::sync::atomic::Ordering::Relaxed));
         Ok(ControlFlow::Continue(()))
     })?;
     progress.finish();
+    let spilled = match (written, spill) {
+        (Some(w), Some(dir)) => Some(w.finish().map_err(|e| RunError::scratch(dir, e))?),
+        _ => None,
+    };
     let (input_bytes, inputs) = (reader.bytes_read(), reader.sums().to_vec());
-    Ok((docs, ReadSummary { skipped, input_bytes, inputs }))
+    Ok((docs, ReadSummary { skipped, input_bytes, inputs }, spilled))
+}
+
+/// Lets the texts of `docs[from..]` go, handed first to the writer of the file of texts in
+/// `spill` (made at the first text) when there is a directory for it.
+fn let_go(
+    docs: &mut [Doc],
+    from: usize,
+    spill: Option<&Path>,
+    written: &mut Option<SpillSender>,
+) -> Result<(), RunError> {
+    let Some(dir) = spill else {
+        docs[from..].par_iter_mut().for_each(|d| d.text = String::new());
+        return Ok(());
+    };
+    let scratch = |e| RunError::scratch(dir, e);
+    let w = match written.take() {
+        Some(w) => w,
+        None => SpillSender::create(dir, docs.len()).map_err(scratch)?,
+    };
+    let texts = docs.iter_mut().enumerate().skip(from).map(|(d, doc)| (d, std::mem::take(&mut doc.text)));
+    *written = Some(w.send(texts.collect()).map_err(scratch)?);
+    Ok(())
 }
 
 /// The word shingler for passages when it differs from the main shingler (`char:N` mode).

@@ -1,8 +1,9 @@
-//! Texts in a temporary file. Past `--text-memory`, the passage stage reads the texts of the
-//! documents it aligns again once and writes them to an unnamed temporary file in the
-//! directory of the run's outputs ([`super::OverlapSink::scratch`]); each text is read from
-//! there when a step needs it (its alignment sequence, the character offsets of its
-//! overlaps), so memory holds the sequences being aligned, not every text in a pair besides.
+//! Texts in a temporary file. Past `--text-memory`, reading writes the texts it lets go to an
+//! unnamed temporary file in the directory of the run's outputs
+//! ([`super::OverlapSink::scratch`]); each text is read from there when a step needs it (the
+//! shingle sets of candidate pairs, copies of a text compared byte for byte, alignment
+//! sequences, the character offsets of overlaps, the reports), so memory holds the sequences
+//! being aligned, not every text in a pair besides, and the inputs are never read again.
 //! The file has no name: nothing of it is left behind, however the run ends.
 
 use super::Doc;
@@ -12,6 +13,8 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::SyncSender;
+use std::thread::JoinHandle;
 
 /// The length of a document whose text is not in the file.
 const ABSENT: u32 = u32::MAX;
@@ -25,18 +28,22 @@ pub struct SpillWriter {
 }
 
 impl SpillWriter {
-    /// A new unnamed file in `dir` for the texts of some of `docs` documents.
+    /// A new unnamed file in `dir` for the texts of some documents, room made for `docs` of
+    /// them.
     pub fn create(dir: &Path, docs: usize) -> io::Result<Self> {
         Ok(SpillWriter {
             out: BufWriter::with_capacity(1 << 20, tempfile::tempfile_in(dir)?),
             dir: dir.to_path_buf(),
-            at: vec![(0, ABSENT); docs],
+            at: Vec::with_capacity(docs),
             len: 0,
         })
     }
 
     /// Writes the text of document `d`.
     pub fn push(&mut self, d: usize, text: &str) -> io::Result<()> {
+        if d >= self.at.len() {
+            self.at.resize(d + 1, (0, ABSENT));
+        }
         let n = u32::try_from(text.len())
             .ok()
             .filter(|&n| n != ABSENT)
@@ -50,7 +57,49 @@ impl SpillWriter {
     /// The file written, ready to be read.
     pub fn finish(self) -> io::Result<TextSpill> {
         let file = self.out.into_inner().map_err(|e| e.into_error())?;
-        Ok(TextSpill { file, dir: self.dir, at: self.at })
+        let mut at = self.at;
+        at.shrink_to_fit();
+        Ok(TextSpill { file, dir: self.dir, at })
+    }
+}
+
+/// A [`SpillWriter`] on a thread of its own: texts are handed to it a batch at a time, and
+/// written (and their memory freed) while the caller goes on.
+pub struct SpillSender {
+    to: SyncSender<Vec<(usize, String)>>,
+    writer: JoinHandle<io::Result<TextSpill>>,
+}
+
+impl SpillSender {
+    /// A new unnamed file in `dir` (see [`SpillWriter::create`]) and its thread.
+    pub fn create(dir: &Path, docs: usize) -> io::Result<Self> {
+        let mut w = SpillWriter::create(dir, docs)?;
+        // Two batches in flight at most: the caller waits rather than holding more texts.
+        let (to, from) = std::sync::mpsc::sync_channel::<Vec<(usize, String)>>(2);
+        let writer = std::thread::Builder::new().name("texts".to_owned()).spawn(move || {
+            for batch in from {
+                batch.iter().try_for_each(|(d, text)| w.push(*d, text))?;
+            }
+            w.finish()
+        })?;
+        Ok(SpillSender { to, writer })
+    }
+
+    /// Hands `texts` (document, text) to the writer.
+    pub fn send(self, texts: Vec<(usize, String)>) -> Result<Self, io::Error> {
+        match self.to.send(texts) {
+            Ok(()) => Ok(self),
+            // The writer stopped: its error.
+            Err(_) => {
+                Err(self.finish().err().unwrap_or_else(|| io::Error::other("the writer of texts stopped")))
+            }
+        }
+    }
+
+    /// The file written, once every text handed over is in it.
+    pub fn finish(self) -> io::Result<TextSpill> {
+        drop(self.to);
+        self.writer.join().unwrap_or_else(|_| Err(io::Error::other("the writer of texts failed")))
     }
 }
 

@@ -1,21 +1,25 @@
-//! Texts on demand: a run over files holds at most `--text-memory` bytes of texts
+//! Texts on demand: a run holds at most `--text-memory` bytes of texts
 //! ([`Config::text_memory`]). Past that, reading keeps what the stages need of a document (its
 //! sketch, fingerprints, lengths and a 128-bit hash of its text) and lets every text go; the
 //! stages that need texts (copies of a text compared byte for byte, shingle sets and alignment
-//! sequences of the documents in candidate pairs, the reports) ask for them, and the inputs are
-//! read again, up to the last document asked for.
-//! Every record read again is checked against the one read first (its id and the xxh3 of its
-//! raw bytes): an input that changed during the run is an error, never a wrong result.
-//! Standard input and pipes (FIFOs, process substitutions) cannot be read twice, so a run with
-//! one of them among its inputs holds every text.
+//! sequences of the documents in candidate pairs, the reports) ask for them.
+//! Where the run has a directory for temporary files (the sink's [`super::OverlapSink::scratch`]:
+//! `--out`), reading writes the texts it lets go to a file there ([`TextSpill`]) and they are
+//! read from it: the inputs are read once, whatever they are (standard input and pipes too).
+//! Without one, the inputs are read again, up to the last document asked for; every record
+//! read again is checked against the one read first (its id and the xxh3 of its raw bytes): an
+//! input that changed during the run is an error, never a wrong result. Standard input and
+//! pipes (FIFOs, process substitutions) cannot be read twice, so such a run with one of them
+//! among its inputs holds every text.
 
-use super::spill::{SpillWriter, TextSpill};
+use super::spill::TextSpill;
 use super::{shingle_set, Doc, Progress, RunError};
 use crate::config::Config;
 use crate::corpus::{records_at_lines, CorpusConfig, CorpusReader, Input, RawDoc, Record};
 use rayon::prelude::*;
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::sync::Arc;
 
 /// What [`Texts::load`] gives a document.
 #[derive(Clone, Copy)]
@@ -28,17 +32,21 @@ pub enum Want<'c> {
 }
 
 /// Where the texts of a run's documents are.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Texts<'a> {
-    /// The inputs to read again; `None` when every document holds its text.
+    /// The inputs to read again; `None` when they cannot be (or every document holds its text).
     inputs: Option<&'a [Input]>,
     corpus: Option<&'a CorpusConfig>,
+    /// The directory where reading writes the texts it lets go.
+    dir: Option<&'a Path>,
+    /// The file reading wrote there, when it let texts go.
+    spill: Option<Arc<TextSpill>>,
 }
 
 impl<'a> Texts<'a> {
     /// Every document holds its text: [`Texts::load`] has nothing to do.
     pub fn held() -> Self {
-        Texts { inputs: None, corpus: None }
+        Texts { inputs: None, corpus: None, dir: None, spill: None }
     }
 
     /// Texts are read again from `inputs`, as `corpus` read them, when the stages need them;
@@ -53,18 +61,44 @@ impl<'a> Texts<'a> {
         if !inputs.iter().all(again) {
             return Texts::held();
         }
-        Texts { inputs: Some(inputs), corpus: Some(corpus) }
+        Texts { inputs: Some(inputs), corpus: Some(corpus), dir: None, spill: None }
+    }
+
+    /// [`Texts::reread`], with the texts reading lets go written to a file in `dir` when there
+    /// is one, and read from there: then any input, standard input included, lets its texts go.
+    pub fn in_dir(inputs: &'a [Input], corpus: &'a CorpusConfig, dir: Option<&'a Path>) -> Self {
+        Texts { dir, ..Texts::reread(inputs, corpus) }
     }
 
     /// How many bytes of texts reading holds before it lets them go: `None` (all of them)
-    /// when the inputs cannot be read again.
+    /// when the texts let go could not be had again.
     pub fn budget(&self, config: &Config) -> Option<usize> {
-        self.inputs.map(|_| config.text_memory)
+        (self.inputs.is_some() || self.dir.is_some()).then_some(config.text_memory)
     }
 
-    /// Gives the documents `wanted` marks their texts (or their shingle sets), reading the
-    /// inputs again up to the last of them that needs it; a document that holds its text is
-    /// left as it is. Returns whether the inputs were read.
+    /// Whether a text let go can always be had again from the inputs.
+    pub fn rereadable(&self) -> bool {
+        self.inputs.is_some()
+    }
+
+    /// The directory where reading writes the texts it lets go.
+    pub fn dir(&self) -> Option<&'a Path> {
+        self.dir
+    }
+
+    /// These texts, with those that reading let go in `spill`.
+    pub fn with_spill(self, spill: Option<TextSpill>) -> Self {
+        Texts { spill: spill.map(Arc::new), ..self }
+    }
+
+    /// The file of the texts reading let go.
+    pub fn spilled(&self) -> Option<Arc<TextSpill>> {
+        self.spill.clone()
+    }
+
+    /// Gives the documents `wanted` marks their texts (or their shingle sets), from the file of
+    /// texts, else reading the inputs again up to the last of them that needs it; a document
+    /// that holds its text is left as it is. Returns whether texts were read.
     pub fn load(
         &self,
         docs: &mut [Doc],
@@ -76,37 +110,44 @@ impl<'a> Texts<'a> {
             Want::Text => true,
             Want::Set(_) => d.shingles.is_empty() && d.shingle_count > 0,
         };
-        self.read_again(docs, wanted, missing, progress, |docs, got| {
+        let in_file = self.load_from_file(docs, wanted, &missing, want, progress)?;
+        let again = self.read_again(docs, wanted, missing, progress, |docs, got| {
             give(docs, got, want);
             Ok(())
-        })
+        })?;
+        Ok(in_file || again)
     }
 
-    /// Writes the texts of the documents `wanted` marks that do not hold theirs to a new
-    /// temporary file in `dir`, reading the inputs again; `None` when no text is missing.
-    pub fn spill(
+    /// Gives the documents `wanted` marks that `missing` accepts and that hold no text theirs
+    /// from the file of texts (those it has), a batch at a time. Returns whether it read any.
+    fn load_from_file(
         &self,
         docs: &mut [Doc],
         wanted: &[bool],
-        dir: &Path,
+        missing: &impl Fn(&Doc) -> bool,
+        want: Want,
         progress: &dyn Progress,
-    ) -> Result<Option<TextSpill>, RunError> {
-        let scratch = |e| RunError::scratch(dir, e);
-        let mut out: Option<SpillWriter> = None;
-        self.read_again(
-            docs,
-            wanted,
-            |_| true,
-            progress,
-            |_, got| {
-                let w = match &mut out {
-                    Some(w) => w,
-                    None => out.insert(SpillWriter::create(dir, wanted.len()).map_err(scratch)?),
-                };
-                got.iter().try_for_each(|(i, text)| w.push(*i, text)).map_err(scratch)
-            },
-        )?;
-        out.map(|w| w.finish().map_err(scratch)).transpose()
+    ) -> Result<bool, RunError> {
+        let Some(spill) = &self.spill else { return Ok(false) };
+        let places: Vec<usize> = (0..docs.len())
+            .filter(|&i| wanted.get(i) == Some(&true) && spill.has(i))
+            .filter(|&i| docs[i].text.is_empty() && docs[i].chars > 0 && missing(&docs[i]))
+            .collect();
+        if places.is_empty() {
+            return Ok(false);
+        }
+        progress.start("texts", Some(places.len() as u64), "documents");
+        for (n, batch) in places.chunks(FILE_BATCH).enumerate() {
+            let got: Vec<(usize, String)> = batch
+                .par_iter()
+                .filter_map(|&i| Some(spill.text(i)?.map(|t| (i, t))))
+                .collect::<Result<_, _>>()
+                .map_err(|e| RunError::scratch(spill.dir(), e))?;
+            give(docs, got, want);
+            progress.set((n * FILE_BATCH + batch.len()) as u64);
+        }
+        progress.finish();
+        Ok(true)
     }
 
     /// Reads the inputs again up to the last document `wanted` marks that has no text and
@@ -181,6 +222,9 @@ impl<'a> Texts<'a> {
         Ok(true)
     }
 }
+
+/// Texts read from the file at once: about 4,096 times the average text in memory.
+const FILE_BATCH: usize = 4096;
 
 /// Gives each document of `got` its text, or its shingle set (made in parallel) and no text.
 fn give(docs: &mut [Doc], got: Vec<(usize, String)>, want: Want) {
@@ -379,6 +423,77 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    /// [`Seen`], naming a directory for the run's temporary files.
+    struct SeenIn(Seen, PathBuf);
+
+    impl OverlapSink for SeenIn {
+        fn overlap(&mut self, docs: &Docs, p: &VerifiedPair, key: (u32, u32)) {
+            self.0.overlap(docs, p, key)
+        }
+        fn finish(&mut self, docs: &Docs, held: &[((u32, u32), VerifiedPair)]) {
+            self.0.finish(docs, held)
+        }
+        fn scratch(&self) -> Option<&std::path::Path> {
+            Some(&self.1)
+        }
+    }
+
+    /// Progress that writes `docs` over the input when the stage `at` starts.
+    struct Rewrite {
+        at: &'static str,
+        path: PathBuf,
+        docs: Vec<(String, String)>,
+    }
+
+    impl Progress for Rewrite {
+        fn start(&self, stage: &'static str, _: Option<u64>, _: &'static str) {
+            if stage == self.at {
+                write(&self.path, &self.docs);
+            }
+        }
+        fn set(&self, _: u64) {}
+        fn finish(&self) {}
+    }
+
+    /// With a directory for temporary files, the texts reading lets go are written there and
+    /// read from there: the input is read once (an input changed once read changes nothing),
+    /// and the results are those of a run that held every text. Without one, the same run
+    /// reads the input again and finds it changed.
+    #[test]
+    fn texts_let_go_into_a_file_are_read_from_it_not_from_the_input() {
+        let (dir, docs) = corpus("file");
+        let path = dir.join("in.jsonl");
+        let mut changed = docs.clone();
+        changed.iter_mut().for_each(|(_, t)| t.push_str(" تعديل"));
+        let input = || vec![Input::Jsonl(path.clone())];
+        let rewrite = Rewrite { at: "candidates", path: path.clone(), docs: changed };
+        for config in [Params::default(), Params { passages: None, ..Params::default() }] {
+            let config = Params { text_memory: 0, ..config }.resolve().unwrap();
+            write(&path, &docs);
+            let mut held_sink = Seen::default();
+            let (d, summary) = read_and_sketch(input(), &config, &NoProgress).unwrap();
+            let held = run_on(d, summary, Default::default(), &config, &NoProgress, &mut held_sink).unwrap();
+            assert!(!held.links.is_empty() && !held_sink.0.is_empty(), "the corpus has pairs to compare");
+
+            let mut sink = SeenIn(Seen::default(), dir.clone());
+            let filed = run(input(), &config, &rewrite, &mut sink).unwrap();
+            assert!(std::fs::read_to_string(&path).unwrap().contains("تعديل"), "the input was changed");
+            assert!(filed.spilled.is_some(), "the texts are in a file");
+            assert_eq!(format!("{:?}", held.links), format!("{:?}", filed.links));
+            assert_eq!(format!("{:?}", held.clusters), format!("{:?}", filed.clusters));
+            assert_eq!(held_sink.0, sink.0 .0, "the overlaps saw the texts first read");
+            let texts = filed.texts();
+            for (d, (_, text)) in docs.iter().enumerate() {
+                assert_eq!(texts.text(d as u32).unwrap(), text.as_str(), "document {d}");
+            }
+
+            write(&path, &docs);
+            let e = run(input(), &config, &rewrite, &mut Seen::default()).unwrap_err().to_string();
+            assert!(e.contains("the input changed during the run"), "{e}");
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     /// Reading holds texts while they take at most the budget, and lets every one go past it.
     #[test]
     fn reading_holds_texts_up_to_the_budget() {
@@ -389,14 +504,28 @@ mod tests {
         let bytes: usize = docs.iter().map(|(_, t)| t.len()).sum();
         let read = |budget| {
             let inputs = vec![Input::Jsonl(path.clone())];
-            super::super::read::read(inputs, &config, &NoProgress, budget).unwrap().0
+            super::super::read::read(inputs, &config, &NoProgress, budget, None).unwrap().0
         };
         for budget in [None, Some(bytes)] {
             assert!(read(budget).iter().zip(&docs).all(|(d, (_, t))| &d.text == t), "{budget:?}");
         }
         for budget in [Some(0), Some(bytes - 1)] {
             assert!(read(budget).iter().all(|d| d.text.is_empty()), "{budget:?}");
+            // With a directory, every text let go is in the file, whenever it was let go.
+            let inputs = vec![Input::Jsonl(path.clone())];
+            let (read, _, spill) =
+                super::super::read::read(inputs, &config, &NoProgress, budget, Some(&dir)).unwrap();
+            let spill = spill.expect("a file of texts");
+            assert!(read.iter().all(|d| d.text.is_empty()), "{budget:?}");
+            let texts = Docs::with(&read, Some(&spill));
+            for (d, (_, text)) in docs.iter().enumerate() {
+                assert_eq!(texts.text(d as u32).unwrap(), text.as_str(), "{budget:?} {d}");
+            }
         }
+        let inputs = vec![Input::Jsonl(path.clone())];
+        let (_, _, spill) =
+            super::super::read::read(inputs, &config, &NoProgress, Some(bytes), Some(&dir)).unwrap();
+        assert!(spill.is_none(), "under the budget, no file");
         std::fs::remove_dir_all(dir).unwrap();
     }
 
@@ -410,7 +539,8 @@ mod tests {
         let config = Params::default().resolve().unwrap();
         let inputs = vec![Input::Jsonl(path.clone())];
         let all = vec![true; docs.len()];
-        let read = || super::super::read::read(inputs.clone(), &config, &NoProgress, Some(0)).unwrap().0;
+        let read =
+            || super::super::read::read(inputs.clone(), &config, &NoProgress, Some(0), None).unwrap().0;
         let texts = Texts::reread(&inputs, &config.corpus);
         let mut unchanged = read();
         assert!(unchanged.iter().all(|d| d.text.is_empty()));
@@ -438,7 +568,8 @@ mod tests {
         }
         let inputs = vec![Input::Dir(txt.clone())];
         let texts = Texts::reread(&inputs, &config.corpus);
-        let read = || super::super::read::read(inputs.clone(), &config, &NoProgress, Some(0)).unwrap().0;
+        let read =
+            || super::super::read::read(inputs.clone(), &config, &NoProgress, Some(0), None).unwrap().0;
         let all = vec![true; docs.len()];
         let mut first = read();
         std::fs::write(txt.join(format!("{}.txt", docs[1].0)), "another text altogether").unwrap();

@@ -168,9 +168,9 @@ fn outputs(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
     files
 }
 
-/// `--text-memory 0` lets every text go and reads the inputs again: `cluster` and `dedup` write
-/// the same bytes as with the texts held, on the seeds (a directory, read again by the reader)
-/// and on the development set (JSON Lines, read again line by line; copies, passages).
+/// `--text-memory 0` lets every text go into the temporary file in `--out`: `cluster` and
+/// `dedup` write the same bytes as with the texts held, on the seeds (a directory) and on the
+/// development set (JSON Lines, compressed and plain; copies, passages).
 #[test]
 fn texts_read_again_give_the_outputs_of_texts_held() {
     let dev = crate::common::shared_data("reprints_dev_ar/docs.jsonl.gz");
@@ -208,6 +208,36 @@ fn texts_read_again_give_the_outputs_of_texts_held() {
             assert!(held == reread, "{input:?} {command}: outputs differ");
         }
     }
+}
+
+/// Standard input lets its texts go past `--text-memory` too (into the temporary file in
+/// `--out`, never read twice): `cluster` writes the same bytes as with every text held.
+#[test]
+fn standard_input_past_the_text_memory_gives_the_outputs_of_texts_held() {
+    let mut body = String::new();
+    let mut names: Vec<PathBuf> = fs::read_dir(seeds()).unwrap().map(|e| e.unwrap().path()).collect();
+    names.sort();
+    for p in names.iter().filter(|p| p.extension().is_some_and(|e| e == "txt")) {
+        body += &doc(&p.file_stem().unwrap().to_string_lossy(), &fs::read_to_string(p).unwrap());
+    }
+    let dir = tmp();
+    let run = |tag: &str, extra: &[&str]| {
+        let out = dir.path().join(tag);
+        let o = reprint()
+            .args(["cluster", "-", "-q", "--out"])
+            .arg(&out)
+            .args(extra)
+            .write_stdin(body.clone())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{tag}: {}", stderr_of(&o));
+        outputs(&out)
+    };
+    let (held, filed) = (run("held", &[]), run("filed", &["--text-memory", "0"]));
+    assert!(held.keys().any(|k| k.ends_with("overlaps.jsonl")), "{:?}", held.keys());
+    let overlaps = held.iter().find(|(k, _)| k.ends_with("overlaps.jsonl")).unwrap().1;
+    assert!(!overlaps.is_empty(), "the seeds share passages");
+    assert!(held == filed, "outputs differ");
 }
 
 // --- 3. no unbounded or second read of an input ------------------------------------------------
