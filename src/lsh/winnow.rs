@@ -253,6 +253,22 @@ mod tests {
     }
 
     proptest! {
+        /// A passage's family is the 75th percentile of its fingerprints' frequencies, the
+        /// element a sorted copy has at three quarters of its length, short or long.
+        #[test]
+        fn family_is_the_75th_percentile_of_the_passage_frequencies(
+            dfs in proptest::collection::vec(1u32..200, 0..150), start in 0u32..160, len in 0u32..160,
+        ) {
+            let by_pos: Vec<(u32, u32)> = dfs.iter().enumerate().map(|(p, &d)| (p as u32, d)).collect();
+            let end = start + len;
+            let mut within: Vec<u32> = by_pos.iter().filter(|&&(p, _)| p >= start && p < end).map(|&(_, d)| d).collect();
+            within.sort_unstable();
+            let expected = if within.is_empty() { 0 } else { within[(within.len() * 3 / 4).min(within.len() - 1)] };
+            prop_assert_eq!(family(&by_pos, start, end), expected);
+        }
+    }
+
+    proptest! {
         /// The guarantee: a shared run of `w` shingles (w + k − 1 words) always shares a
         /// fingerprint, wherever it sits in two otherwise unrelated documents.
         #[test]
