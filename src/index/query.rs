@@ -8,7 +8,7 @@ use crate::config::Candidates;
 use crate::lsh::winnow::DocFrequency;
 use crate::lsh::Pair;
 use crate::pipeline::{
-    fill_sets, involved, passage_candidates, relate, star_links, Doc, NoProgress, OverlapSink,
+    fill_sets, involved, passage_candidates, relate, star_links, Doc, NoProgress, OverlapSink, ToRelate,
 };
 use crate::report::json::{pair_report_in, PairReport};
 use crate::verify::{self, VerifiedPair};
@@ -304,10 +304,7 @@ pub fn match_batch(index: &Index, batch: Vec<Doc>) -> Result<Matched, IndexError
     // Indexed and query documents hold their texts: nothing is read again.
     let (_, _, held, _) = relate(
         &mut docs,
-        verified,
-        stars,
-        &proposed,
-        &df,
+        ToRelate { verified, stars, proposed: &proposed, df: &df },
         config,
         &mut sink,
         &NoProgress,

@@ -30,7 +30,7 @@ pub use decided::relate_decided;
 pub use doc::Doc;
 pub use identical::{representatives, star_links};
 pub use passages::{
-    id_ranks, relate, without_passages, Held, NoOverlaps, NoOverlapsIn, OverlapSink, RelationCounts,
+    id_ranks, relate, without_passages, Held, NoOverlaps, NoOverlapsIn, OverlapSink, RelationCounts, ToRelate,
 };
 pub use read::{read_and_sketch, ReadSummary};
 pub use sets::{fill_sets, involved, sequence, shingle_set};
@@ -341,19 +341,8 @@ fn stages(
         stats.verified_pairs = decisions.verified_pairs;
         let counts =
             RelationCounts { aligned: decisions.aligned, proposed: decisions.passage_candidates, ..counts };
-        let result = conclude(
-            docs,
-            summary,
-            identical_to,
-            Vec::new(),
-            links,
-            counts,
-            held,
-            config,
-            overlaps,
-            stats,
-            None,
-        );
+        let decided = Relations { identical_to, candidates: Vec::new(), links, counts, held, spilled: None };
+        let result = conclude(docs, summary, decided, config, overlaps, stats);
         return Ok(let_sets_go(result, keep_sketches));
     }
 
@@ -422,10 +411,7 @@ fn stages(
         .then(|| involved(docs.len(), stars.iter().map(|p| (p.a, p.b))));
     let (links, counts, held, spill) = relate(
         &mut docs,
-        verified,
-        stars,
-        &proposed,
-        &df,
+        ToRelate { verified, stars, proposed: &proposed, df: &df },
         config,
         overlaps,
         progress,
@@ -468,19 +454,8 @@ fn stages(
     }
 
     stats.candidate_pairs = candidates.len();
-    let result = conclude(
-        docs,
-        summary,
-        identical_to,
-        candidates,
-        links,
-        counts,
-        held,
-        config,
-        overlaps,
-        stats,
-        spill,
-    );
+    let decided = Relations { identical_to, candidates, links, counts, held, spilled: spill };
+    let result = conclude(docs, summary, decided, config, overlaps, stats);
     Ok(let_sets_go(result, keep_sketches))
 }
 
@@ -500,21 +475,31 @@ fn let_sets_go(mut result: RunResult, keep: bool) -> RunResult {
     result
 }
 
+/// What the stages before clustering decided, for [`conclude`].
+struct Relations {
+    /// See [`RunResult::identical_to`].
+    identical_to: Vec<u32>,
+    /// See [`RunResult::candidates`].
+    candidates: Vec<Pair>,
+    /// The story links, duplicates included.
+    links: Vec<VerifiedPair>,
+    counts: RelationCounts,
+    /// The pairs held for [`OverlapSink::finish`].
+    held: Held,
+    /// See [`RunResult::spilled`].
+    spilled: Option<std::sync::Arc<TextSpill>>,
+}
+
 /// Clustering and the result, after the relations are decided.
-#[allow(clippy::too_many_arguments)]
 fn conclude(
     docs: Vec<Doc>,
     summary: ReadSummary,
-    identical_to: Vec<u32>,
-    candidates: Vec<Pair>,
-    links: Vec<VerifiedPair>,
-    mut counts: RelationCounts,
-    mut held: Held,
+    decided: Relations,
     config: &Config,
     overlaps: &mut dyn OverlapSink,
     mut stats: Stats,
-    spilled: Option<std::sync::Arc<TextSpill>>,
 ) -> RunResult {
+    let Relations { identical_to, candidates, links, mut counts, mut held, spilled } = decided;
     let t = Instant::now();
     // Story clusters: the links across a sparse cut become overlaps, in overlaps.jsonl too.
     let (links, method) = match config.cluster {

@@ -93,6 +93,18 @@ pub type TextsFor<'a> = dyn FnMut(&mut [Doc], &[bool]) -> Result<Option<Arc<Text
 /// pruning set aside, with their keys, in increasing key.
 pub type Held = Vec<((u32, u32), VerifiedPair)>;
 
+/// The pairs [`relate`] decides.
+pub struct ToRelate<'a> {
+    /// Pairs at or above the Jaccard threshold.
+    pub verified: Vec<VerifiedPair>,
+    /// Copies of a text linked to its first copy.
+    pub stars: Vec<VerifiedPair>,
+    /// Pairs proposed by shared winnowing fingerprints.
+    pub proposed: &'a Proposals,
+    /// The document frequencies of the fingerprints.
+    pub df: &'a winnow::DocFrequency,
+}
+
 /// What [`relate`] decided: the story links, the counts, the pairs held for
 /// [`OverlapSink::finish`] and the file of texts, when the texts are there.
 pub type Related = (Vec<VerifiedPair>, RelationCounts, Held, Option<Arc<TextSpill>>);
@@ -147,19 +159,16 @@ pub fn without_passages(
 /// the reports. With word shingles, the shingle sets made again from the sequences are those
 /// clustering reads (documents in a story link or a copy of a text), or with `every_set` those
 /// of every aligned document.
-#[allow(clippy::too_many_arguments)]
 pub fn relate(
     docs: &mut [Doc],
-    verified: Vec<VerifiedPair>,
-    stars: Vec<VerifiedPair>,
-    proposed: &Proposals,
-    df: &winnow::DocFrequency,
+    pairs: ToRelate,
     config: &Config,
     sink: &mut dyn OverlapSink,
     progress: &dyn Progress,
     texts: &mut TextsFor,
     every_set: bool,
 ) -> Result<Related, RunError> {
+    let ToRelate { verified, stars, proposed, df } = pairs;
     let rules = config.relations();
     let rank = id_ranks(docs);
     let key = |a: u32, b: u32| {
