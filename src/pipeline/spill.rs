@@ -77,8 +77,9 @@ impl SpillSender {
         // Two batches in flight at most: the caller waits rather than holding more texts.
         let (to, from) = std::sync::mpsc::sync_channel::<Vec<(usize, String)>>(2);
         let writer = std::thread::Builder::new().name("texts".to_owned()).spawn(move || {
+            // Each text is freed once written, not with its batch.
             for batch in from {
-                batch.iter().try_for_each(|(d, text)| w.push(*d, text))?;
+                batch.into_iter().try_for_each(|(d, text)| w.push(d, &text))?;
             }
             w.finish()
         })?;

@@ -5,7 +5,8 @@
 //! sequences of the documents in candidate pairs, the reports) ask for them.
 //! Where the run has a directory for temporary files (the sink's [`super::OverlapSink::scratch`]:
 //! `--out`), reading writes the texts it lets go to a file there ([`TextSpill`]) and they are
-//! read from it: the inputs are read once, whatever they are (standard input and pipes too).
+//! read from it: no input is read again for texts, whatever it is (standard input and pipes
+//! too).
 //! Without one, the inputs are read again, up to the last document asked for; every record
 //! read again is checked against the one read first (its id and the xxh3 of its raw bytes): an
 //! input that changed during the run is an error, never a wrong result. Standard input and
