@@ -213,13 +213,22 @@ pub fn run(
     progress: &dyn Progress,
     overlaps: &mut dyn OverlapSink,
 ) -> Result<RunResult, RunError> {
-    let t = Instant::now();
-    let dir = overlaps.scratch().map(Path::to_path_buf);
-    let texts = Texts::in_dir(&inputs, &config.corpus, dir.as_deref());
-    let (docs, summary, spill) =
-        read::read(inputs.clone(), config, progress, texts.budget(config), texts.dir())?;
-    let (texts, read) = (texts.with_spill(spill), t.elapsed());
+    let (docs, summary, texts, read) = read_texts(&inputs, config, progress, overlaps.scratch())?;
     stages(docs, summary, read, config, progress, overlaps, false, None, texts)
+}
+
+/// Reads and sketches `inputs` for [`stages`]: past `--text-memory`, the texts let go are
+/// written to a file in `dir` when there is one (see [`Texts`]). Returns the time it took.
+fn read_texts<'a>(
+    inputs: &'a [Input],
+    config: &'a Config,
+    progress: &dyn Progress,
+    dir: Option<&Path>,
+) -> Result<(Vec<Doc>, ReadSummary, Texts<'a>, Duration), RunError> {
+    let t = Instant::now();
+    let texts = Texts::in_file(inputs, &config.corpus, dir.is_some());
+    let (docs, summary, spill) = read::read(inputs.to_vec(), config, progress, texts.budget(config), dir)?;
+    Ok((docs, summary, texts.with_spill(spill), t.elapsed()))
 }
 
 /// The stages after reading, on documents sketched by [`read_and_sketch`] with the same
@@ -267,12 +276,7 @@ pub fn run_decided(
     overlaps: &mut dyn OverlapSink,
     decisions: Decisions,
 ) -> Result<RunResult, RunError> {
-    let t = Instant::now();
-    let dir = overlaps.scratch().map(Path::to_path_buf);
-    let texts = Texts::in_dir(&inputs, &config.corpus, dir.as_deref());
-    let (docs, summary, spill) =
-        read::read(inputs.clone(), config, progress, texts.budget(config), texts.dir())?;
-    let (texts, read) = (texts.with_spill(spill), t.elapsed());
+    let (docs, summary, texts, read) = read_texts(&inputs, config, progress, overlaps.scratch())?;
     stages(docs, summary, read, config, progress, overlaps, false, Some(decisions), texts)
 }
 

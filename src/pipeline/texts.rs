@@ -19,7 +19,6 @@ use crate::config::Config;
 use crate::corpus::{records_at_lines, CorpusConfig, CorpusReader, Input, RawDoc, Record};
 use rayon::prelude::*;
 use std::ops::ControlFlow;
-use std::path::Path;
 use std::sync::Arc;
 
 /// What [`Texts::load`] gives a document.
@@ -38,16 +37,16 @@ pub struct Texts<'a> {
     /// The inputs to read again; `None` when they cannot be (or every document holds its text).
     inputs: Option<&'a [Input]>,
     corpus: Option<&'a CorpusConfig>,
-    /// The directory where reading writes the texts it lets go.
-    dir: Option<&'a Path>,
-    /// The file reading wrote there, when it let texts go.
+    /// Whether reading writes the texts it lets go to a file.
+    to_file: bool,
+    /// The file reading wrote, when it let texts go.
     spill: Option<Arc<TextSpill>>,
 }
 
 impl<'a> Texts<'a> {
     /// Every document holds its text: [`Texts::load`] has nothing to do.
     pub fn held() -> Self {
-        Texts { inputs: None, corpus: None, dir: None, spill: None }
+        Texts { inputs: None, corpus: None, to_file: false, spill: None }
     }
 
     /// Texts are read again from `inputs`, as `corpus` read them, when the stages need them;
@@ -62,29 +61,24 @@ impl<'a> Texts<'a> {
         if !inputs.iter().all(again) {
             return Texts::held();
         }
-        Texts { inputs: Some(inputs), corpus: Some(corpus), dir: None, spill: None }
+        Texts { inputs: Some(inputs), corpus: Some(corpus), to_file: false, spill: None }
     }
 
-    /// [`Texts::reread`], with the texts reading lets go written to a file in `dir` when there
-    /// is one, and read from there: then any input, standard input included, lets its texts go.
-    pub fn in_dir(inputs: &'a [Input], corpus: &'a CorpusConfig, dir: Option<&'a Path>) -> Self {
-        Texts { dir, ..Texts::reread(inputs, corpus) }
+    /// [`Texts::reread`], with the texts reading lets go written to a file when `to_file`, and
+    /// read from there: then any input, standard input included, lets its texts go.
+    pub fn in_file(inputs: &'a [Input], corpus: &'a CorpusConfig, to_file: bool) -> Self {
+        Texts { to_file, ..Texts::reread(inputs, corpus) }
     }
 
     /// How many bytes of texts reading holds before it lets them go: `None` (all of them)
     /// when the texts let go could not be had again.
     pub fn budget(&self, config: &Config) -> Option<usize> {
-        (self.inputs.is_some() || self.dir.is_some()).then_some(config.text_memory)
+        (self.inputs.is_some() || self.to_file).then_some(config.text_memory)
     }
 
     /// Whether a text let go can always be had again from the inputs.
     pub fn rereadable(&self) -> bool {
         self.inputs.is_some()
-    }
-
-    /// The directory where reading writes the texts it lets go.
-    pub fn dir(&self) -> Option<&'a Path> {
-        self.dir
     }
 
     /// These texts, with those that reading let go in `spill`.
