@@ -302,7 +302,7 @@ pub fn match_batch(index: &Index, batch: Vec<Doc>) -> Result<Matched, IndexError
     let verified = verify::verify(&candidates, &sets, config.threshold);
     let mut sink = Collect(Vec::new());
     // Indexed and query documents hold their texts: nothing is read again.
-    let (_, _, held, _) = relate(
+    let (_, _, held) = relate(
         &mut docs,
         ToRelate { verified, stars, proposed: &proposed, df: &df },
         config,

@@ -413,7 +413,7 @@ fn stages(
     // again, so that a text wanted after all is read, never missing.
     let copies = (!let_go && !keep_sketches && texts.rereadable())
         .then(|| involved(docs.len(), stars.iter().map(|p| (p.a, p.b))));
-    let (links, counts, held, spill) = relate(
+    let (links, counts, held) = relate(
         &mut docs,
         ToRelate { verified, stars, proposed: &proposed, df: &df },
         config,
@@ -439,8 +439,8 @@ fn stages(
         keep_sketches,
     )?;
     drop(df);
-    // Without passages (no alignment asked for texts), the file of texts is still the reports'.
-    let spill = spill.or_else(|| texts.spilled());
+    // The reports read the texts that reading let go from its file.
+    let spill = texts.spilled();
     progress.finish();
     if config.passages.is_some() {
         stats.timings.push(("passages", since(t, before)));

@@ -105,10 +105,6 @@ pub struct ToRelate<'a> {
     pub df: &'a winnow::DocFrequency,
 }
 
-/// What [`relate`] decided: the story links, the counts, the pairs held for
-/// [`OverlapSink::finish`] and the file of texts, when the texts are there.
-pub type Related = (Vec<VerifiedPair>, RelationCounts, Held, Option<Arc<TextSpill>>);
-
 /// Counts of the relations decided by [`relate`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RelationCounts {
@@ -155,8 +151,7 @@ pub fn without_passages(
 /// Without passage detection, the verified pairs are the story links.
 /// `progress` sees the stage `passages` restart with the number of pairs to align as its total,
 /// and the pairs aligned so far after each batch. `texts` gives the documents to align their
-/// texts (see [`super::Texts`]), or the file of those texts it wrote, which is returned for
-/// the reports. With word shingles, the shingle sets made again from the sequences are those
+/// texts (see [`super::Texts`]), or returns the file where they are. With word shingles, the shingle sets made again from the sequences are those
 /// clustering reads (documents in a story link or a copy of a text), or with `every_set` those
 /// of every aligned document.
 pub fn relate(
@@ -167,7 +162,7 @@ pub fn relate(
     progress: &dyn Progress,
     texts: &mut TextsFor,
     every_set: bool,
-) -> Result<Related, RunError> {
+) -> Result<(Vec<VerifiedPair>, RelationCounts, Held), RunError> {
     let ToRelate { verified, stars, proposed, df } = pairs;
     let rules = config.relations();
     let rank = id_ranks(docs);
@@ -177,7 +172,7 @@ pub fn relate(
     };
     let Some(params) = config.passages else {
         let (links, counts, held) = without_passages(verified, stars, &rank, &rules);
-        return Ok((links, counts, held, None));
+        return Ok((links, counts, held));
     };
     // Pairs are aligned a block of documents at a time, in id order: block `i` holds the pairs
     // whose first document in id order is among the documents of ranks `i * PAIR_BLOCK ..`, so
@@ -331,7 +326,7 @@ pub fn relate(
         }
     }
     let (links, counts, held) = absorbed.conclude(stars, &rank, config.prune_composites, &params, &rules);
-    Ok((links, counts, held, spill))
+    Ok((links, counts, held))
 }
 
 /// The error of the temporary file of texts (a text held never fails to be read).

@@ -101,20 +101,22 @@ impl<'a> Texts<'a> {
         want: Want,
         progress: &dyn Progress,
     ) -> Result<bool, RunError> {
-        let missing = |d: &Doc| match want {
-            Want::Text => true,
-            Want::Set(_) => d.shingles.is_empty() && d.shingle_count > 0,
+        // A document needs what `want` asks for when it holds no text and lacks it.
+        let missing = |d: &Doc| {
+            d.text.is_empty()
+                && d.chars > 0
+                && match want {
+                    Want::Text => true,
+                    Want::Set(_) => d.shingles.is_empty() && d.shingle_count > 0,
+                }
         };
         let in_file = self.load_from_file(docs, wanted, &missing, want, progress)?;
-        let again = self.read_again(docs, wanted, missing, progress, |docs, got| {
-            give(docs, got, want);
-            Ok(())
-        })?;
+        let again = self.read_again(docs, wanted, &missing, want, progress)?;
         Ok(in_file || again)
     }
 
-    /// Gives the documents `wanted` marks that `missing` accepts and that hold no text theirs
-    /// from the file of texts (those it has), a batch at a time. Returns whether it read any.
+    /// Gives the documents `wanted` marks that `missing` accepts theirs from the file of texts
+    /// (those it has), a batch at a time. Returns whether it read any.
     fn load_from_file(
         &self,
         docs: &mut [Doc],
@@ -125,8 +127,7 @@ impl<'a> Texts<'a> {
     ) -> Result<bool, RunError> {
         let Some(spill) = &self.spill else { return Ok(false) };
         let places: Vec<usize> = (0..docs.len())
-            .filter(|&i| wanted.get(i) == Some(&true) && spill.has(i))
-            .filter(|&i| docs[i].text.is_empty() && docs[i].chars > 0 && missing(&docs[i]))
+            .filter(|&i| wanted.get(i) == Some(&true) && spill.has(i) && missing(&docs[i]))
             .collect();
         if places.is_empty() {
             return Ok(false);
@@ -145,19 +146,18 @@ impl<'a> Texts<'a> {
         Ok(true)
     }
 
-    /// Reads the inputs again up to the last document `wanted` marks that has no text and
-    /// that `missing` accepts, and hands the texts of those documents to `got`, a batch at a
-    /// time. Returns whether the inputs were read.
+    /// Reads the inputs again up to the last document `wanted` marks that `missing` accepts,
+    /// and gives those documents what `want` asks for, a batch at a time. Returns whether the
+    /// inputs were read.
     fn read_again(
         &self,
         docs: &mut [Doc],
         wanted: &[bool],
-        missing: impl Fn(&Doc) -> bool,
+        missing: &impl Fn(&Doc) -> bool,
+        want: Want,
         progress: &dyn Progress,
-        mut got: impl FnMut(&mut [Doc], Vec<(usize, String)>) -> Result<(), RunError>,
     ) -> Result<bool, RunError> {
         let (Some(inputs), Some(corpus)) = (self.inputs, self.corpus) else { return Ok(false) };
-        let missing = |d: &Doc| d.text.is_empty() && d.chars > 0 && missing(d);
         let Some(last) = (0..docs.len()).rev().find(|&i| wanted.get(i) == Some(&true) && missing(&docs[i]))
         else {
             return Ok(false);
@@ -182,7 +182,7 @@ impl<'a> Texts<'a> {
                         texts.push((i, text_of(raw, &docs[i])?));
                     }
                     given += texts.len() as u64;
-                    got(docs, texts)?;
+                    give(docs, texts, want);
                     progress.set(given);
                     Ok(())
                 })?;
@@ -206,7 +206,7 @@ impl<'a> Texts<'a> {
                 }
                 i += 1;
             }
-            got(docs, texts)?;
+            give(docs, texts, want);
             progress.set(stored.load(std::sync::atomic::Ordering::Relaxed));
             Ok(if i > last { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
         })?;
