@@ -368,6 +368,76 @@ fn by_block(block_of: &[u32], blocks: usize) -> ByBlock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Params;
+    use crate::corpus::Input;
+    use crate::pipeline::{run, NoProgress};
+
+    /// The pairs a sink was given, by id, with their keys: `overlap` calls, then `finish`.
+    #[derive(Default)]
+    struct Given {
+        overlaps: Vec<((u32, u32), (String, String))>,
+        held: Vec<((u32, u32), (String, String))>,
+    }
+
+    impl OverlapSink for Given {
+        fn overlap(&mut self, docs: &Docs, p: &VerifiedPair, key: (u32, u32)) {
+            self.overlaps.push((key, (docs[p.a as usize].id.clone(), docs[p.b as usize].id.clone())));
+        }
+        fn finish(&mut self, docs: &Docs, held: &[((u32, u32), VerifiedPair)]) {
+            let ids = |p: &VerifiedPair| (docs[p.a as usize].id.clone(), docs[p.b as usize].id.clone());
+            self.held = held.iter().map(|(k, p)| (*k, ids(p))).collect();
+        }
+    }
+
+    /// Over three blocks of documents, every pair that shares a passage reaches the sink
+    /// once, in increasing key, whichever blocks its documents are in: pairs whose second
+    /// document is a block or more after the first, and pairs within the last block.
+    #[test]
+    fn every_pair_sharing_a_passage_reaches_the_sink_once_in_key_order_across_blocks() {
+        let n = 2 * PAIR_BLOCK + 100;
+        let half = n / 2;
+        let last = 2 * PAIR_BLOCK;
+        let words = |prefix: String, count: usize| -> Vec<String> {
+            (0..count).map(|j| format!("{prefix}w{j}")).collect()
+        };
+        // Document `i` has words of its own, the passage it shares with `i ± half`, and, in
+        // the last block, one it shares with its neighbour (`last + 2k` with `last + 2k + 1`).
+        let mut expected: Vec<(String, String)> = Vec::new();
+        let id = |i: usize| format!("d{i:05}");
+        let mut lines = String::new();
+        for i in 0..n {
+            let mut text = words(format!("own{i}"), 180);
+            text.extend(words(format!("cross{}", i % half), 60));
+            if i >= last {
+                text.extend(words(format!("near{}", (i - last) / 2), 60));
+            }
+            text.extend(words(format!("tail{i}"), 180));
+            lines += &(serde_json::json!({ "id": id(i), "text": text.join(" ") }).to_string() + "\n");
+            if i < half {
+                expected.push((id(i), id(i + half)));
+            }
+            if i >= last && (i - last) % 2 == 0 && i + 1 < n {
+                expected.push((id(i), id(i + 1)));
+            }
+        }
+        let dir = std::env::temp_dir().join(format!("reprint-blocks-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("in.jsonl");
+        std::fs::write(&path, lines).unwrap();
+        let config = Params::default().resolve().unwrap();
+        let mut given = Given::default();
+        run(vec![Input::Jsonl(path)], &config, &NoProgress, &mut given).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        for calls in [&given.overlaps, &given.held] {
+            assert!(calls.windows(2).all(|w| w[0].0 < w[1].0), "keys not increasing");
+        }
+        let mut got: Vec<(String, String)> =
+            given.overlaps.into_iter().chain(given.held).map(|(_, ids)| ids).collect();
+        got.sort();
+        expected.sort();
+        assert_eq!(got.len(), expected.len());
+        assert_eq!(got, expected);
+    }
 
     #[test]
     fn documents_are_grouped_by_their_block_in_increasing_index() {
