@@ -416,7 +416,7 @@ mod tests {
             if i < half {
                 expected.push((id(i), id(i + half)));
             }
-            if i >= last && (i - last) % 2 == 0 && i + 1 < n {
+            if i >= last && (i - last).is_multiple_of(2) && i + 1 < n {
                 expected.push((id(i), id(i + 1)));
             }
         }
