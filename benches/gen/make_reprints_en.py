@@ -149,13 +149,13 @@ def main():
     if args.confounders:
         pool = [p for _, ps in unused for p in ps if 45 <= len(p.split()) <= 110]
         rng.shuffle(pool)
-        story_docs = list(range(len(docs)))
+        targets = list(range(len(docs)))
         for p in pool[:20]:
-            for k in rng.sample(story_docs, rng.randint(5, 40)):
+            for k in rng.sample(targets, rng.randint(5, 40)):
                 t = docs[k]["text"]
                 docs[k]["text"] = t + "\n\n" + p if rng.random() < 0.5 else p + "\n\n" + t
         for p in pool[20:40]:
-            for k in rng.sample(story_docs, rng.randint(5, 40)):
+            for k in rng.sample(targets, rng.randint(5, 40)):
                 w = p.split()
                 for _ in range(4):
                     w[rng.randrange(len(w))] = rng.choice(SLOTS)

@@ -379,13 +379,17 @@ mod tests {
         held: Vec<((u32, u32), (String, String))>,
     }
 
+    /// The ids of a pair's documents.
+    fn ids(docs: &Docs, p: &VerifiedPair) -> (String, String) {
+        (docs[p.a as usize].id.clone(), docs[p.b as usize].id.clone())
+    }
+
     impl OverlapSink for Given {
         fn overlap(&mut self, docs: &Docs, p: &VerifiedPair, key: (u32, u32)) {
-            self.overlaps.push((key, (docs[p.a as usize].id.clone(), docs[p.b as usize].id.clone())));
+            self.overlaps.push((key, ids(docs, p)));
         }
         fn finish(&mut self, docs: &Docs, held: &[((u32, u32), VerifiedPair)]) {
-            let ids = |p: &VerifiedPair| (docs[p.a as usize].id.clone(), docs[p.b as usize].id.clone());
-            self.held = held.iter().map(|(k, p)| (*k, ids(p))).collect();
+            self.held = held.iter().map(|(k, p)| (*k, ids(docs, p))).collect();
         }
     }
 
