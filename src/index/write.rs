@@ -90,11 +90,12 @@ pub fn add(
         return Err(IndexError::Params("an index holds at most 2^32 - 1 documents".into()));
     }
     let added = docs.len() as u64;
-    let (stored, rows, distinct) = rows(index.as_ref(), docs, config, base as u32)?;
+    let prepared = rows(index.as_ref(), docs, config, base as u32)?;
+    let distinct = prepared.distinct;
     let mut summary = AddSummary { added, distinct, segment: None, bytes: 0, documents: base + added };
     if added > 0 || create {
         if added > 0 {
-            let entry = write_segment(dir, &manifest, &stored, rows, config, base, distinct, inputs)?;
+            let entry = write_segment(dir, &manifest, prepared, config, base, inputs)?;
             summary.segment = Some(entry.file.clone());
             summary.bytes = entry.bytes;
             manifest.segments.push(entry);
@@ -123,20 +124,18 @@ fn lock(dir: &Path) -> Result<File, IndexError> {
     }
 }
 
-/// Writes the documents `stored` (numbered from `base`) and their table `rows` as a new
+/// Writes the documents `prepared` (numbered from `base`) and their table rows as a new
 /// segment file of the index in `dir`, synced and renamed to a name no segment of `manifest`
 /// has had (one past the highest number), and returns its manifest entry.
-#[allow(clippy::too_many_arguments)]
 fn write_segment(
     dir: &Path,
     manifest: &Manifest,
-    stored: &[StoredDoc],
-    rows: Rows,
+    prepared: Prepared,
     config: &Config,
     base: u64,
-    distinct: u64,
     inputs: Vec<String>,
 ) -> Result<SegmentEntry, IndexError> {
+    let Prepared { stored, rows, distinct } = prepared;
     let number = manifest.segments.iter().filter_map(|s| segment_number(&s.file)).max().unwrap_or(0) + 1;
     let name = format!("segment-{number:06}.rpx");
     let mut tmp =
@@ -147,7 +146,7 @@ fn write_segment(
         let own = d.shingle_count > 0 && d.first_copy as u64 == base + i as u64;
         (own && config.passages.is_some()).then(|| crate::pipeline::sequence(&d.text, config))
     };
-    let bytes = segment::write(tmp.as_file_mut(), stored, rows, sequence).map_err(io_err(&tmp_path))?;
+    let bytes = segment::write(tmp.as_file_mut(), &stored, rows, sequence).map_err(io_err(&tmp_path))?;
     tmp.as_file().sync_all().map_err(io_err(&tmp_path))?;
     tmp.persist(dir.join(&name)).map_err(|e| io_err(&tmp_path)(e.error))?;
     sync_dir(dir)?;
@@ -207,9 +206,7 @@ pub fn compact(dir: &Path) -> Result<CompactSummary, IndexError> {
             inputs.push(i.clone());
         }
     }
-    let (stored, rows, distinct) = rows(None, docs, &config, 0)?;
-    let entry = write_segment(dir, &manifest, &stored, rows, &config, 0, distinct, inputs)?;
-    drop(stored);
+    let entry = write_segment(dir, &manifest, rows(None, docs, &config, 0)?, &config, 0, inputs)?;
     let old = std::mem::replace(&mut manifest.segments, vec![entry]);
     summary.segment = Some(manifest.segments[0].file.clone());
     summary.bytes = manifest.segments[0].bytes;
@@ -256,16 +253,21 @@ fn remove_leftovers(dir: &Path, manifest: &Manifest) -> Result<(), IndexError> {
     Ok(())
 }
 
+/// Documents ready to be written as a segment ([`rows`]).
+struct Prepared {
+    /// The documents as stored.
+    stored: Vec<StoredDoc>,
+    /// Their table rows.
+    rows: Rows,
+    /// How many of them are distinct (enter the candidate tables).
+    distinct: u64,
+}
+
 /// The stored documents and table rows of `docs`, numbered from `base`; and how many are
 /// distinct (enter the candidate tables). Each distinct document stores the document frequency
 /// of each of its fingerprints over the index and `docs`, so that a query reads them with the
 /// document instead of looking each one up.
-fn rows(
-    index: Option<&Index>,
-    docs: Vec<Doc>,
-    config: &Config,
-    base: u32,
-) -> Result<(Vec<StoredDoc>, Rows, u64), IndexError> {
+fn rows(index: Option<&Index>, docs: Vec<Doc>, config: &Config, base: u32) -> Result<Prepared, IndexError> {
     let Candidates::MinHashLsh { banding, .. } = config.candidates else {
         return Err(IndexError::Params("an index needs MinHash LSH".into()));
     };
@@ -327,5 +329,5 @@ fn rows(
             StoredDoc::of(d, first, dfs)
         })
         .collect();
-    Ok((stored, rows, distinct))
+    Ok(Prepared { stored, rows, distinct })
 }

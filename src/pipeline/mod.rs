@@ -213,22 +213,31 @@ pub fn run(
     progress: &dyn Progress,
     overlaps: &mut dyn OverlapSink,
 ) -> Result<RunResult, RunError> {
-    let (docs, summary, texts, read) = read_texts(&inputs, config, progress, overlaps.scratch())?;
-    stages(docs, summary, read, config, progress, overlaps, false, None, texts)
+    let corpus = read_texts(&inputs, config, progress, overlaps.scratch())?;
+    stages(corpus, config, progress, overlaps, false, None)
+}
+
+/// What reading gives the stages: the documents, the summary of what was read, where the
+/// documents' texts are ([`Texts`]), and the time reading took (for the stats).
+struct ReadCorpus<'a> {
+    docs: Vec<Doc>,
+    summary: ReadSummary,
+    texts: Texts<'a>,
+    took: Duration,
 }
 
 /// Reads and sketches `inputs` for [`stages`]: past `--text-memory`, the texts let go are
-/// written to a file in `dir` when there is one (see [`Texts`]). Returns the time it took.
+/// written to a file in `dir` when there is one (see [`Texts`]).
 fn read_texts<'a>(
     inputs: &'a [Input],
     config: &'a Config,
     progress: &dyn Progress,
     dir: Option<&Path>,
-) -> Result<(Vec<Doc>, ReadSummary, Texts<'a>, Duration), RunError> {
+) -> Result<ReadCorpus<'a>, RunError> {
     let t = Instant::now();
     let texts = Texts::in_file(inputs, &config.corpus, dir.is_some());
     let (docs, summary, spill) = read::read(inputs.to_vec(), config, progress, texts.budget(config), dir)?;
-    Ok((docs, summary, texts.with_spill(spill), t.elapsed()))
+    Ok(ReadCorpus { docs, summary, texts: texts.with_spill(spill), took: t.elapsed() })
 }
 
 /// The stages after reading, on documents sketched by [`read_and_sketch`] with the same
@@ -242,7 +251,8 @@ pub fn run_on(
     progress: &dyn Progress,
     overlaps: &mut dyn OverlapSink,
 ) -> Result<RunResult, RunError> {
-    stages(docs, summary, read, config, progress, overlaps, true, None, Texts::held())
+    let corpus = ReadCorpus { docs, summary, texts: Texts::held(), took: read };
+    stages(corpus, config, progress, overlaps, true, None)
 }
 
 /// What the candidate, verify and passage stages decided elsewhere (`reprint stage link`, see
@@ -276,27 +286,24 @@ pub fn run_decided(
     overlaps: &mut dyn OverlapSink,
     decisions: Decisions,
 ) -> Result<RunResult, RunError> {
-    let (docs, summary, texts, read) = read_texts(&inputs, config, progress, overlaps.scratch())?;
-    stages(docs, summary, read, config, progress, overlaps, false, Some(decisions), texts)
+    let corpus = read_texts(&inputs, config, progress, overlaps.scratch())?;
+    stages(corpus, config, progress, overlaps, false, Some(decisions))
 }
 
 /// [`run_on`]; `keep_sketches` false drops each document's signature once candidates are known
 /// (nothing after the candidate stage reads it; 512 bytes a document with 128 permutations), and
 /// its shingle set and fingerprints once clustered; true keeps them in the result for a caller
-/// that runs the stages again on the same documents.
-/// `texts` gives documents their texts when a stage needs them.
-#[allow(clippy::too_many_arguments)]
+/// that runs the stages again on the same documents. The corpus's `texts` give documents their
+/// texts when a stage needs them.
 fn stages(
-    mut docs: Vec<Doc>,
-    summary: ReadSummary,
-    read: Duration,
+    corpus: ReadCorpus,
     config: &Config,
     progress: &dyn Progress,
     overlaps: &mut dyn OverlapSink,
     keep_sketches: bool,
     decisions: Option<Decisions>,
-    texts: Texts,
 ) -> Result<RunResult, RunError> {
+    let ReadCorpus { mut docs, summary, texts, took: read } = corpus;
     let mut stats = Stats::default();
     stats.timings.push(("read+sketch", read));
     // Time spent reading texts again: a stage of its own in the timings, not the stage's.
