@@ -56,12 +56,23 @@ pub struct IndexWriteArgs {
     pub run: RunOptions,
 }
 
-/// Arguments of `reprint index info`.
+/// Arguments of `reprint index info` and `reprint index compact`.
 #[derive(Debug, Args)]
 pub struct IndexInfoArgs {
-    /// The index directory.
-    #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
+    /// The index directory (or `--index DIR`).
+    #[arg(value_name = "DIR", required_unless_present = "index", conflicts_with = "index")]
+    dir: Option<PathBuf>,
+
+    /// The index directory, named as `index create`, `index add` and `query` name it.
+    #[arg(long, value_name = "DIR")]
+    index: Option<PathBuf>,
+}
+
+impl IndexInfoArgs {
+    /// The index directory, given either way (the parser requires exactly one).
+    fn dir(&self) -> &Path {
+        self.dir.as_deref().or(self.index.as_deref()).expect("the parser requires DIR or --index")
+    }
 }
 
 /// Arguments of `reprint query`.
@@ -163,7 +174,7 @@ pub fn index(args: IndexArgs, matches: &clap::ArgMatches) -> Result<u8> {
         IndexCommand::Create(a) => write(a, true, &given(matches)),
         IndexCommand::Add(a) => write(a, false, &given(matches)),
         IndexCommand::Info(a) => {
-            let ix = Index::open(&a.dir, Default::default())?;
+            let ix = Index::open(a.dir(), Default::default())?;
             let mut json = serde_json::to_vec_pretty(&ix.info())?;
             json.push(b'\n');
             emit_json(&json)?;
@@ -171,11 +182,11 @@ pub fn index(args: IndexArgs, matches: &clap::ArgMatches) -> Result<u8> {
         }
         IndexCommand::Compact(a) => {
             let started = std::time::Instant::now();
-            let c = index::compact(&a.dir)?;
+            let c = index::compact(a.dir())?;
             emit(&format!(
                 "reprint index compact: {} segments of {} merged into {} ({:.1} MB), {} documents, {:.2} s\n",
                 c.segments_before,
-                a.dir.display(),
+                a.dir().display(),
                 c.segment.as_deref().unwrap_or("none"),
                 c.bytes as f64 / 1e6,
                 c.documents,

@@ -269,6 +269,18 @@ fn the_fifth_seed_matches_the_one_it_shares_a_story_with() {
         serde_json::from_slice(&reprint().args(["index", "info"]).arg(&ix).output().unwrap().stdout).unwrap();
     assert_eq!(info["documents"], 5);
     assert_eq!(info["segments"].as_array().unwrap().len(), 2);
+    // `info` and `compact` take the directory as `--index DIR` too, as the other index commands
+    // name it; naming it both ways is an error.
+    let by_flag = reprint().args(["index", "info", "--index"]).arg(&ix).output().unwrap();
+    assert!(by_flag.status.success());
+    assert_eq!(serde_json::from_slice::<Value>(&by_flag.stdout).unwrap(), info);
+    let both = reprint().args(["index", "info"]).arg(&ix).arg("--index").arg(&ix).output().unwrap();
+    assert_eq!(both.status.code(), Some(2));
+    reprint().args(["index", "compact", "--index"]).arg(&ix).assert().success();
+    let info: Value =
+        serde_json::from_slice(&reprint().args(["index", "info"]).arg(&ix).output().unwrap().stdout).unwrap();
+    assert_eq!(info["documents"], 5);
+    assert_eq!(info["segments"].as_array().unwrap().len(), 1);
 }
 
 /// Standard input is answered line by line: the answer to a line comes before the next line
