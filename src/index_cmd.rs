@@ -58,9 +58,10 @@ pub struct IndexWriteArgs {
 
 /// Arguments of `reprint index info` and `reprint index compact`.
 #[derive(Debug, Args)]
+#[group(id = "directory", required = true, multiple = false)]
 pub struct IndexInfoArgs {
     /// The index directory (or `--index DIR`).
-    #[arg(value_name = "DIR", required_unless_present = "index", conflicts_with = "index")]
+    #[arg(value_name = "DIR")]
     dir: Option<PathBuf>,
 
     /// The index directory, named as `index create`, `index add` and `query` name it.

@@ -276,6 +276,9 @@ fn the_fifth_seed_matches_the_one_it_shares_a_story_with() {
     assert_eq!(serde_json::from_slice::<Value>(&by_flag.stdout).unwrap(), info);
     let both = reprint().args(["index", "info"]).arg(&ix).arg("--index").arg(&ix).output().unwrap();
     assert_eq!(both.status.code(), Some(2));
+    let neither = reprint().args(["index", "compact"]).output().unwrap();
+    assert_eq!(neither.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&neither.stderr).contains("<DIR|--index <DIR>>"));
     reprint().args(["index", "compact", "--index"]).arg(&ix).assert().success();
     let info: Value =
         serde_json::from_slice(&reprint().args(["index", "info"]).arg(&ix).output().unwrap().stdout).unwrap();
