@@ -99,8 +99,8 @@ pub struct DedupArgs {
     #[arg(long, value_name = "DIR")]
     pub copy_to: Option<PathBuf>,
 
-    /// Bytes of texts held; past that, texts are let go into a temporary file in --out and read from there.
-    #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_TEXT_MEMORY)]
+    /// Bytes of texts held (16 MiB); past that, every text is let go into a temporary file in --out and read from there.
+    #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY)]
     pub text_memory: usize,
 
     #[command(flatten)]
@@ -260,8 +260,8 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "N", default_value_t = reprint::report::html::DEFAULT_MAX_DOCUMENTS)]
     pub html_documents: usize,
 
-    /// Bytes of texts held; past that, texts are let go into a temporary file in --out and read from there.
-    #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_TEXT_MEMORY)]
+    /// Bytes of texts held (16 MiB); past that, every text is let go into a temporary file in --out and read from there.
+    #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY)]
     pub text_memory: usize,
 
     #[command(flatten)]

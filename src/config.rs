@@ -58,9 +58,18 @@ pub const DEFAULT_NUM_PERM: usize = 128;
 pub const DEFAULT_SEED: u64 = 42;
 /// Default maximum Hamming distance for SimHash candidates.
 pub const DEFAULT_MAX_HAMMING: u32 = 3;
-/// Bytes of texts a run over files holds (1 GiB): past that, texts are let go and the inputs
-/// read again for the documents that need them (see [`crate::pipeline::Texts`]).
+/// Bytes of texts a run holds (1 GiB) when its sink names no directory for a file of texts:
+/// past that, texts are let go and the inputs read again for the documents that need them
+/// (see [`crate::pipeline::Texts`]).
 pub const DEFAULT_TEXT_MEMORY: usize = 1 << 30;
+/// Bytes of texts `reprint cluster` and `reprint dedup` hold (16 MiB, `--text-memory`): past
+/// that, every text goes to the file of texts in `--out` once its document is sketched, and is
+/// read from there by the stages that need it. Only the documents in candidate pairs need
+/// theirs, so holding every text costs memory the size of the corpus for little time (on
+/// SaudiNewsNet, 95 MB of texts: 42% less peak memory for about 8% more time). A corpus past
+/// the budget has held the budget's worth of texts when it lets them go, so the budget is
+/// small: it spares only small corpora the file.
+pub const DEFAULT_FILED_TEXT_MEMORY: usize = 16 << 20;
 
 /// The user's choices, before validation. `Default` gives the documented defaults.
 #[derive(Debug, Clone, PartialEq)]

@@ -21,7 +21,8 @@ mod texts;
 
 pub use crate::config::{
     same_sketch, CandidateMode, Config, ConfigError, Method, OnError, Params, PassageParams,
-    DEFAULT_MAX_HAMMING, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_TEXT_MEMORY, DEFAULT_THRESHOLD,
+    DEFAULT_FILED_TEXT_MEMORY, DEFAULT_MAX_HAMMING, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_TEXT_MEMORY,
+    DEFAULT_THRESHOLD,
 };
 pub use candidates::{candidates, passage_candidates, Proposals};
 pub use compare::{compare, Comparison};
