@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 /// What `eval` writes into `--out`.
-const EVAL_WRITES: &[&str] =
+pub(crate) const EVAL_WRITES: &[&str] =
     &["eval.json", "eval.csv", "eval_threshold.svg", "eval_scurve.svg", "eval_jaccard_hist.svg"];
 
 pub(crate) fn eval(args: EvalArgs) -> Result<u8> {

@@ -312,4 +312,16 @@ mod tests {
         assert!(Always.colour(false, some("1"), some("dumb")));
         assert!(!Never.colour(true, None, some("xterm")));
     }
+
+    /// Every file a command writes is among the names whose temporaries any run removes, so a
+    /// run in a directory that another command's killed run used leaves none behind either.
+    #[test]
+    fn every_output_is_a_known_output_name() {
+        use reprint::report::OUTPUT_NAMES;
+        for name in
+            super::CLUSTER_WRITES.iter().chain(super::DEDUP_WRITES).chain(crate::eval_cmd::EVAL_WRITES)
+        {
+            assert!(OUTPUT_NAMES.contains(name), "{name} is not in OUTPUT_NAMES");
+        }
+    }
 }

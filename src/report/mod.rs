@@ -97,9 +97,11 @@ impl Write for AtomicFile {
     }
 }
 
-/// Names of the files reprint writes into an output directory.
-pub const OUTPUT_NAMES: [&str; 16] = [
+/// Names of the files reprint writes into an output directory: a run removes the temporary
+/// files of any of them (and of what it writes itself) that a killed run left.
+pub const OUTPUT_NAMES: [&str; 31] = [
     "clusters.json",
+    "clusters.csv",
     "overlaps.jsonl",
     "overlap.html",
     "overlap",
@@ -108,6 +110,20 @@ pub const OUTPUT_NAMES: [&str; 16] = [
     "kept.jsonl.gz",
     "annotated.jsonl",
     "annotated.jsonl.gz",
+    "kept.csv",
+    "kept.csv.gz",
+    "annotated.csv",
+    "annotated.csv.gz",
+    "kept.tsv",
+    "kept.tsv.gz",
+    "annotated.tsv",
+    "annotated.tsv.gz",
+    "kept.json",
+    "kept.json.gz",
+    "annotated.json",
+    "annotated.json.gz",
+    "kept.parquet",
+    "annotated.parquet",
     "removed.jsonl",
     "kept.txt",
     "eval.json",
@@ -257,7 +273,7 @@ impl OutputDir {
         if let Ok(entries) = std::fs::read_dir(dir) {
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
-                if OUTPUT_NAMES.iter().any(|o| AtomicFile::is_temp_of(&name, o)) {
+                if OUTPUT_NAMES.iter().chain(writes).any(|o| AtomicFile::is_temp_of(&name, o)) {
                     if e.file_type().is_ok_and(|t| t.is_dir()) {
                         let _ = std::fs::remove_dir_all(e.path());
                     } else {

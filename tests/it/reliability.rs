@@ -793,3 +793,41 @@ fn errors_do_not_repeat_their_cause() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert_eq!(err.matches("Too many levels of symbolic links").count(), 1, "{err}");
 }
+
+/// A run removes the temporary files a killed run left in its `--out` (of every file reprint
+/// writes there, whichever command left them: `clusters.csv` and `kept.csv` were missed), and
+/// nothing else of the user's.
+#[test]
+fn a_run_removes_what_a_killed_run_left_and_nothing_else() {
+    let dir = tmp();
+    let o = dir.path().join("o");
+    fs::create_dir(&o).unwrap();
+    let left = [
+        ".clusters.csv.Ab12Cd.tmp",
+        ".clusters.json.Zz99Yy.tmp",
+        ".kept.csv.Xx00Ww.tmp",
+        ".kept.parquet.Pq3Rs4.tmp",
+    ];
+    for name in left {
+        fs::write(o.join(name), b"partial").unwrap();
+    }
+    fs::create_dir_all(o.join(".overlap.Qq11Ww.tmp/d")).unwrap();
+    fs::write(o.join(".overlap.Qq11Ww.tmp/d/0001.html"), b"<p>partial").unwrap();
+    let kept = [".notes.tmp", ".clusters.csv.bak", "clusters.csv.Ab12Cd.tmp"];
+    for name in kept {
+        fs::write(o.join(name), b"mine").unwrap();
+    }
+    reprint().args(["cluster", "-q", "--out"]).arg(&o).arg(seeds()).assert().success();
+    for name in left.iter().chain(&[".overlap.Qq11Ww.tmp"]) {
+        assert!(!o.join(name).exists(), "{name} is still there");
+    }
+    for name in kept {
+        assert_eq!(fs::read(o.join(name)).unwrap(), b"mine", "{name}");
+    }
+    let hidden: Vec<String> = fs::read_dir(&o)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') && n.ends_with(".tmp") && !kept.contains(&n.as_str()))
+        .collect();
+    assert!(hidden.is_empty(), "temporary files left: {hidden:?}");
+}
