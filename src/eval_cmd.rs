@@ -13,10 +13,6 @@ use reprint::report::{self, terminal, OutputDir};
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// What `eval` writes into `--out`.
-pub(crate) const EVAL_WRITES: &[&str] =
-    &["eval.json", "eval.csv", "eval_threshold.svg", "eval_scurve.svg", "eval_jaccard_hist.svg"];
-
 pub(crate) fn eval(args: EvalArgs) -> Result<u8> {
     set_threads(&args.run)?;
     let base = args.pipeline.params()?;
@@ -37,7 +33,7 @@ pub(crate) fn eval(args: EvalArgs) -> Result<u8> {
     for arg in &args.inputs {
         read.push((PathBuf::from(arg), arg.clone()));
     }
-    let mut out = OutputDir::open(&args.out, EVAL_WRITES, &read)?;
+    let mut out = OutputDir::open(&args.out, reprint::report::EVAL_OUTPUTS, &read)?;
     let started = Instant::now();
 
     if let Some(clusters_path) = &args.clusters {

@@ -30,33 +30,6 @@ const EXIT_SKIPPED: u8 = 3;
 /// Exit status on an error.
 const EXIT_ERROR: u8 = 2;
 
-/// What `cluster` writes into `--out`.
-const CLUSTER_WRITES: &[&str] =
-    &["overlaps.jsonl", "clusters.json", "clusters.csv", "overlap", "overlap.html", "manifest.json"];
-/// What `dedup` writes into `--out`.
-const DEDUP_WRITES: &[&str] = &[
-    "kept.jsonl",
-    "kept.jsonl.gz",
-    "annotated.jsonl",
-    "annotated.jsonl.gz",
-    "kept.csv",
-    "kept.csv.gz",
-    "annotated.csv",
-    "annotated.csv.gz",
-    "kept.tsv",
-    "kept.tsv.gz",
-    "annotated.tsv",
-    "annotated.tsv.gz",
-    "kept.json",
-    "kept.json.gz",
-    "annotated.json",
-    "annotated.json.gz",
-    "kept.parquet",
-    "annotated.parquet",
-    "kept.txt",
-    "removed.jsonl",
-    "manifest.json",
-];
 fn main() -> ExitCode {
     let matches = <Cli as clap::CommandFactory>::command().get_matches();
     let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
@@ -86,7 +59,7 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
     config.text_memory = args.text_memory;
     set_threads(&args.run)?;
     let (inputs, names) = Input::from_args(&args.inputs)?;
-    let mut out = open_out(&args.out, CLUSTER_WRITES, &inputs, &names, &mut config.corpus)?;
+    let mut out = open_out(&args.out, report::CLUSTER_OUTPUTS, &inputs, &names, &mut config.corpus)?;
     let progress = Bars::new(args.run.quiet);
     let started = Instant::now();
     let overlaps_path = out.path("overlaps.jsonl");
@@ -175,7 +148,7 @@ fn dedup(args: DedupArgs, matches: &clap::ArgMatches) -> Result<u8> {
         inputs.extend(refs);
         names.extend(ref_names);
     }
-    let mut out = open_out(&args.out, DEDUP_WRITES, &inputs, &names, &mut config.corpus)?;
+    let mut out = open_out(&args.out, report::DEDUP_OUTPUTS, &inputs, &names, &mut config.corpus)?;
     if let Some(dir) = &args.copy_to {
         if dir.exists() && !dir.is_dir() {
             bail!("--copy-to {}: exists and is not a directory", dir.display());
@@ -311,17 +284,5 @@ mod tests {
         assert!(!Auto.colour(true, None, some("dumb")));
         assert!(Always.colour(false, some("1"), some("dumb")));
         assert!(!Never.colour(true, None, some("xterm")));
-    }
-
-    /// Every file a command writes is among the names whose temporaries any run removes, so a
-    /// run in a directory that another command's killed run used leaves none behind either.
-    #[test]
-    fn every_output_is_a_known_output_name() {
-        use reprint::report::OUTPUT_NAMES;
-        for name in
-            super::CLUSTER_WRITES.iter().chain(super::DEDUP_WRITES).chain(crate::eval_cmd::EVAL_WRITES)
-        {
-            assert!(OUTPUT_NAMES.contains(name), "{name} is not in OUTPUT_NAMES");
-        }
     }
 }

@@ -97,15 +97,11 @@ impl Write for AtomicFile {
     }
 }
 
-/// Names of the files reprint writes into an output directory: a run removes the temporary
-/// files of any of them (and of what it writes itself) that a killed run left.
-pub const OUTPUT_NAMES: [&str; 31] = [
-    "clusters.json",
-    "clusters.csv",
-    "overlaps.jsonl",
-    "overlap.html",
-    "overlap",
-    "manifest.json",
+/// What `reprint cluster` writes into `--out`.
+pub const CLUSTER_OUTPUTS: &[&str] =
+    &["overlaps.jsonl", "clusters.json", "clusters.csv", "overlap", "overlap.html", "manifest.json"];
+/// What `reprint dedup` writes into `--out` (the clean corpus in the form of its inputs).
+pub const DEDUP_OUTPUTS: &[&str] = &[
     "kept.jsonl",
     "kept.jsonl.gz",
     "annotated.jsonl",
@@ -124,14 +120,19 @@ pub const OUTPUT_NAMES: [&str; 31] = [
     "annotated.json.gz",
     "kept.parquet",
     "annotated.parquet",
-    "removed.jsonl",
     "kept.txt",
-    "eval.json",
-    "eval.csv",
-    "eval_threshold.svg",
-    "eval_scurve.svg",
-    "eval_jaccard_hist.svg",
+    "removed.jsonl",
+    "manifest.json",
 ];
+/// What `reprint eval` writes into `--out`.
+pub const EVAL_OUTPUTS: &[&str] =
+    &["eval.json", "eval.csv", "eval_threshold.svg", "eval_scurve.svg", "eval_jaccard_hist.svg"];
+
+/// Names of the files reprint writes into an output directory, every command's: a run removes
+/// the temporary files of any of them (and of what it writes itself) that a killed run left.
+pub fn output_names() -> impl Iterator<Item = &'static str> {
+    [CLUSTER_OUTPUTS, DEDUP_OUTPUTS, EVAL_OUTPUTS].into_iter().flatten().copied()
+}
 
 /// The lock file of an output directory (hidden, so directory inputs never read it).
 pub const LOCK_NAME: &str = ".reprint.lock";
@@ -273,7 +274,8 @@ impl OutputDir {
         if let Ok(entries) = std::fs::read_dir(dir) {
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
-                if OUTPUT_NAMES.iter().chain(writes).any(|o| AtomicFile::is_temp_of(&name, o)) {
+                let temp_of = |o: &str| AtomicFile::is_temp_of(&name, o);
+                if output_names().any(temp_of) || writes.iter().any(|o| temp_of(o)) {
                     if e.file_type().is_ok_and(|t| t.is_dir()) {
                         let _ = std::fs::remove_dir_all(e.path());
                     } else {
