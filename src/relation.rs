@@ -16,7 +16,11 @@
 //!   are shared with two or more groups of documents that are not linked to each other, in
 //!   different regions of it (a roundup of several stories), keeps its passage links to one
 //!   group only: the one covering most of it, when that is its main content or a document
-//!   that lies wholly inside it. Jaccard links are never pruned.
+//!   that lies wholly inside it. Hubs of boilerplate are pruned too (by [`prune_composites`]): a
+//!   document whose main content is a passage held by more than half of `--max-family`
+//!   documents, linked through it to at least a quarter of `--max-family` documents that carry
+//!   it as a minor part and of which no two are linked, loses those links. Jaccard links are
+//!   never pruned.
 //! * **duplicate**: what `dedup` removes by. Document `d` is a duplicate of `k` when they are a
 //!   story link, fewer than `1 − --min-covered` of `d`'s words are its own (in no shingle
 //!   shared with `k`), and either their Jaccard reaches `--threshold` or at least
@@ -164,6 +168,12 @@ impl PairFacts {
         self.held_by(max).map(|p| (p.a_tokens, p.b_tokens)).unzip()
     }
 
+    /// Whether the pair is a story link only through passages held by more than half of
+    /// `--max-family` documents, one document's main content (no Jaccard, no rare passages).
+    pub fn by_wide_passages(&self, config: &RelationConfig) -> bool {
+        !self.by_jaccard(config) && self.story_passages(config) == Some(config.max_family)
+    }
+
     /// How the passages make a story link, if they do: `Some(max)`, the largest family of
     /// the passages that count.
     fn story_passages(&self, config: &RelationConfig) -> Option<usize> {
@@ -304,6 +314,8 @@ pub struct Regions {
     pub by_jaccard: bool,
     /// A story link before pruning.
     pub story: bool,
+    /// A story link only through widely held passages ([`PairFacts::by_wide_passages`]).
+    pub wide: bool,
 }
 
 /// The regions of a pair, when it has specific passages or is a story link.
@@ -317,7 +329,18 @@ pub fn regions(f: &PairFacts, relation: Relation, config: &RelationConfig) -> Op
     }
     let (cover_a, cover_b) = f.coverage(max);
     let p = &f.pair;
-    Some(Regions { a: p.a, b: p.b, in_a, in_b, cover_a, cover_b, by_jaccard: f.by_jaccard(config), story })
+    let wide = story && f.by_wide_passages(config);
+    Some(Regions {
+        a: p.a,
+        b: p.b,
+        in_a,
+        in_b,
+        cover_a,
+        cover_b,
+        by_jaccard: f.by_jaccard(config),
+        story,
+        wide,
+    })
 }
 
 fn size(r: &[(u32, u32)]) -> u64 {
@@ -334,7 +357,8 @@ fn overlap(x: &[(u32, u32)], y: &[(u32, u32)]) -> u64 {
     n
 }
 
-/// The composite documents and the passage-based story links they lose. `rank[i]` orders documents by id, so the grouping never depends on input order.
+/// The composite documents and the passage-based story links they lose, with the links hubs
+/// of boilerplate lose. `rank[i]` orders documents by id, so the grouping never depends on input order.
 pub fn prune_composites(regions: &[Regions], rank: &[u32], config: &RelationConfig) -> Composites {
     let linked: HashSet<(u32, u32)> =
         regions.iter().filter(|r| r.story).flat_map(|r| [(r.a, r.b), (r.b, r.a)]).collect();
@@ -358,6 +382,7 @@ pub fn prune_composites(regions: &[Regions], rank: &[u32], config: &RelationConf
         });
     }
     let mut out = Composites::default();
+    prune_hubs(regions, &linked, config, &mut out);
     let mut docs: Vec<u32> = around.keys().copied().collect();
     docs.sort_unstable_by_key(|&d| rank[d as usize]);
     for d in docs {
@@ -401,6 +426,45 @@ pub fn prune_composites(regions: &[Regions], rank: &[u32], config: &RelationConf
     out
 }
 
+/// Prunes the hubs of widely held text. A passage held by more than half of `--max-family`
+/// documents makes a story link when it is the main content of one of the two ([`PairFacts`]):
+/// a wire story published alone, linked to the articles that embed it. A document whose main
+/// content is such a passage, linked through it to at least a quarter of `--max-family`
+/// documents that carry it as a minor part and of which no two are linked to each other, is
+/// not a story they share but boilerplate they all carry (a signature, a disclaimer, an
+/// "about us" paragraph that makes up most of a short document): it loses those links, which
+/// become overlaps. A wire story's embedders are the few reports of its event (2–4 for every
+/// such document in SaudiNewsNet); a boilerplate paragraph's are many documents of different
+/// stories.
+fn prune_hubs(
+    regions: &[Regions],
+    linked: &HashSet<(u32, u32)>,
+    config: &RelationConfig,
+    out: &mut Composites,
+) {
+    // Per document, the neighbours whose link is its main content but not theirs.
+    let mut carriers: HashMap<u32, Vec<u32>> = HashMap::new();
+    for r in regions.iter().filter(|r| r.wide) {
+        if r.cover_a >= MAIN_CONTENT && r.cover_b < MAIN_CONTENT {
+            carriers.entry(r.a).or_default().push(r.b);
+        }
+        if r.cover_b >= MAIN_CONTENT && r.cover_a < MAIN_CONTENT {
+            carriers.entry(r.b).or_default().push(r.a);
+        }
+    }
+    let least = config.max_family.div_ceil(4).max(2);
+    for (&d, near) in &carriers {
+        let apart = || {
+            near.iter().enumerate().all(|(i, x)| near[i + 1..].iter().all(|y| !linked.contains(&(*x, *y))))
+        };
+        if near.len() >= least && apart() {
+            for &x in near {
+                out.pruned.insert((d.min(x), d.max(x)));
+            }
+        }
+    }
+}
+
 /// What composite pruning found.
 #[derive(Debug, Clone, Default)]
 pub struct Composites {
@@ -436,7 +500,44 @@ mod tests {
             cover_b: 0.5,
             by_jaccard: false,
             story,
+            wide: false,
         }
+    }
+
+    /// A link through widely held text between hub `h` (covering `ch` of it) and `x`.
+    fn wide(h: u32, x: u32, ch: f64, cx: f64) -> Regions {
+        Regions { cover_b: cx, wide: true, ..reg(h, x, (0, 84), ch, true) }
+    }
+
+    #[test]
+    fn boilerplate_that_is_most_of_a_short_document_links_nothing() {
+        // Document 0 is mostly a paragraph that 1..=5 carry as a fifth of themselves.
+        let hub: Vec<Regions> = (1..=5).map(|x| wide(0, x, 0.56, 0.2)).collect();
+        let pruned = prune_composites(&hub, &[0, 1, 2, 3, 4, 5], &CONFIG).pruned;
+        assert_eq!(pruned, (1..=5).map(|x| (0, x)).collect());
+        // The same with the hub second in its pairs.
+        let flipped: Vec<Regions> = (1..=5)
+            .map(|x| Regions { a: x, b: 0, cover_a: 0.2, cover_b: 0.56, ..wide(0, x, 0.0, 0.0) })
+            .collect();
+        assert_eq!(prune_composites(&flipped, &[0, 1, 2, 3, 4, 5], &CONFIG).pruned, pruned);
+    }
+
+    #[test]
+    fn a_wire_story_keeps_the_articles_that_embed_it() {
+        let rank = [0, 1, 2, 3, 4, 5];
+        // Four embedders: fewer than a quarter of --max-family.
+        let few: Vec<Regions> = (1..=4).map(|x| wide(0, x, 0.56, 0.2)).collect();
+        assert!(prune_composites(&few, &rank, &CONFIG).pruned.is_empty());
+        // Five, two of them linked to each other.
+        let mut linked: Vec<Regions> = (1..=5).map(|x| wide(0, x, 0.56, 0.2)).collect();
+        linked.push(Regions { by_jaccard: true, ..reg(2, 4, (0, 100), 0.9, true) });
+        assert!(prune_composites(&linked, &rank, &CONFIG).pruned.is_empty());
+        // Five for which the passage is their main content too.
+        let main: Vec<Regions> = (1..=5).map(|x| wide(0, x, 0.56, 0.7)).collect();
+        assert!(prune_composites(&main, &rank, &CONFIG).pruned.is_empty());
+        // Five linked by rare passages, not widely held ones.
+        let rare: Vec<Regions> = (1..=5).map(|x| Regions { wide: false, ..wide(0, x, 0.56, 0.2) }).collect();
+        assert!(prune_composites(&rare, &rank, &CONFIG).pruned.is_empty());
     }
 
     #[test]
@@ -518,8 +619,14 @@ mod tests {
     fn a_widely_held_passage_counts_only_as_main_content() {
         // Held by 15 documents (more than half of --max-family 20): 25% / 20% is not enough ...
         assert_eq!(classify(&facts(400, 500, 100, 15, (300, 400), 0.1), &CONFIG), Some(Relation::Overlap));
-        // ... but a wire story that is 2/3 of one article and 20% of the other is.
-        assert_eq!(classify(&facts(150, 500, 100, 15, (50, 400), 0.1), &CONFIG), Some(Relation::Story));
+        // ... but a wire story that is 2/3 of one article and 20% of the other is, through
+        // widely held passages only (what hub pruning reads) ...
+        let wire = facts(150, 500, 100, 15, (50, 400), 0.1);
+        assert_eq!(classify(&wire, &CONFIG), Some(Relation::Story));
+        assert!(wire.by_wide_passages(&CONFIG) && regions(&wire, Relation::Story, &CONFIG).unwrap().wide);
+        // ... which a rare passage is not.
+        let rare = facts(150, 500, 100, 2, (50, 400), 0.1);
+        assert!(!rare.by_wide_passages(&CONFIG) && !regions(&rare, Relation::Story, &CONFIG).unwrap().wide);
         // Held by more than --max-family: formula, whatever its share.
         assert_eq!(classify(&facts(150, 150, 100, 21, (50, 50), 0.3), &CONFIG), Some(Relation::Overlap));
     }

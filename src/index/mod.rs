@@ -46,7 +46,7 @@
 //! * passage families and specific fingerprints use the same document frequencies.
 //!
 //! Two decisions of a run need every link of the corpus and are **not** made: composite
-//! (roundup) pruning and the story split of clusters. A query's `relation` is therefore the
+//! (roundup) and boilerplate hub pruning and the story split of clusters. A query's `relation` is therefore the
 //! pair's relation before both, as `reprint cluster --cluster components --no-prune` decides it
 //! (composite pruning off, [`crate::config::Config::prune_composites`]); the equivalence is
 //! tested against that command's `overlaps.jsonl` (`tests/it/index.rs`). Against `reprint

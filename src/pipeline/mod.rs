@@ -121,7 +121,8 @@ pub struct Stats {
     pub overlap_pairs: usize,
     /// Story links whose strongest relation is `duplicate`.
     pub duplicate_pairs: usize,
-    /// Passage links of composite documents (roundups) that became overlaps.
+    /// Passage links of composite documents (roundups) and hubs of boilerplate that became
+    /// overlaps.
     pub pruned_links: usize,
     /// Passage links across a sparse cut of a story cluster that became overlaps.
     pub split_links: usize,

@@ -20,7 +20,7 @@
 //!       "max_gap": 5, "max_repeats": 8, "winnow_window": 8, "max_df": 100, "min_shared": 2 },
 //!     "cluster": "stories",          // or "components", "center"
 //!     "min_covered": 0.8,            // the duplicate rule (see crate::relation)
-//!     "no_prune": true               // only with --no-prune: roundups keep their story links
+//!     "no_prune": true               // only with --no-prune: roundups and hubs keep their links
 //!   },
 //!   "input": {
 //!     "sources": ["seeds"],          // inputs in the order given
@@ -32,7 +32,7 @@
 //!   "summary": { "candidate_pairs": 1, "verified_pairs": 0, "passage_candidates": 1,
 //!                "passage_links": 1,           // story links by passages only
 //!                "duplicate_pairs": 0, "overlap_pairs": 0,  // relations (overlaps.jsonl)
-//!                "pruned_links": 0,            // links of composites (roundups) set aside
+//!                "pruned_links": 0,            // links of roundups and boilerplate hubs set aside
 //!                "split_links": 0,             // links across a sparse cut of a story cluster
 //!                "linked_pairs": 1, "clusters": 1,
 //!                "clustered_documents": 2, "singletons": 3 },
@@ -132,7 +132,8 @@ pub struct Summary {
     pub duplicate_pairs: usize,
     /// Pairs whose strongest relation is `overlap` (each a line of `overlaps.jsonl`).
     pub overlap_pairs: usize,
-    /// Passage links of composite documents (roundups) that became overlaps.
+    /// Passage links of composite documents (roundups) and hubs of boilerplate that became
+    /// overlaps.
     pub pruned_links: usize,
     /// Passage links across a sparse cut of a story cluster that became overlaps (absent in
     /// files written before story splitting: 0).

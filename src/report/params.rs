@@ -89,7 +89,8 @@ pub struct ParamsReport {
     pub cluster: crate::cluster::ClusterMethod,
     /// Share of a duplicate's words inside passages shared with the kept document.
     pub min_covered: f64,
-    /// `--no-prune`: roundups keep their story links (present only when given).
+    /// `--no-prune`: roundups and hubs of boilerplate keep their story links (present only when
+    /// given).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub no_prune: bool,
 }

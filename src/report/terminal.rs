@@ -338,7 +338,7 @@ pub fn run_summary(run: &RunResult, names: &[String], written: &[PathBuf], secs:
         );
         let _ = writeln!(
             o,
-            "  relations  {:>10} duplicates, {} story links, {} overlaps ({} links of roundups set aside, {} across sparse cuts)",
+            "  relations  {:>10} duplicates, {} story links, {} overlaps ({} links of roundups and boilerplate hubs set aside, {} across sparse cuts)",
             s.duplicate_pairs,
             s.linked_pairs - s.duplicate_pairs,
             s.overlap_pairs,

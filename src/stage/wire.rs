@@ -55,6 +55,8 @@ struct WireRegions {
     cover: [u64; 2],
     by_jaccard: bool,
     story: bool,
+    #[serde(default)]
+    wide: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -104,6 +106,7 @@ pub fn to_json(d: &Decided) -> String {
             cover: [r.cover_a.to_bits(), r.cover_b.to_bits()],
             by_jaccard: r.by_jaccard,
             story: r.story,
+            wide: r.wide,
         }),
     };
     serde_json::to_string(&w).expect("a decided pair serializes")
@@ -143,6 +146,7 @@ pub fn from_json(a: u32, b: u32, json: &str) -> Result<Decided, String> {
         cover_b: f(r.cover[1]),
         by_jaccard: r.by_jaccard,
         story: r.story,
+        wide: r.wide,
     });
     let scores = Scores {
         jaccard: f(w.scores[0]),

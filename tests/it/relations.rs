@@ -300,3 +300,69 @@ fn no_prune_keeps_the_links_pruning_sets_aside_and_changes_nothing_else() {
         assert!(strength(r) < strength(&without[k]), "{k:?}: {r} pruned, {} kept", without[k]);
     }
 }
+
+/// A boilerplate star: one paragraph carried by twelve unrelated articles (a fifth of each) and
+/// making up most of a short document. Held by more than half of `--max-family` documents, it
+/// links the short document to every carrier as their "main content" when each pair is decided
+/// on its own (`--no-prune`), which chains the twelve into one cluster; by default the short
+/// document is a hub of boilerplate and every one of those links is an overlap.
+#[test]
+fn a_short_document_that_is_mostly_boilerplate_does_not_chain_the_articles_carrying_it() {
+    let Some(input) = shared_data("bbc_news.jsonl.gz") else { return };
+    let docs = jsonl(&input);
+    let mut seen = HashSet::new();
+    let pool: Vec<String> = docs
+        .iter()
+        .map(|d| d["text"].as_str().unwrap().to_owned())
+        .filter(|t| (250..=450).contains(&t.split_whitespace().count()) && seen.insert(t.clone()))
+        .collect();
+    let words = |t: &str, n: usize| t.split_whitespace().take(n).collect::<Vec<_>>().join(" ");
+    let boilerplate = words(&pool[100], 84);
+    let carriers = 12;
+    let mut corpus: Vec<(String, String)> = (0..carriers)
+        .map(|i| {
+            let t = &pool[i];
+            let cut = t.len() / 2 + t[t.len() / 2..].find(' ').unwrap();
+            (format!("carrier{i:02}"), format!("{}\n\n{boilerplate}\n\n{}", &t[..cut], &t[cut + 1..]))
+        })
+        .collect();
+    corpus.push(("hub".to_owned(), format!("{}\n\n{boilerplate}", words(&pool[101], 60))));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("star.jsonl");
+    let mut f = std::fs::File::create(&path).unwrap();
+    for (id, text) in &corpus {
+        writeln!(f, "{}", serde_json::json!({"id": id, "text": text})).unwrap();
+    }
+    drop(f);
+    let run = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        reprint()
+            .arg("cluster")
+            .arg(&path)
+            .arg("--out")
+            .arg(&out)
+            .args(["-q", "--no-html"])
+            .args(extra)
+            .assert()
+            .success();
+        let hub_links: HashMap<String, String> = jsonl(&out.join("overlaps.jsonl"))
+            .into_iter()
+            .filter(|p| p["b"] == "hub" || p["a"] == "hub")
+            .map(|p| {
+                let other = if p["a"] == "hub" { &p["b"] } else { &p["a"] };
+                (other.as_str().unwrap().to_owned(), p["relation"].as_str().unwrap().to_owned())
+            })
+            .collect();
+        (crate::common::clusters(&read_json(&out.join("clusters.json"))), hub_links)
+    };
+    // Each pair on its own: the hub is linked to every carrier, and chains them all.
+    let (chained, links) = run("unpruned", &["--no-prune"]);
+    assert_eq!(links.len(), carriers, "{links:?}");
+    assert!(links.values().all(|r| r == "story"), "{links:?}");
+    assert!(chained.iter().any(|c| c.len() == carriers + 1), "{chained:?}");
+    // By default: still reported, as overlaps, and no cluster.
+    let (clusters, links) = run("default", &[]);
+    assert_eq!(links.len(), carriers, "{links:?}");
+    assert!(links.values().all(|r| r == "overlap"), "{links:?}");
+    assert!(clusters.is_empty(), "{clusters:?}");
+}
