@@ -308,32 +308,9 @@ fn no_prune_keeps_the_links_pruning_sets_aside_and_changes_nothing_else() {
 /// document is a hub of boilerplate and every one of those links is an overlap.
 #[test]
 fn a_short_document_that_is_mostly_boilerplate_does_not_chain_the_articles_carrying_it() {
-    let Some(input) = shared_data("bbc_news.jsonl.gz") else { return };
-    let docs = jsonl(&input);
-    let mut seen = HashSet::new();
-    let pool: Vec<String> = docs
-        .iter()
-        .map(|d| d["text"].as_str().unwrap().to_owned())
-        .filter(|t| (250..=450).contains(&t.split_whitespace().count()) && seen.insert(t.clone()))
-        .collect();
-    let words = |t: &str, n: usize| t.split_whitespace().take(n).collect::<Vec<_>>().join(" ");
-    let boilerplate = words(&pool[100], 84);
-    let carriers = 12;
-    let mut corpus: Vec<(String, String)> = (0..carriers)
-        .map(|i| {
-            let t = &pool[i];
-            let cut = t.len() / 2 + t[t.len() / 2..].find(' ').unwrap();
-            (format!("carrier{i:02}"), format!("{}\n\n{boilerplate}\n\n{}", &t[..cut], &t[cut + 1..]))
-        })
-        .collect();
-    corpus.push(("hub".to_owned(), format!("{}\n\n{boilerplate}", words(&pool[101], 60))));
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("star.jsonl");
-    let mut f = std::fs::File::create(&path).unwrap();
-    for (id, text) in &corpus {
-        writeln!(f, "{}", serde_json::json!({"id": id, "text": text})).unwrap();
-    }
-    drop(f);
+    let carriers = 12;
+    let Some(path) = boilerplate_star(dir.path(), carriers) else { return };
     let run = |name: &str, extra: &[&str]| {
         let out = dir.path().join(name);
         reprint()
@@ -365,4 +342,38 @@ fn a_short_document_that_is_mostly_boilerplate_does_not_chain_the_articles_carry
     assert_eq!(links.len(), carriers, "{links:?}");
     assert!(links.values().all(|r| r == "overlap"), "{links:?}");
     assert!(clusters.is_empty(), "{clusters:?}");
+}
+
+/// Writes `star.jsonl` into `dir`: a paragraph of 84 words inserted in the middle of
+/// `carriers` distinct BBC News articles of 250–450 words (a sixth to a quarter of each), and a
+/// document `hub` of 60 words of another article followed by the paragraph. `None` without
+/// `../shared/data`.
+pub fn boilerplate_star(dir: &Path, carriers: usize) -> Option<std::path::PathBuf> {
+    let input = shared_data("bbc_news.jsonl.gz")?;
+    let docs = jsonl(&input);
+    let mut seen = HashSet::new();
+    let pool: Vec<String> = docs
+        .iter()
+        .map(|d| d["text"].as_str().unwrap().to_owned())
+        .filter(|t| (250..=450).contains(&t.split_whitespace().count()) && seen.insert(t.clone()))
+        .collect();
+    let words = |t: &str, n: usize| t.split_whitespace().take(n).collect::<Vec<_>>().join(" ");
+    let boilerplate = words(&pool[100], 84);
+    let mut corpus: Vec<(String, String)> = (0..carriers)
+        .map(|i| {
+            let w: Vec<&str> = pool[i].split_whitespace().collect();
+            let (first, second) = w.split_at(w.len() / 2);
+            (
+                format!("carrier{i:02}"),
+                format!("{}\n\n{boilerplate}\n\n{}", first.join(" "), second.join(" ")),
+            )
+        })
+        .collect();
+    corpus.push(("hub".to_owned(), format!("{}\n\n{boilerplate}", words(&pool[101], 60))));
+    let path = dir.join("star.jsonl");
+    let mut f = std::fs::File::create(&path).unwrap();
+    for (id, text) in &corpus {
+        writeln!(f, "{}", serde_json::json!({"id": id, "text": text})).unwrap();
+    }
+    Some(path)
 }

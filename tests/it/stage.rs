@@ -229,7 +229,8 @@ fn same_as_cluster(inputs: &[&str], flags: &[&str]) {
         assert!(x == y, "{f} differs for {inputs:?} {flags:?}");
     }
     let clusters = crate::common::read_json(&one.join("clusters.json"));
-    assert!(clusters["summary"]["candidate_pairs"].as_u64().unwrap() > 0, "the run links something");
+    let proposed = |k: &str| clusters["summary"][k].as_u64().unwrap();
+    assert!(proposed("candidate_pairs") + proposed("passage_candidates") > 0, "the run proposes pairs");
 }
 
 #[test]
@@ -252,6 +253,20 @@ fn staged_run_on_the_development_set_and_bbc_news_writes_what_cluster_writes() {
         return;
     };
     same_as_cluster(&[dev.to_str().unwrap(), bbc.to_str().unwrap()], &[]);
+}
+
+/// Hub pruning needs to know which links hold only through widely held passages: the link
+/// files carry it, so the staged run sets aside the hub's links as `cluster` does.
+#[test]
+fn staged_run_prunes_a_hub_of_boilerplate_as_cluster_does() {
+    let t = tempfile::tempdir().unwrap();
+    let Some(star) = crate::relations::boilerplate_star(t.path(), 12) else { return };
+    let star = star.to_str().unwrap();
+    same_as_cluster(&[star], &[]);
+    let out = t.path().join("out");
+    reprint().args(["cluster", star, "-q", "--no-html", "--out"]).arg(&out).assert().success();
+    let summary = &crate::common::read_json(&out.join("clusters.json"))["summary"];
+    assert_eq!((summary["pruned_links"].as_u64(), summary["clusters"].as_u64()), (Some(12), Some(0)));
 }
 
 #[test]
