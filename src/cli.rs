@@ -388,8 +388,9 @@ pub struct IndexOptions {
     /// Decide every pair on its own: keep the story links of roundups (documents made of
     /// passages of several stories), which are otherwise set aside for all their stories but
     /// one, and of hubs of boilerplate (short documents that are mostly a widely held passage,
-    /// linked through it to many mutually unlinked documents). With --cluster components, the relations `reprint query` reports (an index query
-    /// never prunes: pruning needs every link of the corpus).
+    /// linked through it to many mutually unlinked documents). With --cluster components, the
+    /// relations `reprint query` reports (an index query never prunes: pruning needs every link
+    /// of the corpus).
     #[arg(long, help_heading = "Candidates and clusters")]
     pub no_prune: bool,
 }
