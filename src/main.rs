@@ -91,7 +91,7 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
     let (json, csv) = rayon::join(
         || -> anyhow::Result<()> {
             let report = ClusterReport::new(&run, names.clone()).context("cannot make clusters.json")?;
-            Ok(out.stage("clusters.json", &report.to_json())?)
+            Ok(out.stage_with("clusters.json", |w| report.write_json(w))?)
         },
         || report::clusters_csv::write(&run, &csv_path),
     );

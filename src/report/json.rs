@@ -348,6 +348,12 @@ impl ClusterReport {
         super::pretty_json(self)
     }
 
+    /// Writes [`ClusterReport::to_json`]'s bytes to `w` as they are made (a large corpus's
+    /// report is hundreds of megabytes of text).
+    pub fn write_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        super::write_pretty_json(w, self)
+    }
+
     /// Reads a `clusters.json` (this schema version; unknown fields are ignored, so files of a
     /// later version that only added fields are read too).
     pub fn from_json(bytes: &[u8]) -> Result<ClusterReport, serde_json::Error> {

@@ -294,10 +294,20 @@ impl OutputDir {
 
     /// Stages output `name` with content `bytes`.
     pub fn stage(&mut self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        self.stage_with(name, |f| f.write_all(bytes))
+    }
+
+    /// Stages output `name` with what `write` writes: a large report goes to its file as it is
+    /// serialized, never whole in memory.
+    pub fn stage_with(
+        &mut self,
+        name: &str,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), OutputError> {
         let path = self.path(name);
         let err = |source| OutputError::Write { path: path.clone(), source };
         let mut f = AtomicFile::create(&path).map_err(err)?;
-        f.write_all(bytes).map_err(err)?;
+        write(&mut f).map_err(err)?;
         let staged = f.stage().map_err(err)?;
         self.staged.push(staged);
         Ok(())
@@ -495,6 +505,12 @@ pub fn pretty_json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(value).unwrap_or_default();
     out.push(b'\n');
     out
+}
+
+/// Writes `value` to `w` as [`pretty_json`] makes it, without holding the whole text.
+pub fn write_pretty_json<T: serde::Serialize + ?Sized>(w: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, value)?;
+    w.write_all(b"\n")
 }
 
 /// `value` as pretty-printed JSON with the keys of every object sorted, and a trailing
