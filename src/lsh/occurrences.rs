@@ -17,7 +17,8 @@ fn bucket(h: u64) -> usize {
 /// Chunks of documents are counting-sorted by bucket on their own, in parallel; then each piece
 /// gathers its buckets from every chunk and sorts them, in parallel and in cache.
 pub(crate) fn sorted_occurrences(sets: &[Option<&[u64]>]) -> (Vec<(u64, u32)>, Vec<usize>) {
-    let grouped = Grouped::new(sets);
+    let parts: Vec<&[u64]> = sets.iter().map(|s| s.unwrap_or(&[])).collect();
+    let grouped = Grouped::new(&parts, 0..BUCKETS);
     let bounds = grouped.bounds.clone();
     let mut occurrences = vec![(0u64, 0u32); grouped.total];
     let mut pieces: Vec<&mut [(u64, u32)]> = Vec::with_capacity(bounds.len());
@@ -31,33 +32,102 @@ pub(crate) fn sorted_occurrences(sets: &[Option<&[u64]>]) -> (Vec<(u64, u32)>, V
     (occurrences, bounds)
 }
 
+/// The occurrences [`for_each_sorted_piece`] groups at once, in bytes: more are taken in
+/// passes over ranges of buckets.
+const PASS_BYTES: usize = 8 << 20;
+/// At most this many passes (each walks every document's set once more, to its range).
+const MAX_PASSES: usize = 16;
+
 /// The same occurrences as [`sorted_occurrences`], handed to `each` one piece at a time, in
-/// order (no run of one hash spans two pieces), without ever holding all of them sorted: the
-/// pieces are sorted a few at a time, in parallel, into buffers used again for the next ones.
-pub(crate) fn for_each_sorted_piece(sets: &[Option<&[u64]>], mut each: impl FnMut(&[(u64, u32)])) {
-    let grouped = Grouped::new(sets);
-    let n = grouped.bounds.len() - 1;
+/// order (no run of one hash spans two pieces), without ever holding all of them: they are
+/// grouped in passes over ranges of buckets (the sets are sorted, so each pass takes the next
+/// stretch of every set), and each pass's pieces are sorted a few at a time, in parallel, into
+/// buffers used again for the next ones.
+pub(crate) fn for_each_sorted_piece(sets: &[Option<&[u64]>], each: impl FnMut(&[(u64, u32)])) {
+    let total: usize = sets.iter().map(|s| s.map_or(0, |s| s.len())).sum();
+    let passes = (total * std::mem::size_of::<(u64, u32)>()).div_ceil(PASS_BYTES).clamp(1, MAX_PASSES);
+    in_passes(sets, passes, each)
+}
+
+/// [`for_each_sorted_piece`] in `passes` passes (1 to [`BUCKETS`]).
+fn in_passes(sets: &[Option<&[u64]>], passes: usize, mut each: impl FnMut(&[(u64, u32)])) {
+    // Where each set's next pass starts.
+    let mut at = vec![0usize; sets.len()];
     let at_once = rayon::current_num_threads().max(1);
     let mut buffers: Vec<Vec<(u64, u32)>> = vec![Vec::new(); at_once];
-    for first in (0..n).step_by(at_once) {
-        let count = at_once.min(n - first);
-        buffers[..count].par_iter_mut().enumerate().for_each(|(k, buf)| {
-            let i = first + k;
-            buf.clear();
-            buf.resize(grouped.bounds[i + 1] - grouped.bounds[i], (0, 0));
-            grouped.piece(i, buf);
-        });
-        for buf in &buffers[..count] {
-            each(buf);
+    // Passes of about equal size, as ranges of buckets (fingerprints chosen as the least hash
+    // of a window crowd the low buckets).
+    let mut ends = Vec::with_capacity(passes);
+    if passes > 1 {
+        let sizes = bucket_sizes(sets);
+        let (per, mut acc) = (sizes.iter().sum::<usize>().div_ceil(passes).max(1), 0usize);
+        for (b, &n) in sizes.iter().enumerate() {
+            acc += n;
+            if acc >= per && b + 1 < BUCKETS {
+                ends.push(b + 1);
+                acc = 0;
+            }
         }
     }
+    ends.push(BUCKETS);
+    for (pass, &end) in ends.iter().enumerate() {
+        let buckets = if pass == 0 { 0 } else { ends[pass - 1] }..end;
+        let parts: Vec<&[u64]> = at
+            .par_iter_mut()
+            .zip(sets.par_iter())
+            .map(|(at, s)| {
+                let s = s.unwrap_or(&[]);
+                let from = *at;
+                while *at < s.len() && bucket(s[*at]) < buckets.end {
+                    *at += 1;
+                }
+                &s[from..*at]
+            })
+            .collect();
+        let grouped = Grouped::new(&parts, buckets);
+        drop(parts);
+        let n = grouped.bounds.len() - 1;
+        for first in (0..n).step_by(at_once) {
+            let count = at_once.min(n - first);
+            buffers[..count].par_iter_mut().enumerate().for_each(|(k, buf)| {
+                let i = first + k;
+                buf.clear();
+                buf.resize(grouped.bounds[i + 1] - grouped.bounds[i], (0, 0));
+                grouped.piece(i, buf);
+            });
+            for buf in &buffers[..count] {
+                each(buf);
+            }
+        }
+    }
+}
+
+/// How many hashes of `sets` fall in each bucket.
+fn bucket_sizes(sets: &[Option<&[u64]>]) -> Vec<usize> {
+    sets.par_iter()
+        .fold(
+            || vec![0usize; BUCKETS],
+            |mut sizes, s| {
+                for &h in s.unwrap_or(&[]) {
+                    sizes[bucket(h)] += 1;
+                }
+                sizes
+            },
+        )
+        .reduce(
+            || vec![0usize; BUCKETS],
+            |mut a, b| {
+                a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+                a
+            },
+        )
 }
 
 /// One chunk's occurrences, grouped by bucket, and where each bucket starts.
 type Chunk = (Vec<(u64, u32)>, Vec<usize>);
 
-/// The occurrences of many sets counting-sorted by bucket, chunk by chunk, and the pieces of
-/// consecutive buckets they are sorted in.
+/// The occurrences of many sets (all in one range of buckets) counting-sorted by bucket, chunk
+/// by chunk, and the pieces of consecutive buckets they are sorted in.
 struct Grouped {
     /// Every chunk's occurrences, grouped by bucket, with where each bucket starts.
     local: Vec<Chunk>,
@@ -69,8 +139,9 @@ struct Grouped {
 }
 
 impl Grouped {
-    fn new(sets: &[Option<&[u64]>]) -> Grouped {
-        let len = |s: &Option<&[u64]>| s.map_or(0, |s| s.len());
+    /// Groups the occurrences of `sets`, whose hashes all fall in `buckets`.
+    fn new(sets: &[&[u64]], buckets: std::ops::Range<usize>) -> Grouped {
+        let len = |s: &&[u64]| s.len();
         let total: usize = sets.iter().map(len).sum();
         let threads = rayon::current_num_threads().max(1);
         let mut chunks = Vec::new();
@@ -88,8 +159,7 @@ impl Grouped {
         let local: Vec<Chunk> = chunks
             .into_par_iter()
             .map(|r| {
-                let docs =
-                    || r.clone().flat_map(|d| sets[d].unwrap_or(&[]).iter().map(move |&h| (h, d as u32)));
+                let docs = || r.clone().flat_map(|d| sets[d].iter().map(move |&h| (h, d as u32)));
                 let mut start = vec![0usize; BUCKETS + 1];
                 for (h, _) in docs() {
                     start[bucket(h) + 1] += 1;
@@ -109,12 +179,13 @@ impl Grouped {
             .collect();
         let size = |b: usize| local.iter().map(|(_, s)| s[b + 1] - s[b]).sum::<usize>();
         // Pieces of consecutive buckets, as bucket ranges and occurrence offsets.
-        let (per, mut cuts, mut bounds) = (total.div_ceil(8 * threads).max(1), vec![0usize], vec![0usize]);
+        let per = total.div_ceil(8 * threads).max(1);
+        let (mut cuts, mut bounds) = (vec![buckets.start], vec![0usize]);
         let (mut acc, mut pos) = (0usize, 0usize);
-        for b in 0..BUCKETS {
+        for b in buckets.clone() {
             let n = size(b);
             (acc, pos) = (acc + n, pos + n);
-            if acc >= per || b + 1 == BUCKETS {
+            if acc >= per || b + 1 == buckets.end {
                 cuts.push(b + 1);
                 bounds.push(pos);
                 acc = 0;
@@ -184,6 +255,16 @@ mod tests {
             assert_eq!(pieces.len(), bounds.len() - 1, "{docs} documents");
             for (p, w) in pieces.iter().zip(bounds.windows(2)) {
                 assert_eq!(p[..], got[w[0]..w[1]]);
+            }
+            // In passes over ranges of buckets: the same occurrences in order, no run split.
+            for passes in [2, 3, 16, BUCKETS] {
+                let mut pieces: Vec<Vec<(u64, u32)>> = Vec::new();
+                in_passes(&refs, passes, |p| pieces.push(p.to_vec()));
+                assert_eq!(pieces.concat(), want, "{docs} documents, {passes} passes");
+                let full: Vec<&Vec<(u64, u32)>> = pieces.iter().filter(|p| !p.is_empty()).collect();
+                for w in full.windows(2) {
+                    assert_ne!(w[0].last().unwrap().0, w[1][0].0, "a run split ({passes} passes)");
+                }
             }
         }
     }
