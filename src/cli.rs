@@ -385,12 +385,11 @@ pub struct IndexOptions {
     #[arg(long, value_name = "POLICY", default_value = "first", help_heading = "Candidates and clusters")]
     pub keep: String,
 
-    /// Decide every pair on its own: keep the story links of roundups (documents made of
-    /// passages of several stories), which are otherwise set aside for all their stories but
-    /// one, and of hubs of boilerplate (short documents that are mostly a widely held passage,
-    /// linked through it to many mutually unlinked documents). With --cluster components, the
-    /// relations `reprint query` reports (an index query never prunes: pruning needs every link
-    /// of the corpus).
+    /// Decide every pair on its own: keep the story links of roundups (documents made of passages
+    /// of several stories), which are otherwise set aside for all their stories but one, and of
+    /// hubs of boilerplate (short documents that are mostly a widely held passage, linked through
+    /// it to many mutually unlinked documents). With --cluster components, the relations `reprint
+    /// query` reports (an index query never prunes: pruning needs every link of the corpus).
     #[arg(long, help_heading = "Candidates and clusters")]
     pub no_prune: bool,
 }
