@@ -400,6 +400,21 @@ fn help_lists_every_parameter_with_its_default() {
     }
 }
 
+/// The `--text-memory` help of `cluster` and `dedup` names its default in MiB in words (a doc
+/// comment cannot name the constant): the words and the constant must change together.
+#[test]
+fn text_memory_help_names_the_default_it_has() {
+    let budget = reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY;
+    assert_eq!(budget % (1 << 20), 0, "a whole number of MiB");
+    for command in ["cluster", "dedup"] {
+        let assert = reprint().args([command, "--help"]).assert().success();
+        let help = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+        let words = format!("Bytes of texts held ({} MiB)", budget >> 20);
+        assert!(help.contains(&words), "{command} --help lacks `{words}`");
+        assert!(help.contains(&format!("[default: {budget}]")), "{command} --help lacks its default");
+    }
+}
+
 /// Every page of the report (the index, the cluster pages, the document pages, the list of
 /// documents) shows the 33 payloads (in texts, ids, and the title, date and source fields once
 /// metadata is read) as text: no element, attribute or link of a payload reaches a page.
