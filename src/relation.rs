@@ -358,7 +358,8 @@ fn overlap(x: &[(u32, u32)], y: &[(u32, u32)]) -> u64 {
 }
 
 /// The composite documents and the passage-based story links they lose, with the links hubs
-/// of boilerplate lose. `rank[i]` orders documents by id, so the grouping never depends on input order.
+/// of boilerplate lose. `rank[i]` orders documents by id, so the grouping never depends on
+/// input order.
 pub fn prune_composites(regions: &[Regions], rank: &[u32], config: &RelationConfig) -> Composites {
     let linked: HashSet<(u32, u32)> =
         regions.iter().filter(|r| r.story).flat_map(|r| [(r.a, r.b), (r.b, r.a)]).collect();

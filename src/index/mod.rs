@@ -45,13 +45,13 @@
 //!   links every copy to its first copy);
 //! * passage families and specific fingerprints use the same document frequencies.
 //!
-//! Two decisions of a run need every link of the corpus and are **not** made: composite
-//! (roundup) and boilerplate hub pruning and the story split of clusters. A query's `relation` is therefore the
-//! pair's relation before both, as `reprint cluster --cluster components --no-prune` decides it
-//! (composite pruning off, [`crate::config::Config::prune_composites`]); the equivalence is
-//! tested against that command's `overlaps.jsonl` (`tests/it/index.rs`). Against `reprint
-//! cluster` with pruning on, the pairs and all their scores and passages are equal; only pairs
-//! that pruning sets aside differ in `relation` (README, "Monitoring with an index").
+//! Two decisions of a run need every link of the corpus and are **not** made: composite (roundup)
+//! and boilerplate hub pruning and the story split of clusters. A query's `relation` is therefore
+//! the pair's relation before both, as `reprint cluster --cluster components --no-prune` decides it
+//! (composite pruning off, [`crate::config::Config::prune_composites`]); the equivalence is tested
+//! against that command's `overlaps.jsonl` (`tests/it/index.rs`). Against `reprint cluster` with
+//! pruning on, the pairs and all their scores and passages are equal; only pairs that pruning sets
+//! aside differ in `relation` (README, "Monitoring with an index").
 
 mod against;
 mod params;

@@ -502,8 +502,9 @@ impl DirWriter {
 /// `value` as pretty-printed JSON with a trailing newline: the form of every JSON file reprint
 /// writes.
 pub fn pretty_json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(value).unwrap_or_default();
-    out.push(b'\n');
+    let mut out = Vec::new();
+    // Writing to memory fails only where serializing does, never for reprint's reports.
+    let _ = write_pretty_json(&mut out, value);
     out
 }
 
