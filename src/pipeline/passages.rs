@@ -188,9 +188,16 @@ pub fn relate(
         order[r as usize] = d as u32;
     }
     let after = |a: u32, b: u32| rank[b as usize] > rank[a as usize];
+    // Documents read in id order (the usual case) have their index as their rank: the test of
+    // every partner a fingerprint names is then a comparison, not a look-up in `rank`.
+    let read_in_id_order = rank.iter().enumerate().all(|(d, &r)| r as usize == d);
     // The pairs of block `i` in increasing key, and how many of them fingerprints proposed.
     let block = |i: usize, members: &[u32]| -> (Vec<Pair>, usize) {
-        let mut ps = proposed.pairs(members, after);
+        let mut ps = if read_in_id_order {
+            proposed.pairs(members, |a, b| b > a)
+        } else {
+            proposed.pairs(members, after)
+        };
         let from_fps = ps.len();
         let (r0, r1) = ((i * PAIR_BLOCK) as u32, (i * PAIR_BLOCK + members.len()) as u32);
         let lo = by_key.partition_point(|(k, _)| k.0 < r0);
