@@ -222,5 +222,32 @@ mod tests {
                 proptest::prop_assert_eq!(narrow, wide);
             }
         }
+
+        /// The narrow join finds every pair of positions whose hashes are equal, but for hashes
+        /// a side holds more than `max_repeats` times, and counts the distinct hashes the two
+        /// sides share (against every pair of positions compared).
+        #[test]
+        fn the_narrow_join_finds_every_equal_pair(
+            a in proptest::collection::vec(0u64..30, 0..60),
+            b in proptest::collection::vec(0u64..30, 0..60),
+            max_repeats in 0usize..4,
+        ) {
+            let (a, b) = (side(a), side(b));
+            let (mut expected, mut shared) = (Vec::new(), std::collections::BTreeSet::new());
+            let count = |s: &[u64], h: u64| s.iter().filter(|&&g| g == h).count();
+            for (x, &h) in a.0.iter().enumerate() {
+                for (y, _) in b.0.iter().enumerate().filter(|&(_, &g)| g == h) {
+                    shared.insert(h);
+                    if count(&a.0, h) <= max_repeats && count(&b.0, h) <= max_repeats {
+                        expected.push((b.1[y] as i64 - a.1[x] as i64, a.1[x]));
+                    }
+                }
+            }
+            let (mut got, count) = both(&a, &b, max_repeats).0;
+            got.sort_unstable();
+            expected.sort_unstable();
+            proptest::prop_assert_eq!(got, expected);
+            proptest::prop_assert_eq!(count, shared.len());
+        }
     }
 }
