@@ -43,7 +43,8 @@ fn join<const WIDE: bool, PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
     matches: &mut Vec<(i64, u32)>,
 ) -> usize {
     let (mut x, mut y, mut shared) = (0, 0, 0);
-    // Every equal hash, in increasing order, starting where its runs on both sides start.
+    // Takes the equal hash at `x` of A and `y` of B (each the first of its run): its matches,
+    // unless a side holds it more than `max_repeats` times. Returns where its runs end.
     let mut take = |x: usize, y: usize, shared: &mut usize| -> (usize, usize) {
         let h = ha[x];
         *shared += 1;
