@@ -45,9 +45,9 @@ fn join<const WIDE: bool, PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
     let (mut x, mut y, mut shared) = (0, 0, 0);
     // Takes the equal hash at `x` of A and `y` of B (each the first of its run): its matches,
     // unless a side holds it more than `max_repeats` times. Returns where its runs end.
-    let mut take = |x: usize, y: usize, shared: &mut usize| -> (usize, usize) {
+    let mut take = |x: usize, y: usize| -> (usize, usize) {
         let h = ha[x];
-        *shared += 1;
+        shared += 1;
         let xe = x + ha[x..].iter().take_while(|&&e| e == h).count();
         let ye = y + hb[y..].iter().take_while(|&&e| e == h).count();
         if xe - x <= max_repeats && ye - y <= max_repeats {
@@ -65,7 +65,7 @@ fn join<const WIDE: bool, PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
         // hashes left; the scalar join below finishes from there.
         loop {
             match apart(ha, hb, x, y) {
-                Equal::At(xm, ym) => (x, y) = take(xm, ym, &mut shared),
+                Equal::At(xm, ym) => (x, y) = take(xm, ym),
                 Equal::Near(xn, yn) => {
                     (x, y) = (xn, yn);
                     break;
@@ -81,7 +81,7 @@ fn join<const WIDE: bool, PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
             x += usize::from(h < g);
             y += usize::from(g < h);
         } else {
-            (x, y) = take(x, y, &mut shared);
+            (x, y) = take(x, y);
         }
     }
     shared
