@@ -4,7 +4,9 @@
 # add or exactly as after it; then that the add, run again, gives the index of an uninterrupted
 # add. Then the same for `reprint index compact` of the two-segment index (KILLS / 2 kill
 # points): each index left answers exactly as before (compaction changes no answer), and
-# compacting it again leaves one segment and no other file.
+# compacting it again leaves one segment and no other file. Then `reprint index create`
+# (KILLS / 2 kill points): what it leaves is a complete index or a directory that a create
+# takes again, giving the uninterrupted create's segment.
 #
 #   bash scripts/index-kill-test.sh [CORPUS.jsonl.gz] [KILLS]
 #   (defaults: ../shared/data/saudinewsnet.jsonl.gz, 24)
@@ -102,4 +104,38 @@ for i in $(seq 1 "$ckills"); do
   echo "index kill test: compaction killed at ${delay_ms} ms: $n segments named, answers $state; compact again: $again"
 done
 echo "index kill test: $ckills compaction kill points: $two left two segments, $one one, $cbad damaged; $cok/$ckills compactions again gave one segment and the same answers"
-[ "$cbad" = 0 ] && [ "$cok" = "$ckills" ]
+[ "$cbad" = 0 ] && [ "$cok" = "$ckills" ] || exit 1
+
+# `index create` killed (KILLS / 2 kill points; with --text-memory 0 the texts go to a
+# temporary file in the index directory while it reads): what it leaves is either a complete
+# index, or a directory that `index create` takes again, giving the uninterrupted create's
+# segment and no other file.
+start=$(date +%s%N)
+rm -rf "$work/created"
+"$bin" index create -q --text-memory 0 "$work/base.jsonl" --index "$work/created"
+dur_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+cmp -s "$work/created/segment-000001.rpx" "$work/base/segment-000001.rpx" || { echo "index kill test: create with --text-memory 0 wrote another segment" >&2; exit 1; }
+echo "index kill test: the create takes ${dur_ms} ms uninterrupted"
+nkills=$(( kills / 2 )); nok=0; complete=0
+for i in $(seq 1 "$nkills"); do
+  ix="$work/nkill-$i"
+  rm -rf "$ix"
+  delay_ms=$(( RANDOM % (dur_ms * 11 / 10 + 1) ))
+  kill_after "$delay_ms" "$bin" index create -q --text-memory 0 "$work/base.jsonl" --index "$ix"
+  state=partial
+  if [ -f "$ix/index.json" ]; then
+    state=complete; complete=$((complete + 1))
+  elif [ -d "$ix" ]; then
+    "$bin" index create -q --text-memory 0 "$work/base.jsonl" --index "$ix" || state=REFUSED
+  else
+    state=absent
+    "$bin" index create -q --text-memory 0 "$work/base.jsonl" --index "$ix"
+  fi
+  files=$(find "$ix" -mindepth 1 ! -name index.json ! -name .lock ! -name 'segment-000001.rpx' | wc -l)
+  result=DIFFERENT
+  cmp -s "$ix/segment-000001.rpx" "$work/base/segment-000001.rpx" && [ "$files" = 0 ] && result=same
+  [ "$state" != REFUSED ] && [ "$result" = same ] && nok=$((nok + 1))
+  echo "index kill test: create killed at ${delay_ms} ms: left $state; segment then: $result"
+done
+echo "index kill test: $nkills create kill points: $complete complete; $nok/$nkills gave the uninterrupted create's segment and no other file"
+[ "$nok" = "$nkills" ]

@@ -49,6 +49,10 @@ pub struct IndexWriteArgs {
     #[arg(long, value_name = "DIR")]
     pub index: PathBuf,
 
+    /// Bytes of texts held (16 MiB); past that, every text is let go into a temporary file in the index directory and read from there when the segment is written.
+    #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY)]
+    pub text_memory: usize,
+
     #[command(flatten)]
     pub pipeline: PipelineOptions,
 
@@ -210,8 +214,12 @@ fn write(args: IndexWriteArgs, create: bool, given: &[String]) -> Result<u8> {
     let (inputs, names) = Input::from_args(&args.inputs)?;
     let progress = Bars::new(args.run.quiet);
     let started = std::time::Instant::now();
-    let (docs, summary) = pipeline::read_and_sketch(inputs, &config, &progress)?;
-    let added = index::add(&args.index, docs, &config, names, create)?;
+    // The index is checked and locked before reading, which may let texts go into the index
+    // directory.
+    let adding = index::Adding::begin(&args.index, &config, create)?;
+    let (docs, summary, texts) =
+        pipeline::read_and_sketch_spilling(inputs, &config, &progress, args.text_memory, adding.dir())?;
+    let added = adding.finish(docs, texts.as_ref(), names)?;
     let any_skipped = skipped(&summary.skipped);
     if !args.run.quiet {
         emit(&format!(

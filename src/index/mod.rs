@@ -63,7 +63,7 @@ mod write;
 pub use against::against_index;
 pub use params::IndexParams;
 pub use query::{match_batch, query, Match, Matched, QueryResult};
-pub use write::{add, compact, AddSummary, CompactSummary};
+pub use write::{add, compact, AddSummary, Adding, CompactSummary};
 
 use crate::report::params::Tool;
 use segment::Segment;
@@ -302,11 +302,25 @@ impl Index {
 
     /// The first indexed copy of `text`, if any.
     pub fn first_copy(&self, text: &str) -> Result<Option<u32>, IndexError> {
+        self.first_copy_keyed(text_key(text), || Ok(std::borrow::Cow::Borrowed(text)))
+    }
+
+    /// The first indexed copy of a text whose [`text_key`] is `key`, if any; `text` gives the
+    /// text, asked for only when an indexed text has that key.
+    pub fn first_copy_keyed<'t>(
+        &self,
+        key: u64,
+        text: impl FnOnce() -> Result<std::borrow::Cow<'t, str>, IndexError>,
+    ) -> Result<Option<u32>, IndexError> {
         let mut hits = Vec::new();
-        self.lookup(segment::TEXTS, text_key(text), &mut Vec::new(), |_, d| hits.push(d))?;
+        self.lookup(segment::TEXTS, key, &mut Vec::new(), |_, d| hits.push(d))?;
+        if hits.is_empty() {
+            return Ok(None);
+        }
         hits.sort_unstable();
+        let text = text()?;
         for d in hits {
-            if self.doc(d)?.text == text {
+            if self.doc(d)?.text == *text {
                 return Ok(Some(d));
             }
         }

@@ -331,32 +331,41 @@ pub struct Rows {
     pub ids: Vec<(u64, u32)>,
 }
 
-/// Documents encoded at a time (in parallel) when a segment is written.
-const ENCODE_BLOCK: usize = 4096;
+/// Documents made and encoded at a time (in parallel) when a segment is written.
+pub const ENCODE_BLOCK: usize = 4096;
 
-/// Writes a segment with `docs` and the table `rows` to `file` (not synced). `sequence(i, d)`
-/// gives the alignment sequence to store with document `i`, if any; it is called once per
-/// document, a block at a time, so sequences are never all in memory.
+/// Writes a segment with `documents` documents and the table `rows` to `file` (not synced).
+/// `block(start, n)` gives documents `start..start + n` as stored, [`ENCODE_BLOCK`] at a time
+/// (fewer for the last), so that the stored documents (their texts) are never all in memory;
+/// `sequence(i, d)` gives the alignment sequence to store with document `i`, if any, called
+/// once per document, a block at a time, so sequences are never all in memory either.
 pub fn write(
     file: &mut File,
-    docs: &[StoredDoc],
+    documents: usize,
+    mut block: impl FnMut(usize, usize) -> io::Result<Vec<StoredDoc>>,
     mut rows: Rows,
     sequence: impl Fn(usize, &StoredDoc) -> Option<Sequence> + Sync,
 ) -> io::Result<u64> {
     let mut w = io::BufWriter::with_capacity(1 << 20, &mut *file);
     w.write_all(&[0u8; HEADER])?;
     let mut at = HEADER as u64;
-    let mut offsets = Vec::with_capacity(docs.len() + 1);
-    for (b, block) in docs.chunks(ENCODE_BLOCK).enumerate() {
-        let blobs: Vec<Vec<u8>> = block
+    let mut offsets = Vec::with_capacity(documents + 1);
+    for start in (0..documents).step_by(ENCODE_BLOCK) {
+        let n = ENCODE_BLOCK.min(documents - start);
+        let docs = block(start, n)?;
+        if docs.len() != n {
+            return Err(io::Error::other(format!("{} documents made for a block of {n}", docs.len())));
+        }
+        let blobs: Vec<Vec<u8>> = docs
             .par_iter()
             .enumerate()
             .map(|(j, d)| {
                 let mut blob = Vec::new();
-                d.encode(sequence(b * ENCODE_BLOCK + j, d).as_ref(), &mut blob);
+                d.encode(sequence(start + j, d).as_ref(), &mut blob);
                 blob
             })
             .collect();
+        drop(docs);
         for blob in blobs {
             offsets.push(at);
             w.write_all(&blob)?;
@@ -369,47 +378,62 @@ pub fn write(
         w.write_all(&o.to_le_bytes())?;
     }
     at += 8 * offsets.len() as u64;
+    let mut header = Vec::with_capacity(HEADER);
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&(documents as u64).to_le_bytes());
+    header.extend_from_slice(&doc_offsets_at.to_le_bytes());
+    // Each table is written from its rows, which go once it is: their bytes are never all in
+    // memory besides the rows.
     rows.bands.sort_unstable();
     rows.postings.sort_unstable();
     rows.texts.sort_unstable();
     rows.ids.sort_unstable();
-    let encoded: [Vec<u8>; TABLES] = [
-        rows.bands
-            .iter()
-            .flat_map(|&(k, b, d)| {
-                [k.to_le_bytes().to_vec(), b.to_le_bytes().to_vec(), d.to_le_bytes().to_vec()]
-            })
-            .flatten()
-            .collect(),
-        pairs(&rows.postings),
-        pairs(&rows.texts),
-        pairs(&rows.ids),
-    ];
-    let mut header = Vec::with_capacity(HEADER);
-    header.extend_from_slice(MAGIC);
-    header.extend_from_slice(&(docs.len() as u64).to_le_bytes());
-    header.extend_from_slice(&doc_offsets_at.to_le_bytes());
-    for (t, records) in encoded.iter().enumerate() {
-        let bits = table::bits_for((records.len() / RECORD[t]) as u64);
-        let bytes = table::encode(records, RECORD[t], bits);
+    let Rows { bands, postings, texts, ids } = rows;
+    let band = |&(k, b, d): &(u64, u32, u32)| {
+        let mut r = [0u8; 16];
+        r[..8].copy_from_slice(&k.to_le_bytes());
+        r[8..12].copy_from_slice(&b.to_le_bytes());
+        r[12..].copy_from_slice(&d.to_le_bytes());
+        r
+    };
+    let pair = |&(k, d): &(u64, u32)| {
+        let mut r = [0u8; 16];
+        r[..8].copy_from_slice(&k.to_le_bytes());
+        r[8..12].copy_from_slice(&d.to_le_bytes());
+        r
+    };
+    let mut put = |written: (u32, u64)| {
         header.extend_from_slice(&at.to_le_bytes());
-        header.extend_from_slice(&(bits as u64).to_le_bytes());
-        w.write_all(&bytes)?;
-        at += bytes.len() as u64;
-    }
+        header.extend_from_slice(&u64::from(written.0).to_le_bytes());
+        at += written.1;
+    };
+    put(put_table(&mut w, bands, RECORD[BANDS], |r| r.0, band)?);
+    put(put_table(&mut w, postings, RECORD[POSTINGS], |r| r.0, pair)?);
+    put(put_table(&mut w, texts, RECORD[TEXTS], |r| r.0, pair)?);
+    put(put_table(&mut w, ids, RECORD[IDS], |r| r.0, pair)?);
     w.flush()?;
     drop(w);
     file.write_all_at(&header, 0)?;
     Ok(at)
 }
 
-fn pairs(rows: &[(u64, u32)]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(rows.len() * 12);
-    for &(k, d) in rows {
-        out.extend_from_slice(&k.to_le_bytes());
-        out.extend_from_slice(&d.to_le_bytes());
+/// Writes `rows` (sorted by `key`) as a table, each row as the first `rec` bytes of
+/// `record(row)`: the bytes [`table::encode`] gives for them, written as they are made.
+/// Returns the table's directory bits and its size in bytes.
+fn put_table<T>(
+    w: &mut impl Write,
+    rows: Vec<T>,
+    rec: usize,
+    key: impl Fn(&T) -> u64,
+    record: impl Fn(&T) -> [u8; 16],
+) -> io::Result<(u32, u64)> {
+    let bits = table::bits_for(rows.len() as u64);
+    let directory = table::directory(rows.iter().map(key), bits);
+    w.write_all(&directory)?;
+    for r in &rows {
+        w.write_all(&record(r)[..rec])?;
     }
-    out
+    Ok((bits, (directory.len() + rows.len() * rec) as u64))
 }
 
 /// An open segment file.

@@ -35,21 +35,25 @@ fn bucket_of(key: u64, bits: u32) -> usize {
 /// directory (`2^bits + 1` little-endian `u64` record indices) then the records. Returns the
 /// bytes to append to the segment and the directory bits.
 pub fn encode(records: &[u8], rec: usize, bits: u32) -> Vec<u8> {
-    let count = records.len() / rec;
+    let mut out = directory(records.chunks_exact(rec).map(key), bits);
+    out.extend_from_slice(records);
+    out
+}
+
+/// The directory [`encode`] writes before records (sorted) whose keys are `keys`.
+pub fn directory(keys: impl Iterator<Item = u64>, bits: u32) -> Vec<u8> {
     let buckets = 1usize << bits;
     let mut start = vec![0u64; buckets + 1];
-    for r in records.chunks_exact(rec) {
-        start[bucket_of(key(r), bits) + 1] += 1;
+    for k in keys {
+        start[bucket_of(k, bits) + 1] += 1;
     }
     for p in 0..buckets {
         start[p + 1] += start[p];
     }
-    debug_assert_eq!(start[buckets] as usize, count);
-    let mut out = Vec::with_capacity(8 * (buckets + 1) + records.len());
+    let mut out = Vec::with_capacity(8 * (buckets + 1));
     for s in start {
         out.extend_from_slice(&s.to_le_bytes());
     }
-    out.extend_from_slice(records);
     out
 }
 

@@ -33,7 +33,7 @@ pub use identical::{representatives, star_links};
 pub use passages::{
     id_ranks, relate, without_passages, Held, NoOverlaps, NoOverlapsIn, OverlapSink, RelationCounts, ToRelate,
 };
-pub use read::{read_and_sketch, ReadSummary};
+pub use read::{read_and_sketch, read_and_sketch_spilling, ReadSummary};
 pub use sets::{fill_sets, involved, sequence, shingle_set};
 pub use spill::{Docs, Read, TextSpill};
 pub use texts::{Texts, Want};

@@ -35,6 +35,19 @@ pub fn read_and_sketch(
     read(inputs, config, progress, None, None).map(|(docs, summary, _)| (docs, summary))
 }
 
+/// [`read_and_sketch`], holding at most `budget` bytes of texts: past that, every text goes to
+/// an unnamed temporary file in `dir` (returned, see [`TextSpill`]) and its document holds
+/// none.
+pub fn read_and_sketch_spilling(
+    inputs: Vec<Input>,
+    config: &Config,
+    progress: &dyn Progress,
+    budget: usize,
+    dir: &Path,
+) -> Result<(Vec<Doc>, ReadSummary, Option<TextSpill>), RunError> {
+    read(inputs, config, progress, Some(budget), Some(dir))
+}
+
 /// [`read_and_sketch`]; with a `budget`, texts are held until they take more than `budget`
 /// bytes, then every document lets its text go (see [`super::Texts`]). With a `spill`
 /// directory, the texts let go are written to a temporary file there first (every text a

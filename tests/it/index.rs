@@ -166,18 +166,23 @@ fn equivalence(corpus: &Path, take: Option<usize>) {
     assert!(got == expected, "missing {missing:#?}\nextra {extra:#?}");
     eprintln!("{} cross pairs equal", got.len());
 
-    // The same index built in three adds answers byte for byte the same.
+    // The same index built in three adds answers byte for byte the same. The adds hold no
+    // text (`--text-memory 0`: every text goes to a temporary file in the index and is read
+    // from there, also to find copies of texts indexed before).
     let three = work.path().join("three");
     reprint().args(["index", "create", "-q"]).arg(&s.parts[0]).arg("--index").arg(&three).assert().success();
     for p in &s.parts[1..] {
-        reprint().args(["index", "add", "-q"]).arg(p).arg("--index").arg(&three).assert().success();
+        let add = ["index", "add", "-q", "--text-memory", "0"];
+        reprint().args(add).arg(p).arg("--index").arg(&three).assert().success();
     }
     assert_eq!(query(&three, &s.second), answered);
 
     // Compacted, the three segments become the one `index create` writes from the same inputs
-    // in one step, byte for byte, and the answers stay the same.
+    // in one step, byte for byte, and the answers stay the same: compacting reads the texts
+    // from the index and holds them, this create holds none.
     let at_once = work.path().join("at-once");
-    reprint().args(["index", "create", "-q"]).args(&s.parts).arg("--index").arg(&at_once).assert().success();
+    let create = ["index", "create", "-q", "--text-memory", "0"];
+    reprint().args(create).args(&s.parts).arg("--index").arg(&at_once).assert().success();
     reprint().args(["index", "compact"]).arg(&three).assert().success();
     let files = |d: &Path| {
         let mut names: Vec<String> = std::fs::read_dir(d)
@@ -362,6 +367,44 @@ fn incompatible_flags_duplicate_ids_and_occupied_directories_are_errors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("exists and is not empty"));
     let out = reprint().args(["index", "info"]).arg(work.path()).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a reprint index"));
+
+    // The index is made and locked before the inputs are read; a create that fails while
+    // reading leaves the directory as it was: missing, or empty.
+    let bad = work.path().join("bad.jsonl");
+    std::fs::write(&bad, "{\"id\": \"a\", \"text\": \"a b c d e f\"}\n{\"id\": \"b\", \"text\": \n").unwrap();
+    let empty = work.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    for dir in [work.path().join("missing"), empty.clone()] {
+        let args = ["index", "create", "-q", "--on-error", "fail"];
+        let out = reprint().args(args).arg(&bad).arg("--index").arg(&dir).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("bad.jsonl:2"), "{out:?}");
+        let left = std::fs::read_dir(&dir).map(|d| d.count());
+        assert_eq!(left.ok(), (dir == empty).then_some(0), "{}", dir.display());
+    }
+    // What a create killed before writing its manifest leaves (the lock, a temporary segment,
+    // a segment no manifest names) does not stop a create, which removes it; any other file
+    // does.
+    let killed = work.path().join("killed");
+    std::fs::create_dir(&killed).unwrap();
+    for name in [".lock", ".segment-x1y2.tmp", ".index.json.z3.tmp", "segment-000001.rpx"] {
+        std::fs::write(killed.join(name), "partial").unwrap();
+    }
+    reprint().args(["index", "create", "-q"]).arg(seeds()).arg("--index").arg(&killed).assert().success();
+    let mut names: Vec<String> =
+        std::fs::read_dir(&killed).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, [".lock", "index.json", "segment-000001.rpx"]);
+    assert_ne!(std::fs::read(killed.join("segment-000001.rpx")).unwrap(), b"partial");
+    let foreign = work.path().join("foreign");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join(".lock"), "").unwrap();
+    std::fs::write(foreign.join("notes.txt"), "mine").unwrap();
+    let out =
+        reprint().args(["index", "create", "-q"]).arg(seeds()).arg("--index").arg(&foreign).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exists and is not empty"));
+    assert_eq!(std::fs::read(foreign.join("notes.txt")).unwrap(), b"mine");
 }
 
 /// `dedup --against DIR` with DIR an index: removes what a reference corpus of the same
