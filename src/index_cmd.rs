@@ -219,7 +219,7 @@ fn write(args: IndexWriteArgs, create: bool, given: &[String]) -> Result<u8> {
     let adding = index::Adding::begin(&args.index, &config, create)?;
     let (docs, summary, texts) =
         pipeline::read_and_sketch_spilling(inputs, &config, &progress, args.text_memory, adding.dir())?;
-    let added = adding.finish(docs, texts.as_ref(), names)?;
+    let added = adding.finish(docs, texts.as_ref(), names, &progress)?;
     let any_skipped = skipped(&summary.skipped);
     if !args.run.quiet {
         emit(&format!(

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::config::{Candidates, Config};
 use crate::lsh::winnow::DocFrequency;
-use crate::pipeline::{Doc, TextSpill};
+use crate::pipeline::{Doc, NoProgress, Progress, TextSpill};
 use crate::report::params::Tool;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -45,7 +45,7 @@ pub fn add(
     inputs: Vec<String>,
     create: bool,
 ) -> Result<AddSummary, IndexError> {
-    Adding::begin(dir, config, create)?.finish(docs, None, inputs)
+    Adding::begin(dir, config, create)?.finish(docs, None, inputs, &NoProgress)
 }
 
 /// An add under way: the index checked and its lock held from before the documents are read
@@ -135,14 +135,17 @@ impl Adding {
 
     /// Adds `docs` (read and sketched under the add's configuration, from `inputs`): those that
     /// hold no text have theirs in `texts`, by their place in `docs`. A duplicate id (against
-    /// the index) is an error before anything is written.
+    /// the index) is an error before anything is written. `progress` sees the stage `segment`
+    /// count the documents written.
     pub fn finish(
         mut self,
         docs: Vec<Doc>,
         texts: Option<&TextSpill>,
         inputs: Vec<String>,
+        progress: &dyn Progress,
     ) -> Result<AddSummary, IndexError> {
-        let summary = self.write(docs, texts.map_or(Unheld::Nowhere, Unheld::Spill), inputs)?;
+        let texts = texts.map_or(Unheld::Nowhere, Unheld::Spill);
+        let summary = self.write(docs, texts, inputs, progress)?;
         self.lock = None;
         Ok(summary)
     }
@@ -152,6 +155,7 @@ impl Adding {
         docs: Vec<Doc>,
         texts: Unheld<'_>,
         inputs: Vec<String>,
+        progress: &dyn Progress,
     ) -> Result<AddSummary, IndexError> {
         let (dir, config) = (&self.dir, &self.config);
         if let Some(ix) = &self.index {
@@ -177,7 +181,10 @@ impl Adding {
         let mut summary = AddSummary { added, distinct, segment: None, bytes: 0, documents: base + added };
         if added > 0 || self.create {
             if added > 0 {
-                let entry = write_segment(dir, manifest, (docs, texts), prepared, config, base, inputs)?;
+                progress.start("segment", Some(added), "documents");
+                let entry =
+                    write_segment(dir, manifest, (docs, texts), prepared, config, (base, inputs), progress)?;
+                progress.finish();
                 summary.segment = Some(entry.file.clone());
                 summary.bytes = entry.bytes;
                 manifest.segments.push(entry);
@@ -252,8 +259,8 @@ fn write_segment(
     (docs, texts): (Vec<Doc>, Unheld<'_>),
     prepared: Prepared,
     config: &Config,
-    base: u64,
-    inputs: Vec<String>,
+    (base, inputs): (u64, Vec<String>),
+    progress: &dyn Progress,
 ) -> Result<SegmentEntry, IndexError> {
     let Prepared { firsts, counts, rows, distinct } = prepared;
     let number = manifest.segments.iter().filter_map(|s| segment_number(&s.file)).max().unwrap_or(0) + 1;
@@ -270,6 +277,7 @@ fn write_segment(
     let mut docs = docs.into_iter();
     // The documents move into what the segment stores: the texts they hold are not copied.
     let block = |start: usize, n: usize| -> std::io::Result<Vec<StoredDoc>> {
+        progress.set(start as u64);
         let block: Vec<Doc> = docs.by_ref().take(n).collect();
         block
             .into_par_iter()
@@ -357,7 +365,7 @@ pub fn compact(dir: &Path) -> Result<CompactSummary, IndexError> {
     }
     let texts = Unheld::Index(&index);
     let prepared = rows(None, &docs, texts, dir, &config, 0)?;
-    let entry = write_segment(dir, &manifest, (docs, texts), prepared, &config, 0, inputs)?;
+    let entry = write_segment(dir, &manifest, (docs, texts), prepared, &config, (0, inputs), &NoProgress)?;
     drop(index);
     let old = std::mem::replace(&mut manifest.segments, vec![entry]);
     summary.segment = Some(manifest.segments[0].file.clone());

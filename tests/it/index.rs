@@ -1,7 +1,7 @@
 //! `reprint index` and `reprint query`: the answers equal the cross pairs of `reprint cluster`
 //! on the index and the queries together; parameters, ids and bad input are checked.
 
-use crate::common::{reprint, seeds, shared_data};
+use crate::common::{reprint, reprint_on_pty, seeds, shared_data};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::io::{BufRead, Write};
@@ -517,4 +517,18 @@ fn dedup_against_an_index_removes_the_duplicates_a_query_reports() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!work.path().join("x").exists() && !work.path().join("y").exists());
+}
+
+/// On a terminal, `index create` shows the documents written into the segment as a stage of
+/// its progress, after reading.
+#[test]
+fn index_create_shows_the_segment_being_written_on_a_terminal() {
+    let work = tempfile::tempdir().unwrap();
+    let (seeds, ix) = (seeds(), work.path().join("ix"));
+    let args = ["index", "create", seeds.to_str().unwrap(), "--index", ix.to_str().unwrap()];
+    let run = reprint_on_pty(&args, 100, &[], &["NO_COLOR"]);
+    assert_eq!(run.code, Some(0), "{}", run.output);
+    let (read, written) = (run.output.find("read+sketch"), run.output.find("segment ["));
+    assert!(read.is_some() && written > read, "{}", run.output);
+    assert!(run.output.contains("/5 documents"), "{}", run.output);
 }
