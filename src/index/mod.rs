@@ -246,6 +246,12 @@ impl Index {
         seg.doc(local, self.config().passage_k).map_err(io_err(&self.dir.join(file)))
     }
 
+    /// The text of document `doc` (numbered across segments), read without the rest of it.
+    pub fn text(&self, doc: u32) -> Result<String, IndexError> {
+        let (seg, local, file) = self.locate(doc);
+        seg.text(local).map_err(io_err(&self.dir.join(file)))
+    }
+
     /// Calls `found(value, doc)` for every row of table `t` with key `k`, in every segment.
     fn lookup(
         &self,

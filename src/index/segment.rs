@@ -242,12 +242,17 @@ impl StoredDoc {
     }
 
     /// Decodes a blob; a stored sequence is one of word `k`-shingles.
-    fn decode(raw: &[u8], k: usize) -> io::Result<StoredDoc> {
-        let mut c = Cursor(raw);
+    /// The fields a stored document starts with: id, source, line and text.
+    fn head(c: &mut Cursor) -> io::Result<(String, String, Option<u64>, String)> {
         let id = c.string()?;
         let source = c.string()?;
         let line = Some(c.u64()?).filter(|&l| l != u64::MAX);
-        let text = c.string()?;
+        Ok((id, source, line, c.string()?))
+    }
+
+    fn decode(raw: &[u8], k: usize) -> io::Result<StoredDoc> {
+        let mut c = Cursor(raw);
+        let (id, source, line, text) = StoredDoc::head(&mut c)?;
         let chars = c.u64()?;
         let shingle_count = c.u32()?;
         let first_copy = c.u32()?;
@@ -475,6 +480,16 @@ impl Segment {
 
     /// Reads document `local` (a stored sequence is one of word `k`-shingles).
     pub fn doc(&self, local: u32, k: usize) -> io::Result<StoredDoc> {
+        StoredDoc::decode(&self.raw(local)?, k)
+    }
+
+    /// The text of document `local`, without decoding the rest of its record.
+    pub fn text(&self, local: u32) -> io::Result<String> {
+        Ok(StoredDoc::head(&mut Cursor(&self.raw(local)?))?.3)
+    }
+
+    /// The record of document `local`, as stored.
+    fn raw(&self, local: u32) -> io::Result<Vec<u8>> {
         let mut at = [0u8; 16];
         self.file.read_exact_at(&mut at, self.doc_offsets_at + 8 * local as u64)?;
         let (start, end) = (table::key(&at[..8]), table::key(&at[8..]));
@@ -483,7 +498,7 @@ impl Segment {
         }
         let mut raw = vec![0u8; (end - start) as usize];
         self.file.read_exact_at(&mut raw, start)?;
-        StoredDoc::decode(&raw, k)
+        Ok(raw)
     }
 
     /// Calls `found` with `(value, doc)` of every row of table `t` whose key is `k` (`value` is

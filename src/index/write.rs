@@ -243,7 +243,7 @@ impl Unheld<'_> {
         match self {
             Unheld::Nowhere => Ok(None),
             Unheld::Spill(file) => file.text(i).transpose().map_err(io_err(dir)),
-            Unheld::Index(index) => Ok(Some(index.doc(i as u32)?.text)),
+            Unheld::Index(index) => Ok(Some(index.text(i as u32)?)),
         }
     }
 }
