@@ -142,6 +142,7 @@ fn stages(c: &mut Criterion) {
             linked_by: reprint::verify::LinkedBy::Jaccard,
             alignment: None,
             relation: reprint::verify::Relation::Story,
+            set_aside: None,
         })
         .collect();
     c.bench_function("cluster_10k_docs_9k_links", |b| {

@@ -34,7 +34,7 @@
 
 use crate::lsh::winnow;
 use crate::overlap::{Passage, Sequence};
-use crate::verify::{Relation, VerifiedPair};
+use crate::verify::{Relation, SetAside, VerifiedPair};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -420,7 +420,7 @@ pub fn prune_composites(regions: &[Regions], rank: &[u32], config: &RelationConf
                 continue;
             }
             for n in g {
-                out.pruned.insert((d.min(n.x), d.max(n.x)));
+                out.pruned.entry((d.min(n.x), d.max(n.x))).or_insert(SetAside::Roundup(d));
             }
         }
     }
@@ -460,7 +460,7 @@ fn prune_hubs(
         };
         if near.len() >= least && apart() {
             for &x in near {
-                out.pruned.insert((d.min(x), d.max(x)));
+                out.pruned.insert((d.min(x), d.max(x)), SetAside::Hub(d));
             }
         }
     }
@@ -470,7 +470,7 @@ fn prune_hubs(
 #[derive(Debug, Clone, Default)]
 pub struct Composites {
     /// Story links that became overlaps, as `(smaller index, larger index)`.
-    pub pruned: HashSet<(u32, u32)>,
+    pub pruned: HashMap<(u32, u32), SetAside>,
     /// The composite documents: a roundup is not a copy of the articles it quotes, so no
     /// document is a duplicate of one.
     pub docs: HashSet<u32>,
@@ -515,7 +515,7 @@ mod tests {
         // Document 0 is mostly a paragraph that 1..=5 carry as a fifth of themselves.
         let hub: Vec<Regions> = (1..=5).map(|x| wide(0, x, 0.56, 0.2)).collect();
         let pruned = prune_composites(&hub, &[0, 1, 2, 3, 4, 5], &CONFIG).pruned;
-        assert_eq!(pruned, (1..=5).map(|x| (0, x)).collect());
+        assert_eq!(pruned, (1..=5).map(|x| ((0, x), SetAside::Hub(0))).collect());
         // The same with the hub second in its pairs.
         let flipped: Vec<Regions> = (1..=5)
             .map(|x| Regions { a: x, b: 0, cover_a: 0.2, cover_b: 0.56, ..wide(0, x, 0.0, 0.0) })
@@ -553,14 +553,15 @@ mod tests {
         r.push(Regions { by_jaccard: true, ..reg(1, 2, (0, 100), 0.9, true) });
         let rank = [0, 1, 2, 3];
         let dropped = prune_composites(&r, &rank, &CONFIG).pruned;
-        assert_eq!(dropped, [(0, 1), (0, 2), (0, 3)].into_iter().collect());
+        let roundup = SetAside::Roundup(0);
+        assert_eq!(dropped, [((0, 1), roundup), ((0, 2), roundup), ((0, 3), roundup)].into_iter().collect());
     }
 
     #[test]
     fn a_composite_keeps_its_main_story() {
         let r = vec![reg(0, 1, (0, 300), 0.6, true), reg(0, 2, (300, 400), 0.2, true)];
         let dropped = prune_composites(&r, &[0, 1, 2], &CONFIG).pruned;
-        assert_eq!(dropped, [(0, 2)].into_iter().collect());
+        assert_eq!(dropped, [((0, 2), SetAside::Roundup(0))].into_iter().collect());
     }
 
     #[test]
@@ -604,6 +605,7 @@ mod tests {
             linked_by: LinkedBy::Jaccard,
             alignment: Some(alignment),
             relation: Relation::Overlap,
+            set_aside: None,
         };
         PairFacts { pair, families: vec![family], specific_jaccard: 1.0 }
     }

@@ -103,6 +103,43 @@ pub struct VerifiedPair {
     pub alignment: Option<Alignment>,
     /// The strongest relation that holds.
     pub relation: Relation,
+    /// Why a pair that is a story link on its own is an overlap in a whole-corpus run (roundup
+    /// and hub pruning, sparse cuts); `None` for every other pair.
+    pub set_aside: Option<SetAside>,
+}
+
+/// What set a story link aside, making it an overlap: decisions that need every link of the
+/// corpus, which the pair on its own does not show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetAside {
+    /// The document of this index is a roundup (a composite: its passages are shared with
+    /// several groups of documents not linked to each other), and the pair is not the one group
+    /// it joins.
+    Roundup(u32),
+    /// The document of this index is a hub of boilerplate: its main content is a widely held
+    /// passage that unlinked documents carry as a minor part.
+    Hub(u32),
+    /// The link crosses a sparse cut of a story cluster, which was split there.
+    Cut,
+}
+
+impl SetAside {
+    /// The name reported (`roundup`, `hub`, `cut`).
+    pub fn name(self) -> &'static str {
+        match self {
+            SetAside::Roundup(_) => "roundup",
+            SetAside::Hub(_) => "hub",
+            SetAside::Cut => "cut",
+        }
+    }
+
+    /// The roundup or the hub.
+    pub fn by(self) -> Option<u32> {
+        match self {
+            SetAside::Roundup(d) | SetAside::Hub(d) => Some(d),
+            SetAside::Cut => None,
+        }
+    }
 }
 
 impl VerifiedPair {
@@ -144,6 +181,7 @@ pub fn verify(candidates: &[Pair], sets: &[&[u64]], threshold: f64) -> Vec<Verif
                 linked_by: LinkedBy::Jaccard,
                 alignment: None,
                 relation: Relation::Story,
+                set_aside: None,
             })
         })
         .collect()

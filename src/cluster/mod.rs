@@ -394,6 +394,7 @@ mod tests {
             linked_by: LinkedBy::Jaccard,
             alignment: None,
             relation: crate::verify::Relation::Story,
+            set_aside: None,
         }
     }
 

@@ -246,6 +246,7 @@ mod tests {
             linked_by,
             alignment: None,
             relation: Relation::Story,
+            set_aside: None,
         }
     }
 

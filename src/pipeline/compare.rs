@@ -47,6 +47,7 @@ pub fn compare(a: &str, b: &str, config: &Config) -> Comparison {
         linked_by: LinkedBy::Jaccard,
         alignment: config.passages.is_some().then(|| alignment.clone()),
         relation: Relation::Overlap,
+        set_aside: None,
     };
     let facts = PairFacts { families: vec![0; alignment.passages.len()], specific_jaccard: 1.0, pair };
     let relation = relation::classify(&facts, &rules);

@@ -79,6 +79,7 @@ pub fn decide(
         linked_by: LinkedBy::Jaccard,
         alignment: Some(alignment),
         relation: Relation::Overlap,
+        set_aside: None,
     };
     let fps = (x.fingerprints(params), y.fingerprints(params));
     let facts = PairFacts::new(pair, (x.sequence, y.sequence), fps);
@@ -172,7 +173,8 @@ impl Absorbed {
         let mut report: super::Held = Vec::with_capacity(held.len());
         let mut links = Vec::new();
         for (r, by_jaccard, mut p) in held {
-            let lost = composites.pruned.contains(&(p.a.min(p.b), p.a.max(p.b)));
+            let aside = composites.pruned.get(&(p.a.min(p.b), p.a.max(p.b))).copied();
+            let lost = aside.is_some();
             // No document is a duplicate of a composite (a roundup is not a copy of what it
             // quotes).
             let dup = |removed_is_a: bool| {
@@ -181,6 +183,7 @@ impl Absorbed {
             };
             let r = if r == Relation::Duplicate && !dup(true) && !dup(false) { Relation::Story } else { r };
             p.relation = if lost { Relation::Overlap } else { r };
+            p.set_aside = aside;
             let by_passages = if by_jaccard {
                 p.alignment.as_ref().is_some_and(|al| al.links(&params.rule))
             } else {

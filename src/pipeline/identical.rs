@@ -83,6 +83,7 @@ pub fn star_links(docs: &[Doc], rep: &[u32], config: &Config) -> Vec<VerifiedPai
                 linked_by,
                 alignment: alignment.clone(),
                 relation: crate::verify::Relation::Duplicate,
+                set_aside: None,
             })
         })
         .collect()

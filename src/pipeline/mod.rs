@@ -540,6 +540,7 @@ fn conclude(
             for (_, p) in held.iter_mut() {
                 if split.contains(&(p.a.min(p.b), p.a.max(p.b))) {
                     p.relation = Relation::Overlap;
+                    p.set_aside = Some(crate::verify::SetAside::Cut);
                 }
             }
             counts.split = split.len();

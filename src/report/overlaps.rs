@@ -6,6 +6,8 @@
 //! {"a": "<id>", "b": "<id>", "relation": "duplicate" | "story" | "overlap",
 //!  "jaccard": x, "containment_a_in_b": x, "containment_b_in_a": x,
 //!  "linked_by": "jaccard" | "passage" | "both",      // story links only
+//!  "set_aside": "roundup" | "hub" | "cut",          // see below
+//!  "set_aside_by": "<id>",                          // a or b: the roundup or the hub
 //!  "coverage_a": x, "coverage_b": x,
 //!  "passages": [ { "a": [start, end], "b": [start, end], "words": n, "exact": x } ],
 //!  "meta_a": { "source": "aawsat", ... }, "meta_b": { ... } }   // carried fields (--meta)
@@ -14,12 +16,15 @@
 //! `meta_a` and `meta_b` are the carried record fields of each side (`--meta`), as in
 //! `clusters.json`; a side without any has none.
 //!
-//! The fields are those of a pair in `clusters.json` ([`super::json`]): character offsets
-//! into the original texts, scores rounded to 6 decimals. A link that story clustering cut (a
-//! sparse cut between two groups, [`crate::cluster::split`]) is an `overlap`. Story links (which `clusters.json`
-//! also lists inside their clusters) appear here too, so the file is the complete list of what
-//! documents share. Pairs linked by Jaccard alone with no passage of `--min-passage` words
-//! (short documents) are listed as well.
+//! The fields are those of a pair in `clusters.json` ([`super::json`]): character offsets into the
+//! original texts, scores rounded to 6 decimals. A link that story clustering cut (a sparse cut
+//! between two groups, [`crate::cluster::split`]) is an `overlap`, with `set_aside` `cut`; so is a
+//! link that roundup or hub pruning set aside ([`crate::relation`]), with `set_aside` `roundup` or
+//! `hub` and `set_aside_by` the roundup or the hub: the pair is a story (or duplicate) link on its
+//! own, which `compare` and `query` report. Story links (which `clusters.json` also lists inside
+//! their clusters) appear here too, so the file is the complete list of what documents share. Pairs
+//! linked by Jaccard alone with no passage of `--min-passage` words (short documents) are listed as
+//! well.
 //!
 //! Memory: overlap-only pairs go to a spill file (hidden, in the output directory) as soon as
 //! they are decided; only story links are held until the end, when the two sorted streams are

@@ -170,6 +170,7 @@ pub fn link(
                                     linked_by: LinkedBy::Jaccard,
                                     alignment: None,
                                     relation: Relation::Story,
+                                    set_aside: None,
                                 },
                             }),
                             _ => None,

@@ -154,6 +154,14 @@ pub fn from_json(a: u32, b: u32, json: &str) -> Result<Decided, String> {
         containment_b_in_a: f(w.scores[2]),
         shared: w.shared,
     };
-    let pair = VerifiedPair { a, b, scores, linked_by: w.linked_by, alignment, relation: w.pair_relation };
+    let pair = VerifiedPair {
+        a,
+        b,
+        scores,
+        linked_by: w.linked_by,
+        alignment,
+        relation: w.pair_relation,
+        set_aside: None,
+    };
     Ok(Decided { relation: w.relation, by_jaccard: w.by_jaccard, regions, pair })
 }

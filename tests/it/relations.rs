@@ -159,6 +159,15 @@ fn saudinewsnet_has_no_story_cluster_over_40_documents() {
         .find(|p| p["a"] == departure && p["b"] == arrival)
         .expect("the departure and the arrival share the delegation list");
     assert_eq!(across["relation"], "overlap");
+    assert_eq!(across["set_aside"], "cut");
+    assert!(across.get("set_aside_by").is_none());
+    // Every link set aside says what set it aside: as many cuts as links across sparse cuts, as
+    // many roundups and hubs as links pruning set aside.
+    let overlaps = std::fs::read_to_string(out.path().join("overlaps.jsonl")).unwrap();
+    let manifest = read_json(&out.path().join("manifest.json"));
+    let count = |why: &str| overlaps.matches(&format!("\"set_aside\":\"{why}\"")).count() as u64;
+    assert_eq!(count("cut"), report["summary"]["split_links"].as_u64().unwrap());
+    assert_eq!(count("roundup") + count("hub"), manifest["counts"]["pruned_links"].as_u64().unwrap());
     let components = tempfile::tempdir().unwrap();
     reprint()
         .arg("cluster")
@@ -263,6 +272,9 @@ fn planted_passages_inside_long_documents_are_all_in_overlaps() {
 /// pairs are related with and without it, pruning sets some story links aside by default and
 /// none with the flag, and every pair whose relation differs is weaker with pruning (a roundup
 /// link set aside, or a duplicate of a roundup refused), never stronger.
+/// What set a link aside, and the document that did (`set_aside`, `set_aside_by`), if anything.
+type Aside = Option<(String, String)>;
+
 #[test]
 fn no_prune_keeps_the_links_pruning_sets_aside_and_changes_nothing_else() {
     let Some(input) = shared_data("reprints_dev_ar_v2/docs.jsonl.gz") else { return };
@@ -277,11 +289,12 @@ fn no_prune_keeps_the_links_pruning_sets_aside_and_changes_nothing_else() {
             .arg(&out)
             .assert()
             .success();
-        let pairs: HashMap<(String, String), String> = jsonl(&out.join("overlaps.jsonl"))
+        let pairs: HashMap<(String, String), (String, Aside)> = jsonl(&out.join("overlaps.jsonl"))
             .into_iter()
             .map(|p| {
-                let side = |k: &str| p[k].as_str().unwrap().to_owned();
-                ((side("a"), side("b")), side("relation"))
+                let side = |k: &str| p[k].as_str().map(str::to_owned);
+                let aside = side("set_aside").map(|why| (why, side("set_aside_by").unwrap_or_default()));
+                ((side("a").unwrap(), side("b").unwrap()), (side("relation").unwrap(), aside))
             })
             .collect();
         (read_json(&out.join("manifest.json")), pairs)
@@ -294,11 +307,28 @@ fn no_prune_keeps_the_links_pruning_sets_aside_and_changes_nothing_else() {
     assert!(pruned["params"].get("no_prune").is_none());
     assert_eq!(with.keys().collect::<HashSet<_>>(), without.keys().collect::<HashSet<_>>());
     let strength = |r: &str| ["overlap", "story", "duplicate"].iter().position(|x| *x == r).unwrap();
-    let differ: Vec<_> = with.iter().filter(|(k, r)| without[*k] != **r).collect();
+    let differ: Vec<_> = with.iter().filter(|(k, (r, _))| without[*k].0 != *r).collect();
     assert!(!differ.is_empty());
-    for (k, r) in differ {
-        assert!(strength(r) < strength(&without[k]), "{k:?}: {r} pruned, {} kept", without[k]);
+    for (k, (r, _)) in &differ {
+        assert!(strength(r) < strength(&without[*k].0), "{k:?}: {r} pruned, {} kept", without[*k].0);
     }
+    // Exactly the story links pruning turned into overlaps say so, naming the roundup (one of
+    // the two); without pruning no pair is set aside.
+    assert!(without.values().all(|(_, aside)| aside.is_none()));
+    let mut aside = 0;
+    for ((a, b), (r, why)) in &with {
+        let set_aside = r == "overlap" && without[&(a.clone(), b.clone())].0 != "overlap";
+        match why {
+            Some((why, by)) => {
+                assert!(set_aside, "{a} {b}: {r} is not a story link set aside");
+                assert_eq!(why, "roundup");
+                assert!(by == a || by == b, "{a} {b}: set aside by {by}");
+                aside += 1;
+            }
+            None => assert!(!set_aside, "{a} {b}: a story link set aside does not say so"),
+        }
+    }
+    assert_eq!(aside as u64, pruned["counts"]["pruned_links"].as_u64().unwrap());
 }
 
 /// A boilerplate star: one paragraph carried by twelve unrelated articles (a fifth of each) and
@@ -313,35 +343,41 @@ fn a_short_document_that_is_mostly_boilerplate_does_not_chain_the_articles_carry
     let Some(path) = boilerplate_star(dir.path(), carriers) else { return };
     let run = |name: &str, extra: &[&str]| {
         let out = dir.path().join(name);
-        reprint()
-            .arg("cluster")
-            .arg(&path)
-            .arg("--out")
-            .arg(&out)
-            .args(["-q", "--no-html"])
-            .args(extra)
-            .assert()
-            .success();
+        reprint().arg("cluster").arg(&path).arg("--out").arg(&out).arg("-q").args(extra).assert().success();
         let hub_links: HashMap<String, String> = jsonl(&out.join("overlaps.jsonl"))
             .into_iter()
             .filter(|p| p["b"] == "hub" || p["a"] == "hub")
             .map(|p| {
                 let other = if p["a"] == "hub" { &p["b"] } else { &p["a"] };
-                (other.as_str().unwrap().to_owned(), p["relation"].as_str().unwrap().to_owned())
+                // What set the link aside, if anything: the hub.
+                let aside = match (&p["set_aside"], &p["set_aside_by"]) {
+                    (serde_json::Value::Null, serde_json::Value::Null) => String::new(),
+                    (why, by) => format!(" set aside: {} by {}", why.as_str().unwrap(), by.as_str().unwrap()),
+                };
+                (other.as_str().unwrap().to_owned(), format!("{}{aside}", p["relation"].as_str().unwrap()))
             })
             .collect();
         (crate::common::clusters(&read_json(&out.join("clusters.json"))), hub_links)
     };
     // Each pair on its own: the hub is linked to every carrier, and chains them all.
-    let (chained, links) = run("unpruned", &["--no-prune"]);
+    let (chained, links) = run("unpruned", &["--no-prune", "--no-html"]);
     assert_eq!(links.len(), carriers, "{links:?}");
     assert!(links.values().all(|r| r == "story"), "{links:?}");
     assert!(chained.iter().any(|c| c.len() == carriers + 1), "{chained:?}");
-    // By default: still reported, as overlaps, and no cluster.
+    // By default: still reported, as overlaps set aside by the hub, and no cluster.
     let (clusters, links) = run("default", &[]);
     assert_eq!(links.len(), carriers, "{links:?}");
-    assert!(links.values().all(|r| r == "overlap"), "{links:?}");
+    assert!(links.values().all(|r| r == "overlap set aside: hub by hub"), "{links:?}");
     assert!(clusters.is_empty(), "{clusters:?}");
+    // The report's document pages say so in the row of each such link: on the hub's page and
+    // on each carrier's.
+    let pages = std::fs::read_dir(dir.path().join("default/overlap/d")).unwrap();
+    let rows: usize = pages
+        .map(|e| {
+            std::fs::read_to_string(e.unwrap().path()).unwrap().matches("\">set aside: hub</span>").count()
+        })
+        .sum();
+    assert_eq!(rows, 2 * carriers);
 }
 
 /// Writes `star.jsonl` into `dir`: a paragraph of 84 words inserted in the middle of

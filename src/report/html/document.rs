@@ -5,8 +5,8 @@
 //! are side by side on its cluster's page, which the table links to). Also the list of the
 //! documents that have overlaps (`overlap/documents.html`).
 
-use super::escape::esc;
-use super::pair::{full_text, pair, relation_name, Span};
+use super::escape::{esc, esc_attr};
+use super::pair::{aside_note, full_text, pair, relation_name, Span};
 use super::{count, page, Site};
 use crate::verify::{Relation, VerifiedPair};
 use std::fmt::Write;
@@ -109,12 +109,19 @@ pub(super) fn page(site: &Site, doc: u32) -> String {
                     format!("{:.1}%", 100.0 * al.coverage_b),
                 )
             });
+        // A story link set aside says so, and why (the roundup or hub named by its side).
+        let aside =
+            aside_note(p, |d| if d == p.a { "this document".to_owned() } else { "the other".to_owned() })
+                .map_or(String::new(), |note| {
+                    let what = p.set_aside.map_or("", |x| x.name());
+                    format!(" <span class=\"aside\" title=\"{}\">set aside: {what}</span>", esc_attr(&note))
+                });
         let other = site.cluster_of[p.b as usize];
         let other =
             if other > 0 { site.cluster_link(other, "../", &other.to_string()) } else { String::new() };
         let _ = writeln!(
             h,
-            "<tr><td class=\"num\"><span class=\"sw p{}\"></span> {}</td><td>{}</td><td>{}</td><td><span class=\"rel {r}\">{r}</span></td><td class=\"num\">{words}</td><td class=\"num\">{ca}</td><td class=\"num\">{cb}</td><td>{other}</td><td>{num}</td></tr>",
+            "<tr><td class=\"num\"><span class=\"sw p{}\"></span> {}</td><td>{}</td><td>{}</td><td><span class=\"rel {r}\">{r}</span>{aside}</td><td class=\"num\">{words}</td><td class=\"num\">{ca}</td><td class=\"num\">{cb}</td><td>{other}</td><td>{num}</td></tr>",
             k % 8,
             k + 1,
             site.doc_link(p.b, "../"),

@@ -5,7 +5,7 @@
 
 use crate::overlap::{Alignment, Passage};
 use crate::pipeline::{Docs, OverlapSink};
-use crate::verify::{LinkedBy, Relation, Scores, VerifiedPair};
+use crate::verify::{LinkedBy, Relation, Scores, SetAside, VerifiedPair};
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 use std::path::Path;
 
@@ -156,11 +156,19 @@ fn encode(p: &VerifiedPair, b: &mut Vec<u8>) {
     let bits = [s.jaccard, s.containment_a_in_b, s.containment_b_in_a].map(f64::to_bits);
     u64s(b, &bits);
     u64s(b, &[s.shared as u64]);
+    let (aside, by) = match p.set_aside {
+        None => (0, 0),
+        Some(SetAside::Roundup(d)) => (1, d),
+        Some(SetAside::Hub(d)) => (2, d),
+        Some(SetAside::Cut) => (3, 0),
+    };
     b.extend_from_slice(&[
         linked_by_code(p.linked_by),
         relation_code(p.relation),
         p.alignment.is_some() as u8,
+        aside,
     ]);
+    u32s(b, &[by]);
     if let Some(al) = &p.alignment {
         u64s(b, &[al.coverage_a, al.coverage_b, al.coverage_shorter].map(f64::to_bits));
         let words = [al.own_words_a, al.own_words_b, al.words_a, al.words_b, al.passages.len()];
@@ -193,8 +201,16 @@ fn decode(r: &mut impl Read) -> io::Result<VerifiedPair> {
         containment_b_in_a: f64_(r)?,
         shared: u64_(r)? as usize,
     };
-    let mut codes = [0u8; 3];
+    let mut codes = [0u8; 4];
     r.read_exact(&mut codes)?;
+    let by = u32_(r)?;
+    let set_aside = match codes[3] {
+        0 => None,
+        1 => Some(SetAside::Roundup(by)),
+        2 => Some(SetAside::Hub(by)),
+        3 => Some(SetAside::Cut),
+        _ => return Err(bad()),
+    };
     let linked_by = match codes[0] {
         0 => LinkedBy::Jaccard,
         1 => LinkedBy::Passage,
@@ -243,7 +259,7 @@ fn decode(r: &mut impl Read) -> io::Result<VerifiedPair> {
         }
         _ => return Err(bad()),
     };
-    Ok(VerifiedPair { a, b, scores, linked_by, alignment, relation })
+    Ok(VerifiedPair { a, b, scores, linked_by, alignment, relation, set_aside })
 }
 
 /// Hands every pair to two sinks (`overlaps.jsonl` and the pages' [`LinkCollector`]).
@@ -286,6 +302,7 @@ mod tests {
             linked_by: LinkedBy::Both,
             alignment,
             relation: Relation::Duplicate,
+            set_aside: None,
         }
     }
 
@@ -317,7 +334,10 @@ mod tests {
         let mut overlap = pair(Some(empty));
         overlap.relation = Relation::Overlap;
         overlap.linked_by = LinkedBy::Passage;
-        let pairs = [pair(Some(al)), story, overlap];
+        overlap.set_aside = Some(SetAside::Roundup(u32::MAX - 1));
+        let hub = VerifiedPair { set_aside: Some(SetAside::Hub(7)), ..overlap.clone() };
+        let cut = VerifiedPair { set_aside: Some(SetAside::Cut), ..overlap.clone() };
+        let pairs = [pair(Some(al)), story, overlap, hub, cut];
         let (mut bytes, mut one) = (Vec::new(), Vec::new());
         for p in &pairs {
             encode(p, &mut one);

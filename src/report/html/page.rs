@@ -20,6 +20,7 @@ mark.p4,.sw.p4{background:#d9c8ff}mark.p5,.sw.p5{background:#ffd1a6}mark.p6,.sw.
 .fold{display:block;margin:.4rem 0;color:#555;font-size:.85em;font-style:italic}
 .rel{font-size:.8rem;font-weight:normal;border-radius:3px;padding:0 .3rem;color:#fff}
 .rel.duplicate{background:#8e24aa}.rel.story{background:#1e6fd9}.rel.overlap{background:#6d6d6d}
+.aside{font-size:.8rem;color:#555;font-style:italic;text-decoration:underline dotted;cursor:help}
 nav{margin-bottom:1rem}nav a{margin-inline-end:1rem}
 .filters{display:flex;flex-wrap:wrap;gap:1rem;align-items:end;margin:1rem 0}.filters label{display:flex;flex-direction:column;font-size:.85rem}
 th button{font:inherit;font-weight:bold;border:0;background:none;padding:0;cursor:pointer;text-decoration:underline dotted}

@@ -6,7 +6,7 @@
 use super::escape::{esc, escape};
 use super::Site;
 use crate::report::round6;
-use crate::verify::{LinkedBy, Relation, VerifiedPair};
+use crate::verify::{LinkedBy, Relation, SetAside, VerifiedPair};
 use std::fmt::Write;
 
 /// Characters of context shown on each side of a passage.
@@ -23,6 +23,24 @@ pub(super) fn relation_name(r: Relation) -> &'static str {
         Relation::Story => "story",
         Relation::Overlap => "overlap",
     }
+}
+
+/// Why `p`, a story link on its own, is an overlap, in words (HTML), naming the roundup or hub
+/// by `name`; `None` when nothing set it aside.
+pub(super) fn aside_note(p: &VerifiedPair, name: impl Fn(u32) -> String) -> Option<String> {
+    Some(match p.set_aside? {
+        SetAside::Roundup(d) => format!(
+            "a story link on their own, set aside: {} is a roundup (its passages are shared with groups of documents not linked to each other, and it joins at most one of them)",
+            name(d)
+        ),
+        SetAside::Hub(d) => format!(
+            "a story link on their own, set aside: {} is a hub of boilerplate (its main content is a passage that documents not linked to each other carry as a small part)",
+            name(d)
+        ),
+        SetAside::Cut => {
+            "a story link on their own, set aside: it crosses a sparse cut, where its story cluster was split in two".to_owned()
+        }
+    })
 }
 
 /// Writes link number `n` of a page whose links to other pages start with `prefix`
@@ -43,11 +61,15 @@ pub(super) fn pair(h: &mut String, site: &Site, p: &VerifiedPair, n: usize, pref
     if p.alignment.is_some() {
         h.push_str("<th>coverage A</th><th>coverage B</th><th>passages</th>");
     }
+    let aside = aside_note(p, |d| site.doc_link(d, prefix));
     let by = match (p.relation, p.linked_by) {
-        (Relation::Overlap, _) => "shared passages (too small a part, or too common, for a story)",
-        (_, LinkedBy::Jaccard) => "Jaccard",
-        (_, LinkedBy::Passage) => "shared passages",
-        (_, LinkedBy::Both) => "Jaccard and shared passages",
+        (Relation::Overlap, _) => match &aside {
+            Some(note) => format!("shared passages: {note}"),
+            None => "shared passages (too small a part, or too common, for a story)".to_owned(),
+        },
+        (_, LinkedBy::Jaccard) => "Jaccard".to_owned(),
+        (_, LinkedBy::Passage) => "shared passages".to_owned(),
+        (_, LinkedBy::Both) => "Jaccard and shared passages".to_owned(),
     };
     let _ = write!(
         h,
