@@ -3,24 +3,24 @@
 //!
 //! * **overlap**: they share at least one passage of `--min-passage` words, whatever its share
 //!   of either document. Every such pair is reported (`overlaps.jsonl`).
-//! * **story**: the relation clusters are built from. A pair is a story link when its exact
-//!   Jaccard reaches `--threshold`, or when its *specific* passages cover at least
-//!   `--min-coverage` of **each** document. A passage is specific (rare) when its text is held
-//!   by at most half of `--max-family` documents (its family: the 75th percentile of the
-//!   document frequencies of its winnowing fingerprints); a passage held by more than
-//!   `--max-family` is formula, boilerplate or template text, which shows as an overlap but never makes a story. Between the two, a passage held by
-//!   more than half of `--max-family` documents (a widely reprinted wire story, or a common
-//!   formula) counts only when it is the main content (half or more) of one of the two. A
-//!   document that lies inside the other (`--min-covered` of it in rare passages) is the same
-//!   story too. Then composites are pruned ([`prune_composites`]): a document whose passages
-//!   are shared with two or more groups of documents that are not linked to each other, in
-//!   different regions of it (a roundup of several stories), keeps its passage links to one
-//!   group only: the one covering most of it, when that is its main content or a document
-//!   that lies wholly inside it. Hubs of boilerplate are pruned too (by [`prune_composites`]): a
-//!   document whose main content is a passage held by more than half of `--max-family`
-//!   documents, linked through it to at least a quarter of `--max-family` documents that carry
-//!   it as a minor part and of which no two are linked, loses those links. Jaccard links are
-//!   never pruned.
+//! * **story**: the relation clusters are built from. A pair is a story link when its exact Jaccard
+//!   reaches `--threshold`, or when its *specific* passages cover at least `--min-coverage` of
+//!   **each** document. A passage is specific (rare) when its text is held by at most half of
+//!   `--max-family` documents (its family: the 75th percentile of the document frequencies of its
+//!   winnowing fingerprints); a passage held by more than `--max-family` is formula, boilerplate or
+//!   template text, which shows as an overlap but never makes a story. Between the two, a passage
+//!   held by more than half of `--max-family` documents (a widely reprinted wire story, or a common
+//!   formula) counts only when it is the main content (half or more) of one of the two. A document
+//!   that lies inside the other (`--min-covered` of it in rare passages) is the same story too.
+//!   Then composites are pruned ([`prune_composites`]): a document whose passages are shared with
+//!   two or more groups of documents that share no specific passage with each other (no story link,
+//!   no overlap through a rare passage), in different regions of it (a roundup of several stories),
+//!   keeps its passage links to one group only: the one covering most of it, when that is its main
+//!   content or a document that lies wholly inside it. Hubs of boilerplate are pruned too (by
+//!   [`prune_composites`]): a document whose main content is a passage held by more than half of
+//!   `--max-family` documents, linked through it to at least a quarter of `--max-family` documents
+//!   that carry it as a minor part and of which no two are linked, loses those links. Jaccard links
+//!   are never pruned.
 //! * **duplicate**: what `dedup` removes by. Document `d` is a duplicate of `k` when they are a
 //!   story link, fewer than `1 − --min-covered` of `d`'s words are its own (in no shingle
 //!   shared with `k`), and either their Jaccard reaches `--threshold` or at least
@@ -363,6 +363,16 @@ fn overlap(x: &[(u32, u32)], y: &[(u32, u32)]) -> u64 {
 pub fn prune_composites(regions: &[Regions], rank: &[u32], config: &RelationConfig) -> Composites {
     let linked: HashSet<(u32, u32)> =
         regions.iter().filter(|r| r.story).flat_map(|r| [(r.a, r.b), (r.b, r.a)]).collect();
+    // Pairs that share a specific passage: a story link, or an overlap through a passage few
+    // documents hold. Two neighbours of a document that do are about the same thing, so they are
+    // one group of it, not two stories of a roundup. As `(smaller, larger)`, sorted.
+    let mut related: Vec<(u32, u32)> = regions
+        .iter()
+        .filter(|r| r.story || !r.in_a.is_empty())
+        .map(|r| (r.a.min(r.b), r.a.max(r.b)))
+        .collect();
+    related.sort_unstable();
+    related.dedup();
     // Per document: its neighbours by passages (Jaccard links aside), with the region of the
     // document they share, its coverage, and whether the neighbour lies wholly inside it.
     let mut around: HashMap<u32, Vec<Near>> = HashMap::new();
@@ -395,7 +405,7 @@ pub fn prune_composites(regions: &[Regions], rank: &[u32], config: &RelationConf
         let mut groups: Vec<Vec<Near>> = Vec::new();
         for n in near {
             let same = |m: &Near| {
-                linked.contains(&(n.x, m.x))
+                related.binary_search(&(n.x.min(m.x), n.x.max(m.x))).is_ok()
                     || overlap(n.region, m.region) as f64
                         >= SAME_REGION * size(n.region).min(size(m.region)) as f64
             };
@@ -555,6 +565,22 @@ mod tests {
         let dropped = prune_composites(&r, &rank, &CONFIG).pruned;
         let roundup = SetAside::Roundup(0);
         assert_eq!(dropped, [((0, 1), roundup), ((0, 2), roundup), ((0, 3), roundup)].into_iter().collect());
+    }
+
+    /// A document whose neighbours took different parts of it (an article, and two reprints
+    /// of different paragraphs) is not a roundup when those neighbours share a rare passage
+    /// with each other, even one too small a part of them for a story link.
+    #[test]
+    fn neighbours_that_share_a_rare_passage_are_one_group() {
+        let rank = [0, 1, 2];
+        let parts = vec![reg(0, 1, (0, 100), 0.4, true), reg(0, 2, (100, 200), 0.4, true)];
+        let apart = prune_composites(&parts, &rank, &CONFIG);
+        assert_eq!(apart.pruned.len(), 2, "two unrelated groups: a roundup joining neither");
+        assert!(apart.docs.contains(&0));
+        let mut related = parts.clone();
+        related.push(reg(1, 2, (0, 60), 0.1, false));
+        let one = prune_composites(&related, &rank, &CONFIG);
+        assert!(one.pruned.is_empty() && one.docs.is_empty());
     }
 
     #[test]

@@ -113,8 +113,8 @@ pub struct VerifiedPair {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SetAside {
     /// The document of this index is a roundup (a composite: its passages are shared with
-    /// several groups of documents not linked to each other), and the pair is not the one group
-    /// it joins.
+    /// several groups of documents that share no passage with each other), and the pair is not
+    /// in the one group it joins, if any.
     Roundup(u32),
     /// The document of this index is a hub of boilerplate: its main content is a widely held
     /// passage that unlinked documents carry as a minor part.

@@ -30,7 +30,7 @@ pub(super) fn relation_name(r: Relation) -> &'static str {
 pub(super) fn aside_note(p: &VerifiedPair, name: impl Fn(u32) -> String) -> Option<String> {
     Some(match p.set_aside? {
         SetAside::Roundup(d) => format!(
-            "a story link on their own, set aside: {} is a roundup (its passages are shared with groups of documents not linked to each other, and it joins at most one of them)",
+            "a story link on their own, set aside: {} is a roundup (its passages are shared with groups of documents that share no passage with each other, and it joins at most one of them)",
             name(d)
         ),
         SetAside::Hub(d) => format!(
