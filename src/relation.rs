@@ -361,8 +361,6 @@ fn overlap(x: &[(u32, u32)], y: &[(u32, u32)]) -> u64 {
 /// of boilerplate lose. `rank[i]` orders documents by id, so the grouping never depends on
 /// input order.
 pub fn prune_composites(regions: &[Regions], rank: &[u32], config: &RelationConfig) -> Composites {
-    let linked: HashSet<(u32, u32)> =
-        regions.iter().filter(|r| r.story).flat_map(|r| [(r.a, r.b), (r.b, r.a)]).collect();
     // Pairs that share a specific passage: a story link, or an overlap through a passage few
     // documents hold. Two neighbours of a document that do are about the same thing, so they are
     // one group of it, not two stories of a roundup. As `(smaller, larger)`, sorted.
@@ -393,7 +391,7 @@ pub fn prune_composites(regions: &[Regions], rank: &[u32], config: &RelationConf
         });
     }
     let mut out = Composites::default();
-    prune_hubs(regions, &linked, config, &mut out);
+    prune_hubs(regions, config, &mut out);
     let mut docs: Vec<u32> = around.keys().copied().collect();
     docs.sort_unstable_by_key(|&d| rank[d as usize]);
     for d in docs {
@@ -447,12 +445,9 @@ pub fn prune_composites(regions: &[Regions], rank: &[u32], config: &RelationConf
 /// become overlaps. A wire story's embedders are the few reports of its event (2–4 for every
 /// such document in SaudiNewsNet); a boilerplate paragraph's are many documents of different
 /// stories.
-fn prune_hubs(
-    regions: &[Regions],
-    linked: &HashSet<(u32, u32)>,
-    config: &RelationConfig,
-    out: &mut Composites,
-) {
+fn prune_hubs(regions: &[Regions], config: &RelationConfig, out: &mut Composites) {
+    let linked: HashSet<(u32, u32)> =
+        regions.iter().filter(|r| r.story).flat_map(|r| [(r.a, r.b), (r.b, r.a)]).collect();
     // Per document, the neighbours whose link is its main content but not theirs.
     let mut carriers: HashMap<u32, Vec<u32>> = HashMap::new();
     for r in regions.iter().filter(|r| r.wide) {

@@ -110,12 +110,13 @@ pub(super) fn page(site: &Site, doc: u32) -> String {
                 )
             });
         // A story link set aside says so, and why (the roundup or hub named by its side).
-        let aside =
-            aside_note(p, |d| if d == p.a { "this document".to_owned() } else { "the other".to_owned() })
-                .map_or(String::new(), |note| {
-                    let what = p.set_aside.map_or("", |x| x.name());
-                    format!(" <span class=\"aside\" title=\"{}\">set aside: {what}</span>", esc_attr(&note))
-                });
+        let side = |d: u32| if d == p.a { "this document" } else { "the other" }.to_owned();
+        let aside = match (p.set_aside, aside_note(p, side)) {
+            (Some(x), Some(note)) => {
+                format!(" <span class=\"aside\" title=\"{}\">set aside: {}</span>", esc_attr(&note), x.name())
+            }
+            _ => String::new(),
+        };
         let other = site.cluster_of[p.b as usize];
         let other =
             if other > 0 { site.cluster_link(other, "../", &other.to_string()) } else { String::new() };
