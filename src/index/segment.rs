@@ -412,28 +412,28 @@ pub fn write(
         header.extend_from_slice(&u64::from(written.0).to_le_bytes());
         at += written.1;
     };
-    put(put_table(&mut w, bands, RECORD[BANDS], |r| r.0, band)?);
-    put(put_table(&mut w, postings, RECORD[POSTINGS], |r| r.0, pair)?);
-    put(put_table(&mut w, texts, RECORD[TEXTS], |r| r.0, pair)?);
-    put(put_table(&mut w, ids, RECORD[IDS], |r| r.0, pair)?);
+    put(put_table(&mut w, bands, RECORD[BANDS], band)?);
+    put(put_table(&mut w, postings, RECORD[POSTINGS], pair)?);
+    put(put_table(&mut w, texts, RECORD[TEXTS], pair)?);
+    put(put_table(&mut w, ids, RECORD[IDS], pair)?);
     w.flush()?;
     drop(w);
     file.write_all_at(&header, 0)?;
     Ok(at)
 }
 
-/// Writes `rows` (sorted by `key`) as a table, each row as the first `rec` bytes of
-/// `record(row)`: the bytes [`table::encode`] gives for them, written as they are made.
+/// Writes `rows` (sorted by their records' keys, the first 8 bytes) as a table, each row as the
+/// first `rec` bytes of `record(row)`: the bytes [`table::encode`] gives for them, written as they
+/// are made.
 /// Returns the table's directory bits and its size in bytes.
 fn put_table<T>(
     w: &mut impl Write,
     rows: Vec<T>,
     rec: usize,
-    key: impl Fn(&T) -> u64,
     record: impl Fn(&T) -> [u8; 16],
 ) -> io::Result<(u32, u64)> {
     let bits = table::bits_for(rows.len() as u64);
-    let directory = table::directory(rows.iter().map(key), bits);
+    let directory = table::directory(rows.iter().map(|r| table::key(&record(r))), bits);
     w.write_all(&directory)?;
     for r in &rows {
         w.write_all(&record(r)[..rec])?;

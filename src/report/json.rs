@@ -170,7 +170,7 @@ pub struct PairReport {
     /// For an overlap that is a story link on its own, what set it aside in the whole-corpus
     /// run: `roundup`, `hub` or `cut` (absent otherwise; see [`crate::verify::SetAside`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_aside: Option<SetAsideReport>,
+    pub set_aside: Option<String>,
     /// The roundup or the hub that set the link aside: `a` or `b`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_aside_by: Option<String>,
@@ -183,18 +183,6 @@ pub struct PairReport {
     /// Shared passages of at least `min_passage` words (passage detection on).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub passages: Option<Vec<PassageReport>>,
-}
-
-/// What set a story link aside, as reported ([`crate::verify::SetAside`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SetAsideReport {
-    /// One of the two is a roundup, and the other is not in the group it joins.
-    Roundup,
-    /// One of the two is a hub of boilerplate.
-    Hub,
-    /// The link crosses a sparse cut at which its story cluster was split.
-    Cut,
 }
 
 /// A shared passage as reported: half-open ranges of Unicode scalar values (characters, not
@@ -431,11 +419,7 @@ fn pair_report_of(
         containment_b_in_a: round6(p.scores.containment_b_in_a),
         relation: p.relation,
         linked_by: (p.relation >= crate::verify::Relation::Story).then_some(p.linked_by),
-        set_aside: p.set_aside.map(|x| match x {
-            crate::verify::SetAside::Roundup(_) => SetAsideReport::Roundup,
-            crate::verify::SetAside::Hub(_) => SetAsideReport::Hub,
-            crate::verify::SetAside::Cut => SetAsideReport::Cut,
-        }),
+        set_aside: p.set_aside.map(|x| x.name().to_owned()),
         set_aside_by: p
             .set_aside
             .and_then(|x| x.by())
