@@ -103,6 +103,10 @@ pub struct DedupArgs {
     #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY)]
     pub text_memory: usize,
 
+    /// Bytes of alignment sequences the passage stage holds (512 MiB, about 12 bytes a word); past that, documents are aligned a row of them at a time, and the sequences of later documents they share passages with are made again for each row.
+    #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_ALIGN_MEMORY)]
+    pub align_memory: usize,
+
     #[command(flatten)]
     pub pipeline: PipelineOptions,
 
@@ -263,6 +267,10 @@ pub struct ClusterArgs {
     /// Bytes of texts held (16 MiB); past that, every text is let go into a temporary file in --out and read from there.
     #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY)]
     pub text_memory: usize,
+
+    /// Bytes of alignment sequences the passage stage holds (512 MiB, about 12 bytes a word); past that, documents are aligned a row of them at a time, and the sequences of later documents they share passages with are made again for each row.
+    #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_ALIGN_MEMORY)]
+    pub align_memory: usize,
 
     #[command(flatten)]
     pub links: crate::stage_cmd::LinksOption,

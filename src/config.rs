@@ -70,6 +70,12 @@ pub const DEFAULT_TEXT_MEMORY: usize = 1 << 30;
 /// the budget has held the budget's worth of texts when it lets them go, so the budget is
 /// small: it spares only small corpora the file.
 pub const DEFAULT_FILED_TEXT_MEMORY: usize = 16 << 20;
+/// Bytes of alignment sequences the passage stage holds (512 MiB, `--align-memory`): past
+/// that, documents are aligned a row of them at a time (see
+/// [`crate::pipeline::relate`]), and the sequences of later documents they share passages with
+/// are made again for each row. A sequence takes about 12 bytes a word, estimated at 2 bytes a
+/// character, so the default makes one row of a corpus of about 270 million characters.
+pub const DEFAULT_ALIGN_MEMORY: usize = 512 << 20;
 
 /// The user's choices, before validation. `Default` gives the documented defaults.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,6 +118,8 @@ pub struct Params {
     /// Bytes of texts held while reading files (`--text-memory`): past that, texts are read
     /// again when needed.
     pub text_memory: usize,
+    /// Bytes of alignment sequences held (`--align-memory`; see [`DEFAULT_ALIGN_MEMORY`]).
+    pub align_memory: usize,
 }
 
 /// Passage-level detection: winnowing candidates, then alignment and the linking rule.
@@ -163,6 +171,7 @@ impl Default for Params {
             min_covered: crate::relation::DEFAULT_MIN_COVERED,
             prune_composites: true,
             text_memory: DEFAULT_TEXT_MEMORY,
+            align_memory: DEFAULT_ALIGN_MEMORY,
         }
     }
 }
@@ -373,6 +382,8 @@ pub struct Config {
     pub prune_composites: bool,
     /// Bytes of texts a run over files holds ([`crate::pipeline::Texts`]).
     pub text_memory: usize,
+    /// Bytes of alignment sequences the passage stage holds ([`DEFAULT_ALIGN_MEMORY`]).
+    pub align_memory: usize,
 }
 
 impl Config {
@@ -487,6 +498,7 @@ impl Params {
             min_covered: self.min_covered,
             prune_composites: self.prune_composites,
             text_memory: self.text_memory,
+            align_memory: self.align_memory,
         })
     }
 }

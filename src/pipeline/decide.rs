@@ -10,6 +10,7 @@ use crate::lsh::{winnow::DocFrequency, Pair};
 use crate::overlap::{self, Sequence};
 use crate::relation::{self, Fingerprints, PairFacts, Regions, RelationConfig};
 use crate::verify::{self, LinkedBy, Relation, Scores, VerifiedPair};
+use rayon::prelude::*;
 use std::sync::OnceLock;
 
 /// A pair aligned and classified on its own, before the decisions that need every pair.
@@ -125,21 +126,28 @@ impl Absorbed {
         }
     }
 
-    /// Takes decided pairs (in increasing key), handing their overlaps to `sink` together.
+    /// Takes decided pairs (in increasing key), handing their overlaps to `sink` together with
+    /// `ahead`, overlaps taken before (by [`Absorbed::absorb`]) whose turn it is, in key order.
     pub fn take_all(
         &mut self,
         decided: impl IntoIterator<Item = Decided>,
+        ahead: Vec<((u32, u32), VerifiedPair)>,
         docs: &Docs,
         rank: &[u32],
         sink: &mut dyn OverlapSink,
     ) {
-        let overlaps: Vec<_> = decided.into_iter().filter_map(|d| self.absorb(d, rank)).collect();
+        let mut overlaps: Vec<_> = decided.into_iter().filter_map(|d| self.absorb(d, rank)).collect();
+        if !ahead.is_empty() {
+            overlaps.extend(ahead);
+            overlaps.sort_unstable_by_key(|(k, _)| *k);
+        }
         sink.overlaps(docs, &overlaps);
     }
 
     /// Keeps what `d` adds to composite pruning, holds it when it is a story link, and
-    /// otherwise counts it and returns it (with its key) for the sink.
-    fn absorb(&mut self, d: Decided, rank: &[u32]) -> Option<((u32, u32), VerifiedPair)> {
+    /// otherwise counts it and returns it (with its key) for the sink. Pairs may come in any
+    /// order; the sink takes overlaps in increasing key.
+    pub fn absorb(&mut self, d: Decided, rank: &[u32]) -> Option<((u32, u32), VerifiedPair)> {
         if let Some(reg) = d.regions {
             self.regions.push(reg);
         }
@@ -163,7 +171,13 @@ impl Absorbed {
         params: &PassageParams,
         rules: &RelationConfig,
     ) -> (Vec<VerifiedPair>, RelationCounts, super::Held) {
-        let Absorbed { held, regions, mut counts } = self;
+        let Absorbed { held, mut regions, mut counts } = self;
+        // Pruning reads the regions in increasing key, whatever order the pairs were taken in.
+        let key = |r: &Regions| {
+            let (x, y) = (rank[r.a as usize], rank[r.b as usize]);
+            (x.min(y), x.max(y))
+        };
+        regions.par_sort_unstable_by_key(key);
         let composites = if prune {
             relation::prune_composites(&regions, rank, rules)
         } else {

@@ -7,6 +7,7 @@
 //! aligns and links by passages, [`compare()`] scores two texts; [`fill_sets`] and [`sequence`]
 //! rebuild shingle sets and alignment sequences from the text when a stage needs them.
 
+mod ahead;
 mod candidates;
 mod compare;
 mod decide;
@@ -21,8 +22,8 @@ mod texts;
 
 pub use crate::config::{
     same_sketch, CandidateMode, Config, ConfigError, Method, OnError, Params, PassageParams,
-    DEFAULT_FILED_TEXT_MEMORY, DEFAULT_MAX_HAMMING, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_TEXT_MEMORY,
-    DEFAULT_THRESHOLD,
+    DEFAULT_ALIGN_MEMORY, DEFAULT_FILED_TEXT_MEMORY, DEFAULT_MAX_HAMMING, DEFAULT_NUM_PERM, DEFAULT_SEED,
+    DEFAULT_TEXT_MEMORY, DEFAULT_THRESHOLD,
 };
 pub use candidates::{candidates, passage_candidates, Proposals};
 pub use compare::{compare, Comparison};

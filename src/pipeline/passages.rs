@@ -1,6 +1,7 @@
 //! Passage relations: aligning candidate pairs in batches, deciding their relation
 //! ([`crate::relation`]), streaming overlaps to an [`OverlapSink`] and returning story links.
 
+use super::ahead::Ahead;
 use super::decide::{decide, in_id_order, Absorbed, Decided, Side};
 use super::{fill_sets, sequence, Doc, Docs, Progress, Proposals, RunError, TextSpill};
 use crate::config::Config;
@@ -10,7 +11,7 @@ use crate::relation::{self, RelationConfig};
 use crate::shingle::ShingleKind;
 use crate::verify::{self, Relation, VerifiedPair};
 use rayon::prelude::*;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 /// Receives the pairs that share passages, in the order of their documents' ids (smaller id
@@ -212,30 +213,46 @@ pub fn relate(
         keyed.dedup();
         (keyed.into_par_iter().map(|(_, p)| p).collect(), from_fps)
     };
-    // The first and the last block that aligns each document: its sequence is made for the
-    // first and let go after the last, so memory holds the sequences of the documents still
-    // to be aligned, not of every document in a pair.
+    // Blocks are aligned a row of them at a time: a row's documents hold at most
+    // `--align-memory` bytes of sequences. A pair whose second document lies past the row is
+    // aligned first, with the row's documents held and the second documents' sequences made a
+    // batch at a time (again for each row that needs them); the pairs within the row follow a
+    // block at a time, as before. One row (the usual case) aligns as if there were none.
+    let rows = rows(&order, docs, config);
+    let row_end = |i: usize| -> u32 {
+        let row = rows.partition_point(|r| r.end <= i);
+        order.len().min(rows[row].end * PAIR_BLOCK) as u32
+    };
+    let members_of = |i: usize| &order[i * PAIR_BLOCK..order.len().min((i + 1) * PAIR_BLOCK)];
+    let in_row = |i: usize, (a, b): Pair| rank[a as usize].max(rank[b as usize]) < row_end(i);
+    // The first and the last block that aligns each document within its row: its sequence is
+    // made for the first and let go after the last, so memory holds the sequences of the
+    // documents still to be aligned, not of every document in a pair.
     const UNUSED: u32 = u32::MAX;
     let mut first = vec![UNUSED; docs.len()];
     let mut last = vec![UNUSED; docs.len()];
+    let mut involved = vec![false; docs.len()];
     let (mut aligned, mut from_fps) = (0usize, 0usize);
     for (i, members) in order.chunks(PAIR_BLOCK).enumerate() {
         let (ps, n) = block(i, members);
         for &(a, b) in &ps {
             for d in [a as usize, b as usize] {
-                if first[d] == UNUSED {
-                    first[d] = i as u32;
+                involved[d] = true;
+                if in_row(i, (a, b)) {
+                    if first[d] == UNUSED {
+                        first[d] = i as u32;
+                    }
+                    last[d] = i as u32;
                 }
-                last[d] = i as u32;
             }
         }
         aligned += ps.len();
         from_fps += n;
     }
-    let involved: Vec<bool> = first.iter().map(|&f| f != UNUSED).collect();
     let spill = texts(docs, &involved)?;
     let blocks = order.len().div_ceil(PAIR_BLOCK);
     let (starting, ending) = (by_block(&first, blocks), by_block(&last, blocks));
+    let within: Vec<bool> = first.iter().map(|&f| f != UNUSED).collect();
     drop((first, last));
     // Scoring needs the shingle sets. With word shingles the sequences hold exactly those
     // hashes: pairs are scored from them, and a document's set is made from its sequence when
@@ -249,16 +266,16 @@ pub fn relate(
     } else {
         fill_sets(docs, &involved, config);
     }
-    drop(involved);
     // Documents whose sets clustering reads (cohesion compares members): those in a story link
-    // so far (a document's pairs are all decided by its last block; pruning later only removes
-    // links) and copies of a text.
+    // so far (a document's pairs are all decided by the end of its row, or of the last row
+    // that aligns it as a second document; pruning later only removes links) and copies of a
+    // text.
     let mut member = vec![every_set; docs.len()];
     for p in &stars {
         member[p.a as usize] = true;
         member[p.b as usize] = true;
     }
-    let mut sequences: Vec<Option<Sequence>> = docs.iter().map(|_| None).collect();
+    let mut held = Sequences { of: docs.iter().map(|_| None).collect(), by_words };
     let mut fps: Vec<OnceLock<relation::Fingerprints>> = docs.iter().map(|_| OnceLock::new()).collect();
 
     let mut absorbed = Absorbed::new(RelationCounts { aligned, proposed: from_fps, ..Default::default() });
@@ -266,71 +283,149 @@ pub fn relate(
     progress.finish();
     progress.start("passages", Some(aligned as u64), "pairs");
     let mut done = 0u64;
-    for (i, members) in order.chunks(PAIR_BLOCK).enumerate() {
-        // The sequences this block is the first to need.
-        let stored: Vec<(u32, Option<Box<Sequence>>)> =
-            starting.of(i).iter().map(|&d| (d, docs[d as usize].sequence.take())).collect();
-        let shared = Docs::with(docs, spill.as_deref());
-        let made: Vec<(u32, Sequence)> = stored
-            .into_par_iter()
-            .map(|(d, s)| match s {
-                Some(s) => Ok((d, *s)),
-                None => Ok((d, sequence(&shared.text(d).map_err(|e| scratch(spill.as_deref(), e))?, config))),
-            })
-            .collect::<Result<_, RunError>>()?;
-        for (d, s) in made {
-            sequences[d as usize] = Some(s);
+    let dir: Option<PathBuf> = sink.scratch().map(Path::to_path_buf);
+    for row in &rows {
+        // The pairs whose second document lies past the row, in increasing key.
+        let mut outside: Vec<Pair> = Vec::new();
+        for i in row.clone() {
+            let mut ps = block(i, members_of(i)).0;
+            ps.retain(|&p| !in_row(i, p));
+            outside.append(&mut ps);
         }
-        let side = |d: u32| -> Option<Side> {
-            let d = d as usize;
-            let set = (!by_words).then_some(shared[d].shingles.as_slice());
-            Some(Side { sequence: sequences[d].as_ref()?, set, fps: &fps[d], df })
-        };
-        let decide_one = |&(a, b): &Pair| -> Option<Decided> {
-            decide((a, b), (side(a)?, side(b)?), verified.get(&(a, b)).copied(), &params, &rules)
-        };
-        let pairs = block(i, members).0;
-        // The pairs of a block share their first documents (a few thousand, whose sequences
-        // stay in cache); their second documents are anywhere in the corpus. Aligned in the
-        // order of the second document, each sequence is fetched once for all its pairs, and
-        // neighbours in memory come one after another. Decided pairs are taken in key order.
-        let mut by_second: Vec<(u32, u32)> = pairs
+        let mut firsts: Vec<u32> =
+            outside.iter().map(|&(a, b)| if rank[a as usize] < rank[b as usize] { a } else { b }).collect();
+        firsts.dedup();
+        held.make(&firsts, docs, spill.as_deref(), config)?;
+        let mut by_second: Vec<(u32, u32)> = outside
             .par_iter()
             .enumerate()
             .map(|(k, &(a, b))| (if rank[a as usize] < rank[b as usize] { b } else { a }, k as u32))
             .collect();
         by_second.par_sort_unstable();
-        let mut decided: Vec<(u32, Decided)> = Vec::new();
-        for batch in by_second.chunks(ALIGN_BATCH) {
-            decided.par_extend(
-                batch.par_iter().filter_map(|&(_, k)| Some((k, decide_one(&pairs[k as usize])?))),
-            );
+        // The overlaps decided here wait for their block's turn (see `ahead`).
+        let mut ahead =
+            Ahead::new(dir.as_deref().filter(|_| !outside.is_empty())).map_err(|e| kept(&dir, e))?;
+        let mut from = 0;
+        while from < by_second.len() {
+            // A batch ends between two second documents, so each is made once a row.
+            let mut to = by_second.len().min(from + ALIGN_BATCH);
+            while to < by_second.len() && by_second[to].0 == by_second[to - 1].0 {
+                to += 1;
+            }
+            let batch = &by_second[from..to];
+            let mut seconds: Vec<u32> = batch.iter().map(|&(d, _)| d).collect();
+            seconds.dedup();
+            let shared = Docs::with(docs, spill.as_deref());
+            let made: Vec<Option<Sequence>> = seconds
+                .par_iter()
+                .map(|&d| match shared[d as usize].sequence {
+                    Some(_) => Ok(None),
+                    None => {
+                        Ok(Some(sequence(&shared.text(d).map_err(|e| scratch(spill.as_deref(), e))?, config)))
+                    }
+                })
+                .collect::<Result<_, RunError>>()?;
+            let sequence_of = |d: u32| -> Option<&Sequence> {
+                let at = seconds.binary_search(&d).ok();
+                held.of[d as usize]
+                    .as_ref()
+                    .or_else(|| made[at?].as_ref())
+                    .or(shared[d as usize].sequence.as_deref())
+            };
+            let side = |d: u32| -> Option<Side> {
+                let set = (!by_words).then_some(shared[d as usize].shingles.as_slice());
+                Some(Side { sequence: sequence_of(d)?, set, fps: &fps[d as usize], df })
+            };
+            let decided: Vec<Decided> = batch
+                .par_iter()
+                .filter_map(|&(_, k)| {
+                    let (a, b) = outside[k as usize];
+                    decide((a, b), (side(a)?, side(b)?), verified.get(&(a, b)).copied(), &params, &rules)
+                })
+                .collect();
+            drop(made);
+            for d in decided {
+                if d.relation >= Relation::Story {
+                    member[d.pair.a as usize] = true;
+                    member[d.pair.b as usize] = true;
+                }
+                if let Some((k, p)) = absorbed.absorb(d, &rank) {
+                    ahead.push(k, &p).map_err(|e| kept(&dir, e))?;
+                }
+            }
+            for &d in &seconds {
+                fps[d as usize] = OnceLock::new();
+            }
             done += batch.len() as u64;
             progress.set(done);
+            from = to;
         }
-        decided.par_sort_unstable_by_key(|&(k, _)| k);
-        for (_, d) in decided.iter().filter(|(_, d)| d.relation >= Relation::Story) {
-            member[d.pair.a as usize] = true;
-            member[d.pair.b as usize] = true;
+        drop((outside, by_second));
+        ahead.finish().map_err(|e| kept(&dir, e))?;
+        // The row's documents no pair within the row needs: all their pairs are decided.
+        let gone: Vec<u32> = firsts.into_iter().filter(|&d| !within[d as usize]).collect();
+        held.let_go(&gone, docs, &member, &mut fps);
+        for i in row.clone() {
+            let members = members_of(i);
+            // The sequences this block is the first to need.
+            held.make(starting.of(i), docs, spill.as_deref(), config)?;
+            let shared = Docs::with(docs, spill.as_deref());
+            let side = |d: u32| -> Option<Side> {
+                let d = d as usize;
+                let set = (!by_words).then_some(shared[d].shingles.as_slice());
+                Some(Side { sequence: held.of[d].as_ref()?, set, fps: &fps[d], df })
+            };
+            let decide_one = |&(a, b): &Pair| -> Option<Decided> {
+                decide((a, b), (side(a)?, side(b)?), verified.get(&(a, b)).copied(), &params, &rules)
+            };
+            let mut pairs = block(i, members).0;
+            pairs.retain(|&p| in_row(i, p));
+            // The pairs of a block share their first documents (a few thousand, whose sequences
+            // stay in cache); their second documents are anywhere in the row. Aligned in the
+            // order of the second document, each sequence is fetched once for all its pairs,
+            // and neighbours in memory come one after another. Decided pairs are taken in key
+            // order, with the block's pairs decided before it (second documents past the row).
+            let mut by_second: Vec<(u32, u32)> = pairs
+                .par_iter()
+                .enumerate()
+                .map(|(k, &(a, b))| (if rank[a as usize] < rank[b as usize] { b } else { a }, k as u32))
+                .collect();
+            by_second.par_sort_unstable();
+            let mut decided: Vec<(u32, Decided)> = Vec::new();
+            for batch in by_second.chunks(ALIGN_BATCH) {
+                decided.par_extend(
+                    batch.par_iter().filter_map(|&(_, k)| Some((k, decide_one(&pairs[k as usize])?))),
+                );
+                done += batch.len() as u64;
+                progress.set(done);
+            }
+            decided.par_sort_unstable_by_key(|&(k, _)| k);
+            let block_end = (i * PAIR_BLOCK + members.len()) as u32;
+            let before = ahead.take_before(block_end).map_err(|e| kept(&dir, e))?;
+            for (_, d) in decided.iter().filter(|(_, d)| d.relation >= Relation::Story) {
+                member[d.pair.a as usize] = true;
+                member[d.pair.b as usize] = true;
+            }
+            absorbed.take_all(decided.into_iter().map(|(_, d)| d), before, &shared, &rank, sink);
+            // The sequences no later block needs: let go, each leaving its shingle set behind.
+            held.let_go(ending.of(i), docs, &member, &mut fps);
         }
-        absorbed.take_all(decided.into_iter().map(|(_, d)| d), &shared, &rank, sink);
-        // The sequences no later block needs: let go, each leaving its shingle set behind.
-        let gone: Vec<(u32, Sequence)> =
-            ending.of(i).iter().filter_map(|&d| Some((d, sequences[d as usize].take()?))).collect();
-        let sets: Vec<(u32, Vec<u64>)> = gone
-            .into_par_iter()
-            .filter(|(d, _)| {
-                let doc = &docs[*d as usize];
-                by_words && member[*d as usize] && doc.shingles.is_empty() && doc.shingle_count > 0
+        debug_assert!(ahead.is_done(), "an overlap decided before its row's blocks was not taken");
+    }
+    // Documents aligned only as second documents past a row: their sets, once every pair is
+    // decided.
+    if by_words {
+        let rest: Vec<u32> = (0..docs.len() as u32)
+            .filter(|&d| {
+                let doc = &docs[d as usize];
+                involved[d as usize] && member[d as usize] && doc.shingles.is_empty() && doc.shingle_count > 0
             })
-            .map(|(d, s)| (d, s.shingle_set()))
             .collect();
-        for (d, set) in sets {
-            docs[d as usize].shingles = set;
-        }
-        for &d in ending.of(i) {
-            fps[d as usize] = OnceLock::new();
-        }
+        held.make(&rest, docs, spill.as_deref(), config)?;
+        held.let_go(&rest, docs, &member, &mut fps);
+    }
+    for (doc, _) in docs.iter_mut().zip(&involved).filter(|(_, &on)| on) {
+        doc.sequence = None;
     }
     let (links, counts, held) = absorbed.conclude(stars, &rank, config.prune_composites, &params, &rules);
     Ok((links, counts, held))
@@ -339,6 +434,94 @@ pub fn relate(
 /// The error of the temporary file of texts (a text held never fails to be read).
 fn scratch(spill: Option<&TextSpill>, e: std::io::Error) -> RunError {
     RunError::scratch(spill.map_or(Path::new(""), TextSpill::dir), e)
+}
+
+/// The rows of blocks [`relate`] aligns one after another: consecutive blocks whose documents'
+/// sequences take at most `--align-memory` bytes (estimated), at least one block each.
+fn rows(order: &[u32], docs: &[Doc], config: &Config) -> Vec<std::ops::Range<usize>> {
+    let mut rows = Vec::new();
+    let (mut start, mut bytes) = (0, 0usize);
+    for (i, members) in order.chunks(PAIR_BLOCK).enumerate() {
+        // About 12 bytes a word (a hash, a position, a token range), 6 characters a word.
+        let more: usize = members.iter().map(|&d| 2 * docs[d as usize].chars).sum();
+        if i > start && bytes + more > config.align_memory {
+            rows.push(start..i);
+            (start, bytes) = (i, 0);
+        }
+        bytes += more;
+    }
+    rows.push(start..order.len().div_ceil(PAIR_BLOCK));
+    rows
+}
+
+/// The alignment sequences held, by document.
+struct Sequences {
+    of: Vec<Option<Sequence>>,
+    /// Whether a sequence let go leaves its document's shingle set (see
+    /// [`sets_from_sequences`]).
+    by_words: bool,
+}
+
+impl Sequences {
+    /// Makes the sequences of `ds` not held yet: the one read with the document, or one made
+    /// from its text.
+    fn make(
+        &mut self,
+        ds: &[u32],
+        docs: &mut [Doc],
+        spill: Option<&TextSpill>,
+        config: &Config,
+    ) -> Result<(), RunError> {
+        let stored: Vec<(u32, Option<Box<Sequence>>)> = ds
+            .iter()
+            .filter(|&&d| self.of[d as usize].is_none())
+            .map(|&d| (d, docs[d as usize].sequence.take()))
+            .collect();
+        let shared = Docs::with(docs, spill);
+        let made: Vec<(u32, Sequence)> = stored
+            .into_par_iter()
+            .map(|(d, s)| match s {
+                Some(s) => Ok((d, *s)),
+                None => Ok((d, sequence(&shared.text(d).map_err(|e| scratch(spill, e))?, config))),
+            })
+            .collect::<Result<_, RunError>>()?;
+        for (d, s) in made {
+            self.of[d as usize] = Some(s);
+        }
+        Ok(())
+    }
+
+    /// Lets the sequences of `ds` go, each leaving its shingle set behind when clustering reads
+    /// it (`member`), and their fingerprints with them. Every pair of `ds` is decided.
+    fn let_go(
+        &mut self,
+        ds: &[u32],
+        docs: &mut [Doc],
+        member: &[bool],
+        fps: &mut [OnceLock<relation::Fingerprints>],
+    ) {
+        let gone: Vec<(u32, Sequence)> =
+            ds.iter().filter_map(|&d| Some((d, self.of[d as usize].take()?))).collect();
+        let sets: Vec<(u32, Vec<u64>)> = gone
+            .into_par_iter()
+            .filter(|(d, _)| {
+                let doc = &docs[*d as usize];
+                self.by_words && member[*d as usize] && doc.shingles.is_empty() && doc.shingle_count > 0
+            })
+            .map(|(d, s)| (d, s.shingle_set()))
+            .collect();
+        for (d, set) in sets {
+            docs[d as usize].shingles = set;
+        }
+        for &d in ds {
+            fps[d as usize] = OnceLock::new();
+        }
+    }
+}
+
+/// The error of the temporary file of overlaps decided ahead.
+fn kept(dir: &Option<PathBuf>, e: std::io::Error) -> RunError {
+    RunError::scratch(dir.as_deref().unwrap_or(Path::new("")), e)
 }
 
 /// Documents grouped by a block index (`UNUSED`, `u32::MAX`, in none): compressed rows.
@@ -380,7 +563,7 @@ mod tests {
     use crate::pipeline::{run, NoProgress};
 
     /// The pairs a sink was given, by id, with their keys: `overlap` calls, then `finish`.
-    #[derive(Default)]
+    #[derive(Default, Debug, PartialEq)]
     struct Given {
         overlaps: Vec<((u32, u32), (String, String))>,
         held: Vec<((u32, u32), (String, String))>,
@@ -402,7 +585,9 @@ mod tests {
 
     /// Over three blocks of documents, every pair that shares a passage reaches the sink
     /// once, in increasing key, whichever blocks its documents are in: pairs whose second
-    /// document is a block or more after the first, and pairs within the last block.
+    /// document is a block or more after the first, and pairs within the last block. Aligned
+    /// a row of one block at a time (`--align-memory 1`), the sink is given the same pairs in
+    /// the same order, and the clusters are the same.
     #[test]
     fn every_pair_sharing_a_passage_reaches_the_sink_once_in_key_order_across_blocks() {
         let n = 2 * PAIR_BLOCK + 100;
@@ -411,14 +596,16 @@ mod tests {
         let words = |prefix: String, count: usize| -> Vec<String> {
             (0..count).map(|j| format!("{prefix}w{j}")).collect()
         };
-        // Document `i` has words of its own, the passage it shares with `i ± half`, and, in
-        // the last block, one it shares with its neighbour (`last + 2k` with `last + 2k + 1`).
+        // Document `i` has words of its own, the passage it shares with `i ± half` (long
+        // enough for a story link for every fifth pair), and, in the last block, one it shares
+        // with its neighbour (`last + 2k` with `last + 2k + 1`).
         let mut expected: Vec<(String, String)> = Vec::new();
         let id = |i: usize| format!("d{i:05}");
         let mut lines = String::new();
         for i in 0..n {
             let mut text = words(format!("own{i}"), 180);
-            text.extend(words(format!("cross{}", i % half), 60));
+            let cross = if (i % half).is_multiple_of(5) { 150 } else { 60 };
+            text.extend(words(format!("cross{}", i % half), cross));
             if i >= last {
                 text.extend(words(format!("near{}", (i - last) / 2), 60));
             }
@@ -435,10 +622,21 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("in.jsonl");
         std::fs::write(&path, lines).unwrap();
-        let config = Params::default().resolve().unwrap();
-        let mut given = Given::default();
-        run(vec![Input::Jsonl(path)], &config, &NoProgress, &mut given).unwrap();
+        let run_with = |align_memory: usize| {
+            let mut config = Params::default().resolve().unwrap();
+            config.align_memory = align_memory;
+            let mut given = Given::default();
+            let r = run(vec![Input::Jsonl(path.clone())], &config, &NoProgress, &mut given).unwrap();
+            (given, format!("{:?}", r.clusters), r.clusters.len())
+        };
+        let (given, clusters, count) = run_with(crate::config::DEFAULT_ALIGN_MEMORY);
+        let (by_rows, clusters_by_rows, _) = run_with(1);
         std::fs::remove_dir_all(&dir).unwrap();
+        // A story link for every fifth pair, except where the second document is in the last
+        // block: its neighbour there shares another passage, so it is a roundup of two.
+        assert_eq!(count, (last - half).div_ceil(5));
+        assert_eq!(by_rows, given);
+        assert_eq!(clusters_by_rows, clusters);
         for calls in [&given.overlaps, &given.held] {
             assert!(calls.windows(2).all(|w| w[0].0 < w[1].0), "keys not increasing");
         }
