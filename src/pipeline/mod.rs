@@ -16,6 +16,7 @@ mod doc;
 mod identical;
 mod passages;
 mod read;
+pub mod record;
 mod sets;
 mod spill;
 mod texts;

@@ -296,12 +296,7 @@ pub fn relate(
             outside.iter().map(|&(a, b)| if rank[a as usize] < rank[b as usize] { a } else { b }).collect();
         firsts.dedup();
         held.make(&firsts, docs, spill.as_deref(), config)?;
-        let mut by_second: Vec<(u32, u32)> = outside
-            .par_iter()
-            .enumerate()
-            .map(|(k, &(a, b))| (if rank[a as usize] < rank[b as usize] { b } else { a }, k as u32))
-            .collect();
-        by_second.par_sort_unstable();
+        let by_second = second_order(&outside, &rank);
         // The overlaps decided here wait for their block's turn (see `ahead`).
         let mut ahead =
             Ahead::new(dir.as_deref().filter(|_| !outside.is_empty())).map_err(|e| kept(&dir, e))?;
@@ -385,12 +380,7 @@ pub fn relate(
             // order of the second document, each sequence is fetched once for all its pairs,
             // and neighbours in memory come one after another. Decided pairs are taken in key
             // order, with the block's pairs decided before it (second documents past the row).
-            let mut by_second: Vec<(u32, u32)> = pairs
-                .par_iter()
-                .enumerate()
-                .map(|(k, &(a, b))| (if rank[a as usize] < rank[b as usize] { b } else { a }, k as u32))
-                .collect();
-            by_second.par_sort_unstable();
+            let by_second = second_order(&pairs, &rank);
             let mut decided: Vec<(u32, Decided)> = Vec::new();
             for batch in by_second.chunks(ALIGN_BATCH) {
                 decided.par_extend(
@@ -517,6 +507,18 @@ impl Sequences {
             fps[d as usize] = OnceLock::new();
         }
     }
+}
+
+/// `(second document, index)` of each of `pairs`, sorted: the second document of a pair is the
+/// one later in id order.
+fn second_order(pairs: &[Pair], rank: &[u32]) -> Vec<(u32, u32)> {
+    let mut by: Vec<(u32, u32)> = pairs
+        .par_iter()
+        .enumerate()
+        .map(|(k, &(a, b))| (if rank[a as usize] < rank[b as usize] { b } else { a }, k as u32))
+        .collect();
+    by.par_sort_unstable();
+    by
 }
 
 /// The error of the temporary file of overlaps decided ahead.
