@@ -1,6 +1,7 @@
 //! Command-line interface (binary only): clap definitions. Defaults come from the library's
 //! constants so that `--help`, the README and the library agree.
 
+use crate::console::ColorChoice;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use reprint::corpus::{
     CorpusConfig, DisplayField, MetaConfig, MetaFields, DEFAULT_DATE_FIELD, DEFAULT_ID_FIELD,
@@ -195,38 +196,6 @@ pub struct CompareArgs {
 
     #[command(flatten)]
     pub input: InputOptions,
-}
-
-/// `--color`: when the terminal view is coloured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// When stdout is a terminal, `NO_COLOR` is unset or empty and `TERM` is not `dumb`.
-    Auto,
-    /// Always, even into a pipe or a file.
-    Always,
-    /// Never.
-    Never,
-}
-
-impl ColorChoice {
-    /// Whether to colour: `Auto` decides from whether stdout is a terminal and the values of
-    /// `NO_COLOR` and `TERM`.
-    pub fn colour(
-        self,
-        stdout_is_terminal: bool,
-        no_color: Option<&std::ffi::OsStr>,
-        term: Option<&std::ffi::OsStr>,
-    ) -> bool {
-        match self {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                stdout_is_terminal
-                    && no_color.is_none_or(|v| v.is_empty())
-                    && term.is_none_or(|t| t != "dumb")
-            }
-        }
-    }
 }
 
 /// Arguments of `reprint cluster`.

@@ -1,8 +1,9 @@
 //! The binary's standard streams: stdout writes that fail loudly (a closed or full stdout is
 //! an error, not lost output), stderr with control characters escaped, error messages with
-//! each cause once, and what stdout is (the width of its terminal).
+//! each cause once, and what stdout is (the width of its terminal, whether to colour it).
 
 use anyhow::{bail, Context, Result};
+use clap::ValueEnum;
 use reprint::report::terminal;
 
 /// An error and its causes on one line, each cause shown once (library errors often quote
@@ -76,4 +77,36 @@ pub fn warn(text: &str) {
     let text = terminal::escape_controls(text);
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+}
+
+/// `--color`: when the terminal view is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal, `NO_COLOR` is unset or empty and `TERM` is not `dumb`.
+    Auto,
+    /// Always, even into a pipe or a file.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour: `Auto` decides from whether stdout is a terminal and the values of
+    /// `NO_COLOR` and `TERM`.
+    pub fn colour(
+        self,
+        stdout_is_terminal: bool,
+        no_color: Option<&std::ffi::OsStr>,
+        term: Option<&std::ffi::OsStr>,
+    ) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                stdout_is_terminal
+                    && no_color.is_none_or(|v| v.is_empty())
+                    && term.is_none_or(|t| t != "dumb")
+            }
+        }
+    }
 }

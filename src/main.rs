@@ -276,7 +276,7 @@ mod tests {
     /// the empty string) or TERM is `dumb`; `always` and `never` ignore all three.
     #[test]
     fn colour_choice_follows_the_terminal_and_no_color() {
-        use crate::cli::ColorChoice::{Always, Auto, Never};
+        use crate::console::ColorChoice::{Always, Auto, Never};
         use std::ffi::OsStr;
         let some = |s: &'static str| Some(OsStr::new(s));
         assert!(Auto.colour(true, None, some("xterm-256color")));
