@@ -1,9 +1,9 @@
 //! Overlaps decided ahead of their turn. When [`super::relate`] aligns a row of blocks, the
 //! pairs whose second document lies past the row are decided first, but the sink takes
 //! overlaps in increasing key, a block at a time. Until their block's turn they are held
-//! encoded ([`super::record`]: about 100 bytes an overlap instead of a few hundred), in an unnamed temporary file
-//! in the run's scratch directory when it has one ([`super::OverlapSink::scratch`]), so memory
-//! holds 20 bytes for each.
+//! encoded ([`super::record`]: about 100 bytes an overlap instead of a few hundred), in an
+//! unnamed temporary file in the run's scratch directory when it has one
+//! ([`super::OverlapSink::scratch`]), so memory holds 20 bytes for each.
 
 use super::record;
 use crate::verify::VerifiedPair;

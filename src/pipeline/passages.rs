@@ -145,16 +145,17 @@ pub fn without_passages(
 }
 
 /// Decides the relation of every verified pair and every pair proposed by shared winnowing
-/// fingerprints: aligns them in batches (in id order), streams overlap-only pairs to `sink`,
+/// fingerprints: aligns them in batches (in id order, a row of blocks at a time: at most
+/// `config.align_memory` bytes of sequences), streams overlap-only pairs to `sink`,
 /// prunes composites, and returns the story links (duplicates included), sorted by document
 /// index, with the pairs to hand to [`OverlapSink::finish`] once clustering has had its say.
 /// `stars` link copies of a text to its first copy: duplicates as they are, never aligned again.
 /// Without passage detection, the verified pairs are the story links.
 /// `progress` sees the stage `passages` restart with the number of pairs to align as its total,
 /// and the pairs aligned so far after each batch. `texts` gives the documents to align their
-/// texts (see [`super::Texts`]), or returns the file where they are. With word shingles, the shingle sets made again from the sequences are those
-/// clustering reads (documents in a story link or a copy of a text), or with `every_set` those
-/// of every aligned document.
+/// texts (see [`super::Texts`]), or returns the file where they are. With word shingles, the
+/// shingle sets made again from the sequences are those clustering reads (documents in a story
+/// link or a copy of a text), or with `every_set` those of every aligned document.
 pub fn relate(
     docs: &mut [Doc],
     pairs: ToRelate,
@@ -315,9 +316,7 @@ pub fn relate(
                 .par_iter()
                 .map(|&d| match shared[d as usize].sequence {
                     Some(_) => Ok(None),
-                    None => {
-                        Ok(Some(sequence(&shared.text(d).map_err(|e| scratch(spill.as_deref(), e))?, config)))
-                    }
+                    None => Ok(Some(from_text(&shared, d, spill.as_deref(), config)?)),
                 })
                 .collect::<Result<_, RunError>>()?;
             let sequence_of = |d: u32| -> Option<&Sequence> {
@@ -411,14 +410,22 @@ pub fn relate(
                 involved[d as usize] && member[d as usize] && doc.shingles.is_empty() && doc.shingle_count > 0
             })
             .collect();
-        held.make(&rest, docs, spill.as_deref(), config)?;
-        held.let_go(&rest, docs, &member, &mut fps);
+        // A block of them at a time, so memory holds no more sequences than a block's.
+        for some in rest.chunks(PAIR_BLOCK) {
+            held.make(some, docs, spill.as_deref(), config)?;
+            held.let_go(some, docs, &member, &mut fps);
+        }
     }
     for (doc, _) in docs.iter_mut().zip(&involved).filter(|(_, &on)| on) {
         doc.sequence = None;
     }
     let (links, counts, held) = absorbed.conclude(stars, &rank, config.prune_composites, &params, &rules);
     Ok((links, counts, held))
+}
+
+/// The sequence of document `d`, made from its text.
+fn from_text(docs: &Docs, d: u32, spill: Option<&TextSpill>, config: &Config) -> Result<Sequence, RunError> {
+    Ok(sequence(&docs.text(d).map_err(|e| scratch(spill, e))?, config))
 }
 
 /// The error of the temporary file of texts (a text held never fails to be read).
@@ -472,7 +479,7 @@ impl Sequences {
             .into_par_iter()
             .map(|(d, s)| match s {
                 Some(s) => Ok((d, *s)),
-                None => Ok((d, sequence(&shared.text(d).map_err(|e| scratch(spill, e))?, config))),
+                None => Ok((d, from_text(&shared, d, spill, config)?)),
             })
             .collect::<Result<_, RunError>>()?;
         for (d, s) in made {
