@@ -6,28 +6,19 @@
 //! ([`super::OverlapSink::scratch`]), so memory holds 20 bytes for each.
 
 use super::record;
+use super::scratch::Scratch;
 use crate::verify::VerifiedPair;
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::os::unix::fs::FileExt;
+use std::io;
 use std::path::Path;
 
 /// What errors call the file.
 const FILE: &str = "the file of overlaps decided ahead";
 
-/// Encoded overlaps, in memory or in a temporary file.
-enum Store {
-    Memory(Vec<u8>),
-    File(BufWriter<File>),
-}
-
 /// Overlaps held until their block: pushed in any order, taken in increasing key.
 pub struct Ahead {
-    store: Store,
+    store: Scratch,
     /// The record being written.
     record: Vec<u8>,
-    /// Bytes written.
-    len: u64,
     /// `(key, offset, length)` of each overlap; sorted by key once every overlap is pushed.
     at: Vec<((u32, u32), u64, u32)>,
     /// The first not taken yet.
@@ -37,30 +28,20 @@ pub struct Ahead {
 impl Ahead {
     /// Nothing held yet; a temporary file in `dir`, or memory without one.
     pub fn new(dir: Option<&Path>) -> io::Result<Self> {
-        let store = match dir {
-            Some(dir) => Store::File(BufWriter::with_capacity(1 << 20, tempfile::tempfile_in(dir)?)),
-            None => Store::Memory(Vec::new()),
-        };
-        Ok(Ahead { store, record: Vec::new(), len: 0, at: Vec::new(), next: 0 })
+        Ok(Ahead { store: Scratch::new(dir)?, record: Vec::new(), at: Vec::new(), next: 0 })
     }
 
     /// Holds the overlap `p` of key `key`.
     pub fn push(&mut self, key: (u32, u32), p: &VerifiedPair) -> io::Result<()> {
         record::encode(p, &mut self.record);
-        match &mut self.store {
-            Store::Memory(m) => m.extend_from_slice(&self.record),
-            Store::File(f) => f.write_all(&self.record)?,
-        }
-        self.at.push((key, self.len, self.record.len() as u32));
-        self.len += self.record.len() as u64;
+        let offset = self.store.append(&self.record)?;
+        self.at.push((key, offset, self.record.len() as u32));
         Ok(())
     }
 
     /// Every overlap is pushed: they are taken from now on.
     pub fn finish(&mut self) -> io::Result<()> {
-        if let Store::File(f) = &mut self.store {
-            f.flush()?;
-        }
+        self.store.finish()?;
         self.at.sort_unstable_by_key(|&(k, _, _)| k);
         Ok(())
     }
@@ -75,15 +56,7 @@ impl Ahead {
         self.at[from..self.next]
             .iter()
             .map(|&(key, offset, len)| {
-                let bytes: &[u8] = match &self.store {
-                    Store::Memory(m) => &m[offset as usize..offset as usize + len as usize],
-                    Store::File(f) => {
-                        buf.resize(len as usize, 0);
-                        f.get_ref().read_exact_at(&mut buf, offset)?;
-                        &buf
-                    }
-                };
-                let mut r = bytes;
+                let mut r = self.store.read(offset, len as usize, &mut buf)?;
                 let p = record::decode(&mut r, FILE)?;
                 match r.is_empty() {
                     true => Ok((key, p)),

@@ -17,6 +17,7 @@ mod identical;
 mod passages;
 mod read;
 pub mod record;
+mod scratch;
 mod sets;
 mod spill;
 mod texts;
