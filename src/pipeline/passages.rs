@@ -3,6 +3,7 @@
 
 use super::ahead::Ahead;
 use super::decide::{decide, in_id_order, Absorbed, Decided, Side};
+use super::scratch::PairBlocks;
 use super::{fill_sets, sequence, Doc, Docs, Progress, Proposals, RunError, TextSpill};
 use crate::config::Config;
 use crate::lsh::{winnow, Pair};
@@ -234,8 +235,18 @@ pub fn relate(
     let mut last = vec![UNUSED; docs.len()];
     let mut involved = vec![false; docs.len()];
     let (mut aligned, mut from_fps) = (0usize, 0usize);
+    // Each block's pairs are made here, once, and read back when its row needs them (from a
+    // temporary file in the scratch directory; without one they are made again).
+    let dir: Option<PathBuf> = sink.scratch().map(Path::to_path_buf);
+    let mut stored = match &dir {
+        Some(dir) => Some(PairBlocks::new(Some(dir)).map_err(|e| kept(&Some(dir.clone()), e))?),
+        None => None,
+    };
     for (i, members) in order.chunks(PAIR_BLOCK).enumerate() {
         let (ps, n) = block(i, members);
+        if let Some(stored) = &mut stored {
+            stored.push(&ps).map_err(|e| kept(&dir, e))?;
+        }
         for &(a, b) in &ps {
             for d in [a as usize, b as usize] {
                 involved[d] = true;
@@ -250,6 +261,15 @@ pub fn relate(
         aligned += ps.len();
         from_fps += n;
     }
+    if let Some(stored) = &mut stored {
+        stored.finish().map_err(|e| kept(&dir, e))?;
+    }
+    let pairs_of = |i: usize| -> Result<Vec<Pair>, RunError> {
+        match &stored {
+            Some(stored) => stored.read(i).map_err(|e| kept(&dir, e)),
+            None => Ok(block(i, members_of(i)).0),
+        }
+    };
     let spill = texts(docs, &involved)?;
     let blocks = order.len().div_ceil(PAIR_BLOCK);
     let (starting, ending) = (by_block(&first, blocks), by_block(&last, blocks));
@@ -284,12 +304,13 @@ pub fn relate(
     progress.finish();
     progress.start("passages", Some(aligned as u64), "pairs");
     let mut done = 0u64;
-    let dir: Option<PathBuf> = sink.scratch().map(Path::to_path_buf);
     for row in &rows {
-        // The pairs whose second document lies past the row, in increasing key.
+        // The pairs whose second document lies past the row, in increasing key (none past the
+        // last row).
         let mut outside: Vec<Pair> = Vec::new();
-        for i in row.clone() {
-            let mut ps = block(i, members_of(i)).0;
+        let last_row = row.end == blocks;
+        for i in row.clone().filter(|_| !last_row) {
+            let mut ps = pairs_of(i)?;
             ps.retain(|&p| !in_row(i, p));
             outside.append(&mut ps);
         }
@@ -372,7 +393,7 @@ pub fn relate(
             let decide_one = |&(a, b): &Pair| -> Option<Decided> {
                 decide((a, b), (side(a)?, side(b)?), verified.get(&(a, b)).copied(), &params, &rules)
             };
-            let mut pairs = block(i, members).0;
+            let mut pairs = pairs_of(i)?;
             pairs.retain(|&p| in_row(i, p));
             // The pairs of a block share their first documents (a few thousand, whose sequences
             // stay in cache); their second documents are anywhere in the row. Aligned in the
@@ -576,6 +597,8 @@ mod tests {
     struct Given {
         overlaps: Vec<((u32, u32), (String, String))>,
         held: Vec<((u32, u32), (String, String))>,
+        /// The scratch directory it names (with one, the pairs are read back from a file).
+        scratch: Option<PathBuf>,
     }
 
     /// The ids of a pair's documents.
@@ -590,13 +613,17 @@ mod tests {
         fn finish(&mut self, docs: &Docs, held: &[((u32, u32), VerifiedPair)]) {
             self.held = held.iter().map(|(k, p)| (*k, ids(docs, p))).collect();
         }
+        fn scratch(&self) -> Option<&Path> {
+            self.scratch.as_deref()
+        }
     }
 
     /// Over three blocks of documents, every pair that shares a passage reaches the sink
     /// once, in increasing key, whichever blocks its documents are in: pairs whose second
     /// document is a block or more after the first, and pairs within the last block. Aligned
     /// a row of one block at a time (`--align-memory 1`), the sink is given the same pairs in
-    /// the same order, and the clusters are the same.
+    /// the same order, and the clusters are the same; the same again whether the pairs are
+    /// read back from a file in a scratch directory or made again.
     #[test]
     fn every_pair_sharing_a_passage_reaches_the_sink_once_in_key_order_across_blocks() {
         let n = 2 * PAIR_BLOCK + 100;
@@ -631,21 +658,25 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("in.jsonl");
         std::fs::write(&path, lines).unwrap();
-        let run_with = |align_memory: usize| {
+        let run_with = |align_memory: usize, scratch: bool| {
             let mut config = Params::default().resolve().unwrap();
             config.align_memory = align_memory;
-            let mut given = Given::default();
+            let mut given = Given { scratch: scratch.then(|| dir.clone()), ..Given::default() };
             let r = run(vec![Input::Jsonl(path.clone())], &config, &NoProgress, &mut given).unwrap();
+            given.scratch = None;
             (given, format!("{:?}", r.clusters), r.clusters.len())
         };
-        let (given, clusters, count) = run_with(crate::config::DEFAULT_ALIGN_MEMORY);
-        let (by_rows, clusters_by_rows, _) = run_with(1);
+        let (given, clusters, count) = run_with(crate::config::DEFAULT_ALIGN_MEMORY, false);
+        let others = [(1, false), (crate::config::DEFAULT_ALIGN_MEMORY, true), (1, true)]
+            .map(|(memory, scratch)| run_with(memory, scratch));
         std::fs::remove_dir_all(&dir).unwrap();
         // A story link for every fifth pair, except where the second document is in the last
         // block: its neighbour there shares another passage, so it is a roundup of two.
         assert_eq!(count, (last - half).div_ceil(5));
-        assert_eq!(by_rows, given);
-        assert_eq!(clusters_by_rows, clusters);
+        for (other, other_clusters, _) in &others {
+            assert_eq!(other, &given);
+            assert_eq!(other_clusters, &clusters);
+        }
         for calls in [&given.overlaps, &given.held] {
             assert!(calls.windows(2).all(|w| w[0].0 < w[1].0), "keys not increasing");
         }
