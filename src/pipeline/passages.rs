@@ -235,6 +235,8 @@ pub fn relate(
     let mut last = vec![UNUSED; docs.len()];
     let mut involved = vec![false; docs.len()];
     let (mut aligned, mut from_fps) = (0usize, 0usize);
+    // The number of pairs of each block whose second document lies past its row.
+    let mut past: Vec<usize> = Vec::new();
     // Each block's pairs are made here, once, and read back when its row needs them (from a
     // temporary file in the scratch directory; without one they are made again).
     let dir: Option<PathBuf> = sink.scratch().map(Path::to_path_buf);
@@ -247,10 +249,13 @@ pub fn relate(
         if let Some(stored) = &mut stored {
             stored.push(&ps).map_err(|e| kept(&dir, e))?;
         }
+        past.push(0);
         for &(a, b) in &ps {
+            let inside = in_row(i, (a, b));
+            past[i] += usize::from(!inside);
             for d in [a as usize, b as usize] {
                 involved[d] = true;
-                if in_row(i, (a, b)) {
+                if inside {
                     if first[d] == UNUSED {
                         first[d] = i as u32;
                     }
@@ -306,8 +311,8 @@ pub fn relate(
     let mut done = 0u64;
     for row in &rows {
         // The pairs whose second document lies past the row, in increasing key (none past the
-        // last row).
-        let mut outside: Vec<Pair> = Vec::new();
+        // last row), counted by the first pass.
+        let mut outside: Vec<Pair> = Vec::with_capacity(row.clone().map(|i| past[i]).sum());
         let last_row = row.end == blocks;
         for i in row.clone().filter(|_| !last_row) {
             let mut ps = pairs_of(i)?;
@@ -318,19 +323,22 @@ pub fn relate(
             outside.iter().map(|&(a, b)| if rank[a as usize] < rank[b as usize] { a } else { b }).collect();
         firsts.dedup();
         held.make(&firsts, docs, spill.as_deref(), config)?;
-        let by_second = second_order(&outside, &rank);
+        // Then in the order of their second document, and of the first for each: in place, so
+        // memory holds 8 bytes a pair.
+        let second = |&(a, b): &Pair| if rank[a as usize] < rank[b as usize] { b } else { a };
+        outside.par_sort_unstable_by_key(|p| (second(p), rank[p.0 as usize].min(rank[p.1 as usize])));
         // The overlaps decided here wait for their block's turn (see `ahead`).
         let mut ahead =
             Ahead::new(dir.as_deref().filter(|_| !outside.is_empty())).map_err(|e| kept(&dir, e))?;
         let mut from = 0;
-        while from < by_second.len() {
+        while from < outside.len() {
             // A batch ends between two second documents, so each is made once a row.
-            let mut to = by_second.len().min(from + ALIGN_BATCH);
-            while to < by_second.len() && by_second[to].0 == by_second[to - 1].0 {
+            let mut to = outside.len().min(from + ALIGN_BATCH);
+            while to < outside.len() && second(&outside[to]) == second(&outside[to - 1]) {
                 to += 1;
             }
-            let batch = &by_second[from..to];
-            let mut seconds: Vec<u32> = batch.iter().map(|&(d, _)| d).collect();
+            let batch = &outside[from..to];
+            let mut seconds: Vec<u32> = batch.iter().map(second).collect();
             seconds.dedup();
             let shared = Docs::with(docs, spill.as_deref());
             let made: Vec<Option<Sequence>> = seconds
@@ -353,8 +361,7 @@ pub fn relate(
             };
             let decided: Vec<Decided> = batch
                 .par_iter()
-                .filter_map(|&(_, k)| {
-                    let (a, b) = outside[k as usize];
+                .filter_map(|&(a, b)| {
                     decide((a, b), (side(a)?, side(b)?), verified.get(&(a, b)).copied(), &params, &rules)
                 })
                 .collect();
@@ -375,7 +382,7 @@ pub fn relate(
             progress.set(done);
             from = to;
         }
-        drop((outside, by_second));
+        drop(outside);
         ahead.finish().map_err(|e| kept(&dir, e))?;
         // The row's documents no pair within the row needs: all their pairs are decided.
         let gone: Vec<u32> = firsts.into_iter().filter(|&d| !within[d as usize]).collect();
