@@ -240,10 +240,8 @@ pub fn relate(
     // Each block's pairs are made here, once, and read back when its row needs them (from a
     // temporary file in the scratch directory; without one they are made again).
     let dir: Option<PathBuf> = sink.scratch().map(Path::to_path_buf);
-    let mut stored = match &dir {
-        Some(dir) => Some(PairBlocks::new(Some(dir)).map_err(|e| kept(&Some(dir.clone()), e))?),
-        None => None,
-    };
+    let mut stored =
+        dir.as_deref().map(|d| PairBlocks::new(Some(d))).transpose().map_err(|e| kept(&dir, e))?;
     for (i, members) in order.chunks(PAIR_BLOCK).enumerate() {
         let (ps, n) = block(i, members);
         if let Some(stored) = &mut stored {
@@ -325,7 +323,7 @@ pub fn relate(
         held.make(&firsts, docs, spill.as_deref(), config)?;
         // Then in the order of their second document, and of the first for each: in place, so
         // memory holds 8 bytes a pair.
-        let second = |&(a, b): &Pair| if rank[a as usize] < rank[b as usize] { b } else { a };
+        let second = |p: &Pair| second_of(p, &rank);
         outside.par_sort_unstable_by_key(|p| (second(p), rank[p.0 as usize].min(rank[p.1 as usize])));
         // The overlaps decided here wait for their block's turn (see `ahead`).
         let mut ahead =
@@ -544,14 +542,19 @@ impl Sequences {
     }
 }
 
-/// `(second document, index)` of each of `pairs`, sorted: the second document of a pair is the
-/// one later in id order.
+/// The second document of a pair: the one later in id order.
+fn second_of(&(a, b): &Pair, rank: &[u32]) -> u32 {
+    if rank[a as usize] < rank[b as usize] {
+        b
+    } else {
+        a
+    }
+}
+
+/// `(second document, index)` of each of `pairs` (`second_of`), sorted.
 fn second_order(pairs: &[Pair], rank: &[u32]) -> Vec<(u32, u32)> {
-    let mut by: Vec<(u32, u32)> = pairs
-        .par_iter()
-        .enumerate()
-        .map(|(k, &(a, b))| (if rank[a as usize] < rank[b as usize] { b } else { a }, k as u32))
-        .collect();
+    let mut by: Vec<(u32, u32)> =
+        pairs.par_iter().enumerate().map(|(k, p)| (second_of(p, rank), k as u32)).collect();
     by.par_sort_unstable();
     by
 }
