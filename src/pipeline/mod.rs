@@ -129,6 +129,10 @@ pub struct Stats {
     pub pruned_links: usize,
     /// Passage links across a sparse cut of a story cluster that became overlaps.
     pub split_links: usize,
+    /// Rows of documents the passage stage aligned one after another, each holding at most
+    /// `--align-memory` bytes of alignment sequences (1 when the corpus fits; 0 without
+    /// passage detection, or with pairs aligned by `reprint stage link`).
+    pub align_rows: usize,
     /// All linked pairs.
     pub linked_pairs: usize,
     /// Clusters of two or more documents.
@@ -567,6 +571,7 @@ fn conclude(
     stats.overlap_pairs = counts.overlaps;
     stats.pruned_links = counts.pruned;
     stats.split_links = counts.split;
+    stats.align_rows = counts.rows;
     stats.duplicate_pairs = links.iter().filter(|p| p.relation == Relation::Duplicate).count();
     stats.passage_links = links.iter().filter(|p| p.linked_by == LinkedBy::Passage).count();
     stats.linked_pairs = links.len();

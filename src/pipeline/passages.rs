@@ -120,6 +120,9 @@ pub struct RelationCounts {
     pub pruned: usize,
     /// Story links across a sparse cut of a story cluster (set by the clustering step).
     pub split: usize,
+    /// Rows of blocks aligned one after another, each holding at most `--align-memory` bytes
+    /// of sequences (1 when the corpus fits; 0 without passage detection).
+    pub rows: usize,
 }
 
 /// Without passage detection, the verified pairs are the story links: duplicates by the
@@ -302,7 +305,8 @@ pub fn relate(
     let mut held = Sequences { of: docs.iter().map(|_| None).collect(), by_words };
     let mut fps: Vec<OnceLock<relation::Fingerprints>> = docs.iter().map(|_| OnceLock::new()).collect();
 
-    let mut absorbed = Absorbed::new(RelationCounts { aligned, proposed: from_fps, ..Default::default() });
+    let mut absorbed =
+        Absorbed::new(RelationCounts { aligned, proposed: from_fps, rows: rows.len(), ..Default::default() });
     // The number of pairs to align is known only now: the stage restarts with it as its total.
     progress.finish();
     progress.start("passages", Some(aligned as u64), "pairs");
@@ -674,19 +678,28 @@ mod tests {
             let mut given = Given { scratch: scratch.then(|| dir.clone()), ..Given::default() };
             let r = run(vec![Input::Jsonl(path.clone())], &config, &NoProgress, &mut given).unwrap();
             given.scratch = None;
-            (given, format!("{:?}", r.clusters), r.clusters.len())
+            // The rows it made, in the run's counts and in the summary on the terminal.
+            let summary = crate::report::terminal::run_summary(&r, &[], &[], 0.0);
+            let rows = (
+                r.stats.align_rows,
+                summary.contains(&format!(", in {} rows of --align-memory)", r.stats.align_rows)),
+            );
+            (given, format!("{:?}", r.clusters), r.clusters.len(), rows)
         };
-        let (given, clusters, count) = run_with(crate::config::DEFAULT_ALIGN_MEMORY, false);
+        let (given, clusters, count, rows) = run_with(crate::config::DEFAULT_ALIGN_MEMORY, false);
         let others = [(1, false), (crate::config::DEFAULT_ALIGN_MEMORY, true), (1, true)]
             .map(|(memory, scratch)| run_with(memory, scratch));
         std::fs::remove_dir_all(&dir).unwrap();
         // A story link for every fifth pair, except where the second document is in the last
         // block: its neighbour there shares another passage, so it is a roundup of two.
         assert_eq!(count, (last - half).div_ceil(5));
-        for (other, other_clusters, _) in &others {
+        for (other, other_clusters, _, _) in &others {
             assert_eq!(other, &given);
             assert_eq!(other_clusters, &clusters);
         }
+        // One row of three blocks (the summary does not mention rows), or a row a block.
+        assert_eq!(rows, (1, false));
+        assert_eq!(others.map(|o| o.3), [(3, true), (1, false), (3, true)]);
         for calls in [&given.overlaps, &given.held] {
             assert!(calls.windows(2).all(|w| w[0].0 < w[1].0), "keys not increasing");
         }

@@ -333,8 +333,12 @@ pub fn run_summary(run: &RunResult, names: &[String], written: &[PathBuf], secs:
     if let Some(p) = &c.passages {
         let _ = writeln!(
             o,
-            "  passages   {:>10} pairs  (same story by shared passages of {}+ words covering {}+ of each document; {} pairs aligned)",
-            s.passage_links, p.rule.min_passage, p.rule.min_coverage, s.passage_candidates
+            "  passages   {:>10} pairs  (same story by shared passages of {}+ words covering {}+ of each document; {} pairs aligned{})",
+            s.passage_links,
+            p.rule.min_passage,
+            p.rule.min_coverage,
+            s.passage_candidates,
+            rows(s.align_rows)
         );
         let _ = writeln!(
             o,
@@ -362,6 +366,15 @@ pub fn run_summary(run: &RunResult, names: &[String], written: &[PathBuf], secs:
 
 /// The size of the inputs as stored, in MB to one decimal; `None` when one of them has no
 /// known size (standard input).
+/// How the passage stage went through the corpus, when it took more than one row: `, in 6
+/// rows of --align-memory`.
+fn rows(rows: usize) -> String {
+    match rows {
+        0 | 1 => String::new(),
+        n => format!(", in {n} rows of --align-memory"),
+    }
+}
+
 fn stored_mb(inputs: &[crate::corpus::InputSum]) -> Option<String> {
     let bytes: Option<u64> = inputs.iter().map(|i| i.bytes).sum();
     bytes.map(|b| format!("{:.1}", b as f64 / 1e6))
