@@ -18,6 +18,7 @@ mod passages;
 mod read;
 pub mod record;
 mod scratch;
+mod sequences;
 mod sets;
 mod spill;
 mod texts;

@@ -4,7 +4,8 @@
 use super::ahead::Ahead;
 use super::decide::{decide, in_id_order, Absorbed, Decided, Side};
 use super::scratch::PairBlocks;
-use super::{fill_sets, sequence, Doc, Docs, Progress, Proposals, RunError, TextSpill};
+use super::sequences::{from_text, Sequences};
+use super::{fill_sets, Doc, Docs, Progress, Proposals, RunError, TextSpill};
 use crate::config::Config;
 use crate::lsh::{winnow, Pair};
 use crate::overlap::Sequence;
@@ -240,40 +241,48 @@ pub fn relate(
     let (mut aligned, mut from_fps) = (0usize, 0usize);
     // The number of pairs of each block whose second document lies past its row.
     let mut past: Vec<usize> = Vec::new();
-    // Each block's pairs are made here, once, and read back when its row needs them (from a
-    // temporary file in the scratch directory; without one they are made again).
+    // Each block's pairs are made here, once, and read back when its row needs them, those
+    // within its row apart from those past it (from a temporary file in the scratch
+    // directory; without one they are made again).
     let dir: Option<PathBuf> = sink.scratch().map(Path::to_path_buf);
     let mut stored =
         dir.as_deref().map(|d| PairBlocks::new(Some(d))).transpose().map_err(|e| kept(&dir, e))?;
     for (i, members) in order.chunks(PAIR_BLOCK).enumerate() {
         let (ps, n) = block(i, members);
-        if let Some(stored) = &mut stored {
-            stored.push(&ps).map_err(|e| kept(&dir, e))?;
-        }
-        past.push(0);
-        for &(a, b) in &ps {
-            let inside = in_row(i, (a, b));
-            past[i] += usize::from(!inside);
-            for d in [a as usize, b as usize] {
-                involved[d] = true;
-                if inside {
-                    if first[d] == UNUSED {
-                        first[d] = i as u32;
-                    }
-                    last[d] = i as u32;
-                }
-            }
-        }
         aligned += ps.len();
         from_fps += n;
+        let (inside, beyond): (Vec<Pair>, Vec<Pair>) = ps.into_iter().partition(|&p| in_row(i, p));
+        if let Some(stored) = &mut stored {
+            stored.push(&inside).map_err(|e| kept(&dir, e))?;
+            stored.push(&beyond).map_err(|e| kept(&dir, e))?;
+        }
+        past.push(beyond.len());
+        for &(a, b) in &beyond {
+            involved[a as usize] = true;
+            involved[b as usize] = true;
+        }
+        for &(a, b) in &inside {
+            for d in [a as usize, b as usize] {
+                involved[d] = true;
+                if first[d] == UNUSED {
+                    first[d] = i as u32;
+                }
+                last[d] = i as u32;
+            }
+        }
     }
     if let Some(stored) = &mut stored {
         stored.finish().map_err(|e| kept(&dir, e))?;
     }
-    let pairs_of = |i: usize| -> Result<Vec<Pair>, RunError> {
+    // The pairs of block `i` within its row, or past it (`beyond`), in increasing key.
+    let pairs_of = |i: usize, beyond: bool| -> Result<Vec<Pair>, RunError> {
         match &stored {
-            Some(stored) => stored.read(i).map_err(|e| kept(&dir, e)),
-            None => Ok(block(i, members_of(i)).0),
+            Some(stored) => stored.read(2 * i + usize::from(beyond)).map_err(|e| kept(&dir, e)),
+            None => {
+                let mut ps = block(i, members_of(i)).0;
+                ps.retain(|&p| in_row(i, p) != beyond);
+                Ok(ps)
+            }
         }
     };
     let spill = texts(docs, &involved)?;
@@ -317,9 +326,7 @@ pub fn relate(
         let mut outside: Vec<Pair> = Vec::with_capacity(row.clone().map(|i| past[i]).sum());
         let last_row = row.end == blocks;
         for i in row.clone().filter(|_| !last_row) {
-            let mut ps = pairs_of(i)?;
-            ps.retain(|&p| !in_row(i, p));
-            outside.append(&mut ps);
+            outside.append(&mut pairs_of(i, true)?);
         }
         let mut firsts: Vec<u32> =
             outside.iter().map(|&(a, b)| if rank[a as usize] < rank[b as usize] { a } else { b }).collect();
@@ -402,8 +409,7 @@ pub fn relate(
             let decide_one = |&(a, b): &Pair| -> Option<Decided> {
                 decide((a, b), (side(a)?, side(b)?), verified.get(&(a, b)).copied(), &params, &rules)
             };
-            let mut pairs = pairs_of(i)?;
-            pairs.retain(|&p| in_row(i, p));
+            let pairs = pairs_of(i, false)?;
             // The pairs of a block share their first documents (a few thousand, whose sequences
             // stay in cache); their second documents are anywhere in the row. Aligned in the
             // order of the second document, each sequence is fetched once for all its pairs,
@@ -453,16 +459,6 @@ pub fn relate(
     Ok((links, counts, held))
 }
 
-/// The sequence of document `d`, made from its text.
-fn from_text(docs: &Docs, d: u32, spill: Option<&TextSpill>, config: &Config) -> Result<Sequence, RunError> {
-    Ok(sequence(&docs.text(d).map_err(|e| scratch(spill, e))?, config))
-}
-
-/// The error of the temporary file of texts (a text held never fails to be read).
-fn scratch(spill: Option<&TextSpill>, e: std::io::Error) -> RunError {
-    RunError::scratch(spill.map_or(Path::new(""), TextSpill::dir), e)
-}
-
 /// The rows of blocks [`relate`] aligns one after another: consecutive blocks whose documents'
 /// sequences take at most `--align-memory` bytes (estimated), at least one block each.
 fn rows(order: &[u32], docs: &[Doc], config: &Config) -> Vec<std::ops::Range<usize>> {
@@ -479,71 +475,6 @@ fn rows(order: &[u32], docs: &[Doc], config: &Config) -> Vec<std::ops::Range<usi
     }
     rows.push(start..order.len().div_ceil(PAIR_BLOCK));
     rows
-}
-
-/// The alignment sequences held, by document.
-struct Sequences {
-    of: Vec<Option<Sequence>>,
-    /// Whether a sequence let go leaves its document's shingle set (see
-    /// [`sets_from_sequences`]).
-    by_words: bool,
-}
-
-impl Sequences {
-    /// Makes the sequences of `ds` not held yet: the one read with the document, or one made
-    /// from its text.
-    fn make(
-        &mut self,
-        ds: &[u32],
-        docs: &mut [Doc],
-        spill: Option<&TextSpill>,
-        config: &Config,
-    ) -> Result<(), RunError> {
-        let stored: Vec<(u32, Option<Box<Sequence>>)> = ds
-            .iter()
-            .filter(|&&d| self.of[d as usize].is_none())
-            .map(|&d| (d, docs[d as usize].sequence.take()))
-            .collect();
-        let shared = Docs::with(docs, spill);
-        let made: Vec<(u32, Sequence)> = stored
-            .into_par_iter()
-            .map(|(d, s)| match s {
-                Some(s) => Ok((d, *s)),
-                None => Ok((d, from_text(&shared, d, spill, config)?)),
-            })
-            .collect::<Result<_, RunError>>()?;
-        for (d, s) in made {
-            self.of[d as usize] = Some(s);
-        }
-        Ok(())
-    }
-
-    /// Lets the sequences of `ds` go, each leaving its shingle set behind when clustering reads
-    /// it (`member`), and their fingerprints with them. Every pair of `ds` is decided.
-    fn let_go(
-        &mut self,
-        ds: &[u32],
-        docs: &mut [Doc],
-        member: &[bool],
-        fps: &mut [OnceLock<relation::Fingerprints>],
-    ) {
-        let gone: Vec<(u32, Sequence)> =
-            ds.iter().filter_map(|&d| Some((d, self.of[d as usize].take()?))).collect();
-        let sets: Vec<(u32, Vec<u64>)> = gone
-            .into_par_iter()
-            .filter(|(d, _)| {
-                let doc = &docs[*d as usize];
-                self.by_words && member[*d as usize] && doc.shingles.is_empty() && doc.shingle_count > 0
-            })
-            .map(|(d, s)| (d, s.shingle_set()))
-            .collect();
-        for (d, set) in sets {
-            docs[d as usize].shingles = set;
-        }
-        for &d in ds {
-            fps[d as usize] = OnceLock::new();
-        }
-    }
 }
 
 /// The second document of a pair: the one later in id order.

@@ -1,0 +1,91 @@
+//! The alignment sequences [`super::relate`] holds: made for the first block that aligns a
+//! document (the one read with it, or one made from its text) and let go after the last,
+//! leaving the document's shingle set behind when clustering reads it.
+
+use super::{sequence, Doc, Docs, RunError, TextSpill};
+use crate::config::Config;
+use crate::overlap::Sequence;
+use crate::relation;
+use rayon::prelude::*;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// The sequence of document `d`, made from its text.
+pub(super) fn from_text(
+    docs: &Docs,
+    d: u32,
+    spill: Option<&TextSpill>,
+    config: &Config,
+) -> Result<Sequence, RunError> {
+    Ok(sequence(&docs.text(d).map_err(|e| scratch(spill, e))?, config))
+}
+
+/// The error of the temporary file of texts (a text held never fails to be read).
+fn scratch(spill: Option<&TextSpill>, e: std::io::Error) -> RunError {
+    RunError::scratch(spill.map_or(Path::new(""), TextSpill::dir), e)
+}
+
+/// The alignment sequences held, by document.
+pub(super) struct Sequences {
+    pub(super) of: Vec<Option<Sequence>>,
+    /// Whether a sequence let go leaves its document's shingle set (see
+    /// [`super::passages::sets_from_sequences`]).
+    pub(super) by_words: bool,
+}
+
+impl Sequences {
+    /// Makes the sequences of `ds` not held yet: the one read with the document, or one made
+    /// from its text.
+    pub(super) fn make(
+        &mut self,
+        ds: &[u32],
+        docs: &mut [Doc],
+        spill: Option<&TextSpill>,
+        config: &Config,
+    ) -> Result<(), RunError> {
+        let stored: Vec<(u32, Option<Box<Sequence>>)> = ds
+            .iter()
+            .filter(|&&d| self.of[d as usize].is_none())
+            .map(|&d| (d, docs[d as usize].sequence.take()))
+            .collect();
+        let shared = Docs::with(docs, spill);
+        let made: Vec<(u32, Sequence)> = stored
+            .into_par_iter()
+            .map(|(d, s)| match s {
+                Some(s) => Ok((d, *s)),
+                None => Ok((d, from_text(&shared, d, spill, config)?)),
+            })
+            .collect::<Result<_, RunError>>()?;
+        for (d, s) in made {
+            self.of[d as usize] = Some(s);
+        }
+        Ok(())
+    }
+
+    /// Lets the sequences of `ds` go, each leaving its shingle set behind when clustering reads
+    /// it (`member`), and their fingerprints with them. Every pair of `ds` is decided.
+    pub(super) fn let_go(
+        &mut self,
+        ds: &[u32],
+        docs: &mut [Doc],
+        member: &[bool],
+        fps: &mut [OnceLock<relation::Fingerprints>],
+    ) {
+        let gone: Vec<(u32, Sequence)> =
+            ds.iter().filter_map(|&d| Some((d, self.of[d as usize].take()?))).collect();
+        let sets: Vec<(u32, Vec<u64>)> = gone
+            .into_par_iter()
+            .filter(|(d, _)| {
+                let doc = &docs[*d as usize];
+                self.by_words && member[*d as usize] && doc.shingles.is_empty() && doc.shingle_count > 0
+            })
+            .map(|(d, s)| (d, s.shingle_set()))
+            .collect();
+        for (d, set) in sets {
+            docs[d as usize].shingles = set;
+        }
+        for &d in ds {
+            fps[d as usize] = OnceLock::new();
+        }
+    }
+}
