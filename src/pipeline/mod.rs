@@ -119,6 +119,9 @@ pub struct Stats {
     pub verified_pairs: usize,
     /// Pairs proposed by passage fingerprints.
     pub passage_candidates: usize,
+    /// Pairs aligned by the passage stage: those proposed by passage fingerprints and the
+    /// verified pairs, each once (0 without passage detection).
+    pub aligned_pairs: usize,
     /// Pairs linked by shared passages only (below the Jaccard threshold).
     pub passage_links: usize,
     /// Pairs whose strongest relation is `overlap`.
@@ -569,6 +572,7 @@ fn conclude(
     stats.input_bytes = input_bytes;
     stats.shingles = docs.iter().map(|d| d.shingle_count as u64).sum();
     stats.passage_candidates = counts.proposed;
+    stats.aligned_pairs = counts.aligned;
     stats.overlap_pairs = counts.overlaps;
     stats.pruned_links = counts.pruned;
     stats.split_links = counts.split;

@@ -615,18 +615,22 @@ mod tests {
                 r.stats.align_rows,
                 summary.contains(&format!(", in {} rows of --align-memory)", r.stats.align_rows)),
             );
-            (given, format!("{:?}", r.clusters), r.clusters.len(), rows)
+            // The pairs it aligned, in the counts and in the summary's words.
+            let aligned = r.stats.aligned_pairs;
+            assert!(summary.contains(&format!("; {aligned} pairs aligned")), "{summary}");
+            (given, format!("{:?}", r.clusters), r.clusters.len(), rows, aligned)
         };
-        let (given, clusters, count, rows) = run_with(crate::config::DEFAULT_ALIGN_MEMORY, false);
+        let (given, clusters, count, rows, aligned) = run_with(crate::config::DEFAULT_ALIGN_MEMORY, false);
         let others = [(1, false), (crate::config::DEFAULT_ALIGN_MEMORY, true), (1, true)]
             .map(|(memory, scratch)| run_with(memory, scratch));
         std::fs::remove_dir_all(&dir).unwrap();
         // A story link for every fifth pair, except where the second document is in the last
         // block: its neighbour there shares another passage, so it is a roundup of two.
         assert_eq!(count, (last - half).div_ceil(5));
-        for (other, other_clusters, _, _) in &others {
+        for (other, other_clusters, _, _, other_aligned) in &others {
             assert_eq!(other, &given);
             assert_eq!(other_clusters, &clusters);
+            assert_eq!(*other_aligned, aligned);
         }
         // One row of three blocks (the summary does not mention rows), or a row a block.
         assert_eq!(rows, (1, false));
@@ -638,6 +642,8 @@ mod tests {
             given.overlaps.into_iter().chain(given.held).map(|(_, ids)| ids).collect();
         got.sort();
         expected.sort();
+        // Every pair that shares a passage is aligned, and no other.
+        assert_eq!(aligned, expected.len());
         assert_eq!(got.len(), expected.len());
         assert_eq!(got, expected);
     }

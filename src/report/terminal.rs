@@ -337,7 +337,7 @@ pub fn run_summary(run: &RunResult, names: &[String], written: &[PathBuf], secs:
             s.passage_links,
             p.rule.min_passage,
             p.rule.min_coverage,
-            s.passage_candidates,
+            s.aligned_pairs,
             rows(s.align_rows)
         );
         let _ = writeln!(

@@ -547,6 +547,7 @@ fn passage_progress_counts_aligned_pairs_out_of_a_known_total() {
     let stages: Vec<(&str, Option<u64>, &str)> = log.iter().map(|s| (s.name, s.total, s.unit)).collect();
     // The seed pair 000/002 is the one pair the passage stage aligns.
     assert_eq!(run.stats.passage_candidates, 1);
+    assert_eq!(run.stats.aligned_pairs, 1);
     assert_eq!(
         stages,
         [
