@@ -3,7 +3,7 @@
 
 use super::ahead::Ahead;
 use super::decide::{decide, in_id_order, Absorbed, Decided, Side};
-use super::scratch::PairBlocks;
+use super::scratch::{Merged, PairBlocks};
 use super::sequences::{from_text, Sequences};
 use super::{fill_sets, Doc, Docs, Progress, Proposals, RunError, TextSpill};
 use crate::config::Config;
@@ -239,8 +239,13 @@ pub fn relate(
     let mut last = vec![UNUSED; docs.len()];
     let mut involved = vec![false; docs.len()];
     let (mut aligned, mut from_fps) = (0usize, 0usize);
-    // The number of pairs of each block whose second document lies past its row.
+    // The number of pairs of each block whose second document lies past its row, and the
+    // documents that are the first of such a pair.
     let mut past: Vec<usize> = Vec::new();
+    let mut has_past = vec![false; docs.len()];
+    // The order in which pairs past a row are aligned: by second document, then by the rank
+    // of the first (each block's list is sorted so, and a row's lists are merged).
+    let past_order = |p: &Pair| (second_of(p, &rank), rank[p.0 as usize].min(rank[p.1 as usize]));
     // Each block's pairs are made here, once, and read back when its row needs them, those
     // within its row apart from those past it (from a temporary file in the scratch
     // directory; without one they are made again).
@@ -251,15 +256,17 @@ pub fn relate(
         let (ps, n) = block(i, members);
         aligned += ps.len();
         from_fps += n;
-        let (inside, beyond): (Vec<Pair>, Vec<Pair>) = ps.into_iter().partition(|&p| in_row(i, p));
+        let (inside, mut beyond): (Vec<Pair>, Vec<Pair>) = ps.into_iter().partition(|&p| in_row(i, p));
+        beyond.par_sort_unstable_by_key(past_order);
         if let Some(stored) = &mut stored {
             stored.push(&inside).map_err(|e| kept(&dir, e))?;
             stored.push(&beyond).map_err(|e| kept(&dir, e))?;
         }
         past.push(beyond.len());
-        for &(a, b) in &beyond {
+        for p @ &(a, b) in &beyond {
             involved[a as usize] = true;
             involved[b as usize] = true;
+            has_past[if second_of(p, &rank) == b { a } else { b } as usize] = true;
         }
         for &(a, b) in &inside {
             for d in [a as usize, b as usize] {
@@ -274,16 +281,34 @@ pub fn relate(
     if let Some(stored) = &mut stored {
         stored.finish().map_err(|e| kept(&dir, e))?;
     }
-    // The pairs of block `i` within its row, or past it (`beyond`), in increasing key.
-    let pairs_of = |i: usize, beyond: bool| -> Result<Vec<Pair>, RunError> {
+    // The pairs of block `i` within its row, in increasing key.
+    let pairs_of = |i: usize| -> Result<Vec<Pair>, RunError> {
         match &stored {
-            Some(stored) => stored.read(2 * i + usize::from(beyond)).map_err(|e| kept(&dir, e)),
+            Some(stored) => stored.read(2 * i).map_err(|e| kept(&dir, e)),
             None => {
                 let mut ps = block(i, members_of(i)).0;
-                ps.retain(|&p| in_row(i, p) != beyond);
+                ps.retain(|&p| in_row(i, p));
                 Ok(ps)
             }
         }
+    };
+    // The pairs of a row's blocks past it, in `past_order`: read a part of each block at a
+    // time, so memory does not hold them (without a file, each block's are made again).
+    let past_of = |row: std::ops::Range<usize>| {
+        let merged = match &stored {
+            Some(stored) => Merged::stored(stored, row.map(|i| 2 * i + 1), past_order),
+            None => Merged::held(
+                row.map(|i| {
+                    let mut ps = block(i, members_of(i)).0;
+                    ps.retain(|&p| !in_row(i, p));
+                    ps.sort_unstable_by_key(past_order);
+                    ps
+                })
+                .collect(),
+                past_order,
+            ),
+        };
+        merged.map_err(|e| kept(&dir, e))
     };
     let spill = texts(docs, &involved)?;
     let blocks = order.len().div_ceil(PAIR_BLOCK);
@@ -321,32 +346,30 @@ pub fn relate(
     progress.start("passages", Some(aligned as u64), "pairs");
     let mut done = 0u64;
     for row in &rows {
-        // The pairs whose second document lies past the row, in increasing key (none past the
-        // last row), counted by the first pass.
-        let mut outside: Vec<Pair> = Vec::with_capacity(row.clone().map(|i| past[i]).sum());
-        let last_row = row.end == blocks;
-        for i in row.clone().filter(|_| !last_row) {
-            outside.append(&mut pairs_of(i, true)?);
-        }
-        let mut firsts: Vec<u32> =
-            outside.iter().map(|&(a, b)| if rank[a as usize] < rank[b as usize] { a } else { b }).collect();
-        firsts.dedup();
+        // The pairs whose second document lies past the row (none past the last row), in the
+        // order of their second document, and of the first for each; the row's documents
+        // first in one of them have their sequences made first.
+        let members = &order[row.start * PAIR_BLOCK..order.len().min(row.end * PAIR_BLOCK)];
+        let firsts: Vec<u32> = members.iter().copied().filter(|&d| has_past[d as usize]).collect();
         held.make(&firsts, docs, spill.as_deref(), config)?;
-        // Then in the order of their second document, and of the first for each: in place, so
-        // memory holds 8 bytes a pair.
+        let some_past = row.clone().any(|i| past[i] > 0);
+        let mut outside = past_of(if some_past { row.clone() } else { 0..0 })?;
         let second = |p: &Pair| second_of(p, &rank);
-        outside.par_sort_unstable_by_key(|p| (second(p), rank[p.0 as usize].min(rank[p.1 as usize])));
         // The overlaps decided here wait for their block's turn (see `ahead`).
-        let mut ahead =
-            Ahead::new(dir.as_deref().filter(|_| !outside.is_empty())).map_err(|e| kept(&dir, e))?;
-        let mut from = 0;
-        while from < outside.len() {
+        let mut ahead = Ahead::new(dir.as_deref().filter(|_| some_past)).map_err(|e| kept(&dir, e))?;
+        let mut batch: Vec<Pair> = Vec::new();
+        loop {
             // A batch ends between two second documents, so each is made once a row.
-            let mut to = outside.len().min(from + ALIGN_BATCH);
-            while to < outside.len() && second(&outside[to]) == second(&outside[to - 1]) {
-                to += 1;
+            batch.clear();
+            while let Some((next, _)) = outside.peek() {
+                if batch.len() >= ALIGN_BATCH && batch.last().map(second) != Some(next) {
+                    break;
+                }
+                batch.extend(outside.pop().map_err(|e| kept(&dir, e))?);
             }
-            let batch = &outside[from..to];
+            if batch.is_empty() {
+                break;
+            }
             let mut seconds: Vec<u32> = batch.iter().map(second).collect();
             seconds.dedup();
             let shared = Docs::with(docs, spill.as_deref());
@@ -389,9 +412,8 @@ pub fn relate(
             }
             done += batch.len() as u64;
             progress.set(done);
-            from = to;
         }
-        drop(outside);
+        drop((outside, batch));
         ahead.finish().map_err(|e| kept(&dir, e))?;
         // The row's documents no pair within the row needs: all their pairs are decided.
         let gone: Vec<u32> = firsts.into_iter().filter(|&d| !within[d as usize]).collect();
@@ -409,7 +431,7 @@ pub fn relate(
             let decide_one = |&(a, b): &Pair| -> Option<Decided> {
                 decide((a, b), (side(a)?, side(b)?), verified.get(&(a, b)).copied(), &params, &rules)
             };
-            let pairs = pairs_of(i, false)?;
+            let pairs = pairs_of(i)?;
             // The pairs of a block share their first documents (a few thousand, whose sequences
             // stay in cache); their second documents are anywhere in the row. Aligned in the
             // order of the second document, each sequence is fetched once for all its pairs,

@@ -97,11 +97,94 @@ impl PairBlocks {
 
     /// The pairs of block `i` (the `i`-th pushed), as pushed.
     pub fn read(&self, i: usize) -> io::Result<Vec<Pair>> {
-        let (offset, n) = self.at[i];
+        self.read_part(i, 0, self.at[i].1)
+    }
+
+    /// At most `n` pairs of block `i` from its `from`-th on.
+    fn read_part(&self, i: usize, from: usize, n: usize) -> io::Result<Vec<Pair>> {
+        let (offset, len) = self.at[i];
+        let n = n.min(len.saturating_sub(from));
         let mut buf = Vec::new();
-        let bytes = self.store.read(offset, 8 * n, &mut buf)?;
+        let bytes = self.store.read(offset + 8 * from as u64, 8 * n, &mut buf)?;
         let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
         Ok(bytes.chunks_exact(8).map(|p| (word(&p[..4]), word(&p[4..]))).collect())
+    }
+}
+
+/// Pairs read from a merge at a time, from each list (64 KiB).
+const MERGE_PART: usize = 8_192;
+
+/// One list of a [`Merged`]: the part of it read, and where the rest is.
+struct Part {
+    /// The block of [`PairBlocks`] the rest is read from (none for a list given whole).
+    block: Option<usize>,
+    pairs: Vec<Pair>,
+    at: usize,
+    /// Pairs of the block read so far.
+    read: usize,
+}
+
+/// Lists of pairs, each in increasing `key`, taken as one list in increasing `key`, holding
+/// at most [`MERGE_PART`] pairs of each list that [`PairBlocks`] holds. Keys are distinct.
+pub struct Merged<'a, K> {
+    blocks: Option<&'a PairBlocks>,
+    parts: Vec<Part>,
+    /// The key of each list's next pair, smallest first.
+    next: std::collections::BinaryHeap<std::cmp::Reverse<((u32, u32), usize)>>,
+    key: K,
+}
+
+impl<'a, K: Fn(&Pair) -> (u32, u32)> Merged<'a, K> {
+    /// The blocks `of` of `blocks`, read a part at a time.
+    pub fn stored(blocks: &'a PairBlocks, of: impl Iterator<Item = usize>, key: K) -> io::Result<Self> {
+        let parts = of.map(|i| Part { block: Some(i), pairs: Vec::new(), at: 0, read: 0 }).collect();
+        Merged::start(Some(blocks), parts, key)
+    }
+
+    /// Lists held whole.
+    pub fn held(lists: Vec<Vec<Pair>>, key: K) -> io::Result<Self> {
+        let parts = lists.into_iter().map(|pairs| Part { block: None, pairs, at: 0, read: 0 }).collect();
+        Merged::start(None, parts, key)
+    }
+
+    fn start(blocks: Option<&'a PairBlocks>, parts: Vec<Part>, key: K) -> io::Result<Self> {
+        let mut m = Merged { blocks, parts, next: Default::default(), key };
+        for k in 0..m.parts.len() {
+            m.refill(k)?;
+        }
+        Ok(m)
+    }
+
+    /// Reads the next part of list `k` when its pairs read are all taken, and queues its next
+    /// pair.
+    fn refill(&mut self, k: usize) -> io::Result<()> {
+        let part = &mut self.parts[k];
+        if part.at == part.pairs.len() {
+            if let (Some(blocks), Some(i)) = (self.blocks, part.block) {
+                part.pairs = blocks.read_part(i, part.read, MERGE_PART)?;
+                part.read += part.pairs.len();
+                part.at = 0;
+            }
+        }
+        if let Some(p) = part.pairs.get(part.at) {
+            self.next.push(std::cmp::Reverse(((self.key)(p), k)));
+        }
+        Ok(())
+    }
+
+    /// The key of the next pair.
+    pub fn peek(&self) -> Option<(u32, u32)> {
+        self.next.peek().map(|r| r.0 .0)
+    }
+
+    /// The next pair, in increasing key.
+    pub fn pop(&mut self) -> io::Result<Option<Pair>> {
+        let Some(std::cmp::Reverse((_, k))) = self.next.pop() else { return Ok(None) };
+        let part = &mut self.parts[k];
+        let p = part.pairs[part.at];
+        part.at += 1;
+        self.refill(k)?;
+        Ok(Some(p))
     }
 }
 
@@ -138,6 +221,46 @@ mod tests {
             for (i, b) in blocks.iter().enumerate().rev() {
                 prop_assert_eq!(&s.read(i).unwrap(), b);
             }
+        }
+
+        /// Lists each sorted by a key, merged a part at a time from a file, from memory, or
+        /// given whole, come out as all their pairs sorted by that key, lists longer than a
+        /// part included.
+        #[test]
+        fn merged_lists_come_out_sorted_by_key(lists in proptest::collection::vec(proptest::collection::btree_set(any::<(u32, u32)>(), 0..50), 0..6), long: bool, in_file: bool) {
+            // The key: the second member first (distinct pairs, distinct keys).
+            let key = |p: &Pair| (p.1, p.0);
+            let mut lists: Vec<Vec<Pair>> = lists.into_iter().map(|l| l.into_iter().collect()).collect();
+            if long {
+                // Two parts and a few pairs more.
+                lists.push((0..MERGE_PART as u32 * 2 + 3).map(|j| (u32::MAX - j, j)).collect());
+            }
+            let mut all: Vec<Pair> = lists.iter().flatten().copied().collect();
+            all.sort_by_key(key);
+            all.dedup();
+            // Keys are distinct in a merge: a pair in two lists stays in the first only.
+            let mut seen = std::collections::HashSet::new();
+            for l in &mut lists {
+                l.retain(|p| seen.insert(*p));
+                l.sort_by_key(key);
+            }
+            let dir = std::env::temp_dir();
+            let mut s = PairBlocks::new(in_file.then_some(dir.as_path())).unwrap();
+            for l in &lists {
+                s.push(l).unwrap();
+            }
+            s.finish().unwrap();
+            let drain = |mut m: Merged<'_, _>| {
+                let mut out = Vec::new();
+                while let Some(k) = m.peek() {
+                    let p = m.pop().unwrap().unwrap();
+                    assert_eq!(key(&p), k);
+                    out.push(p);
+                }
+                out
+            };
+            prop_assert_eq!(&drain(Merged::stored(&s, 0..lists.len(), key).unwrap()), &all);
+            prop_assert_eq!(&drain(Merged::held(lists, key).unwrap()), &all);
         }
     }
 }
