@@ -45,7 +45,7 @@ pub use texts::{Texts, Want};
 use crate::cluster::{self, Cluster};
 use crate::corpus::{CorpusError, Input, InputSum, SkipLog};
 use crate::lsh::Pair;
-use crate::verify::{self, LinkedBy, Relation, VerifiedPair};
+use crate::verify::{LinkedBy, Relation, VerifiedPair};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::Path;
@@ -384,21 +384,21 @@ fn stages(
 
     let (t, before) = (Instant::now(), reread.get());
     progress.start("verify", None, "pairs");
-    let wanted = involved(docs.len(), candidates.iter().copied());
-    // Documents that do not hold their texts get their sets from the inputs read again.
-    load(&mut docs, &wanted, Want::Set(config))?;
-    fill_sets(&mut docs, &wanted, config);
-    let sets: Vec<&[u64]> = docs.iter().map(|d| d.shingles.as_slice()).collect();
-    let verified = verify::verify(&candidates, &sets, config.threshold);
+    let by_words = passages::sets_from_sequences(config);
+    // Sets from the texts (read again where not held), at most `--align-memory` bytes of them
+    // at a time unless every set is kept; linked documents keep theirs where the passage stage
+    // does not make them again.
+    let mut make = |docs: &mut [Doc], wanted: &[bool]| -> Result<(), RunError> {
+        load(docs, wanted, Want::Set(config)).map(|_| fill_sets(docs, wanted, config))
+    };
+    let (budget, keep_linked) = (if keep_sketches { usize::MAX } else { config.align_memory }, !by_words);
+    let verified =
+        sets::verify_within(&mut docs, &candidates, config.threshold, budget, keep_linked, &mut make)?;
     if !keep_sketches {
         // Only linked documents need their sets from here on, and with word shingles the
         // passage stage makes theirs again from the alignment sequences (every verified pair
         // is aligned): the rest are let go, whether texts are held or not.
-        let linked = if passages::sets_from_sequences(config) {
-            vec![false; docs.len()]
-        } else {
-            involved(docs.len(), verified.iter().map(|p| (p.a, p.b)))
-        };
+        let linked = involved(docs.len(), verified.iter().filter(|_| !by_words).map(|p| (p.a, p.b)));
         docs.par_iter_mut().zip(linked.par_iter()).for_each(|(d, &on)| {
             if !on && !d.shingles.is_empty() {
                 d.shingles = Vec::new();

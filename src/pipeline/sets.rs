@@ -56,3 +56,172 @@ pub fn sequence(text: &str, config: &Config) -> Sequence {
         Sequence::new(doc, hashes, config.passage_k)
     })
 }
+
+/// Gives the documents a mask marks their shingle sets.
+pub(super) type MakeSets<'a> = dyn FnMut(&mut [Doc], &[bool]) -> Result<(), super::RunError> + 'a;
+
+/// Scores `candidates` (sorted, `a < b`) from the shingle sets `make` gives the documents a
+/// mask marks, holding at most about `budget` bytes of sets (8 bytes a shingle): the documents
+/// are taken a row at a time (consecutive documents whose sets take half the budget), a row's
+/// pairs scored with the row's sets held and, for the pairs whose second document lies past
+/// the row, that document's set made a batch at a time (the other half) and let go after. Sets
+/// are let go once scored, except those of documents in a verified pair when `keep_linked`
+/// (made again at the end where a row let them go). The same pairs in the same order as
+/// [`crate::verify::verify`] with every set held, which is what a corpus whose sets fit the
+/// budget gets.
+pub(super) fn verify_within(
+    docs: &mut [Doc],
+    candidates: &[Pair],
+    threshold: f64,
+    budget: usize,
+    keep_linked: bool,
+    make: &mut MakeSets,
+) -> Result<Vec<crate::verify::VerifiedPair>, super::RunError> {
+    let n = docs.len();
+    let wanted = involved(n, candidates.iter().copied());
+    let bytes = |d: &Doc| 8 * d.shingle_count;
+    let total: usize = docs.iter().zip(&wanted).filter(|(_, &w)| w).map(|(d, _)| bytes(d)).sum();
+    let score = |docs: &[Doc], pairs: &[Pair]| {
+        let sets: Vec<&[u64]> = docs.iter().map(|d| d.shingles.as_slice()).collect();
+        crate::verify::verify(pairs, &sets, threshold)
+    };
+    if total <= budget {
+        make(docs, &wanted)?;
+        return Ok(score(docs, candidates));
+    }
+    let half = budget / 2;
+    let mut verified = Vec::new();
+    // Lets go the sets of the documents in `of`, but those of linked documents when kept.
+    let let_go = |docs: &mut [Doc], of: &[u32], verified: &[crate::verify::VerifiedPair]| {
+        let linked = keep_linked.then(|| involved(n, verified.iter().map(|p| (p.a, p.b))));
+        for &d in of {
+            if !linked.as_ref().is_some_and(|l| l[d as usize]) {
+                docs[d as usize].shingles = Vec::new();
+            }
+        }
+    };
+    let (mut lo, mut at) = (0usize, 0usize);
+    while at < candidates.len() {
+        // The row: from `lo`, documents whose sets take at most half the budget (one at least).
+        let mut hi = lo;
+        let mut held = 0usize;
+        while hi < n && (hi == lo || held + if wanted[hi] { bytes(&docs[hi]) } else { 0 } <= half) {
+            held += if wanted[hi] { bytes(&docs[hi]) } else { 0 };
+            hi += 1;
+        }
+        let end = at + candidates[at..].partition_point(|p| (p.0 as usize) < hi);
+        let pairs = &candidates[at..end];
+        let (inside, mut past): (Vec<Pair>, Vec<Pair>) = pairs.iter().partition(|p| (p.1 as usize) < hi);
+        let mut mark = vec![false; n];
+        let mut row: Vec<u32> = Vec::new();
+        for &(a, b) in pairs {
+            for d in [a].into_iter().chain(((b as usize) < hi).then_some(b)) {
+                if !std::mem::replace(&mut mark[d as usize], true) {
+                    row.push(d);
+                }
+            }
+        }
+        make(docs, &mark)?;
+        // Pairs past the row, by second document, a batch of second documents at a time.
+        past.sort_unstable_by_key(|&(a, b)| (b, a));
+        let mut from = 0;
+        while from < past.len() {
+            let (mut to, mut batch_bytes) = (from, 0usize);
+            let mut seconds: Vec<u32> = Vec::new();
+            while to < past.len() {
+                let b = past[to].1;
+                if seconds.last() != Some(&b) {
+                    if !seconds.is_empty() && batch_bytes + bytes(&docs[b as usize]) > half {
+                        break;
+                    }
+                    batch_bytes += bytes(&docs[b as usize]);
+                    seconds.push(b);
+                }
+                to += 1;
+            }
+            let mut marked = vec![false; n];
+            for &b in &seconds {
+                marked[b as usize] = true;
+            }
+            make(docs, &marked)?;
+            let found = score(docs, &past[from..to]);
+            verified.extend(found);
+            let_go(docs, &seconds, &verified);
+            from = to;
+        }
+        verified.extend(score(docs, &inside));
+        let_go(docs, &row, &verified);
+        (lo, at) = (hi, end);
+    }
+    verified.sort_unstable_by_key(|p| (p.a, p.b));
+    if keep_linked {
+        make(docs, &involved(n, verified.iter().map(|p| (p.a, p.b))))?;
+    }
+    Ok(verified)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Params;
+    use crate::corpus::Input;
+    use crate::pipeline::{read_and_sketch, NoProgress};
+
+    /// Every pair of 40 documents (groups of near-copies that differ in a word or two, and
+    /// documents of their own) scored a row at a time gives the pairs, scores and order of
+    /// scoring with every set held, under budgets from one byte to all of them; the sets held
+    /// at once never pass the budget by more than a document a row and a document past it; the
+    /// sets left behind are those of linked documents when kept, none otherwise.
+    #[test]
+    fn pairs_scored_a_row_at_a_time_equal_those_scored_with_every_set_held() {
+        let mut lines = String::new();
+        for i in 0..40usize {
+            let group = i % 7;
+            let words: Vec<String> = (0..30 + 10 * group)
+                .map(|j| if i >= 28 || j == i % 5 { format!("w{i}x{j}") } else { format!("g{group}w{j}") })
+                .collect();
+            lines += &(serde_json::json!({ "id": format!("d{i:02}"), "text": words.join(" ") }).to_string()
+                + "\n");
+        }
+        let path = std::env::temp_dir().join(format!("reprint-rows-{}.jsonl", std::process::id()));
+        std::fs::write(&path, lines).unwrap();
+        let config = Params::default().resolve().unwrap();
+        let (mut docs, _) = read_and_sketch(vec![Input::Jsonl(path.clone())], &config, &NoProgress).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let n = docs.len() as u32;
+        let pairs: Vec<Pair> = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).collect();
+        let all = vec![true; docs.len()];
+        fill_sets(&mut docs, &all, &config);
+        let sets: Vec<&[u64]> = docs.iter().map(|d| d.shingles.as_slice()).collect();
+        let expected = format!("{:?}", crate::verify::verify(&pairs, &sets, 0.5));
+        assert!(expected.matches("VerifiedPair").count() > 20, "near-copies are verified: {expected}");
+        let total: usize = docs.iter().map(|d| 8 * d.shingle_count).sum();
+        let largest = docs.iter().map(|d| 8 * d.shingle_count).max().unwrap();
+        for budget in [1, 600, 3000, total / 2, total, usize::MAX] {
+            for keep_linked in [false, true] {
+                for d in docs.iter_mut() {
+                    d.shingles = Vec::new();
+                }
+                let mut most = 0usize;
+                let mut make = |docs: &mut [Doc], wanted: &[bool]| {
+                    fill_sets(docs, wanted, &config);
+                    most = most.max(docs.iter().map(|d| 8 * d.shingles.len()).sum());
+                    Ok(())
+                };
+                let got = verify_within(&mut docs, &pairs, 0.5, budget, keep_linked, &mut make).unwrap();
+                assert_eq!(format!("{got:?}"), expected, "budget {budget}");
+                let linked = involved(docs.len(), got.iter().map(|p| (p.a, p.b)));
+                if budget < total {
+                    let kept = if keep_linked { linked.iter().filter(|&&l| l).count() } else { 0 };
+                    assert!(
+                        most <= budget + 2 * largest + kept * largest,
+                        "budget {budget}: {most} bytes held"
+                    );
+                    for (d, &l) in docs.iter().zip(&linked) {
+                        assert_eq!(!d.shingles.is_empty(), keep_linked && l, "budget {budget}");
+                    }
+                }
+            }
+        }
+    }
+}
