@@ -239,9 +239,7 @@ pub fn relate(
     let mut last = vec![UNUSED; docs.len()];
     let mut involved = vec![false; docs.len()];
     let (mut aligned, mut from_fps) = (0usize, 0usize);
-    // The number of pairs of each block whose second document lies past its row, and the
-    // documents that are the first of such a pair.
-    let mut past: Vec<usize> = Vec::new();
+    // The documents that are the first of a pair whose second document lies past its row.
     let mut has_past = vec![false; docs.len()];
     // The order in which pairs past a row are aligned: by second document, then by the rank
     // of the first (each block's list is sorted so, and a row's lists are merged).
@@ -262,7 +260,6 @@ pub fn relate(
             stored.push(&inside).map_err(|e| kept(&dir, e))?;
             stored.push(&beyond).map_err(|e| kept(&dir, e))?;
         }
-        past.push(beyond.len());
         for p @ &(a, b) in &beyond {
             involved[a as usize] = true;
             involved[b as usize] = true;
@@ -352,7 +349,7 @@ pub fn relate(
         let members = &order[row.start * PAIR_BLOCK..order.len().min(row.end * PAIR_BLOCK)];
         let firsts: Vec<u32> = members.iter().copied().filter(|&d| has_past[d as usize]).collect();
         held.make(&firsts, docs, spill.as_deref(), config)?;
-        let some_past = row.clone().any(|i| past[i] > 0);
+        let some_past = !firsts.is_empty();
         let mut outside = past_of(if some_past { row.clone() } else { 0..0 })?;
         let second = |p: &Pair| second_of(p, &rank);
         // The overlaps decided here wait for their block's turn (see `ahead`).

@@ -80,7 +80,9 @@ pub(super) fn verify_within(
     let n = docs.len();
     let wanted = involved(n, candidates.iter().copied());
     let bytes = |d: &Doc| 8 * d.shingle_count;
-    let total: usize = docs.iter().zip(&wanted).filter(|(_, &w)| w).map(|(d, _)| bytes(d)).sum();
+    // The bytes of a document's set when it is in a candidate pair.
+    let cost = |docs: &[Doc], d: usize| if wanted[d] { bytes(&docs[d]) } else { 0 };
+    let total: usize = (0..n).map(|d| cost(docs, d)).sum();
     let score = |docs: &[Doc], pairs: &[Pair]| {
         let sets: Vec<&[u64]> = docs.iter().map(|d| d.shingles.as_slice()).collect();
         crate::verify::verify(pairs, &sets, threshold)
@@ -90,38 +92,49 @@ pub(super) fn verify_within(
         return Ok(score(docs, candidates));
     }
     let half = budget / 2;
-    let mut verified = Vec::new();
-    // Lets go the sets of the documents in `of`, but those of linked documents when kept.
-    let let_go = |docs: &mut [Doc], of: &[u32], verified: &[crate::verify::VerifiedPair]| {
-        let linked = keep_linked.then(|| involved(n, verified.iter().map(|p| (p.a, p.b))));
+    let mut verified: Vec<crate::verify::VerifiedPair> = Vec::new();
+    // Documents in a verified pair so far (whose sets stay when `keep_linked`).
+    let mut linked = vec![false; n];
+    // Scores `pairs` with the sets held, then lets go the sets of the documents in `of`.
+    let mut score_and_let_go = |docs: &mut [Doc], pairs: &[Pair], of: &[u32]| {
+        let found = score(docs, pairs);
+        for p in &found {
+            linked[p.a as usize] = true;
+            linked[p.b as usize] = true;
+        }
+        verified.extend(found);
         for &d in of {
-            if !linked.as_ref().is_some_and(|l| l[d as usize]) {
+            if !(keep_linked && linked[d as usize]) {
                 docs[d as usize].shingles = Vec::new();
             }
         }
     };
+    // The documents `make` is given, marked and unmarked again after each call.
+    let mut mask = vec![false; n];
+    let mut make_for = |docs: &mut [Doc], of: &[u32]| -> Result<(), super::RunError> {
+        of.iter().for_each(|&d| mask[d as usize] = true);
+        let made = make(docs, &mask);
+        of.iter().for_each(|&d| mask[d as usize] = false);
+        made
+    };
     let (mut lo, mut at) = (0usize, 0usize);
     while at < candidates.len() {
         // The row: from `lo`, documents whose sets take at most half the budget (one at least).
-        let mut hi = lo;
-        let mut held = 0usize;
-        while hi < n && (hi == lo || held + if wanted[hi] { bytes(&docs[hi]) } else { 0 } <= half) {
-            held += if wanted[hi] { bytes(&docs[hi]) } else { 0 };
+        let (mut hi, mut held) = (lo, 0usize);
+        while hi < n && (hi == lo || held + cost(docs, hi) <= half) {
+            held += cost(docs, hi);
             hi += 1;
         }
         let end = at + candidates[at..].partition_point(|p| (p.0 as usize) < hi);
         let pairs = &candidates[at..end];
         let (inside, mut past): (Vec<Pair>, Vec<Pair>) = pairs.iter().partition(|p| (p.1 as usize) < hi);
-        let mut mark = vec![false; n];
-        let mut row: Vec<u32> = Vec::new();
-        for &(a, b) in pairs {
-            for d in [a].into_iter().chain(((b as usize) < hi).then_some(b)) {
-                if !std::mem::replace(&mut mark[d as usize], true) {
-                    row.push(d);
-                }
-            }
-        }
-        make(docs, &mark)?;
+        let mut row: Vec<u32> = pairs
+            .iter()
+            .flat_map(|&(a, b)| [a].into_iter().chain(((b as usize) < hi).then_some(b)))
+            .collect();
+        row.sort_unstable();
+        row.dedup();
+        make_for(docs, &row)?;
         // Pairs past the row, by second document, a batch of second documents at a time.
         past.sort_unstable_by_key(|&(a, b)| (b, a));
         let mut from = 0;
@@ -139,24 +152,17 @@ pub(super) fn verify_within(
                 }
                 to += 1;
             }
-            let mut marked = vec![false; n];
-            for &b in &seconds {
-                marked[b as usize] = true;
-            }
-            make(docs, &marked)?;
-            let found = score(docs, &past[from..to]);
-            verified.extend(found);
-            let_go(docs, &seconds, &verified);
+            make_for(docs, &seconds)?;
+            score_and_let_go(docs, &past[from..to], &seconds);
             from = to;
         }
-        verified.extend(score(docs, &inside));
-        let_go(docs, &row, &verified);
+        score_and_let_go(docs, &inside, &row);
         (lo, at) = (hi, end);
     }
-    verified.sort_unstable_by_key(|p| (p.a, p.b));
     if keep_linked {
-        make(docs, &involved(n, verified.iter().map(|p| (p.a, p.b))))?;
+        make(docs, &linked)?;
     }
+    verified.sort_unstable_by_key(|p| (p.a, p.b));
     Ok(verified)
 }
 
