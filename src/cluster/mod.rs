@@ -162,14 +162,69 @@ pub trait DocKeys {
     }
 }
 
-/// Groups `n` documents linked by `pairs` into clusters.
-pub fn cluster<D: DocKeys + ?Sized>(
+/// Groups `n` documents linked by `pairs` into clusters: [`group`], then [`Grouped::cohere`].
+pub fn cluster<D: DocKeys + Sync + ?Sized>(
     n: usize,
     pairs: &[VerifiedPair],
     docs: &D,
     keep: Keep,
     method: ClusterMethod,
 ) -> Vec<Cluster> {
+    group(n, pairs, docs, keep, method).cohere(docs)
+}
+
+/// Clusters whose cohesion has yet to compare the member pairs that are not linked directly
+/// ([`Grouped::compared`] names the documents whose shingle sets that reads); the linked pairs
+/// are scored already (their Jaccard similarity is the link's).
+#[derive(Debug)]
+pub struct Grouped(Vec<Cluster>);
+
+impl Grouped {
+    /// Marks, of `n` documents, those whose shingle sets [`Grouped::cohere`] reads: the members
+    /// of clusters of at most [`MAX_COMPARED_MEMBERS`] with a member pair not linked directly.
+    pub fn compared(&self, n: usize) -> Vec<bool> {
+        let mut on = vec![false; n];
+        for c in self.0.iter().filter(|c| compares_unlinked(c)) {
+            c.members.iter().for_each(|&d| on[d as usize] = true);
+        }
+        on
+    }
+
+    /// The clusters, their cohesion complete: the member pairs not linked directly compared by
+    /// their shingle sets (in clusters of at most [`MAX_COMPARED_MEMBERS`]).
+    pub fn cohere<D: DocKeys + Sync + ?Sized>(self, docs: &D) -> Vec<Cluster> {
+        use rayon::prelude::*;
+        let mut clusters = self.0;
+        clusters.par_iter_mut().filter(|c| compares_unlinked(c)).for_each(|c| {
+            let linked: HashSet<(u32, u32)> = c.pairs.iter().map(|p| (p.a.min(p.b), p.a.max(p.b))).collect();
+            let mut min = c.cohesion.min_jaccard;
+            for (k, &x) in c.members.iter().enumerate() {
+                for &y in &c.members[k + 1..] {
+                    if !linked.contains(&(x.min(y), x.max(y))) {
+                        min = min.min(score(docs.shingles(x), docs.shingles(y)).jaccard);
+                    }
+                }
+            }
+            c.cohesion.min_jaccard = min;
+        });
+        clusters
+    }
+}
+
+/// Whether [`Grouped::cohere`] compares member pairs of `c` by their shingle sets.
+fn compares_unlinked(c: &Cluster) -> bool {
+    c.members.len() <= MAX_COMPARED_MEMBERS && c.cohesion.unlinked_pairs > 0
+}
+
+/// Groups `n` documents linked by `pairs` into clusters, each with the cohesion of its linked
+/// pairs: see [`Grouped`].
+pub fn group<D: DocKeys + ?Sized>(
+    n: usize,
+    pairs: &[VerifiedPair],
+    docs: &D,
+    keep: Keep,
+    method: ClusterMethod,
+) -> Grouped {
     let kept: Vec<VerifiedPair>;
     let pairs = match method {
         ClusterMethod::Stories => {
@@ -215,7 +270,7 @@ pub fn cluster<D: DocKeys + ?Sized>(
                 }
             }
             pairs.sort_by(|p, q| (docs.id(p.a), docs.id(p.b)).cmp(&(docs.id(q.a), docs.id(q.b))));
-            let cohesion = cohesion(&members, &pairs, docs, &bridges);
+            let cohesion = cohesion(members.len(), &pairs, &bridges);
             Cluster { id: 0, representative, members, pairs, cohesion }
         })
         .collect();
@@ -223,7 +278,7 @@ pub fn cluster<D: DocKeys + ?Sized>(
     for (k, c) in clusters.iter_mut().enumerate() {
         c.id = k + 1;
     }
-    clusters
+    Grouped(clusters)
 }
 
 /// How `keep` orders two documents: `Less` when `x` is preferred. Ties go to the smaller
@@ -328,27 +383,16 @@ fn bridge_set(n: usize, pairs: &[VerifiedPair]) -> HashSet<(u32, u32)> {
         .collect()
 }
 
-fn cohesion<D: DocKeys + ?Sized>(
-    members: &[u32],
-    pairs: &[VerifiedPair],
-    docs: &D,
-    bridges: &HashSet<(u32, u32)>,
-) -> Cohesion {
-    let total = members.len() * (members.len() - 1) / 2;
+/// The cohesion of a cluster of `members` documents linked by `pairs`, every member pair compared
+/// that is linked (their Jaccard similarity is the link's); [`Grouped::cohere`] compares the
+/// rest in clusters of at most [`MAX_COMPARED_MEMBERS`].
+fn cohesion(members: usize, pairs: &[VerifiedPair], bridges: &HashSet<(u32, u32)>) -> Cohesion {
+    let total = members * (members - 1) / 2;
     let linked = pairs.len();
     let min_link_score = pairs.iter().map(VerifiedPair::score).fold(f64::INFINITY, f64::min);
-    let (compared_pairs, min_jaccard) = if members.len() <= MAX_COMPARED_MEMBERS {
-        let mut min = f64::INFINITY;
-        for (k, &x) in members.iter().enumerate() {
-            for &y in &members[k + 1..] {
-                min = min.min(score(docs.shingles(x), docs.shingles(y)).jaccard);
-            }
-        }
-        (total, min)
-    } else {
-        (linked, pairs.iter().map(|p| p.scores.jaccard).fold(f64::INFINITY, f64::min))
-    };
-    let bridges = if members.len() >= 3 {
+    let min_jaccard = pairs.iter().map(|p| p.scores.jaccard).fold(f64::INFINITY, f64::min);
+    let compared_pairs = if members <= MAX_COMPARED_MEMBERS { total } else { linked };
+    let bridges = if members >= 3 {
         pairs.iter().filter(|p| bridges.contains(&(p.a.min(p.b), p.a.max(p.b)))).map(|p| (p.a, p.b)).collect()
     } else {
         Vec::new()
@@ -457,11 +501,11 @@ mod tests {
     #[test]
     fn cohesion_exposes_a_chain() {
         // a~b~c: a and c are not linked; both links are bridges; a and c share only one
-        // shingle of three.
-        let docs = docs(&[("a", 1), ("b", 1), ("c", 1)]);
+        // shingle of three, a and b one of two.
+        let docs = Docs(vec![("a", 1, vec![1, 2]), ("b", 1, vec![2]), ("c", 1, vec![2, 3])]);
         let cl = cluster(
             3,
-            &[pair_scored(0, 1, 0.6), pair_scored(1, 2, 0.7)],
+            &[pair_scored(0, 1, 0.5), pair_scored(1, 2, 0.5)],
             &docs,
             Keep::First,
             ClusterMethod::Components,
@@ -469,8 +513,60 @@ mod tests {
         let c = &cl[0].cohesion;
         assert_eq!((c.compared_pairs, c.linked_pairs, c.unlinked_pairs), (3, 2, 1));
         assert_eq!(c.bridges.len(), 2);
-        assert_eq!(c.min_link_score, 0.6);
+        assert_eq!(c.min_link_score, 0.5);
         assert!((c.min_jaccard - 1.0 / 3.0).abs() < 1e-9);
+    }
+
+    /// Documents whose shingle sets may not be read: reading one panics.
+    struct Sealed<'a> {
+        docs: &'a Docs,
+        open: Vec<bool>,
+    }
+    impl DocKeys for Sealed<'_> {
+        fn id(&self, d: u32) -> &str {
+            self.docs.id(d)
+        }
+        fn char_len(&self, d: u32) -> usize {
+            self.docs.char_len(d)
+        }
+        fn shingles(&self, d: u32) -> &[u64] {
+            assert!(self.open[d as usize], "the set of document {d} was read, but not named");
+            self.docs.shingles(d)
+        }
+    }
+
+    proptest::proptest! {
+        /// Cohesion compares every member pair of a small cluster by its shingle sets, the
+        /// linked ones through their links' scores: the same minimum as comparing them all,
+        /// reading the sets of the documents [`Grouped::compared`] names and no others.
+        #[test]
+        fn cohesion_reads_the_sets_it_names_and_equals_comparing_every_member_pair(
+            sets in proptest::collection::vec(proptest::collection::btree_set(0u64..12, 1..6), 2..12),
+            edges in proptest::collection::vec((0usize..12, 0usize..12), 0..20),
+        ) {
+            let n = sets.len();
+            let ids: Vec<&'static str> = (0..n).map(|i| &*format!("d{i:02}").leak()).collect();
+            let docs = Docs((0..n).map(|i| (ids[i], 1, sets[i].iter().copied().collect())).collect());
+            let mut links = Vec::new();
+            for (a, b) in edges.into_iter().map(|(a, b)| (a % n, b % n)).filter(|(a, b)| a < b) {
+                if !links.iter().any(|p: &VerifiedPair| (p.a as usize, p.b as usize) == (a, b)) {
+                    let j = score(docs.shingles(a as u32), docs.shingles(b as u32)).jaccard;
+                    links.push(pair_scored(a as u32, b as u32, j));
+                }
+            }
+            let grouped = group(n, &links, &docs, Keep::First, ClusterMethod::Components);
+            let open = grouped.compared(n);
+            for c in grouped.cohere(&Sealed { docs: &docs, open }) {
+                let mut min = f64::INFINITY;
+                for (k, &x) in c.members.iter().enumerate() {
+                    for &y in &c.members[k + 1..] {
+                        min = min.min(score(docs.shingles(x), docs.shingles(y)).jaccard);
+                    }
+                }
+                proptest::prop_assert_eq!(c.cohesion.min_jaccard, min);
+                proptest::prop_assert_eq!(c.cohesion.compared_pairs, c.members.len() * (c.members.len() - 1) / 2);
+            }
+        }
     }
 
     #[test]

@@ -1,30 +1,22 @@
 //! The passage stage's second half on pairs decided elsewhere ([`super::run_decided`]): the
-//! copies of a text linked as stars, the shingle sets clustering reads, and the corpus-wide
-//! decisions of [`super::relate`] taken in the same order.
+//! copies of a text linked as stars and the corpus-wide decisions of [`super::relate`] taken in
+//! the same order.
 
 use super::decide::{Absorbed, Decided};
-use super::{fill_sets, id_ranks, identical, without_passages, Doc, Docs, Held, OverlapSink, RelationCounts};
+use super::{id_ranks, identical, without_passages, Doc, Docs, Held, OverlapSink, RelationCounts};
 use crate::config::Config;
 use crate::verify::VerifiedPair;
 
 /// The story links, the relation counts and the held pairs of `decided` (pairs of global
 /// document numbers), as [`super::relate`] would give them for the same decisions.
 pub fn relate_decided(
-    docs: &mut [Doc],
+    docs: &[Doc],
     identical_to: &[u32],
     mut decided: Vec<Decided>,
     config: &Config,
     sink: &mut dyn OverlapSink,
 ) -> (Vec<VerifiedPair>, RelationCounts, Held) {
     let stars = identical::star_links(docs, identical_to, config);
-    // Clustering scores member pairs: every document of a pair or a star needs its set.
-    let mut wanted = vec![false; docs.len()];
-    for (a, b) in decided.iter().map(|d| (d.pair.a, d.pair.b)).chain(stars.iter().map(|p| (p.a, p.b))) {
-        wanted[a as usize] = true;
-        wanted[b as usize] = true;
-    }
-    fill_sets(docs, &wanted, config);
-    let docs: &[Doc] = docs;
     let rank = id_ranks(docs);
     let rules = config.relations();
     let Some(params) = config.passages else {

@@ -329,6 +329,10 @@ fn stages(
         Ok(())
     };
     let since = |t: Instant, before: Duration| t.elapsed().saturating_sub(reread.get() - before);
+    // Sets from the texts (read again where not held): verification's, and cohesion's.
+    let make = |docs: &mut [Doc], wanted: &[bool]| -> Result<(), RunError> {
+        load(docs, wanted, Want::Set(config)).map(|_| fill_sets(docs, wanted, config))
+    };
     // Whether reading let the texts go (past `--text-memory`).
     let let_go = docs.iter().any(|d| d.text.is_empty() && d.chars > 0);
     if let_go {
@@ -359,14 +363,14 @@ fn stages(
         }
         let t = Instant::now();
         let (links, counts, held) =
-            decided::relate_decided(&mut docs, &identical_to, decisions.decided, config, overlaps);
+            decided::relate_decided(&docs, &identical_to, decisions.decided, config, overlaps);
         stats.timings.push(("passages", t.elapsed()));
         stats.candidate_pairs = decisions.candidate_pairs;
         stats.verified_pairs = decisions.verified_pairs;
         let counts =
             RelationCounts { aligned: decisions.aligned, proposed: decisions.passage_candidates, ..counts };
         let decided = Relations { identical_to, candidates: Vec::new(), links, counts, held, spilled: None };
-        let result = conclude(docs, summary, decided, config, overlaps, stats);
+        let result = conclude(docs, summary, decided, config, overlaps, stats, &mut { make })?;
         return Ok(let_sets_go(result, keep_sketches));
     }
 
@@ -385,15 +389,11 @@ fn stages(
     let (t, before) = (Instant::now(), reread.get());
     progress.start("verify", None, "pairs");
     let by_words = passages::sets_from_sequences(config);
-    // Sets from the texts (read again where not held), at most `--align-memory` bytes of them
-    // at a time unless every set is kept; linked documents keep theirs where the passage stage
-    // does not make them again.
-    let mut make = |docs: &mut [Doc], wanted: &[bool]| -> Result<(), RunError> {
-        load(docs, wanted, Want::Set(config)).map(|_| fill_sets(docs, wanted, config))
-    };
+    // At most `--align-memory` bytes of sets at a time unless every set is kept; linked
+    // documents keep theirs where the passage stage does not make them again.
     let (budget, keep_linked) = (if keep_sketches { usize::MAX } else { config.align_memory }, !by_words);
     let verified =
-        sets::verify_within(&mut docs, &candidates, config.threshold, budget, keep_linked, &mut make)?;
+        sets::verify_within(&mut docs, &candidates, config.threshold, budget, keep_linked, &mut { make })?;
     if !keep_sketches {
         // Only linked documents need their sets from here on, and with word shingles the
         // passage stage makes theirs again from the alignment sequences (every verified pair
@@ -420,15 +420,6 @@ fn stages(
         give_back_freed();
     }
     let stars = identical::star_links(&docs, &identical_to, config);
-    if !stars.is_empty() {
-        // Cohesion compares every member pair of small clusters: copies need their sets too.
-        let mut wanted = vec![false; docs.len()];
-        for p in &stars {
-            wanted[p.a as usize] = true;
-            wanted[p.b as usize] = true;
-        }
-        fill_sets(&mut docs, &wanted, config);
-    }
     // Texts held from reading that no later stage reads are let go once the documents to
     // align are known: those of documents in no pair to align and no copy of a text (the
     // reports show only linked documents and overlaps). Only where the inputs can be read
@@ -482,7 +473,7 @@ fn stages(
 
     stats.candidate_pairs = candidates.len();
     let decided = Relations { identical_to, candidates, links, counts, held, spilled: spill };
-    let result = conclude(docs, summary, decided, config, overlaps, stats);
+    let result = conclude(docs, summary, decided, config, overlaps, stats, &mut { make })?;
     Ok(let_sets_go(result, keep_sketches))
 }
 
@@ -530,15 +521,17 @@ struct Relations {
     spilled: Option<std::sync::Arc<TextSpill>>,
 }
 
-/// Clustering and the result, after the relations are decided.
+/// Clustering and the result, after the relations are decided: `make` gives the documents
+/// whose sets cohesion compares their sets.
 fn conclude(
-    docs: Vec<Doc>,
+    mut docs: Vec<Doc>,
     summary: ReadSummary,
     decided: Relations,
     config: &Config,
     overlaps: &mut dyn OverlapSink,
     mut stats: Stats,
-) -> RunResult {
+    make: &mut sets::MakeSets,
+) -> Result<RunResult, RunError> {
     let Relations { identical_to, candidates, links, mut counts, mut held, spilled } = decided;
     let t = Instant::now();
     // Story clusters: the links across a sparse cut become overlaps, in overlaps.jsonl too.
@@ -562,7 +555,10 @@ fn conclude(
     };
     overlaps.finish(&Docs::with(&docs, spilled.as_deref()), &held);
     drop(held);
-    let clusters = cluster::cluster(docs.len(), &links, docs.as_slice(), config.keep, method);
+    let grouped = cluster::group(docs.len(), &links, docs.as_slice(), config.keep, method);
+    let compared = grouped.compared(docs.len());
+    make(&mut docs, &compared)?;
+    let clusters = grouped.cohere(docs.as_slice());
     stats.timings.push(("cluster", t.elapsed()));
 
     stats.documents = docs.len();
@@ -582,7 +578,7 @@ fn conclude(
     stats.linked_pairs = links.len();
     stats.clusters = clusters.len();
     stats.clustered_documents = clusters.iter().map(|c| c.members.len()).sum();
-    RunResult {
+    Ok(RunResult {
         config: config.clone(),
         docs,
         skipped,
@@ -593,5 +589,5 @@ fn conclude(
         clusters,
         stats,
         spilled,
-    }
+    })
 }

@@ -158,9 +158,9 @@ pub fn without_passages(
 /// Without passage detection, the verified pairs are the story links.
 /// `progress` sees the stage `passages` restart with the number of pairs to align as its total,
 /// and the pairs aligned so far after each batch. `texts` gives the documents to align their
-/// texts (see [`super::Texts`]), or returns the file where they are. With word shingles, the
-/// shingle sets made again from the sequences are those clustering reads (documents in a story
-/// link or a copy of a text), or with `every_set` those of every aligned document.
+/// texts (see [`super::Texts`]), or returns the file where they are. With word shingles and
+/// `every_set`, every aligned document is left its shingle set, made again from its sequence;
+/// otherwise sets are let go with the sequences (clustering makes those it compares).
 pub fn relate(
     docs: &mut [Doc],
     pairs: ToRelate,
@@ -324,16 +324,8 @@ pub fn relate(
     } else {
         fill_sets(docs, &involved, config);
     }
-    // Documents whose sets clustering reads (cohesion compares members): those in a story link
-    // so far (a document's pairs are all decided by the end of its row, or of the last row
-    // that aligns it as a second document; pruning later only removes links) and copies of a
-    // text.
-    let mut member = vec![every_set; docs.len()];
-    for p in &stars {
-        member[p.a as usize] = true;
-        member[p.b as usize] = true;
-    }
-    let mut held = Sequences { of: docs.iter().map(|_| None).collect(), by_words };
+    let leave_sets = by_words && every_set;
+    let mut held = Sequences { of: docs.iter().map(|_| None).collect(), leave_sets };
     let mut fps: Vec<OnceLock<relation::Fingerprints>> = docs.iter().map(|_| OnceLock::new()).collect();
 
     let mut absorbed =
@@ -396,10 +388,6 @@ pub fn relate(
                 .collect();
             drop(made);
             for d in decided {
-                if d.relation >= Relation::Story {
-                    member[d.pair.a as usize] = true;
-                    member[d.pair.b as usize] = true;
-                }
                 if let Some((k, p)) = absorbed.absorb(d, &rank) {
                     ahead.push(k, &p).map_err(|e| kept(&dir, e))?;
                 }
@@ -414,7 +402,7 @@ pub fn relate(
         ahead.finish().map_err(|e| kept(&dir, e))?;
         // The row's documents no pair within the row needs: all their pairs are decided.
         let gone: Vec<u32> = firsts.into_iter().filter(|&d| !within[d as usize]).collect();
-        held.let_go(&gone, docs, &member, &mut fps);
+        held.let_go(&gone, docs, &mut fps);
         for i in row.clone() {
             let members = members_of(i);
             // The sequences this block is the first to need.
@@ -446,29 +434,26 @@ pub fn relate(
             decided.par_sort_unstable_by_key(|&(k, _)| k);
             let block_end = (i * PAIR_BLOCK + members.len()) as u32;
             let before = ahead.take_before(block_end).map_err(|e| kept(&dir, e))?;
-            for (_, d) in decided.iter().filter(|(_, d)| d.relation >= Relation::Story) {
-                member[d.pair.a as usize] = true;
-                member[d.pair.b as usize] = true;
-            }
             absorbed.take_all(decided.into_iter().map(|(_, d)| d), before, &shared, &rank, sink);
-            // The sequences no later block needs: let go, each leaving its shingle set behind.
-            held.let_go(ending.of(i), docs, &member, &mut fps);
+            // The sequences no later block needs: let go (with every set kept, each leaving its
+            // shingle set behind).
+            held.let_go(ending.of(i), docs, &mut fps);
         }
         debug_assert!(ahead.is_done(), "an overlap decided before its row's blocks was not taken");
     }
     // Documents aligned only as second documents past a row: their sets, once every pair is
     // decided.
-    if by_words {
+    if leave_sets {
         let rest: Vec<u32> = (0..docs.len() as u32)
             .filter(|&d| {
                 let doc = &docs[d as usize];
-                involved[d as usize] && member[d as usize] && doc.shingles.is_empty() && doc.shingle_count > 0
+                involved[d as usize] && doc.shingles.is_empty() && doc.shingle_count > 0
             })
             .collect();
         // A block of them at a time, so memory holds no more sequences than a block's.
         for some in rest.chunks(PAIR_BLOCK) {
             held.make(some, docs, spill.as_deref(), config)?;
-            held.let_go(some, docs, &member, &mut fps);
+            held.let_go(some, docs, &mut fps);
         }
     }
     for (doc, _) in docs.iter_mut().zip(&involved).filter(|(_, &on)| on) {

@@ -28,9 +28,9 @@ fn scratch(spill: Option<&TextSpill>, e: std::io::Error) -> RunError {
 /// The alignment sequences held, by document.
 pub(super) struct Sequences {
     pub(super) of: Vec<Option<Sequence>>,
-    /// Whether a sequence let go leaves its document's shingle set (see
-    /// [`super::passages::sets_from_sequences`]).
-    pub(super) by_words: bool,
+    /// Whether a sequence let go leaves its document's shingle set: with word shingles (see
+    /// [`super::passages::sets_from_sequences`]) when every set is kept.
+    pub(super) leave_sets: bool,
 }
 
 impl Sequences {
@@ -62,13 +62,12 @@ impl Sequences {
         Ok(())
     }
 
-    /// Lets the sequences of `ds` go, each leaving its shingle set behind when clustering reads
-    /// it (`member`), and their fingerprints with them. Every pair of `ds` is decided.
+    /// Lets the sequences of `ds` go, each leaving its shingle set behind when asked,
+    /// and their fingerprints with them. Every pair of `ds` is decided.
     pub(super) fn let_go(
         &mut self,
         ds: &[u32],
         docs: &mut [Doc],
-        member: &[bool],
         fps: &mut [OnceLock<relation::Fingerprints>],
     ) {
         let gone: Vec<(u32, Sequence)> =
@@ -77,7 +76,7 @@ impl Sequences {
             .into_par_iter()
             .filter(|(d, _)| {
                 let doc = &docs[*d as usize];
-                self.by_words && member[*d as usize] && doc.shingles.is_empty() && doc.shingle_count > 0
+                self.leave_sets && doc.shingles.is_empty() && doc.shingle_count > 0
             })
             .map(|(d, s)| (d, s.shingle_set()))
             .collect();
