@@ -37,16 +37,20 @@ pub struct Side<'a> {
     /// Its fingerprints by position, computed (under the document frequencies `df`) the first
     /// time a pair of it shares a passage or reached the Jaccard threshold: most proposed
     /// pairs share nothing worth reporting, and their documents never need them.
-    pub fps: &'a OnceLock<Fingerprints>,
+    pub fps: &'a FingerprintsOnce,
     /// The document frequencies its fingerprints are computed under.
     pub df: &'a DocFrequency,
 }
+
+/// A document's fingerprints by position, once computed: boxed, since the passage stage holds a
+/// slot for every document and most stay empty (16 bytes a slot, not 56).
+pub type FingerprintsOnce = OnceLock<Box<Fingerprints>>;
 
 impl Side<'_> {
     /// Its fingerprints by position.
     fn fingerprints(&self, params: &PassageParams) -> &Fingerprints {
         self.fps.get_or_init(|| {
-            Fingerprints::new(&self.sequence.hashes(), self.df, params.window, params.max_family)
+            Box::new(Fingerprints::new(&self.sequence.hashes(), self.df, params.window, params.max_family))
         })
     }
 }

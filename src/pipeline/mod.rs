@@ -30,7 +30,7 @@ pub use crate::config::{
 };
 pub use candidates::{candidates, passage_candidates, Proposals};
 pub use compare::{compare, Comparison};
-pub use decide::{decide, in_id_order, Absorbed, Decided, Side};
+pub use decide::{decide, in_id_order, Absorbed, Decided, FingerprintsOnce, Side};
 pub use decided::relate_decided;
 pub use doc::Doc;
 pub use identical::{representatives, star_links};

@@ -2,7 +2,7 @@
 //! ([`crate::relation`]), streaming overlaps to an [`OverlapSink`] and returning story links.
 
 use super::ahead::Ahead;
-use super::decide::{decide, in_id_order, Absorbed, Decided, Side};
+use super::decide::{decide, in_id_order, Absorbed, Decided, FingerprintsOnce, Side};
 use super::scratch::{Merged, PairBlocks};
 use super::sequences::{from_text, Sequences};
 use super::{fill_sets, Doc, Docs, Progress, Proposals, RunError, TextSpill};
@@ -326,7 +326,7 @@ pub fn relate(
     }
     let leave_sets = by_words && every_set;
     let mut held = Sequences { of: docs.iter().map(|_| None).collect(), leave_sets };
-    let mut fps: Vec<OnceLock<relation::Fingerprints>> = docs.iter().map(|_| OnceLock::new()).collect();
+    let mut fps: Vec<FingerprintsOnce> = docs.iter().map(|_| OnceLock::new()).collect();
 
     let mut absorbed =
         Absorbed::new(RelationCounts { aligned, proposed: from_fps, rows: rows.len(), ..Default::default() });
@@ -372,7 +372,7 @@ pub fn relate(
             let sequence_of = |d: u32| -> Option<&Sequence> {
                 let at = seconds.binary_search(&d).ok();
                 held.of[d as usize]
-                    .as_ref()
+                    .as_deref()
                     .or_else(|| made[at?].as_ref())
                     .or(shared[d as usize].sequence.as_deref())
             };
@@ -411,7 +411,7 @@ pub fn relate(
             let side = |d: u32| -> Option<Side> {
                 let d = d as usize;
                 let set = (!by_words).then_some(shared[d].shingles.as_slice());
-                Some(Side { sequence: held.of[d].as_ref()?, set, fps: &fps[d], df })
+                Some(Side { sequence: held.of[d].as_deref()?, set, fps: &fps[d], df })
             };
             let decide_one = |&(a, b): &Pair| -> Option<Decided> {
                 decide((a, b), (side(a)?, side(b)?), verified.get(&(a, b)).copied(), &params, &rules)

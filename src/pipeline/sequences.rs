@@ -2,10 +2,10 @@
 //! document (the one read with it, or one made from its text) and let go after the last,
 //! leaving the document's shingle set behind when clustering reads it.
 
+use super::decide::FingerprintsOnce;
 use super::{sequence, Doc, Docs, RunError, TextSpill};
 use crate::config::Config;
 use crate::overlap::Sequence;
-use crate::relation;
 use rayon::prelude::*;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -27,7 +27,8 @@ fn scratch(spill: Option<&TextSpill>, e: std::io::Error) -> RunError {
 
 /// The alignment sequences held, by document.
 pub(super) struct Sequences {
-    pub(super) of: Vec<Option<Sequence>>,
+    /// Boxed: a slot for every document, most empty at any time (8 bytes a slot, not 192).
+    pub(super) of: Vec<Option<Box<Sequence>>>,
     /// Whether a sequence let go leaves its document's shingle set: with word shingles (see
     /// [`super::passages::sets_from_sequences`]) when every set is kept.
     pub(super) leave_sets: bool,
@@ -49,11 +50,11 @@ impl Sequences {
             .map(|&d| (d, docs[d as usize].sequence.take()))
             .collect();
         let shared = Docs::with(docs, spill);
-        let made: Vec<(u32, Sequence)> = stored
+        let made: Vec<(u32, Box<Sequence>)> = stored
             .into_par_iter()
             .map(|(d, s)| match s {
-                Some(s) => Ok((d, *s)),
-                None => Ok((d, from_text(&shared, d, spill, config)?)),
+                Some(s) => Ok((d, s)),
+                None => Ok((d, Box::new(from_text(&shared, d, spill, config)?))),
             })
             .collect::<Result<_, RunError>>()?;
         for (d, s) in made {
@@ -64,13 +65,8 @@ impl Sequences {
 
     /// Lets the sequences of `ds` go, each leaving its shingle set behind when asked,
     /// and their fingerprints with them. Every pair of `ds` is decided.
-    pub(super) fn let_go(
-        &mut self,
-        ds: &[u32],
-        docs: &mut [Doc],
-        fps: &mut [OnceLock<relation::Fingerprints>],
-    ) {
-        let gone: Vec<(u32, Sequence)> =
+    pub(super) fn let_go(&mut self, ds: &[u32], docs: &mut [Doc], fps: &mut [FingerprintsOnce]) {
+        let gone: Vec<(u32, Box<Sequence>)> =
             ds.iter().filter_map(|&d| Some((d, self.of[d as usize].take()?))).collect();
         let sets: Vec<(u32, Vec<u64>)> = gone
             .into_par_iter()

@@ -6,8 +6,7 @@ use super::{wire, StageError, StageParams, COUNTS_KEY, PARAMS_KEY};
 use crate::config::Config;
 use crate::lsh::winnow::DocFrequency;
 use crate::overlap::Sequence;
-use crate::pipeline::{decide, sequence, shingle_set, Decided, Side};
-use crate::relation::Fingerprints;
+use crate::pipeline::{decide, sequence, shingle_set, Decided, FingerprintsOnce, Side};
 use crate::shingle::ShingleKind;
 use crate::verify::{self, LinkedBy, Relation, VerifiedPair};
 use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
@@ -43,7 +42,7 @@ struct GroupDoc {
     id: String,
     sequence: Option<Sequence>,
     set: Vec<u64>,
-    fps: OnceLock<Fingerprints>,
+    fps: FingerprintsOnce,
 }
 
 /// The schema of a link file (see [`super`]).
