@@ -40,6 +40,7 @@ pub mod index;
 pub mod lsh;
 pub mod normalize;
 pub mod overlap;
+pub mod packed;
 pub mod pipeline;
 pub mod relation;
 pub mod report;

@@ -291,7 +291,7 @@ pub fn match_batch(index: &Index, batch: Vec<Doc>) -> Result<Matched, IndexError
                     keep.push(h);
                 }
             }
-            d.winnowed = keep;
+            d.winnowed = keep.into();
         }
     }
     let (proposed, _) = passage_candidates(&docs, &on, config);

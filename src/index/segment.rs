@@ -173,7 +173,7 @@ impl StoredDoc {
             source: doc.origin.source,
             line: doc.origin.line,
             text: doc.text,
-            winnowed: doc.winnowed,
+            winnowed: doc.winnowed.to_vec(),
             meta: doc.meta,
             dfs,
             sequence: None,
@@ -183,8 +183,11 @@ impl StoredDoc {
     /// The document as the pipeline's stages see it (signature made with `seed`); its stored
     /// document frequencies are dropped.
     pub fn into_doc(self, seed: u64) -> Doc {
-        let sketch =
-            if self.slots.is_empty() { Sketch::None } else { Sketch::MinHash { seed, slots: self.slots } };
+        let sketch = if self.slots.is_empty() {
+            Sketch::None
+        } else {
+            Sketch::MinHash { seed, slots: self.slots.into() }
+        };
         Doc {
             id: self.id,
             text_xxh3: xxhash_rust::xxh3::xxh3_128(self.text.as_bytes()),
@@ -193,7 +196,7 @@ impl StoredDoc {
             shingles: Vec::new(),
             shingle_count: self.shingle_count as usize,
             sketch,
-            winnowed: self.winnowed,
+            winnowed: self.winnowed.into(),
             chars: self.chars as usize,
             key: None,
             meta: self.meta,

@@ -68,7 +68,7 @@ pub fn passage_candidates(
     let Some(params) = config.passages else { return Default::default() };
     let on = |i: usize| active.get(i).copied().unwrap_or(true) && !docs[i].is_empty();
     let fps: Vec<Option<&[u64]>> =
-        docs.iter().enumerate().map(|(i, d)| on(i).then_some(d.winnowed.as_slice())).collect();
+        docs.iter().enumerate().map(|(i, d)| on(i).then_some(&d.winnowed[..])).collect();
     let (index, df) = winnow::SharedIndex::new(&fps, params.max_df);
     (Proposals { index, min_shared: params.min_shared, across: None }, df)
 }

@@ -3,6 +3,7 @@
 use crate::cluster::DocKeys;
 use crate::corpus::{Meta, Origin};
 use crate::overlap::Sequence;
+use crate::packed::Packed;
 use crate::sketch::Sketch;
 
 /// One document after sketching.
@@ -31,7 +32,7 @@ pub struct Doc {
     /// Winnowing fingerprints of the word shingles (empty unless passages are on;
     /// [`pipeline::run`](super::run) lets them go once the passage candidates are indexed, or
     /// with the shingle sets once it has made the clusters from decisions made elsewhere).
-    pub winnowed: Vec<u64>,
+    pub winnowed: Packed<u64>,
     /// Length in characters.
     pub chars: usize,
     /// Key-field value (for `--keep earliest:FIELD` / `latest:FIELD`).

@@ -45,6 +45,7 @@ pub use texts::{Texts, Want};
 use crate::cluster::{self, Cluster};
 use crate::corpus::{CorpusError, Input, InputSum, SkipLog};
 use crate::lsh::Pair;
+use crate::packed::Packed;
 use crate::verify::{LinkedBy, Relation, VerifiedPair};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -382,6 +383,7 @@ fn stages(
     let candidates = candidates(&docs, &active, config)?;
     if !keep_sketches {
         docs.par_iter_mut().for_each(|d| d.sketch = crate::sketch::Sketch::None);
+        give_back_freed();
     }
     progress.finish();
     stats.timings.push(("candidates", t.elapsed()));
@@ -416,7 +418,7 @@ fn stages(
     if !keep_sketches {
         // The proposals hold what passage detection needs of the winnowing fingerprints (the
         // relations take theirs from the alignment sequences).
-        docs.par_iter_mut().for_each(|d| d.winnowed = Vec::new());
+        docs.par_iter_mut().for_each(|d| d.winnowed = Packed::default());
         give_back_freed();
     }
     let stars = identical::star_links(&docs, &identical_to, config);
@@ -501,7 +503,7 @@ fn let_sets_go(mut result: RunResult, keep: bool) -> RunResult {
     }
     result.docs.par_iter_mut().for_each(|d| {
         d.shingles = Vec::new();
-        d.winnowed = Vec::new();
+        d.winnowed = Packed::default();
     });
     result
 }

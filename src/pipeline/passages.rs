@@ -440,6 +440,9 @@ pub fn relate(
             held.let_go(ending.of(i), docs, &mut fps);
         }
         debug_assert!(ahead.is_done(), "an overlap decided before its row's blocks was not taken");
+        // The row's sequences, made on every thread, are free: the next row's threads find
+        // that memory only once the system has it back.
+        super::give_back_freed();
     }
     // Documents aligned only as second documents past a row: their sets, once every pair is
     // decided.

@@ -9,6 +9,7 @@ use crate::corpus::{CorpusError, CorpusReader, Input, InputSum, Record, SkipLog,
 use crate::lsh::winnow;
 use crate::normalize::Normalized;
 use crate::normalize::Normalizer;
+use crate::packed::Packed;
 use crate::shingle::{ShingleConfig, ShingleKind, Shingler};
 use crate::sketch::{simhash, MinHasher, Sketch, SketchKind};
 use rayon::prelude::*;
@@ -102,7 +103,7 @@ pub(super) fn read(
                         normalizer.normalize_into(&raw.text, norm);
                         shingler.hashes_into(norm, &mut shingles);
                     }
-                    let winnowed = match (&config.passages, &passage_shingler) {
+                    let winnowed: Vec<u64> = match (&config.passages, &passage_shingler) {
                         (None, _) => Vec::new(),
                         (Some(p), None) => winnow::fingerprints(&shingles, p.window),
                         (Some(p), Some(ps)) => {
@@ -117,7 +118,7 @@ pub(super) fn read(
                     let sketch = match (&sketcher, shingles.is_empty()) {
                         (_, true) | (Sketcher::None, _) => Sketch::None,
                         (Sketcher::MinHash(m, seed), false) => {
-                            Sketch::MinHash { seed: *seed, slots: m.signature(&shingles) }
+                            Sketch::MinHash { seed: *seed, slots: m.signature(&shingles).into() }
                         }
                         (Sketcher::SimHash(seed), false) => {
                             Sketch::SimHash { seed: *seed, bits: simhash(&shingles) }
@@ -141,7 +142,7 @@ pub(super) fn read(
                         shingles,
                         shingle_count,
                         sketch,
-                        winnowed,
+                        winnowed: winnowed.into(),
                         chars,
                         key: raw.key,
                         meta: raw.meta,
@@ -164,6 +165,12 @@ pub(super) fn read(
                 }
             }
         }
+        // The batch's signatures and fingerprints in one buffer of each (see `Packed`).
+        Packed::pack(docs[before..].iter_mut().filter_map(|d| match &mut d.sketch {
+            Sketch::MinHash { slots, .. } => Some(slots),
+            _ => None,
+        }));
+        Packed::pack(docs[before..].iter_mut().map(|d| &mut d.winnowed));
         if let (Some(budget), true) = (budget, hold_texts) {
             held += docs[before..].iter().map(|d| d.text.len()).sum::<usize>();
             if held > budget {

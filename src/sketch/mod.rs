@@ -13,6 +13,8 @@ pub mod simhash;
 pub use minhash::MinHasher;
 pub use simhash::simhash;
 
+use crate::packed::Packed;
+
 /// What one document was sketched into, with the parameters it was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Sketch {
@@ -24,7 +26,7 @@ pub enum Sketch {
         /// Seed of the shingle hashes and permutations.
         seed: u64,
         /// Minimum of each permutation over the shingle set.
-        slots: Vec<u32>,
+        slots: Packed<u32>,
     },
     /// A 64-bit SimHash fingerprint.
     SimHash {
