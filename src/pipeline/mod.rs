@@ -524,7 +524,7 @@ struct Relations {
 }
 
 /// Clustering and the result, after the relations are decided: `make` gives the documents
-/// whose sets cohesion compares their sets.
+/// whose member pairs cohesion compares their shingle sets.
 fn conclude(
     mut docs: Vec<Doc>,
     summary: ReadSummary,

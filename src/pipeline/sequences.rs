@@ -1,6 +1,6 @@
 //! The alignment sequences [`super::relate`] holds: made for the first block that aligns a
 //! document (the one read with it, or one made from its text) and let go after the last,
-//! leaving the document's shingle set behind when clustering reads it.
+//! leaving the document's shingle set behind when every set is kept.
 
 use super::decide::FingerprintsOnce;
 use super::{sequence, Doc, Docs, RunError, TextSpill};
