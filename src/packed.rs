@@ -70,29 +70,24 @@ impl<T> From<Vec<T>> for Packed<T> {
 }
 
 impl<T: Copy> Packed<T> {
-    /// Moves what each of `parts` holds into one buffer they share (in place: each reads the
-    /// same after). Empty parts hold no buffer. Panics past 2^32 items in all.
-    pub fn pack<'a>(parts: impl IntoIterator<Item = &'a mut Packed<T>>)
-    where
-        T: 'a,
-    {
-        let parts: Vec<&mut Packed<T>> = parts.into_iter().filter(|p| !p.is_empty()).collect();
-        let total: usize = parts.iter().map(|p| p.len()).sum();
-        if total == 0 {
-            return;
-        }
+    /// One packed slice for each of `parts`, reading as it does, all in one buffer they share.
+    /// Empty parts hold no buffer. Panics past 2^32 items in all.
+    pub fn pack(parts: &[Vec<T>]) -> Vec<Packed<T>> {
+        let total: usize = parts.iter().map(Vec::len).sum();
         u32::try_from(total).expect("a packed buffer holds fewer than 2^32 items");
-        let mut all = Vec::with_capacity(total);
-        for p in &parts {
-            all.extend_from_slice(p);
-        }
-        let buf: Arc<[T]> = Arc::from(all);
+        let buf: Option<Arc<[T]>> = (total > 0).then(|| parts.concat().into());
         let mut start = 0u32;
-        for p in parts {
-            let len = p.len;
-            *p = Packed { buf: Some(Arc::clone(&buf)), start, len };
-            start += len;
-        }
+        parts
+            .iter()
+            .map(|p| {
+                let (at, len) = (start, p.len() as u32);
+                start += len;
+                match buf.as_ref().filter(|_| len > 0) {
+                    Some(buf) => Packed { buf: Some(Arc::clone(buf)), start: at, len },
+                    None => Packed::default(),
+                }
+            })
+            .collect()
     }
 }
 
@@ -102,10 +97,8 @@ mod tests {
 
     #[test]
     fn packed_parts_read_as_before_and_share_one_buffer() {
-        let mut parts: Vec<Packed<u64>> =
-            vec![vec![1, 2, 3].into(), Vec::new().into(), vec![4].into(), vec![5, 6].into()];
-        let before: Vec<Vec<u64>> = parts.iter().map(|p| p.to_vec()).collect();
-        Packed::pack(parts.iter_mut());
+        let before: Vec<Vec<u64>> = vec![vec![1, 2, 3], Vec::new(), vec![4], vec![5, 6]];
+        let mut parts = Packed::pack(&before);
         let after: Vec<Vec<u64>> = parts.iter().map(|p| p.to_vec()).collect();
         assert_eq!(after, before);
         let bufs: Vec<*const u64> = parts.iter().filter_map(|p| p.buf.as_ref()).map(|b| b.as_ptr()).collect();

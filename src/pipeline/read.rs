@@ -84,7 +84,7 @@ pub(super) fn read(
     // lines (sequential work) overlaps with sketching the previous batch (parallel work).
     let reader = reader.read_ahead(|batch| -> Result<ControlFlow<()>, RunError> {
         let (hold, before) = (hold_texts, docs.len());
-        let processed: Vec<Result<Doc, Skipped>> = batch
+        let processed: Vec<Result<Sketched, Skipped>> = batch
             .into_par_iter()
             .map_init(Normalized::default, |norm, record| match record {
                 Record::Skip(s) => Err(s),
@@ -115,10 +115,13 @@ pub(super) fn read(
                     shingles.sort_unstable();
                     shingles.dedup();
                     let shingle_count = shingles.len();
+                    let mut slots = Vec::new();
                     let sketch = match (&sketcher, shingles.is_empty()) {
                         (_, true) | (Sketcher::None, _) => Sketch::None,
                         (Sketcher::MinHash(m, seed), false) => {
-                            Sketch::MinHash { seed: *seed, slots: m.signature(&shingles).into() }
+                            // The slots join the batch's buffer below.
+                            slots = m.signature(&shingles);
+                            Sketch::MinHash { seed: *seed, slots: Packed::default() }
                         }
                         (Sketcher::SimHash(seed), false) => {
                             Sketch::SimHash { seed: *seed, bits: simhash(&shingles) }
@@ -132,7 +135,7 @@ pub(super) fn read(
                     }
                     let chars = raw.text.chars().count();
                     let text_xxh3 = xxhash_rust::xxh3::xxh3_128(raw.text.as_bytes());
-                    Ok(Doc {
+                    let doc = Doc {
                         record_xxh3: raw.record_xxh3,
                         text_xxh3,
                         sequence: None,
@@ -142,17 +145,24 @@ pub(super) fn read(
                         shingles,
                         shingle_count,
                         sketch,
-                        winnowed: winnowed.into(),
+                        winnowed: Packed::default(),
                         chars,
                         key: raw.key,
                         meta: raw.meta,
-                    })
+                    };
+                    Ok((doc, slots, winnowed))
                 }
             })
             .collect();
+        // The batch's signatures and fingerprints go into one buffer of each (see `Packed`).
+        let (mut slots, mut winnowed) = (Vec::new(), Vec::new());
         for p in processed {
             match p {
-                Ok(d) => docs.push(d),
+                Ok((d, s, w)) => {
+                    docs.push(d);
+                    slots.push(s);
+                    winnowed.push(w);
+                }
                 Err(s) => {
                     if config.on_error == OnError::Fail {
                         return Err(RunError::Corpus(CorpusError::BadRecord {
@@ -165,12 +175,14 @@ pub(super) fn read(
                 }
             }
         }
-        // The batch's signatures and fingerprints in one buffer of each (see `Packed`).
-        Packed::pack(docs[before..].iter_mut().filter_map(|d| match &mut d.sketch {
-            Sketch::MinHash { slots, .. } => Some(slots),
-            _ => None,
-        }));
-        Packed::pack(docs[before..].iter_mut().map(|d| &mut d.winnowed));
+        let packed = Packed::pack(&slots).into_iter().zip(Packed::pack(&winnowed));
+        drop((slots, winnowed));
+        for (d, (s, w)) in docs[before..].iter_mut().zip(packed) {
+            if let Sketch::MinHash { slots, .. } = &mut d.sketch {
+                *slots = s;
+            }
+            d.winnowed = w;
+        }
         if let (Some(budget), true) = (budget, hold_texts) {
             held += docs[before..].iter().map(|d| d.text.len()).sum::<usize>();
             if held > budget {
@@ -192,6 +204,10 @@ pub(super) fn read(
     let (input_bytes, inputs) = (reader.bytes_read(), reader.sums().to_vec());
     Ok((docs, ReadSummary { skipped, input_bytes, inputs }, spilled))
 }
+
+/// A document read, with its MinHash slots and winnowing fingerprints, which join its batch's
+/// buffers (see [`Packed`]).
+type Sketched = (Doc, Vec<u32>, Vec<u64>);
 
 /// Lets the texts of `docs[from..]` go, handed first to the writer of the file of texts in
 /// `spill` (made at the first text) when there is a directory for it.
