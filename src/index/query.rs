@@ -304,7 +304,7 @@ pub fn match_batch(index: &Index, batch: Vec<Doc>) -> Result<Matched, IndexError
     // Indexed and query documents hold their texts: nothing is read again.
     let (_, _, held) = relate(
         &mut docs,
-        ToRelate { verified, stars, proposed: &proposed, df: &df },
+        ToRelate { verified, stars, proposed, df: &df },
         config,
         &mut sink,
         &NoProgress,

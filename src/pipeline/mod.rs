@@ -430,7 +430,7 @@ fn stages(
         .then(|| involved(docs.len(), stars.iter().map(|p| (p.a, p.b))));
     let (links, counts, held) = relate(
         &mut docs,
-        ToRelate { verified, stars, proposed: &proposed, df: &df },
+        ToRelate { verified, stars, proposed, df: &df },
         config,
         overlaps,
         progress,

@@ -102,8 +102,9 @@ pub struct ToRelate<'a> {
     pub verified: Vec<VerifiedPair>,
     /// Copies of a text linked to its first copy.
     pub stars: Vec<VerifiedPair>,
-    /// Pairs proposed by shared winnowing fingerprints.
-    pub proposed: &'a Proposals,
+    /// Pairs proposed by shared winnowing fingerprints: let go once they are written to the
+    /// scratch directory, before any sequence is made.
+    pub proposed: Proposals,
     /// The document frequencies of the fingerprints.
     pub df: &'a winnow::DocFrequency,
 }
@@ -199,7 +200,7 @@ pub fn relate(
     // every partner a fingerprint names is then a comparison, not a look-up in `rank`.
     let read_in_id_order = rank.iter().enumerate().all(|(d, &r)| r as usize == d);
     // The pairs of block `i` in increasing key, and how many of them fingerprints proposed.
-    let block = |i: usize, members: &[u32]| -> (Vec<Pair>, usize) {
+    let block = |proposed: &Proposals, i: usize, members: &[u32]| -> (Vec<Pair>, usize) {
         let mut ps = if read_in_id_order {
             proposed.pairs(members, |a, b| b > a)
         } else {
@@ -251,7 +252,7 @@ pub fn relate(
     let mut stored =
         dir.as_deref().map(|d| PairBlocks::new(Some(d))).transpose().map_err(|e| kept(&dir, e))?;
     for (i, members) in order.chunks(PAIR_BLOCK).enumerate() {
-        let (ps, n) = block(i, members);
+        let (ps, n) = block(&proposed, i, members);
         aligned += ps.len();
         from_fps += n;
         let (inside, mut beyond): (Vec<Pair>, Vec<Pair>) = ps.into_iter().partition(|&p| in_row(i, p));
@@ -278,12 +279,20 @@ pub fn relate(
     if let Some(stored) = &mut stored {
         stored.finish().map_err(|e| kept(&dir, e))?;
     }
+    // With the pairs in the file, the fingerprint postings that proposed them are let go (on
+    // the generated million, 349 MB the rows' sequences then have to themselves); without
+    // one, each row makes its pairs from them again.
+    let proposed = stored.is_none().then_some(proposed);
+    let again = |i: usize| -> Vec<Pair> {
+        let proposed = proposed.as_ref().expect("pairs are made again only when none were stored");
+        block(proposed, i, members_of(i)).0
+    };
     // The pairs of block `i` within its row, in increasing key.
     let pairs_of = |i: usize| -> Result<Vec<Pair>, RunError> {
         match &stored {
             Some(stored) => stored.read(2 * i).map_err(|e| kept(&dir, e)),
             None => {
-                let mut ps = block(i, members_of(i)).0;
+                let mut ps = again(i);
                 ps.retain(|&p| in_row(i, p));
                 Ok(ps)
             }
@@ -296,7 +305,7 @@ pub fn relate(
             Some(stored) => Merged::stored(stored, row.map(|i| 2 * i + 1), past_order),
             None => Merged::held(
                 row.map(|i| {
-                    let mut ps = block(i, members_of(i)).0;
+                    let mut ps = again(i);
                     ps.retain(|&p| !in_row(i, p));
                     ps.sort_unstable_by_key(past_order);
                     ps
