@@ -128,7 +128,7 @@ impl Sequence {
         let (a, b) = self.distinct_pair(other);
         // The join that aligns them counts the shared hashes; with no repeat allowed it
         // records no match.
-        (a, b, SCRATCH.with_borrow_mut(|steps| runs(self, other, 0, steps)))
+        (a, b, SCRATCH.with_borrow_mut(|steps| join_matches(self, other, 0, steps)))
     }
 
     /// The sizes of the shingle sets of `self` and `other`, counted without making them.
@@ -346,11 +346,44 @@ pub fn align(a: &Sequence, b: &Sequence, config: &PassageConfig) -> Alignment {
 /// of their shingle sets), which the join that aligns them counts on its way.
 pub fn align_counted(a: &Sequence, b: &Sequence, config: &PassageConfig) -> (Alignment, usize) {
     SCRATCH.with_borrow_mut(|steps| {
-        let shared = runs(a, b, config.max_repeats, steps);
+        let shared = join_matches(a, b, config.max_repeats, steps);
+        runs_of_matches(steps);
         let alignment = align_runs(a, b, config, steps);
         steps.let_go_of_excess();
         (alignment, shared)
     })
+}
+
+/// [`align_counted`] for a pair that matters only if it shares a passage: `None` when it shares
+/// none. Most such pairs share a phrase or a paragraph too short to report: when the shingles
+/// the two have in common lie too close together in either document for any passage of
+/// `min_passage` words, that is known from the join alone, without making runs and chains.
+pub fn align_if_passage(a: &Sequence, b: &Sequence, config: &PassageConfig) -> Option<(Alignment, usize)> {
+    SCRATCH.with_borrow_mut(|steps| {
+        let shared = join_matches(a, b, config.max_repeats, steps);
+        let found = spread_over(&steps.matches, a.k, config.min_passage).then(|| {
+            runs_of_matches(steps);
+            align_runs(a, b, config, steps)
+        });
+        steps.let_go_of_excess();
+        found.filter(|alignment| !alignment.passages.is_empty()).map(|alignment| (alignment, shared))
+    })
+}
+
+/// Whether matching positions `(j − i, i)` span at least `min_passage` words in both documents
+/// (shingles of `k` words): a passage's chain of runs covers the words from its first matching
+/// shingle to the last words of its last one ([`Sequence::token_range`]), so no passage is
+/// longer than `max − min + k` of the matching positions, in either document.
+fn spread_over(matches: &[(i64, u32)], k: usize, min_passage: usize) -> bool {
+    let Some(&(d, i)) = matches.first() else { return false };
+    let (i, j) = (i as i64, i as i64 + d);
+    let (mut lo_a, mut hi_a, mut lo_b, mut hi_b) = (i, i, j, j);
+    for &(d, i) in &matches[1..] {
+        let (i, j) = (i as i64, i as i64 + d);
+        (lo_a, hi_a, lo_b, hi_b) = (lo_a.min(i), hi_a.max(i), lo_b.min(j), hi_b.max(j));
+    }
+    let reaches = |lo: i64, hi: i64| (hi - lo) as usize + k >= min_passage;
+    reaches(lo_a, hi_a) && reaches(lo_b, hi_b)
 }
 
 /// The buffers of one alignment's steps: the matching positions, the runs they make and the
@@ -493,14 +526,12 @@ fn own_words(a: &Sequence, b: &Sequence, runs: &[Run], spans: &mut Vec<(usize, u
     (own_a, uncovered(b.words(), spans))
 }
 
-/// Maximal diagonal runs of equal shingles, ignoring shingles repeated more than
-/// `max_repeats` times in either document. A merge join of the two hash-sorted sequences
-/// ([`join::matches`]) gives the matching positions; sorting them by diagonal makes runs
-/// contiguous. The runs go to `steps.runs`; returns the number of hashes the two share.
-fn runs(a: &Sequence, b: &Sequence, max_repeats: usize, steps: &mut Steps) -> usize {
-    let Steps { matches, runs, .. } = steps;
+/// The matching positions `(j − i, i)` of equal shingles, to `steps.matches`, ignoring
+/// shingles repeated more than `max_repeats` times in either document: a merge join of the two
+/// hash-sorted sequences ([`join::matches`]). Returns the number of hashes the two share.
+fn join_matches(a: &Sequence, b: &Sequence, max_repeats: usize, steps: &mut Steps) -> usize {
+    let matches = &mut steps.matches;
     matches.clear();
-    runs.clear();
     let (ha, hb) = (&a.sorted[..], &b.sorted[..]);
     let shared = match (&a.order, &b.order) {
         (Positions::Short(pa), Positions::Short(pb)) => {
@@ -514,6 +545,14 @@ fn runs(a: &Sequence, b: &Sequence, max_repeats: usize, steps: &mut Steps) -> us
         }
         (Positions::Long(pa), Positions::Long(pb)) => join::matches((ha, pa), (hb, pb), max_repeats, matches),
     };
+    shared
+}
+
+/// Maximal diagonal runs of the matching positions in `steps.matches`, to `steps.runs` in the
+/// order of A: sorting the positions by diagonal makes each run contiguous.
+fn runs_of_matches(steps: &mut Steps) {
+    let Steps { matches, runs, .. } = steps;
+    runs.clear();
     matches.sort_unstable();
     let mut prev: Option<(i64, u32)> = None;
     for &(d, i) in matches.iter() {
@@ -524,7 +563,6 @@ fn runs(a: &Sequence, b: &Sequence, max_repeats: usize, steps: &mut Steps) -> us
         prev = Some((d, i));
     }
     runs.sort_unstable_by_key(|r| (r.i, r.j));
-    shared
 }
 
 /// Chains runs in A order: a run extends the chain whose end is closest before it, when the
@@ -713,6 +751,37 @@ mod tests {
                 let config = PassageConfig { max_repeats, ..cfg(5) };
                 proptest::prop_assert_eq!(align_counted(&sa, &sb, &config).1, shared);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Aligning only a pair that may share a passage gives what aligning every pair gives
+        /// for those that share one, and nothing for the others: texts that share a stretch of
+        /// any length, at any place, among words of their own and words of a small vocabulary
+        /// (so that matches also lie scattered), under any passage length.
+        #[test]
+        fn a_pair_set_aside_unaligned_shares_no_passage(
+            a in proptest::collection::vec(0u8..40, 0..120),
+            b in proptest::collection::vec(0u8..40, 0..120),
+            shared in proptest::collection::vec(0u8..40, 0..90),
+            at in (0usize..120, 0usize..120),
+            min_passage in 1usize..80,
+            max_gap in 0usize..8,
+        ) {
+            let word = |i: u8| if i < 8 { format!("w{i}") } else { format!("x{i}") };
+            let text = |own: &[u8], side: &str, at: usize| {
+                let mut ws: Vec<String> = own.iter().enumerate().map(|(n, &i)| {
+                    if i < 8 { word(i) } else { format!("{side}{n}") }
+                }).collect();
+                let at = at.min(ws.len());
+                ws.splice(at..at, shared.iter().map(|&i| word(i)));
+                ws.join(" ")
+            };
+            let (sa, sb) = (seq(&text(&a, "a", at.0)), seq(&text(&b, "b", at.1)));
+            let config = PassageConfig { min_passage, max_gap, ..PassageConfig::default() };
+            let (all, n) = align_counted(&sa, &sb, &config);
+            let expected = (!all.passages.is_empty()).then_some((all, n));
+            proptest::prop_assert_eq!(align_if_passage(&sa, &sb, &config), expected);
         }
     }
 

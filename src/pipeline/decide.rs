@@ -65,10 +65,12 @@ pub fn decide(
     params: &PassageParams,
     rules: &RelationConfig,
 ) -> Option<Decided> {
-    let (alignment, shared) = overlap::align_counted(x.sequence, y.sequence, &params.rule);
+    let (alignment, shared) = match verified {
+        Some(_) => overlap::align_counted(x.sequence, y.sequence, &params.rule),
+        None => overlap::align_if_passage(x.sequence, y.sequence, &params.rule)?,
+    };
     let scores = match verified {
         Some(s) => s,
-        None if alignment.passages.is_empty() => return None,
         None => match (x.set, y.set) {
             (Some(a), Some(b)) => verify::score(a, b),
             _ => {
