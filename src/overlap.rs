@@ -533,7 +533,7 @@ fn join_matches(a: &Sequence, b: &Sequence, max_repeats: usize, steps: &mut Step
     let matches = &mut steps.matches;
     matches.clear();
     let (ha, hb) = (&a.sorted[..], &b.sorted[..]);
-    let shared = match (&a.order, &b.order) {
+    match (&a.order, &b.order) {
         (Positions::Short(pa), Positions::Short(pb)) => {
             join::matches((ha, pa), (hb, pb), max_repeats, matches)
         }
@@ -544,8 +544,7 @@ fn join_matches(a: &Sequence, b: &Sequence, max_repeats: usize, steps: &mut Step
             join::matches((ha, pa), (hb, pb), max_repeats, matches)
         }
         (Positions::Long(pa), Positions::Long(pb)) => join::matches((ha, pa), (hb, pb), max_repeats, matches),
-    };
-    shared
+    }
 }
 
 /// Maximal diagonal runs of the matching positions in `steps.matches`, to `steps.runs` in the
