@@ -279,9 +279,9 @@ pub fn relate(
     if let Some(stored) = &mut stored {
         stored.finish().map_err(|e| kept(&dir, e))?;
     }
-    // With the pairs in the file, the fingerprint postings that proposed them are let go (on
-    // the generated million, 349 MB the rows' sequences then have to themselves); without
-    // one, each row makes its pairs from them again.
+    // With the pairs in the file, the fingerprint postings that proposed them are let go before
+    // any sequence is made (349 MB on the generated million); without a file, each row makes
+    // its pairs from them again.
     let proposed = stored.is_none().then_some(proposed);
     let again = |i: usize| -> Vec<Pair> {
         let proposed = proposed.as_ref().expect("pairs are made again only when none were stored");
