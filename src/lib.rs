@@ -42,6 +42,7 @@ pub mod normalize;
 pub mod overlap;
 pub mod packed;
 pub mod pipeline;
+pub mod prefetch;
 pub mod relation;
 pub mod report;
 pub mod shingle;

@@ -122,6 +122,17 @@ impl Sequence {
         set
     }
 
+    /// Asks for what aligning reads of the sequence first: the start of its sorted hashes and
+    /// of their positions (the rest follows in order, which the processor streams by itself).
+    pub fn ask_ahead(&self) {
+        crate::prefetch::prefetch(self.sorted.as_ptr());
+        crate::prefetch::prefetch(self.sorted.as_ptr().wrapping_add(8));
+        match &self.order {
+            Positions::Short(p) => crate::prefetch::prefetch(p.as_ptr()),
+            Positions::Long(p) => crate::prefetch::prefetch(p.as_ptr()),
+        }
+    }
+
     /// The sizes of the shingle sets of `self` and `other` and of their intersection: what
     /// [`Sequence::shingle_set`] of each would give, counted without making the sets.
     pub fn set_counts(&self, other: &Sequence) -> (usize, usize, usize) {

@@ -14,6 +14,7 @@
 //! `max_df` pairs per posting, so the stage stays linear in corpus size.
 
 use super::Pair;
+use crate::prefetch::prefetch;
 
 /// Default winnowing window: with word 5-grams, every shared run of 12 or more words is
 /// guaranteed to share a fingerprint.
@@ -125,7 +126,7 @@ impl DocFrequency {
         // so that their waits overlap. The frequencies are those of [`DocFrequency::get`].
         let prefix = |j: u32| (hashes[j as usize] >> (64 - self.bits)) as usize;
         for &(j, _) in &out {
-            prefetch(&self.start[prefix(j)]);
+            prefetch::<u32>(&self.start[prefix(j)]);
         }
         let ranges: Vec<(u32, u32)> = out
             .iter()
@@ -133,7 +134,7 @@ impl DocFrequency {
                 let p = prefix(j);
                 let (lo, hi) = (self.start[p], self.start[p + 1]);
                 if lo < hi {
-                    prefetch(&self.table[lo as usize]);
+                    prefetch::<(u64, u32)>(&self.table[lo as usize]);
                 }
                 (lo, hi)
             })
@@ -145,20 +146,6 @@ impl DocFrequency {
         }
         out
     }
-}
-
-/// Asks for the cache line holding `x` ahead of reading it (nothing elsewhere than x86-64).
-#[inline(always)]
-fn prefetch<T>(x: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: prefetching reads nothing and never faults; `x` is a valid reference anyway.
-    #[allow(unused_unsafe)]
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = x;
 }
 
 /// The family size of a passage: the 75th percentile of the document frequencies of the

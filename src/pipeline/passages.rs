@@ -389,12 +389,14 @@ pub fn relate(
                 let set = (!by_words).then_some(shared[d as usize].shingles.as_slice());
                 Some(Side { sequence: sequence_of(d)?, set, fps: &fps[d as usize], df })
             };
-            let decided: Vec<Decided> = batch
-                .par_iter()
-                .filter_map(|&(a, b)| {
+            let decided: Vec<Decided> = decided_ahead(
+                &batch,
+                |&p| p,
+                &held,
+                |&(a, b)| {
                     decide((a, b), (side(a)?, side(b)?), verified.get(&(a, b)).copied(), &params, &rules)
-                })
-                .collect();
+                },
+            );
             drop(made);
             for d in decided {
                 if let Some((k, p)) = absorbed.absorb(d, &rank) {
@@ -434,9 +436,12 @@ pub fn relate(
             let by_second = second_order(&pairs, &rank);
             let mut decided: Vec<(u32, Decided)> = Vec::new();
             for batch in by_second.chunks(ALIGN_BATCH) {
-                decided.par_extend(
-                    batch.par_iter().filter_map(|&(_, k)| Some((k, decide_one(&pairs[k as usize])?))),
-                );
+                decided.extend(decided_ahead(
+                    batch,
+                    |&(_, k)| pairs[k as usize],
+                    &held,
+                    |&(_, k)| Some((k, decide_one(&pairs[k as usize])?)),
+                ));
                 done += batch.len() as u64;
                 progress.set(done);
             }
@@ -473,6 +478,40 @@ pub fn relate(
     }
     let (links, counts, held) = absorbed.conclude(stars, &rank, config.prune_composites, &params, &rules);
     Ok((links, counts, held))
+}
+
+/// Consecutive pairs a thread decides one after another, asking ahead for the next ones'
+/// sequences ([`decided_ahead`]).
+const AHEAD_RUN: usize = 256;
+
+/// `decide` of every item (a pair, `pair_of` it), in parallel, in their order. Each thread takes
+/// a run of consecutive items and, while it decides one, asks ahead for what deciding the next
+/// three reads first of the sequences `held` (the slot of each document's sequence three items
+/// ahead, the sequence two ahead, its hashes one ahead: [`Sequences::ask_ahead`]). The pairs of
+/// a block lie anywhere in its row, and aligning one waited for memory at each of those steps
+/// before it could compare a hash.
+fn decided_ahead<T: Sync, R: Send>(
+    items: &[T],
+    pair_of: impl Fn(&T) -> Pair + Sync,
+    held: &Sequences,
+    decide: impl Fn(&T) -> Option<R> + Sync,
+) -> Vec<R> {
+    let (pair_of, decide) = (&pair_of, &decide);
+    items
+        .par_chunks(AHEAD_RUN)
+        .flat_map_iter(|run| {
+            (0..run.len()).filter_map(move |n| {
+                for (step, m) in [(0u8, n + 3), (1, n + 2), (2, n + 1)] {
+                    if let Some(t) = run.get(m) {
+                        let (a, b) = pair_of(t);
+                        held.ask_ahead(step, a);
+                        held.ask_ahead(step, b);
+                    }
+                }
+                decide(&run[n])
+            })
+        })
+        .collect()
 }
 
 /// The rows of blocks [`relate`] aligns one after another: consecutive blocks whose documents'
@@ -662,6 +701,21 @@ mod tests {
         assert_eq!(aligned, expected.len());
         assert_eq!(got.len(), expected.len());
         assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn pairs_decided_ahead_are_decided_once_each_in_their_order() {
+        // Held and missing sequences, documents past the slots, runs of every length.
+        let held = Sequences {
+            of: (0..100).map(|d| (d % 3 == 0).then(|| Box::new(Sequence::default()))).collect(),
+            leave_sets: false,
+        };
+        for n in [0u32, 1, 2, 3, 255, 256, 257, 1000] {
+            let items: Vec<Pair> = (0..n).map(|i| (i % 120, (i * 7) % 110)).collect();
+            let got = decided_ahead(&items, |&p| p, &held, |&(a, b)| (a % 2 == 0).then_some((a, b)));
+            let want: Vec<Pair> = items.iter().copied().filter(|&(a, _)| a % 2 == 0).collect();
+            assert_eq!(got, want, "{n} pairs");
+        }
     }
 
     #[test]

@@ -63,6 +63,19 @@ impl Sequences {
         Ok(())
     }
 
+    /// Asks ahead for what aligning a pair of document `d` reads first, in three steps, each
+    /// reading what the one before brought into cache: its slot (`step` 0), the sequence the
+    /// slot points to (1), the start of the sequence's hashes and positions (2).
+    pub(super) fn ask_ahead(&self, step: u8, d: u32) {
+        let d = d as usize;
+        match (step, self.of.get(d)) {
+            (0, _) => crate::prefetch::prefetch(self.of.as_ptr().wrapping_add(d)),
+            (1, Some(Some(s))) => crate::prefetch::prefetch::<Sequence>(&**s),
+            (_, Some(Some(s))) => s.ask_ahead(),
+            _ => {}
+        }
+    }
+
     /// Lets the sequences of `ds` go, each leaving its shingle set behind when asked,
     /// and their fingerprints with them. Every pair of `ds` is decided.
     pub(super) fn let_go(&mut self, ds: &[u32], docs: &mut [Doc], fps: &mut [FingerprintsOnce]) {
