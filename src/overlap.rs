@@ -13,6 +13,7 @@
 //! overlap each other on either side.
 
 use crate::normalize::Normalized;
+use crate::prefetch::prefetch;
 use serde::Serialize;
 
 mod join;
@@ -125,11 +126,11 @@ impl Sequence {
     /// Asks for what aligning reads of the sequence first: the start of its sorted hashes and
     /// of their positions (the rest follows in order, which the processor streams by itself).
     pub fn ask_ahead(&self) {
-        crate::prefetch::prefetch(self.sorted.as_ptr());
-        crate::prefetch::prefetch(self.sorted.as_ptr().wrapping_add(8));
+        prefetch(self.sorted.as_ptr());
+        prefetch(self.sorted.as_ptr().wrapping_add(8));
         match &self.order {
-            Positions::Short(p) => crate::prefetch::prefetch(p.as_ptr()),
-            Positions::Long(p) => crate::prefetch::prefetch(p.as_ptr()),
+            Positions::Short(p) => prefetch(p.as_ptr()),
+            Positions::Long(p) => prefetch(p.as_ptr()),
         }
     }
 

@@ -94,7 +94,7 @@ impl DocFrequency {
         let buckets = 1usize << bits;
         let mut start = vec![0u32; buckets + 1];
         for &(h, _) in &table {
-            start[(h >> (64 - bits)) as usize + 1] += 1;
+            start[prefix(h, bits) + 1] += 1;
         }
         for p in 0..buckets {
             start[p + 1] += start[p];
@@ -107,8 +107,17 @@ impl DocFrequency {
         if self.table.is_empty() {
             return 1;
         }
-        let p = (h >> (64 - self.bits)) as usize;
-        let run = &self.table[self.start[p] as usize..self.start[p + 1] as usize];
+        self.within(self.range(prefix(h, self.bits)), h)
+    }
+
+    /// The entries `lo..hi` whose hashes have prefix `p`.
+    fn range(&self, p: usize) -> (u32, u32) {
+        (self.start[p], self.start[p + 1])
+    }
+
+    /// The frequency of `h` among the entries `lo..hi` (those of its prefix).
+    fn within(&self, (lo, hi): (u32, u32), h: u64) -> u32 {
+        let run = &self.table[lo as usize..hi as usize];
         run.binary_search_by_key(&h, |&(k, _)| k).map_or(1, |i| run[i].1)
     }
 
@@ -124,28 +133,30 @@ impl DocFrequency {
         // its entries), and one after another each waits for memory twice. A document's
         // look-ups are independent: every line is asked for before any is read, a step ahead,
         // so that their waits overlap. The frequencies are those of [`DocFrequency::get`].
-        let prefix = |j: u32| (hashes[j as usize] >> (64 - self.bits)) as usize;
+        let prefix_of = |j: u32| prefix(hashes[j as usize], self.bits);
         for &(j, _) in &out {
-            prefetch::<u32>(&self.start[prefix(j)]);
+            prefetch(&self.start[prefix_of(j)]);
         }
         let ranges: Vec<(u32, u32)> = out
             .iter()
             .map(|&(j, _)| {
-                let p = prefix(j);
-                let (lo, hi) = (self.start[p], self.start[p + 1]);
+                let (lo, hi) = self.range(prefix_of(j));
                 if lo < hi {
-                    prefetch::<(u64, u32)>(&self.table[lo as usize]);
+                    prefetch(&self.table[lo as usize]);
                 }
                 (lo, hi)
             })
             .collect();
-        for ((j, df), (lo, hi)) in out.iter_mut().zip(ranges) {
-            let h = hashes[*j as usize];
-            let run = &self.table[lo as usize..hi as usize];
-            *df = run.binary_search_by_key(&h, |&(k, _)| k).map_or(1, |i| run[i].1);
+        for ((j, df), range) in out.iter_mut().zip(ranges) {
+            *df = self.within(range, hashes[*j as usize]);
         }
         out
     }
+}
+
+/// The top `bits` bits of hash `h`, by which [`DocFrequency`] finds its entries.
+fn prefix(h: u64, bits: u32) -> usize {
+    (h >> (64 - bits)) as usize
 }
 
 /// The family size of a passage: the 75th percentile of the document frequencies of the

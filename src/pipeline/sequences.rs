@@ -6,6 +6,7 @@ use super::decide::FingerprintsOnce;
 use super::{sequence, Doc, Docs, RunError, TextSpill};
 use crate::config::Config;
 use crate::overlap::Sequence;
+use crate::prefetch::prefetch;
 use rayon::prelude::*;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -69,8 +70,8 @@ impl Sequences {
     pub(super) fn ask_ahead(&self, step: u8, d: u32) {
         let d = d as usize;
         match (step, self.of.get(d)) {
-            (0, _) => crate::prefetch::prefetch(self.of.as_ptr().wrapping_add(d)),
-            (1, Some(Some(s))) => crate::prefetch::prefetch::<Sequence>(&**s),
+            (0, _) => prefetch(self.of.as_ptr().wrapping_add(d)),
+            (1, Some(Some(s))) => prefetch::<Sequence>(&**s),
             (_, Some(Some(s))) => s.ask_ahead(),
             _ => {}
         }
