@@ -34,45 +34,21 @@ fn wide() -> bool {
     }
 }
 
+/// One side of a join: hashes in increasing order, and the position of each.
+type Side<'a, P> = (&'a [u64], &'a [P]);
+
 /// The join, with (`WIDE`) or without blocks of four.
 #[inline(always)]
 fn join<const WIDE: bool, PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
-    (ha, pa): (&[u64], &[PA]),
-    (hb, pb): (&[u64], &[PB]),
+    a: Side<PA>,
+    b: Side<PB>,
     max_repeats: usize,
     matches: &mut Vec<(i64, u32)>,
 ) -> usize {
-    let (mut x, mut y, mut shared) = (0, 0, 0);
-    // Takes the equal hash at `x` of A and `y` of B (each the first of its run): its matches,
-    // unless a side holds it more than `max_repeats` times. Returns where its runs end.
-    let mut take = |x: usize, y: usize| -> (usize, usize) {
-        let h = ha[x];
-        shared += 1;
-        let xe = x + ha[x..].iter().take_while(|&&e| e == h).count();
-        let ye = y + hb[y..].iter().take_while(|&&e| e == h).count();
-        if xe - x <= max_repeats && ye - y <= max_repeats {
-            for &i in &pa[x..xe] {
-                let i: u32 = i.into();
-                for &j in &pb[y..ye] {
-                    matches.push((j.into() as i64 - i as i64, i));
-                }
-            }
-        }
-        (xe, ye)
-    };
-    if WIDE {
-        // The wide step stops at the next equal hash, or where a side has fewer than four
-        // hashes left; the scalar join below finishes from there.
-        loop {
-            match apart(ha, hb, x, y) {
-                Equal::At(xm, ym) => (x, y) = take(xm, ym),
-                Equal::Near(xn, yn) => {
-                    (x, y) = (xn, yn);
-                    break;
-                }
-            }
-        }
-    }
+    // The wide step goes as far as a side has four hashes left; the scalar join below
+    // finishes from there.
+    let (mut x, mut y, mut shared) = if WIDE { wide_part(a, b, max_repeats, matches) } else { (0, 0, 0) };
+    let ((ha, _), (hb, _)) = (a, b);
     while x < ha.len() && y < hb.len() {
         let (h, g) = (ha[x], hb[y]);
         if h != g {
@@ -81,45 +57,78 @@ fn join<const WIDE: bool, PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
             x += usize::from(h < g);
             y += usize::from(g < h);
         } else {
-            (x, y) = take(x, y);
+            (x, y) = take(a, b, (x, y), max_repeats, matches);
+            shared += 1;
         }
     }
     shared
 }
 
-/// Where the wide step stopped.
-enum Equal {
-    /// At the first hash the two sides share from where it started: `ha[x] == hb[y]`, each
-    /// the first of its run of that hash.
-    At(usize, usize),
-    /// Short of the end of a side (fewer than four hashes left), with no equal hash passed.
-    Near(usize, usize),
+/// Takes the equal hash at `x` of A and `y` of B (each the first of its run): its matches,
+/// unless a side holds it more than `max_repeats` times. Returns where its runs end.
+#[inline(always)]
+fn take<PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
+    (ha, pa): Side<PA>,
+    (hb, pb): Side<PB>,
+    (x, y): (usize, usize),
+    max_repeats: usize,
+    matches: &mut Vec<(i64, u32)>,
+) -> (usize, usize) {
+    let h = ha[x];
+    let xe = x + ha[x..].iter().take_while(|&&e| e == h).count();
+    let ye = y + hb[y..].iter().take_while(|&&e| e == h).count();
+    if xe - x <= max_repeats && ye - y <= max_repeats {
+        for &i in &pa[x..xe] {
+            let i: u32 = i.into();
+            for &j in &pb[y..ye] {
+                matches.push((j.into() as i64 - i as i64, i));
+            }
+        }
+    }
+    (xe, ye)
+}
+
+/// The join in blocks of four hashes, as far as a side has four left: where it stopped in A
+/// and in B, and the number of distinct hashes shared before.
+#[inline(always)]
+fn wide_part<PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
+    a: Side<PA>,
+    b: Side<PB>,
+    max_repeats: usize,
+    matches: &mut Vec<(i64, u32)>,
+) -> (usize, usize, usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: only reached where `wide()` holds, so the processor has AVX2 (`matches` and
+        // the tests check it before the wide join).
+        unsafe { join_avx2(a, b, max_repeats, matches) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (a, b, max_repeats, matches);
+        (0, 0, 0)
+    }
 }
 
 /// Steps `x` and `y` on by blocks of four hashes while the blocks `ha[x..x + 4]` and
 /// `hb[y..y + 4]` share none, advancing the block whose last hash is smaller (no hash of it can
 /// equal any hash of the other side from `y` on, which are all larger). At blocks that share a
-/// hash, stops at the smallest shared one: the first lane of A's block that equals a lane of
-/// B's, and the first lane of B's block that equals it (the hashes before them in either block
-/// are smaller and equal nothing on the other side).
-#[inline(always)]
-fn apart(ha: &[u64], hb: &[u64], x: usize, y: usize) -> Equal {
-    #[cfg(target_arch = "x86_64")]
-    {
-        // SAFETY: only reached where `wide()` holds, so the processor has AVX2 (`matches` and
-        // the tests check it before the wide join).
-        unsafe { apart_avx2(ha, hb, x, y) }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        Equal::Near(x, y)
-    }
-}
-
+/// hash, takes the smallest shared one ([`take`]): the first lane of A's block that equals a
+/// lane of B's, and the first lane of B's block that equals it (the hashes before them in
+/// either block are smaller and equal nothing on the other side), and goes on from the ends of
+/// their runs. The whole step is one function, taking included: the equal hashes, a few dozen
+/// in a typical pair, each cost a call and a return to a step of its own.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn apart_avx2(ha: &[u64], hb: &[u64], mut x: usize, mut y: usize) -> Equal {
+unsafe fn join_avx2<PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
+    a: Side<PA>,
+    b: Side<PB>,
+    max_repeats: usize,
+    matches: &mut Vec<(i64, u32)>,
+) -> (usize, usize, usize) {
     use std::arch::x86_64::*;
+    let ((ha, _), (hb, _)) = (a, b);
+    let (mut x, mut y, mut shared) = (0, 0, 0);
     while x + 4 <= ha.len() && y + 4 <= hb.len() {
         // SAFETY: both blocks lie inside their slices (the loop's condition).
         let (va, vb) = unsafe {
@@ -132,24 +141,35 @@ unsafe fn apart_avx2(ha: &[u64], hb: &[u64], mut x: usize, mut y: usize) -> Equa
         let b1 = _mm256_permute4x64_epi64::<0b00_11_10_01>(vb);
         let b2 = _mm256_permute4x64_epi64::<0b01_00_11_10>(vb);
         let b3 = _mm256_permute4x64_epi64::<0b10_01_00_11>(vb);
-        let equal = _mm256_or_si256(
-            _mm256_or_si256(_mm256_cmpeq_epi64(va, vb), _mm256_cmpeq_epi64(va, b1)),
-            _mm256_or_si256(_mm256_cmpeq_epi64(va, b2), _mm256_cmpeq_epi64(va, b3)),
+        let (e0, e1, e2, e3) = (
+            _mm256_cmpeq_epi64(va, vb),
+            _mm256_cmpeq_epi64(va, b1),
+            _mm256_cmpeq_epi64(va, b2),
+            _mm256_cmpeq_epi64(va, b3),
         );
+        let equal = _mm256_or_si256(_mm256_or_si256(e0, e1), _mm256_or_si256(e2, e3));
         // One bit per lane of A's block that equals some lane of B's.
         let lanes = _mm256_movemask_pd(_mm256_castsi256_pd(equal)) as u32;
         if lanes != 0 {
-            let xm = x + lanes.trailing_zeros() as usize;
-            let h = ha[xm];
-            let ym = y + hb[y..y + 4].iter().take_while(|&&g| g != h).count();
-            return Equal::At(xm, ym);
+            let lane = lanes.trailing_zeros();
+            // The lanes of B's block equal to A's lane `lane`: rotation `r` compared it with
+            // B's lane `lane + r` (mod 4). The first of them, without a branch on which.
+            let mut of_b = 0u32;
+            for (r, e) in [e0, e1, e2, e3].into_iter().enumerate() {
+                let hit = (_mm256_movemask_pd(_mm256_castsi256_pd(e)) as u32 >> lane) & 1;
+                of_b |= hit << ((lane + r as u32) & 3);
+            }
+            let (xm, ym) = (x + lane as usize, y + of_b.trailing_zeros() as usize);
+            (x, y) = take(a, b, (xm, ym), max_repeats, matches);
+            shared += 1;
+            continue;
         }
         // The two last hashes differ: both are in the blocks, which share none.
         let (last_a, last_b) = (ha[x + 3], hb[y + 3]);
         x += 4 * usize::from(last_a < last_b);
         y += 4 * usize::from(last_b < last_a);
     }
-    Equal::Near(x, y)
+    (x, y, shared)
 }
 
 #[cfg(test)]
