@@ -115,6 +115,61 @@ fn stages(c: &mut Criterion) {
             al.coverage_a
         })
     });
+    // Aligning many proposed pairs, as the passage stage does: 1,200 documents of four to six
+    // paragraphs of 15 to 60 words drawn from a pool of 600 (each in about ten documents),
+    // every pair sharing a paragraph aligned once. Most share one too short to report, as on
+    // the generated corpora of benches/gen; the count of pairs with a passage is checked
+    // against `align`, pair by pair.
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move |n: u64| {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % n
+    };
+    let paragraphs: Vec<String> = (0..600)
+        .map(|_| {
+            let words = 15 + next(46);
+            (0..words).map(|_| format!("w{}", next(20_000))).collect::<Vec<_>>().join(" ")
+        })
+        .collect();
+    let mut holding: Vec<Vec<u32>> = vec![Vec::new(); paragraphs.len()];
+    let docs: Vec<reprint::overlap::Sequence> = (0..1_200u32)
+        .map(|d| {
+            let picked: Vec<usize> =
+                (0..4 + next(3)).map(|_| next(paragraphs.len() as u64) as usize).collect();
+            for &p in &picked {
+                holding[p].push(d);
+            }
+            let text = picked.iter().map(|&p| paragraphs[p].as_str()).collect::<Vec<_>>().join(" ");
+            pipeline::sequence(&text, &config)
+        })
+        .collect();
+    let mut pairs: Vec<(u32, u32)> = holding
+        .iter()
+        .flat_map(|h| h.iter().flat_map(|&a| h.iter().filter(move |&&b| b > a).map(move |&b| (a, b))))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let rule = reprint::overlap::PassageConfig::default();
+    let with_passages = pairs
+        .iter()
+        .filter(|&&(a, b)| {
+            !reprint::overlap::align(&docs[a as usize], &docs[b as usize], &rule).passages.is_empty()
+        })
+        .count();
+    assert!(with_passages > 0 && with_passages < pairs.len() / 2, "{with_passages} of {}", pairs.len());
+    g.throughput(Throughput::Elements(pairs.len() as u64));
+    g.bench_function("align_if_passage_pairs_sharing_paragraphs", |b| {
+        b.iter(|| {
+            let found = pairs
+                .iter()
+                .filter(|&&(a, b)| {
+                    reprint::overlap::align_if_passage(&docs[a as usize], &docs[b as usize], &rule).is_some()
+                })
+                .count();
+            assert_eq!(found, with_passages);
+            found
+        })
+    });
     g.finish();
 
     // Clustering: 10,000 documents in 1,000 chains of 10 linked documents.
