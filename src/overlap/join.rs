@@ -75,6 +75,14 @@ fn take<PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
     matches: &mut Vec<(i64, u32)>,
 ) -> (usize, usize) {
     let h = ha[x];
+    // Most shared hashes are held once on either side.
+    if ha.get(x + 1) != Some(&h) && hb.get(y + 1) != Some(&h) {
+        if max_repeats >= 1 {
+            let (i, j): (u32, u32) = (pa[x].into(), pb[y].into());
+            matches.push((j as i64 - i as i64, i));
+        }
+        return (x + 1, y + 1);
+    }
     let xe = x + ha[x..].iter().take_while(|&&e| e == h).count();
     let ye = y + hb[y..].iter().take_while(|&&e| e == h).count();
     if xe - x <= max_repeats && ye - y <= max_repeats {
