@@ -71,6 +71,9 @@ pub struct Sequence {
     /// The shingle hashes in that order (`sorted[x]` is the hash at position `order[x]`): the
     /// join reads them one after another, never through the position.
     sorted: Vec<u64>,
+    /// Whether no hash occurs twice in `sorted` (most documents repeat no shingle): the join
+    /// of two such sequences needs no runs of equal hashes.
+    unique: bool,
 }
 
 impl Sequence {
@@ -88,8 +91,9 @@ impl Sequence {
     /// twice the size.
     fn from_pairs(tokens: Tokens, sorted: &[(u64, u32)], k: usize) -> Self {
         let order = Positions::new(sorted.iter().map(|&(_, i)| i), sorted.len());
-        let sorted = sorted.iter().map(|&(h, _)| h).collect();
-        Sequence { tokens, k, order, sorted }
+        let sorted: Vec<u64> = sorted.iter().map(|&(h, _)| h).collect();
+        let unique = sorted.windows(2).all(|w| w[0] != w[1]);
+        Sequence { tokens, k, order, sorted, unique }
     }
 
     /// The sequence of a document whose tokens' original byte ranges are `tokens` and whose
@@ -405,6 +409,8 @@ fn spread_over(matches: &[(i64, u32)], k: usize, min_passage: usize) -> bool {
 #[derive(Default)]
 struct Steps {
     matches: Vec<(i64, u32)>,
+    /// The join's matching indices, before they become positions ([`join::Join::pairs`]).
+    pairs: Vec<u64>,
     runs: Vec<Run>,
     covered: Vec<(usize, usize)>,
 }
@@ -416,6 +422,7 @@ const STEPS_KEPT: usize = 1 << 14;
 impl Steps {
     fn let_go_of_excess(&mut self) {
         self.matches.shrink_to(STEPS_KEPT);
+        self.pairs.shrink_to(STEPS_KEPT);
         self.runs.shrink_to(STEPS_KEPT);
         self.covered.shrink_to(STEPS_KEPT);
     }
@@ -540,22 +547,17 @@ fn own_words(a: &Sequence, b: &Sequence, runs: &[Run], spans: &mut Vec<(usize, u
 
 /// The matching positions `(j − i, i)` of equal shingles, to `steps.matches`, ignoring
 /// shingles repeated more than `max_repeats` times in either document: a merge join of the two
-/// hash-sorted sequences ([`join::matches`]). Returns the number of hashes the two share.
+/// hash-sorted sequences ([`join::Join::matches`]). Returns the number of hashes the two share.
 fn join_matches(a: &Sequence, b: &Sequence, max_repeats: usize, steps: &mut Steps) -> usize {
     let matches = &mut steps.matches;
     matches.clear();
     let (ha, hb) = (&a.sorted[..], &b.sorted[..]);
+    let join = join::Join { max_repeats, unique: a.unique && b.unique, pairs: &mut steps.pairs };
     match (&a.order, &b.order) {
-        (Positions::Short(pa), Positions::Short(pb)) => {
-            join::matches((ha, pa), (hb, pb), max_repeats, matches)
-        }
-        (Positions::Short(pa), Positions::Long(pb)) => {
-            join::matches((ha, pa), (hb, pb), max_repeats, matches)
-        }
-        (Positions::Long(pa), Positions::Short(pb)) => {
-            join::matches((ha, pa), (hb, pb), max_repeats, matches)
-        }
-        (Positions::Long(pa), Positions::Long(pb)) => join::matches((ha, pa), (hb, pb), max_repeats, matches),
+        (Positions::Short(pa), Positions::Short(pb)) => join.matches((ha, pa), (hb, pb), matches),
+        (Positions::Short(pa), Positions::Long(pb)) => join.matches((ha, pa), (hb, pb), matches),
+        (Positions::Long(pa), Positions::Short(pb)) => join.matches((ha, pa), (hb, pb), matches),
+        (Positions::Long(pa), Positions::Long(pb)) => join.matches((ha, pa), (hb, pb), matches),
     }
 }
 

@@ -3,22 +3,43 @@
 //! shingles, if any), so most of the join is stepping over hashes of one side only; on
 //! processors with AVX2 it steps over four of them at a time, comparing a block of four hashes
 //! of each side at once, and where two blocks share one goes straight to the smallest hash
-//! they share. Both ways give the same matches in the same order.
+//! they share. When neither side holds a hash twice (most documents repeat no shingle), the
+//! blocks' equal hashes are written out without a branch, whether a block pair shares none
+//! or several. All ways give the same matches in the same order.
 
-/// The matching positions of two sequences given as hashes in increasing order (`ha`, `hb`)
-/// with the position of each (`pa`, `pb`): `(j − i, i)` for every `i` of A and `j` of B with
-/// equal hashes, leaving out hashes that either side holds more than `max_repeats` times.
-/// Pushed to `matches` in hash order; returns the number of distinct hashes the sides share.
-pub(super) fn matches<PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
-    (ha, pa): (&[u64], &[PA]),
-    (hb, pb): (&[u64], &[PB]),
-    max_repeats: usize,
-    matches: &mut Vec<(i64, u32)>,
-) -> usize {
-    if wide() {
-        return join::<true, _, _>((ha, pa), (hb, pb), max_repeats, matches);
+/// How two sides are joined.
+pub(super) struct Join<'s> {
+    /// Hashes that either side holds more than this many times are left out.
+    pub max_repeats: usize,
+    /// Whether neither side holds a hash twice.
+    pub unique: bool,
+    /// Room for the indices `x | y << 32` of the equal hashes `ha[x] == hb[y]` the join of
+    /// unique sides finds, before they become positions.
+    pub pairs: &'s mut Vec<u64>,
+}
+
+impl Join<'_> {
+    /// The matching positions of two sequences given as hashes in increasing order (`ha`,
+    /// `hb`) with the position of each (`pa`, `pb`): `(j − i, i)` for every `i` of A and `j` of
+    /// B with equal hashes, leaving out hashes that either side holds more than `max_repeats`
+    /// times. Pushed to `matches` in hash order; returns the number of distinct hashes the
+    /// sides share.
+    pub(super) fn matches<PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
+        self,
+        a: Side<PA>,
+        b: Side<PB>,
+        matches: &mut Vec<(i64, u32)>,
+    ) -> usize {
+        if wide() {
+            // Indices are packed in 32 bits each; no sequence comes near that.
+            let fits = |s: &[u64]| s.len() < 1 << 32;
+            if self.unique && self.max_repeats > 0 && fits(a.0) && fits(b.0) {
+                return unique_join(a, b, self.max_repeats, self.pairs, matches);
+            }
+            return join::<true, _, _>(a, b, self.max_repeats, matches);
+        }
+        join::<false, _, _>(a, b, self.max_repeats, matches)
     }
-    join::<false, _, _>((ha, pa), (hb, pb), max_repeats, matches)
 }
 
 /// Whether the join may step in blocks of four here: x86-64 with AVX2 (checked at run time).
@@ -45,9 +66,52 @@ fn join<const WIDE: bool, PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
     max_repeats: usize,
     matches: &mut Vec<(i64, u32)>,
 ) -> usize {
-    // The wide step goes as far as a side has four hashes left; the scalar join below
-    // finishes from there.
-    let (mut x, mut y, mut shared) = if WIDE { wide_part(a, b, max_repeats, matches) } else { (0, 0, 0) };
+    // The wide step goes as far as a side has four hashes left; the scalar join finishes
+    // from there.
+    let from = if WIDE { wide_part(a, b, max_repeats, matches) } else { (0, 0, 0) };
+    finish(a, b, from, max_repeats, matches)
+}
+
+/// The join of sides that hold no hash twice, with AVX2: blocks of four without a branch on
+/// equal hashes ([`unique_avx2`]), then the scalar join from where they stopped.
+fn unique_join<PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
+    a: Side<PA>,
+    b: Side<PB>,
+    max_repeats: usize,
+    pairs: &mut Vec<u64>,
+    matches: &mut Vec<(i64, u32)>,
+) -> usize {
+    let ((ha, pa), (hb, pb)) = (a, b);
+    pairs.clear();
+    pairs.reserve(ha.len() + hb.len());
+    let (x, y) = unique_part(ha, hb, pairs);
+    positions_of(pairs, (pa, pb), matches);
+    finish(a, b, (x, y, pairs.len()), max_repeats, matches)
+}
+
+/// The matching positions `(j − i, i)` of the equal hashes at indices `x | y << 32`, pushed to
+/// `matches`.
+fn positions_of<PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
+    pairs: &[u64],
+    (pa, pb): (&[PA], &[PB]),
+    matches: &mut Vec<(i64, u32)>,
+) {
+    matches.reserve(pairs.len());
+    for &p in pairs {
+        let (i, j): (u32, u32) = (pa[p as u32 as usize].into(), pb[(p >> 32) as usize].into());
+        matches.push((j as i64 - i as i64, i));
+    }
+}
+
+/// The scalar join from `x` in A and `y` in B, with `shared` distinct hashes shared before.
+#[inline(always)]
+fn finish<PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
+    a: Side<PA>,
+    b: Side<PB>,
+    (mut x, mut y, mut shared): (usize, usize, usize),
+    max_repeats: usize,
+    matches: &mut Vec<(i64, u32)>,
+) -> usize {
     let ((ha, _), (hb, _)) = (a, b);
     while x < ha.len() && y < hb.len() {
         let (h, g) = (ha[x], hb[y]);
@@ -114,6 +178,25 @@ fn wide_part<PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
     }
 }
 
+/// The blocks of four of sides that hold no hash twice, as far as a side has four left: the
+/// indices of their equal hashes pushed to `pairs` (which must have room for as many entries
+/// as the two sides have hashes), and where it stopped in A and in B.
+#[inline(always)]
+fn unique_part(ha: &[u64], hb: &[u64], pairs: &mut Vec<u64>) -> (usize, usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        assert!(pairs.capacity() - pairs.len() >= ha.len() + hb.len());
+        // SAFETY: only reached where `wide()` holds, so the processor has AVX2; `pairs` has
+        // the room (asserted).
+        unsafe { unique_avx2(ha, hb, pairs) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (ha, hb, pairs);
+        (0, 0)
+    }
+}
+
 /// Steps `x` and `y` on by blocks of four hashes while the blocks `ha[x..x + 4]` and
 /// `hb[y..y + 4]` share none, advancing the block whose last hash is smaller (no hash of it can
 /// equal any hash of the other side from `y` on, which are all larger). At blocks that share a
@@ -168,12 +251,107 @@ unsafe fn join_avx2<PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
             shared += 1;
             continue;
         }
-        // The two last hashes differ: both are in the blocks, which share none.
-        let (last_a, last_b) = (ha[x + 3], hb[y + 3]);
+        // The two last hashes differ: both are in the blocks, which share none. Read again
+        // from memory, as in `unique_avx2`.
+        // SAFETY: both lie inside their slices (the loop's condition).
+        let (last_a, last_b) =
+            unsafe { (ha.as_ptr().add(x + 3).read_volatile(), hb.as_ptr().add(y + 3).read_volatile()) };
         x += 4 * usize::from(last_a < last_b);
         y += 4 * usize::from(last_b < last_a);
     }
     (x, y, shared)
+}
+
+/// For each set of lanes of a block (a 4-bit mask), the 32-bit lanes that move its 64-bit
+/// lanes, in order, to the front: a compress by `_mm256_permutevar8x32_epi32`.
+#[cfg(target_arch = "x86_64")]
+static COMPRESS: [[u32; 8]; 16] = {
+    let mut table = [[0u32; 8]; 16];
+    let mut mask = 0;
+    while mask < 16 {
+        let (mut to, mut lane) = (0, 0);
+        while lane < 4 {
+            if (mask >> lane) & 1 == 1 {
+                table[mask][2 * to] = 2 * lane as u32;
+                table[mask][2 * to + 1] = 2 * lane as u32 + 1;
+                to += 1;
+            }
+            lane += 1;
+        }
+        mask += 1;
+    }
+    table
+};
+
+/// Steps `x` and `y` on by blocks of four hashes of sides that hold no hash twice, each step
+/// comparing every hash of A's block with every hash of B's: each lane of A's block equals at
+/// most one of B's. The indices of the equal pairs are packed (`x | y << 32`), moved to the
+/// front and stored four at once, of which as many are kept as lanes were equal; the block
+/// whose last hash is smaller then moves on, or both when the last hashes are equal (no hash
+/// of that block can equal a hash beyond the other's). Every block pair is compared at most
+/// once and every equal pair of hashes lies in one that is, so each is found once, in
+/// increasing order.
+///
+/// # Safety
+///
+/// The processor has AVX2, and `pairs` has room for `ha.len() + hb.len()` more entries: each
+/// step moves at least one side on by four and stores four entries past those kept before,
+/// keeping at most four, so the last step stores below that bound.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn unique_avx2(ha: &[u64], hb: &[u64], pairs: &mut Vec<u64>) -> (usize, usize) {
+    use std::arch::x86_64::*;
+    let (mut x, mut y, mut n) = (0, 0, pairs.len());
+    let out = pairs.as_mut_ptr();
+    // Rotation `r` compares A's lane `l` with B's lane `(l + r) mod 4`: that lane's index, in
+    // the upper half where it is packed.
+    let of_b =
+        |r: i64| _mm256_setr_epi64x(r << 32, ((1 + r) & 3) << 32, ((2 + r) & 3) << 32, ((3 + r) & 3) << 32);
+    let (b0, b1, b2, b3) = (of_b(0), of_b(1), of_b(2), of_b(3));
+    let of_a = _mm256_setr_epi64x(0, 1, 2, 3);
+    // The number of lanes set in each 4-bit mask, four bits each.
+    const ONES: u64 = 0x4332_3221_3221_2110;
+    while x + 4 <= ha.len() && y + 4 <= hb.len() {
+        // SAFETY: both blocks lie inside their slices (the loop's condition).
+        let (va, vb) = unsafe {
+            (
+                _mm256_loadu_si256(ha.as_ptr().add(x) as *const __m256i),
+                _mm256_loadu_si256(hb.as_ptr().add(y) as *const __m256i),
+            )
+        };
+        let (e0, e1, e2, e3) = (
+            _mm256_cmpeq_epi64(va, vb),
+            _mm256_cmpeq_epi64(va, _mm256_permute4x64_epi64::<0b00_11_10_01>(vb)),
+            _mm256_cmpeq_epi64(va, _mm256_permute4x64_epi64::<0b01_00_11_10>(vb)),
+            _mm256_cmpeq_epi64(va, _mm256_permute4x64_epi64::<0b10_01_00_11>(vb)),
+        );
+        let equal = _mm256_or_si256(_mm256_or_si256(e0, e1), _mm256_or_si256(e2, e3));
+        let lanes = _mm256_movemask_pd(_mm256_castsi256_pd(equal)) as usize;
+        // B's lane equal to each of A's (at most one rotation hits), and both blocks' starts.
+        let lane_b = _mm256_or_si256(
+            _mm256_or_si256(_mm256_and_si256(e0, b0), _mm256_and_si256(e1, b1)),
+            _mm256_or_si256(_mm256_and_si256(e2, b2), _mm256_and_si256(e3, b3)),
+        );
+        let at = _mm256_set1_epi64x((x | y << 32) as i64);
+        let found = _mm256_add_epi64(at, _mm256_or_si256(of_a, lane_b));
+        // SAFETY: the table's rows are eight lanes; `out + n` has room for four (see the
+        // function's safety: `n` is at most four times the steps before this one).
+        unsafe {
+            let to_front = _mm256_loadu_si256(COMPRESS[lanes].as_ptr() as *const __m256i);
+            _mm256_storeu_si256(out.add(n) as *mut __m256i, _mm256_permutevar8x32_epi32(found, to_front));
+        }
+        n += ((ONES >> (4 * lanes)) & 0xf) as usize;
+        // The blocks' last hashes read again from memory, not taken out of the blocks: a load
+        // is the shorter way to the next step's start, on which every step waits.
+        // SAFETY: both lie inside their slices (the loop's condition).
+        let (last_a, last_b) =
+            unsafe { (ha.as_ptr().add(x + 3).read_volatile(), hb.as_ptr().add(y + 3).read_volatile()) };
+        x += 4 * usize::from(last_a <= last_b);
+        y += 4 * usize::from(last_b <= last_a);
+    }
+    // SAFETY: entries up to `n` were stored above (or were there before).
+    unsafe { pairs.set_len(n) };
+    (x, y)
 }
 
 #[cfg(test)]
@@ -211,6 +389,18 @@ mod tests {
         (run(false), wide().then(|| run(true)))
     }
 
+    /// The join of sides that hold no hash twice, where this processor can run it and the
+    /// sides are such.
+    fn unique(a: &(Vec<u64>, Vec<u32>), b: &(Vec<u64>, Vec<u32>), max_repeats: usize) -> Option<Joined> {
+        let once = |s: &[u64]| s.windows(2).all(|w| w[0] != w[1]);
+        (wide() && once(&a.0) && once(&b.0) && max_repeats > 0).then(|| {
+            let (mut m, mut pairs) = (Vec::new(), Vec::new());
+            let shared =
+                unique_join((&a.0[..], &a.1[..]), (&b.0[..], &b.1[..]), max_repeats, &mut pairs, &mut m);
+            (m, shared)
+        })
+    }
+
     #[test]
     fn blocks_that_share_nothing_are_stepped_over_and_matches_found_at_every_offset() {
         // One equal hash (1000) at each offset of sides of 13 that otherwise share nothing:
@@ -226,6 +416,9 @@ mod tests {
                 assert_eq!(narrow.1, 1, "{at_a} {at_b}");
                 if let Some(wide) = wide {
                     assert_eq!(narrow, wide, "{at_a} {at_b}");
+                }
+                if let Some(unique) = unique(&a, &b, 8) {
+                    assert_eq!(narrow, unique, "{at_a} {at_b}");
                 }
             }
         }
@@ -245,6 +438,24 @@ mod tests {
             let b = side(b);
             if let (narrow, Some(wide)) = both(&a, &b, max_repeats) {
                 proptest::prop_assert_eq!(narrow, wide);
+            }
+        }
+
+        /// On sides that hold no hash twice, the join without branches on equal hashes gives
+        /// the matches and the count of the join one hash at a time, whether blocks share none,
+        /// one or all of their hashes.
+        #[test]
+        fn the_join_of_unique_sides_matches_the_narrow_one(
+            a in proptest::collection::btree_set(0u64..160, 0..120),
+            b in proptest::collection::btree_set(0u64..160, 0..120),
+            spread in 1u64..3,
+            max_repeats in 1usize..4,
+        ) {
+            let a = side(a.into_iter().map(|h| h * spread).collect());
+            let b = side(b.into_iter().collect());
+            let narrow = both(&a, &b, max_repeats).0;
+            if let Some(unique) = unique(&a, &b, max_repeats) {
+                proptest::prop_assert_eq!(narrow, unique);
             }
         }
 
