@@ -17,7 +17,10 @@ use crate::prefetch::prefetch;
 use serde::Serialize;
 
 mod join;
+mod positions;
 mod tokens;
+
+use positions::Positions;
 
 pub use tokens::Tokens;
 
@@ -184,40 +187,6 @@ impl Sequence {
     fn token_range(&self, i0: usize, i1: usize) -> (usize, usize) {
         let last = (i1 - 1 + self.k).min(self.tokens.len());
         (i0, last)
-    }
-}
-
-/// Shingle positions in a sequence's join order: two bytes each for a document of at most
-/// 65,536 shingles (nearly every one), four beyond. The sequences of every document still to be
-/// aligned are held at once, and the positions were a third of their size per shingle.
-#[derive(Debug, Clone, PartialEq)]
-enum Positions {
-    Short(Vec<u16>),
-    Long(Vec<u32>),
-}
-
-impl Default for Positions {
-    fn default() -> Self {
-        Positions::Short(Vec::new())
-    }
-}
-
-impl Positions {
-    /// The `n` positions `order` gives, each below `n`.
-    fn new(order: impl Iterator<Item = u32>, n: usize) -> Positions {
-        if n <= 1 << 16 {
-            Positions::Short(order.map(|i| i as u16).collect())
-        } else {
-            Positions::Long(order.collect())
-        }
-    }
-
-    /// The position at `x` in join order.
-    fn get(&self, x: usize) -> u32 {
-        match self {
-            Positions::Short(p) => u32::from(p[x]),
-            Positions::Long(p) => p[x],
-        }
     }
 }
 

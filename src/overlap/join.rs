@@ -197,6 +197,43 @@ fn unique_part(ha: &[u64], hb: &[u64], pairs: &mut Vec<u64>) -> (usize, usize) {
     }
 }
 
+/// The blocks `ha[x..x + 4]` and `hb[y..y + 4]` compared, every hash of A's with every hash of
+/// B's: `e[r]` compares A's lane `l` with B's lane `(l + r) mod 4` (B's block and its three
+/// rotations); one bit per lane of A's block that equals some lane of B's; and the blocks'
+/// last hashes, read again from memory rather than taken out of the blocks (a load is the
+/// shorter way to the next step's start, on which every step waits).
+///
+/// # Safety
+///
+/// The processor has AVX2, and both blocks lie inside their slices.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn compare(
+    ha: &[u64],
+    hb: &[u64],
+    x: usize,
+    y: usize,
+) -> ([std::arch::x86_64::__m256i; 4], u32, (u64, u64)) {
+    use std::arch::x86_64::*;
+    // SAFETY: both blocks lie inside their slices (the caller's promise).
+    let (va, vb, last) = unsafe {
+        (
+            _mm256_loadu_si256(ha.as_ptr().add(x) as *const __m256i),
+            _mm256_loadu_si256(hb.as_ptr().add(y) as *const __m256i),
+            (ha.as_ptr().add(x + 3).read_volatile(), hb.as_ptr().add(y + 3).read_volatile()),
+        )
+    };
+    let e = [
+        _mm256_cmpeq_epi64(va, vb),
+        _mm256_cmpeq_epi64(va, _mm256_permute4x64_epi64::<0b00_11_10_01>(vb)),
+        _mm256_cmpeq_epi64(va, _mm256_permute4x64_epi64::<0b01_00_11_10>(vb)),
+        _mm256_cmpeq_epi64(va, _mm256_permute4x64_epi64::<0b10_01_00_11>(vb)),
+    ];
+    let equal = _mm256_or_si256(_mm256_or_si256(e[0], e[1]), _mm256_or_si256(e[2], e[3]));
+    (e, _mm256_movemask_pd(_mm256_castsi256_pd(equal)) as u32, last)
+}
+
 /// Steps `x` and `y` on by blocks of four hashes while the blocks `ha[x..x + 4]` and
 /// `hb[y..y + 4]` share none, advancing the block whose last hash is smaller (no hash of it can
 /// equal any hash of the other side from `y` on, which are all larger). At blocks that share a
@@ -218,31 +255,13 @@ unsafe fn join_avx2<PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
     let (mut x, mut y, mut shared) = (0, 0, 0);
     while x + 4 <= ha.len() && y + 4 <= hb.len() {
         // SAFETY: both blocks lie inside their slices (the loop's condition).
-        let (va, vb) = unsafe {
-            (
-                _mm256_loadu_si256(ha.as_ptr().add(x) as *const __m256i),
-                _mm256_loadu_si256(hb.as_ptr().add(y) as *const __m256i),
-            )
-        };
-        // Every hash of A's block against every hash of B's: B's block and its three rotations.
-        let b1 = _mm256_permute4x64_epi64::<0b00_11_10_01>(vb);
-        let b2 = _mm256_permute4x64_epi64::<0b01_00_11_10>(vb);
-        let b3 = _mm256_permute4x64_epi64::<0b10_01_00_11>(vb);
-        let (e0, e1, e2, e3) = (
-            _mm256_cmpeq_epi64(va, vb),
-            _mm256_cmpeq_epi64(va, b1),
-            _mm256_cmpeq_epi64(va, b2),
-            _mm256_cmpeq_epi64(va, b3),
-        );
-        let equal = _mm256_or_si256(_mm256_or_si256(e0, e1), _mm256_or_si256(e2, e3));
-        // One bit per lane of A's block that equals some lane of B's.
-        let lanes = _mm256_movemask_pd(_mm256_castsi256_pd(equal)) as u32;
+        let (equal, lanes, (last_a, last_b)) = unsafe { compare(ha, hb, x, y) };
         if lanes != 0 {
             let lane = lanes.trailing_zeros();
             // The lanes of B's block equal to A's lane `lane`: rotation `r` compared it with
             // B's lane `lane + r` (mod 4). The first of them, without a branch on which.
             let mut of_b = 0u32;
-            for (r, e) in [e0, e1, e2, e3].into_iter().enumerate() {
+            for (r, e) in equal.into_iter().enumerate() {
                 let hit = (_mm256_movemask_pd(_mm256_castsi256_pd(e)) as u32 >> lane) & 1;
                 of_b |= hit << ((lane + r as u32) & 3);
             }
@@ -251,11 +270,7 @@ unsafe fn join_avx2<PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
             shared += 1;
             continue;
         }
-        // The two last hashes differ: both are in the blocks, which share none. Read again
-        // from memory, as in `unique_avx2`.
-        // SAFETY: both lie inside their slices (the loop's condition).
-        let (last_a, last_b) =
-            unsafe { (ha.as_ptr().add(x + 3).read_volatile(), hb.as_ptr().add(y + 3).read_volatile()) };
+        // The two last hashes differ: both are in the blocks, which share none.
         x += 4 * usize::from(last_a < last_b);
         y += 4 * usize::from(last_b < last_a);
     }
@@ -313,20 +328,8 @@ unsafe fn unique_avx2(ha: &[u64], hb: &[u64], pairs: &mut Vec<u64>) -> (usize, u
     const ONES: u64 = 0x4332_3221_3221_2110;
     while x + 4 <= ha.len() && y + 4 <= hb.len() {
         // SAFETY: both blocks lie inside their slices (the loop's condition).
-        let (va, vb) = unsafe {
-            (
-                _mm256_loadu_si256(ha.as_ptr().add(x) as *const __m256i),
-                _mm256_loadu_si256(hb.as_ptr().add(y) as *const __m256i),
-            )
-        };
-        let (e0, e1, e2, e3) = (
-            _mm256_cmpeq_epi64(va, vb),
-            _mm256_cmpeq_epi64(va, _mm256_permute4x64_epi64::<0b00_11_10_01>(vb)),
-            _mm256_cmpeq_epi64(va, _mm256_permute4x64_epi64::<0b01_00_11_10>(vb)),
-            _mm256_cmpeq_epi64(va, _mm256_permute4x64_epi64::<0b10_01_00_11>(vb)),
-        );
-        let equal = _mm256_or_si256(_mm256_or_si256(e0, e1), _mm256_or_si256(e2, e3));
-        let lanes = _mm256_movemask_pd(_mm256_castsi256_pd(equal)) as usize;
+        let ([e0, e1, e2, e3], lanes, (last_a, last_b)) = unsafe { compare(ha, hb, x, y) };
+        let lanes = lanes as usize;
         // B's lane equal to each of A's (at most one rotation hits), and both blocks' starts.
         let lane_b = _mm256_or_si256(
             _mm256_or_si256(_mm256_and_si256(e0, b0), _mm256_and_si256(e1, b1)),
@@ -341,11 +344,6 @@ unsafe fn unique_avx2(ha: &[u64], hb: &[u64], pairs: &mut Vec<u64>) -> (usize, u
             _mm256_storeu_si256(out.add(n) as *mut __m256i, _mm256_permutevar8x32_epi32(found, to_front));
         }
         n += ((ONES >> (4 * lanes)) & 0xf) as usize;
-        // The blocks' last hashes read again from memory, not taken out of the blocks: a load
-        // is the shorter way to the next step's start, on which every step waits.
-        // SAFETY: both lie inside their slices (the loop's condition).
-        let (last_a, last_b) =
-            unsafe { (ha.as_ptr().add(x + 3).read_volatile(), hb.as_ptr().add(y + 3).read_volatile()) };
         x += 4 * usize::from(last_a <= last_b);
         y += 4 * usize::from(last_b <= last_a);
     }
