@@ -321,8 +321,9 @@ fn query_stdin(args: QueryArgs, mut ix: Index, config: Config) -> Result<u8> {
             warn(&format!("reprint: <stdin>:{line_no}: skipped: {}\n", s.reason));
             any_skipped = true;
         }
+        let stdin: reprint::corpus::Source = "<stdin>".into();
         for d in &mut docs {
-            d.origin.source = "<stdin>".to_owned();
+            d.origin.source = stdin.clone();
             d.origin.line = Some(line_no);
         }
         answer(&args.index, &ix, docs, &args, &config, &["-".to_owned()])?;

@@ -13,7 +13,7 @@
 use super::lines::{without_bom, Hashing};
 use super::reader::{RecordStream, BATCH_BYTES, BATCH_LINES};
 use super::record::{parse_record, FieldTally, Fields};
-use super::{CorpusConfig, CorpusError, Record, Skipped};
+use super::{CorpusConfig, CorpusError, Record, Skipped, Source};
 use std::io::{self, BufRead};
 use std::sync::{Arc, Mutex};
 
@@ -320,6 +320,7 @@ impl RecordStream for ArraySource {
             return Ok(None);
         }
         let name = self.name.as_str();
+        let source = Source::from(name);
         let data = &data;
         let parsed: Vec<(Record, Fields)> = spans
             .into_par_iter()
@@ -334,7 +335,7 @@ impl RecordStream for ArraySource {
                 }
                 // The line given is never 1 for the byte-order mark's sake: the mark was before
                 // the bracket.
-                let (record, f) = parse_record(name, s.line.max(2), &data[s.start..s.end], config)?;
+                let (record, f) = parse_record(&source, s.line.max(2), &data[s.start..s.end], config)?;
                 let record = match record {
                     Record::Doc(mut d) => {
                         d.origin.line = Some(s.line);

@@ -262,12 +262,16 @@ impl Default for CorpusConfig {
     }
 }
 
+/// The name of an input file as documents hold it: shared, not copied for each document.
+pub type Source = std::sync::Arc<str>;
+
 /// Where a document came from: the input file and, for a record file, the 1-based line the
 /// record starts on (the row number for Parquet).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Origin {
-    /// The file the document was read from (`<stdin>` for standard input).
-    pub source: String,
+    /// The file the document was read from (`<stdin>` for standard input): one allocation
+    /// per input, shared by its documents.
+    pub source: Source,
     /// 1-based line number in a record file (a JSON Lines, JSON array or CSV/TSV input); the
     /// 1-based row number in a Parquet file.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -15,7 +15,7 @@ use super::arrow_json::{column_keys, write_row};
 use super::lines::Hashing;
 use super::reader::{RecordStream, BATCH_BYTES, BATCH_LINES};
 use super::record::{parse_record, FieldTally, Fields};
-use super::{CorpusConfig, CorpusError, Record, Skipped};
+use super::{CorpusConfig, CorpusError, Record, Skipped, Source};
 use arrow_array::RecordBatch;
 use arrow_schema::{DataType, SchemaRef};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
@@ -246,6 +246,7 @@ impl RecordStream for ParquetSource {
             let first = self.row + 1;
             self.row += batch.num_rows() as u64;
             let name = self.name.as_str();
+            let source = Source::from(name);
             let parsed: Vec<(Record, Option<Fields>)> = row_texts(&batch, config.max_doc_bytes)
                 .into_par_iter()
                 .enumerate()
@@ -269,7 +270,7 @@ impl RecordStream for ParquetSource {
                         ));
                     };
                     // The text is a JSON object, never blank: parse_record gives a record.
-                    match parse_record(name, row, &text, config) {
+                    match parse_record(&source, row, &text, config) {
                         Some((r, f)) => (r, Some(f)),
                         None => skip("empty row".to_owned()),
                     }

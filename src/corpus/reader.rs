@@ -541,6 +541,7 @@ fn read_lines(
         return Ok(None);
     }
     let name = name.as_str();
+    let source = super::Source::from(name);
     let data = &data;
     let parsed: Vec<(Record, Option<Fields>)> = spans
         .into_par_iter()
@@ -553,7 +554,7 @@ fn read_lines(
                     None,
                 ));
             }
-            parse_record(name, n, &data[start..end], config).map(|(r, f)| (r, Some(f)))
+            parse_record(&source, n, &data[start..end], config).map(|(r, f)| (r, Some(f)))
         })
         .collect();
     let mut records = Vec::with_capacity(parsed.len() + 1);
@@ -613,5 +614,27 @@ mod tests {
         assert!(matches!(Input::from_arg(&arg("missing")), Err(CorpusError::Open { .. })));
         assert!(matches!(Input::from_arg(&dir.path().display().to_string()), Ok(Input::Dir(_))));
         assert_eq!(Input::from_arg("-").unwrap(), Input::Stdin);
+    }
+
+    /// The documents of a batch of records name their input with one shared string, in every
+    /// format of records (a document of its own per text file has its own).
+    #[test]
+    fn documents_read_together_share_their_input_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let jsonl = "{\"id\": \"a\", \"text\": \"x\"}\n{\"id\": \"b\", \"text\": \"y\"}\n";
+        let files = [
+            ("r.jsonl", jsonl.to_owned()),
+            ("r.json", format!("[{}]", jsonl.trim_end().replace('\n', ", "))),
+            ("r.csv", "id,text\na,x\nb,y\n".to_owned()),
+        ];
+        for (name, body) in files {
+            let path = dir.path().join(name);
+            std::fs::write(&path, body).unwrap();
+            let input = Input::from_arg(&path.display().to_string()).unwrap();
+            let (docs, skipped) = super::super::read_all(vec![input], &CorpusConfig::default()).unwrap();
+            assert!(skipped.is_empty() && docs.len() == 2, "{name}");
+            assert_eq!(&*docs[0].origin.source, path.display().to_string(), "{name}");
+            assert!(Arc::ptr_eq(&docs[0].origin.source, &docs[1].origin.source), "{name}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! small auxiliary JSON Lines files (labels, labelled pairs).
 
 use super::lines::{open_lines, without_bom};
-use super::{CorpusConfig, CorpusError, Origin, RawDoc, Record, Skipped};
+use super::{CorpusConfig, CorpusError, Origin, RawDoc, Record, Skipped, Source};
 use serde_json::Value;
 use std::io::{BufRead, Read};
 use std::path::Path;
@@ -85,7 +85,7 @@ pub fn read_json_objects(path: &Path) -> Result<Vec<JsonLine>, CorpusError> {
 /// Parses one JSON line into a record; blank lines give nothing.
 #[cfg(test)]
 pub(super) fn parse_line(source: &str, line: u64, bytes: &[u8], config: &CorpusConfig) -> Option<Record> {
-    parse_record(source, line, bytes, config).map(|(r, _)| r)
+    parse_record(&Source::from(source), line, bytes, config).map(|(r, _)| r)
 }
 
 /// How many keys of an object lacking a field [`Fields`] keeps.
@@ -232,7 +232,7 @@ impl FieldTally {
 /// Parses one JSON line (or array element) into a record, with which of the named fields it
 /// has; blank lines give nothing.
 pub(super) fn parse_record(
-    source: &str,
+    source: &Source,
     line: u64,
     bytes: &[u8],
     config: &CorpusConfig,
@@ -252,7 +252,7 @@ pub(super) fn parse_record(
     let mut fields = Fields::default();
     let skip = |reason: String, id: Option<String>, fields: &Fields| {
         Some((
-            Record::Skip(Skipped { source: source.to_owned(), line: Some(line), id, reason }),
+            Record::Skip(Skipped { source: source.to_string(), line: Some(line), id, reason }),
             fields.clone(),
         ))
     };
@@ -328,7 +328,7 @@ pub(super) fn parse_record(
     let doc = RawDoc {
         id,
         text,
-        origin: Origin { source: source.to_owned(), line: Some(line), input: 0 },
+        origin: Origin { source: Source::clone(source), line: Some(line), input: 0 },
         key,
         meta,
         record_xxh3: xxhash_rust::xxh3::xxh3_64(raw),
@@ -455,21 +455,22 @@ mod tests {
         for line in
             [r#"{"id": "a", "text": "x", "title": "t"}"#, "[1]", "not json", r#"{"id": "b", "text": "y"}"#]
         {
-            if let Some((_, f)) = parse_record("f", 2, line.as_bytes(), &config) {
+            if let Some((_, f)) = parse_record(&"f".into(), 2, line.as_bytes(), &config) {
                 tally.add(&f);
             }
         }
         let err = tally.check("in.jsonl", &config).unwrap_err().to_string();
         assert_eq!(err, "field `body` (--text-field) is in no record of in.jsonl (2 JSON objects read); fields seen: `id`, `text`, `title`");
         // One record with the field is enough; no JSON object at all is not this error.
-        let (_, f) = parse_record("f", 3, br#"{"id": "c", "body": null}"#, &config).unwrap();
+        let (_, f) = parse_record(&"f".into(), 3, br#"{"id": "c", "body": null}"#, &config).unwrap();
         tally.add(&f);
         assert!(tally.check("in.jsonl", &config).is_ok());
         assert!(FieldTally::default().check("in.jsonl", &config).is_ok());
         // The names listed are bounded.
         let mut wide = FieldTally::default();
         let keys: Vec<String> = (0..100).map(|k| format!("\"k{k:03}\": 1")).collect();
-        let (_, f) = parse_record("f", 2, format!("{{{}}}", keys.join(", ")).as_bytes(), &config).unwrap();
+        let (_, f) =
+            parse_record(&"f".into(), 2, format!("{{{}}}", keys.join(", ")).as_bytes(), &config).unwrap();
         wide.add(&f);
         let err = wide.check("w", &config).unwrap_err().to_string();
         assert!(err.contains("fields `id` (--id-field) and `body` (--text-field) are in no record of w (1 JSON object read)"), "{err}");

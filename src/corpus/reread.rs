@@ -8,7 +8,7 @@ use super::lines::{open_lines, read_line_capped};
 use super::reader::BATCH_BYTES;
 use super::record::parse_record;
 use super::table::TableSource;
-use super::{is_json_array, CorpusConfig, CorpusError, Format, Input, RawDoc, Record};
+use super::{is_json_array, CorpusConfig, CorpusError, Format, Input, RawDoc, Record, Source};
 use std::fs::File;
 use std::io::{self, Read};
 use std::ops::ControlFlow;
@@ -212,7 +212,7 @@ pub fn records_at_lines<E: From<CorpusError>>(
     mut batch: impl FnMut(Vec<(usize, Option<RawDoc>)>) -> Result<(), E>,
 ) -> Result<(), E> {
     use rayon::prelude::*;
-    let name = path.display().to_string();
+    let name = Source::from(path.display().to_string());
     let mut next = wanted.iter().peekable();
     let mut lines: Vec<(u64, usize, Vec<u8>)> = Vec::new();
     let mut held = 0usize;

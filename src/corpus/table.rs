@@ -12,7 +12,7 @@ use super::lines::Hashing;
 use super::meta::MetaColumns;
 use super::reader::{RecordStream, BATCH_BYTES, BATCH_LINES};
 use super::record::FieldTally;
-use super::{CorpusConfig, CorpusError, Origin, RawDoc, Record, Skipped};
+use super::{CorpusConfig, CorpusError, Origin, RawDoc, Record, Skipped, Source};
 use csv::ByteRecord;
 use std::io::{self, BufRead, Read};
 use std::sync::{Arc, Mutex};
@@ -34,6 +34,8 @@ struct Columns {
 /// A CSV or TSV file being read.
 pub(super) struct TableSource {
     name: String,
+    /// `name` as its documents hold it.
+    source: Source,
     reader: csv::Reader<Guard>,
     columns: Columns,
     done: bool,
@@ -120,7 +122,8 @@ impl TableSource {
             // An empty file: no header, no rows (the reader is at its end).
             let columns = Columns { id: 0, text: 0, key: None, meta: MetaColumns::default(), width: 0 };
             let (names, header) = (Vec::new(), Vec::new());
-            return Ok(TableSource { name, reader, columns, done: false, whole, names, header });
+            let source = Source::from(name.as_str());
+            return Ok(TableSource { name, source, reader, columns, done: false, whole, names, header });
         }
         let names: Vec<String> = header.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
         let find = |field: &str, flag: &str| -> Result<usize, CorpusError> {
@@ -141,6 +144,7 @@ impl TableSource {
         let end = reader.position().byte();
         let header = reader.get_ref().row(end).to_vec();
         Ok(TableSource {
+            source: Source::from(name.as_str()),
             name,
             reader,
             columns: Columns { id, text, key, meta, width: names.len() },
@@ -183,7 +187,7 @@ impl TableSource {
         Record::Doc(RawDoc {
             id,
             text,
-            origin: Origin { source: self.name.clone(), line: Some(line), input: 0 },
+            origin: Origin { source: Source::clone(&self.source), line: Some(line), input: 0 },
             key,
             meta,
             record_xxh3: xxhash_rust::xxh3::xxh3_64(raw),

@@ -113,7 +113,7 @@ pub(super) fn text_record(
         Ok(text) => Record::Doc(RawDoc {
             id,
             text,
-            origin: Origin { source, line: None, input: 0 },
+            origin: Origin { source: source.into(), line: None, input: 0 },
             key: None,
             meta: super::Meta::default(),
             record_xxh3,

@@ -65,7 +65,7 @@ pub(super) fn write_copies(
     let mut docs: HashMap<(usize, &str), Vec<(u64, u32)>> = HashMap::new();
     for (i, d) in run.docs.iter().enumerate() {
         if let Some(l) = d.origin.line {
-            docs.entry((d.origin.input, d.origin.source.as_str())).or_default().push((l, i as u32));
+            docs.entry((d.origin.input, &*d.origin.source)).or_default().push((l, i as u32));
         }
     }
     let cluster_of: HashMap<u32, usize> =

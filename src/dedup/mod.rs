@@ -355,7 +355,7 @@ pub fn write_outputs(
         }
         match d.origin.line {
             Some(l) => {
-                by_line.entry((d.origin.input, d.origin.source.as_str())).or_default().insert(l, i as u32);
+                by_line.entry((d.origin.input, &*d.origin.source)).or_default().insert(l, i as u32);
             }
             None => text_docs.push(i as u32),
         }
@@ -478,9 +478,9 @@ pub fn write_outputs(
                     std::fs::create_dir_all(parent).map_err(&err)?;
                 }
                 let mut f = AtomicFile::create(&target).map_err(&err)?;
-                let bytes = corpus::read_bytes(Path::new(&doc.origin.source))?;
+                let bytes = corpus::read_bytes(Path::new(&*doc.origin.source))?;
                 if xxhash_rust::xxh3::xxh3_64(&bytes) != doc.record_xxh3 {
-                    return Err(DedupError::Changed { source_name: doc.origin.source.clone(), line: 1 });
+                    return Err(DedupError::Changed { source_name: doc.origin.source.to_string(), line: 1 });
                 }
                 f.write_all(&bytes).map_err(&err)?;
                 written.push(f.stage().map_err(&err)?);

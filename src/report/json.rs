@@ -317,7 +317,7 @@ impl ClusterReport {
             .docs
             .iter()
             .filter(|d| d.is_empty())
-            .map(|d| EmptyDoc { id: d.id.clone(), source: d.origin.source.clone(), line: d.origin.line })
+            .map(|d| EmptyDoc { id: d.id.clone(), source: d.origin.source.to_string(), line: d.origin.line })
             .collect();
         let s = &run.stats;
         Ok(ClusterReport {

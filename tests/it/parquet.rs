@@ -107,7 +107,7 @@ fn a_directory_of_parquet_shards_is_read_row_by_row_in_path_order() {
     let got: Vec<(String, String, String, Option<u64>)> = docs
         .iter()
         .map(|doc| {
-            let rel = Path::new(&doc.origin.source).strip_prefix(&d).unwrap().display().to_string();
+            let rel = Path::new(&*doc.origin.source).strip_prefix(&d).unwrap().display().to_string();
             (doc.id.clone(), doc.text.clone(), rel, doc.origin.line)
         })
         .collect();
