@@ -104,7 +104,7 @@ pub struct DedupArgs {
     #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY)]
     pub text_memory: usize,
 
-    /// Bytes of alignment sequences the passage stage holds (512 MiB, about 12 bytes a word); past that, documents are aligned a row of them at a time, and the sequences of later documents they share passages with are made again for each row.
+    /// Bytes of alignment sequences the passage stage holds (512 MiB, about 12 bytes a word); past that, documents are aligned a row of them at a time, and the sequences of later documents they share passages with are made once and read back from a temporary file in --out by each row.
     #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_ALIGN_MEMORY)]
     pub align_memory: usize,
 
@@ -237,7 +237,7 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY)]
     pub text_memory: usize,
 
-    /// Bytes of alignment sequences the passage stage holds (512 MiB, about 12 bytes a word); past that, documents are aligned a row of them at a time, and the sequences of later documents they share passages with are made again for each row.
+    /// Bytes of alignment sequences the passage stage holds (512 MiB, about 12 bytes a word); past that, documents are aligned a row of them at a time, and the sequences of later documents they share passages with are made once and read back from a temporary file in --out by each row.
     #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_ALIGN_MEMORY)]
     pub align_memory: usize,
 

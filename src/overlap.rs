@@ -18,6 +18,7 @@ use serde::Serialize;
 
 mod join;
 mod positions;
+mod stored;
 mod tokens;
 
 use positions::Positions;

@@ -37,6 +37,25 @@ fn apart(list: &[(u32, u32)], i: usize) -> u32 {
 }
 
 impl Tokens {
+    /// Appends the ranges as they are held (see [`super::stored`]).
+    pub(super) fn encode(&self, out: &mut Vec<u8>) {
+        use super::stored::{put_bytes, put_pairs, put_u32, put_u32s};
+        put_u32s(out, &self.marks);
+        put_bytes(out, &self.steps);
+        put_pairs(out, &self.far);
+        put_bytes(out, &self.lens);
+        put_pairs(out, &self.long);
+        put_u32(out, self.last);
+    }
+
+    /// The ranges [`Tokens::encode`] wrote, or `None` when their parts do not fit together.
+    pub(super) fn decode(r: &mut super::stored::In) -> Option<Tokens> {
+        let (marks, steps, far, lens, long, last) =
+            (r.u32s()?, r.bytes()?, r.pairs()?, r.bytes()?, r.pairs()?, r.u32()?);
+        let fits = lens.len() == steps.len() && marks.len() == steps.len().div_ceil(MARK);
+        fits.then_some(Tokens { marks, steps, far, lens, long, last })
+    }
+
     /// Number of tokens.
     pub fn len(&self) -> usize {
         self.steps.len()

@@ -4,7 +4,7 @@
 use super::ahead::Ahead;
 use super::decide::{decide, in_id_order, Absorbed, Decided, FingerprintsOnce, Side};
 use super::scratch::{Merged, PairBlocks};
-use super::sequences::{from_text, Sequences};
+use super::sequences::{from_text, SequenceFile, Sequences};
 use super::{fill_sets, Doc, Docs, Progress, Proposals, RunError, TextSpill};
 use crate::config::Config;
 use crate::lsh::{winnow, Pair};
@@ -334,7 +334,13 @@ pub fn relate(
         fill_sets(docs, &involved, config);
     }
     let leave_sets = by_words && every_set;
-    let mut held = Sequences { of: docs.iter().map(|_| None).collect(), leave_sets };
+    // With rows, the second documents past a row are made once and kept in a file for the
+    // rows after it (and their own).
+    let file = match dir.as_deref() {
+        Some(dir) if rows.len() > 1 => Some(SequenceFile::new(dir, docs.len())?),
+        _ => None,
+    };
+    let mut held = Sequences { of: docs.iter().map(|_| None).collect(), leave_sets, file };
     let mut fps: Vec<FingerprintsOnce> = docs.iter().map(|_| OnceLock::new()).collect();
 
     let mut absorbed =
@@ -371,13 +377,18 @@ pub fn relate(
             let mut seconds: Vec<u32> = batch.iter().map(second).collect();
             seconds.dedup();
             let shared = Docs::with(docs, spill.as_deref());
+            let file = held.file.as_ref();
             let made: Vec<Option<Sequence>> = seconds
                 .par_iter()
-                .map(|&d| match shared[d as usize].sequence {
-                    Some(_) => Ok(None),
-                    None => Ok(Some(from_text(&shared, d, spill.as_deref(), config)?)),
+                .map(|&d| match (&shared[d as usize].sequence, file.and_then(|f| f.get(d))) {
+                    (Some(_), _) => Ok(None),
+                    (None, Some(kept)) => Ok(Some(kept?)),
+                    (None, None) => Ok(Some(from_text(&shared, d, spill.as_deref(), config)?)),
                 })
                 .collect::<Result<_, RunError>>()?;
+            if let Some(file) = &mut held.file {
+                file.keep(seconds.iter().zip(&made).filter_map(|(&d, s)| Some((d, s.as_ref()?))))?;
+            }
             let sequence_of = |d: u32| -> Option<&Sequence> {
                 let at = seconds.binary_search(&d).ok();
                 held.of[d as usize]
@@ -709,6 +720,7 @@ mod tests {
         let held = Sequences {
             of: (0..100).map(|d| (d % 3 == 0).then(|| Box::new(Sequence::default()))).collect(),
             leave_sets: false,
+            file: None,
         };
         for n in [0u32, 1, 2, 3, 255, 256, 257, 1000] {
             let items: Vec<Pair> = (0..n).map(|i| (i % 120, (i * 7) % 110)).collect();

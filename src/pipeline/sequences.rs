@@ -33,11 +33,79 @@ pub(super) struct Sequences {
     /// Whether a sequence let go leaves its document's shingle set: with word shingles (see
     /// [`super::passages::sets_from_sequences`]) when every set is kept.
     pub(super) leave_sets: bool,
+    /// The sequences made from texts that a later row needs again, when there are rows and a
+    /// directory for temporary files: read back from there instead of made again.
+    pub(super) file: Option<SequenceFile>,
+}
+
+/// Sequences kept in an unnamed temporary file ([`Sequence::encode`]): the second documents
+/// of the pairs past a row are made from their texts once and read back for every later row
+/// that aligns them. Normalizing, hashing and sorting a text costs several times reading its
+/// sequence back.
+pub(super) struct SequenceFile {
+    file: std::fs::File,
+    dir: std::path::PathBuf,
+    /// Bytes written.
+    len: u64,
+    /// Where each document's sequence is: offset and length (0: not kept).
+    at: Vec<(u64, u32)>,
+}
+
+impl SequenceFile {
+    /// An empty file in `dir` for the sequences of `docs` documents.
+    pub(super) fn new(dir: &Path, docs: usize) -> Result<Self, RunError> {
+        let file = tempfile::tempfile_in(dir).map_err(|e| RunError::scratch(dir, e))?;
+        Ok(SequenceFile { file, dir: dir.to_path_buf(), len: 0, at: vec![(0, 0); docs] })
+    }
+
+    /// The sequence of document `d`, when the file keeps it.
+    pub(super) fn get(&self, d: u32) -> Option<Result<Sequence, RunError>> {
+        use std::os::unix::fs::FileExt;
+        let &(at, n) = self.at.get(d as usize)?;
+        if n == 0 {
+            return None;
+        }
+        let mut bytes = vec![0u8; n as usize];
+        let read = self.file.read_exact_at(&mut bytes, at).and_then(|()| {
+            Sequence::decode(&bytes).ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "the file of sequences is corrupt")
+            })
+        });
+        Some(read.map_err(|e| RunError::scratch(&self.dir, e)))
+    }
+
+    /// Keeps the sequences of `made` that the file does not keep yet, written together.
+    pub(super) fn keep<'a>(
+        &mut self,
+        made: impl Iterator<Item = (u32, &'a Sequence)>,
+    ) -> Result<(), RunError> {
+        use std::os::unix::fs::FileExt;
+        let new: Vec<(u32, &Sequence)> = made.filter(|&(d, _)| self.at[d as usize].1 == 0).collect();
+        let encoded: Vec<(u32, Vec<u8>)> = new
+            .into_par_iter()
+            .map(|(d, s)| {
+                let mut bytes = Vec::new();
+                s.encode(&mut bytes);
+                (d, bytes)
+            })
+            .collect();
+        let mut all = Vec::with_capacity(encoded.iter().map(|(_, b)| b.len()).sum());
+        for (d, bytes) in encoded {
+            // A sequence past 4 GiB is made again when needed.
+            if let Ok(n) = u32::try_from(bytes.len()) {
+                self.at[d as usize] = (self.len + all.len() as u64, n);
+                all.extend_from_slice(&bytes);
+            }
+        }
+        self.file.write_all_at(&all, self.len).map_err(|e| RunError::scratch(&self.dir, e))?;
+        self.len += all.len() as u64;
+        Ok(())
+    }
 }
 
 impl Sequences {
-    /// Makes the sequences of `ds` not held yet: the one read with the document, or one made
-    /// from its text.
+    /// Makes the sequences of `ds` not held yet: the one read with the document, the one the
+    /// file keeps, or one made from its text.
     pub(super) fn make(
         &mut self,
         ds: &[u32],
@@ -51,11 +119,13 @@ impl Sequences {
             .map(|&d| (d, docs[d as usize].sequence.take()))
             .collect();
         let shared = Docs::with(docs, spill);
+        let file = self.file.as_ref();
         let made: Vec<(u32, Box<Sequence>)> = stored
             .into_par_iter()
-            .map(|(d, s)| match s {
-                Some(s) => Ok((d, s)),
-                None => Ok((d, Box::new(from_text(&shared, d, spill, config)?))),
+            .map(|(d, s)| match (s, file.and_then(|f| f.get(d))) {
+                (Some(s), _) => Ok((d, s)),
+                (None, Some(kept)) => Ok((d, Box::new(kept?))),
+                (None, None) => Ok((d, Box::new(from_text(&shared, d, spill, config)?))),
             })
             .collect::<Result<_, RunError>>()?;
         for (d, s) in made {
@@ -96,5 +166,36 @@ impl Sequences {
         for &d in ds {
             fps[d as usize] = OnceLock::new();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Params;
+
+    /// Sequences kept read back equal to those made, each document's once (a second keep of
+    /// it writes nothing), none for a document not kept; a damaged file is an error naming
+    /// its directory, never a sequence.
+    #[test]
+    fn kept_sequences_read_back_equal_and_damage_is_an_error() {
+        use std::os::unix::fs::FileExt;
+        let config = Params::default().resolve().unwrap();
+        let texts = ["جنود أفغان ١٠٣٧ فروا إلى طاجيكستان", "", "one two three four five six seven"];
+        let made: Vec<Sequence> = texts.iter().map(|t| super::super::sequence(t, &config)).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let mut file = SequenceFile::new(dir.path(), 5).unwrap();
+        file.keep([(0, &made[0]), (3, &made[2])].into_iter()).unwrap();
+        let len = file.len;
+        file.keep([(3, &made[1]), (4, &made[1])].into_iter()).unwrap();
+        assert_eq!(file.get(0).unwrap().unwrap(), made[0]);
+        assert_eq!(file.get(3).unwrap().unwrap(), made[2], "kept once: the first stays");
+        assert_eq!(file.get(4).unwrap().unwrap(), made[1]);
+        assert!(file.get(1).is_none() && file.get(2).is_none() && file.get(9).is_none());
+        assert!(file.len > len);
+        file.file.write_all_at(&[0xff], 9).unwrap();
+        let e = file.get(0).unwrap().unwrap_err().to_string();
+        assert!(e.contains(&dir.path().display().to_string()), "{e}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "the file has no name");
     }
 }
