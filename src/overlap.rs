@@ -576,7 +576,8 @@ mod tests {
     use crate::normalize::{Normalizer, Profile};
     use crate::shingle::{ShingleConfig, Shingler};
 
-    fn seq(text: &str) -> Sequence {
+    /// The sequence of `text` with default normalization and word 5-shingles.
+    pub(super) fn seq(text: &str) -> Sequence {
         let doc = Normalizer::new(Profile::Default).normalize(text);
         let mut h = Vec::new();
         Shingler::new(ShingleConfig::default(), 1).hashes_into(&doc, &mut h);

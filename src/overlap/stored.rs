@@ -144,16 +144,8 @@ impl<'a> In<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::{Normalizer, Profile};
-    use crate::shingle::{ShingleConfig, Shingler};
+    use crate::overlap::tests::seq;
     use proptest::prelude::*;
-
-    fn seq(text: &str) -> Sequence {
-        let doc = Normalizer::new(Profile::Default).normalize(text);
-        let mut h = Vec::new();
-        Shingler::new(ShingleConfig::default(), 1).hashes_into(&doc, &mut h);
-        Sequence::new(&doc, &h, 5)
-    }
 
     proptest! {
         /// Any text's sequence reads back equal to itself, and a changed byte or a byte more or
