@@ -380,10 +380,12 @@ pub fn relate(
             let file = held.file.as_ref();
             let made: Vec<Option<Sequence>> = seconds
                 .par_iter()
-                .map(|&d| match (&shared[d as usize].sequence, file.and_then(|f| f.get(d))) {
-                    (Some(_), _) => Ok(None),
-                    (None, Some(kept)) => Ok(Some(kept?)),
-                    (None, None) => Ok(Some(from_text(&shared, d, spill.as_deref(), config)?)),
+                .map(|&d| match &shared[d as usize].sequence {
+                    Some(_) => Ok(None),
+                    None => match file.and_then(|f| f.get(d)) {
+                        Some(kept) => Ok(Some(kept?)),
+                        None => Ok(Some(from_text(&shared, d, spill.as_deref(), config)?)),
+                    },
                 })
                 .collect::<Result<_, RunError>>()?;
             if let Some(file) = &mut held.file {

@@ -122,10 +122,12 @@ impl Sequences {
         let file = self.file.as_ref();
         let made: Vec<(u32, Box<Sequence>)> = stored
             .into_par_iter()
-            .map(|(d, s)| match (s, file.and_then(|f| f.get(d))) {
-                (Some(s), _) => Ok((d, s)),
-                (None, Some(kept)) => Ok((d, Box::new(kept?))),
-                (None, None) => Ok((d, Box::new(from_text(&shared, d, spill, config)?))),
+            .map(|(d, s)| match s {
+                Some(s) => Ok((d, s)),
+                None => match file.and_then(|f| f.get(d)) {
+                    Some(kept) => Ok((d, Box::new(kept?))),
+                    None => Ok((d, Box::new(from_text(&shared, d, spill, config)?))),
+                },
             })
             .collect::<Result<_, RunError>>()?;
         for (d, s) in made {
