@@ -270,7 +270,7 @@ pub type Source = std::sync::Arc<str>;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Origin {
     /// The file the document was read from (`<stdin>` for standard input): one allocation
-    /// per input, shared by its documents.
+    /// per input (CSV, TSV) or per batch of its records (JSON, Parquet), shared by their documents.
     pub source: Source,
     /// 1-based line number in a record file (a JSON Lines, JSON array or CSV/TSV input); the
     /// 1-based row number in a Parquet file.

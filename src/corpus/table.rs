@@ -33,9 +33,8 @@ struct Columns {
 
 /// A CSV or TSV file being read.
 pub(super) struct TableSource {
-    name: String,
-    /// `name` as its documents hold it.
-    source: Source,
+    /// The file's name, as its documents hold it.
+    name: Source,
     reader: csv::Reader<Guard>,
     columns: Columns,
     done: bool,
@@ -122,8 +121,8 @@ impl TableSource {
             // An empty file: no header, no rows (the reader is at its end).
             let columns = Columns { id: 0, text: 0, key: None, meta: MetaColumns::default(), width: 0 };
             let (names, header) = (Vec::new(), Vec::new());
-            let source = Source::from(name.as_str());
-            return Ok(TableSource { name, source, reader, columns, done: false, whole, names, header });
+            let name = Source::from(name);
+            return Ok(TableSource { name, reader, columns, done: false, whole, names, header });
         }
         let names: Vec<String> = header.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
         let find = |field: &str, flag: &str| -> Result<usize, CorpusError> {
@@ -144,8 +143,7 @@ impl TableSource {
         let end = reader.position().byte();
         let header = reader.get_ref().row(end).to_vec();
         Ok(TableSource {
-            source: Source::from(name.as_str()),
-            name,
+            name: Source::from(name),
             reader,
             columns: Columns { id, text, key, meta, width: names.len() },
             done: false,
@@ -158,7 +156,7 @@ impl TableSource {
     /// The record of one row that starts on `line`; `raw` is its bytes as read.
     fn record(&self, row: &ByteRecord, raw: &[u8], line: u64, config: &CorpusConfig) -> Record {
         let skip = |reason: String, id: Option<String>| {
-            Record::Skip(Skipped { source: self.name.clone(), line: Some(line), id, reason })
+            Record::Skip(Skipped { source: self.name.to_string(), line: Some(line), id, reason })
         };
         let c = &self.columns;
         if row.len() != c.width {
@@ -187,7 +185,7 @@ impl TableSource {
         Record::Doc(RawDoc {
             id,
             text,
-            origin: Origin { source: Source::clone(&self.source), line: Some(line), input: 0 },
+            origin: Origin { source: Source::clone(&self.name), line: Some(line), input: 0 },
             key,
             meta,
             record_xxh3: xxhash_rust::xxh3::xxh3_64(raw),
@@ -234,7 +232,7 @@ impl RecordStream for TableSource {
                     fields.add_row(self.columns.meta.found);
                     records.push(if raw.len() > config.max_doc_bytes {
                         Record::Skip(Skipped {
-                            source: self.name.clone(),
+                            source: self.name.to_string(),
                             line: Some(line),
                             id: None,
                             reason: format!(
@@ -263,7 +261,7 @@ impl RecordStream for TableSource {
                         format!("input ends in a read error, rest of file not read: {text}")
                     };
                     records.push(Record::Skip(Skipped {
-                        source: self.name.clone(),
+                        source: self.name.to_string(),
                         line: Some(start.line()),
                         id: None,
                         reason,
