@@ -110,8 +110,9 @@ pub(super) fn page(site: &Site, c: &Cluster) -> String {
         );
     }
     h.push_str("</table>\n");
+    let texts = site.page_texts();
     for (k, p) in links.iter().take(shown).enumerate() {
-        pair(&mut h, site, p, k + 1, "../");
+        pair(&mut h, &texts, p, k + 1, "../");
     }
     page::foot(&mut h);
     h

@@ -145,7 +145,8 @@ pub(super) fn page(site: &Site, doc: u32) -> String {
         })
         .collect();
     h.push_str("<div class=\"doc full\" dir=\"auto\">");
-    full_text(&mut h, &site.text(doc), spans, "first");
+    let texts = site.page_texts();
+    full_text(&mut h, &texts.get(doc), spans, "first");
     h.push_str("</div>\n");
     if !side_by_side.is_empty() && !unpaged {
         let _ = writeln!(
@@ -162,7 +163,7 @@ pub(super) fn page(site: &Site, doc: u32) -> String {
         );
     }
     for (n, (_, p)) in side_by_side.iter().enumerate() {
-        pair(&mut h, site, p, n + 1, "../");
+        pair(&mut h, &texts, p, n + 1, "../");
     }
     page::foot(&mut h);
     h

@@ -29,6 +29,9 @@ use crate::pipeline::{Doc, RunResult};
 use crate::verify::{Relation, VerifiedPair};
 use escape::esc;
 use rayon::prelude::*;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// Default of [`HtmlLimits::max_pairs`].
 pub const DEFAULT_MAX_PAIRS: usize = 20;
@@ -281,11 +284,16 @@ impl<'a> Site<'a> {
     /// The text of document `doc`, held or read from the run's file of texts
     /// ([`RunResult::spilled`]); one that cannot be read is empty here and its error kept for
     /// [`render`] to return.
-    fn text(&self, doc: u32) -> std::borrow::Cow<'a, str> {
+    fn text(&self, doc: u32) -> Cow<'a, str> {
         self.run.texts().text(doc).unwrap_or_else(|e| {
             self.unread.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
-            std::borrow::Cow::Borrowed("")
+            Cow::Borrowed("")
         })
+    }
+
+    /// The texts of one page, each read once for it (see [`PageTexts`]).
+    fn page_texts(&self) -> PageTexts<'_, 'a> {
+        PageTexts { site: self, read: Default::default() }
     }
 
     /// Whether document `doc` has a page: it has a link, and it is among the first
@@ -374,6 +382,22 @@ impl<'a> Site<'a> {
         o.sort_unstable();
         o.dedup();
         o
+    }
+}
+
+/// The texts one page shows, each read once for the page: a document's text is in every link
+/// of its own page, a cluster member's in each of its links on the cluster's page (read from the
+/// run's file of texts, each read is a system call, a copy and a check of the UTF-8).
+pub(super) struct PageTexts<'s, 'a> {
+    site: &'s Site<'a>,
+    read: std::cell::RefCell<HashMap<u32, Rc<Cow<'a, str>>>>,
+}
+
+impl<'a> PageTexts<'_, 'a> {
+    /// The text of document `doc` ([`Site::text`]), read the first time the page asks for it.
+    fn get(&self, doc: u32) -> Rc<Cow<'a, str>> {
+        let mut read = self.read.borrow_mut();
+        read.entry(doc).or_insert_with(|| Rc::new(self.site.text(doc))).clone()
     }
 }
 

@@ -4,7 +4,7 @@
 //! first highlight is near the top of its pane without scrolling or script.
 
 use super::escape::{esc, escape};
-use super::Site;
+use super::{PageTexts, Site};
 use crate::report::round6;
 use crate::verify::{LinkedBy, Relation, SetAside, VerifiedPair};
 use std::fmt::Write;
@@ -44,8 +44,9 @@ pub(super) fn aside_note(p: &VerifiedPair, name: impl Fn(u32) -> String) -> Opti
 }
 
 /// Writes link number `n` of a page whose links to other pages start with `prefix`
-/// (`../` on the cluster and document pages).
-pub(super) fn pair(h: &mut String, site: &Site, p: &VerifiedPair, n: usize, prefix: &str) {
+/// (`../` on the cluster and document pages), its texts from the page's `texts`.
+pub(super) fn pair(h: &mut String, texts: &PageTexts, p: &VerifiedPair, n: usize, prefix: &str) {
+    let site = texts.site;
     let docs = &site.run.docs;
     let rel = relation_name(p.relation);
     let _ = writeln!(
@@ -105,7 +106,7 @@ pub(super) fn pair(h: &mut String, site: &Site, p: &VerifiedPair, n: usize, pref
             site.title_html(doc)
         );
         let full = site.has_page(doc).then(|| format!("{prefix}{}#text", Site::doc_href(doc)));
-        excerpt(h, &site.text(doc), &ranges, &format!("l{n}{side}"), full.as_deref());
+        excerpt(h, &texts.get(doc), &ranges, &format!("l{n}{side}"), full.as_deref());
         h.push_str("</div>\n");
     }
     h.push_str("</div>\n</section>\n");
