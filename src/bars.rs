@@ -12,7 +12,10 @@ use std::sync::Mutex;
 
 /// Progress bars on stderr; hidden when stderr is not a terminal or with --quiet.
 pub struct Bars {
-    bar: Mutex<Option<ProgressBar>>,
+    /// The stages under way, innermost last: a stage that starts while another is under way
+    /// (texts read again in the middle of verifying or aligning) is drawn in its place until it
+    /// ends, and the one it interrupted is drawn again from where it was.
+    bars: Mutex<Vec<(&'static str, ProgressBar)>>,
     hidden: bool,
     /// Where a new bar draws (stderr; a test's recorder).
     target: fn() -> ProgressDrawTarget,
@@ -21,7 +24,7 @@ pub struct Bars {
 impl Bars {
     pub fn new(quiet: bool) -> Self {
         Bars {
-            bar: Mutex::new(None),
+            bars: Mutex::new(Vec::new()),
             hidden: quiet || !std::io::stderr().is_terminal(),
             target: ProgressDrawTarget::stderr,
         }
@@ -57,26 +60,39 @@ impl Progress for Bars {
         }
         bar.set_prefix(stage);
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        if let Ok(mut slot) = self.bar.lock() {
-            // A stage started again replaces its bar: the old one is cleared, not left behind.
-            if let Some(old) = slot.replace(bar) {
-                old.finish_and_clear();
+        if let Ok(mut bars) = self.bars.lock() {
+            match bars.last() {
+                // A stage started again replaces its bar: the old one is cleared, not left behind.
+                Some((name, _)) if *name == stage => {
+                    if let Some((_, old)) = bars.pop() {
+                        old.finish_and_clear();
+                    }
+                }
+                // A stage within the one under way: that one waits, hidden, keeping its place.
+                Some((_, outer)) => {
+                    outer.set_draw_target(ProgressDrawTarget::hidden());
+                }
+                None => {}
             }
+            bars.push((stage, bar));
         }
     }
 
     fn set(&self, done: u64) {
-        if let Ok(slot) = self.bar.lock() {
-            if let Some(bar) = slot.as_ref() {
+        if let Ok(bars) = self.bars.lock() {
+            if let Some((_, bar)) = bars.last() {
                 bar.set_position(done);
             }
         }
     }
 
     fn finish(&self) {
-        if let Ok(mut slot) = self.bar.lock() {
-            if let Some(bar) = slot.take() {
+        if let Ok(mut bars) = self.bars.lock() {
+            if let Some((_, bar)) = bars.pop() {
                 bar.finish_and_clear();
+            }
+            if let Some((_, outer)) = bars.last() {
+                outer.set_draw_target((self.target)());
             }
         }
     }
@@ -128,11 +144,54 @@ mod tests {
         ProgressDrawTarget::term_like(Box::new(Recorder(DRAWN.get_or_init(Default::default).clone())))
     }
 
+    /// What the bars of [`a_stage_within_another_gives_it_back_its_bar`] drew.
+    static DRAWN_NESTED: OnceLock<Arc<Mutex<Vec<String>>>> = OnceLock::new();
+
+    fn recorded_nested() -> ProgressDrawTarget {
+        ProgressDrawTarget::term_like(Box::new(Recorder(DRAWN_NESTED.get_or_init(Default::default).clone())))
+    }
+
+    /// Texts read in the middle of a stage show their own bar, then the stage's bar again, from
+    /// where it was; a stage after them is drawn alone.
+    #[test]
+    fn a_stage_within_another_gives_it_back_its_bar() {
+        let bars = Bars { bars: Mutex::new(Vec::new()), hidden: false, target: recorded_nested };
+        let drawn = || DRAWN_NESTED.get().unwrap().lock().unwrap().clone();
+        let tick = || std::thread::sleep(std::time::Duration::from_millis(400));
+        bars.start("passages", Some(1_000), "pairs");
+        bars.set(250);
+        tick();
+        bars.start("texts", Some(40), "documents");
+        bars.set(10);
+        tick();
+        let before = drawn().len();
+        tick();
+        let while_texts = drawn()[before..].join("\n");
+        assert!(while_texts.contains("texts [") && !while_texts.contains("passages ["), "{while_texts}");
+        bars.finish();
+        tick();
+        let after = drawn().len();
+        tick();
+        let again = drawn()[after..].join("\n");
+        assert!(again.contains("    passages [=======>                      ] 250/1,000 pairs ("), "{again}");
+        assert!(!again.contains("texts ["), "{again}");
+        bars.finish();
+        assert!(bars.bars.lock().unwrap().is_empty());
+        bars.start("cluster", Some(5), "documents");
+        bars.set(1);
+        tick();
+        let last = drawn().len();
+        tick();
+        let alone = drawn()[last..].join("\n");
+        assert!(alone.contains("cluster [") && !alone.contains("passages ["), "{alone}");
+        bars.finish();
+    }
+
     /// The passage stage shows how many pairs are aligned out of how many; bytes are decimal
     /// MB of the input as stored, as the summary counts them.
     #[test]
     fn bars_show_counts_with_their_units() {
-        let bars = Bars { bar: Mutex::new(None), hidden: false, target: recorded };
+        let bars = Bars { bars: Mutex::new(Vec::new()), hidden: false, target: recorded };
         bars.start("passages", None, "pairs");
         bars.finish();
         bars.start("passages", Some(67_890), "pairs");
