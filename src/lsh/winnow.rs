@@ -165,12 +165,23 @@ fn prefix(h: u64, bits: u32) -> usize {
 pub fn family(by_pos: &[(u32, u32)], start: u32, end: u32) -> u32 {
     let lo = by_pos.partition_point(|&(p, _)| p < start);
     let hi = by_pos.partition_point(|&(p, _)| p < end);
-    let mut dfs: Vec<u32> = by_pos[lo..hi].iter().map(|&(_, d)| d).collect();
-    if dfs.is_empty() {
+    if lo >= hi {
         return 0;
     }
-    dfs.sort_unstable();
-    dfs[(dfs.len() * 3 / 4).min(dfs.len() - 1)]
+    // The frequencies are copied into the thread's own buffer (both sides of every passage
+    // the passage stage finds are measured: an allocation each), and only the element at
+    // three quarters is put in its place, not the whole sorted.
+    FREQUENCIES.with_borrow_mut(|dfs| {
+        dfs.clear();
+        dfs.extend(by_pos[lo..hi].iter().map(|&(_, d)| d));
+        let at = (dfs.len() * 3 / 4).min(dfs.len() - 1);
+        *dfs.select_nth_unstable(at).1
+    })
+}
+
+thread_local! {
+    /// [`family`]'s buffer.
+    static FREQUENCIES: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Pairs of documents sharing at least `min_shared` fingerprints held by at most `max_df`
