@@ -119,8 +119,9 @@ impl std::fmt::Debug for TextSpill {
 }
 
 /// The text of `bytes` read back: checked as UTF-8 again with a vectorized check (a text the
-/// passage stage and the pages read back is checked each time; `String::from_utf8`'s check was
-/// a tenth of a run on Arabic news), an error naming the first bad byte if it is not.
+/// passage stage and the pages read back is checked each time; `String::from_utf8`'s check took
+/// 8% of the CPU of a run on Arabic news), an error naming where the bytes stop being UTF-8 if
+/// they are not.
 fn checked(bytes: Vec<u8>) -> io::Result<String> {
     match simdutf8::basic::from_utf8(&bytes) {
         // SAFETY: the bytes were just checked as UTF-8.
