@@ -156,33 +156,30 @@ mod tests {
     #[test]
     fn a_stage_within_another_gives_it_back_its_bar() {
         let bars = Bars { bars: Mutex::new(Vec::new()), hidden: false, target: recorded_nested };
-        let drawn = || DRAWN_NESTED.get().unwrap().lock().unwrap().clone();
         let tick = || std::thread::sleep(std::time::Duration::from_millis(400));
+        // What the steady tick draws once the last change has been drawn (every 120 ms).
+        let drawn_next = || {
+            tick();
+            let from = DRAWN_NESTED.get().unwrap().lock().unwrap().len();
+            tick();
+            DRAWN_NESTED.get().unwrap().lock().unwrap()[from..].join("\n")
+        };
         bars.start("passages", Some(1_000), "pairs");
         bars.set(250);
         tick();
         bars.start("texts", Some(40), "documents");
         bars.set(10);
-        tick();
-        let before = drawn().len();
-        tick();
-        let while_texts = drawn()[before..].join("\n");
+        let while_texts = drawn_next();
         assert!(while_texts.contains("texts [") && !while_texts.contains("passages ["), "{while_texts}");
         bars.finish();
-        tick();
-        let after = drawn().len();
-        tick();
-        let again = drawn()[after..].join("\n");
+        let again = drawn_next();
         assert!(again.contains("    passages [=======>                      ] 250/1,000 pairs ("), "{again}");
         assert!(!again.contains("texts ["), "{again}");
         bars.finish();
         assert!(bars.bars.lock().unwrap().is_empty());
         bars.start("cluster", Some(5), "documents");
         bars.set(1);
-        tick();
-        let last = drawn().len();
-        tick();
-        let alone = drawn()[last..].join("\n");
+        let alone = drawn_next();
         assert!(alone.contains("cluster [") && !alone.contains("passages ["), "{alone}");
         bars.finish();
     }
