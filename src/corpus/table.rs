@@ -164,7 +164,7 @@ impl TableSource {
         }
         let field = |i: usize, what: &str| -> Result<String, String> {
             let bytes = row.get(i).unwrap_or_default();
-            String::from_utf8(bytes.to_vec()).map_err(|e| {
+            super::utf8_string(bytes.to_vec()).map_err(|e| {
                 format!(
                     "{what} column is not valid UTF-8 (at byte {} of the field)",
                     e.utf8_error().valid_up_to()

@@ -109,7 +109,7 @@ pub(super) fn text_record(
         return skip("binary file (contains NUL bytes)".to_owned(), None);
     }
     let bytes = strip_bom(bytes);
-    match String::from_utf8(bytes) {
+    match super::utf8_string(bytes) {
         Ok(text) => Record::Doc(RawDoc {
             id,
             text,

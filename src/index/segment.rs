@@ -152,7 +152,7 @@ impl Cursor<'_> {
     }
     fn string(&mut self) -> io::Result<String> {
         let n = self.u64()? as usize;
-        String::from_utf8(self.take(n)?.to_vec()).map_err(|_| bad("text is not UTF-8"))
+        crate::corpus::utf8_string(self.take(n)?.to_vec()).map_err(|_| bad("text is not UTF-8"))
     }
 }
 

@@ -118,16 +118,11 @@ impl std::fmt::Debug for TextSpill {
     }
 }
 
-/// The text of `bytes` read back: checked as UTF-8 again with a vectorized check (a text the
-/// passage stage and the pages read back is checked each time; `String::from_utf8`'s check took
-/// 8% of the CPU of a run on Arabic news), an error naming where the bytes stop being UTF-8 if
-/// they are not.
+/// The text of `bytes` read back, checked as UTF-8 again (the passage stage and the pages read
+/// back a text many times: [`crate::corpus::utf8_string`]'s check), an error naming where the
+/// bytes stop being UTF-8 if they are not.
 fn checked(bytes: Vec<u8>) -> io::Result<String> {
-    match simdutf8::basic::from_utf8(&bytes) {
-        // SAFETY: the bytes were just checked as UTF-8.
-        Ok(_) => Ok(unsafe { String::from_utf8_unchecked(bytes) }),
-        Err(_) => String::from_utf8(bytes).map_err(io::Error::other),
-    }
+    crate::corpus::utf8_string(bytes).map_err(io::Error::other)
 }
 
 impl TextSpill {
