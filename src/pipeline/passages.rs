@@ -4,7 +4,7 @@
 use super::ahead::Ahead;
 use super::decide::{decide, in_id_order, Absorbed, Decided, FingerprintsOnce, Side};
 use super::scratch::{Merged, PairBlocks};
-use super::sequences::{from_text, SequenceFile, Sequences};
+use super::sequences::{kept_or_made, SequenceFile, Sequences};
 use super::{fill_sets, Doc, Docs, Progress, Proposals, RunError, TextSpill};
 use crate::config::Config;
 use crate::lsh::{winnow, Pair};
@@ -382,10 +382,7 @@ pub fn relate(
                 .par_iter()
                 .map(|&d| match &shared[d as usize].sequence {
                     Some(_) => Ok(None),
-                    None => match file.and_then(|f| f.get(d)) {
-                        Some(kept) => Ok(Some(kept?)),
-                        None => Ok(Some(from_text(&shared, d, spill.as_deref(), config)?)),
-                    },
+                    None => Ok(Some(kept_or_made(file, &shared, d, spill.as_deref(), config)?)),
                 })
                 .collect::<Result<_, RunError>>()?;
             if let Some(file) = &mut held.file {

@@ -12,13 +12,23 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// The sequence of document `d`, made from its text.
-pub(super) fn from_text(
+fn from_text(docs: &Docs, d: u32, spill: Option<&TextSpill>, config: &Config) -> Result<Sequence, RunError> {
+    Ok(sequence(&docs.text(d).map_err(|e| scratch(spill, e))?, config))
+}
+
+/// The sequence of document `d` that `file` keeps, or, when it keeps none, one made from its
+/// text ([`from_text`]).
+pub(super) fn kept_or_made(
+    file: Option<&SequenceFile>,
     docs: &Docs,
     d: u32,
     spill: Option<&TextSpill>,
     config: &Config,
 ) -> Result<Sequence, RunError> {
-    Ok(sequence(&docs.text(d).map_err(|e| scratch(spill, e))?, config))
+    match file.and_then(|f| f.get(d)) {
+        Some(kept) => kept,
+        None => from_text(docs, d, spill, config),
+    }
 }
 
 /// The error of the temporary file of texts (a text held never fails to be read).
@@ -124,10 +134,7 @@ impl Sequences {
             .into_par_iter()
             .map(|(d, s)| match s {
                 Some(s) => Ok((d, s)),
-                None => match file.and_then(|f| f.get(d)) {
-                    Some(kept) => Ok((d, Box::new(kept?))),
-                    None => Ok((d, Box::new(from_text(&shared, d, spill, config)?))),
-                },
+                None => Ok((d, Box::new(kept_or_made(file, &shared, d, spill, config)?))),
             })
             .collect::<Result<_, RunError>>()?;
         for (d, s) in made {
