@@ -359,9 +359,6 @@ fn stages(
             wanted[d.pair.b as usize] = true;
         }
         load(&mut docs, &wanted, Want::Text)?;
-        if !reread.get().is_zero() {
-            stats.timings.push(("texts", reread.get()));
-        }
         let t = Instant::now();
         let (links, counts, held) =
             decided::relate_decided(&docs, &identical_to, decisions.decided, config, overlaps);
@@ -371,7 +368,7 @@ fn stages(
         let counts =
             RelationCounts { aligned: decisions.aligned, proposed: decisions.passage_candidates, ..counts };
         let decided = Relations { identical_to, candidates: Vec::new(), links, counts, held, spilled: None };
-        let result = conclude(docs, summary, decided, config, overlaps, stats, &mut { make })?;
+        let result = conclude(docs, summary, decided, config, overlaps, stats, (&mut { make }, &reread))?;
         return Ok(let_sets_go(result, keep_sketches));
     }
 
@@ -469,13 +466,10 @@ fn stages(
         wanted.par_iter_mut().enumerate().for_each(|(d, w)| *w = *w && !spill.has(d));
     }
     load(&mut docs, &wanted, Want::Text)?;
-    if !reread.get().is_zero() {
-        stats.timings.push(("texts", reread.get()));
-    }
 
     stats.candidate_pairs = candidates.len();
     let decided = Relations { identical_to, candidates, links, counts, held, spilled: spill };
-    let result = conclude(docs, summary, decided, config, overlaps, stats, &mut { make })?;
+    let result = conclude(docs, summary, decided, config, overlaps, stats, (&mut { make }, &reread))?;
     Ok(let_sets_go(result, keep_sketches))
 }
 
@@ -524,7 +518,8 @@ struct Relations {
 }
 
 /// Clustering and the result, after the relations are decided: `make` gives the documents
-/// whose member pairs cohesion compares their shingle sets.
+/// whose member pairs cohesion compares their shingle sets, and `reread` is the time spent
+/// reading texts again so far, which `make` adds to (the `texts` timing, not `cluster`'s).
 fn conclude(
     mut docs: Vec<Doc>,
     summary: ReadSummary,
@@ -532,10 +527,11 @@ fn conclude(
     config: &Config,
     overlaps: &mut dyn OverlapSink,
     mut stats: Stats,
-    make: &mut sets::MakeSets,
+    (make, reread): (&mut sets::MakeSets, &std::cell::Cell<Duration>),
 ) -> Result<RunResult, RunError> {
     let Relations { identical_to, candidates, links, mut counts, mut held, spilled } = decided;
     let t = Instant::now();
+    let before = reread.get();
     // Story clusters: the links across a sparse cut become overlaps, in overlaps.jsonl too.
     let (links, method) = match config.cluster {
         cluster::ClusterMethod::Stories => {
@@ -561,7 +557,10 @@ fn conclude(
     let compared = grouped.compared(docs.len());
     make(&mut docs, &compared)?;
     let clusters = grouped.cohere(docs.as_slice());
-    stats.timings.push(("cluster", t.elapsed()));
+    if !reread.get().is_zero() {
+        stats.timings.push(("texts", reread.get()));
+    }
+    stats.timings.push(("cluster", t.elapsed().saturating_sub(reread.get() - before)));
 
     stats.documents = docs.len();
     stats.empty_documents = docs.iter().filter(|d| d.is_empty()).count();
