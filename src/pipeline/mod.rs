@@ -15,6 +15,7 @@ mod decided;
 mod doc;
 mod identical;
 mod passages;
+mod plan;
 mod read;
 pub mod record;
 mod scratch;

@@ -3,16 +3,17 @@
 
 use super::ahead::Ahead;
 use super::decide::{decide, in_id_order, Absorbed, Decided, FingerprintsOnce, Side};
-use super::scratch::{Merged, PairBlocks};
+use super::plan::{second_of, Plan, PAIR_BLOCK};
 use super::sequences::{kept_or_made, SequenceFile, Sequences};
 use super::{fill_sets, Doc, Docs, Progress, Proposals, RunError, TextSpill};
-use crate::config::Config;
+use crate::config::{Config, PassageParams};
 use crate::lsh::{winnow, Pair};
 use crate::overlap::Sequence;
 use crate::relation::{self, RelationConfig};
 use crate::shingle::ShingleKind;
 use crate::verify::{self, Relation, VerifiedPair};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -66,9 +67,6 @@ impl OverlapSink for NoOverlapsIn<'_> {
 /// block of documents ([`PAIR_BLOCK`]) are streamed before the next block is aligned, so memory
 /// holds story links and one block's overlaps, not every overlap.
 const ALIGN_BATCH: usize = 16_384;
-
-/// Documents (in id order) whose proposed pairs are generated together.
-const PAIR_BLOCK: usize = 4_096;
 
 /// Rank of every document in id order.
 pub fn id_ranks(docs: &[Doc]) -> Vec<u32> {
@@ -174,307 +172,91 @@ pub fn relate(
     let ToRelate { verified, stars, proposed, df } = pairs;
     let rules = config.relations();
     let rank = id_ranks(docs);
-    let key = |a: u32, b: u32| {
-        let (x, y) = (rank[a as usize], rank[b as usize]);
-        (x.min(y), x.max(y))
-    };
     let Some(params) = config.passages else {
         let (links, counts, held) = without_passages(verified, stars, &rank, &rules);
         return Ok((links, counts, held));
     };
-    // Pairs are aligned a block of documents at a time, in id order: block `i` holds the pairs
-    // whose first document in id order is among the documents of ranks `i * PAIR_BLOCK ..`, so
-    // blocks come in increasing key, and only one block's pairs are in memory.
-    let mut by_key: Vec<((u32, u32), Pair)> = verified.iter().map(|p| (key(p.a, p.b), (p.a, p.b))).collect();
-    by_key.sort_unstable();
+    let dir: Option<PathBuf> = sink.scratch().map(Path::to_path_buf);
+    let (plan, involved) = Plan::new(docs, &rank, &verified, proposed, config, dir)?;
     // Verified pairs keep their scores; a pair only proposed by fingerprints is scored when it
     // shares a passage (otherwise it has nothing to report).
-    let verified: std::collections::HashMap<Pair, verify::Scores> =
+    let verified: HashMap<Pair, verify::Scores> =
         verified.into_iter().map(|p| ((p.a, p.b), p.scores)).collect();
-    let mut order: Vec<u32> = vec![0; rank.len()];
-    for (d, &r) in rank.iter().enumerate() {
-        order[r as usize] = d as u32;
-    }
-    let after = |a: u32, b: u32| rank[b as usize] > rank[a as usize];
-    // Documents read in id order (the usual case) have their index as their rank: the test of
-    // every partner a fingerprint names is then a comparison, not a look-up in `rank`.
-    let read_in_id_order = rank.iter().enumerate().all(|(d, &r)| r as usize == d);
-    // The pairs of block `i` in increasing key, and how many of them fingerprints proposed.
-    let block = |proposed: &Proposals, i: usize, members: &[u32]| -> (Vec<Pair>, usize) {
-        let mut ps = if read_in_id_order {
-            proposed.pairs(members, |a, b| b > a)
-        } else {
-            proposed.pairs(members, after)
-        };
-        let from_fps = ps.len();
-        let (r0, r1) = ((i * PAIR_BLOCK) as u32, (i * PAIR_BLOCK + members.len()) as u32);
-        let lo = by_key.partition_point(|(k, _)| k.0 < r0);
-        let hi = by_key.partition_point(|(k, _)| k.0 < r1);
-        ps.extend(by_key[lo..hi].iter().map(|&(_, p)| p));
-        // Each pair's key is looked up once, not at every comparison of the sort (the ranks of
-        // documents anywhere in the corpus). Distinct pairs have distinct keys, so sorting by
-        // key and pair gives the order of the keys.
-        let mut keyed: Vec<((u32, u32), Pair)> =
-            ps.into_par_iter().map(|(a, b)| (key(a, b), (a, b))).collect();
-        keyed.par_sort_unstable();
-        keyed.dedup();
-        (keyed.into_par_iter().map(|(_, p)| p).collect(), from_fps)
-    };
-    // Blocks are aligned a row of them at a time: a row's documents hold at most
-    // `--align-memory` bytes of sequences. A pair whose second document lies past the row is
-    // aligned first, with the row's documents held and the second documents' sequences made a
-    // batch at a time (again for each row that needs them); the pairs within the row follow a
-    // block at a time, as before. One row (the usual case) aligns as if there were none.
-    let rows = rows(&order, docs, config);
-    let row_end = |i: usize| -> u32 {
-        let row = rows.partition_point(|r| r.end <= i);
-        order.len().min(rows[row].end * PAIR_BLOCK) as u32
-    };
-    let members_of = |i: usize| &order[i * PAIR_BLOCK..order.len().min((i + 1) * PAIR_BLOCK)];
-    let in_row = |i: usize, (a, b): Pair| rank[a as usize].max(rank[b as usize]) < row_end(i);
-    // The first and the last block that aligns each document within its row: its sequence is
-    // made for the first and let go after the last, so memory holds the sequences of the
-    // documents still to be aligned, not of every document in a pair.
-    const UNUSED: u32 = u32::MAX;
-    let mut first = vec![UNUSED; docs.len()];
-    let mut last = vec![UNUSED; docs.len()];
-    let mut involved = vec![false; docs.len()];
-    let (mut aligned, mut from_fps) = (0usize, 0usize);
-    // The documents that are the first of a pair whose second document lies past its row.
-    let mut has_past = vec![false; docs.len()];
-    // The order in which pairs past a row are aligned: by second document, then by the rank
-    // of the first (each block's list is sorted so, and a row's lists are merged).
-    let past_order = |p: &Pair| (second_of(p, &rank), rank[p.0 as usize].min(rank[p.1 as usize]));
-    // Each block's pairs are made here, once, and read back when its row needs them, those
-    // within its row apart from those past it (from a temporary file in the scratch
-    // directory; without one they are made again).
-    let dir: Option<PathBuf> = sink.scratch().map(Path::to_path_buf);
-    let mut stored =
-        dir.as_deref().map(|d| PairBlocks::new(Some(d))).transpose().map_err(|e| kept(&dir, e))?;
-    for (i, members) in order.chunks(PAIR_BLOCK).enumerate() {
-        let (ps, n) = block(&proposed, i, members);
-        aligned += ps.len();
-        from_fps += n;
-        let (inside, mut beyond): (Vec<Pair>, Vec<Pair>) = ps.into_iter().partition(|&p| in_row(i, p));
-        beyond.par_sort_unstable_by_key(past_order);
-        if let Some(stored) = &mut stored {
-            stored.push(&inside).map_err(|e| kept(&dir, e))?;
-            stored.push(&beyond).map_err(|e| kept(&dir, e))?;
-        }
-        for p @ &(a, b) in &beyond {
-            involved[a as usize] = true;
-            involved[b as usize] = true;
-            has_past[if second_of(p, &rank) == b { a } else { b } as usize] = true;
-        }
-        for &(a, b) in &inside {
-            for d in [a as usize, b as usize] {
-                involved[d] = true;
-                if first[d] == UNUSED {
-                    first[d] = i as u32;
-                }
-                last[d] = i as u32;
-            }
-        }
-    }
-    if let Some(stored) = &mut stored {
-        stored.finish().map_err(|e| kept(&dir, e))?;
-    }
-    // With the pairs in the file, the fingerprint postings that proposed them are let go before
-    // any sequence is made (349 MB on the generated million); without a file, each row makes
-    // its pairs from them again.
-    let proposed = stored.is_none().then_some(proposed);
-    let again = |i: usize| -> Vec<Pair> {
-        let proposed = proposed.as_ref().expect("pairs are made again only when none were stored");
-        block(proposed, i, members_of(i)).0
-    };
-    // The pairs of block `i` within its row, in increasing key.
-    let pairs_of = |i: usize| -> Result<Vec<Pair>, RunError> {
-        match &stored {
-            Some(stored) => stored.read(2 * i).map_err(|e| kept(&dir, e)),
-            None => {
-                let mut ps = again(i);
-                ps.retain(|&p| in_row(i, p));
-                Ok(ps)
-            }
-        }
-    };
-    // The pairs of a row's blocks past it, in `past_order`: read a part of each block at a
-    // time, so memory does not hold them (without a file, each block's are made again).
-    let past_of = |row: std::ops::Range<usize>| {
-        let merged = match &stored {
-            Some(stored) => Merged::stored(stored, row.map(|i| 2 * i + 1), past_order),
-            None => Merged::held(
-                row.map(|i| {
-                    let mut ps = again(i);
-                    ps.retain(|&p| !in_row(i, p));
-                    ps.sort_unstable_by_key(past_order);
-                    ps
-                })
-                .collect(),
-                past_order,
-            ),
-        };
-        merged.map_err(|e| kept(&dir, e))
-    };
-    let spill = texts(docs, &involved)?;
-    let blocks = order.len().div_ceil(PAIR_BLOCK);
-    let (starting, ending) = (by_block(&first, blocks), by_block(&last, blocks));
-    let within: Vec<bool> = first.iter().map(|&f| f != UNUSED).collect();
-    drop((first, last));
+    let spill = texts(docs, &involved.docs)?;
     // Scoring needs the shingle sets. With word shingles the sequences hold exactly those
     // hashes: pairs are scored from them, and a document's set is made from its sequence when
     // the sequence is let go. Sets held since verification are let go here, so memory never
     // holds both for a document.
     let by_words = sets_from_sequences(config);
     if by_words {
-        docs.par_iter_mut().zip(involved.par_iter()).filter(|(_, &on)| on).for_each(|(d, _)| {
+        docs.par_iter_mut().zip(involved.docs.par_iter()).filter(|(_, &on)| on).for_each(|(d, _)| {
             d.shingles = Vec::new();
         });
     } else {
-        fill_sets(docs, &involved, config);
+        fill_sets(docs, &involved.docs, config);
     }
     let leave_sets = by_words && every_set;
     // With rows, the second documents past a row are made once and kept in a file for the
     // rows after it (and their own).
-    let file = match dir.as_deref() {
-        Some(dir) if rows.len() > 1 => Some(SequenceFile::new(dir, docs.len())?),
+    let file = match plan.dir() {
+        Some(dir) if plan.rows.len() > 1 => Some(SequenceFile::new(dir, docs.len())?),
         _ => None,
     };
-    let mut held = Sequences { of: docs.iter().map(|_| None).collect(), leave_sets, file };
-    let mut fps: Vec<FingerprintsOnce> = docs.iter().map(|_| OnceLock::new()).collect();
-
-    let mut absorbed =
-        Absorbed::new(RelationCounts { aligned, proposed: from_fps, rows: rows.len(), ..Default::default() });
+    let mut state = State {
+        held: Sequences { of: docs.iter().map(|_| None).collect(), leave_sets, file },
+        fps: docs.iter().map(|_| OnceLock::new()).collect(),
+        absorbed: Absorbed::new(RelationCounts {
+            aligned: involved.aligned,
+            proposed: involved.from_fps,
+            rows: plan.rows.len(),
+            ..Default::default()
+        }),
+        done: 0,
+    };
+    let aligning = Aligning {
+        plan: &plan,
+        rank: &rank,
+        verified: &verified,
+        params: &params,
+        rules: &rules,
+        df,
+        by_words,
+        spill: spill.as_deref(),
+        config,
+    };
     // The number of pairs to align is known only now: the stage restarts with it as its total.
     progress.finish();
-    progress.start("passages", Some(aligned as u64), "pairs");
-    let mut done = 0u64;
-    for row in &rows {
-        // The pairs whose second document lies past the row (none past the last row), in the
-        // order of their second document, and of the first for each; the row's documents
-        // first in one of them have their sequences made first.
-        let members = &order[row.start * PAIR_BLOCK..order.len().min(row.end * PAIR_BLOCK)];
-        let firsts: Vec<u32> = members.iter().copied().filter(|&d| has_past[d as usize]).collect();
-        held.make(&firsts, docs, spill.as_deref(), config)?;
-        let some_past = !firsts.is_empty();
-        let mut outside = past_of(if some_past { row.clone() } else { 0..0 })?;
-        let second = |p: &Pair| second_of(p, &rank);
-        // The overlaps decided here wait for their block's turn (see `ahead`).
-        let mut ahead = Ahead::new(dir.as_deref().filter(|_| some_past)).map_err(|e| kept(&dir, e))?;
-        let mut batch: Vec<Pair> = Vec::new();
-        loop {
-            // A batch ends between two second documents, so each is made once a row.
-            batch.clear();
-            while let Some((next, _)) = outside.peek() {
-                if batch.len() >= ALIGN_BATCH && batch.last().map(second) != Some(next) {
-                    break;
-                }
-                batch.extend(outside.pop().map_err(|e| kept(&dir, e))?);
-            }
-            if batch.is_empty() {
-                break;
-            }
-            let mut seconds: Vec<u32> = batch.iter().map(second).collect();
-            seconds.dedup();
-            let shared = Docs::with(docs, spill.as_deref());
-            let file = held.file.as_ref();
-            let made: Vec<Option<Sequence>> = seconds
-                .par_iter()
-                .map(|&d| match &shared[d as usize].sequence {
-                    Some(_) => Ok(None),
-                    None => Ok(Some(kept_or_made(file, &shared, d, spill.as_deref(), config)?)),
-                })
-                .collect::<Result<_, RunError>>()?;
-            if let Some(file) = &mut held.file {
-                file.keep(seconds.iter().zip(&made).filter_map(|(&d, s)| Some((d, s.as_ref()?))))?;
-            }
-            let sequence_of = |d: u32| -> Option<&Sequence> {
-                let at = seconds.binary_search(&d).ok();
-                held.of[d as usize]
-                    .as_deref()
-                    .or_else(|| made[at?].as_ref())
-                    .or(shared[d as usize].sequence.as_deref())
-            };
-            let side = |d: u32| -> Option<Side> {
-                let set = (!by_words).then_some(shared[d as usize].shingles.as_slice());
-                Some(Side { sequence: sequence_of(d)?, set, fps: &fps[d as usize], df })
-            };
-            let decided: Vec<Decided> = decided_ahead(
-                &batch,
-                |&p| p,
-                &held,
-                |&(a, b)| {
-                    decide((a, b), (side(a)?, side(b)?), verified.get(&(a, b)).copied(), &params, &rules)
-                },
-            );
-            drop(made);
-            for d in decided {
-                if let Some((k, p)) = absorbed.absorb(d, &rank) {
-                    ahead.push(k, &p).map_err(|e| kept(&dir, e))?;
-                }
-            }
-            for &d in &seconds {
-                fps[d as usize] = OnceLock::new();
-            }
-            done += batch.len() as u64;
-            progress.set(done);
-        }
-        drop((outside, batch));
-        ahead.finish().map_err(|e| kept(&dir, e))?;
+    progress.start("passages", Some(involved.aligned as u64), "pairs");
+    for row in &plan.rows {
+        // The row's documents first in a pair whose second document lies past the row have
+        // their sequences made first.
+        let firsts: Vec<u32> =
+            plan.row_members(row).iter().copied().filter(|&d| involved.has_past[d as usize]).collect();
+        let mut ahead = aligning.past(row, &firsts, docs, &mut state, progress)?;
         // The row's documents no pair within the row needs: all their pairs are decided.
-        let gone: Vec<u32> = firsts.into_iter().filter(|&d| !within[d as usize]).collect();
-        held.let_go(&gone, docs, &mut fps);
+        let gone: Vec<u32> = firsts.into_iter().filter(|&d| !involved.within[d as usize]).collect();
+        state.held.let_go(&gone, docs, &mut state.fps);
         for i in row.clone() {
-            let members = members_of(i);
             // The sequences this block is the first to need.
-            held.make(starting.of(i), docs, spill.as_deref(), config)?;
-            let shared = Docs::with(docs, spill.as_deref());
-            let side = |d: u32| -> Option<Side> {
-                let d = d as usize;
-                let set = (!by_words).then_some(shared[d].shingles.as_slice());
-                Some(Side { sequence: held.of[d].as_deref()?, set, fps: &fps[d], df })
-            };
-            let decide_one = |&(a, b): &Pair| -> Option<Decided> {
-                decide((a, b), (side(a)?, side(b)?), verified.get(&(a, b)).copied(), &params, &rules)
-            };
-            let pairs = pairs_of(i)?;
-            // The pairs of a block share their first documents (a few thousand, whose sequences
-            // stay in cache); their second documents are anywhere in the row. Aligned in the
-            // order of the second document, each sequence is fetched once for all its pairs,
-            // and neighbours in memory come one after another. Decided pairs are taken in key
-            // order, with the block's pairs decided before it (second documents past the row).
-            let by_second = second_order(&pairs, &rank);
-            let mut decided: Vec<(u32, Decided)> = Vec::new();
-            for batch in by_second.chunks(ALIGN_BATCH) {
-                decided.extend(decided_ahead(
-                    batch,
-                    |&(_, k)| pairs[k as usize],
-                    &held,
-                    |&(_, k)| Some((k, decide_one(&pairs[k as usize])?)),
-                ));
-                done += batch.len() as u64;
-                progress.set(done);
-            }
-            decided.par_sort_unstable_by_key(|&(k, _)| k);
-            let block_end = (i * PAIR_BLOCK + members.len()) as u32;
-            let before = ahead.take_before(block_end).map_err(|e| kept(&dir, e))?;
-            absorbed.take_all(decided.into_iter().map(|(_, d)| d), before, &shared, &rank, sink);
+            state.held.make(involved.starting.of(i), docs, aligning.spill, config)?;
+            aligning.block(i, docs, &mut state, &mut ahead, sink, progress)?;
             // The sequences no later block needs: let go (with every set kept, each leaving its
             // shingle set behind).
-            held.let_go(ending.of(i), docs, &mut fps);
+            state.held.let_go(involved.ending.of(i), docs, &mut state.fps);
         }
         debug_assert!(ahead.is_done(), "an overlap decided before its row's blocks was not taken");
         // The row's sequences, made on every thread, are free: the next row's threads find
         // that memory only once the system has it back.
         super::give_back_freed();
     }
+    let State { mut held, mut fps, absorbed, .. } = state;
     // Documents aligned only as second documents past a row: their sets, once every pair is
     // decided.
     if leave_sets {
         let rest: Vec<u32> = (0..docs.len() as u32)
             .filter(|&d| {
                 let doc = &docs[d as usize];
-                involved[d as usize] && doc.shingles.is_empty() && doc.shingle_count > 0
+                involved.docs[d as usize] && doc.shingles.is_empty() && doc.shingle_count > 0
             })
             .collect();
         // A block of them at a time, so memory holds no more sequences than a block's.
@@ -483,11 +265,166 @@ pub fn relate(
             held.let_go(some, docs, &mut fps);
         }
     }
-    for (doc, _) in docs.iter_mut().zip(&involved).filter(|(_, &on)| on) {
+    for (doc, _) in docs.iter_mut().zip(&involved.docs).filter(|(_, &on)| on) {
         doc.sequence = None;
     }
     let (links, counts, held) = absorbed.conclude(stars, &rank, config.prune_composites, &params, &rules);
     Ok((links, counts, held))
+}
+
+/// What aligning changes as it goes: the sequences held, the fingerprints computed, the pairs
+/// decided, and how many pairs are aligned so far.
+struct State {
+    held: Sequences,
+    fps: Vec<FingerprintsOnce>,
+    absorbed: Absorbed,
+    done: u64,
+}
+
+/// What aligning reads: the plan, the scores of verified pairs, the rules and where texts are.
+struct Aligning<'a> {
+    plan: &'a Plan<'a>,
+    rank: &'a [u32],
+    verified: &'a HashMap<Pair, verify::Scores>,
+    params: &'a PassageParams,
+    rules: &'a RelationConfig,
+    df: &'a winnow::DocFrequency,
+    by_words: bool,
+    spill: Option<&'a TextSpill>,
+    config: &'a Config,
+}
+
+impl Aligning<'_> {
+    /// Document `d` as [`decide`] reads it, with its sequence `sequence`.
+    fn side<'s>(
+        &'s self,
+        shared: &'s Docs,
+        fps: &'s [FingerprintsOnce],
+        d: u32,
+        sequence: &'s Sequence,
+    ) -> Side<'s> {
+        let set = (!self.by_words).then_some(shared[d as usize].shingles.as_slice());
+        Side { sequence, set, fps: &fps[d as usize], df: self.df }
+    }
+
+    /// [`decide`] of pair `(a, b)`, with the scores it has when verified.
+    fn decide(&self, (a, b): Pair, x: Side, y: Side) -> Option<Decided> {
+        decide((a, b), (x, y), self.verified.get(&(a, b)).copied(), self.params, self.rules)
+    }
+
+    /// Aligns the pairs of the row's blocks whose second document lies past the row (none
+    /// past the last row), in the order of their second document and of the first for each,
+    /// with the sequences of `firsts` (the row's documents first in one of them) made first
+    /// and the second documents made a batch at a time. The overlaps decided wait in what is
+    /// returned for their block's turn (see [`Ahead`]).
+    fn past(
+        &self,
+        row: &std::ops::Range<usize>,
+        firsts: &[u32],
+        docs: &mut [Doc],
+        st: &mut State,
+        progress: &dyn Progress,
+    ) -> Result<Ahead, RunError> {
+        let plan = self.plan;
+        st.held.make(firsts, docs, self.spill, self.config)?;
+        let some_past = !firsts.is_empty();
+        let mut outside = plan.past_of(if some_past { row.clone() } else { 0..0 })?;
+        let second = |p: &Pair| plan.second(p);
+        let mut ahead = Ahead::new(plan.dir().filter(|_| some_past)).map_err(|e| plan.kept(e))?;
+        let mut batch: Vec<Pair> = Vec::new();
+        loop {
+            // A batch ends between two second documents, so each is made once a row.
+            batch.clear();
+            while let Some((next, _)) = outside.peek() {
+                if batch.len() >= ALIGN_BATCH && batch.last().map(second) != Some(next) {
+                    break;
+                }
+                batch.extend(outside.pop().map_err(|e| plan.kept(e))?);
+            }
+            if batch.is_empty() {
+                break;
+            }
+            let mut seconds: Vec<u32> = batch.iter().map(second).collect();
+            seconds.dedup();
+            let shared = Docs::with(docs, self.spill);
+            let file = st.held.file.as_ref();
+            let made: Vec<Option<Sequence>> = seconds
+                .par_iter()
+                .map(|&d| match &shared[d as usize].sequence {
+                    Some(_) => Ok(None),
+                    None => Ok(Some(kept_or_made(file, &shared, d, self.spill, self.config)?)),
+                })
+                .collect::<Result<_, RunError>>()?;
+            if let Some(file) = &mut st.held.file {
+                file.keep(seconds.iter().zip(&made).filter_map(|(&d, s)| Some((d, s.as_ref()?))))?;
+            }
+            let (held, fps) = (&st.held, &st.fps);
+            let sequence_of = |d: u32| -> Option<&Sequence> {
+                let at = seconds.binary_search(&d).ok();
+                held.of[d as usize]
+                    .as_deref()
+                    .or_else(|| made[at?].as_ref())
+                    .or(shared[d as usize].sequence.as_deref())
+            };
+            let side = |d: u32| Some(self.side(&shared, fps, d, sequence_of(d)?));
+            let decided: Vec<Decided> =
+                decided_ahead(&batch, |&p| p, held, |&(a, b)| self.decide((a, b), side(a)?, side(b)?));
+            drop(made);
+            for d in decided {
+                if let Some((k, p)) = st.absorbed.absorb(d, self.rank) {
+                    ahead.push(k, &p).map_err(|e| plan.kept(e))?;
+                }
+            }
+            for &d in &seconds {
+                st.fps[d as usize] = OnceLock::new();
+            }
+            st.done += batch.len() as u64;
+            progress.set(st.done);
+        }
+        drop((outside, batch));
+        ahead.finish().map_err(|e| plan.kept(e))?;
+        Ok(ahead)
+    }
+
+    /// Aligns the pairs of block `i` within its row (their sequences held) and hands the
+    /// overlaps to `sink` in key order, with those of the block decided before it (`ahead`).
+    fn block(
+        &self,
+        i: usize,
+        docs: &[Doc],
+        st: &mut State,
+        ahead: &mut Ahead,
+        sink: &mut dyn OverlapSink,
+        progress: &dyn Progress,
+    ) -> Result<(), RunError> {
+        let plan = self.plan;
+        let shared = Docs::with(docs, self.spill);
+        let (held, fps) = (&st.held, &st.fps);
+        let side = |d: u32| Some(self.side(&shared, fps, d, held.of[d as usize].as_deref()?));
+        let decide_one = |&(a, b): &Pair| self.decide((a, b), side(a)?, side(b)?);
+        let pairs = plan.pairs_of(i)?;
+        // The pairs of a block share their first documents (a few thousand, whose sequences
+        // stay in cache); their second documents are anywhere in the row. Aligned in the
+        // order of the second document, each sequence is fetched once for all its pairs,
+        // and neighbours in memory come one after another. Decided pairs are taken in key
+        // order, with the block's pairs decided before it (second documents past the row).
+        let by_second = second_order(&pairs, self.rank);
+        let mut decided: Vec<(u32, Decided)> = Vec::new();
+        for batch in by_second.chunks(ALIGN_BATCH) {
+            decided.extend(decided_ahead(
+                batch,
+                |&(_, k)| pairs[k as usize],
+                held,
+                |&(_, k)| Some((k, decide_one(&pairs[k as usize])?)),
+            ));
+            st.done += batch.len() as u64;
+            progress.set(st.done);
+        }
+        decided.par_sort_unstable_by_key(|&(k, _)| k);
+        let before = ahead.take_before(plan.block_end(i)).map_err(|e| plan.kept(e))?;
+        st.absorbed.take_all(decided.into_iter().map(|(_, d)| d), before, &shared, self.rank, sink);
+        Ok(())
+    }
 }
 
 /// Consecutive pairs a thread decides one after another, asking ahead for the next ones'
@@ -524,75 +461,12 @@ fn decided_ahead<T: Sync, R: Send>(
         .collect()
 }
 
-/// The rows of blocks [`relate`] aligns one after another: consecutive blocks whose documents'
-/// sequences take at most `--align-memory` bytes (estimated), at least one block each.
-fn rows(order: &[u32], docs: &[Doc], config: &Config) -> Vec<std::ops::Range<usize>> {
-    let mut rows = Vec::new();
-    let (mut start, mut bytes) = (0, 0usize);
-    for (i, members) in order.chunks(PAIR_BLOCK).enumerate() {
-        // About 12 bytes a word (a hash, a position, a token range), 6 characters a word.
-        let more: usize = members.iter().map(|&d| 2 * docs[d as usize].chars).sum();
-        if i > start && bytes + more > config.align_memory {
-            rows.push(start..i);
-            (start, bytes) = (i, 0);
-        }
-        bytes += more;
-    }
-    rows.push(start..order.len().div_ceil(PAIR_BLOCK));
-    rows
-}
-
-/// The second document of a pair: the one later in id order.
-fn second_of(&(a, b): &Pair, rank: &[u32]) -> u32 {
-    if rank[a as usize] < rank[b as usize] {
-        b
-    } else {
-        a
-    }
-}
-
 /// `(second document, index)` of each of `pairs` (`second_of`), sorted.
 fn second_order(pairs: &[Pair], rank: &[u32]) -> Vec<(u32, u32)> {
     let mut by: Vec<(u32, u32)> =
         pairs.par_iter().enumerate().map(|(k, p)| (second_of(p, rank), k as u32)).collect();
     by.par_sort_unstable();
     by
-}
-
-/// The error of the temporary file of overlaps decided ahead.
-fn kept(dir: &Option<PathBuf>, e: std::io::Error) -> RunError {
-    RunError::scratch(dir.as_deref().unwrap_or(Path::new("")), e)
-}
-
-/// Documents grouped by a block index (`UNUSED`, `u32::MAX`, in none): compressed rows.
-struct ByBlock {
-    starts: Vec<usize>,
-    docs: Vec<u32>,
-}
-
-impl ByBlock {
-    /// The documents of block `i`, in increasing index.
-    fn of(&self, i: usize) -> &[u32] {
-        &self.docs[self.starts[i]..self.starts[i + 1]]
-    }
-}
-
-/// The documents of each of `blocks` blocks, from every document's block in `block_of`.
-fn by_block(block_of: &[u32], blocks: usize) -> ByBlock {
-    let mut starts = vec![0usize; blocks + 1];
-    for &b in block_of.iter().filter(|&&b| (b as usize) < blocks) {
-        starts[b as usize + 1] += 1;
-    }
-    for i in 0..blocks {
-        starts[i + 1] += starts[i];
-    }
-    let mut at = starts.clone();
-    let mut docs = vec![0u32; starts[blocks]];
-    for (d, &b) in block_of.iter().enumerate().filter(|(_, &b)| (b as usize) < blocks) {
-        docs[at[b as usize]] = d as u32;
-        at[b as usize] += 1;
-    }
-    ByBlock { starts, docs }
 }
 
 #[cfg(test)]
@@ -727,18 +601,5 @@ mod tests {
             let want: Vec<Pair> = items.iter().copied().filter(|&(a, _)| a % 2 == 0).collect();
             assert_eq!(got, want, "{n} pairs");
         }
-    }
-
-    #[test]
-    fn documents_are_grouped_by_their_block_in_increasing_index() {
-        let block_of = [2, u32::MAX, 0, 2, 1, 0, u32::MAX];
-        let b = by_block(&block_of, 3);
-        assert_eq!(b.of(0), &[2, 5]);
-        assert_eq!(b.of(1), &[4]);
-        assert_eq!(b.of(2), &[0, 3]);
-        // Every document in a block is in exactly one group; the others in none.
-        let all: usize = (0..3).map(|i| b.of(i).len()).sum();
-        assert_eq!(all, 5);
-        assert!(by_block(&[u32::MAX; 4], 2).of(1).is_empty());
     }
 }
