@@ -347,6 +347,20 @@ fn size(r: &[(u32, u32)]) -> u64 {
     r.iter().map(|&(s, e)| (e - s) as u64).sum()
 }
 
+/// Whether the passages of one of two neighbours lie (half or more) within the span of the
+/// other's (from its first passage to its last): two neighbours that took paragraphs of the
+/// document in turn took parts of one text, where a roundup quotes each story as one block.
+fn interleaved(n: &Near, m: &Near) -> bool {
+    let within = |r: &[(u32, u32)], s: (u32, u32)| overlap(r, &[s]) as f64 >= SAME_REGION * size(r) as f64;
+    within(n.region, m.span) || within(m.region, n.span)
+}
+
+/// The span of a region: from the start of its first passage to the end of its last.
+fn span(r: &[(u32, u32)]) -> (u32, u32) {
+    let start = r.iter().map(|p| p.0).min().unwrap_or(0);
+    (start, r.iter().map(|p| p.1).max().unwrap_or(start))
+}
+
 fn overlap(x: &[(u32, u32)], y: &[(u32, u32)]) -> u64 {
     let mut n = 0;
     for &(s, e) in x {
@@ -380,12 +394,14 @@ pub fn prune_composites(regions: &[Regions], rank: &[u32], config: &RelationConf
         around.entry(r.a).or_default().push(Near {
             x: r.b,
             region: &r.in_a,
+            span: span(&r.in_a),
             cover: r.cover_a,
             inside: b_inside,
         });
         around.entry(r.b).or_default().push(Near {
             x: r.a,
             region: &r.in_b,
+            span: span(&r.in_b),
             cover: r.cover_b,
             inside: a_inside,
         });
@@ -402,10 +418,15 @@ pub fn prune_composites(regions: &[Regions], rank: &[u32], config: &RelationConf
         near.sort_unstable_by_key(|n| rank[n.x as usize]);
         let mut groups: Vec<Vec<Near>> = Vec::new();
         for n in near {
+            // Parts of the document whose spans do not meet share no region and do not
+            // interleave: most pairs of neighbours, told apart without reading their passages.
             let same = |m: &Near| {
                 related.binary_search(&(n.x.min(m.x), n.x.max(m.x))).is_ok()
-                    || overlap(n.region, m.region) as f64
-                        >= SAME_REGION * size(n.region).min(size(m.region)) as f64
+                    || (n.span.0 < m.span.1
+                        && m.span.0 < n.span.1
+                        && (overlap(n.region, m.region) as f64
+                            >= SAME_REGION * size(n.region).min(size(m.region)) as f64
+                            || interleaved(&n, m)))
             };
             match groups.iter_mut().find(|g| g.iter().any(same)) {
                 Some(g) => g.push(n),
@@ -485,6 +506,8 @@ pub struct Composites {
 struct Near<'a> {
     x: u32,
     region: &'a [(u32, u32)],
+    /// The span of `region` ([`span`]).
+    span: (u32, u32),
     cover: f64,
     inside: bool,
 }
@@ -576,6 +599,24 @@ mod tests {
         related.push(reg(1, 2, (0, 60), 0.1, false));
         let one = prune_composites(&related, &rank, &CONFIG);
         assert!(one.pruned.is_empty() && one.docs.is_empty());
+    }
+
+    /// A document whose two neighbours took its paragraphs in turn (one the first and the
+    /// last, the other those between) is one text they both reprint, not a roundup; a roundup
+    /// quotes each story as one block.
+    #[test]
+    fn neighbours_that_took_paragraphs_in_turn_are_one_group() {
+        let rank = [0, 1, 2];
+        let ends = Regions { in_a: vec![(0, 100), (200, 300)], ..reg(0, 1, (0, 0), 0.6, true) };
+        let between = reg(0, 2, (100, 200), 0.3, true);
+        let one = prune_composites(&[ends.clone(), between.clone()], &rank, &CONFIG);
+        assert!(one.pruned.is_empty() && one.docs.is_empty());
+        // The same neighbours as blocks side by side: a composite, which keeps its main story.
+        let first = Regions { in_a: vec![(0, 100), (100, 200)], ..ends };
+        let last = reg(0, 2, (200, 300), 0.3, true);
+        let apart = prune_composites(&[first, last], &rank, &CONFIG);
+        assert_eq!(apart.pruned, [((0, 2), SetAside::Roundup(0))].into_iter().collect());
+        assert!(apart.docs.contains(&0));
     }
 
     #[test]
