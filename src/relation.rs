@@ -609,7 +609,7 @@ mod tests {
         let rank = [0, 1, 2];
         let ends = Regions { in_a: vec![(0, 100), (200, 300)], ..reg(0, 1, (0, 0), 0.6, true) };
         let between = reg(0, 2, (100, 200), 0.3, true);
-        let one = prune_composites(&[ends.clone(), between.clone()], &rank, &CONFIG);
+        let one = prune_composites(&[ends.clone(), between], &rank, &CONFIG);
         assert!(one.pruned.is_empty() && one.docs.is_empty());
         // The same neighbours as blocks side by side: a composite, which keeps its main story.
         let first = Regions { in_a: vec![(0, 100), (100, 200)], ..ends };

@@ -109,14 +109,20 @@ pub struct Absorbed {
     pub counts: RelationCounts,
 }
 
-/// The key of a pair (ranks of its documents in id order, smaller first), and the pair with
+/// The key of pair `(a, b)`: the ranks of its documents in id order, smaller first. Pairs are
+/// decided, streamed and reported in increasing key.
+pub fn key(rank: &[u32], a: u32, b: u32) -> (u32, u32) {
+    let (x, y) = (rank[a as usize], rank[b as usize]);
+    (x.min(y), x.max(y))
+}
+
+/// The key of a pair (the ranks of its documents in id order, smaller first), and the pair with
 /// `a` the document with the smaller id.
 pub fn in_id_order(rank: &[u32], mut p: VerifiedPair) -> ((u32, u32), VerifiedPair) {
-    let (x, y) = (rank[p.a as usize], rank[p.b as usize]);
-    if x > y {
+    if rank[p.a as usize] > rank[p.b as usize] {
         p.swap();
     }
-    ((x.min(y), x.max(y)), p)
+    (key(rank, p.a, p.b), p)
 }
 
 impl Absorbed {
@@ -179,11 +185,7 @@ impl Absorbed {
     ) -> (Vec<VerifiedPair>, RelationCounts, super::Held) {
         let Absorbed { held, mut regions, mut counts } = self;
         // Pruning reads the regions in increasing key, whatever order the pairs were taken in.
-        let key = |r: &Regions| {
-            let (x, y) = (rank[r.a as usize], rank[r.b as usize]);
-            (x.min(y), x.max(y))
-        };
-        regions.par_sort_unstable_by_key(key);
+        regions.par_sort_unstable_by_key(|r| key(rank, r.a, r.b));
         let composites = if prune {
             relation::prune_composites(&regions, rank, rules)
         } else {

@@ -24,11 +24,7 @@ pub fn relate_decided(
         return without_passages(verified, stars, &rank, &rules);
     };
     // The order in which relate decides pairs: increasing key.
-    let key = |d: &Decided| {
-        let (x, y) = (rank[d.pair.a as usize], rank[d.pair.b as usize]);
-        (x.min(y), x.max(y))
-    };
-    decided.sort_unstable_by_key(key);
+    decided.sort_unstable_by_key(|d| super::decide::key(&rank, d.pair.a, d.pair.b));
     let mut absorbed = Absorbed::new(RelationCounts::default());
     for d in decided {
         absorbed.take(d, &Docs::held(docs), &rank, sink);

@@ -3,7 +3,7 @@
 
 use super::ahead::Ahead;
 use super::decide::{decide, in_id_order, Absorbed, Decided, FingerprintsOnce, Side};
-use super::plan::{second_of, Plan, PAIR_BLOCK};
+use super::plan::{Plan, PAIR_BLOCK};
 use super::sequences::{kept_or_made, SequenceFile, Sequences};
 use super::{fill_sets, Doc, Docs, Progress, Proposals, RunError, TextSpill};
 use crate::config::{Config, PassageParams};
@@ -215,7 +215,6 @@ pub fn relate(
     };
     let aligning = Aligning {
         plan: &plan,
-        rank: &rank,
         verified: &verified,
         params: &params,
         rules: &rules,
@@ -284,7 +283,6 @@ struct State {
 /// What aligning reads: the plan, the scores of verified pairs, the rules and where texts are.
 struct Aligning<'a> {
     plan: &'a Plan<'a>,
-    rank: &'a [u32],
     verified: &'a HashMap<Pair, verify::Scores>,
     params: &'a PassageParams,
     rules: &'a RelationConfig,
@@ -371,7 +369,7 @@ impl Aligning<'_> {
                 decided_ahead(&batch, |&p| p, held, |&(a, b)| self.decide((a, b), side(a)?, side(b)?));
             drop(made);
             for d in decided {
-                if let Some((k, p)) = st.absorbed.absorb(d, self.rank) {
+                if let Some((k, p)) = st.absorbed.absorb(d, plan.rank()) {
                     ahead.push(k, &p).map_err(|e| plan.kept(e))?;
                 }
             }
@@ -408,7 +406,7 @@ impl Aligning<'_> {
         // order of the second document, each sequence is fetched once for all its pairs,
         // and neighbours in memory come one after another. Decided pairs are taken in key
         // order, with the block's pairs decided before it (second documents past the row).
-        let by_second = second_order(&pairs, self.rank);
+        let by_second = plan.by_second(&pairs);
         let mut decided: Vec<(u32, Decided)> = Vec::new();
         for batch in by_second.chunks(ALIGN_BATCH) {
             decided.extend(decided_ahead(
@@ -422,7 +420,7 @@ impl Aligning<'_> {
         }
         decided.par_sort_unstable_by_key(|&(k, _)| k);
         let before = ahead.take_before(plan.block_end(i)).map_err(|e| plan.kept(e))?;
-        st.absorbed.take_all(decided.into_iter().map(|(_, d)| d), before, &shared, self.rank, sink);
+        st.absorbed.take_all(decided.into_iter().map(|(_, d)| d), before, &shared, plan.rank(), sink);
         Ok(())
     }
 }
@@ -459,14 +457,6 @@ fn decided_ahead<T: Sync, R: Send>(
             })
         })
         .collect()
-}
-
-/// `(second document, index)` of each of `pairs` (`second_of`), sorted.
-fn second_order(pairs: &[Pair], rank: &[u32]) -> Vec<(u32, u32)> {
-    let mut by: Vec<(u32, u32)> =
-        pairs.par_iter().enumerate().map(|(k, p)| (second_of(p, rank), k as u32)).collect();
-    by.par_sort_unstable();
-    by
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! directory (without one, they are made again from the fingerprint postings when a row needs
 //! them).
 
+use super::decide::key;
 use super::scratch::{Merged, PairBlocks};
 use super::{Doc, Proposals, RunError};
 use crate::config::Config;
@@ -168,9 +169,24 @@ impl<'a> Plan<'a> {
         self.rank[a as usize].max(self.rank[b as usize]) < self.row_end(i)
     }
 
+    /// Rank of every document in id order.
+    pub fn rank(&self) -> &'a [u32] {
+        self.rank
+    }
+
     /// The second document of a pair: the one later in id order.
     pub fn second(&self, p: &Pair) -> u32 {
         second_of(p, self.rank)
+    }
+
+    /// `(second document, index)` of each of `pairs` ([`Plan::second`]), sorted: the order in
+    /// which a block's pairs are aligned.
+    pub fn by_second(&self, pairs: &[Pair]) -> Vec<(u32, u32)> {
+        let rank = self.rank;
+        let mut by: Vec<(u32, u32)> =
+            pairs.par_iter().enumerate().map(|(k, p)| (second_of(p, rank), k as u32)).collect();
+        by.par_sort_unstable();
+        by
     }
 
     /// The order in which pairs past a row are aligned: by second document, then by the rank
@@ -253,12 +269,6 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// The key of a pair: the ranks of its documents in id order, smaller first.
-fn key(rank: &[u32], a: u32, b: u32) -> (u32, u32) {
-    let (x, y) = (rank[a as usize], rank[b as usize]);
-    (x.min(y), x.max(y))
-}
-
 /// The error of a temporary file in the scratch directory `dir`.
 fn kept(dir: &Option<PathBuf>, e: std::io::Error) -> RunError {
     RunError::scratch(dir.as_deref().unwrap_or(Path::new("")), e)
@@ -283,7 +293,7 @@ fn rows(order: &[u32], docs: &[Doc], config: &Config) -> Vec<Range<usize>> {
 }
 
 /// The second document of a pair: the one later in id order.
-pub(super) fn second_of(&(a, b): &Pair, rank: &[u32]) -> u32 {
+fn second_of(&(a, b): &Pair, rank: &[u32]) -> u32 {
     if rank[a as usize] < rank[b as usize] {
         b
     } else {
