@@ -131,14 +131,20 @@ impl Sequence {
         set
     }
 
-    /// Asks for what aligning reads of the sequence first: the start of its sorted hashes and
-    /// of their positions (the rest follows in order, which the processor streams by itself).
+    /// Asks for what aligning reads of the sequence: every line of its sorted hashes and of
+    /// their positions. Asking for the start only and leaving the rest to the processor's
+    /// streaming left the join waiting on memory at a fifth of a run's time.
     pub fn ask_ahead(&self) {
-        prefetch(self.sorted.as_ptr());
-        prefetch(self.sorted.as_ptr().wrapping_add(8));
+        for at in (0..self.sorted.len()).step_by(8) {
+            prefetch(self.sorted.as_ptr().wrapping_add(at));
+        }
         match &self.order {
-            Positions::Short(p) => prefetch(p.as_ptr()),
-            Positions::Long(p) => prefetch(p.as_ptr()),
+            Positions::Short(p) => {
+                (0..p.len()).step_by(32).for_each(|at| prefetch(p.as_ptr().wrapping_add(at)))
+            }
+            Positions::Long(p) => {
+                (0..p.len()).step_by(16).for_each(|at| prefetch(p.as_ptr().wrapping_add(at)))
+            }
         }
     }
 

@@ -34,7 +34,7 @@ impl Join<'_> {
             // Indices are packed in 32 bits each; no sequence comes near that.
             let fits = |s: &[u64]| s.len() < 1 << 32;
             if self.unique && self.max_repeats > 0 && fits(a.0) && fits(b.0) {
-                return unique_join(a, b, self.max_repeats, self.pairs, matches);
+                return unique_join(a, b, self.max_repeats, self.pairs, matches, wider());
             }
             return join::<true, _, _>(a, b, self.max_repeats, matches);
         }
@@ -80,11 +80,12 @@ fn unique_join<PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
     max_repeats: usize,
     pairs: &mut Vec<u64>,
     matches: &mut Vec<(i64, u32)>,
+    wider: bool,
 ) -> usize {
     let ((ha, pa), (hb, pb)) = (a, b);
     pairs.clear();
     pairs.reserve(ha.len() + hb.len());
-    let (x, y) = unique_part(ha, hb, pairs);
+    let (x, y) = unique_part(ha, hb, pairs, wider);
     positions_of(pairs, (pa, pb), matches);
     finish(a, b, (x, y, pairs.len()), max_repeats, matches)
 }
@@ -182,17 +183,21 @@ fn wide_part<PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
 /// indices of their equal hashes pushed to `pairs` (which must have room for as many entries
 /// as the two sides have hashes), and where it stopped in A and in B.
 #[inline(always)]
-fn unique_part(ha: &[u64], hb: &[u64], pairs: &mut Vec<u64>) -> (usize, usize) {
+fn unique_part(ha: &[u64], hb: &[u64], pairs: &mut Vec<u64>, wider: bool) -> (usize, usize) {
     #[cfg(target_arch = "x86_64")]
     {
         assert!(pairs.capacity() - pairs.len() >= ha.len() + hb.len());
-        // SAFETY: only reached where `wide()` holds, so the processor has AVX2; `pairs` has
-        // the room (asserted).
-        unsafe { unique_avx2(ha, hb, pairs) }
+        // SAFETY: only reached where `wide()` holds, so the processor has AVX2, and with
+        // `wider` where `wider()` holds, so it has AVX-512; `pairs` has the room (asserted),
+        // and each kernel stores only below `ha.len() + hb.len()` entries past its start.
+        unsafe {
+            let from = if wider { unique_avx512(ha, hb, pairs) } else { (0, 0) };
+            unique_avx2(ha, hb, pairs, from)
+        }
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        let _ = (ha, hb, pairs);
+        let _ = (ha, hb, pairs, wider);
         (0, 0)
     }
 }
@@ -314,9 +319,14 @@ static COMPRESS: [[u32; 8]; 16] = {
 /// keeping at most four, so the last step stores below that bound.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn unique_avx2(ha: &[u64], hb: &[u64], pairs: &mut Vec<u64>) -> (usize, usize) {
+unsafe fn unique_avx2(
+    ha: &[u64],
+    hb: &[u64],
+    pairs: &mut Vec<u64>,
+    (mut x, mut y): (usize, usize),
+) -> (usize, usize) {
     use std::arch::x86_64::*;
-    let (mut x, mut y, mut n) = (0, 0, pairs.len());
+    let mut n = pairs.len();
     let out = pairs.as_mut_ptr();
     // Rotation `r` compares A's lane `l` with B's lane `(l + r) mod 4`: that lane's index, in
     // the upper half where it is packed.
@@ -346,6 +356,86 @@ unsafe fn unique_avx2(ha: &[u64], hb: &[u64], pairs: &mut Vec<u64>) -> (usize, u
         n += ((ONES >> (4 * lanes)) & 0xf) as usize;
         x += 4 * usize::from(last_a <= last_b);
         y += 4 * usize::from(last_b <= last_a);
+    }
+    // SAFETY: entries up to `n` were stored above (or were there before).
+    unsafe { pairs.set_len(n) };
+    (x, y)
+}
+
+/// Whether the join of unique sides may step in blocks of eight: x86-64 with AVX-512
+/// (checked at run time). Only where [`wide()`] holds too.
+fn wider() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx512f")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// [`unique_avx2`] in blocks of eight hashes: each lane of A's block compared with B's block
+/// and its seven rotations, the indices of the equal pairs compressed to the front and stored
+/// eight at once, the block whose last hash is smaller moved on (both when equal). Half the
+/// steps of blocks of four on the long stretches where the sides share nothing; returns where
+/// it stopped in A and in B (a side has fewer than eight hashes left), for the blocks of four
+/// to go on from.
+///
+/// # Safety
+///
+/// The processor has AVX-512F, and `pairs` has room for `ha.len() + hb.len()` more entries:
+/// each step moves a side on by eight and stores eight entries past those kept before, keeping
+/// at most eight, so every store lies below `x + y + 8 <= ha.len() + hb.len()`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn unique_avx512(ha: &[u64], hb: &[u64], pairs: &mut Vec<u64>) -> (usize, usize) {
+    use std::arch::x86_64::*;
+    let (mut x, mut y, mut n) = (0, 0, pairs.len());
+    let out = pairs.as_mut_ptr();
+    // Rotation `r` compares A's lane `l` with B's lane `(l + r) mod 8`: that lane's index, in
+    // the upper half where it is packed.
+    let of_b = |r: i64| {
+        let l = |i: i64| ((i + r) & 7) << 32;
+        _mm512_setr_epi64(l(0), l(1), l(2), l(3), l(4), l(5), l(6), l(7))
+    };
+    let b_of = [of_b(0), of_b(1), of_b(2), of_b(3), of_b(4), of_b(5), of_b(6), of_b(7)];
+    let of_a = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
+    while x + 8 <= ha.len() && y + 8 <= hb.len() {
+        // SAFETY: both blocks lie inside their slices (the loop's condition). The last hashes
+        // are read again from memory: the shorter way to the next step's start.
+        let (va, vb, last_a, last_b) = unsafe {
+            (
+                _mm512_loadu_si512(ha.as_ptr().add(x) as *const _),
+                _mm512_loadu_si512(hb.as_ptr().add(y) as *const _),
+                ha.as_ptr().add(x + 7).read_volatile(),
+                hb.as_ptr().add(y + 7).read_volatile(),
+            )
+        };
+        let rotations = [
+            vb,
+            _mm512_alignr_epi64::<1>(vb, vb),
+            _mm512_alignr_epi64::<2>(vb, vb),
+            _mm512_alignr_epi64::<3>(vb, vb),
+            _mm512_alignr_epi64::<4>(vb, vb),
+            _mm512_alignr_epi64::<5>(vb, vb),
+            _mm512_alignr_epi64::<6>(vb, vb),
+            _mm512_alignr_epi64::<7>(vb, vb),
+        ];
+        // B's lane equal to each of A's (at most one rotation hits), and which lanes do.
+        let (mut lane_b, mut lanes) = (_mm512_setzero_si512(), 0u8);
+        for (rotated, of) in rotations.into_iter().zip(b_of) {
+            let equal = _mm512_cmpeq_epi64_mask(va, rotated);
+            lane_b = _mm512_mask_mov_epi64(lane_b, equal, of);
+            lanes |= equal;
+        }
+        let at = _mm512_set1_epi64((x | y << 32) as i64);
+        let found = _mm512_maskz_compress_epi64(lanes, _mm512_add_epi64(at, _mm512_or_si512(of_a, lane_b)));
+        // SAFETY: `out + n` has room for eight (see the function's safety).
+        unsafe { _mm512_storeu_si512(out.add(n) as *mut _, found) };
+        n += lanes.count_ones() as usize;
+        x += 8 * usize::from(last_a <= last_b);
+        y += 8 * usize::from(last_b <= last_a);
     }
     // SAFETY: entries up to `n` were stored above (or were there before).
     unsafe { pairs.set_len(n) };
@@ -387,36 +477,46 @@ mod tests {
         (run(false), wide().then(|| run(true)))
     }
 
-    /// The join of sides that hold no hash twice, where this processor can run it and the
-    /// sides are such.
-    fn unique(a: &(Vec<u64>, Vec<u32>), b: &(Vec<u64>, Vec<u32>), max_repeats: usize) -> Option<Joined> {
+    /// The joins of sides that hold no hash twice, in blocks of four and in blocks of eight,
+    /// those this processor can run (none unless the sides are such).
+    fn unique(a: &(Vec<u64>, Vec<u32>), b: &(Vec<u64>, Vec<u32>), max_repeats: usize) -> Vec<Joined> {
         let once = |s: &[u64]| s.windows(2).all(|w| w[0] != w[1]);
-        (wide() && once(&a.0) && once(&b.0) && max_repeats > 0).then(|| {
+        if !(wide() && once(&a.0) && once(&b.0) && max_repeats > 0) {
+            return vec![];
+        }
+        let run = |wider: bool| {
             let (mut m, mut pairs) = (Vec::new(), Vec::new());
-            let shared =
-                unique_join((&a.0[..], &a.1[..]), (&b.0[..], &b.1[..]), max_repeats, &mut pairs, &mut m);
+            let sides = ((&a.0[..], &a.1[..]), (&b.0[..], &b.1[..]));
+            let shared = unique_join(sides.0, sides.1, max_repeats, &mut pairs, &mut m, wider);
             (m, shared)
-        })
+        };
+        [false, true].into_iter().filter(|&w| !w || wider()).map(run).collect()
     }
 
     #[test]
     fn blocks_that_share_nothing_are_stepped_over_and_matches_found_at_every_offset() {
-        // One equal hash (1000) at each offset of sides of 13 that otherwise share nothing:
-        // A's others odd, B's even, `at` of them below 1000 and the rest above.
-        let around = |at: u64, odd: u64| -> Vec<u64> {
-            (0..at).map(|i| 2 * i + odd).chain([1000]).chain((at..12).map(|i| 1002 + 2 * i + odd)).collect()
-        };
-        for at_a in 0..13 {
-            for at_b in 0..13 {
-                let (a, b) = (side(around(at_a, 1)), side(around(at_b, 0)));
-                assert_eq!(a.0[at_a as usize], 1000);
-                let (narrow, wide) = both(&a, &b, 8);
-                assert_eq!(narrow.1, 1, "{at_a} {at_b}");
-                if let Some(wide) = wide {
-                    assert_eq!(narrow, wide, "{at_a} {at_b}");
-                }
-                if let Some(unique) = unique(&a, &b, 8) {
-                    assert_eq!(narrow, unique, "{at_a} {at_b}");
+        // One equal hash (1000) at each offset of sides of 13 and of 25 that otherwise share
+        // nothing: A's others odd, B's even, `at` of them below 1000 and the rest above.
+        for len in [13, 25] {
+            let around = |at: u64, odd: u64| -> Vec<u64> {
+                (0..at)
+                    .map(|i| 2 * i + odd)
+                    .chain([1000])
+                    .chain((at..len - 1).map(|i| 1002 + 2 * i + odd))
+                    .collect()
+            };
+            for at_a in 0..len {
+                for at_b in 0..len {
+                    let (a, b) = (side(around(at_a, 1)), side(around(at_b, 0)));
+                    assert_eq!(a.0[at_a as usize], 1000);
+                    let (narrow, wide) = both(&a, &b, 8);
+                    assert_eq!(narrow.1, 1, "{at_a} {at_b}");
+                    if let Some(wide) = wide {
+                        assert_eq!(narrow, wide, "{at_a} {at_b}");
+                    }
+                    for unique in unique(&a, &b, 8) {
+                        assert_eq!(narrow, unique, "{at_a} {at_b}");
+                    }
                 }
             }
         }
@@ -452,8 +552,8 @@ mod tests {
             let a = side(a.into_iter().map(|h| h * spread).collect());
             let b = side(b.into_iter().collect());
             let narrow = both(&a, &b, max_repeats).0;
-            if let Some(unique) = unique(&a, &b, max_repeats) {
-                proptest::prop_assert_eq!(narrow, unique);
+            for unique in unique(&a, &b, max_repeats) {
+                proptest::prop_assert_eq!(&narrow, &unique);
             }
         }
 
