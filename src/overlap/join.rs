@@ -5,7 +5,8 @@
 //! of each side at once, and where two blocks share one goes straight to the smallest hash
 //! they share. When neither side holds a hash twice (most documents repeat no shingle), the
 //! blocks' equal hashes are written out without a branch, whether a block pair shares none
-//! or several. All ways give the same matches in the same order.
+//! or several, in blocks of eight where the processor has AVX-512, then of four. All ways give
+//! the same matches in the same order.
 
 /// How two sides are joined.
 pub(super) struct Join<'s> {
@@ -179,9 +180,10 @@ fn wide_part<PA: Copy + Into<u32>, PB: Copy + Into<u32>>(
     }
 }
 
-/// The blocks of four of sides that hold no hash twice, as far as a side has four left: the
-/// indices of their equal hashes pushed to `pairs` (which must have room for as many entries
-/// as the two sides have hashes), and where it stopped in A and in B.
+/// The blocks of sides that hold no hash twice, of eight with `wider` as far as a side has
+/// eight left, then of four as far as a side has four left: the indices of their equal hashes
+/// pushed to `pairs` (which must have room for as many entries as the two sides have hashes),
+/// and where it stopped in A and in B.
 #[inline(always)]
 fn unique_part(ha: &[u64], hb: &[u64], pairs: &mut Vec<u64>, wider: bool) -> (usize, usize) {
     #[cfg(target_arch = "x86_64")]
@@ -399,7 +401,7 @@ unsafe fn unique_avx512(ha: &[u64], hb: &[u64], pairs: &mut Vec<u64>) -> (usize,
         let l = |i: i64| ((i + r) & 7) << 32;
         _mm512_setr_epi64(l(0), l(1), l(2), l(3), l(4), l(5), l(6), l(7))
     };
-    let b_of = [of_b(0), of_b(1), of_b(2), of_b(3), of_b(4), of_b(5), of_b(6), of_b(7)];
+    let lanes_of_b = [of_b(0), of_b(1), of_b(2), of_b(3), of_b(4), of_b(5), of_b(6), of_b(7)];
     let of_a = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
     while x + 8 <= ha.len() && y + 8 <= hb.len() {
         // SAFETY: both blocks lie inside their slices (the loop's condition). The last hashes
@@ -424,7 +426,7 @@ unsafe fn unique_avx512(ha: &[u64], hb: &[u64], pairs: &mut Vec<u64>) -> (usize,
         ];
         // B's lane equal to each of A's (at most one rotation hits), and which lanes do.
         let (mut lane_b, mut lanes) = (_mm512_setzero_si512(), 0u8);
-        for (rotated, of) in rotations.into_iter().zip(b_of) {
+        for (rotated, of) in rotations.into_iter().zip(lanes_of_b) {
             let equal = _mm512_cmpeq_epi64_mask(va, rotated);
             lane_b = _mm512_mask_mov_epi64(lane_b, equal, of);
             lanes |= equal;
