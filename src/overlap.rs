@@ -13,7 +13,7 @@
 //! overlap each other on either side.
 
 use crate::normalize::Normalized;
-use crate::prefetch::prefetch;
+use crate::prefetch::prefetch_all;
 use serde::Serialize;
 
 mod join;
@@ -135,16 +135,10 @@ impl Sequence {
     /// their positions. Asking for the start only and leaving the rest to the processor's
     /// streaming left the join waiting on memory at a fifth of a run's time.
     pub fn ask_ahead(&self) {
-        for at in (0..self.sorted.len()).step_by(8) {
-            prefetch(self.sorted.as_ptr().wrapping_add(at));
-        }
+        prefetch_all(&self.sorted);
         match &self.order {
-            Positions::Short(p) => {
-                (0..p.len()).step_by(32).for_each(|at| prefetch(p.as_ptr().wrapping_add(at)))
-            }
-            Positions::Long(p) => {
-                (0..p.len()).step_by(16).for_each(|at| prefetch(p.as_ptr().wrapping_add(at)))
-            }
+            Positions::Short(p) => prefetch_all(p),
+            Positions::Long(p) => prefetch_all(p),
         }
     }
 

@@ -16,3 +16,12 @@ pub fn prefetch<T>(x: *const T) {
     #[cfg(not(target_arch = "x86_64"))]
     let _ = x;
 }
+
+/// Asks for every cache line of `s`, a line (64 bytes) apart from its start.
+#[inline(always)]
+pub fn prefetch_all<T>(s: &[T]) {
+    let step = (64 / std::mem::size_of::<T>().max(1)).max(1);
+    for at in (0..s.len()).step_by(step) {
+        prefetch(s.as_ptr().wrapping_add(at));
+    }
+}

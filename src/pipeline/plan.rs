@@ -145,23 +145,28 @@ impl<'a> Plan<'a> {
 
     /// The documents of block `i`, in id order.
     pub fn members_of(&self, i: usize) -> &[u32] {
-        &self.order[i * PAIR_BLOCK..self.order.len().min((i + 1) * PAIR_BLOCK)]
+        self.row_members(&(i..i + 1))
     }
 
     /// The documents of the blocks of `row`, in id order.
     pub fn row_members(&self, row: &Range<usize>) -> &[u32] {
-        &self.order[row.start * PAIR_BLOCK..self.order.len().min(row.end * PAIR_BLOCK)]
+        &self.order[row.start * PAIR_BLOCK..self.end_of(row.end)]
+    }
+
+    /// The rank past the last document of the blocks before block `i`.
+    fn end_of(&self, i: usize) -> usize {
+        self.order.len().min(i * PAIR_BLOCK)
     }
 
     /// The rank past the last document of block `i`.
     pub fn block_end(&self, i: usize) -> u32 {
-        (i * PAIR_BLOCK + self.members_of(i).len()) as u32
+        self.end_of(i + 1) as u32
     }
 
     /// The rank past the last document of the row of block `i`.
     fn row_end(&self, i: usize) -> u32 {
         let row = self.rows.partition_point(|r| r.end <= i);
-        self.order.len().min(self.rows[row].end * PAIR_BLOCK) as u32
+        self.end_of(self.rows[row].end) as u32
     }
 
     /// Whether pair `p` of block `i` lies within its row.
@@ -193,7 +198,7 @@ impl<'a> Plan<'a> {
     /// of the first (each block's list is sorted so, and a row's lists are merged).
     fn past_order(&self) -> impl Fn(&Pair) -> (u32, u32) + Copy + Sync + 'a {
         let rank = self.rank;
-        move |p: &Pair| (second_of(p, rank), rank[p.0 as usize].min(rank[p.1 as usize]))
+        move |p: &Pair| (second_of(p, rank), key(rank, p.0, p.1).0)
     }
 
     /// The pairs of block `i` in increasing key (from the postings), and how many of them
@@ -208,7 +213,7 @@ impl<'a> Plan<'a> {
             proposed.pairs(members, |a, b| rank[b as usize] > rank[a as usize])
         };
         let from_fps = ps.len();
-        let (r0, r1) = ((i * PAIR_BLOCK) as u32, (i * PAIR_BLOCK + members.len()) as u32);
+        let (r0, r1) = ((i * PAIR_BLOCK) as u32, self.block_end(i));
         let lo = self.by_key.partition_point(|(k, _)| k.0 < r0);
         let hi = self.by_key.partition_point(|(k, _)| k.0 < r1);
         ps.extend(self.by_key[lo..hi].iter().map(|&(_, p)| p));

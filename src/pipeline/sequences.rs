@@ -145,7 +145,7 @@ impl Sequences {
 
     /// Asks ahead for what aligning a pair of document `d` reads first, in three steps, each
     /// reading what the one before brought into cache: its slot (`step` 0), the sequence the
-    /// slot points to (1), the start of the sequence's hashes and positions (2).
+    /// slot points to (1), every line of the sequence's hashes and positions (2).
     pub(super) fn ask_ahead(&self, step: u8, d: u32) {
         let d = d as usize;
         match (step, self.of.get(d)) {
