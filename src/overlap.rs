@@ -333,7 +333,7 @@ pub fn align(a: &Sequence, b: &Sequence, config: &PassageConfig) -> Alignment {
 pub fn align_counted(a: &Sequence, b: &Sequence, config: &PassageConfig) -> (Alignment, usize) {
     SCRATCH.with_borrow_mut(|steps| {
         let shared = join_matches(a, b, config.max_repeats, steps);
-        runs_of_matches(steps);
+        runs_of_matches(steps, a.shingles());
         let alignment = align_runs(a, b, config, steps);
         steps.let_go_of_excess();
         (alignment, shared)
@@ -348,7 +348,7 @@ pub fn align_if_passage(a: &Sequence, b: &Sequence, config: &PassageConfig) -> O
     SCRATCH.with_borrow_mut(|steps| {
         let shared = join_matches(a, b, config.max_repeats, steps);
         let found = spread_over(&steps.matches, a.k, config.min_passage).then(|| {
-            runs_of_matches(steps);
+            runs_of_matches(steps, a.shingles());
             align_runs(a, b, config, steps)
         });
         steps.let_go_of_excess();
@@ -383,6 +383,8 @@ struct Steps {
     pairs: Vec<u64>,
     runs: Vec<Run>,
     covered: Vec<(usize, usize)>,
+    /// The match in B of each position of A, while runs are read off by position.
+    at: Vec<u32>,
 }
 
 /// Entries of each buffer a thread keeps room for between alignments (under a megabyte in
@@ -395,6 +397,7 @@ impl Steps {
         self.pairs.shrink_to(STEPS_KEPT);
         self.runs.shrink_to(STEPS_KEPT);
         self.covered.shrink_to(STEPS_KEPT);
+        self.at.shrink_to(STEPS_KEPT);
     }
 }
 
@@ -531,9 +534,47 @@ fn join_matches(a: &Sequence, b: &Sequence, max_repeats: usize, steps: &mut Step
     }
 }
 
-/// Maximal diagonal runs of the matching positions in `steps.matches`, to `steps.runs` in the
-/// order of A: sorting the positions by diagonal makes each run contiguous.
-fn runs_of_matches(steps: &mut Steps) {
+/// Maximal diagonal runs of the matching positions in `steps.matches` (positions in A below
+/// `len_a`), to `steps.runs` in the order of A. Where no position of A matches twice (neither
+/// side repeats a shingle: most pairs), each match is put at its position in A and a run is a
+/// stretch of consecutive positions whose matches in B are consecutive too, read off in one
+/// pass; otherwise sorting the positions by diagonal makes each run contiguous. Both ways give
+/// the same runs.
+fn runs_of_matches(steps: &mut Steps, len_a: usize) {
+    if !runs_by_position(steps, len_a) {
+        runs_by_diagonal(steps);
+    }
+}
+
+/// No match at this position of A ([`runs_by_position`]).
+const NO_MATCH: u32 = u32::MAX;
+
+/// [`runs_of_matches`] by position in A: `false` (and no runs) when a position of A matches
+/// twice.
+fn runs_by_position(steps: &mut Steps, len_a: usize) -> bool {
+    let Steps { matches, runs, at, .. } = steps;
+    runs.clear();
+    at.clear();
+    at.resize(len_a, NO_MATCH);
+    for &(d, i) in matches.iter() {
+        match at.get_mut(i as usize) {
+            Some(slot) if *slot == NO_MATCH => *slot = (i as i64 + d) as u32,
+            _ => return false,
+        }
+    }
+    let mut prev: Option<(usize, u32)> = None;
+    for (i, &j) in at.iter().enumerate().filter(|&(_, &j)| j != NO_MATCH) {
+        match (prev, runs.last_mut()) {
+            (Some((pi, pj)), Some(r)) if pi + 1 == i && pj + 1 == j => r.len += 1,
+            _ => runs.push(Run { i, j: j as usize, len: 1 }),
+        }
+        prev = Some((i, j));
+    }
+    true
+}
+
+/// [`runs_of_matches`] by sorting the matches by diagonal.
+fn runs_by_diagonal(steps: &mut Steps) {
     let Steps { matches, runs, .. } = steps;
     runs.clear();
     matches.sort_unstable();
@@ -766,6 +807,44 @@ mod tests {
             let (all, n) = align_counted(&sa, &sb, &config);
             let expected = (!all.passages.is_empty()).then_some((all, n));
             proptest::prop_assert_eq!(align_if_passage(&sa, &sb, &config), expected);
+        }
+    }
+
+    /// The runs of a set of matches, as `(i, j, len)`.
+    fn runs_of(steps: &Steps) -> Vec<(usize, usize, usize)> {
+        steps.runs.iter().map(|r| (r.i, r.j, r.len)).collect()
+    }
+
+    proptest::proptest! {
+        /// Reading runs off by position in A gives the runs that sorting by diagonal gives,
+        /// whenever no position of A matches twice (matches on a few diagonals, so that they
+        /// make runs, with gaps, in any order), and declines when one does.
+        #[test]
+        fn runs_by_position_are_the_runs_by_diagonal(
+            at in proptest::collection::btree_map(0u32..80, 0i64..4, 0..60),
+            twice in proptest::option::of((0u32..80, 0i64..4)),
+            order in proptest::collection::vec(proptest::arbitrary::any::<u32>(), 60),
+        ) {
+            let mut matches: Vec<(i64, u32)> = at.iter().map(|(&i, &d)| (d, i)).collect();
+            if let Some((i, d)) = twice {
+                matches.push((d + 4, i));
+            }
+            // Any order, as the join gives them in hash order.
+            let mut keyed: Vec<(u32, (i64, u32))> = matches.iter().zip(order.iter().cycle()).map(|(&m, &k)| (k, m)).collect();
+            keyed.sort_unstable();
+            let matches: Vec<(i64, u32)> = keyed.into_iter().map(|(_, m)| m).collect();
+            let repeated = twice.is_some_and(|(i, _)| at.contains_key(&i));
+            let mut by_diagonal = Steps { matches: matches.clone(), ..Steps::default() };
+            runs_by_diagonal(&mut by_diagonal);
+            let mut by_position = Steps { matches, ..Steps::default() };
+            let read = runs_by_position(&mut by_position, 80);
+            proptest::prop_assert_eq!(read, !repeated);
+            if read {
+                proptest::prop_assert_eq!(runs_of(&by_position), runs_of(&by_diagonal));
+            }
+            let mut either = Steps { matches: by_diagonal.matches.clone(), ..Steps::default() };
+            runs_of_matches(&mut either, 80);
+            proptest::prop_assert_eq!(runs_of(&either), runs_of(&by_diagonal));
         }
     }
 
