@@ -134,12 +134,18 @@ impl TextSpill {
     /// The bytes of the text of document `d`, when the file holds it, not checked as UTF-8
     /// again (what counting characters needs).
     pub fn bytes(&self, d: usize) -> Option<io::Result<Vec<u8>>> {
-        let &(at, n) = self.at.get(d)?;
-        if n == ABSENT {
-            return None;
-        }
-        let mut buf = vec![0u8; n as usize];
-        Some(self.file.read_exact_at(&mut buf, at).map(|()| buf))
+        let mut buf = vec![0u8; self.len(d)?];
+        Some(self.read_into(d, &mut buf).map(|()| buf))
+    }
+
+    /// The length in bytes of the text of document `d`, when the file holds it.
+    fn len(&self, d: usize) -> Option<usize> {
+        self.at.get(d).filter(|&&(_, n)| n != ABSENT).map(|&(_, n)| n as usize)
+    }
+
+    /// Reads the text of document `d`, which the file holds, into `buf`, of its length.
+    fn read_into(&self, d: usize, buf: &mut [u8]) -> io::Result<()> {
+        self.file.read_exact_at(buf, self.at[d].0)
     }
 
     /// The directory of the file (for messages).
@@ -197,8 +203,11 @@ impl<'a> Docs<'a> {
 /// The bytes of the texts of some documents, each read once (see [`Docs::read`]).
 pub struct Read<'a> {
     docs: Docs<'a>,
-    /// Texts read from the file, by document, in increasing document.
-    read: Vec<(u32, Vec<u8>)>,
+    /// The documents whose texts were read from the file, increasing, each with where its
+    /// text ends in `bytes` (and starts where the one before ends).
+    read: Vec<(u32, usize)>,
+    /// Their texts, one after another: one buffer for a batch, not one for each text.
+    bytes: Vec<u8>,
 }
 
 impl<'a> Docs<'a> {
@@ -206,18 +215,37 @@ impl<'a> Docs<'a> {
     /// those read from the file are read once each, on all threads, for everything
     /// [`Read::bytes`] is asked next (a document is in many pairs of a batch).
     pub fn read(&self, mut wanted: Vec<u32>) -> io::Result<Read<'a>> {
-        let Some(spill) = self.spill else { return Ok(Read { docs: *self, read: Vec::new() }) };
+        let Some(spill) = self.spill else {
+            return Ok(Read { docs: *self, read: Vec::new(), bytes: Vec::new() });
+        };
         wanted.retain(|&d| self.unheld(d).is_some() && spill.has(d as usize));
         wanted.sort_unstable();
         wanted.dedup();
-        let text = |d: u32| Some(spill.bytes(d as usize)?.map(|t| (d, t)));
+        let mut end = 0;
+        let read: Vec<(u32, usize)> = wanted
+            .iter()
+            .map(|&d| {
+                end += spill.len(d as usize).unwrap_or(0);
+                (d, end)
+            })
+            .collect();
+        let mut bytes = vec![0u8; end];
+        // Each text's part of the buffer, in the order of `read`.
+        let mut parts: Vec<(u32, &mut [u8])> = Vec::with_capacity(read.len());
+        let (mut rest, mut start) = (&mut bytes[..], 0);
+        for &(d, end) in &read {
+            let (part, after) = std::mem::take(&mut rest).split_at_mut(end - start);
+            parts.push((d, part));
+            (rest, start) = (after, end);
+        }
+        let fill = |(d, part): (u32, &mut [u8])| spill.read_into(d as usize, part);
         // A few texts (one pair's) are read on this thread: threads cost more than reads.
-        let read = if wanted.len() <= 16 {
-            wanted.into_iter().filter_map(text).collect::<io::Result<_>>()?
+        if parts.len() <= 16 {
+            parts.into_iter().try_for_each(fill)?;
         } else {
-            wanted.into_par_iter().filter_map(text).collect::<io::Result<_>>()?
-        };
-        Ok(Read { docs: *self, read })
+            parts.into_par_iter().try_for_each(fill)?;
+        }
+        Ok(Read { docs: *self, read, bytes })
     }
 }
 
@@ -225,7 +253,10 @@ impl Read<'_> {
     /// The bytes of the text of document `d`: read before, held, or read now.
     pub fn bytes(&self, d: u32) -> io::Result<Cow<'_, [u8]>> {
         match self.read.binary_search_by_key(&d, |(k, _)| *k) {
-            Ok(i) => Ok(Cow::Borrowed(self.read[i].1.as_slice())),
+            Ok(i) => {
+                let start = i.checked_sub(1).map_or(0, |i| self.read[i].1);
+                Ok(Cow::Borrowed(&self.bytes[start..self.read[i].1]))
+            }
             Err(_) => self.docs.bytes(d),
         }
     }
@@ -258,6 +289,59 @@ mod tests {
         assert!(spill.text(4).is_none() && spill.text(5).is_none() && spill.text(6).is_none());
         // The file has no name: the directory stays empty.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    /// A document holding `text` (empty: none).
+    fn doc(text: &str) -> Doc {
+        Doc {
+            id: String::new(),
+            text: text.to_owned(),
+            text_xxh3: 0,
+            origin: crate::corpus::Origin { source: "t".into(), line: None, input: 0 },
+            shingles: Vec::new(),
+            shingle_count: 0,
+            sketch: crate::sketch::Sketch::None,
+            winnowed: Default::default(),
+            chars: 0,
+            key: None,
+            meta: Default::default(),
+            record_xxh3: 0,
+            sequence: None,
+        }
+    }
+
+    #[test]
+    fn texts_read_for_a_batch_are_each_documents_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let texts: Vec<String> = (0..60)
+            .map(|i| match i % 4 {
+                0 => String::new(),
+                1 => format!("جنود أفغان ١٠٣٧ {i}"),
+                2 => "plain ascii ".repeat(i),
+                _ => format!("ى ي ة ه ـ {i}"),
+            })
+            .collect();
+        // Every third document's text goes to the file and the document lets it go.
+        let mut w = SpillWriter::create(dir.path(), texts.len()).unwrap();
+        let mut docs = Vec::new();
+        for (d, t) in texts.iter().enumerate() {
+            let spilled = d % 3 == 0;
+            if spilled {
+                w.push(d, t).unwrap();
+            }
+            docs.push(doc(if spilled { "" } else { t }));
+        }
+        let spill = w.finish().unwrap();
+        let docs = Docs::with(&docs, Some(&spill));
+        // Few documents (read on this thread) and many (on all), repeated, in any order.
+        for wanted in [vec![9u32, 3, 9, 4], (0..60).rev().chain(0..60).collect::<Vec<u32>>()] {
+            let read = docs.read(wanted.clone()).unwrap();
+            for &d in &wanted {
+                assert_eq!(&*read.bytes(d).unwrap(), texts[d as usize].as_bytes(), "document {d}");
+            }
+            // A document not asked for is read when asked.
+            assert_eq!(&*read.bytes(57).unwrap(), texts[57].as_bytes());
+        }
     }
 
     #[test]
