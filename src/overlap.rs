@@ -830,7 +830,8 @@ mod tests {
                 matches.push((d + 4, i));
             }
             // Any order, as the join gives them in hash order.
-            let mut keyed: Vec<(u32, (i64, u32))> = matches.iter().zip(order.iter().cycle()).map(|(&m, &k)| (k, m)).collect();
+            let mut keyed: Vec<(u32, (i64, u32))> =
+                matches.iter().zip(order.iter().cycle()).map(|(&m, &k)| (k, m)).collect();
             keyed.sort_unstable();
             let matches: Vec<(i64, u32)> = keyed.into_iter().map(|(_, m)| m).collect();
             let repeated = twice.is_some_and(|(i, _)| at.contains_key(&i));
