@@ -155,7 +155,7 @@ impl TextSpill {
 
     /// Whether the file holds the text of document `d`.
     pub fn has(&self, d: usize) -> bool {
-        self.at.get(d).is_some_and(|&(_, n)| n != ABSENT)
+        self.len(d).is_some()
     }
 }
 
@@ -218,15 +218,16 @@ impl<'a> Docs<'a> {
         let Some(spill) = self.spill else {
             return Ok(Read { docs: *self, read: Vec::new(), bytes: Vec::new() });
         };
-        wanted.retain(|&d| self.unheld(d).is_some() && spill.has(d as usize));
+        wanted.retain(|&d| self.unheld(d).is_some());
         wanted.sort_unstable();
         wanted.dedup();
+        // Where each text the file holds ends in the buffer.
         let mut end = 0;
         let read: Vec<(u32, usize)> = wanted
             .iter()
-            .map(|&d| {
-                end += spill.len(d as usize).unwrap_or(0);
-                (d, end)
+            .filter_map(|&d| {
+                end += spill.len(d as usize)?;
+                Some((d, end))
             })
             .collect();
         let mut bytes = vec![0u8; end];
