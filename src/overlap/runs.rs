@@ -50,13 +50,8 @@ fn runs_by_position(steps: &mut Steps, len_a: usize) -> bool {
             _ => return false,
         }
     }
-    let mut prev: Option<(usize, u32)> = None;
     for (i, &j) in at.iter().enumerate().filter(|&(_, &j)| j != NO_MATCH) {
-        match (prev, runs.last_mut()) {
-            (Some((pi, pj)), Some(r)) if pi + 1 == i && pj + 1 == j => r.len += 1,
-            _ => runs.push(Run { i, j: j as usize, len: 1 }),
-        }
-        prev = Some((i, j));
+        extend(runs, i, j as usize);
     }
     true
 }
@@ -66,15 +61,20 @@ fn runs_by_diagonal(steps: &mut Steps) {
     let Steps { matches, runs, .. } = steps;
     runs.clear();
     matches.sort_unstable();
-    let mut prev: Option<(i64, u32)> = None;
     for &(d, i) in matches.iter() {
-        match (prev, runs.last_mut()) {
-            (Some((pd, pi)), Some(r)) if pd == d && pi + 1 == i => r.len += 1,
-            _ => runs.push(Run { i: i as usize, j: (i as i64 + d) as usize, len: 1 }),
-        }
-        prev = Some((d, i));
+        extend(runs, i as usize, (i as i64 + d) as usize);
     }
     runs.sort_unstable_by_key(|r| (r.i, r.j));
+}
+
+/// Adds the match of A's position `i` with B's `j` to `runs`, given in an order where the
+/// matches of a run come one after another: it extends the last run when that run ends just
+/// before it on both sides (the match before it on its diagonal), else starts a run.
+fn extend(runs: &mut Vec<Run>, i: usize, j: usize) {
+    match runs.last_mut() {
+        Some(r) if r.i + r.len == i && r.j + r.len == j => r.len += 1,
+        _ => runs.push(Run { i, j, len: 1 }),
+    }
 }
 
 /// Chains runs in A order: a run extends the chain whose end is closest before it, when the
