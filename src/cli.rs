@@ -1,6 +1,7 @@
 //! Command-line interface (binary only): clap definitions. Defaults come from the library's
 //! constants so that `--help`, the README and the library agree.
 
+use crate::bytes::Bytes;
 use crate::console::ColorChoice;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use reprint::corpus::{
@@ -100,13 +101,13 @@ pub struct DedupArgs {
     #[arg(long, value_name = "DIR")]
     pub copy_to: Option<PathBuf>,
 
-    /// Bytes of texts held (16 MiB); past that, every text is let go into a temporary file in --out and read from there.
-    #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY)]
-    pub text_memory: usize,
+    /// Bytes of texts held (16 MiB); past that, every text is let go into a temporary file in --out and read from there. A size may end in K, M, G or T (powers of 1024).
+    #[arg(long, value_name = "BYTES", default_value_t = Bytes(reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY))]
+    pub text_memory: Bytes,
 
-    /// Bytes of alignment sequences the passage stage holds (512 MiB, about 12 bytes a word); past that, documents are aligned a row of them at a time, and the sequences of later documents they share passages with are made once and read back from a temporary file in --out by each row.
-    #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_ALIGN_MEMORY)]
-    pub align_memory: usize,
+    /// Bytes of alignment sequences the passage stage holds (512 MiB, about 12 bytes a word); past that, documents are aligned a row of them at a time, and the sequences of later documents they share passages with are made once and read back from a temporary file in --out by each row. A size may end in K, M, G or T (powers of 1024).
+    #[arg(long, value_name = "BYTES", default_value_t = Bytes(reprint::pipeline::DEFAULT_ALIGN_MEMORY))]
+    pub align_memory: Bytes,
 
     #[command(flatten)]
     pub pipeline: PipelineOptions,
@@ -233,13 +234,13 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "N", default_value_t = reprint::report::html::DEFAULT_MAX_DOCUMENTS)]
     pub html_documents: usize,
 
-    /// Bytes of texts held (16 MiB); past that, every text is let go into a temporary file in --out and read from there.
-    #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY)]
-    pub text_memory: usize,
+    /// Bytes of texts held (16 MiB); past that, every text is let go into a temporary file in --out and read from there. A size may end in K, M, G or T (powers of 1024).
+    #[arg(long, value_name = "BYTES", default_value_t = Bytes(reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY))]
+    pub text_memory: Bytes,
 
-    /// Bytes of alignment sequences the passage stage holds (512 MiB, about 12 bytes a word); past that, documents are aligned a row of them at a time, and the sequences of later documents they share passages with are made once and read back from a temporary file in --out by each row.
-    #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_ALIGN_MEMORY)]
-    pub align_memory: usize,
+    /// Bytes of alignment sequences the passage stage holds (512 MiB, about 12 bytes a word); past that, documents are aligned a row of them at a time, and the sequences of later documents they share passages with are made once and read back from a temporary file in --out by each row. A size may end in K, M, G or T (powers of 1024).
+    #[arg(long, value_name = "BYTES", default_value_t = Bytes(reprint::pipeline::DEFAULT_ALIGN_MEMORY))]
+    pub align_memory: Bytes,
 
     #[command(flatten)]
     pub links: crate::stage_cmd::LinksOption,
@@ -393,9 +394,9 @@ pub struct InputOptions {
     #[arg(long, value_name = "EXT,...", value_delimiter = ',', help_heading = "Input")]
     pub ext: Option<Vec<String>>,
 
-    /// Skip documents larger than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DOC_BYTES, help_heading = "Input")]
-    pub max_doc_bytes: usize,
+    /// Skip documents larger than this many bytes. A size may end in K, M, G or T (powers of 1024).
+    #[arg(long, value_name = "BYTES", default_value_t = Bytes(DEFAULT_MAX_DOC_BYTES), help_heading = "Input")]
+    pub max_doc_bytes: Bytes,
 
     /// Run even when an input holds nothing to read (an empty file or directory) or no document
     /// could be read at all; by default each is an error (exit status 2).
@@ -461,7 +462,7 @@ impl InputOptions {
                     .filter(|e| !e.is_empty())
                     .collect()
             }),
-            max_doc_bytes: self.max_doc_bytes,
+            max_doc_bytes: self.max_doc_bytes.0,
             key_field: None,
             allow_empty: self.allow_empty,
             meta,

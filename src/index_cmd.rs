@@ -2,6 +2,7 @@
 //! [`reprint::index`]: their clap arguments and what they do.
 
 use crate::bars::Bars;
+use crate::bytes::Bytes;
 use crate::cli::{PipelineOptions, RunOptions};
 use crate::console::{emit, emit_json, warn};
 use crate::setup::set_threads;
@@ -49,9 +50,9 @@ pub struct IndexWriteArgs {
     #[arg(long, value_name = "DIR")]
     pub index: PathBuf,
 
-    /// Bytes of texts held (16 MiB); past that, every text is let go into a temporary file in the index directory and read from there when the segment is written.
-    #[arg(long, value_name = "BYTES", default_value_t = reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY)]
-    pub text_memory: usize,
+    /// Bytes of texts held (16 MiB); past that, every text is let go into a temporary file in the index directory and read from there when the segment is written. A size may end in K, M, G or T (powers of 1024).
+    #[arg(long, value_name = "BYTES", default_value_t = Bytes(reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY))]
+    pub text_memory: Bytes,
 
     #[command(flatten)]
     pub pipeline: PipelineOptions,
@@ -218,7 +219,7 @@ fn write(args: IndexWriteArgs, create: bool, given: &[String]) -> Result<u8> {
     // directory.
     let adding = index::Adding::begin(&args.index, &config, create)?;
     let (docs, summary, texts) =
-        pipeline::read_and_sketch_spilling(inputs, &config, &progress, args.text_memory, adding.dir())?;
+        pipeline::read_and_sketch_spilling(inputs, &config, &progress, args.text_memory.0, adding.dir())?;
     let added = adding.finish(docs, texts.as_ref(), names, &progress)?;
     let any_skipped = skipped(&summary.skipped);
     if !args.run.quiet {

@@ -2,6 +2,7 @@
 //! library, write the outputs, and turn the outcome into an exit status.
 
 mod bars;
+mod bytes;
 mod cli;
 mod console;
 mod eval_cmd;
@@ -56,8 +57,8 @@ fn main() -> ExitCode {
 
 fn cluster(args: ClusterArgs) -> Result<u8> {
     let mut config = args.pipeline.params()?.resolve()?;
-    config.text_memory = args.text_memory;
-    config.align_memory = args.align_memory;
+    config.text_memory = args.text_memory.0;
+    config.align_memory = args.align_memory.0;
     set_threads(&args.run)?;
     let (inputs, names) = Input::from_args(&args.inputs)?;
     let mut out = open_out(&args.out, report::CLUSTER_OUTPUTS, &inputs, &names, &mut config.corpus)?;
@@ -133,8 +134,8 @@ fn cluster(args: ClusterArgs) -> Result<u8> {
 
 fn dedup(args: DedupArgs, matches: &clap::ArgMatches) -> Result<u8> {
     let mut config = args.pipeline.params()?.resolve()?;
-    config.text_memory = args.text_memory;
-    config.align_memory = args.align_memory;
+    config.text_memory = args.text_memory.0;
+    config.align_memory = args.align_memory.0;
     set_threads(&args.run)?;
     if args.inputs.iter().chain(&args.against).any(|i| i == "-") {
         bail!("dedup reads its inputs twice (to copy kept records byte for byte): save standard input to a file first");

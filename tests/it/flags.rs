@@ -134,6 +134,15 @@ cluster_cases! {
     text_memory_0: ["--text-memory", "0"] => Want::Runs(0);
     text_memory_1: ["--text-memory", "1"] => Want::Runs(0);
     text_memory_max: ["--text-memory", U64_MAX] => Want::Runs(0);
+    text_memory_1k: ["--text-memory", "1k"] => Want::Runs(0);
+    align_memory_0: ["--align-memory", "0"] => Want::Runs(0);
+    align_memory_1k: ["--align-memory", "1K"] => Want::Runs(0);
+    align_memory_2g: ["--align-memory", "2G"] => Want::Runs(0);
+    align_memory_max: ["--align-memory", U64_MAX] => Want::Runs(0);
+    align_memory_2gb: ["--align-memory", "2GB"] => Want::Error("invalid value '2GB' for '--align-memory <BYTES>': expected a whole number of bytes, optionally followed by K, M, G or T (powers of 1024), as in 512M; got `2GB`");
+    align_memory_fraction: ["--align-memory", "1.5G"] => Want::Error("optionally followed by K, M, G or T (powers of 1024), as in 512M; got `1.5G`");
+    align_memory_overflow: ["--align-memory", "16777216T"] => Want::Error("`16777216T` is more bytes than this machine can count");
+    max_doc_bytes_4g: ["--max-doc-bytes", "4G"] => Want::Error("--max-doc-bytes must be at most 4294967295, got 4294967296");
     threads_0: ["--threads", "0"] => Want::Runs(0);
     threads_1: ["--threads", "1"] => Want::Runs(0);
     threads_max: ["--threads", U64_MAX] => Want::Error("--threads must be at most 1024");
@@ -156,6 +165,37 @@ fn max_doc_bytes_at_its_limit_reads_every_document() {
     assert_eq!(report["input"]["documents"], 5);
     assert!(report["input"]["empty"].as_array().unwrap().is_empty());
     assert_eq!(report["summary"]["clusters"], 1, "the seed pair that shares passages is found");
+}
+
+/// A size with a unit is that many powers of 1024 bytes: `--max-doc-bytes 1M --align-memory 2K`
+/// is the run of `--max-doc-bytes 1048576 --align-memory 2048`, in the manifest's parameters
+/// and counts and in every output.
+#[test]
+fn a_size_unit_is_a_power_of_1024() {
+    let run = |args: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        reprint()
+            .arg("cluster")
+            .arg(seeds())
+            .args(args)
+            .args(["-q", "--no-html", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let read = |name: &str| std::fs::read(out.join(name)).unwrap();
+        (
+            read_json(&out.join("manifest.json")),
+            [read("clusters.json"), read("overlaps.jsonl"), read("clusters.csv")],
+        )
+    };
+    let (units, units_out) = run(&["--max-doc-bytes", "1M", "--align-memory", "2K"]);
+    let (bytes, bytes_out) = run(&["--max-doc-bytes", "1048576", "--align-memory", "2048"]);
+    assert_eq!(units["params"]["max_doc_bytes"], 1_048_576);
+    assert_ne!(units["params"], run(&["--max-doc-bytes", "1000000"]).0["params"], "1M is not 1000000");
+    assert_eq!(units["params"], bytes["params"]);
+    assert_eq!(units["counts"], bytes["counts"]);
+    assert!(units_out == bytes_out, "the same outputs");
 }
 
 /// One `#[test]` per `compare` case: `name: [args...], env => want`.
