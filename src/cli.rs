@@ -101,11 +101,11 @@ pub struct DedupArgs {
     #[arg(long, value_name = "DIR")]
     pub copy_to: Option<PathBuf>,
 
-    /// Bytes of texts held (16 MiB); past that, every text is let go into a temporary file in --out and read from there. A size may end in K, M, G or T (powers of 1024).
+    /// Bytes of texts held; past that, every text is let go into a temporary file in --out and read from there. A size may end in K, M, G or T (powers of 1024).
     #[arg(long, value_name = "BYTES", default_value_t = Bytes(reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY))]
     pub text_memory: Bytes,
 
-    /// Bytes of alignment sequences the passage stage holds (512 MiB, about 12 bytes a word); past that, documents are aligned a row of them at a time, and the sequences of later documents they share passages with are made once and read back from a temporary file in --out by each row. A size may end in K, M, G or T (powers of 1024).
+    /// Bytes of alignment sequences the passage stage holds (a sequence takes about 12 bytes a word); past that, documents are aligned a row of them at a time, and the sequences of later documents they share passages with are made once and read back from a temporary file in --out by each row. A size may end in K, M, G or T (powers of 1024).
     #[arg(long, value_name = "BYTES", default_value_t = Bytes(reprint::pipeline::DEFAULT_ALIGN_MEMORY))]
     pub align_memory: Bytes,
 
@@ -234,11 +234,11 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "N", default_value_t = reprint::report::html::DEFAULT_MAX_DOCUMENTS)]
     pub html_documents: usize,
 
-    /// Bytes of texts held (16 MiB); past that, every text is let go into a temporary file in --out and read from there. A size may end in K, M, G or T (powers of 1024).
+    /// Bytes of texts held; past that, every text is let go into a temporary file in --out and read from there. A size may end in K, M, G or T (powers of 1024).
     #[arg(long, value_name = "BYTES", default_value_t = Bytes(reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY))]
     pub text_memory: Bytes,
 
-    /// Bytes of alignment sequences the passage stage holds (512 MiB, about 12 bytes a word); past that, documents are aligned a row of them at a time, and the sequences of later documents they share passages with are made once and read back from a temporary file in --out by each row. A size may end in K, M, G or T (powers of 1024).
+    /// Bytes of alignment sequences the passage stage holds (a sequence takes about 12 bytes a word); past that, documents are aligned a row of them at a time, and the sequences of later documents they share passages with are made once and read back from a temporary file in --out by each row. A size may end in K, M, G or T (powers of 1024).
     #[arg(long, value_name = "BYTES", default_value_t = Bytes(reprint::pipeline::DEFAULT_ALIGN_MEMORY))]
     pub align_memory: Bytes,
 

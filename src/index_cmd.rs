@@ -50,7 +50,7 @@ pub struct IndexWriteArgs {
     #[arg(long, value_name = "DIR")]
     pub index: PathBuf,
 
-    /// Bytes of texts held (16 MiB); past that, every text is let go into a temporary file in the index directory and read from there when the segment is written. A size may end in K, M, G or T (powers of 1024).
+    /// Bytes of texts held; past that, every text is let go into a temporary file in the index directory and read from there when the segment is written. A size may end in K, M, G or T (powers of 1024).
     #[arg(long, value_name = "BYTES", default_value_t = Bytes(reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY))]
     pub text_memory: Bytes,
 

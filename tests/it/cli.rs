@@ -400,21 +400,35 @@ fn help_lists_every_parameter_with_its_default() {
     }
 }
 
-/// The `--text-memory` help of `cluster` and `dedup` names its default in MiB in words (a doc
-/// comment cannot name the constant): the words and the constant must change together.
+/// The help of each size flag with a default of the library's shows that default, in the
+/// largest unit that holds it exactly (`[default: 16M]`), under that flag; the words of the help
+/// name no size of their own that could drift from it.
 #[test]
-fn text_memory_help_names_the_default_it_has() {
-    let budget = reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY;
-    assert_eq!(budget % (1 << 20), 0, "a whole number of MiB");
-    for command in ["cluster", "dedup"] {
-        let assert = reprint().args([command, "--help"]).assert().success();
+fn size_flags_help_shows_the_defaults_they_have() {
+    let in_mib = |bytes: usize| {
+        assert_eq!(bytes % (1 << 20), 0, "a whole number of MiB");
+        format!("[default: {}M]", bytes >> 20)
+    };
+    let text = ("--text-memory", in_mib(reprint::pipeline::DEFAULT_FILED_TEXT_MEMORY));
+    let align = ("--align-memory", in_mib(reprint::pipeline::DEFAULT_ALIGN_MEMORY));
+    let cases: [(&[&str], Vec<&(&str, String)>); 4] = [
+        (&["cluster"], vec![&text, &align]),
+        (&["dedup"], vec![&text, &align]),
+        (&["index", "create"], vec![&text]),
+        (&["index", "add"], vec![&text]),
+    ];
+    for (command, flags) in cases {
+        let assert = reprint().args(command).arg("--help").assert().success();
         let help = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
-        let words = format!("Bytes of texts held ({} MiB)", budget >> 20);
-        assert!(help.contains(&words), "{command} --help lacks `{words}`");
-        assert!(
-            help.contains(&format!("[default: {}M]", budget >> 20)),
-            "{command} --help lacks its default"
-        );
+        for (flag, default) in flags {
+            // The flag's entry: its line and the more deeply indented lines under it.
+            let mut lines = help.lines().skip_while(|l| l.trim_start() != format!("{flag} <BYTES>"));
+            let head = lines.next().unwrap_or_else(|| panic!("{command:?}: no {flag}"));
+            let body = lines.take_while(|l| l.is_empty() || l.starts_with("          "));
+            let entry = std::iter::once(head).chain(body).collect::<Vec<_>>().join("\n");
+            assert!(entry.contains(default.as_str()), "{command:?} {flag} lacks `{default}`:\n{entry}");
+            assert!(!entry.contains("MiB"), "{command:?} {flag} names a size in words:\n{entry}");
+        }
     }
 }
 
