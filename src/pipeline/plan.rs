@@ -97,31 +97,43 @@ impl<'a> Plan<'a> {
         let mut has_past = vec![false; n];
         let (mut aligned, mut from_fps) = (0usize, 0usize);
         let past_order = plan.past_order();
-        for i in 0..plan.blocks() {
-            let (ps, made) = plan.block(i);
+        let blocks = plan.blocks();
+        let mut next = (blocks > 0).then(|| plan.block(0));
+        for i in 0..blocks {
+            let (ps, made) = next.take().expect("each block's pairs are made before its turn");
             aligned += ps.len();
             from_fps += made;
-            let (inside, mut beyond): (Vec<Pair>, Vec<Pair>) =
-                ps.into_iter().partition(|&p| plan.in_row(i, p));
-            beyond.par_sort_unstable_by_key(past_order);
-            if let Some(stored) = &mut stored {
-                stored.push(&inside).map_err(|e| plan.kept(e))?;
-                stored.push(&beyond).map_err(|e| plan.kept(e))?;
-            }
-            for p @ &(a, b) in &beyond {
-                involved[a as usize] = true;
-                involved[b as usize] = true;
-                has_past[if second_of(p, rank) == b { a } else { b } as usize] = true;
-            }
-            for &(a, b) in &inside {
-                for d in [a as usize, b as usize] {
-                    involved[d] = true;
-                    if first[d] == UNUSED {
-                        first[d] = i as u32;
+            // The next block's pairs are made (on all threads) while this block's are split,
+            // sorted, written and marked (mostly on one).
+            let (done, following) = rayon::join(
+                || -> Result<(), RunError> {
+                    let (inside, mut beyond): (Vec<Pair>, Vec<Pair>) =
+                        ps.into_iter().partition(|&p| plan.in_row(i, p));
+                    beyond.par_sort_unstable_by_key(past_order);
+                    if let Some(stored) = &mut stored {
+                        stored.push(&inside).map_err(|e| plan.kept(e))?;
+                        stored.push(&beyond).map_err(|e| plan.kept(e))?;
                     }
-                    last[d] = i as u32;
-                }
-            }
+                    for p @ &(a, b) in &beyond {
+                        involved[a as usize] = true;
+                        involved[b as usize] = true;
+                        has_past[if second_of(p, rank) == b { a } else { b } as usize] = true;
+                    }
+                    for &(a, b) in &inside {
+                        for d in [a as usize, b as usize] {
+                            involved[d] = true;
+                            if first[d] == UNUSED {
+                                first[d] = i as u32;
+                            }
+                            last[d] = i as u32;
+                        }
+                    }
+                    Ok(())
+                },
+                || (i + 1 < blocks).then(|| plan.block(i + 1)),
+            );
+            done?;
+            next = following;
         }
         if let Some(stored) = &mut stored {
             stored.finish().map_err(|e| plan.kept(e))?;
@@ -131,7 +143,6 @@ impl<'a> Plan<'a> {
             plan.proposed = None;
         }
         plan.stored = stored;
-        let blocks = plan.blocks();
         let (starting, ending) = (by_block(&first, blocks), by_block(&last, blocks));
         let within: Vec<bool> = first.iter().map(|&f| f != UNUSED).collect();
         let involved = Involved { docs: involved, has_past, starting, ending, within, aligned, from_fps };
