@@ -8,6 +8,7 @@
 use super::record;
 use super::scratch::Scratch;
 use crate::verify::VerifiedPair;
+use rayon::prelude::*;
 use std::io;
 use std::path::Path;
 
@@ -46,17 +47,19 @@ impl Ahead {
         Ok(())
     }
 
-    /// The overlaps not taken yet whose key's first rank is below `end`, in increasing key.
+    /// The overlaps not taken yet whose key's first rank is below `end`, in increasing key
+    /// (read and decoded on all threads: the overlaps of a row's first blocks are mostly
+    /// decided ahead).
     pub fn take_before(&mut self, end: u32) -> io::Result<Vec<((u32, u32), VerifiedPair)>> {
         let from = self.next;
         while self.next < self.at.len() && self.at[self.next].0 .0 < end {
             self.next += 1;
         }
-        let mut buf = Vec::new();
+        let store = &self.store;
         self.at[from..self.next]
-            .iter()
-            .map(|&(key, offset, len)| {
-                let mut r = self.store.read(offset, len as usize, &mut buf)?;
+            .par_iter()
+            .map_init(Vec::new, |buf, &(key, offset, len)| {
+                let mut r = store.read(offset, len as usize, buf)?;
                 let p = record::decode(&mut r, FILE)?;
                 match r.is_empty() {
                     true => Ok((key, p)),

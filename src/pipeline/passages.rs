@@ -4,6 +4,7 @@
 use super::ahead::Ahead;
 use super::decide::{decide, in_id_order, Absorbed, Decided, FingerprintsOnce, Side};
 use super::plan::{Plan, PAIR_BLOCK};
+use super::scratch::Merged;
 use super::sequences::{kept_or_made, SequenceFile, Sequences};
 use super::{fill_sets, Doc, Docs, Progress, Proposals, RunError, TextSpill};
 use crate::config::{Config, PassageParams};
@@ -18,8 +19,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 /// Receives the pairs that share passages, in the order of their documents' ids (smaller id
-/// first): the overlaps report. The library decides; the sink writes.
-pub trait OverlapSink {
+/// first): the overlaps report. The library decides; the sink writes. A sink is `Send`: it
+/// takes a block's overlaps on a worker thread while the next block is aligned.
+pub trait OverlapSink: Send {
     /// A pair whose only relation is `overlap`, as soon as it is decided (`pair.a` has the
     /// smaller id). `key` orders pairs: calls come in increasing `key`.
     fn overlap(&mut self, docs: &Docs, pair: &VerifiedPair, key: (u32, u32));
@@ -235,13 +237,30 @@ pub fn relate(
         // The row's documents no pair within the row needs: all their pairs are decided.
         let gone: Vec<u32> = firsts.into_iter().filter(|&d| !involved.within[d as usize]).collect();
         state.held.let_go(&gone, docs, &mut state.fps);
+        // Each block is aligned while the overlaps of the block before it are taken (their
+        // records made and written, mostly on one thread), and taken in block order.
+        let mut pending: Option<(usize, Vec<Decided>)> = None;
         for i in row.clone() {
             // The sequences this block is the first to need.
             state.held.make(involved.starting.of(i), docs, aligning.spill, config)?;
-            aligning.block(i, docs, &mut state, &mut ahead, sink, progress)?;
+            let shared = Docs::with(docs, aligning.spill);
+            let State { held, fps, absorbed, done } = &mut state;
+            let (taken, decided) = rayon::join(
+                || match pending.take() {
+                    Some((j, decided)) => aligning.take(j, decided, &shared, absorbed, &mut ahead, sink),
+                    None => Ok(()),
+                },
+                || aligning.block(i, &shared, held, fps, done, progress),
+            );
+            taken?;
+            pending = Some((i, decided?));
             // The sequences no later block needs: let go (with every set kept, each leaving its
             // shingle set behind).
             state.held.let_go(involved.ending.of(i), docs, &mut state.fps);
+        }
+        if let Some((j, decided)) = pending {
+            let shared = Docs::with(docs, aligning.spill);
+            aligning.take(j, decided, &shared, &mut state.absorbed, &mut ahead, sink)?;
         }
         debug_assert!(ahead.is_done(), "an overlap decided before its row's blocks was not taken");
         // The row's sequences, made on every thread, are free: the next row's threads find
@@ -329,19 +348,21 @@ impl Aligning<'_> {
         let mut outside = plan.past_of(if some_past { row.clone() } else { 0..0 })?;
         let second = |p: &Pair| plan.second(p);
         let mut ahead = Ahead::new(plan.dir().filter(|_| some_past)).map_err(|e| plan.kept(e))?;
-        let mut batch: Vec<Pair> = Vec::new();
-        loop {
-            // A batch ends between two second documents, so each is made once a row.
-            batch.clear();
-            while let Some((next, _)) = outside.peek() {
-                if batch.len() >= ALIGN_BATCH && batch.last().map(second) != Some(next) {
-                    break;
+        // A batch ends between two second documents, so each is made once a row.
+        let next_batch = |outside: &mut Merged<_>| next_batch(outside, second, plan);
+        // Each batch is aligned while the pairs of the batch before it are taken (the
+        // overlaps held ahead) and the next batch is read: both on one thread.
+        let absorb = |decided: Vec<Decided>, absorbed: &mut Absorbed, ahead: &mut Ahead| {
+            for d in decided {
+                if let Some((k, p)) = absorbed.absorb(d, plan.rank()) {
+                    ahead.push(k, &p).map_err(|e| plan.kept(e))?;
                 }
-                batch.extend(outside.pop().map_err(|e| plan.kept(e))?);
             }
-            if batch.is_empty() {
-                break;
-            }
+            Ok::<(), RunError>(())
+        };
+        let mut batch = next_batch(&mut outside)?;
+        let mut pending: Vec<Decided> = Vec::new();
+        while !batch.is_empty() {
             let mut seconds: Vec<u32> = batch.iter().map(second).collect();
             seconds.dedup();
             let shared = Docs::with(docs, self.spill);
@@ -356,7 +377,8 @@ impl Aligning<'_> {
             if let Some(file) = &mut st.held.file {
                 file.keep(seconds.iter().zip(&made).filter_map(|(&d, s)| Some((d, s.as_ref()?))))?;
             }
-            let (held, fps) = (&st.held, &st.fps);
+            let State { held, fps, absorbed, .. } = &mut *st;
+            let (held, fps) = (&*held, &*fps);
             let sequence_of = |d: u32| -> Option<&Sequence> {
                 let at = seconds.binary_search(&d).ok();
                 held.of[d as usize]
@@ -365,47 +387,47 @@ impl Aligning<'_> {
                     .or(shared[d as usize].sequence.as_deref())
             };
             let side = |d: u32| Some(self.side(&shared, fps, d, sequence_of(d)?));
-            let decided: Vec<Decided> =
-                decided_ahead(&batch, |&p| p, held, |&(a, b)| self.decide((a, b), side(a)?, side(b)?));
+            let (taken, decided) = rayon::join(
+                || {
+                    absorb(std::mem::take(&mut pending), absorbed, &mut ahead)?;
+                    next_batch(&mut outside)
+                },
+                || decided_ahead(&batch, |&p| p, held, |&(a, b)| self.decide((a, b), side(a)?, side(b)?)),
+            );
             drop(made);
-            for d in decided {
-                if let Some((k, p)) = st.absorbed.absorb(d, plan.rank()) {
-                    ahead.push(k, &p).map_err(|e| plan.kept(e))?;
-                }
-            }
+            pending = decided;
             for &d in &seconds {
                 st.fps[d as usize] = OnceLock::new();
             }
             st.done += batch.len() as u64;
             progress.set(st.done);
+            batch = taken?;
         }
-        drop((outside, batch));
+        absorb(pending, &mut st.absorbed, &mut ahead)?;
+        drop(outside);
         ahead.finish().map_err(|e| plan.kept(e))?;
         Ok(ahead)
     }
 
-    /// Aligns the pairs of block `i` within its row (their sequences held) and hands the
-    /// overlaps to `sink` in key order, with those of the block decided before it (`ahead`).
+    /// Aligns the pairs of block `i` within its row (their sequences held): its decided pairs
+    /// in key order.
     fn block(
         &self,
         i: usize,
-        docs: &[Doc],
-        st: &mut State,
-        ahead: &mut Ahead,
-        sink: &mut dyn OverlapSink,
+        shared: &Docs,
+        held: &Sequences,
+        fps: &[FingerprintsOnce],
+        done: &mut u64,
         progress: &dyn Progress,
-    ) -> Result<(), RunError> {
+    ) -> Result<Vec<Decided>, RunError> {
         let plan = self.plan;
-        let shared = Docs::with(docs, self.spill);
-        let (held, fps) = (&st.held, &st.fps);
-        let side = |d: u32| Some(self.side(&shared, fps, d, held.of[d as usize].as_deref()?));
+        let side = |d: u32| Some(self.side(shared, fps, d, held.of[d as usize].as_deref()?));
         let decide_one = |&(a, b): &Pair| self.decide((a, b), side(a)?, side(b)?);
         let pairs = plan.pairs_of(i)?;
         // The pairs of a block share their first documents (a few thousand, whose sequences
         // stay in cache); their second documents are anywhere in the row. Aligned in the
         // order of the second document, each sequence is fetched once for all its pairs,
-        // and neighbours in memory come one after another. Decided pairs are taken in key
-        // order, with the block's pairs decided before it (second documents past the row).
+        // and neighbours in memory come one after another.
         let by_second = plan.by_second(&pairs);
         let mut decided: Vec<(u32, Decided)> = Vec::new();
         for batch in by_second.chunks(ALIGN_BATCH) {
@@ -415,14 +437,46 @@ impl Aligning<'_> {
                 held,
                 |&(_, k)| Some((k, decide_one(&pairs[k as usize])?)),
             ));
-            st.done += batch.len() as u64;
-            progress.set(st.done);
+            *done += batch.len() as u64;
+            progress.set(*done);
         }
         decided.par_sort_unstable_by_key(|&(k, _)| k);
+        Ok(decided.into_iter().map(|(_, d)| d).collect())
+    }
+
+    /// Takes the decided pairs of block `i` (in key order) and hands its overlaps to `sink` in
+    /// key order, with those of the block decided before it (`ahead`).
+    fn take(
+        &self,
+        i: usize,
+        decided: Vec<Decided>,
+        shared: &Docs,
+        absorbed: &mut Absorbed,
+        ahead: &mut Ahead,
+        sink: &mut dyn OverlapSink,
+    ) -> Result<(), RunError> {
+        let plan = self.plan;
         let before = ahead.take_before(plan.block_end(i)).map_err(|e| plan.kept(e))?;
-        st.absorbed.take_all(decided.into_iter().map(|(_, d)| d), before, &shared, plan.rank(), sink);
+        absorbed.take_all(decided, before, shared, plan.rank(), sink);
         Ok(())
     }
+}
+
+/// The next batch of pairs past a row: [`ALIGN_BATCH`] pairs or more, ending between two
+/// second documents (`second` of a pair) so that each is made once a row; none at the end.
+fn next_batch<K: Fn(&Pair) -> (u32, u32)>(
+    outside: &mut Merged<K>,
+    second: impl Fn(&Pair) -> u32,
+    plan: &Plan,
+) -> Result<Vec<Pair>, RunError> {
+    let mut batch: Vec<Pair> = Vec::new();
+    while let Some((next, _)) = outside.peek() {
+        if batch.len() >= ALIGN_BATCH && batch.last().map(&second) != Some(next) {
+            break;
+        }
+        batch.extend(outside.pop().map_err(|e| plan.kept(e))?);
+    }
+    Ok(batch)
 }
 
 /// Consecutive pairs a thread decides one after another, asking ahead for the next ones'
