@@ -239,7 +239,7 @@ pub fn relate(
         state.held.let_go(&gone, docs, &mut state.fps);
         // Each block is aligned while the overlaps of the block before it are taken (their
         // records made and written, mostly on one thread), and taken in block order.
-        let mut pending: Option<(usize, Vec<Decided>)> = None;
+        let mut pending: Option<(usize, Vec<(u32, Decided)>)> = None;
         for i in row.clone() {
             // The sequences this block is the first to need.
             state.held.make(involved.starting.of(i), docs, aligning.spill, config)?;
@@ -348,8 +348,6 @@ impl Aligning<'_> {
         let mut outside = plan.past_of(if some_past { row.clone() } else { 0..0 })?;
         let second = |p: &Pair| plan.second(p);
         let mut ahead = Ahead::new(plan.dir().filter(|_| some_past)).map_err(|e| plan.kept(e))?;
-        // A batch ends between two second documents, so each is made once a row.
-        let next_batch = |outside: &mut Merged<_>| next_batch(outside, second, plan);
         // Each batch is aligned while the pairs of the batch before it are taken (the
         // overlaps held ahead) and the next batch is read: both on one thread.
         let absorb = |decided: Vec<Decided>, absorbed: &mut Absorbed, ahead: &mut Ahead| {
@@ -360,7 +358,7 @@ impl Aligning<'_> {
             }
             Ok::<(), RunError>(())
         };
-        let mut batch = next_batch(&mut outside)?;
+        let mut batch = next_batch(&mut outside, plan)?;
         let mut pending: Vec<Decided> = Vec::new();
         while !batch.is_empty() {
             let mut seconds: Vec<u32> = batch.iter().map(second).collect();
@@ -390,7 +388,7 @@ impl Aligning<'_> {
             let (taken, decided) = rayon::join(
                 || {
                     absorb(std::mem::take(&mut pending), absorbed, &mut ahead)?;
-                    next_batch(&mut outside)
+                    next_batch(&mut outside, plan)
                 },
                 || decided_ahead(&batch, |&p| p, held, |&(a, b)| self.decide((a, b), side(a)?, side(b)?)),
             );
@@ -410,7 +408,7 @@ impl Aligning<'_> {
     }
 
     /// Aligns the pairs of block `i` within its row (their sequences held): its decided pairs
-    /// in key order.
+    /// in key order, each with its index in the block.
     fn block(
         &self,
         i: usize,
@@ -419,7 +417,7 @@ impl Aligning<'_> {
         fps: &[FingerprintsOnce],
         done: &mut u64,
         progress: &dyn Progress,
-    ) -> Result<Vec<Decided>, RunError> {
+    ) -> Result<Vec<(u32, Decided)>, RunError> {
         let plan = self.plan;
         let side = |d: u32| Some(self.side(shared, fps, d, held.of[d as usize].as_deref()?));
         let decide_one = |&(a, b): &Pair| self.decide((a, b), side(a)?, side(b)?);
@@ -441,15 +439,15 @@ impl Aligning<'_> {
             progress.set(*done);
         }
         decided.par_sort_unstable_by_key(|&(k, _)| k);
-        Ok(decided.into_iter().map(|(_, d)| d).collect())
+        Ok(decided)
     }
 
-    /// Takes the decided pairs of block `i` (in key order) and hands its overlaps to `sink` in
+    /// Takes the decided pairs of block `i` ([`Aligning::block`]'s) and hands its overlaps to `sink` in
     /// key order, with those of the block decided before it (`ahead`).
     fn take(
         &self,
         i: usize,
-        decided: Vec<Decided>,
+        decided: Vec<(u32, Decided)>,
         shared: &Docs,
         absorbed: &mut Absorbed,
         ahead: &mut Ahead,
@@ -457,21 +455,20 @@ impl Aligning<'_> {
     ) -> Result<(), RunError> {
         let plan = self.plan;
         let before = ahead.take_before(plan.block_end(i)).map_err(|e| plan.kept(e))?;
-        absorbed.take_all(decided, before, shared, plan.rank(), sink);
+        absorbed.take_all(decided.into_iter().map(|(_, d)| d), before, shared, plan.rank(), sink);
         Ok(())
     }
 }
 
 /// The next batch of pairs past a row: [`ALIGN_BATCH`] pairs or more, ending between two
-/// second documents (`second` of a pair) so that each is made once a row; none at the end.
+/// second documents so that each is made once a row; none at the end.
 fn next_batch<K: Fn(&Pair) -> (u32, u32)>(
     outside: &mut Merged<K>,
-    second: impl Fn(&Pair) -> u32,
     plan: &Plan,
 ) -> Result<Vec<Pair>, RunError> {
     let mut batch: Vec<Pair> = Vec::new();
     while let Some((next, _)) = outside.peek() {
-        if batch.len() >= ALIGN_BATCH && batch.last().map(&second) != Some(next) {
+        if batch.len() >= ALIGN_BATCH && batch.last().map(|p| plan.second(p)) != Some(next) {
             break;
         }
         batch.extend(outside.pop().map_err(|e| plan.kept(e))?);
