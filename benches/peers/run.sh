@@ -20,9 +20,12 @@
 #      the table and skipped;
 #   2. builds reprint with `cargo build --release` if needed;
 #   3. checks that the Python port of reprint's normalization matches reprint on seeds/;
-#   4. runs, one process at a time and round-robin, each tool N times under /usr/bin/time -v:
+#   4. runs every tool once untimed (a warm-up), then, one process at a time and round-robin,
+#      each tool N times under /usr/bin/time -v:
 #      reprint (--no-passages), reprint with passages, reprint --candidates exact (the exact
-#      answer), each peer script, and the Python-only preprocessing baseline;
+#      answer), each peer script (gaoya twice: with the Python port of reprint's normalization,
+#      and with its own Rust tokenizer, its fastest path), and the Python-only preprocessing
+#      baseline;
 #   5. scores every tool's pairs against the exact answer and writes the table (evaluate.py).
 #
 # Outputs of the runs (clusters JSON, logs, time files) go to target/peer-bench/ (git-ignored),
@@ -74,7 +77,7 @@ need_time
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 9))' || die "Python 3.9 or newer is needed"
 
 WORK="$ROOT/target/peer-bench"
-remove_outputs "$WORK"
+set_aside_outputs "$WORK"
 mkdir -p "$WORK/out" "$WORK/time" "$WORK/log"
 : > "$WORK/runs.tsv"
 : > "$WORK/status.tsv"
@@ -136,7 +139,7 @@ echo "== checking the Python port of reprint's normalization on seeds/"
 # directory for reprint, a file for the peers). Arrays keep paths with spaces intact.
 R="$REPRINT"
 VPY=".venv-peers/bin/python"
-KEYS=(reprint reprint-passages reprint-exact datasketch rensa gaoya prep)
+KEYS=(reprint reprint-passages reprint-exact datasketch rensa gaoya gaoya-native prep)
 tool_cmd() {
     local key="$1" out="$2"
     case "$key" in
@@ -144,16 +147,38 @@ tool_cmd() {
         reprint-passages) CMD=("$R" cluster "$CORPUS" --threshold "$THRESHOLD" --num-perm "$NUM_PERM" --out "$out" -q) ;;
         reprint-exact) CMD=("$R" cluster "$CORPUS" --no-passages --candidates exact --threshold "$THRESHOLD" --out "$out" -q) ;;
         datasketch|rensa|gaoya) CMD=("$VPY" "benches/peers/peer_$key.py" "$CORPUS" --threshold "$THRESHOLD" --num-perm "$NUM_PERM" --out "$out") ;;
+        gaoya-native) CMD=("$VPY" benches/peers/peer_gaoya.py "$CORPUS" --threshold "$THRESHOLD" --num-perm "$NUM_PERM" --tokenizer native --out "$out") ;;
         prep) CMD=("$VPY" benches/peers/prep_only.py "$CORPUS") ;;
     esac
 }
+
+# One untimed round first: the first report a run writes after a benchmark's outputs were
+# replaced can take several times longer to create its files (benches/common.sh); every tool
+# gets the round, so caches are warm alike.
+echo "== one untimed round (warm-up)"
+for key in "${KEYS[@]}"; do
+    case "$key" in
+        datasketch|rensa|gaoya|gaoya-native) [[ -n "${PEER_OK[${key%-native}]:-}" ]] || continue ;;
+    esac
+    case "$key" in
+        reprint*) out="$WORK/out/$key.warm-up" ;;
+        prep) out="-" ;;
+        *) out="$WORK/out/$key.warm-up.json" ;;
+    esac
+    tool_cmd "$key" "$out"
+    code=0
+    "${CMD[@]}" >"$WORK/log/$key.warm-up.out" 2>&1 || code=$?
+    if [[ "$code" != 0 && "$code" != 3 ]]; then
+        echo "   warm-up of $key failed (exit $code; see $WORK/log/$key.warm-up.out)" >&2
+    fi
+done
 
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 echo "== $RUNS timed round(s) on $CORPUS (threshold $THRESHOLD, $NUM_PERM permutations; load average $LOAD_START)"
 for run in $(seq 1 "$RUNS"); do
     for key in "${KEYS[@]}"; do
         case "$key" in
-            datasketch|rensa|gaoya) [[ -n "${PEER_OK[$key]:-}" ]] || continue ;;
+            datasketch|rensa|gaoya|gaoya-native) [[ -n "${PEER_OK[${key%-native}]:-}" ]] || continue ;;
         esac
         case "$key" in
             reprint*) out="$WORK/out/$key.$run"; result="$out/clusters.json" ;;
@@ -181,6 +206,7 @@ for run in $(seq 1 "$RUNS"); do
     done
 done
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+remove_set_aside "$WORK"
 
 # ---- 5. score and report -----------------------------------------------------------------------
 echo "== scoring against the exact answer and writing $REPORT"
