@@ -3,7 +3,7 @@
 # corpora of the shape benches/gen/make_corpus.py builds, and on SaudiNewsNet.
 #
 #   bash benches/scale/run.sh [--sizes 250000,500000,1000000] [--gen-dir target/scale]
-#                             [--runs 1] [--snn-runs 3] [--build] [--no-peers]
+#                             [--runs 1] [--snn-runs 3] [--build] [--no-peers] [--all-peers]
 #                             [--report reports/BENCHMARKS.md]
 #
 #   --sizes     documents of each generated corpus (default 250000,500000,1000000): memory of
@@ -18,6 +18,10 @@
 #               alternating, after the generated corpora
 #   --build     cargo build --release first (otherwise only when the binary is missing)
 #   --no-peers  skip gaoya (then no ratios are shown)
+#   --all-peers also rensa and datasketch on the largest corpus (after gaoya; each reads,
+#               normalizes and shingles in Python with reprint's normalization ported,
+#               benches/peers/common.py, as they have no tokenizer of their own; datasketch
+#               takes about 7 minutes and 5 GB on the million)
 #   --report    Markdown report whose scale section is replaced (default reports/BENCHMARKS.md;
 #               the section lies between "<!-- scale: begin -->" and "<!-- scale: end -->",
 #               and benches/peers/run.sh keeps it when it rewrites the rest)
@@ -34,7 +38,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$ROOT/benches/common.sh"
 cd "$ROOT"
 
-SIZES="250000,500000,1000000"; GEN="target/scale"; RUNS=1; SNN_RUNS=3; BUILD=0; PEERS=1
+SIZES="250000,500000,1000000"; GEN="target/scale"; RUNS=1; SNN_RUNS=3; BUILD=0; PEERS=1; ALL_PEERS=0
 REPORT="reports/BENCHMARKS.md"; SNN="../shared/data/saudinewsnet.jsonl.gz"
 COMMAND_LINE="bash benches/scale/run.sh"
 for a in "$@"; do COMMAND_LINE+=" $(printf '%q' "$a" | sed 's/\\,/,/g')"; done
@@ -46,6 +50,7 @@ while [[ $# -gt 0 ]]; do
         --snn-runs) SNN_RUNS="${2:?}"; shift 2 ;;
         --build) BUILD=1; shift ;;
         --no-peers) PEERS=0; shift ;;
+        --all-peers) ALL_PEERS=1; shift ;;
         --report) REPORT="${2:?}"; shift 2 ;;
         -h|--help) usage "${BASH_SOURCE[0]}"; exit 0 ;;
         *) die "unknown argument $1 (see --help)" ;;
@@ -69,8 +74,10 @@ if [[ "$PEERS" == 1 ]]; then
     VENV="$ROOT/.venv-peers"
     [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV" || die "could not create $VENV"
     PY="$VENV/bin/python"
-    req="$(grep -E '^gaoya' benches/peers/requirements.txt)"
-    "$PY" -m pip install --quiet --disable-pip-version-check "$req" || die "pip install $req failed"
+    for peer in gaoya $([[ "$ALL_PEERS" == 1 ]] && echo rensa datasketch); do
+        req="$(grep -E "^$peer" benches/peers/requirements.txt)"
+        "$PY" -m pip install --quiet --disable-pip-version-check "$req" || die "pip install $req failed"
+    done
 fi
 
 IFS=, read -r -a SIZE_LIST <<< "$SIZES"
@@ -108,6 +115,11 @@ for run in $(seq 1 "$RUNS"); do
         timed "g$n" "$f" reprint-no-passages "$run" "$R" cluster "$f" --no-passages --out "$W/o.g$n.reprint-no-passages.$run" -q
         if [[ -n "$PY" ]]; then
             timed "g$n" "$f" gaoya "$run" "$PY" benches/peers/peer_gaoya.py "$f" --tokenizer native --out "$W/o.g$n.gaoya.$run.json"
+        fi
+        if [[ -n "$PY" && "$ALL_PEERS" == 1 ]]; then
+            for peer in rensa datasketch; do
+                timed "g$n" "$f" "$peer" "$run" "$PY" "benches/peers/peer_$peer.py" "$f" --out "$W/o.g$n.$peer.$run.json"
+            done
         fi
     done
 done
