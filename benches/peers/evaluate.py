@@ -113,7 +113,8 @@ def pairs_of(report: dict) -> list[tuple[str, str]]:
     return out
 
 
-def components(pairs) -> int:
+def groups(pairs) -> list[list[str]]:
+    """The connected components of `pairs`, each as the list of its documents."""
     index: dict[str, int] = {}
     for a, b in pairs:
         index.setdefault(a, len(index))
@@ -121,7 +122,14 @@ def components(pairs) -> int:
     uf = common.UnionFind(len(index))
     for a, b in pairs:
         uf.union(index[a], index[b])
-    return len({uf.find(i) for i in range(len(index))})
+    out: dict[int, list[str]] = {}
+    for d, i in index.items():
+        out.setdefault(uf.find(i), []).append(d)
+    return list(out.values())
+
+
+def components(pairs) -> int:
+    return len(groups(pairs))
 
 
 def fmt_int(n) -> str:
@@ -255,30 +263,18 @@ def main() -> None:
     # copy and not its pairs with the other copies or with the first copy's partners. Every pair
     # it implies has the same exact Jaccard as a listed one: expanded here, for the exact answer
     # and every reprint row alike, so that recall counts every pair with J >= T.
-    equal_to: dict[str, int] = {}
     same: list[tuple[str, str]] = []
     for key, _label, kind in TOOLS:
         if kind == "reprint" and key in reported:
             same += [pr for pr in reported[key] if sets.get(pr[0]) and j(pr) == 1.0]
     same += [pr for pr in exact if sets.get(pr[0]) and j(pr) == 1.0]
-    for a, b in same:
-        equal_to.setdefault(a, len(equal_to))
-        equal_to.setdefault(b, len(equal_to))
-    uf = common.UnionFind(len(equal_to))
-    for a, b in same:
-        uf.union(equal_to[a], equal_to[b])
-    copies: dict[int, list[str]] = {}
-    for d, i in equal_to.items():
-        copies.setdefault(uf.find(i), []).append(d)
-
-    def copies_of(d: str) -> list[str]:
-        return copies[uf.find(equal_to[d])] if d in equal_to else [d]
+    copies = {d: g for g in groups(same) for d in g}
 
     def expand(prs) -> list[tuple[str, str]]:
         out = set()
         for a, b in prs:
-            for x in copies_of(a):
-                for y in copies_of(b):
+            for x in copies.get(a, [a]):
+                for y in copies.get(b, [b]):
                     if x != y:
                         out.add((x, y) if x < y else (y, x))
         return sorted(out)
