@@ -152,14 +152,20 @@ tool_cmd() {
     esac
 }
 
+# not_installed KEY: whether KEY is a peer whose package failed to install (then it is skipped).
+not_installed() {
+    case "$1" in
+        datasketch|rensa|gaoya|gaoya-native) [[ -z "${PEER_OK[${1%-native}]:-}" ]] ;;
+        *) return 1 ;;
+    esac
+}
+
 # One untimed round first: the first report a run writes after a benchmark's outputs were
 # replaced can take several times longer to create its files (benches/common.sh); every tool
 # gets the round, so caches are warm alike.
 echo "== one untimed round (warm-up)"
 for key in "${KEYS[@]}"; do
-    case "$key" in
-        datasketch|rensa|gaoya|gaoya-native) [[ -n "${PEER_OK[${key%-native}]:-}" ]] || continue ;;
-    esac
+    not_installed "$key" && continue
     case "$key" in
         reprint*) out="$WORK/out/$key.warm-up" ;;
         prep) out="-" ;;
@@ -177,9 +183,7 @@ LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 echo "== $RUNS timed round(s) on $CORPUS (threshold $THRESHOLD, $NUM_PERM permutations; load average $LOAD_START)"
 for run in $(seq 1 "$RUNS"); do
     for key in "${KEYS[@]}"; do
-        case "$key" in
-            datasketch|rensa|gaoya|gaoya-native) [[ -n "${PEER_OK[${key%-native}]:-}" ]] || continue ;;
-        esac
+        not_installed "$key" && continue
         case "$key" in
             reprint*) out="$WORK/out/$key.$run"; result="$out/clusters.json" ;;
             prep) out="-"; result="-" ;;
