@@ -64,6 +64,10 @@ pub enum Command {
     /// The pipeline's stages as commands over Parquet, for an engine that runs them in
     /// parallel (spark/reprint_spark.py); `cluster --links` and `dedup --links` report.
     Stage(crate::stage_cmd::StageArgs),
+    /// Manual pages and shell completion scripts, made from this command line's definition:
+    /// `reprint generate man --out DIR`, `reprint generate complete-bash` (zsh, fish,
+    /// powershell, elvish).
+    Generate(crate::generate_cmd::GenerateArgs),
 }
 
 /// Arguments of `reprint dedup`.

@@ -6,6 +6,7 @@ mod bytes;
 mod cli;
 mod console;
 mod eval_cmd;
+mod generate_cmd;
 mod index_cmd;
 mod setup;
 mod stage_cmd;
@@ -45,6 +46,7 @@ fn main() -> ExitCode {
         Command::Dedup(args) => dedup(args, &matches),
         Command::Eval(args) => eval_cmd::eval(args),
         Command::Stage(args) => stage_cmd::stage(args),
+        Command::Generate(args) => generate_cmd::generate(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

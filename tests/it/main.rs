@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod dedup;
 mod flags;
+mod generate;
 mod golden;
 mod html;
 mod index;
