@@ -13,12 +13,13 @@ need_runs() { [[ "$1" =~ ^[1-9][0-9]*$ ]] || die "${2:---runs} must be a positiv
 need_time() { [[ -x /usr/bin/time ]] || die "/usr/bin/time not found (Debian: apt-get install time)"; }
 
 # remove_outputs DIR...: removes earlier outputs, then, if it removed anything, waits until the
-# filesystem may reuse their inodes. On ext4 without a journal (this machine's disk), creating
-# thousands of files within dirty_expire_centisecs (30 s) of deleting thousands is 5-10 times
-# slower (the allocator skips recently freed inodes, reading each one's block): a run timed
-# right after the previous benchmark's outputs were deleted would time that, not reprint.
-# After removing gigabytes (a scale benchmark's outputs) the first seconds-long run was still
-# slow after this wait (SaudiNewsNet: html stage 7.0 s instead of 1.5 s), so short runs go last.
+# filesystem reuses their inodes. On ext4 without a journal (this machine's disk) the inode
+# allocator does not reuse an inode freed in the last 60 s, or in the last 360 s while the
+# block of the inode table that holds it is dirty (`recently_deleted` in fs/ext4/ialloc.c),
+# and creating files dirties those blocks; each new file's search starts at the group's first
+# free inode and reads the block of every recently freed one on its way. So a run that writes
+# the report's 10,000 pages within six minutes of deleting 10,000 files takes seconds longer
+# (SaudiNewsNet: html stage 2.7-3.6 s instead of 0.6 s): it would time that, not reprint.
 remove_outputs() {
     local any=0 d
     for d in "$@"; do
@@ -26,17 +27,17 @@ remove_outputs() {
     done
     [[ "$any" == 1 ]] || return 0
     sync
-    local wait=$(( $(cat /proc/sys/vm/dirty_expire_centisecs 2>/dev/null || echo 3000) / 100 + 1 ))
-    echo "== waiting ${wait} s after removing earlier outputs (see benches/common.sh)"
-    sleep "$wait"
+    echo "== waiting 361 s after removing earlier outputs (see benches/common.sh)"
+    sleep 361
 }
 
 # set_aside_outputs DIR: moves DIR (earlier outputs) to DIR.old, where remove_set_aside removes
 # it once the timed runs are over: renaming frees no inode, so the runs do not create their
-# files among thousands freed just before (see remove_outputs). The SaudiNewsNet peer table
-# timed right after removing its previous outputs (about 80,000 files; remove_outputs's wait
-# did not help) had reprint's report pages take 1.2-2.3 s instead of 0.3-0.7 s in all three
-# rounds; with them set aside, in the first round only (hence its untimed round).
+# files among thousands freed just before (see remove_outputs), and the benchmark does not
+# wait six minutes. The SaudiNewsNet peer table timed right after removing its previous
+# outputs (about 80,000 files; a wait of 31 s did not help, too short) had reprint's report
+# pages take 1.2-2.3 s instead of 0.3-0.7 s in all three rounds; with them set aside, in the
+# first round only (hence its untimed round).
 set_aside_outputs() {
     remove_outputs "$1.old"
     if [[ -e "$1" ]]; then mv "$1" "$1.old"; fi

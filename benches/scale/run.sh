@@ -29,7 +29,8 @@
 # Every command runs alone, one after another, under /usr/bin/time -v; outputs go to
 # target/scale/out/o.CORPUS.TOOL.RUN, a fresh directory for every run, kept until the next
 # benchmark removes them (overlaps.jsonl of the 1M corpus is about 2.5 GB, overlap/ of the
-# 250k one 1.2 GB: mind the disk with --runs above 1). gaoya runs with its own Rust tokenizer
+# 250k one 1.2 GB: mind the disk with --runs above 1) and waits six minutes before timing
+# (see remove_outputs in benches/common.sh). gaoya runs with its own Rust tokenizer
 # (benches/peers/peer_gaoya.py --tokenizer native), 128 permutations, threshold 0.5, like
 # reprint's defaults.
 set -euo pipefail
@@ -123,8 +124,8 @@ for run in $(seq 1 "$RUNS"); do
         fi
     done
 done
-# SaudiNewsNet last: its runs take seconds, and a run of seconds is the one that removing
-# the last benchmark's outputs (gigabytes) can still disturb after remove_outputs's wait.
+# SaudiNewsNet last: its runs take seconds, so they are the ones most disturbed by files
+# deleted before them (see remove_outputs), and they come long after the removal.
 for run in $(seq 1 "$SNN_RUNS"); do
     echo "== SaudiNewsNet, round $run"
     timed snn "$SNN" reprint "$run" "$R" cluster "$SNN" --out "$W/o.snn.reprint.$run" -q
