@@ -98,14 +98,11 @@ fn man_pages(cmd: clap::Command) -> Result<Vec<(String, Vec<u8>)>> {
         let mut roff = Vec::new();
         man.render(&mut roff).context("cannot render a manual page")?;
         let roff = String::from_utf8(roff).context("a manual page is not UTF-8")?;
-        let (name, section) = (man.get_filename(), "1");
+        let name = man.get_filename();
         let title = name.trim_end_matches(".1");
         // The page's title line with every field quoted: left empty, the date would be dropped
         // and the fields after it shifted into its place.
-        let th = format!(
-            ".TH {title} {section} \"\" \"reprint {}\" \"reprint manual\"",
-            env!("CARGO_PKG_VERSION")
-        );
+        let th = format!(".TH {title} 1 \"\" \"reprint {}\" \"reprint manual\"", env!("CARGO_PKG_VERSION"));
         let roff: Vec<&str> =
             roff.lines().map(|l| if l.starts_with(".TH ") { th.as_str() } else { l }).collect();
         pages.push((name, (roff.join("\n") + "\n").into_bytes()));
