@@ -12,12 +12,23 @@ fn run(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The output of `reprint PATH --help`.
+fn help(path: &[String]) -> String {
+    let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+    args.push("--help");
+    run(&args)
+}
+
+/// The name of the manual page of the command at `path`, without its section: `reprint`,
+/// `reprint-index-create`.
+fn page_name(path: &[String]) -> String {
+    std::iter::once("reprint").chain(path.iter().map(String::as_str)).collect::<Vec<_>>().join("-")
+}
+
 /// The command paths `reprint --help` lists, nested ones included: ["cluster"], ["index",
 /// "create"], ...; `help` left out.
 fn commands(path: &[String]) -> Vec<Vec<String>> {
-    let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
-    args.push("--help");
-    let help = run(&args);
+    let help = help(path);
     let mut found = Vec::new();
     let Some(list) = help.split("Commands:\n").nth(1) else { return found };
     for line in list.lines().take_while(|l| l.starts_with(' ') || l.is_empty()) {
@@ -39,10 +50,8 @@ fn commands(path: &[String]) -> Vec<Vec<String>> {
 /// (`  -o, --out <DIR>`) or six without a short flag (`      --seed <SEED>`); descriptions are
 /// further in.
 fn long_flags(path: &[String]) -> BTreeSet<String> {
-    let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
-    args.push("--help");
     let mut flags = BTreeSet::new();
-    for line in run(&args).lines() {
+    for line in help(path).lines() {
         let t = line.trim_start();
         if !matches!(line.len() - t.len(), 2 | 6) {
             continue;
@@ -78,20 +87,13 @@ fn man_pages_cover_every_command_and_every_flag_of_its_help() {
     let mut written: Vec<String> =
         fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     written.sort();
-    let mut expected: Vec<String> = paths
-        .iter()
-        .map(|p| {
-            std::iter::once("reprint").chain(p.iter().map(String::as_str)).collect::<Vec<_>>().join("-")
-                + ".1"
-        })
-        .collect();
+    let mut expected: Vec<String> = paths.iter().map(|p| page_name(p) + ".1").collect();
     expected.sort();
     assert_eq!(written, expected);
     // stdout lists the files written, one per line.
     assert_eq!(listed.lines().count(), written.len());
     for path in &paths {
-        let name =
-            std::iter::once("reprint").chain(path.iter().map(String::as_str)).collect::<Vec<_>>().join("-");
+        let name = page_name(path);
         let page = fs::read_to_string(dir.path().join(format!("{name}.1"))).unwrap();
         assert!(
             page.contains(&format!(".TH {name} 1 \"\" \"reprint {}\"", env!("CARGO_PKG_VERSION"))),
