@@ -299,7 +299,8 @@ pub struct MatchOptions {
     #[arg(long, value_name = "SHARE", default_value_t = DEFAULT_MIN_COVERAGE, help_heading = "Passages (partial reprints)")]
     pub min_coverage: f64,
 
-    /// Largest edit, in words, bridged inside one passage.
+    /// Largest edit, in words, bridged inside one passage (and the largest edit read for a
+    /// replaced figure).
     #[arg(long, value_name = "WORDS", default_value_t = DEFAULT_MAX_GAP, help_heading = "Passages (partial reprints)")]
     pub max_gap: usize,
 
@@ -321,9 +322,16 @@ pub struct MatchOptions {
     pub max_family: usize,
 
     /// Share of a document's words that must lie inside passages shared with the kept
-    /// document for it to be a duplicate (it may have at most the rest of its own).
+    /// document for it to be a duplicate (it may have at most the rest of its own). A
+    /// document that puts another figure in the same words (an edit of at most --max-gap
+    /// words, numbers on both sides, digits differing) is never a duplicate.
     #[arg(long, value_name = "SHARE", default_value_t = DEFAULT_MIN_COVERED)]
     pub min_covered: f64,
+
+    /// Do not compare figures: a document that puts other numbers in the same words as the
+    /// kept one (a header's line count, a price of another day) can be a duplicate.
+    #[arg(long)]
+    pub ignore_figures: bool,
 }
 
 /// How candidate pairs are found and how links become clusters.
@@ -514,6 +522,7 @@ impl MatchOptions {
                 max_family: m.max_family,
             }),
             min_covered: m.min_covered,
+            ignore_figures: m.ignore_figures,
             ..defaults
         };
         if let Some(ix) = index {

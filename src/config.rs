@@ -112,6 +112,9 @@ pub struct Params {
     pub cluster: ClusterMethod,
     /// Share of a duplicate's words inside passages shared with the kept document.
     pub min_covered: f64,
+    /// `--ignore-figures`: a pair that puts another figure in the same words can be a
+    /// duplicate.
+    pub ignore_figures: bool,
     /// Whether roundups lose their story links to all groups but one (`--no-prune` turns it
     /// off; see [`Config::prune_composites`]).
     pub prune_composites: bool,
@@ -169,6 +172,7 @@ impl Default for Params {
             passages: Some(PassageParams::default()),
             cluster: ClusterMethod::Stories,
             min_covered: crate::relation::DEFAULT_MIN_COVERED,
+            ignore_figures: false,
             prune_composites: true,
             text_memory: DEFAULT_TEXT_MEMORY,
             align_memory: DEFAULT_ALIGN_MEMORY,
@@ -375,6 +379,8 @@ pub struct Config {
     pub cluster: ClusterMethod,
     /// Share of a duplicate's words inside passages shared with the kept document.
     pub min_covered: f64,
+    /// Whether figures are not compared for the duplicate relation (`--ignore-figures`).
+    pub ignore_figures: bool,
     /// Whether composite documents (roundups) lose their links to all groups but one
     /// ([`crate::relation::prune_composites`]). On unless `--no-prune`; off, the relations are
     /// those of each pair alone, as an index query decides them (pruning needs every link of
@@ -394,6 +400,7 @@ impl Config {
             min_coverage: self.passages.map_or(0.0, |p| p.rule.min_coverage),
             max_family: self.passages.map_or(0, |p| p.max_family),
             min_covered: self.min_covered,
+            figures: !self.ignore_figures,
         }
     }
 }
@@ -496,6 +503,7 @@ impl Params {
             },
             cluster: self.cluster,
             min_covered: self.min_covered,
+            ignore_figures: self.ignore_figures,
             prune_composites: self.prune_composites,
             text_memory: self.text_memory,
             align_memory: self.align_memory,

@@ -16,6 +16,7 @@ use crate::normalize::Normalized;
 use crate::prefetch::prefetch_all;
 use serde::Serialize;
 
+mod figures;
 mod join;
 mod positions;
 mod runs;
@@ -25,6 +26,7 @@ mod tokens;
 use positions::Positions;
 use runs::{chain, runs_of_matches, Chain, Run};
 
+pub use figures::{Digits, Figures};
 pub use tokens::Tokens;
 
 /// How passages are found and when they link two documents.
@@ -80,33 +82,38 @@ pub struct Sequence {
     /// Whether no hash occurs twice in `sorted` (most documents repeat no shingle): the join
     /// of two such sequences needs no runs of equal hashes.
     unique: bool,
+    /// The tokens that hold digits: where an edit between two shared stretches replaces one
+    /// figure by another ([`Alignment::figures_replaced`]).
+    pub figures: Figures,
 }
 
 impl Sequence {
-    /// Builds the sequence of a normalized document from its in-order shingle hashes.
-    pub fn new(doc: &Normalized, hashes: &[u64], k: usize) -> Self {
+    /// Builds the sequence of document `text`, normalized as `doc`, from its in-order shingle
+    /// hashes.
+    pub fn new(text: &str, doc: &Normalized, hashes: &[u64], k: usize) -> Self {
         // Sorting the (hash, position) pairs themselves, not positions by an indirect key,
         // keeps the comparisons in cache; the order is the same.
         let mut keyed: Vec<(u64, u32)> = hashes.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
         keyed.sort_unstable();
-        Sequence::from_pairs(doc.tokens.iter().map(|t| (t.start, t.end)).collect(), &keyed, k)
+        let figures = Figures::of(text, doc.tokens.iter().map(|t| (t.start, t.end)));
+        Sequence::from_pairs(doc.tokens.iter().map(|t| (t.start, t.end)).collect(), &keyed, k, figures)
     }
 
     /// The sequence of `(hash, position)` pairs in increasing order. Positions and hashes are
     /// collected from a borrow: collecting the pairs by value would keep their allocation, at
     /// twice the size.
-    fn from_pairs(tokens: Tokens, sorted: &[(u64, u32)], k: usize) -> Self {
+    fn from_pairs(tokens: Tokens, sorted: &[(u64, u32)], k: usize, figures: Figures) -> Self {
         let order = Positions::new(sorted.iter().map(|&(_, i)| i), sorted.len());
         let sorted: Vec<u64> = sorted.iter().map(|&(h, _)| h).collect();
         let unique = sorted.windows(2).all(|w| w[0] != w[1]);
-        Sequence { tokens, k, order, sorted, unique }
+        Sequence { tokens, k, order, sorted, unique, figures }
     }
 
-    /// The sequence of a document whose tokens' original byte ranges are `tokens` and whose
-    /// shingles, as `(hash, position)` pairs, are `sorted` in increasing order (what
+    /// The sequence of document `text` whose tokens' original byte ranges are `tokens` and
+    /// whose shingles, as `(hash, position)` pairs, are `sorted` in increasing order (what
     /// [`Sequence::sorted`] gives): no sorting needed. `None` unless the positions are
     /// exactly `0..sorted.len()`, in increasing pair order, with at most one shingle per token.
-    pub fn from_sorted(tokens: Tokens, sorted: &[(u64, u32)], k: usize) -> Option<Self> {
+    pub fn from_sorted(text: &str, tokens: Tokens, sorted: &[(u64, u32)], k: usize) -> Option<Self> {
         let ordered = sorted.windows(2).all(|w| w[0] < w[1]);
         if !ordered || sorted.len() > tokens.len() {
             return None;
@@ -118,7 +125,8 @@ impl Sequence {
                 return None;
             }
         }
-        Some(Sequence::from_pairs(tokens, sorted, k))
+        let figures = Figures::of(text, tokens.slice(0, tokens.len()));
+        Some(Sequence::from_pairs(tokens, sorted, k, figures))
     }
 
     /// The shingles as `(hash, position)` pairs in increasing order.
@@ -230,6 +238,11 @@ pub struct Alignment {
     /// Words of B that are in no shingle shared with A.
     #[serde(skip)]
     pub own_words_b: usize,
+    /// Places where an edit of at most `max_gap` words between two stretches the documents
+    /// share, in the same order in both, holds figures on both sides that differ
+    /// ([`Figures`]): the same words around another number.
+    #[serde(skip)]
+    pub figures_replaced: usize,
     /// Words of A.
     #[serde(skip)]
     pub words_a: usize,
@@ -392,6 +405,7 @@ thread_local! {
 /// The alignment of `a` and `b` from their runs (in `steps.runs`).
 fn align_runs(a: &Sequence, b: &Sequence, config: &PassageConfig, steps: &mut Steps) -> Alignment {
     let (own_words_a, own_words_b) = own_words(a, b, &steps.runs, &mut steps.covered);
+    let figures_replaced = figures_replaced(a, b, &steps.runs, config.max_gap);
     let chains = chain(&steps.runs, a.k + config.max_gap);
     // Greedy tiling: longest chains first, none overlapping another on either side.
     let mut spans: Vec<Span> = chains
@@ -441,6 +455,7 @@ fn align_runs(a: &Sequence, b: &Sequence, config: &PassageConfig, steps: &mut St
         coverage_shorter,
         own_words_a,
         own_words_b,
+        figures_replaced,
         words_a: a.words(),
         words_b: b.words(),
     }
@@ -473,6 +488,7 @@ pub fn identity(words: usize, bytes: (u32, u32), config: &PassageConfig) -> Alig
         coverage_shorter: coverage,
         own_words_a: 0,
         own_words_b: 0,
+        figures_replaced: 0,
         words_a: words,
         words_b: words,
     }
@@ -502,6 +518,78 @@ fn own_words(a: &Sequence, b: &Sequence, runs: &[Run], spans: &mut Vec<(usize, u
     (own_a, uncovered(b.words(), spans))
 }
 
+/// The places where one figure replaces another ([`Alignment::figures_replaced`]).
+fn figures_replaced(a: &Sequence, b: &Sequence, runs: &[Run], max_gap: usize) -> usize {
+    let mut places = 0;
+    figure_edits(a, b, runs, max_gap, |_, _| places += 1);
+    places
+}
+
+/// Calls `found` with the token ranges, in A and in B, of each place where one figure replaces
+/// another: after a run, a nearest run that follows it in both documents with at most
+/// `max_gap` words between them on each side (nearest by the words between, on both sides
+/// together), when those words (at least one on one side) hold figures in both documents and
+/// the figures differ ([`figures`]), unless each document states the other's figures too (a
+/// list of like sentences the two order differently). The ranges are the words between,
+/// widened to the whole figures at their ends. The same places whichever document is A:
+/// `runs` are in A's order, but each run's successors are chosen by a measure of both sides.
+fn figure_edits(
+    a: &Sequence,
+    b: &Sequence,
+    runs: &[Run],
+    max_gap: usize,
+    mut found: impl FnMut((usize, usize), (usize, usize)),
+) {
+    if a.figures.at.is_empty() || b.figures.at.is_empty() {
+        return;
+    }
+    let k = a.k.max(1);
+    // The runs that may follow a run, with the words between them on each side.
+    let after = |ea: usize, eb: usize| {
+        let from = runs.partition_point(|s| s.i < ea);
+        runs[from..]
+            .iter()
+            .take_while(move |s| s.i - ea <= max_gap)
+            .filter(move |s| s.j >= eb && s.j - eb <= max_gap && s.i + s.j > ea + eb)
+    };
+    for r in runs {
+        let (ea, eb) = (r.i + r.len + k - 1, r.j + r.len + k - 1);
+        let Some(nearest) = after(ea, eb).map(|s| s.i - ea + s.j - eb).min() else { continue };
+        // Successors equally near are all read (which comes first depends on which document
+        // is A); the place counts once.
+        let place = after(ea, eb).filter(|s| s.i - ea + s.j - eb == nearest).find_map(|s| {
+            if a.figures.within((ea, s.i)).0.is_empty() || b.figures.within((eb, s.j)).0.is_empty() {
+                return None;
+            }
+            // A figure the edit only ends or begins (`5.60` and `5.6` share the `5`) is read
+            // whole on both sides.
+            let (wa, wb) = (a.figures.around((ea, s.i)), b.figures.around((eb, s.j)));
+            let (x, xs) = a.figures.within(wa);
+            let (y, ys) = b.figures.within(wb);
+            let stated_by_both = b.figures.holds_all((x, &xs)) && a.figures.holds_all((y, &ys));
+            (!figures::same((x, &xs), (y, &ys)) && !stated_by_both).then_some((wa, wb))
+        });
+        if let Some((wa, wb)) = place {
+            found(wa, wb);
+        }
+    }
+}
+
+/// The places where one figure replaces another in `a` and `b` aligned under `config`
+/// ([`Alignment::figures_replaced`]), as byte ranges of A's and B's original texts, in A's order.
+pub fn replaced_figures(a: &Sequence, b: &Sequence, config: &PassageConfig) -> Vec<((u32, u32), (u32, u32))> {
+    SCRATCH.with_borrow_mut(|steps| {
+        join_matches(a, b, config.max_repeats, steps);
+        runs_of_matches(steps, a.shingles());
+        let bytes =
+            |s: &Sequence, (first, last): (usize, usize)| (s.tokens.get(first).0, s.tokens.get(last - 1).1);
+        let mut places = Vec::new();
+        figure_edits(a, b, &steps.runs, config.max_gap, |x, y| places.push((bytes(a, x), bytes(b, y))));
+        steps.let_go_of_excess();
+        places
+    })
+}
+
 /// The matching positions `(j − i, i)` of equal shingles, to `steps.matches`, ignoring
 /// shingles repeated more than `max_repeats` times in either document: a merge join of the two
 /// hash-sorted sequences ([`join::Join::matches`]). Returns the number of hashes the two share.
@@ -529,7 +617,7 @@ mod tests {
         let doc = Normalizer::new(Profile::Default).normalize(text);
         let mut h = Vec::new();
         Shingler::new(ShingleConfig::default(), 1).hashes_into(&doc, &mut h);
-        Sequence::new(&doc, &h, 5)
+        Sequence::new(text, &doc, &h, 5)
     }
 
     fn words(prefix: &str, n: usize) -> String {
@@ -578,7 +666,7 @@ mod tests {
             assert_eq!((p.words, p.exact), (60, 1.0));
         }
         assert_eq!(align(&l, &s, &cfg(50)).passages[0].a_tokens, (70_000, 70_060));
-        let back = Sequence::from_sorted(l.tokens.clone(), &l.sorted().collect::<Vec<_>>(), 5);
+        let back = Sequence::from_sorted(&long, l.tokens.clone(), &l.sorted().collect::<Vec<_>>(), 5);
         assert_eq!(back.as_ref(), Some(&l));
         let mut hashes = l.hashes();
         hashes.sort_unstable();
@@ -746,5 +834,65 @@ mod tests {
         let al = align(&seq(""), &seq("a b c"), &cfg(1));
         assert!(al.passages.is_empty());
         assert_eq!(al.coverage_a, 0.0);
+    }
+
+    /// A notice with its figures: the same words around `price` and `amount`.
+    fn notice(price: &str, amount: &str) -> String {
+        format!(
+            "{} The reserve bank said it would arrange {amount} billion of repurchase agreements \
+             while funds traded at {price} pct when it began its operation. {}",
+            words("p", 30),
+            words("q", 30)
+        )
+    }
+
+    #[test]
+    fn another_figure_in_the_same_words_is_found_and_another_way_of_writing_one_is_not() {
+        let base = seq(&notice("6.25", "1,500"));
+        let replaced = |price: &str, amount: &str| {
+            let other = seq(&notice(price, amount));
+            let al = align(&base, &other, &cfg(50));
+            assert_eq!(al.passages.len(), 1, "one passage, bridged over the edits");
+            (al.figures_replaced, replaced_figures(&base, &other, &cfg(50)).len())
+        };
+        assert_eq!(replaced("6.25", "1,500"), (0, 0));
+        assert_eq!(replaced("6.25", "1500"), (0, 0));
+        assert_eq!(replaced("6.250", "1 500"), (0, 0));
+        assert_eq!(replaced("6.25", "2,500"), (1, 1));
+        assert_eq!(replaced("6.50", "1,500"), (1, 1));
+        assert_eq!(replaced("6.50", "2,500"), (2, 2));
+        // The place is given as the figures' byte ranges in both texts.
+        let text = notice("6.25", "2,500");
+        let places = replaced_figures(&base, &seq(&text), &cfg(50));
+        let base_text = notice("6.25", "1,500");
+        let ((a0, a1), (b0, b1)) = places[0];
+        assert_eq!(
+            (&base_text[a0 as usize..a1 as usize], &text[b0 as usize..b1 as usize]),
+            ("1,500", "2,500")
+        );
+    }
+
+    proptest::proptest! {
+        /// The places where one figure replaces another are as many whichever document is A
+        /// (texts over a small vocabulary with figures, so that runs, repeats and edits
+        /// happen), and [`replaced_figures`] lists as many as the alignment counts.
+        #[test]
+        fn replaced_figures_do_not_depend_on_the_order(
+            a in proptest::collection::vec("[a-d]|1[0-2]|7", 0..120),
+            edits in proptest::collection::vec((0usize..120, "[a-d]|1[0-2]|7|9"), 0..8),
+        ) {
+            let mut b = a.clone();
+            for (at, w) in edits {
+                if !b.is_empty() {
+                    let at = at % b.len();
+                    b[at] = w;
+                }
+            }
+            let (sa, sb) = (seq(&a.join(" ")), seq(&b.join(" ")));
+            let config = cfg(10);
+            let (ab, ba) = (align(&sa, &sb, &config), align(&sb, &sa, &config));
+            proptest::prop_assert_eq!(ab.figures_replaced, ba.figures_replaced);
+            proptest::prop_assert_eq!(replaced_figures(&sa, &sb, &config).len(), ab.figures_replaced);
+        }
     }
 }

@@ -23,10 +23,13 @@
 //!   are never pruned.
 //! * **duplicate**: what `dedup` removes by. Document `d` is a duplicate of `k` when they are a
 //!   story link, fewer than `1 − --min-covered` of `d`'s words are its own (in no shingle
-//!   shared with `k`), and either their Jaccard reaches `--threshold` or at least
-//!   `--min-covered` of `d`'s words lie inside passages shared with `k`. With `--threshold 1`
-//!   only documents whose shingle sets are equal are duplicates. Without passage detection
-//!   the share of `d`'s own words is estimated by its shingle containment in `k`.
+//!   shared with `k`), no figure of one is replaced by another in the other (an edit of at most
+//!   `--max-gap` words between two stretches they share, holding numbers on both sides whose
+//!   digits differ: [`crate::overlap::Figures`]), and either their Jaccard reaches
+//!   `--threshold` or at least `--min-covered` of `d`'s words lie inside passages shared with
+//!   `k`. With `--threshold 1` only documents whose shingle sets are equal are duplicates.
+//!   Without passage detection the share of `d`'s own words is estimated by its shingle
+//!   containment in `k`, and figures are not compared.
 //!
 //! A pair carries the strongest relation that holds. Invariant: the relations depend only on
 //! the two documents, the document frequencies of their fingerprints and the set of candidate
@@ -97,6 +100,9 @@ pub struct RelationConfig {
     pub max_family: usize,
     /// Share of a duplicate's words inside passages shared with the kept document.
     pub min_covered: f64,
+    /// Whether a pair that puts another figure in the same words is never a duplicate (on
+    /// unless `--ignore-figures`).
+    pub figures: bool,
 }
 
 /// An aligned pair with what the rules read.
@@ -214,7 +220,8 @@ pub fn is_duplicate(p: &VerifiedPair, removed_is_a: bool, config: &RelationConfi
             let little_own =
                 w > 0 && if own_max <= 0.0 { own == 0 } else { (own as f64) < own_max * w as f64 };
             let by_cover = config.threshold < 1.0 && cov >= config.min_covered;
-            little_own && (by_jaccard || by_cover)
+            // The same words around another figure state another fact: not a copy.
+            little_own && (!config.figures || al.figures_replaced == 0) && (by_jaccard || by_cover)
         }
         None => {
             let c = if removed_is_a { s.containment_a_in_b } else { s.containment_b_in_a };
@@ -270,16 +277,23 @@ pub fn explain(
                 )
             }
         }
-        Some(Relation::Story) if s.jaccard >= config.threshold => {
-            format!("the same story: Jaccard {:.2} >= {}", s.jaccard, config.threshold)
+        Some(Relation::Story) => {
+            let why = if s.jaccard >= config.threshold {
+                format!("the same story: Jaccard {:.2} >= {}", s.jaccard, config.threshold)
+            } else {
+                format!(
+                    "the same story: {passages} shared passage(s), longest {longest} words, cover {} of A and {} of B (at least {} of each, or {} of one)",
+                    pct(ca),
+                    pct(cb),
+                    pct(config.min_coverage),
+                    pct(config.min_covered)
+                )
+            };
+            match p.alignment.as_ref().map_or(0, |al| al.figures_replaced) {
+                n if n == 0 || !config.figures => why,
+                n => format!("{why}; not a duplicate: another figure in the same words at {n} place(s)"),
+            }
         }
-        Some(Relation::Story) => format!(
-            "the same story: {passages} shared passage(s), longest {longest} words, cover {} of A and {} of B (at least {} of each, or {} of one)",
-            pct(ca),
-            pct(cb),
-            pct(config.min_coverage),
-            pct(config.min_covered)
-        ),
         Some(Relation::Overlap) => format!(
             "an overlap, not the same story: {passages} shared passage(s), longest {longest} words, cover {} of A and {} of B (a story needs {} of each); Jaccard {:.2} < {}",
             pct(ca),
@@ -516,8 +530,13 @@ struct Near<'a> {
 mod tests {
     use super::*;
 
-    const CONFIG: RelationConfig =
-        RelationConfig { threshold: 0.5, min_coverage: 0.15, max_family: 20, min_covered: 0.8 };
+    const CONFIG: RelationConfig = RelationConfig {
+        threshold: 0.5,
+        min_coverage: 0.15,
+        max_family: 20,
+        min_covered: 0.8,
+        figures: true,
+    };
 
     fn reg(a: u32, b: u32, in_a: (u32, u32), cover_a: f64, story: bool) -> Regions {
         Regions {
@@ -656,6 +675,7 @@ mod tests {
             coverage_shorter: words as f64 / wa.min(wb) as f64,
             own_words_a: own.0,
             own_words_b: own.1,
+            figures_replaced: 0,
             words_a: wa,
             words_b: wb,
         };
@@ -710,6 +730,20 @@ mod tests {
         let strict = RelationConfig { threshold: 1.0, ..CONFIG };
         assert!(!is_duplicate(&facts(400, 120, 110, 2, (290, 10), 0.3).pair, false, &strict));
         assert!(is_duplicate(&facts(120, 120, 120, 2, (0, 0), 1.0).pair, false, &strict));
+    }
+
+    #[test]
+    fn another_figure_in_the_same_words_is_the_same_story_but_no_duplicate() {
+        let mut f = facts(400, 120, 110, 2, (290, 10), 0.9);
+        f.pair.alignment.as_mut().unwrap().figures_replaced = 1;
+        assert_eq!(classify(&f, &CONFIG), Some(Relation::Story));
+        assert!(!is_duplicate(&f.pair, false, &CONFIG));
+        let why = explain(&f.pair, Some(Relation::Story), &CONFIG, 50);
+        assert!(why.ends_with("not a duplicate: another figure in the same words at 1 place(s)"), "{why}");
+        // --ignore-figures: figures are not compared.
+        let ignoring = RelationConfig { figures: false, ..CONFIG };
+        assert_eq!(classify(&f, &ignoring), Some(Relation::Duplicate));
+        assert!(!explain(&f.pair, Some(Relation::Story), &ignoring, 50).contains("figure"));
     }
 
     #[test]

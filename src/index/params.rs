@@ -43,6 +43,9 @@ pub struct IndexParams {
     pub max_family: usize,
     /// `--min-covered`.
     pub min_covered: f64,
+    /// `--ignore-figures` (present only when given).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ignore_figures: bool,
 }
 
 impl IndexParams {
@@ -70,6 +73,7 @@ impl IndexParams {
             min_shared: p.min_shared,
             max_family: p.max_family,
             min_covered: config.min_covered,
+            ignore_figures: config.ignore_figures,
         })
     }
 
@@ -104,6 +108,7 @@ impl IndexParams {
                 max_family: self.max_family,
             }),
             min_covered: self.min_covered,
+            ignore_figures: self.ignore_figures,
             ..defaults
         };
         let mut config = params.resolve().map_err(|e| e.to_string())?;

@@ -148,7 +148,7 @@ impl Cursor<'_> {
             let i = u32::try_from(self.varint()?).map_err(|_| bad("shingle position"))?;
             sorted.push((h, i));
         }
-        Sequence::from_sorted(tokens, &sorted, k).ok_or_else(|| bad("stored shingles out of order"))
+        Sequence::from_sorted(text, tokens, &sorted, k).ok_or_else(|| bad("stored shingles out of order"))
     }
     fn string(&mut self) -> io::Result<String> {
         let n = self.u64()? as usize;

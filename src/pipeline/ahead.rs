@@ -110,6 +110,7 @@ mod tests {
                 coverage_shorter: 0.25,
                 own_words_a: 1,
                 own_words_b: 2,
+                figures_replaced: seed as usize % 3,
                 words_a: 300,
                 words_b: usize::MAX,
             }),

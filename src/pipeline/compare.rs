@@ -24,6 +24,9 @@ pub struct Comparison {
     pub words: (usize, usize),
     /// The words that differ inside each passage of `alignment`, in the same order.
     pub differences: Vec<overlap::Differences>,
+    /// Where one figure replaces another, as byte ranges of A and of B
+    /// ([`overlap::replaced_figures`]).
+    pub figures: Vec<((u32, u32), (u32, u32))>,
 }
 
 /// Compares two texts with the shingles, normalization, threshold and relation rules of
@@ -61,5 +64,15 @@ pub fn compare(a: &str, b: &str, config: &Config) -> Comparison {
     };
     let why = relation::explain(&facts.pair, relation, &rules, rule.min_passage);
     let differences = alignment.passages.iter().map(|p| overlap::differences(&sa, &sb, p)).collect();
-    Comparison { scores, alignment, linked_by, relation, why, words: (sa.words(), sb.words()), differences }
+    let figures = overlap::replaced_figures(&sa, &sb, &rule);
+    Comparison {
+        scores,
+        alignment,
+        linked_by,
+        relation,
+        why,
+        words: (sa.words(), sb.words()),
+        differences,
+        figures,
+    }
 }

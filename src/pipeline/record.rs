@@ -47,7 +47,8 @@ pub fn encode(p: &VerifiedPair, b: &mut Vec<u8>) {
     u32s(b, &[by]);
     if let Some(al) = &p.alignment {
         u64s(b, &[al.coverage_a, al.coverage_b, al.coverage_shorter].map(f64::to_bits));
-        let words = [al.own_words_a, al.own_words_b, al.words_a, al.words_b, al.passages.len()];
+        let words =
+            [al.own_words_a, al.own_words_b, al.words_a, al.words_b, al.figures_replaced, al.passages.len()];
         u64s(b, &words.map(|x| x as u64));
         for x in &al.passages {
             u32s(b, &[x.a.0, x.a.1, x.b.0, x.b.1, x.a_tokens.0, x.a_tokens.1, x.b_tokens.0, x.b_tokens.1]);
@@ -104,12 +105,12 @@ pub fn decode(r: &mut impl Read, file: &str) -> io::Result<VerifiedPair> {
         0 => None,
         1 => {
             let (coverage_a, coverage_b, coverage_shorter) = (f64_(r)?, f64_(r)?, f64_(r)?);
-            let mut words = [0usize; 5];
+            let mut words = [0usize; 6];
             for w in &mut words {
                 *w = u64_(r)? as usize;
             }
-            let mut passages = Vec::with_capacity(words[4].min(1 << 16));
-            for _ in 0..words[4] {
+            let mut passages = Vec::with_capacity(words[5].min(1 << 16));
+            for _ in 0..words[5] {
                 let mut x = [0u32; 8];
                 for v in &mut x {
                     *v = u32_(r)?;
@@ -130,6 +131,7 @@ pub fn decode(r: &mut impl Read, file: &str) -> io::Result<VerifiedPair> {
                 coverage_shorter,
                 own_words_a: words[0],
                 own_words_b: words[1],
+                figures_replaced: words[4],
                 words_a: words[2],
                 words_b: words[3],
             })
@@ -177,6 +179,7 @@ mod tests {
             coverage_shorter: 0.15,
             own_words_a: 1,
             own_words_b: 2,
+            figures_replaced: 5,
             words_a: 3,
             words_b: 4,
         };

@@ -53,7 +53,7 @@ pub fn sequence(text: &str, config: &Config) -> Sequence {
         Normalizer::new(config.normalize).normalize_into(text, doc);
         hashes.clear();
         shingler.hashes_into(doc, hashes);
-        Sequence::new(doc, hashes, config.passage_k)
+        Sequence::new(text, doc, hashes, config.passage_k)
     })
 }
 

@@ -8,6 +8,8 @@
 //!   "b": { "id": "002.txt", "source": "seeds/002.txt", "words": 439 },
 //!   "containment_a_in_b": 0.331695, "containment_b_in_a": 0.313225,
 //!   "coverage_a": 0.321256, "coverage_b": 0.305239,   // share of each side's words in passages
+//!   "figures": [ { "a": [310, 313], "b": [305, 308],     // another figure in the same words:
+//!                  "text_a": "2.5", "text_b": "1.5" } ],  // [start, end) in characters, text
 //!   "jaccard": 0.192034,
 //!   "linked": true,                 // the same story under the parameters below
 //!   "linked_by": "passage",         // "jaccard", "passage", "both", or null
@@ -26,7 +28,7 @@
 //! document is written through a sorted map, `params` included). Passages are reported
 //! whether or not passage linking is on; scores are rounded to 6 decimals.
 
-use super::offsets::passage_chars;
+use super::offsets::{char_offsets, passage_chars};
 use super::params::{ParamsReport, Tool};
 use super::{round6, SCHEMA_VERSION};
 use crate::config::Config;
@@ -63,6 +65,19 @@ pub struct ComparedPassage {
     pub words: usize,
 }
 
+/// A place where one figure replaces another (see [`crate::overlap::Figures`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparedFigure {
+    /// `[start, end)` in A's original text, in characters.
+    pub a: [u64; 2],
+    /// `[start, end)` in B's original text, in characters.
+    pub b: [u64; 2],
+    /// The words in A.
+    pub text_a: String,
+    /// The words in B.
+    pub text_b: String,
+}
+
 /// The whole `compare --json` document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComparisonReport {
@@ -78,6 +93,9 @@ pub struct ComparisonReport {
     pub coverage_a: f64,
     /// Share of B's words inside the passages.
     pub coverage_b: f64,
+    /// Where one figure replaces another in the same words, in A's order (such a pair is
+    /// never a duplicate unless `--ignore-figures`).
+    pub figures: Vec<ComparedFigure>,
     /// Exact Jaccard similarity of the shingle sets.
     pub jaccard: f64,
     /// Whether the two are linked under `params`.
@@ -117,6 +135,19 @@ impl ComparisonReport {
                 words: p.words,
             })
             .collect();
+        let mut offs_a: Vec<u32> = cmp.figures.iter().flat_map(|&((x, y), _)| [x, y]).collect();
+        let mut offs_b: Vec<u32> = cmp.figures.iter().flat_map(|&(_, (x, y))| [x, y]).collect();
+        let (ca, cb) = (char_offsets(&a.text, &mut offs_a), char_offsets(&b.text, &mut offs_b));
+        let figures = cmp
+            .figures
+            .iter()
+            .map(|&(x, y)| ComparedFigure {
+                a: [ca(x.0), ca(x.1)],
+                b: [cb(y.0), cb(y.1)],
+                text_a: slice(&a.text, x),
+                text_b: slice(&b.text, y),
+            })
+            .collect();
         let s = &cmp.scores;
         ComparisonReport {
             a: ComparedDoc { id: a.id.clone(), source: a.origin.to_string(), words: cmp.words.0 },
@@ -125,6 +156,7 @@ impl ComparisonReport {
             containment_b_in_a: round6(s.containment_b_in_a),
             coverage_a: round6(cmp.alignment.coverage_a),
             coverage_b: round6(cmp.alignment.coverage_b),
+            figures,
             jaccard: round6(s.jaccard),
             linked: cmp.linked_by.is_some(),
             linked_by: cmp.linked_by,

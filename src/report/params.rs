@@ -89,6 +89,10 @@ pub struct ParamsReport {
     pub cluster: crate::cluster::ClusterMethod,
     /// Share of a duplicate's words inside passages shared with the kept document.
     pub min_covered: f64,
+    /// `--ignore-figures`: figures not compared for the duplicate relation (present only when
+    /// given).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ignore_figures: bool,
     /// `--no-prune`: roundups and hubs of boilerplate keep their story links (present only when
     /// given).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -163,6 +167,7 @@ impl ParamsReport {
             }),
             cluster: c.cluster,
             min_covered: c.min_covered,
+            ignore_figures: c.ignore_figures,
             no_prune: !c.prune_composites,
         }
     }

@@ -146,6 +146,18 @@ pub fn comparison(a: &RawDoc, b: &RawDoc, cmp: &Comparison, config: &Config, vie
         None => format!("NOT RELATED: {}", cmp.why),
     };
     let _ = writeln!(out, "{verdict}");
+    for &((a0, a1), (b0, b1)) in &cmp.figures {
+        let figure = |text: &str, (x, y): (u32, u32)| {
+            let words = wrap(text.get(x as usize..y as usize).unwrap_or_default(), 1 << 16).join(" ");
+            cell(&words, reads_rtl(&words)).into_owned()
+        };
+        let _ = writeln!(
+            out,
+            "Another figure: A «{}» · B «{}»",
+            figure(&a.text, (a0, a1)),
+            figure(&b.text, (b0, b1))
+        );
+    }
     let col = (width.saturating_sub(3)) / 2;
     let chars = super::offsets::passage_chars(&a.text, &b.text, &al.passages);
     let none = crate::overlap::Differences::default();

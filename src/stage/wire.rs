@@ -46,6 +46,9 @@ struct WireAlignment {
     coverage: [u64; 3],
     /// own_words_a, own_words_b, words_a, words_b.
     words: [usize; 4],
+    /// figures_replaced.
+    #[serde(default)]
+    replaced: usize,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -99,6 +102,7 @@ pub fn to_json(d: &Decided) -> String {
                 .collect(),
             coverage: [al.coverage_a.to_bits(), al.coverage_b.to_bits(), al.coverage_shorter.to_bits()],
             words: [al.own_words_a, al.own_words_b, al.words_a, al.words_b],
+            replaced: al.figures_replaced,
         }),
         regions: d.regions.as_ref().map(|r| WireRegions {
             in_a: r.in_a.clone(),
@@ -134,6 +138,7 @@ pub fn from_json(a: u32, b: u32, json: &str) -> Result<Decided, String> {
         coverage_shorter: f(al.coverage[2]),
         own_words_a: al.words[0],
         own_words_b: al.words[1],
+        figures_replaced: al.replaced,
         words_a: al.words[2],
         words_b: al.words[3],
     });

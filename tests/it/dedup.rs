@@ -414,3 +414,50 @@ fn annotate_and_keep_accept_a_byte_order_mark_on_the_first_line() {
     let first_line = bytes.split_inclusive(|&b| b == b'\n').next().unwrap().to_vec();
     assert_eq!(lines_of(&out.join("kept.jsonl")), vec![first_line]);
 }
+
+/// A notice reprinted with another figure in the same words is the same story but not a
+/// duplicate: dedup keeps it, and removes the copy that writes the same figure another way.
+/// With `--ignore-figures` it is removed too. The manifest names the flag only when given.
+#[test]
+fn another_figure_in_the_same_words_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let filler = |p: &str| (0..40).map(|i| format!("{p}{i}")).collect::<Vec<_>>().join(" ");
+    let notice = |amount: &str| {
+        format!(
+            "{} The reserve bank said it would arrange {amount} billion dollars of repurchase agreements \
+             for customers while funds traded at six pct. {}",
+            filler("lead"),
+            filler("tail")
+        )
+    };
+    let docs =
+        [("first", notice("1,500")), ("same-figure", notice("1500")), ("other-figure", notice("2,500"))];
+    let input = dir.path().join("notices.jsonl");
+    let lines: Vec<String> =
+        docs.iter().map(|(id, text)| serde_json::json!({"id": id, "text": text}).to_string()).collect();
+    fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let run = |extra: &[&str]| {
+        let out = dir.path().join(format!("out{}", extra.len()));
+        reprint().arg("dedup").arg(&input).arg("-o").arg(&out).arg("-q").args(extra).assert().success();
+        let mut removed: Vec<String> =
+            removed_ids(&out).iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
+        removed.sort();
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+        (removed, manifest["params"].get("ignore_figures").cloned())
+    };
+    assert_eq!(run(&[]), (vec!["same-figure".to_owned()], None));
+    assert_eq!(
+        run(&["--ignore-figures"]),
+        (vec!["other-figure".to_owned(), "same-figure".to_owned()], Some(serde_json::Value::Bool(true)))
+    );
+    // compare says why, and where.
+    let a = dir.path().join("a.txt");
+    let b = dir.path().join("b.txt");
+    fs::write(&a, &docs[0].1).unwrap();
+    fs::write(&b, &docs[2].1).unwrap();
+    let out = reprint().arg("compare").arg(&a).arg(&b).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("not a duplicate: another figure in the same words at 1 place(s)"), "{text}");
+    assert!(text.contains("Another figure: A «1,500» · B «2,500»"), "{text}");
+}

@@ -1,0 +1,343 @@
+//! The figures of a document (the digits in its words) and the places where two aligned
+//! documents state different ones: the same words around another number are another fact (a
+//! price of another session, the claims of another week), not a copy.
+//!
+//! Digits are read whatever script they are written in (ASCII, Arabic-Indic, Extended
+//! Arabic-Indic, fullwidth). A *number* is a run of digits, or several joined by one character
+//! that is not a space (`1,277`, `15.8`, `8ر15`, `30/10/1436`). The figures of an edit on each
+//! side are one figure written in two ways ([`same`]) when their digits one after another are
+//! equal once leading zeros are dropped, split only into groups of three (`1,277` and `1 277`,
+//! `08` and `8`; `2.5` is not `25`); or they are the same runs in another order (`15.8` and
+//! `8ر15`, the news agencies' reversed decimals; `30/10/1436` and `1436/10/30`); or one,
+//! written with a separator and of at least two digits, begins the other (`26.7` million and
+//! `26,729,709`, `5.60` and `5.6`: the same figure rounded; `12` is not `120`); or the numbers
+//! of one side are among those of the other (`26 July` and `10 Shawwal 1436 (26 July 2015)`,
+//! `7 days` and `seven days`: a figure added, none replaced).
+
+/// The value of `c` as a decimal digit in one of the scripts figures are read in.
+fn digit(c: char) -> Option<u64> {
+    let zero = match c {
+        '0'..='9' => '0',
+        '\u{0660}'..='\u{0669}' => '\u{0660}',
+        '\u{06F0}'..='\u{06F9}' => '\u{06F0}',
+        '\u{FF10}'..='\u{FF19}' => '\u{FF10}',
+        _ => return None,
+    };
+    Some(u64::from(c as u32 - zero as u32))
+}
+
+/// Whether a character [`digit`] reads begins with bytes `b0`, `b1`, `b2` (UTF-8).
+#[inline(always)]
+fn digit_at(b0: u8, b1: u8, b2: u8) -> bool {
+    b0.is_ascii_digit()
+        | ((b0 == 0xD9) & (b1.wrapping_sub(0xA0) < 10))
+        | ((b0 == 0xDB) & (b1.wrapping_sub(0xB0) < 10))
+        | ((b0 == 0xEF) & (b1 == 0xBC) & (b2.wrapping_sub(0x90) < 10))
+}
+
+/// The byte offsets in UTF-8 `text` where a character [`digit`] reads begins. Blocks of bytes
+/// are tested whole first (without branches, so the test runs on vectors): most blocks of a
+/// text hold no digit.
+fn digit_bytes(text: &[u8]) -> Vec<u32> {
+    const BLOCK: usize = 64;
+    let mut found = Vec::new();
+    let mut base = 0;
+    while base + BLOCK + 2 <= text.len() {
+        let b = &text[base..base + BLOCK + 2];
+        if (0..BLOCK).fold(false, |any, i| any | digit_at(b[i], b[i + 1], b[i + 2])) {
+            found.extend(
+                (0..BLOCK).filter(|&i| digit_at(b[i], b[i + 1], b[i + 2])).map(|i| (base + i) as u32),
+            );
+        }
+        base += BLOCK;
+    }
+    let at = |i: usize| text.get(i).copied().unwrap_or(0);
+    found.extend((base..text.len()).filter(|&i| digit_at(text[i], at(i + 1), at(i + 2))).map(|i| i as u32));
+    found
+}
+
+/// Digits one after another: how many, and their value (modulo 2⁶⁴: figures of more than 19
+/// digits are compared by their value's last 64 bits).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Digits {
+    /// Number of digits, leading zeros included.
+    pub count: u32,
+    /// Their value, wrapping.
+    pub value: u64,
+}
+
+impl Digits {
+    /// `self` followed by `next`.
+    fn then(self, next: Digits) -> Digits {
+        let shift = 10u64.wrapping_pow(next.count);
+        Digits {
+            count: self.count + next.count,
+            value: self.value.wrapping_mul(shift).wrapping_add(next.value),
+        }
+    }
+
+    /// The same digits without their leading zeros.
+    fn trimmed(self) -> Digits {
+        if self.count > 19 {
+            return self;
+        }
+        Digits { count: self.value.checked_ilog10().map_or(0, |l| l + 1), value: self.value }
+    }
+
+    /// Whether `self` (at least two digits, none past the 19th) begins `longer`, which has
+    /// more.
+    fn begins(self, longer: Digits) -> bool {
+        (2..longer.count).contains(&self.count)
+            && longer.count <= 19
+            && longer.value / 10u64.pow(longer.count - self.count) == self.value
+    }
+}
+
+/// Runs of digits one after another, trimmed.
+fn joined(runs: &[Digits]) -> Digits {
+    runs.iter().fold(Digits::default(), |d, &r| d.then(r)).trimmed()
+}
+
+/// Whether `small` is a multiset inside `large` (both sorted).
+fn among<T: PartialEq>(small: &[T], large: &[T]) -> bool {
+    let mut rest = large.iter();
+    small.iter().all(|x| rest.by_ref().any(|y| y == x))
+}
+
+/// Whether the digit runs `x` and `y` of an edit's two sides (with the runs that begin a number
+/// marked in `xs`, `ys`) are one figure written in two ways (see the module's documentation).
+pub fn same((x, xs): (&[Digits], &[bool]), (y, ys): (&[Digits], &[bool])) -> bool {
+    let (jx, jy) = (joined(x), joined(y));
+    // Joined, the runs after the first of the side with more runs must be groups of three
+    // digits (`2,000` is `2000`; `2.5` is not `25`).
+    let grouped = |runs: &[Digits]| runs.iter().skip(1).all(|r| r.count == 3);
+    let regrouped = x.len() == y.len() || grouped(if x.len() > y.len() { x } else { y });
+    // Rounded, the shorter is written with a separator (`26.7`; `12` is not `120` rounded).
+    let rounded = (x.len() > 1 && jx.begins(jy)) || (y.len() > 1 && jy.begins(jx));
+    if (jx == jy && regrouped) || rounded {
+        return true;
+    }
+    let sorted = |runs: &[Digits]| {
+        let mut v: Vec<Digits> = runs.iter().map(|r| r.trimmed()).collect();
+        v.sort_unstable();
+        v
+    };
+    if sorted(x) == sorted(y) {
+        return true;
+    }
+    let (nx, ny) = (numbers(x, xs), numbers(y, ys));
+    among(&nx, &ny) || among(&ny, &nx)
+}
+
+/// The numbers of digit runs `runs` whose first runs are marked in `starts`, each as its digits
+/// joined and how many runs it has (`2.5` is not `25`), sorted.
+fn numbers(runs: &[Digits], starts: &[bool]) -> Vec<(Digits, usize)> {
+    let mut v = Vec::new();
+    let mut from = 0;
+    for i in 1..=runs.len() {
+        if i == runs.len() || starts[i] {
+            v.push((joined(&runs[from..i]), i - from));
+            from = i;
+        }
+    }
+    v.sort_unstable();
+    v
+}
+
+/// Most words a figure's ends are widened by ([`Figures::around`]).
+const WHOLE: usize = 4;
+
+/// The runs of digits of a document's words, in order, with the word each is in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// Token index of each run, never decreasing.
+    pub(super) at: Vec<u32>,
+    /// Its digits.
+    pub(super) digits: Vec<Digits>,
+    /// Whether it begins a number (the first run, or one not joined to the run before it by
+    /// a single character other than a space).
+    pub(super) starts: Vec<bool>,
+}
+
+impl Figures {
+    /// The figures of a text whose tokens are the byte ranges `tokens` (on character
+    /// boundaries), in order.
+    pub fn of(text: &str, tokens: impl Iterator<Item = (u32, u32)>) -> Figures {
+        let mut figures = Figures::default();
+        // Most words hold no digit: only those that do are read character by character.
+        let digits = digit_bytes(text.as_bytes());
+        if digits.is_empty() {
+            return figures;
+        }
+        let mut next_digit = 0;
+        // Where the last run ended, in bytes of `text`.
+        let mut last_end: Option<usize> = None;
+        for (i, (start, end)) in tokens.enumerate() {
+            let (start, end) = (start as usize, end as usize);
+            while next_digit < digits.len() && (digits[next_digit] as usize) < start {
+                next_digit += 1;
+            }
+            if next_digit == digits.len() {
+                break;
+            }
+            if digits[next_digit] as usize >= end {
+                continue;
+            }
+            let Some(word) = text.get(start..end) else { continue };
+            let mut run: Option<(usize, Digits)> = None;
+            let push =
+                |figures: &mut Figures, from: usize, to: usize, d: Digits, last: &mut Option<usize>| {
+                    let joined = last.is_some_and(|e| {
+                        text.get(e..from).is_some_and(|between| {
+                            let mut cs = between.chars();
+                            cs.next().is_some_and(|c| !c.is_whitespace()) && cs.next().is_none()
+                        })
+                    });
+                    figures.at.push(i as u32);
+                    figures.digits.push(d);
+                    figures.starts.push(!joined);
+                    *last = Some(to);
+                };
+            for (off, c) in word.char_indices() {
+                let at = start + off;
+                match (digit(c), run) {
+                    (Some(v), r) => {
+                        let (from, d) = r.unwrap_or((at, Digits::default()));
+                        run = Some((from, d.then(Digits { count: 1, value: v })));
+                    }
+                    (None, Some((from, d))) => {
+                        push(&mut figures, from, at, d, &mut last_end);
+                        run = None;
+                    }
+                    (None, None) => {}
+                }
+            }
+            if let Some((from, d)) = run {
+                push(&mut figures, from, end, d, &mut last_end);
+            }
+        }
+        figures
+    }
+
+    /// Whether the parts fit together: each run at a token, in order.
+    pub(super) fn fits(&self, tokens: usize) -> bool {
+        self.at.len() == self.digits.len()
+            && self.at.len() == self.starts.len()
+            && self.at.windows(2).all(|w| w[0] <= w[1])
+            && self.at.last().is_none_or(|&t| (t as usize) < tokens)
+    }
+
+    /// Tokens `[first, last)` widened to the whole figures at their ends: the tokens that
+    /// hold digits just before and just after (a number split into words at its separators,
+    /// `1,277,000`, is at most four such words on either side).
+    pub fn around(&self, (first, last): (usize, usize)) -> (usize, usize) {
+        let holds = |t: usize| self.at.binary_search(&(t as u32)).is_ok();
+        let mut lo = first;
+        while lo > 0 && first - lo < WHOLE && holds(lo - 1) {
+            lo -= 1;
+        }
+        let mut hi = last;
+        while hi - last < WHOLE && holds(hi) {
+            hi += 1;
+        }
+        (lo, hi)
+    }
+
+    /// Whether every number of the digit runs `runs` (first runs marked in `starts`) is a
+    /// number of the document too.
+    pub fn holds_all(&self, (runs, starts): (&[Digits], &[bool])) -> bool {
+        let mine = numbers(&self.digits, &self.starts);
+        numbers(runs, starts).iter().all(|n| mine.binary_search(n).is_ok())
+    }
+
+    /// The digit runs of tokens `[first, last)`, in order, with the runs that begin a number
+    /// marked (the first always).
+    pub fn within(&self, (first, last): (usize, usize)) -> (&[Digits], Vec<bool>) {
+        let from = self.at.partition_point(|&t| (t as usize) < first);
+        let to = self.at.partition_point(|&t| (t as usize) < last).max(from);
+        let mut starts = self.starts[from..to].to_vec();
+        if let Some(s) = starts.first_mut() {
+            *s = true;
+        }
+        (&self.digits[from..to], starts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The figures of `text` split at spaces.
+    fn figures(text: &str) -> Figures {
+        let mut tokens = Vec::new();
+        let mut at = 0;
+        for w in text.split(' ') {
+            tokens.push((at as u32, (at + w.len()) as u32));
+            at += w.len() + 1;
+        }
+        Figures::of(text, tokens.into_iter())
+    }
+
+    /// Whether the figures among the words of `x` and of `y` are the same.
+    fn same(x: &str, y: &str) -> bool {
+        let (fx, fy) = (figures(x), figures(y));
+        let ((dx, sx), (dy, sy)) = (fx.within((0, usize::MAX)), fy.within((0, usize::MAX)));
+        super::same((dx, &sx), (dy, &sy))
+    }
+
+    #[test]
+    fn ways_of_writing_one_figure_are_one_figure() {
+        assert!(same("1 277", "1277"));
+        assert!(same("1,277", "١٢٧٧"));
+        assert!(same("2,000", "2000"));
+        assert!(same("08", "8"));
+        assert!(same("08:00", "8:00"));
+        assert!(same("1436هـ", "۱۴۳۶"));
+        assert!(same("０7", "7"));
+        assert!(same("15.8", "8ر15"));
+        assert!(same("30 /10 / 1436هـ", "1436/10/30هـ"));
+        assert!(same("26.7 مليون", "26,729,709"));
+        assert!(same("5.60", "5.6"));
+        assert!(same("26 يوليو", "10شوال 1436هـ (26يوليو 2015م)"));
+        assert!(same("7 أيام مقابل 99", "سبعة أيام مقابل 99"));
+    }
+
+    #[test]
+    fn other_figures_are_other_figures() {
+        assert!(!same("1,277", "1,276"));
+        assert!(!same("12", "120"));
+        assert!(!same("2.5", "25"));
+        assert!(!same("2.5 billion", "1.5 billion"));
+        assert!(!same("6-3/16", "6-1/4"));
+        assert!(!same("312 ألفاً و709", "311 ألفًا و297"));
+        assert!(!same("55", "25"));
+        // A one-digit figure beginning another is not taken for it rounded.
+        assert!(!same("1", "12"));
+        // A number is not among the numbers of the other side when it is part of one.
+        assert!(!same("price to 50 cts", "price to 50.75 cts"));
+    }
+
+    #[test]
+    fn digit_bytes_finds_every_digit_in_every_script_at_every_offset() {
+        let unit = "x1 ٢ab۳ ４ é ؤ ة ٩۹9 ";
+        for pad in 0..70 {
+            let text = format!("{}{}", "z".repeat(pad), unit.repeat(5));
+            let expected: Vec<u32> =
+                text.char_indices().filter(|&(_, c)| digit(c).is_some()).map(|(i, _)| i as u32).collect();
+            assert_eq!(digit_bytes(text.as_bytes()), expected);
+        }
+    }
+
+    #[test]
+    fn within_reads_only_the_range() {
+        let f = figures("a 1 b 2x3 c 4");
+        assert_eq!(f.at, vec![1, 3, 3, 5]);
+        assert_eq!(f.starts, vec![true, true, false, true]);
+        assert!(f.within((0, 1)).0.is_empty());
+        assert_eq!(f.within((1, 2)).0, &[Digits { count: 1, value: 1 }]);
+        assert_eq!(f.within((2, 4)).0.len(), 2);
+        assert!(f.within((4, 1)).0.is_empty());
+        assert!(f.fits(6) && !f.fits(5));
+        assert_eq!(f.around((2, 3)), (1, 4));
+    }
+}
