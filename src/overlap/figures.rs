@@ -14,6 +14,9 @@
 //! of one side are among those of the other (`26 July` and `10 Shawwal 1436 (26 July 2015)`,
 //! `7 days` and `seven days`: a figure added, none replaced).
 
+use super::runs::Run;
+use super::Sequence;
+
 /// The value of `c` as a decimal digit in one of the scripts figures are read in.
 fn digit(c: char) -> Option<u64> {
     let zero = match c {
@@ -260,6 +263,56 @@ impl Figures {
             *s = true;
         }
         (&self.digits[from..to], starts)
+    }
+}
+
+/// Calls `found` with the token ranges, in A and in B, of each place where one figure replaces
+/// another: after a run, a nearest run that follows it in both documents with at most
+/// `max_gap` words between them on each side (nearest by the words between, on both sides
+/// together), when those words (at least one on one side) hold figures in both documents and
+/// the figures differ ([`same`]), unless each document states the other's figures too (a
+/// list of like sentences the two order differently). The ranges are the words between,
+/// widened to the whole figures at their ends. The same places whichever document is A:
+/// `runs` are in A's order, but each run's successors are chosen by a measure of both sides.
+pub(super) fn edits(
+    a: &Sequence,
+    b: &Sequence,
+    runs: &[Run],
+    max_gap: usize,
+    mut found: impl FnMut((usize, usize), (usize, usize)),
+) {
+    if a.figures.at.is_empty() || b.figures.at.is_empty() {
+        return;
+    }
+    let k = a.k.max(1);
+    // The runs that may follow a run, with the words between them on each side.
+    let after = |ea: usize, eb: usize| {
+        let from = runs.partition_point(|s| s.i < ea);
+        runs[from..]
+            .iter()
+            .take_while(move |s| s.i - ea <= max_gap)
+            .filter(move |s| s.j >= eb && s.j - eb <= max_gap && s.i + s.j > ea + eb)
+    };
+    for r in runs {
+        let (ea, eb) = (r.i + r.len + k - 1, r.j + r.len + k - 1);
+        let Some(nearest) = after(ea, eb).map(|s| s.i - ea + s.j - eb).min() else { continue };
+        // Successors equally near are all read (which comes first depends on which document
+        // is A); the place counts once.
+        let place = after(ea, eb).filter(|s| s.i - ea + s.j - eb == nearest).find_map(|s| {
+            if a.figures.within((ea, s.i)).0.is_empty() || b.figures.within((eb, s.j)).0.is_empty() {
+                return None;
+            }
+            // A figure the edit only ends or begins (`5.60` and `5.6` share the `5`) is read
+            // whole on both sides.
+            let (wa, wb) = (a.figures.around((ea, s.i)), b.figures.around((eb, s.j)));
+            let (x, xs) = a.figures.within(wa);
+            let (y, ys) = b.figures.within(wb);
+            let stated_by_both = b.figures.holds_all((x, &xs)) && a.figures.holds_all((y, &ys));
+            (!same((x, &xs), (y, &ys)) && !stated_by_both).then_some((wa, wb))
+        });
+        if let Some((wa, wb)) = place {
+            found(wa, wb);
+        }
     }
 }
 
