@@ -160,3 +160,15 @@ pub fn report_pages(out: &Path) -> Vec<(String, String)> {
     pages.sort();
     pages
 }
+
+/// A notice of about a hundred words that states `amount` in the middle of its words: the same
+/// notice with another amount states another figure in the same words.
+pub fn notice(amount: &str) -> String {
+    let filler = |p: &str| (0..40).map(|i| format!("{p}{i}")).collect::<Vec<_>>().join(" ");
+    format!(
+        "{} The reserve bank said it would arrange {amount} billion dollars of repurchase agreements \
+         for customers while funds traded at six pct. {}",
+        filler("lead"),
+        filler("tail")
+    )
+}

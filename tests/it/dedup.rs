@@ -1,7 +1,7 @@
 //! `reprint dedup`: exact copies on BBC News, byte-identical kept lines, cross-corpus mode,
 //! determinism, annotate, --check, and outputs that survive SIGKILL.
 
-use crate::common::{reprint, root, shared_data};
+use crate::common::{notice, reprint, root, shared_data};
 use flate2::read::MultiGzDecoder;
 use std::collections::HashSet;
 use std::fs;
@@ -421,15 +421,6 @@ fn annotate_and_keep_accept_a_byte_order_mark_on_the_first_line() {
 #[test]
 fn another_figure_in_the_same_words_is_kept() {
     let dir = tempfile::tempdir().unwrap();
-    let filler = |p: &str| (0..40).map(|i| format!("{p}{i}")).collect::<Vec<_>>().join(" ");
-    let notice = |amount: &str| {
-        format!(
-            "{} The reserve bank said it would arrange {amount} billion dollars of repurchase agreements \
-             for customers while funds traded at six pct. {}",
-            filler("lead"),
-            filler("tail")
-        )
-    };
     let docs =
         [("first", notice("1,500")), ("same-figure", notice("1500")), ("other-figure", notice("2,500"))];
     let input = dir.path().join("notices.jsonl");

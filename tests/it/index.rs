@@ -1,7 +1,7 @@
 //! `reprint index` and `reprint query`: the answers equal the cross pairs of `reprint cluster`
 //! on the index and the queries together; parameters, ids and bad input are checked.
 
-use crate::common::{reprint, reprint_on_pty, seeds, shared_data};
+use crate::common::{notice, reprint, reprint_on_pty, seeds, shared_data};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::io::{BufRead, Write};
@@ -289,6 +289,25 @@ fn the_fifth_seed_matches_the_one_it_shares_a_story_with() {
         serde_json::from_slice(&reprint().args(["index", "info"]).arg(&ix).output().unwrap().stdout).unwrap();
     assert_eq!(info["documents"], 5);
     assert_eq!(info["segments"].as_array().unwrap().len(), 1);
+}
+
+/// A query decides figures as a run does, from the index's stored texts: a notice with another
+/// figure in the same words is the same story, with the figure written another way a duplicate.
+#[test]
+fn a_query_reads_figures_from_the_stored_texts() {
+    let work = tempfile::tempdir().unwrap();
+    let corpus = work.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(corpus.join("first.txt"), notice("1,500")).unwrap();
+    let ix = work.path().join("ix");
+    reprint().args(["index", "create", "-q"]).arg(&corpus).arg("--index").arg(&ix).assert().success();
+    for (amount, relation) in [("2,500", "story"), ("1500", "duplicate")] {
+        let q = work.path().join("q.txt");
+        std::fs::write(&q, notice(amount)).unwrap();
+        let r: Value = serde_json::from_slice(&query(&ix, &q)).unwrap();
+        assert_eq!(r["matches"][0]["id"], "first.txt");
+        assert_eq!(r["matches"][0]["relation"], relation, "{amount}");
+    }
 }
 
 /// Standard input is answered line by line: the answer to a line comes before the next line
