@@ -253,11 +253,22 @@ impl Figures {
         numbers(runs, starts).iter().all(|n| mine.binary_search(n).is_ok())
     }
 
+    /// The indices `[from, to)` of the digit runs of tokens `[first, last)`.
+    fn runs_within(&self, (first, last): (usize, usize)) -> (usize, usize) {
+        let from = self.at.partition_point(|&t| (t as usize) < first);
+        (from, self.at.partition_point(|&t| (t as usize) < last).max(from))
+    }
+
+    /// Whether tokens `[first, last)` hold digits.
+    pub fn any_within(&self, range: (usize, usize)) -> bool {
+        let (from, to) = self.runs_within(range);
+        from < to
+    }
+
     /// The digit runs of tokens `[first, last)`, in order, with the runs that begin a number
     /// marked (the first always).
-    pub fn within(&self, (first, last): (usize, usize)) -> (&[Digits], Vec<bool>) {
-        let from = self.at.partition_point(|&t| (t as usize) < first);
-        let to = self.at.partition_point(|&t| (t as usize) < last).max(from);
+    pub fn within(&self, range: (usize, usize)) -> (&[Digits], Vec<bool>) {
+        let (from, to) = self.runs_within(range);
         let mut starts = self.starts[from..to].to_vec();
         if let Some(s) = starts.first_mut() {
             *s = true;
@@ -299,7 +310,7 @@ pub(super) fn edits(
         // Successors equally near are all read (which comes first depends on which document
         // is A); the place counts once.
         let place = after(ea, eb).filter(|s| s.i - ea + s.j - eb == nearest).find_map(|s| {
-            if a.figures.within((ea, s.i)).0.is_empty() || b.figures.within((eb, s.j)).0.is_empty() {
+            if !a.figures.any_within((ea, s.i)) || !b.figures.any_within((eb, s.j)) {
                 return None;
             }
             // A figure the edit only ends or begins (`5.60` and `5.6` share the `5`) is read
