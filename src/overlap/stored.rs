@@ -1,7 +1,7 @@
 //! A sequence's bytes as the run keeps them in a temporary file ([`Sequence::encode`]): its
-//! parts as they are held (packed token ranges, positions, hashes), little-endian, behind a
-//! checksum, so that reading one back costs a copy instead of normalizing, hashing and sorting
-//! its text again.
+//! parts as they are held (packed token ranges, positions, hashes, figures), little-endian,
+//! behind a checksum, so that reading one back costs a copy instead of normalizing, hashing and
+//! sorting its text again.
 
 use super::positions::Positions;
 use super::{Digits, Figures, Sequence, Tokens};
