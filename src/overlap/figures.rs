@@ -318,8 +318,11 @@ pub(super) fn edits(
             let (wa, wb) = (a.figures.around((ea, s.i)), b.figures.around((eb, s.j)));
             let (x, xs) = a.figures.within(wa);
             let (y, ys) = b.figures.within(wb);
-            let stated_by_both = b.figures.holds_all((x, &xs)) && a.figures.holds_all((y, &ys));
-            (!same((x, &xs), (y, &ys)) && !stated_by_both).then_some((wa, wb))
+            // Figures written two ways are asked first: most edits' are, and asking whether each
+            // document states the other's reads all of both documents' numbers.
+            let one_figure = same((x, &xs), (y, &ys));
+            let stated_by_both = || b.figures.holds_all((x, &xs)) && a.figures.holds_all((y, &ys));
+            (!one_figure && !stated_by_both()).then_some((wa, wb))
         });
         if let Some((wa, wb)) = place {
             found(wa, wb);

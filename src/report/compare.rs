@@ -28,7 +28,7 @@
 //! document is written through a sorted map, `params` included). Passages are reported
 //! whether or not passage linking is on; scores are rounded to 6 decimals.
 
-use super::offsets::{char_offsets, passage_chars};
+use super::offsets::{passage_chars, range_chars};
 use super::params::{ParamsReport, Tool};
 use super::{round6, SCHEMA_VERSION};
 use crate::config::Config;
@@ -135,15 +135,12 @@ impl ComparisonReport {
                 words: p.words,
             })
             .collect();
-        let mut offs_a: Vec<u32> = cmp.figures.iter().flat_map(|&((x, y), _)| [x, y]).collect();
-        let mut offs_b: Vec<u32> = cmp.figures.iter().flat_map(|&(_, (x, y))| [x, y]).collect();
-        let (ca, cb) = (char_offsets(&a.text, &mut offs_a), char_offsets(&b.text, &mut offs_b));
-        let figures = cmp
-            .figures
-            .iter()
-            .map(|&(x, y)| ComparedFigure {
-                a: [ca(x.0), ca(x.1)],
-                b: [cb(y.0), cb(y.1)],
+        let figures = range_chars(a.text.as_bytes(), b.text.as_bytes(), &cmp.figures)
+            .into_iter()
+            .zip(&cmp.figures)
+            .map(|((ca, cb), &(x, y))| ComparedFigure {
+                a: ca,
+                b: cb,
                 text_a: slice(&a.text, x),
                 text_b: slice(&b.text, y),
             })

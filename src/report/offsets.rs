@@ -44,11 +44,21 @@ pub fn passage_chars(a: &str, b: &str, passages: &[Passage]) -> Vec<([u64; 2], [
 
 /// [`passage_chars`] on the bytes of two UTF-8 texts (see [`byte_char_offsets`]).
 pub fn byte_passage_chars(a: &[u8], b: &[u8], passages: &[Passage]) -> Vec<([u64; 2], [u64; 2])> {
-    let mut offs_a: Vec<u32> = passages.iter().flat_map(|x| [x.a.0, x.a.1]).collect();
-    let mut offs_b: Vec<u32> = passages.iter().flat_map(|x| [x.b.0, x.b.1]).collect();
+    let ranges: Vec<_> = passages.iter().map(|x| (x.a, x.b)).collect();
+    range_chars(a, b, &ranges)
+}
+
+/// A byte range in A and one in B.
+pub type RangePair = ((u32, u32), (u32, u32));
+
+/// The `[start, end)` character ranges of byte ranges `ranges` of `a` (first) and of `b`
+/// (second), in order, on the bytes of two UTF-8 texts (see [`byte_char_offsets`]).
+pub fn range_chars(a: &[u8], b: &[u8], ranges: &[RangePair]) -> Vec<([u64; 2], [u64; 2])> {
+    let mut offs_a: Vec<u32> = ranges.iter().flat_map(|&(x, _)| [x.0, x.1]).collect();
+    let mut offs_b: Vec<u32> = ranges.iter().flat_map(|&(_, y)| [y.0, y.1]).collect();
     let ca = byte_char_offsets(a, &mut offs_a);
     let cb = byte_char_offsets(b, &mut offs_b);
-    passages.iter().map(|x| ([ca(x.a.0), ca(x.a.1)], [cb(x.b.0), cb(x.b.1)])).collect()
+    ranges.iter().map(|&(x, y)| ([ca(x.0), ca(x.1)], [cb(y.0), cb(y.1)])).collect()
 }
 
 #[cfg(test)]

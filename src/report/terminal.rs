@@ -146,11 +146,12 @@ pub fn comparison(a: &RawDoc, b: &RawDoc, cmp: &Comparison, config: &Config, vie
         None => format!("NOT RELATED: {}", cmp.why),
     };
     let _ = writeln!(out, "{verdict}");
+    // A figure's words on one line, as a cell draws them.
+    let figure = |text: &str, (x, y): (u32, u32)| {
+        let words = wrap(text.get(x as usize..y as usize).unwrap_or_default(), 1 << 16).join(" ");
+        cell(&words, reads_rtl(&words)).into_owned()
+    };
     for &((a0, a1), (b0, b1)) in &cmp.figures {
-        let figure = |text: &str, (x, y): (u32, u32)| {
-            let words = wrap(text.get(x as usize..y as usize).unwrap_or_default(), 1 << 16).join(" ");
-            cell(&words, reads_rtl(&words)).into_owned()
-        };
         let _ = writeln!(
             out,
             "Another figure: A «{}» · B «{}»",
