@@ -93,6 +93,7 @@ for i in $(seq 1 "$kills"); do
   fi
   [ "$rerun" = same ] && rerun_ok=$((rerun_ok + 1))
   echo "index kill test: killed $when: answers as $state; $leftovers temporary files; add again: $rerun"
+  rm -rf "$ix"  # one kill point's index on disk at a time
 done
 echo "index kill test: $kills kill points: $before left the index as before the add, $after as after, $bad damaged; $rerun_ok/$kills adds again gave the uninterrupted add's answers"
 [ "$bad" = 0 ] && [ "$rerun_ok" = "$kills" ] || exit 1
@@ -137,6 +138,7 @@ for i in $(seq 1 "$ckills"); do
   fi
   [ "$again" = same ] && cok=$((cok + 1))
   echo "index kill test: compaction killed $when: $n segments named, answers $state; compact again: $again"
+  rm -rf "$ix"
 done
 echo "index kill test: $ckills compaction kill points: $two left two segments, $one one, $cbad damaged; $cok/$ckills compactions again gave one segment and the same answers"
 [ "$cbad" = 0 ] && [ "$cok" = "$ckills" ] || exit 1
@@ -181,6 +183,7 @@ for i in $(seq 1 "$nkills"); do
   cmp -s "$ix/segment-000001.rpx" "$work/base/segment-000001.rpx" && [ "$files" = 0 ] && result=same
   [ "$state" != REFUSED ] && [ "$result" = same ] && nok=$((nok + 1))
   echo "index kill test: create killed $when: left $state; segment then: $result"
+  rm -rf "$ix"
 done
 echo "index kill test: $nkills create kill points: $complete complete; $nok/$nkills gave the uninterrupted create's segment and no other file"
 [ "$nok" = "$nkills" ]

@@ -67,6 +67,7 @@ for cmd in cluster dedup; do
     [ "$leftovers" = 0 ] || same=0
     [ "$same" = 1 ] && rerun_ok=$((rerun_ok + 1)) || echo "RERUN DIFFERS: $cmd kill $i"
     echo "kill test: $cmd killed at ${delay_ms} ms: $present final files present, $tmps temporary; rerun $([ $same = 1 ] && echo identical || echo DIFFERENT)"
+    rm -rf "$out"  # each kill point's outputs go once read: the disk holds one at a time
   done
 done
 echo "kill test: $total kill points ($mid_write while an output was being written): $absent left no output, $some left some complete outputs, $complete left every output complete, $partial left a partial file; $rerun_ok/$total reruns identical to the uninterrupted run"

@@ -7,6 +7,8 @@
 #
 #   bash scripts/spark-test.sh          (from the project root; after .ci/run's Spark setup)
 #   REPRINT_BIN=path/to/reprint bash scripts/spark-test.sh     (that binary, not cargo's build)
+#   KEEP_WORK=1 bash scripts/spark-test.sh   (keeps its files, $SPARK_TEST_DIR or
+#                                             /tmp/reprint-spark-test, when all are equal too)
 #
 # Needs .venv-spark (pyspark) and a Java runtime. Status 0: all outputs equal; 1: a difference
 # or a failed run; 2: ../shared/data is absent (nothing to compare; said loudly; under CI,
@@ -97,5 +99,11 @@ compare dev-cluster cluster "$W/dev-shards"
 compare dev-dedup dedup "$W/dev-shards" --annotate
 compare dev-nopassages cluster "$DEV" --no-passages --threshold 0.8 --no-html
 
-if [ "$fail" = 0 ]; then echo "spark test: all outputs byte-identical"; else echo "spark test: FAILED"; fi
+if [ "$fail" = 0 ]; then
+  echo "spark test: all outputs byte-identical"
+  # Kept for reading only when something differs (or KEEP_WORK is set): over a gigabyte.
+  [ -n "${KEEP_WORK:-}" ] || rm -rf "$W"
+else
+  echo "spark test: FAILED (its files are in $W)"
+fi
 exit "$fail"
