@@ -26,7 +26,7 @@ mod tokens;
 use positions::Positions;
 use runs::{chain, runs_of_matches, Chain, Run};
 
-pub use figures::{Digits, Figures};
+pub use figures::{Digits, Figures, Join};
 pub use tokens::Tokens;
 
 /// How passages are found and when they link two documents.

@@ -96,6 +96,36 @@ impl Digits {
     }
 }
 
+/// How a run of digits follows the run before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Join {
+    /// It begins a number: the first run, or one not joined to the run before it by a single
+    /// character other than a space.
+    Begins = 0,
+    /// Joined by a colon (`08:30`).
+    Colon = 1,
+    /// Joined by another character (`1,277`, `15.8`, `8ر15`, `30/10/1436`).
+    Other = 2,
+}
+
+impl Join {
+    /// How a run joined to the one before it by the text `between` follows it.
+    fn between(between: &str) -> Join {
+        let mut cs = between.chars();
+        match (cs.next(), cs.next()) {
+            (Some(':'), None) => Join::Colon,
+            (Some(c), None) if !c.is_whitespace() => Join::Other,
+            _ => Join::Begins,
+        }
+    }
+
+    /// The join stored as `code` ([`Join`] as `u8`).
+    pub fn from_code(code: u8) -> Option<Join> {
+        [Join::Begins, Join::Colon, Join::Other].get(usize::from(code)).copied()
+    }
+}
+
 /// Runs of digits one after another, trimmed.
 fn joined(runs: &[Digits]) -> Digits {
     runs.iter().fold(Digits::default(), |d, &r| d.then(r)).trimmed()
@@ -107,9 +137,9 @@ fn among<T: PartialEq>(small: &[T], large: &[T]) -> bool {
     small.iter().all(|x| rest.by_ref().any(|y| y == x))
 }
 
-/// Whether the digit runs `x` and `y` of an edit's two sides (with the runs that begin a number
-/// marked in `xs`, `ys`) are one figure written in two ways (see the module's documentation).
-pub fn same((x, xs): (&[Digits], &[bool]), (y, ys): (&[Digits], &[bool])) -> bool {
+/// Whether the digit runs `x` and `y` of an edit's two sides (with how each follows the one
+/// before it in `xs`, `ys`) are one figure written in two ways (see the module's documentation).
+pub fn same((x, xs): (&[Digits], &[Join]), (y, ys): (&[Digits], &[Join])) -> bool {
     let (jx, jy) = (joined(x), joined(y));
     // Joined, the runs after the first of the side with more runs must be groups of three
     // digits (`2,000` is `2000`; `2.5` is not `25`).
@@ -132,13 +162,13 @@ pub fn same((x, xs): (&[Digits], &[bool]), (y, ys): (&[Digits], &[bool])) -> boo
     among(&nx, &ny) || among(&ny, &nx)
 }
 
-/// The numbers of digit runs `runs` whose first runs are marked in `starts`, each as its digits
-/// joined and how many runs it has (`2.5` is not `25`), sorted.
-fn numbers(runs: &[Digits], starts: &[bool]) -> Vec<(Digits, usize)> {
+/// The numbers of digit runs `runs` (with how each follows the one before it in `joins`), each
+/// as its digits joined and how many runs it has (`2.5` is not `25`), sorted.
+fn numbers(runs: &[Digits], joins: &[Join]) -> Vec<(Digits, usize)> {
     let mut v = Vec::new();
     let mut from = 0;
     for i in 1..=runs.len() {
-        if i == runs.len() || starts[i] {
+        if i == runs.len() || joins[i] == Join::Begins {
             v.push((joined(&runs[from..i]), i - from));
             from = i;
         }
@@ -157,9 +187,8 @@ pub struct Figures {
     pub(super) at: Vec<u32>,
     /// Its digits.
     pub(super) digits: Vec<Digits>,
-    /// Whether it begins a number (the first run, or one not joined to the run before it by
-    /// a single character other than a space).
-    pub(super) starts: Vec<bool>,
+    /// How it follows the run before it.
+    pub(super) joins: Vec<Join>,
 }
 
 impl Figures {
@@ -190,15 +219,10 @@ impl Figures {
             let mut run: Option<(usize, Digits)> = None;
             let push =
                 |figures: &mut Figures, from: usize, to: usize, d: Digits, last: &mut Option<usize>| {
-                    let joined = last.is_some_and(|e| {
-                        text.get(e..from).is_some_and(|between| {
-                            let mut cs = between.chars();
-                            cs.next().is_some_and(|c| !c.is_whitespace()) && cs.next().is_none()
-                        })
-                    });
+                    let join = last.and_then(|e| text.get(e..from)).map_or(Join::Begins, Join::between);
                     figures.at.push(i as u32);
                     figures.digits.push(d);
-                    figures.starts.push(!joined);
+                    figures.joins.push(join);
                     *last = Some(to);
                 };
             for (off, c) in word.char_indices() {
@@ -225,7 +249,7 @@ impl Figures {
     /// Whether the parts fit together: each run at a token, in order.
     pub(super) fn fits(&self, tokens: usize) -> bool {
         self.at.len() == self.digits.len()
-            && self.at.len() == self.starts.len()
+            && self.at.len() == self.joins.len()
             && self.at.windows(2).all(|w| w[0] <= w[1])
             && self.at.last().is_none_or(|&t| (t as usize) < tokens)
     }
@@ -246,11 +270,11 @@ impl Figures {
         (lo, hi)
     }
 
-    /// Whether every number of the digit runs `runs` (first runs marked in `starts`) is a
-    /// number of the document too.
-    pub fn holds_all(&self, (runs, starts): (&[Digits], &[bool])) -> bool {
-        let mine = numbers(&self.digits, &self.starts);
-        numbers(runs, starts).iter().all(|n| mine.binary_search(n).is_ok())
+    /// Whether every number of the digit runs `runs` (with how each follows the one before it
+    /// in `joins`) is a number of the document too.
+    pub fn holds_all(&self, (runs, joins): (&[Digits], &[Join])) -> bool {
+        let mine = numbers(&self.digits, &self.joins);
+        numbers(runs, joins).iter().all(|n| mine.binary_search(n).is_ok())
     }
 
     /// The indices `[from, to)` of the digit runs of tokens `[first, last)`.
@@ -265,15 +289,15 @@ impl Figures {
         from < to
     }
 
-    /// The digit runs of tokens `[first, last)`, in order, with the runs that begin a number
-    /// marked (the first always).
-    pub fn within(&self, range: (usize, usize)) -> (&[Digits], Vec<bool>) {
+    /// The digit runs of tokens `[first, last)`, in order, with how each follows the one
+    /// before it (the first begins a number).
+    pub fn within(&self, range: (usize, usize)) -> (&[Digits], Vec<Join>) {
         let (from, to) = self.runs_within(range);
-        let mut starts = self.starts[from..to].to_vec();
-        if let Some(s) = starts.first_mut() {
-            *s = true;
+        let mut joins = self.joins[from..to].to_vec();
+        if let Some(j) = joins.first_mut() {
+            *j = Join::Begins;
         }
-        (&self.digits[from..to], starts)
+        (&self.digits[from..to], joins)
     }
 }
 
@@ -399,7 +423,7 @@ mod tests {
     fn within_reads_only_the_range() {
         let f = figures("a 1 b 2x3 c 4");
         assert_eq!(f.at, vec![1, 3, 3, 5]);
-        assert_eq!(f.starts, vec![true, true, false, true]);
+        assert_eq!(f.joins, vec![Join::Begins, Join::Begins, Join::Other, Join::Begins]);
         assert!(f.within((0, 1)).0.is_empty());
         assert_eq!(f.within((1, 2)).0, &[Digits { count: 1, value: 1 }]);
         assert_eq!(f.within((2, 4)).0.len(), 2);

@@ -4,7 +4,7 @@
 //! sorting its text again.
 
 use super::positions::Positions;
-use super::{Digits, Figures, Sequence, Tokens};
+use super::{Digits, Figures, Join, Sequence, Tokens};
 
 impl Sequence {
     /// Appends the sequence's bytes to `out` (read back by [`Sequence::decode`]).
@@ -33,7 +33,7 @@ impl Sequence {
             put_u32(out, d.count);
             out.extend_from_slice(&d.value.to_le_bytes());
         }
-        put_bytes(out, &self.figures.starts.iter().map(|&s| u8::from(s)).collect::<Vec<u8>>());
+        put_bytes(out, &self.figures.joins.iter().map(|&j| j as u8).collect::<Vec<u8>>());
         let sum = xxhash_rust::xxh3::xxh3_64(&out[start + 8..]);
         out[start..start + 8].copy_from_slice(&sum.to_le_bytes());
     }
@@ -70,9 +70,8 @@ impl Sequence {
                 }
             })
             .collect();
-        let starts =
-            r.bytes()?.into_iter().map(|b| (b < 2).then_some(b == 1)).collect::<Option<Vec<bool>>>()?;
-        let figures = Figures { at, digits, starts };
+        let joins = r.bytes()?.into_iter().map(Join::from_code).collect::<Option<Vec<Join>>>()?;
+        let figures = Figures { at, digits, joins };
         let n = match &order {
             Positions::Short(p) => p.len(),
             Positions::Long(p) => p.len(),
