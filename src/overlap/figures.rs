@@ -4,15 +4,19 @@
 //!
 //! Digits are read whatever script they are written in (ASCII, Arabic-Indic, Extended
 //! Arabic-Indic, fullwidth). A *number* is a run of digits, or several joined by one character
-//! that is not a space (`1,277`, `15.8`, `8ر15`, `30/10/1436`). The figures of an edit on each
-//! side are one figure written in two ways ([`same`]) when their digits one after another are
-//! equal once leading zeros are dropped, split only into groups of three (`1,277` and `1 277`,
-//! `08` and `8`; `2.5` is not `25`); or they are the same runs in another order (`15.8` and
-//! `8ر15`, the news agencies' reversed decimals; `30/10/1436` and `1436/10/30`); or one,
-//! written with a separator and of at least two digits, begins the other (`26.7` million and
-//! `26,729,709`, `5.60` and `5.6`: the same figure rounded; `12` is not `120`); or the numbers
-//! of one side are among those of the other (`26 July` and `10 Shawwal 1436 (26 July 2015)`,
-//! `7 days` and `seven days`: a figure added, none replaced).
+//! that is not a space (`1,277`, `15.8`, `8ر15`, `30/10/1436`, `08:30`). The figures of an edit
+//! on each side are one figure written in two ways ([`same`]) when they are the same runs but
+//! for the leading zeros of a number (`08:30` and `8.30`; `2.50` is not `25.0`, `2.05` is not
+//! `2.5`), a time's zero minutes aside (`7` and `7:00`); or their digits one after another are
+//! equal once leading zeros are dropped, split only into groups of three, or of two after a
+//! colon (`1,277` and `1 277`, `0800` and `08:00`; `2.5` is not `25`, `2.50` is not `250`); or
+//! they are the same runs in another order (`15.8` and `8ر15` or `8.15`: in right-to-left
+//! text a number's parts are often written in reverse; `30/10/1436` and `1436/10/30`), leading
+//! zeros counting but in a date (`2.05` is not `5.2`); or one, written with a separator and of
+//! at least two digits, begins the other (`26.7` million and `26,729,709`, `5.60` and `5.6`:
+//! the same figure rounded; `12` is not `120`); or the numbers of one side are among those of
+//! the other (`26 July` and `10 Shawwal 1436 (26 July 2015)`, `7 days` and `seven days`: a
+//! figure added, none replaced).
 
 use super::runs::Run;
 use super::Sequence;
@@ -140,18 +144,37 @@ fn among<T: PartialEq>(small: &[T], large: &[T]) -> bool {
 /// Whether the digit runs `x` and `y` of an edit's two sides (with how each follows the one
 /// before it in `xs`, `ys`) are one figure written in two ways (see the module's documentation).
 pub fn same((x, xs): (&[Digits], &[Join]), (y, ys): (&[Digits], &[Join])) -> bool {
-    let (jx, jy) = (joined(x), joined(y));
-    // Joined, the runs after the first of the side with more runs must be groups of three
-    // digits (`2,000` is `2000`; `2.5` is not `25`).
-    let grouped = |runs: &[Digits]| runs.iter().skip(1).all(|r| r.count == 3);
-    let regrouped = x.len() == y.len() || grouped(if x.len() > y.len() { x } else { y });
-    // Rounded, the shorter is written with a separator (`26.7`; `12` is not `120` rounded).
-    let rounded = (x.len() > 1 && jx.begins(jy)) || (y.len() > 1 && jy.begins(jx));
-    if (jx == jy && regrouped) || rounded {
+    if laid_out_alike((x, xs), (y, ys)) {
         return true;
     }
+    if xs.contains(&Join::Colon) || ys.contains(&Join::Colon) {
+        let (mx, my) = (minutes_dropped(x, xs), minutes_dropped(y, ys));
+        if laid_out_alike((&mx.0, &mx.1), (&my.0, &my.1)) {
+            return true;
+        }
+    }
+    let (jx, jy) = (joined(x), joined(y));
+    // Joined, the runs after the first of the side with more runs must be groups: of three
+    // digits (`2,000` is `2000`; `2.5` is not `25`), or of two after a colon (`08:00` is
+    // `0800`; `2.50` is not `250`).
+    let grouped = |(runs, joins): (&[Digits], &[Join])| {
+        runs.iter().zip(joins).skip(1).all(|(r, &j)| r.count == 3 || (r.count == 2 && j == Join::Colon))
+    };
+    if jx == jy && x.len() != y.len() && grouped(if x.len() > y.len() { (x, xs) } else { (y, ys) }) {
+        return true;
+    }
+    // Rounded, the shorter is written with a separator (`26.7`; `12` is not `120` rounded).
+    if (x.len() > 1 && jx.begins(jy)) || (y.len() > 1 && jy.begins(jx)) {
+        return true;
+    }
+    // The same runs in another order: in right-to-left text a number's parts are often
+    // written in reverse (`8ر15` and `6.15` for `15.8`, `1/4` for `4-1`), and a date's parts
+    // in either order; leading zeros count only in a number of two parts (`2.05` is not
+    // `5.2`), not in a date's (`01/07/2015` is `2015/7/1`).
+    let dated = |joins: &[Join]| joins.windows(2).any(|w| w[0] != Join::Begins && w[1] != Join::Begins);
+    let trim = dated(xs) || dated(ys);
     let sorted = |runs: &[Digits]| {
-        let mut v: Vec<Digits> = runs.iter().map(|r| r.trimmed()).collect();
+        let mut v: Vec<Digits> = runs.iter().map(|&r| if trim { r.trimmed() } else { r }).collect();
         v.sort_unstable();
         v
     };
@@ -162,14 +185,41 @@ pub fn same((x, xs): (&[Digits], &[Join]), (y, ys): (&[Digits], &[Join])) -> boo
     among(&nx, &ny) || among(&ny, &nx)
 }
 
-/// The numbers of digit runs `runs` (with how each follows the one before it in `joins`), each
-/// as its digits joined and how many runs it has (`2.5` is not `25`), sorted.
-fn numbers(runs: &[Digits], joins: &[Join]) -> Vec<(Digits, usize)> {
+/// Whether digit runs `x` and `y` (with their joins `xs`, `ys`) are the same runs: equal, but
+/// for the leading zeros of runs that begin a number on both sides (`08:30` and `8.30`; `2.50`
+/// is not `25.0`, `2.05` is not `2.5`).
+fn laid_out_alike((x, xs): (&[Digits], &[Join]), (y, ys): (&[Digits], &[Join])) -> bool {
+    x.len() == y.len()
+        && x.iter().zip(xs).zip(y.iter().zip(ys)).all(|((&a, &ja), (&b, &jb))| {
+            if ja == Join::Begins && jb == Join::Begins {
+                a.trimmed() == b.trimmed()
+            } else {
+                a == b
+            }
+        })
+}
+
+/// Digit runs `runs` (with their joins `joins`) without the zero minutes of a time (`7:00` is
+/// `7`).
+fn minutes_dropped(runs: &[Digits], joins: &[Join]) -> (Vec<Digits>, Vec<Join>) {
+    runs.iter()
+        .zip(joins)
+        .filter(|&(r, &j)| !(j == Join::Colon && r.count == 2 && r.value == 0))
+        .map(|(&r, &j)| (r, j))
+        .unzip()
+}
+
+/// The numbers of digit runs `runs` (with how each follows the one before it in `joins`),
+/// sorted, each as its runs, the first without leading zeros and a time's zero minutes dropped
+/// (`2.5` is not `25`, `2.50` is not `25.0`; `08:00` is `8`).
+fn numbers(runs: &[Digits], joins: &[Join]) -> Vec<Vec<Digits>> {
     let mut v = Vec::new();
     let mut from = 0;
     for i in 1..=runs.len() {
         if i == runs.len() || joins[i] == Join::Begins {
-            v.push((joined(&runs[from..i]), i - from));
+            let (mut number, _) = minutes_dropped(&runs[from..i], &joins[from..i]);
+            number[0] = number[0].trimmed();
+            v.push(number);
             from = i;
         }
     }
@@ -391,6 +441,15 @@ mod tests {
         assert!(same("5.60", "5.6"));
         assert!(same("26 يوليو", "10شوال 1436هـ (26يوليو 2015م)"));
         assert!(same("7 أيام مقابل 99", "سبعة أيام مقابل 99"));
+        assert!(same("0800", "08:00"));
+        assert!(same("1350", "13:50"));
+        assert!(same("6:47 صباحا", "0647"));
+        assert!(same("من 7 إلى 8.30 مساء", "من 7:00 إلى 08:30مساء"));
+        assert!(same("01/07/2015", "2015/7/1"));
+        assert!(same("2.05", "05.2"));
+        assert!(same("15٫8", "8٫15"));
+        assert!(same("15.6 مليون", "6.15 مليون"));
+        assert!(same("B777-300ER", "300ER-B777"));
     }
 
     #[test]
@@ -406,6 +465,16 @@ mod tests {
         assert!(!same("1", "12"));
         // A number is not among the numbers of the other side when it is part of one.
         assert!(!same("price to 50 cts", "price to 50.75 cts"));
+        // Joined digits alike, laid out otherwise.
+        assert!(!same("2.50", "25.0"));
+        assert!(!same("2.05", "2.5"));
+        assert!(!same("2.50", "250"));
+        assert!(!same("at 2.50 and 7", "at 25.0 and 7"));
+        // Parts in another order keep their leading zeros but in a date.
+        assert!(!same("2.05", "5.2"));
+        // Minutes are dropped only when they are zero.
+        assert!(!same("7", "7:30"));
+        assert!(!same("7 to 9", "7:30 to 9"));
     }
 
     #[test]

@@ -416,13 +416,21 @@ fn annotate_and_keep_accept_a_byte_order_mark_on_the_first_line() {
 }
 
 /// A notice reprinted with another figure in the same words is the same story but not a
-/// duplicate: dedup keeps it, and removes the copy that writes the same figure another way.
-/// With `--ignore-figures` it is removed too. The manifest names the flag only when given.
+/// duplicate: dedup keeps it, and removes the copies that write the same figure another way
+/// (`1500` for `1,500`, `08:00` for `0800`; `72.5` is not `7.25`). With `--ignore-figures` they
+/// are removed too. The manifest names the flag only when given.
 #[test]
 fn another_figure_in_the_same_words_is_kept() {
     let dir = tempfile::tempdir().unwrap();
-    let docs =
-        [("first", notice("1,500")), ("same-figure", notice("1500")), ("other-figure", notice("2,500"))];
+    let docs = [
+        ("first", notice("1,500")),
+        ("same-figure", notice("1500")),
+        ("other-figure", notice("2,500")),
+        ("time", notice("0800")),
+        ("same-time", notice("08:00")),
+        ("decimal", notice("7.25")),
+        ("other-decimal", notice("72.5")),
+    ];
     let input = dir.path().join("notices.jsonl");
     let lines: Vec<String> =
         docs.iter().map(|(id, text)| serde_json::json!({"id": id, "text": text}).to_string()).collect();
@@ -437,11 +445,11 @@ fn another_figure_in_the_same_words_is_kept() {
             serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
         (removed, manifest["params"].get("ignore_figures").cloned())
     };
-    assert_eq!(run(&[]), (vec!["same-figure".to_owned()], None));
-    assert_eq!(
-        run(&["--ignore-figures"]),
-        (vec!["other-figure".to_owned(), "same-figure".to_owned()], Some(serde_json::Value::Bool(true)))
-    );
+    let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(run(&[]), (ids(&["same-figure", "same-time"]), None));
+    let mut all: Vec<&str> = docs[1..].iter().map(|d| d.0).collect();
+    all.sort();
+    assert_eq!(run(&["--ignore-figures"]), (ids(&all), Some(serde_json::Value::Bool(true))));
     // compare says why, and where.
     let a = dir.path().join("a.txt");
     let b = dir.path().join("b.txt");
