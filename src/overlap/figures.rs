@@ -488,6 +488,53 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// One figure written two ways is so whichever side is read first, every figure is
+        /// itself, and a number's leading zero changes nothing. `y` is `x` or other digits
+        /// split into runs anew, in this order or reversed (so that the rules for digits
+        /// regrouped, rounded and reordered are reached), joined by the separators figures are
+        /// written with, spaces among them.
+        #[test]
+        fn same_is_symmetric_and_reflexive(
+            x in "[0-9]{1,4}([.,:/ ر٫-][0-9]{1,4}){0,3}",
+            other in "[0-9]{1,12}",
+            cuts in proptest::collection::vec((1usize..12, "[.,:/ ر٫-]"), 0..4),
+            reversed in proptest::bool::ANY,
+            own_digits in proptest::bool::ANY,
+        ) {
+            let digits: String = if own_digits {
+                x.chars().filter(char::is_ascii_digit).collect()
+            } else {
+                other
+            };
+            let mut parts: Vec<&str> = Vec::new();
+            let mut at = 0;
+            let mut cuts: Vec<(usize, String)> =
+                cuts.into_iter().filter(|(c, _)| *c < digits.len()).collect();
+            cuts.sort();
+            cuts.dedup_by_key(|c| c.0);
+            let mut y = String::new();
+            for (cut, _) in &cuts {
+                parts.push(&digits[at..*cut]);
+                at = *cut;
+            }
+            parts.push(&digits[at..]);
+            if reversed {
+                parts.reverse();
+            }
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    y.push_str(&cuts[i - 1].1);
+                }
+                y.push_str(part);
+            }
+            proptest::prop_assert_eq!(same(&x, &y), same(&y, &x), "{} / {}", x, y);
+            proptest::prop_assert!(same(&x, &x));
+            let zero = format!("0{}", x);
+            proptest::prop_assert!(same(&x, &zero), "{} / {}", x, zero);
+        }
+    }
+
     #[test]
     fn within_reads_only_the_range() {
         let f = figures("a 1 b 2x3 c 4");
