@@ -811,14 +811,14 @@ mod tests {
         assert_eq!(replaced("6.25", "2,500"), (1, 1));
         assert_eq!(replaced("6.50", "1,500"), (1, 1));
         assert_eq!(replaced("6.50", "2,500"), (2, 2));
-        // The place is given as the figures' byte ranges in both texts.
+        // The place is given as the figures' byte ranges in both texts, with their scale words.
         let text = notice("6.25", "2,500");
         let places = replaced_figures(&base, &seq(&text), &cfg(50));
         let base_text = notice("6.25", "1,500");
         let ((a0, a1), (b0, b1)) = places[0];
         assert_eq!(
             (&base_text[a0 as usize..a1 as usize], &text[b0 as usize..b1 as usize]),
-            ("1,500", "2,500")
+            ("1,500 billion", "2,500 billion")
         );
     }
 

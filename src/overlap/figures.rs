@@ -16,7 +16,10 @@
 //! at least two digits, begins the other (`26.7` million and `26,729,709`, `5.60` and `5.6`:
 //! the same figure rounded; `12` is not `120`); or the numbers of one side are among those of
 //! the other (`26 July` and `10 Shawwal 1436 (26 July 2015)`, `7 days` and `seven days`: a
-//! figure added, none replaced).
+//! figure added, none replaced). A scale word after a number (`آلاف`, `مليون`, `million`…, in
+//! the next word or the rest of the number's word) is the zeros it stands for: `3 آلاف` is `3000`, `2.5 million` is `2,500,000`
+//! and not `2.5 billion`; rounded, such a figure has as many digits as the other
+//! (`26.7 million` and `26,729,709`; not `25,000,000` for `2.5 million`).
 
 use super::runs::Run;
 use super::Sequence;
@@ -111,6 +114,10 @@ pub enum Join {
     Colon = 1,
     /// Joined by another character (`1,277`, `15.8`, `8ر15`, `30/10/1436`).
     Other = 2,
+    /// Not digits: the scale word after a number, in the next word (`3 آلاف`, `2.5 million`)
+    /// or in the rest of the number's word (`120مليار`, `1.4m`), as the zeros it stands for
+    /// (three, six or nine).
+    Scale = 3,
 }
 
 impl Join {
@@ -126,7 +133,40 @@ impl Join {
 
     /// The join stored as `code` ([`Join`] as `u8`).
     pub fn from_code(code: u8) -> Option<Join> {
-        [Join::Begins, Join::Colon, Join::Other].get(usize::from(code)).copied()
+        [Join::Begins, Join::Colon, Join::Other, Join::Scale].get(usize::from(code)).copied()
+    }
+}
+
+/// The zeros the scale word at bytes `[start, end)` of `text` stands for (3, 6 or 9), when only
+/// spaces and punctuation lie between it and the number that ends at byte `after` (`3 آلاف`,
+/// `2.5 million`, `(5.557) مليون`); `None` for any other word.
+fn scale_word(text: &str, after: usize, (start, end): (usize, usize)) -> Option<u32> {
+    if text.get(after..start)?.chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    scale_of(text.get(start..end)?, false)
+}
+
+/// The zeros the scale word `word` stands for (3, 6 or 9): Arabic spellings read folded (hamza
+/// seats, tanween and tatweel aside: `ألفاً`, `الف`), other words in any case; `attached`, the
+/// rest of a word that begins with a number, abbreviations too (`1.4m`, `2bn`).
+fn scale_of(word: &str, attached: bool) -> Option<u32> {
+    if word.len() > 24 {
+        return None;
+    }
+    let folded: String = word
+        .chars()
+        .filter(|&c| !matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | crate::normalize::arabic::TATWEEL))
+        .map(|c| crate::normalize::arabic::fold(c).to_ascii_lowercase())
+        .collect();
+    match folded.as_str() {
+        "الف" | "الفا" | "الاف" | "thousand" | "thousands" => Some(3),
+        "مليون" | "مليونا" | "ملايين" | "million" | "millions" | "mln" => Some(6),
+        "m" | "mn" if attached => Some(6),
+        "مليار" | "مليارا" | "مليارات" | "بليون" | "billion" | "billions" | "bln" | "bn" => {
+            Some(9)
+        }
+        _ => None,
     }
 }
 
@@ -144,6 +184,89 @@ fn among<T: PartialEq>(small: &[T], large: &[T]) -> bool {
 /// Whether the digit runs `x` and `y` of an edit's two sides (with how each follows the one
 /// before it in `xs`, `ys`) are one figure written in two ways (see the module's documentation).
 pub fn same((x, xs): (&[Digits], &[Join]), (y, ys): (&[Digits], &[Join])) -> bool {
+    let scale = (xs.contains(&Join::Scale), ys.contains(&Join::Scale));
+    if scale == (false, false) {
+        return same_runs((x, xs), (y, ys), true);
+    }
+    // A scale word is the zeros it stands for (`3 آلاف` is `3000`, `2.5 مليون` is
+    // `2,500,000`; `2.5 million` is not `2.5 billion`, nor `25,000,000`); so the rule for a
+    // figure rounded reads the figure with its zeros and asks for as many digits on both
+    // sides (`26.7 million` is `26,729,709` rounded).
+    let (sx, sy) = (scaled(x, xs), scaled(y, ys));
+    let (jx, jy) = (joined(&sx.0), joined(&sy.0));
+    if same_runs((&sx.0, &sx.1), (&sy.0, &sy.1), false)
+        || (scale.0 && rounded(jx, jy))
+        || (scale.1 && rounded(jy, jx))
+    {
+        return true;
+    }
+    // The same scale words after figures written two ways (`15.6 مليون` and `6.15 مليون`).
+    let bare = |runs: &[Digits], joins: &[Join]| -> (Vec<Digits>, Vec<Join>, Vec<u32>) {
+        let mut b = (Vec::new(), Vec::new(), Vec::new());
+        for (&r, &j) in runs.iter().zip(joins) {
+            if j == Join::Scale {
+                b.2.push(r.count);
+            } else {
+                b.0.push(r);
+                b.1.push(j);
+            }
+        }
+        b.2.sort_unstable();
+        b
+    };
+    let (bx, by) = (bare(x, xs), bare(y, ys));
+    bx.2 == by.2 && same_runs((&bx.0, &bx.1), (&by.0, &by.1), true)
+}
+
+/// Whether `scaled`, a figure written with a scale word, is `other` rounded: as many digits,
+/// and those before its own trailing zeros (at least two) begin `other`.
+fn rounded(scaled: Digits, other: Digits) -> bool {
+    let mut kept = scaled;
+    while kept.count > 0 && kept.count <= 19 && kept.value.is_multiple_of(10) && kept.value > 0 {
+        kept = Digits { count: kept.count - 1, value: kept.value / 10 };
+    }
+    scaled.count == other.count && kept.count >= 2 && kept.begins(other)
+}
+
+/// Digit runs `runs` (with their joins `joins`) with each scale word after a number of one
+/// run, or of two whose second has at most three digits (`3`, `2.5`, `26.75`), written as the
+/// groups of three zeros it stands for (`3 آلاف`: `3,000`; `2.5 million`: `2,500,000`), and
+/// dropped after any other number.
+fn scaled(runs: &[Digits], joins: &[Join]) -> (Vec<Digits>, Vec<Join>) {
+    let zeros = |n: u32| (0..n).map(|_| (Digits { count: 3, value: 0 }, Join::Other));
+    let mut out: (Vec<Digits>, Vec<Join>) =
+        (Vec::with_capacity(runs.len() + 3), Vec::with_capacity(runs.len() + 3));
+    // Where the number being read begins in `out`.
+    let mut number = 0;
+    for (&r, &j) in runs.iter().zip(joins) {
+        match j {
+            Join::Scale => {
+                let groups = r.count / 3;
+                match out.0.len() - number {
+                    1 => out.extend(zeros(groups)),
+                    2 if out.1[number + 1] == Join::Other && out.0[number + 1].count <= 3 && groups >= 1 => {
+                        let last = &mut out.0[number + 1];
+                        *last = Digits { count: 3, value: last.value * 10u64.pow(3 - last.count) };
+                        out.extend(zeros(groups - 1));
+                    }
+                    _ => {}
+                }
+            }
+            _ => {
+                if j == Join::Begins {
+                    number = out.0.len();
+                }
+                out.0.push(r);
+                out.1.push(j);
+            }
+        }
+    }
+    out
+}
+
+/// [`same`] of digit runs without scale words; `rounding`: whether a figure written with a
+/// separator may be the other rounded.
+fn same_runs((x, xs): (&[Digits], &[Join]), (y, ys): (&[Digits], &[Join]), rounding: bool) -> bool {
     if laid_out_alike((x, xs), (y, ys)) {
         return true;
     }
@@ -164,7 +287,7 @@ pub fn same((x, xs): (&[Digits], &[Join]), (y, ys): (&[Digits], &[Join])) -> boo
         return true;
     }
     // Rounded, the shorter is written with a separator (`26.7`; `12` is not `120` rounded).
-    if (x.len() > 1 && jx.begins(jy)) || (y.len() > 1 && jy.begins(jx)) {
+    if rounding && ((x.len() > 1 && jx.begins(jy)) || (y.len() > 1 && jy.begins(jx))) {
         return true;
     }
     // The same runs in another order: in right-to-left text a number's parts are often
@@ -213,6 +336,10 @@ fn minutes_dropped(runs: &[Digits], joins: &[Join]) -> (Vec<Digits>, Vec<Join>) 
 /// sorted, each as its runs, the first without leading zeros and a time's zero minutes dropped
 /// (`2.5` is not `25`, `2.50` is not `25.0`; `08:00` is `8`).
 fn numbers(runs: &[Digits], joins: &[Join]) -> Vec<Vec<Digits>> {
+    if joins.contains(&Join::Scale) {
+        let (runs, joins) = scaled(runs, joins);
+        return numbers(&runs, &joins);
+    }
     let mut v = Vec::new();
     let mut from = 0;
     for i in 1..=runs.len() {
@@ -259,10 +386,21 @@ impl Figures {
             while next_digit < digits.len() && (digits[next_digit] as usize) < start {
                 next_digit += 1;
             }
-            if next_digit == digits.len() {
-                break;
-            }
-            if digits[next_digit] as usize >= end {
+            let past_digits = next_digit == digits.len();
+            if past_digits || digits[next_digit] as usize >= end {
+                // A scale word right after a word that ends in a number.
+                let follows = figures.at.last().is_some_and(|&t| t as usize + 1 == i)
+                    && figures.joins.last() != Some(&Join::Scale);
+                if let Some(zeros) =
+                    last_end.filter(|_| follows).and_then(|e| scale_word(text, e, (start, end)))
+                {
+                    figures.at.push(i as u32);
+                    figures.digits.push(Digits { count: zeros, value: 0 });
+                    figures.joins.push(Join::Scale);
+                }
+                if past_digits {
+                    break;
+                }
                 continue;
             }
             let Some(word) = text.get(start..end) else { continue };
@@ -285,6 +423,13 @@ impl Figures {
                     (None, Some((from, d))) => {
                         push(&mut figures, from, at, d, &mut last_end);
                         run = None;
+                        // The rest of the word a scale word (`120مليار`, `1.4m`).
+                        if let Some(zeros) = scale_of(&word[off..], true) {
+                            figures.at.push(i as u32);
+                            figures.digits.push(Digits { count: zeros, value: 0 });
+                            figures.joins.push(Join::Scale);
+                            break;
+                        }
                     }
                     (None, None) => {}
                 }
@@ -340,9 +485,13 @@ impl Figures {
     }
 
     /// The digit runs of tokens `[first, last)`, in order, with how each follows the one
-    /// before it (the first begins a number).
+    /// before it (the first begins a number; a scale word whose number is outside the range is
+    /// left out).
     pub fn within(&self, range: (usize, usize)) -> (&[Digits], Vec<Join>) {
-        let (from, to) = self.runs_within(range);
+        let (mut from, to) = self.runs_within(range);
+        while from < to && self.joins[from] == Join::Scale {
+            from += 1;
+        }
         let mut joins = self.joins[from..to].to_vec();
         if let Some(j) = joins.first_mut() {
             *j = Join::Begins;
@@ -450,6 +599,58 @@ mod tests {
         assert!(same("15٫8", "8٫15"));
         assert!(same("15.6 مليون", "6.15 مليون"));
         assert!(same("B777-300ER", "300ER-B777"));
+    }
+
+    #[test]
+    fn a_scale_word_is_the_zeros_it_stands_for() {
+        assert!(same("3 آلاف", "3000"));
+        assert!(same("3 آلاف جندي", "3,000 جندي"));
+        assert!(same("30.000", "30 ألف"));
+        assert!(same("30 ألفاً", "٣٠٠٠٠"));
+        assert!(same("2.5 مليون", "2,500,000"));
+        assert!(same("1.25 مليار", "1,250,000,000"));
+        assert!(same("7 million", "7,000,000"));
+        assert!(same("4.2 bln", "4,200,000,000"));
+        // Rounded: as many digits with the scale word's zeros.
+        assert!(same("26.7 مليون", "26,729,709"));
+        assert!(same("26.7 million", "26.7 مليون"));
+        // Other figures stay other figures, with the scale word's zeros.
+        assert!(!same("3 آلاف", "3"));
+        assert!(!same("3 آلاف", "4000"));
+        assert!(!same("3 آلاف", "300"));
+        assert!(!same("2.5 مليون", "2,400,000"));
+        assert!(!same("2.5 مليون", "25,000,000"));
+        assert!(!same("2.5 million", "2.5 billion"));
+        assert!(!same("2.5 billion", "2,500,000"));
+        assert!(!same("26.7 مليون", "2,672,970"));
+        assert!(!same("312 ألفاً و709", "311 ألفًا و297"));
+        assert!(!same("1.2345 million", "1,234,000"));
+        // Only a scale word right after the number counts.
+        assert!(!same("3 جنود آلاف", "3000 جنود"));
+        assert!(!same("3هـ آلاف", "3000"));
+        // A scale word in the number's word, or after a bracket.
+        assert!(same("120مليار", "120 مليار"));
+        assert!(same("بـ 10ملايين", "10,000,000"));
+        assert!(same("1.4 million", "1.4m"));
+        assert!(same("£2bn", "2 billion"));
+        assert!(same("(5ر557) مليون", "5.557 ملايين"));
+        assert!(!same("1.4m", "1.4 billion"));
+    }
+
+    #[test]
+    fn a_scale_word_is_read_after_the_last_number_and_only_after_a_number() {
+        let f = figures("قتل 3 آلاف");
+        assert_eq!(f.joins, vec![Join::Begins, Join::Scale]);
+        assert_eq!(f.at, vec![1, 2]);
+        assert!(f.fits(3));
+        let f = figures("ألف جندي و 2 ألف ألف");
+        assert_eq!(f.joins, vec![Join::Begins, Join::Scale]);
+        // An edit of the scale word only is about figures: widened to its number.
+        let f = figures("3 آلاف x");
+        assert!(f.any_within((1, 2)));
+        assert_eq!(f.around((1, 2)), (0, 2));
+        assert_eq!(f.within((1, 3)).0.len(), 0);
+        assert_eq!(f.within((0, 3)).0.len(), 2);
     }
 
     #[test]

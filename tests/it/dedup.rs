@@ -458,5 +458,5 @@ fn another_figure_in_the_same_words_is_kept() {
     let out = reprint().arg("compare").arg(&a).arg(&b).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("not a duplicate: another figure in the same words at 1 place(s)"), "{text}");
-    assert!(text.contains("Another figure: A «1,500» · B «2,500»"), "{text}");
+    assert!(text.contains("Another figure: A «1,500 billion» · B «2,500 billion»"), "{text}");
 }
