@@ -147,18 +147,26 @@ fn scale_word(text: &str, after: usize, (start, end): (usize, usize)) -> Option<
     scale_of(text.get(start..end)?, false)
 }
 
-/// The zeros the scale word `word` stands for (3, 6 or 9): Arabic spellings read folded (hamza
-/// seats, tanween and tatweel aside: `ألفاً`, `الف`), other words in any case; `attached`, the
-/// rest of a word that begins with a number, abbreviations too (`1.4m`, `2bn`).
+/// The zeros the scale word `word` stands for (3, 6 or 9), read folded as words are
+/// normalized (hamza seats, tanween, tatweel and case aside: `ألفاً`, `الف`, `Million`);
+/// `attached`, the rest of a word that begins with a number, abbreviations too (`1.4m`, `2bn`).
+/// `None` for any other word, and for one the normalizer would split.
 fn scale_of(word: &str, attached: bool) -> Option<u32> {
+    use crate::normalize::unicode::{fold_char, Folded};
     if word.len() > 24 {
         return None;
     }
-    let folded: String = word
-        .chars()
-        .filter(|&c| !matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | crate::normalize::arabic::TATWEEL))
-        .map(|c| crate::normalize::arabic::fold(c).to_ascii_lowercase())
-        .collect();
+    let mut folded = String::with_capacity(word.len());
+    let mut split = false;
+    for c in word.chars() {
+        fold_char(c, |f| match f {
+            Folded::Char(d) => folded.push(d),
+            Folded::Separator => split = true,
+        });
+    }
+    if split {
+        return None;
+    }
     match folded.as_str() {
         "الف" | "الفا" | "الاف" | "thousand" | "thousands" => Some(3),
         "مليون" | "مليونا" | "ملايين" | "million" | "millions" | "mln" => Some(6),
@@ -394,9 +402,7 @@ impl Figures {
                 if let Some(zeros) =
                     last_end.filter(|_| follows).and_then(|e| scale_word(text, e, (start, end)))
                 {
-                    figures.at.push(i as u32);
-                    figures.digits.push(Digits { count: zeros, value: 0 });
-                    figures.joins.push(Join::Scale);
+                    figures.push_scale(i, zeros);
                 }
                 if past_digits {
                     break;
@@ -425,9 +431,7 @@ impl Figures {
                         run = None;
                         // The rest of the word a scale word (`120مليار`, `1.4m`).
                         if let Some(zeros) = scale_of(&word[off..], true) {
-                            figures.at.push(i as u32);
-                            figures.digits.push(Digits { count: zeros, value: 0 });
-                            figures.joins.push(Join::Scale);
+                            figures.push_scale(i, zeros);
                             break;
                         }
                     }
@@ -439,6 +443,13 @@ impl Figures {
             }
         }
         figures
+    }
+
+    /// Adds the scale word at token `token`, standing for `zeros` zeros ([`Join::Scale`]).
+    fn push_scale(&mut self, token: usize, zeros: u32) {
+        self.at.push(token as u32);
+        self.digits.push(Digits { count: zeros, value: 0 });
+        self.joins.push(Join::Scale);
     }
 
     /// Whether the parts fit together: each run at a token, in order.
