@@ -4,7 +4,8 @@
 //!
 //! Digits are read whatever script they are written in (ASCII, Arabic-Indic, Extended
 //! Arabic-Indic, fullwidth). A *number* is a run of digits, or several joined by one character
-//! that is not a space (`1,277`, `15.8`, `8ر15`, `30/10/1436`, `08:30`). The figures of an edit
+//! that is not a space or a letter, `ر` aside (`1,277`, `15.8`, `8ر15`, `30/10/1436`, `08:30`;
+//! `750.000م2` is two numbers). The figures of an edit
 //! on each side are one figure written in two ways ([`same`]) when they are the same runs but
 //! for the leading zeros of a number (`08:30` and `8.30`; `2.50` is not `25.0`, `2.05` is not
 //! `2.5`), a time's zero minutes aside (`7` and `7:00`); or their digits one after another are
@@ -108,11 +109,12 @@ impl Digits {
 #[repr(u8)]
 pub enum Join {
     /// It begins a number: the first run, or one not joined to the run before it by a single
-    /// character other than a space.
+    /// character other than a space or a letter (`750.000م2` is `750.000` and `2`).
     Begins = 0,
     /// Joined by a colon (`08:30`).
     Colon = 1,
-    /// Joined by another character (`1,277`, `15.8`, `8ر15`, `30/10/1436`).
+    /// Joined by another character (`1,277`, `15.8`, `30/10/1436`), or by `ر`, the decimal
+    /// mark of much Arabic press (`8ر15`).
     Other = 2,
     /// Not digits: the scale word after a number, in the next word (`3 آلاف`, `2.5 million`)
     /// or in the rest of the number's word (`120مليار`, `1.4m`), as the zeros it stands for
@@ -126,7 +128,7 @@ impl Join {
         let mut cs = between.chars();
         match (cs.next(), cs.next()) {
             (Some(':'), None) => Join::Colon,
-            (Some(c), None) if !c.is_whitespace() => Join::Other,
+            (Some(c), None) if !c.is_whitespace() && (c == 'ر' || !c.is_alphabetic()) => Join::Other,
             _ => Join::Begins,
         }
     }
@@ -675,6 +677,10 @@ mod tests {
         assert!(!same("55", "25"));
         // A one-digit figure beginning another is not taken for it rounded.
         assert!(!same("1", "12"));
+        // A letter other than `ر` ends a number: a unit after it is another number.
+        assert!(same("750.000م2", "(750.000) م مربع"));
+        assert!(same("بمساحة 5184م2", "بمساحة 5184 م"));
+        assert!(!same("750.000م2", "(750.002) م مربع"));
         // A number is not among the numbers of the other side when it is part of one.
         assert!(!same("price to 50 cts", "price to 50.75 cts"));
         // Joined digits alike, laid out otherwise.
@@ -749,7 +755,7 @@ mod tests {
 
     #[test]
     fn within_reads_only_the_range() {
-        let f = figures("a 1 b 2x3 c 4");
+        let f = figures("a 1 b 2/3 c 4");
         assert_eq!(f.at, vec![1, 3, 3, 5]);
         assert_eq!(f.joins, vec![Join::Begins, Join::Begins, Join::Other, Join::Begins]);
         assert!(f.within((0, 1)).0.is_empty());
