@@ -14,8 +14,10 @@
 //! they are the same runs in another order (`15.8` and `8ر15` or `8.15`: in right-to-left
 //! text a number's parts are often written in reverse; `30/10/1436` and `1436/10/30`), leading
 //! zeros counting but in a date (`2.05` is not `5.2`); or one, written with a separator and of
-//! at least two digits, begins the other (`26.7` million and `26,729,709`, `5.60` and `5.6`:
-//! the same figure rounded; `12` is not `120`); or the numbers of one side are among those of
+//! at least two digits, begins the other (`26.7` and `26.729`, `5.60` and `5.6`: the same
+//! figure rounded; `12` is not `120`), as many digits on both sides when it is an integer
+//! written in full (`2,500,000` and `2,531,400`; `2,500,000` is not `25,000,000`, `1.500` is not
+//! `15,000`); or the numbers of one side are among those of
 //! the other (`26 July` and `10 Shawwal 1436 (26 July 2015)`, `7 days` and `seven days`: a
 //! figure added, none replaced). A scale word after a number (`آلاف`, `مليون`, `million`…, in
 //! the next word or the rest of the number's word) is the zeros it stands for: `3 آلاف` is `3000`, `2.5 million` is `2,500,000`
@@ -228,8 +230,18 @@ pub fn same((x, xs): (&[Digits], &[Join]), (y, ys): (&[Digits], &[Join])) -> boo
     bx.2 == by.2 && same_runs((&bx.0, &bx.1), (&by.0, &by.1), true)
 }
 
-/// Whether `scaled`, a figure written with a scale word, is `other` rounded: as many digits,
-/// and those before its own trailing zeros (at least two) begin `other`.
+/// Whether the runs of one number (with their joins) are an integer written in full with a
+/// separator of thousands: two groups of three digits or more after the first run
+/// (`2,500,000`), or one that ends in a zero (`30.000`, `2,500`); not a decimal (`26.7`,
+/// `5.60`, `1.277`).
+fn in_full(runs: &[Digits], joins: &[Join]) -> bool {
+    let grouped = runs.iter().zip(joins).skip(1).all(|(r, &j)| r.count == 3 && j == Join::Other);
+    grouped && (runs.len() > 2 || runs.len() == 2 && runs[1].value.is_multiple_of(10))
+}
+
+/// Whether `scaled`, a figure written with a scale word or an integer written in full, is
+/// `other` rounded: as many digits, and those before its own trailing zeros (at least two)
+/// begin `other`.
 fn rounded(scaled: Digits, other: Digits) -> bool {
     let mut kept = scaled;
     while kept.count > 0 && kept.count <= 19 && kept.value.is_multiple_of(10) && kept.value > 0 {
@@ -296,8 +308,13 @@ fn same_runs((x, xs): (&[Digits], &[Join]), (y, ys): (&[Digits], &[Join]), round
     if jx == jy && x.len() != y.len() && grouped(if x.len() > y.len() { (x, xs) } else { (y, ys) }) {
         return true;
     }
-    // Rounded, the shorter is written with a separator (`26.7`; `12` is not `120` rounded).
-    if rounding && ((x.len() > 1 && jx.begins(jy)) || (y.len() > 1 && jy.begins(jx))) {
+    // Rounded, the shorter is written with a separator (`26.7`; `12` is not `120` rounded);
+    // an integer written in full keeps its number of digits (`2,500,000` is `2,531,400`
+    // rounded, not `25,000,000`).
+    let rounds = |(runs, joins): (&[Digits], &[Join]), j: Digits, other: Digits| {
+        runs.len() > 1 && if in_full(runs, joins) { rounded(j, other) } else { j.begins(other) }
+    };
+    if rounding && (rounds((x, xs), jx, jy) || rounds((y, ys), jy, jx)) {
         return true;
     }
     // The same runs in another order: in right-to-left text a number's parts are often
@@ -677,6 +694,12 @@ mod tests {
         assert!(!same("55", "25"));
         // A one-digit figure beginning another is not taken for it rounded.
         assert!(!same("1", "12"));
+        // An integer written in full is rounded to as many digits.
+        assert!(!same("2,500,000", "25,000,000"));
+        assert!(!same("1.500", "15,000"));
+        assert!(!same("2,500", "25,000"));
+        assert!(same("2,500,000", "2,531,400"));
+        assert!(same("30.400", "30,412"));
         // A letter other than `ر` ends a number: a unit after it is another number.
         assert!(same("750.000م2", "(750.000) م مربع"));
         assert!(same("بمساحة 5184م2", "بمساحة 5184 م"));
