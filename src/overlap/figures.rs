@@ -2,27 +2,26 @@
 //! documents state different ones: the same words around another number are another fact (a
 //! price of another session, the claims of another week), not a copy.
 //!
-//! Digits are read whatever script they are written in (ASCII, Arabic-Indic, Extended
-//! Arabic-Indic, fullwidth). A *number* is a run of digits, or several joined by one character
-//! that is not a space or a letter, `ر` aside (`1,277`, `15.8`, `8ر15`, `30/10/1436`, `08:30`;
-//! `750.000م2` is two numbers). The figures of an edit
-//! on each side are one figure written in two ways ([`same`]) when they are the same runs but
-//! for the leading zeros of a number (`08:30` and `8.30`; `2.50` is not `25.0`, `2.05` is not
-//! `2.5`), a time's zero minutes aside (`7` and `7:00`); or their digits one after another are
-//! equal once leading zeros are dropped, split only into groups of three, or of two after a
-//! colon (`1,277` and `1 277`, `0800` and `08:00`; `2.5` is not `25`, `2.50` is not `250`); or
-//! they are the same runs in another order (`15.8` and `8ر15` or `8.15`: in right-to-left
-//! text a number's parts are often written in reverse; `30/10/1436` and `1436/10/30`), leading
-//! zeros counting but in a date (`2.05` is not `5.2`); or one, written with a separator and of
-//! at least two digits, begins the other (`26.7` and `26.729`, `5.60` and `5.6`: the same
-//! figure rounded; `12` is not `120`), as many digits on both sides when it is an integer
+//! Digits are read whatever script they are written in (ASCII, Arabic-Indic, Extended Arabic-Indic,
+//! fullwidth). A *number* is a run of digits, or several joined by one character that is not a
+//! space or a letter, `ر` aside (`1,277`, `15.8`, `8ر15`, `30/10/1436`, `08:30`; `750.000م2` is two
+//! numbers). The figures of an edit on each side are one figure written in two ways ([`same`]) when
+//! they are the same runs but for the leading zeros of a number (`08:30` and `8.30`; `2.50` is not
+//! `25.0`, `2.05` is not `2.5`), a time's zero minutes aside (`7` and `7:00`); or their digits one
+//! after another are equal once leading zeros are dropped, split only into groups of three, or of
+//! two after a colon (`1,277` and `1 277`, `0800` and `08:00`; `2.5` is not `25`, `2.50` is not
+//! `250`); or they are the same runs in another order (`15.8` and `8ر15` or `8.15`: in
+//! right-to-left text a number's parts are often written in reverse; `30/10/1436` and
+//! `1436/10/30`), leading zeros counting but in a date (`2.05` is not `5.2`); or one, written with
+//! a separator and of at least two digits, begins the other (`26.7` and `26.729`, `5.60` and `5.6`:
+//! the same figure rounded; `12` is not `120`), as many digits on both sides when it is an integer
 //! written in full (`2,500,000` and `2,531,400`; `2,500,000` is not `25,000,000`, `1.500` is not
-//! `15,000`); or the numbers of one side are among those of
-//! the other (`26 July` and `10 Shawwal 1436 (26 July 2015)`, `7 days` and `seven days`: a
-//! figure added, none replaced). A scale word after a number (`آلاف`, `مليون`, `million`…, in
-//! the next word or the rest of the number's word) is the zeros it stands for: `3 آلاف` is `3000`, `2.5 million` is `2,500,000`
-//! and not `2.5 billion`; rounded, such a figure has as many digits as the other
-//! (`26.7 million` and `26,729,709`; not `25,000,000` for `2.5 million`).
+//! `15,000`); or the numbers of one side are among those of the other (`26 July` and `10 Shawwal
+//! 1436 (26 July 2015)`, `7 days` and `seven days`: a figure added, none replaced). A scale word
+//! after a number (`آلاف`, `مليون`, `million`…, in the next word or the rest of the number's word)
+//! is the zeros it stands for: `3 آلاف` is `3000`, `2.5 million` is `2,500,000` and not `2.5
+//! billion`; rounded, such a figure has as many digits as the other (`26.7 million` and
+//! `26,729,709`; not `25,000,000` for `2.5 million`).
 
 use super::runs::Run;
 use super::Sequence;
@@ -239,15 +238,15 @@ fn in_full(runs: &[Digits], joins: &[Join]) -> bool {
     grouped && (runs.len() > 2 || runs.len() == 2 && runs[1].value.is_multiple_of(10))
 }
 
-/// Whether `scaled`, a figure written with a scale word or an integer written in full, is
-/// `other` rounded: as many digits, and those before its own trailing zeros (at least two)
-/// begin `other`.
-fn rounded(scaled: Digits, other: Digits) -> bool {
-    let mut kept = scaled;
+/// Whether `figure`, written with a scale word or an integer written in full, is `other`
+/// rounded: as many digits, and those before its own trailing zeros (at least two) begin
+/// `other`.
+fn rounded(figure: Digits, other: Digits) -> bool {
+    let mut kept = figure;
     while kept.count > 0 && kept.count <= 19 && kept.value.is_multiple_of(10) && kept.value > 0 {
         kept = Digits { count: kept.count - 1, value: kept.value / 10 };
     }
-    scaled.count == other.count && kept.count >= 2 && kept.begins(other)
+    figure.count == other.count && kept.count >= 2 && kept.begins(other)
 }
 
 /// Digit runs `runs` (with their joins `joins`) with each scale word after a number of one
