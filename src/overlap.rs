@@ -822,6 +822,36 @@ mod tests {
         );
     }
 
+    #[test]
+    fn another_figure_at_either_end_of_the_shared_words_is_found() {
+        let replaced = |x: &str, y: &str| {
+            let (a, b) = (seq(x), seq(y));
+            let (ab, ba) = (align(&a, &b, &cfg(10)), align(&b, &a, &cfg(10)));
+            assert_eq!(ab.figures_replaced, ba.figures_replaced, "{x} / {y}");
+            (ab.figures_replaced, replaced_figures(&a, &b, &cfg(10)).len())
+        };
+        // Two notices of one template: the words after the last shared ones state another date.
+        let notice =
+            |record: &str| format!("Qtly div 15 cts vs 15 cts prior Pay April 30 Record April {record}");
+        assert_eq!(replaced(&notice("14"), &notice("15")), (1, 1));
+        assert_eq!(replaced(&notice("14"), &notice("14")), (0, 0));
+        // A figure only one side ends with is added, not replaced.
+        assert_eq!(replaced(&notice("14"), &notice("")), (0, 0));
+        assert_eq!(replaced(&notice("14"), &notice("fourteen")), (0, 0));
+        // Before the first shared words.
+        let dated =
+            |day: &str| format!("On {day} March the bank set a new tender for a repurchase agreement");
+        assert_eq!(replaced(&dated("3"), &dated("4")), (1, 1));
+        assert_eq!(replaced(&dated("3"), &dated("03")), (0, 0));
+        // More than `--max-gap` words on one side: not an edit of the same words.
+        assert_eq!(replaced(&dated("3"), &format!("{} {}", words("p", 6), dated("4"))), (0, 0));
+        // A phrase that repeats matches out of order: it does not place an end. B is the first
+        // part of A; A's last words match B's last words only through the repeated phrase.
+        let first = format!("{} rose to 42 billion at the end of December 1985", words("w", 20));
+        let longer = format!("{first} and {} fell to 9 billion at the end of 1984", words("q", 20));
+        assert_eq!(replaced(&longer, &first), (0, 0));
+    }
+
     proptest::proptest! {
         /// The places where one figure replaces another are as many whichever document is A
         /// (texts over a small vocabulary with figures, so that runs, repeats and edits

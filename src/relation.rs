@@ -24,8 +24,9 @@
 //! * **duplicate**: what `dedup` removes by. Document `d` is a duplicate of `k` when they are a
 //!   story link, fewer than `1 − --min-covered` of `d`'s words are its own (in no shingle
 //!   shared with `k`), no figure of one is replaced by another in the other (an edit of at most
-//!   `--max-gap` words between two stretches they share, holding numbers on both sides whose
-//!   digits differ: [`crate::overlap::Figures`]), and either their Jaccard reaches
+//!   `--max-gap` words between two stretches they share, or before the first or after the last
+//!   where both documents begin or end, holding numbers on both sides whose digits differ:
+//!   [`crate::overlap::Figures`]), and either their Jaccard reaches
 //!   `--threshold` or at least `--min-covered` of `d`'s words lie inside passages shared with
 //!   `k`. With `--threshold 1` only documents whose shingle sets are equal are duplicates.
 //!   Without passage detection the share of `d`'s own words is estimated by its shingle

@@ -534,9 +534,13 @@ impl Figures {
 /// `max_gap` words between them on each side (nearest by the words between, on both sides
 /// together), when those words (at least one on one side) hold figures in both documents and
 /// the figures differ ([`same`]), unless each document states the other's figures too (a
-/// list of like sentences the two order differently). The ranges are the words between,
-/// widened to the whole figures at their ends. The same places whichever document is A:
-/// `runs` are in A's order, but each run's successors are chosen by a measure of both sides.
+/// list of like sentences the two order differently). The words before the first run and
+/// after the last are such a place too when both documents begin (end) within `max_gap` words
+/// of it (`Record April 14` and `Record April 15` at the end of two notices): the first run is
+/// the one with the fewest words before it on both sides together, the last the one with the
+/// fewest after. The ranges are the words between, widened to the whole figures at their ends.
+/// The same places whichever document is A: `runs` are in A's order, but each run's
+/// successors, and the first and last runs, are chosen by a measure of both sides.
 pub(super) fn edits(
     a: &Sequence,
     b: &Sequence,
@@ -548,6 +552,46 @@ pub(super) fn edits(
         return;
     }
     let k = a.k.max(1);
+    // The place of an edit of words `(first, last)` in A and in B, when it replaces figures.
+    let replaced = |(ea, sa): (usize, usize), (eb, sb): (usize, usize)| {
+        if !a.figures.any_within((ea, sa)) || !b.figures.any_within((eb, sb)) {
+            return None;
+        }
+        // A figure the edit only ends or begins (`5.60` and `5.6` share the `5`) is read
+        // whole on both sides.
+        let (wa, wb) = (a.figures.around((ea, sa)), b.figures.around((eb, sb)));
+        let (x, xs) = a.figures.within(wa);
+        let (y, ys) = b.figures.within(wb);
+        // Figures written two ways are asked first: most edits' are, and asking whether each
+        // document states the other's reads all of both documents' numbers.
+        let one_figure = same((x, &xs), (y, &ys));
+        let stated_by_both = || b.figures.holds_all((x, &xs)) && a.figures.holds_all((y, &ys));
+        (!one_figure && !stated_by_both()).then_some((wa, wb))
+    };
+    // The edges: the words before the first run and after the last, when each side has at
+    // most `max_gap` of them (and one side at least one). Runs equally near an edge are all
+    // read; the place counts once.
+    let (words_a, words_b) = (a.words(), b.words());
+    let ends = |r: &Run| (r.i + r.len + k - 1, r.j + r.len + k - 1);
+    // A run another run shares shingles with, in either document, does not place an edge: a
+    // phrase that repeats (`billion at the end of`) matches out of the order of the text.
+    let apart = |x: usize, y: usize, len_x: usize, len_y: usize| x + len_x <= y || y + len_y <= x;
+    let alone = |r: &Run| {
+        runs.iter()
+            .all(|s| std::ptr::eq(s, r) || (apart(r.i, s.i, r.len, s.len) && apart(r.j, s.j, r.len, s.len)))
+    };
+    let head = |r: &Run| (r.i <= max_gap && r.j <= max_gap && alone(r)).then_some(r.i + r.j);
+    let tail = |r: &Run| {
+        let (ea, eb) = ends(r);
+        let (ta, tb) = (words_a.saturating_sub(ea), words_b.saturating_sub(eb));
+        (ta <= max_gap && tb <= max_gap && alone(r)).then_some(ta + tb)
+    };
+    if let Some(first) = runs.iter().filter_map(head).min().filter(|&n| n > 0) {
+        let place = runs.iter().filter(|r| head(r) == Some(first)).find_map(|r| replaced((0, r.i), (0, r.j)));
+        if let Some((wa, wb)) = place {
+            found(wa, wb);
+        }
+    }
     // The runs that may follow a run, with the words between them on each side.
     let after = |ea: usize, eb: usize| {
         let from = runs.partition_point(|s| s.i < ea);
@@ -557,24 +601,21 @@ pub(super) fn edits(
             .filter(move |s| s.j >= eb && s.j - eb <= max_gap && s.i + s.j > ea + eb)
     };
     for r in runs {
-        let (ea, eb) = (r.i + r.len + k - 1, r.j + r.len + k - 1);
+        let (ea, eb) = ends(r);
         let Some(nearest) = after(ea, eb).map(|s| s.i - ea + s.j - eb).min() else { continue };
         // Successors equally near are all read (which comes first depends on which document
         // is A); the place counts once.
-        let place = after(ea, eb).filter(|s| s.i - ea + s.j - eb == nearest).find_map(|s| {
-            if !a.figures.any_within((ea, s.i)) || !b.figures.any_within((eb, s.j)) {
-                return None;
-            }
-            // A figure the edit only ends or begins (`5.60` and `5.6` share the `5`) is read
-            // whole on both sides.
-            let (wa, wb) = (a.figures.around((ea, s.i)), b.figures.around((eb, s.j)));
-            let (x, xs) = a.figures.within(wa);
-            let (y, ys) = b.figures.within(wb);
-            // Figures written two ways are asked first: most edits' are, and asking whether each
-            // document states the other's reads all of both documents' numbers.
-            let one_figure = same((x, &xs), (y, &ys));
-            let stated_by_both = || b.figures.holds_all((x, &xs)) && a.figures.holds_all((y, &ys));
-            (!one_figure && !stated_by_both()).then_some((wa, wb))
+        let place = after(ea, eb)
+            .filter(|s| s.i - ea + s.j - eb == nearest)
+            .find_map(|s| replaced((ea, s.i), (eb, s.j)));
+        if let Some((wa, wb)) = place {
+            found(wa, wb);
+        }
+    }
+    if let Some(last) = runs.iter().filter_map(tail).min().filter(|&n| n > 0) {
+        let place = runs.iter().filter(|r| tail(r) == Some(last)).find_map(|r| {
+            let (ea, eb) = ends(r);
+            replaced((ea, words_a), (eb, words_b))
         });
         if let Some((wa, wb)) = place {
             found(wa, wb);
