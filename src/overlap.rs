@@ -845,6 +845,13 @@ mod tests {
         assert_eq!(replaced(&dated("3"), &dated("03")), (0, 0));
         // More than `--max-gap` words on one side: not an edit of the same words.
         assert_eq!(replaced(&dated("3"), &format!("{} {}", words("p", 6), dated("4"))), (0, 0));
+        // A number word is a figure; one written in digits elsewhere is the same.
+        let ships = |n: &str| {
+            format!("There were {n} grain ships loading and six ships were waiting to load at Portland")
+        };
+        assert_eq!(replaced(&ships("seven"), &ships("six")), (1, 1));
+        assert_eq!(replaced(&ships("seven"), &ships("7")), (0, 0));
+        assert_eq!(replaced(&ships("twenty-five"), &ships("25")), (0, 0));
         // A phrase that repeats matches out of order: it does not place an end. B is the first
         // part of A; A's last words match B's last words only through the repeated phrase.
         let first = format!("{} rose to 42 billion at the end of December 1985", words("w", 20));

@@ -5,7 +5,9 @@
 //! Digits are read whatever script they are written in (ASCII, Arabic-Indic, Extended Arabic-Indic,
 //! fullwidth). A *number* is a run of digits, or several joined by one character that is not a
 //! space or a letter, `ر` aside (`1,277`, `15.8`, `8ر15`, `30/10/1436`, `08:30`; `750.000م2` is two
-//! numbers). The figures of an edit on each side are one figure written in two ways ([`same`]) when
+//! numbers). An English number word standing alone is the number it names (`seven ships`, `Pay
+//! April One`, `two billion`; not `twenty-five`, `two hundred`, `one and a half`, whose parts
+//! are not read). The figures of an edit on each side are one figure written in two ways ([`same`]) when
 //! they are the same runs but for the leading zeros of a number (`08:30` and `8.30`; `2.50` is not
 //! `25.0`, `2.05` is not `2.5`), a time's zero minutes aside (`7` and `7:00`); or their digits one
 //! after another are equal once leading zeros are dropped, split only into groups of three, or of
@@ -17,7 +19,7 @@
 //! the same figure rounded; `12` is not `120`), as many digits on both sides when it is an integer
 //! written in full (`2,500,000` and `2,531,400`; `2,500,000` is not `25,000,000`, `1.500` is not
 //! `15,000`); or the numbers of one side are among those of the other (`26 July` and `10 Shawwal
-//! 1436 (26 July 2015)`, `7 days` and `seven days`: a figure added, none replaced). A scale word
+//! 1436 (26 July 2015)`, `7 أيام` and `سبعة أيام`: a figure added, none replaced). A scale word
 //! after a number (`آلاف`, `مليون`, `million`…, in the next word or the rest of the number's word)
 //! is the zeros it stands for: `3 آلاف` is `3000`, `2.5 million` is `2,500,000` and not `2.5
 //! billion`; rounded, such a figure has as many digits as the other (`26.7 million` and
@@ -179,6 +181,155 @@ fn scale_of(word: &str, attached: bool) -> Option<u32> {
         }
         _ => None,
     }
+}
+
+/// The English number words read as figures (`one` to `nineteen` and the tens to `ninety`),
+/// each with its value.
+const NUMBER_WORDS: [(&str, u64); 27] = [
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+];
+
+/// Words that make a number word next to them part of a longer number (`twenty-five`, `two
+/// hundred`, `one and a half`, `two point five`, `one third`): such a number word is not read,
+/// nor one after `and` after a number (`a hundred and five`).
+const IN_NUMBERS: [&str; 10] =
+    ["hundred", "hundreds", "and", "point", "half", "halves", "quarter", "quarters", "third", "thirds"];
+
+/// The word `word` lower-cased into `buf`, when it is ASCII and short enough to be a number
+/// word or one of [`IN_NUMBERS`].
+fn lowered<'b>(word: &str, buf: &'b mut [u8; 9]) -> Option<&'b str> {
+    let bytes = word.as_bytes();
+    if !(3..=9).contains(&bytes.len()) || !bytes.iter().all(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    for (b, c) in buf.iter_mut().zip(bytes) {
+        *b = c.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buf[..bytes.len()]).ok()
+}
+
+/// The value of `word` when it is an English number word ([`NUMBER_WORDS`]), whatever its case.
+fn number_word(word: &str) -> Option<u64> {
+    // Most words are not: those whose first letter begins none are left at once.
+    let first = word.as_bytes().first()?.to_ascii_lowercase();
+    if !matches!(first, b'o' | b't' | b'f' | b's' | b'e' | b'n') {
+        return None;
+    }
+    let mut buf = [0; 9];
+    let w = lowered(word, &mut buf)?;
+    NUMBER_WORDS.iter().find(|(n, _)| *n == w).map(|&(_, v)| v)
+}
+
+/// Whether `word` makes a number word next to it part of a longer number: another number word,
+/// or one of [`IN_NUMBERS`].
+fn in_numbers(word: &str) -> bool {
+    let mut buf = [0; 9];
+    lowered(word, &mut buf)
+        .is_some_and(|w| IN_NUMBERS.contains(&w) || NUMBER_WORDS.iter().any(|(n, _)| *n == w))
+}
+
+/// Whether a number word between the words `before` (after `two_before`) and `next` stands
+/// alone (`seven ships`, `loading and six ships`): not part of a longer number.
+fn stands_alone(two_before: &str, before: &str, next: &str) -> bool {
+    let and = |w: &str| w.eq_ignore_ascii_case("and");
+    !in_numbers(next) && if and(before) { !in_numbers(two_before) } else { !in_numbers(before) }
+}
+
+/// The number words of `text` that stand alone ([`stands_alone`]; words are runs of ASCII
+/// letters): the bytes `[start, end)` of each, and its value. The letters of a block of bytes
+/// are found whole (without branches, so the test runs on vectors) and words read off their
+/// bits; only a word of three to nine letters whose first some number word begins with is
+/// looked up, and only a number word's neighbours are read.
+fn number_words(text: &str) -> Vec<(u32, u32, u64)> {
+    const BLOCK: usize = 64;
+    // The letters number words begin with (`o`, `t`, `f`, `s`, `e`, `n`), as bits from `a`.
+    const FIRSTS: u32 = 1 << (b'o' - b'a')
+        | 1 << (b't' - b'a')
+        | 1 << (b'f' - b'a')
+        | 1 << (b's' - b'a')
+        | 1 << (b'e' - b'a')
+        | 1 << (b'n' - b'a');
+    let bytes = text.as_bytes();
+    let is_letter = |c: u8| (c | 0x20).wrapping_sub(b'a') < 26;
+    let letter = |i: usize| is_letter(bytes[i]);
+    // The word that ends before byte `at` and the one that begins at or after it; empty where
+    // there is none.
+    let before = |at: usize| {
+        let mut end = at;
+        while end > 0 && !letter(end - 1) {
+            end -= 1;
+        }
+        let mut start = end;
+        while start > 0 && letter(start - 1) {
+            start -= 1;
+        }
+        (start, end)
+    };
+    let after = |at: usize| {
+        let mut start = at;
+        while start < bytes.len() && !letter(start) {
+            start += 1;
+        }
+        let mut end = start;
+        while end < bytes.len() && letter(end) {
+            end += 1;
+        }
+        (start, end)
+    };
+    let word = |(start, end): (usize, usize)| text.get(start..end).unwrap_or("");
+    let mut found = Vec::new();
+    let mut base = 0;
+    while base < bytes.len() {
+        let block = &bytes[base..(base + BLOCK).min(bytes.len())];
+        let letters = block.iter().enumerate().fold(0u64, |m, (i, &c)| m | u64::from(is_letter(c)) << i);
+        let carry = u64::from(base > 0 && letter(base - 1));
+        let mut starts = letters & !(letters << 1 | carry);
+        while starts != 0 {
+            let at = starts.trailing_zeros() as usize;
+            starts &= starts - 1;
+            let first = (bytes[base + at] | 0x20) - b'a';
+            let length = (letters >> at).trailing_ones() as usize;
+            // A word that runs past the block is measured on.
+            let end = if at + length < BLOCK { base + at + length } else { after(base + at).1 };
+            if FIRSTS >> first & 1 == 0 || !(3..=9).contains(&(end - base - at)) {
+                continue;
+            }
+            let this = (base + at, end);
+            let Some(value) = number_word(word(this)) else { continue };
+            let one_before = before(this.0);
+            if stands_alone(word(before(one_before.0)), word(one_before), word(after(end))) {
+                found.push((this.0 as u32, this.1 as u32, value));
+            }
+        }
+        base += BLOCK;
+    }
+    found
 }
 
 /// Runs of digits one after another, trimmed.
@@ -401,19 +552,34 @@ impl Figures {
         let mut figures = Figures::default();
         // Most words hold no digit: only those that do are read character by character.
         let digits = digit_bytes(text.as_bytes());
-        if digits.is_empty() {
+        // Number words standing alone (`seven ships`, `two billion`), not part of a longer
+        // number (`twenty-five`, `two hundred`).
+        let words = number_words(text);
+        if digits.is_empty() && words.is_empty() {
             return figures;
         }
-        let mut next_digit = 0;
+        let (mut next_digit, mut next_word) = (0, 0);
         // Where the last run ended, in bytes of `text`.
         let mut last_end: Option<usize> = None;
         for (i, (start, end)) in tokens.enumerate() {
-            let (start, end) = (start as usize, end as usize);
-            while next_digit < digits.len() && (digits[next_digit] as usize) < start {
+            while next_digit < digits.len() && digits[next_digit] < start {
                 next_digit += 1;
             }
+            while next_word < words.len() && words[next_word].0 < start {
+                next_word += 1;
+            }
+            let (start, end) = (start as usize, end as usize);
             let past_digits = next_digit == digits.len();
             if past_digits || digits[next_digit] as usize >= end {
+                if let Some(&(_, _, value)) =
+                    words.get(next_word).filter(|w| (w.0 as usize, w.1 as usize) == (start, end))
+                {
+                    figures.at.push(i as u32);
+                    figures.digits.push(Digits { count: value.ilog10() + 1, value });
+                    figures.joins.push(Join::Begins);
+                    last_end = Some(end);
+                    continue;
+                }
                 // A scale word right after a word that ends in a number.
                 let follows = figures.at.last().is_some_and(|&t| t as usize + 1 == i)
                     && figures.joins.last() != Some(&Join::Scale);
@@ -422,7 +588,7 @@ impl Figures {
                 {
                     figures.push_scale(i, zeros);
                 }
-                if past_digits {
+                if past_digits && next_word == words.len() {
                     break;
                 }
                 continue;
@@ -756,6 +922,49 @@ mod tests {
         // Minutes are dropped only when they are zero.
         assert!(!same("7", "7:30"));
         assert!(!same("7 to 9", "7:30 to 9"));
+    }
+
+    #[test]
+    fn an_english_number_word_standing_alone_is_a_figure() {
+        assert!(same("seven ships", "7 ships"));
+        assert!(same("Pay April One", "Pay April 1"));
+        assert!(same("nine.", "9."));
+        assert!(!same("seven ships", "six ships"));
+        assert!(!same("six pct", "6-1/8 pct"));
+        assert!(!same("Three", "15"));
+        // With the scale word after it.
+        assert!(same("one billion dlrs", "1,000,000,000 dlrs"));
+        assert!(!same("one billion dlrs", "two billion dlrs"));
+        assert!(!same("two billion dlrs", "1.5 billion dlrs"));
+        // Read after `and` too, but not as part of a longer number.
+        assert_eq!(figures("loading and six ships").digits, vec![Digits { count: 1, value: 6 }]);
+        for longer in [
+            "twenty-five",
+            "twenty five",
+            "two hundred",
+            "one and a half",
+            "a hundred and five",
+            "two point five",
+            "one third",
+        ] {
+            assert!(figures(longer).at.is_empty(), "{longer}");
+        }
+        // Only whole words, in any case.
+        assert_eq!(figures("SEVEN").digits, vec![Digits { count: 1, value: 7 }]);
+        assert!(figures("someone often tennis").at.is_empty());
+    }
+
+    #[test]
+    fn number_words_are_found_across_blocks_at_every_offset() {
+        for pad in 0..70 {
+            // Words are runs of ASCII letters: `é` ends one.
+            let text = format!("{}x seven ships, fifteen{} boats; one", "z".repeat(pad), "é".repeat(pad % 5));
+            let found: Vec<u64> = number_words(&text).into_iter().map(|(_, _, v)| v).collect();
+            assert_eq!(found, vec![7, 15, 1], "{text}");
+            for (start, end, _) in number_words(&text) {
+                assert!(number_word(&text[start as usize..end as usize]).is_some());
+            }
+        }
     }
 
     #[test]
