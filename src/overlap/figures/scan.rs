@@ -152,8 +152,7 @@ fn number_word(word: &str) -> Option<u64> {
 /// or one of [`IN_NUMBERS`].
 fn in_numbers(word: &str) -> bool {
     let mut buf = [0; 9];
-    lowered(word, &mut buf)
-        .is_some_and(|w| IN_NUMBERS.contains(&w) || NUMBER_WORDS.iter().any(|(n, _)| *n == w))
+    number_word(word).is_some() || lowered(word, &mut buf).is_some_and(|w| IN_NUMBERS.contains(&w))
 }
 
 /// Whether a number word between the words `before` (after `two_before`) and `next` stands
