@@ -15,15 +15,16 @@
 //! `250`); or they are the same runs in another order (`15.8` and `8ر15` or `8.15`: in
 //! right-to-left text a number's parts are often written in reverse; `30/10/1436` and
 //! `1436/10/30`), leading zeros counting but in a date (`2.05` is not `5.2`); or one, written with
-//! a separator and of at least two digits, begins the other (`26.7` and `26.729`, `5.60` and `5.6`:
-//! the same figure rounded; `12` is not `120`), as many digits on both sides when it is an integer
-//! written in full (`2,500,000` and `2,531,400`; `2,500,000` is not `25,000,000`, `1.500` is not
-//! `15,000`); or the numbers of one side are among those of the other (`26 July` and `10 Shawwal
+//! a separator and of at least two digits, is the other cut or rounded half up to its digits
+//! (`26.7` and `26.729`, `26.73` and `26.729`, `5.60` and `5.6`: the same figure rounded; `26.8`
+//! is not `26.729`, `12` is not `120`, and `54` is not read as `53.7` rounded), as many digits
+//! on both sides when it is an integer written in full (`2,500,000` and `2,531,400` or
+//! `2,460,000`; `2,500,000` is not `25,000,000`, `1.500` is not `15,000`); or the numbers of one side are among those of the other (`26 July` and `10 Shawwal
 //! 1436 (26 July 2015)`, `7 أيام` and `سبعة أيام`: a figure added, none replaced). A scale word
 //! after a number (`آلاف`, `مليون`, `million`…, in the next word or the rest of the number's word)
 //! is the zeros it stands for: `3 آلاف` is `3000`, `2.5 million` is `2,500,000` and not `2.5
 //! billion`; rounded, such a figure has as many digits as the other (`26.7 million` and
-//! `26,729,709`; not `25,000,000` for `2.5 million`).
+//! `26,729,709`, `54 million` and `53.7 million`; not `25,000,000` for `2.5 million`).
 
 mod scan;
 
@@ -60,11 +61,27 @@ impl Digits {
     }
 
     /// Whether `self` (at least two digits, none past the 19th) begins `longer`, which has
-    /// more.
+    /// more: `longer` cut to as many digits.
     fn begins(self, longer: Digits) -> bool {
-        (2..longer.count).contains(&self.count)
-            && longer.count <= 19
-            && longer.value / 10u64.pow(longer.count - self.count) == self.value
+        self.shorter_of(longer).is_some_and(|cut| longer.value / cut == self.value)
+    }
+
+    /// Whether `self` is `longer` cut ([`Digits::begins`]) or rounded half up to as many
+    /// digits (`267` and `26729`, `54` and `537`; `53` is `537` cut, `52` is neither). Only
+    /// for digits whose places are alike: a decimal against a decimal of the same integer
+    /// part, or figures with their zeros (`6-1/2` is not `6-1/16` rounded).
+    fn rounds(self, longer: Digits) -> bool {
+        self.shorter_of(longer).is_some_and(|cut| {
+            let half_up = (u128::from(longer.value) + u128::from(cut / 2)) / u128::from(cut);
+            longer.value / cut == self.value || half_up == u128::from(self.value)
+        })
+    }
+
+    /// The power of ten that cuts `longer` to as many digits as `self`, when `self` has at
+    /// least two and fewer than `longer`, which has none past the 19th.
+    fn shorter_of(self, longer: Digits) -> Option<u64> {
+        ((2..longer.count).contains(&self.count) && longer.count <= 19)
+            .then(|| 10u64.pow(longer.count - self.count))
     }
 }
 
@@ -128,8 +145,8 @@ pub fn same((x, xs): (&[Digits], &[Join]), (y, ys): (&[Digits], &[Join])) -> boo
     let (sx, sy) = (scaled(x, xs), scaled(y, ys));
     let (jx, jy) = (joined(&sx.0), joined(&sy.0));
     if same_runs((&sx.0, &sx.1), (&sy.0, &sy.1), false)
-        || (scale.0 && rounded(jx, jy))
-        || (scale.1 && rounded(jy, jx))
+        || (scale.0 && rounded(jx, jy, written(x, xs)))
+        || (scale.1 && rounded(jy, jx, written(y, ys)))
     {
         return true;
     }
@@ -160,15 +177,22 @@ fn in_full(runs: &[Digits], joins: &[Join]) -> bool {
     grouped && (runs.len() > 2 || runs.len() == 2 && runs[1].value.is_multiple_of(10))
 }
 
+/// The digits written of digit runs `runs` (with their joins `joins`): a scale word's zeros
+/// aside.
+fn written(runs: &[Digits], joins: &[Join]) -> u32 {
+    runs.iter().zip(joins).filter(|&(_, &j)| j != Join::Scale).map(|(r, _)| r.count).sum()
+}
+
 /// Whether `figure`, written with a scale word or an integer written in full, is `other`
-/// rounded: as many digits, and those before its own trailing zeros (at least two) begin
-/// `other`.
-fn rounded(figure: Digits, other: Digits) -> bool {
+/// rounded: as many digits, and those before its own trailing zeros (at least two, and no
+/// fewer than the `least` written: `15.00 million` states four) are `other`'s cut or rounded
+/// half up to as many ([`Digits::rounds`]).
+fn rounded(figure: Digits, other: Digits, least: u32) -> bool {
     let mut kept = figure;
-    while kept.count > 0 && kept.count <= 19 && kept.value.is_multiple_of(10) && kept.value > 0 {
+    while kept.count > least.max(1) && kept.count <= 19 && kept.value.is_multiple_of(10) && kept.value > 0 {
         kept = Digits { count: kept.count - 1, value: kept.value / 10 };
     }
-    figure.count == other.count && kept.count >= 2 && kept.begins(other)
+    figure.count == other.count && kept.count >= 2 && kept.rounds(other)
 }
 
 /// Digit runs `runs` (with their joins `joins`) with each scale word after a number of one
@@ -231,9 +255,19 @@ fn same_runs((x, xs): (&[Digits], &[Join]), (y, ys): (&[Digits], &[Join]), round
     }
     // Rounded, the shorter is written with a separator (`26.7`; `12` is not `120` rounded);
     // an integer written in full keeps its number of digits (`2,500,000` is `2,531,400`
-    // rounded, not `25,000,000`).
+    // rounded, not `25,000,000`); rounded half up only a decimal against a decimal of the
+    // same integer part (`26.73` and `26.729`; `6-1/2` is not `6-1/16`).
+    let decimal = |runs: &[Digits], joins: &[Join]| runs.len() == 2 && joins[1] == Join::Other;
+    let alike = decimal(x, xs) && decimal(y, ys) && x[0] == y[0];
     let rounds = |(runs, joins): (&[Digits], &[Join]), j: Digits, other: Digits| {
-        runs.len() > 1 && if in_full(runs, joins) { rounded(j, other) } else { j.begins(other) }
+        runs.len() > 1
+            && if in_full(runs, joins) {
+                rounded(j, other, 0)
+            } else if alike {
+                j.rounds(other)
+            } else {
+                j.begins(other)
+            }
     };
     if rounding && (rounds((x, xs), jx, jy) || rounds((y, ys), jy, jx)) {
         return true;
@@ -606,6 +640,12 @@ mod tests {
         assert!(same("15٫8", "8٫15"));
         assert!(same("15.6 مليون", "6.15 مليون"));
         assert!(same("B777-300ER", "300ER-B777"));
+        // Rounded half up as well as cut.
+        assert!(same("26.73", "26.729"));
+        assert!(same("5.6", "5.55"));
+        assert!(same("54 مليون", "53.7 مليون"));
+        assert!(same("بقيمة 54 مليون ريال", "بقيمة 53,712,000 ريال"));
+        assert!(same("2,500,000", "2,460,000"));
     }
 
     #[test]
@@ -686,6 +726,19 @@ mod tests {
         // Joined digits alike, laid out otherwise.
         assert!(!same("2.50", "25.0"));
         assert!(!same("2.05", "2.5"));
+        // Rounded to the nearest or cut, and only then.
+        assert!(!same("26.8", "26.729"));
+        assert!(!same("6-1/2", "6-1/16"));
+        assert!(!same("26.73", "2.6729"));
+        assert!(!same("52 مليون", "53.7 مليون"));
+        assert!(!same("55 مليون", "53.7 مليون"));
+        assert!(!same("2,500,000", "2,440,000"));
+        // Zeros written after a separator are digits stated, not rounding.
+        assert!(!same("15.00 mln", "14.50 mln"));
+        assert!(!same("15.00 mln", "15.04 mln"));
+        assert!(same("15.00 mln", "15,004,000"));
+        // An integer is not read as a decimal rounded: `1,277` may be a thousand and more.
+        assert!(!same("54", "53.7"));
         assert!(!same("2.50", "250"));
         assert!(!same("at 2.50 and 7", "at 25.0 and 7"));
         // Parts in another order keep their leading zeros but in a date.
