@@ -19,8 +19,9 @@
 //! (`26.7` and `26.729`, `26.73` and `26.729`, `5.60` and `5.6`: the same figure rounded; `26.8`
 //! is not `26.729`, `12` is not `120`, and `54` is not read as `53.7` rounded), as many digits
 //! on both sides when it is an integer written in full (`2,500,000` and `2,531,400` or
-//! `2,460,000`; `2,500,000` is not `25,000,000`, `1.500` is not `15,000`); or the numbers of one side are among those of the other (`26 July` and `10 Shawwal
-//! 1436 (26 July 2015)`, `7 أيام` and `سبعة أيام`: a figure added, none replaced). A scale word
+//! `2,460,000`; `2,500,000` is not `25,000,000`, `1.500` is not `15,000`); or the numbers of
+//! one side are among those of the other (`26 July` and `10 Shawwal 1436 (26 July 2015)`,
+//! `7 أيام` and `سبعة أيام`: a figure added, none replaced). A scale word
 //! after a number (`آلاف`, `مليون`, `million`…, in the next word or the rest of the number's word)
 //! is the zeros it stands for: `3 آلاف` is `3000`, `2.5 million` is `2,500,000` and not `2.5
 //! billion`; rounded, such a figure has as many digits as the other (`26.7 million` and
